@@ -1,0 +1,46 @@
+"""Fieldaudit server: the Flask application factory."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Mapping
+
+from flask import Flask
+
+from . import config as config_module
+from .extensions import api, csrf, db, limiter, login_manager, migrate
+
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the app: environment config first, then the explicit `config` overrides (tests)."""
+    app = Flask(__name__, instance_path=os.environ.get("FIELDAUDIT_INSTANCE_PATH") or None)
+    instance = Path(app.instance_path)
+    app.config.from_mapping(config_module.from_environment(instance))
+    if config:
+        app.config.update(config)
+        uri = app.config["SQLALCHEMY_DATABASE_URI"]
+        app.config["SQLALCHEMY_DATABASE_URI"] = config_module.normalise_database_url(uri)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = config_module.instance_secret_key(instance)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith(f"sqlite:///{instance}"):
+        instance.mkdir(parents=True, exist_ok=True)
+
+    from . import database, errors, models  # noqa: F401 - models register tables
+
+    db.init_app(app)
+    database.init_app(app)
+    migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    api.init_app(app)
+    errors.init_app(app)
+
+    from . import auth, cli, web
+
+    auth.init_app(app)
+    web.init_app(app)
+    cli.init_app(app)
+    return app

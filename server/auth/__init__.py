@@ -1,0 +1,5 @@
+"""Placeholder until the auth work lands."""
+
+
+def init_app(app):
+    """Nothing yet."""

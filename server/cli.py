@@ -1,0 +1,9 @@
+"""Placeholder CLI."""
+
+
+def init_app(app):
+    """Nothing yet."""
+
+
+def main():
+    """Nothing yet."""

@@ -1,0 +1,67 @@
+"""Configuration from the environment, with defaults that run out of the box on SQLite."""
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+ENV_PREFIX = "FIELDAUDIT_"
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    return os.environ.get(ENV_PREFIX + name, default)
+
+
+def _env_int(name: str, default: int) -> int:
+    raw = _env(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise RuntimeError(f"{ENV_PREFIX}{name} must be a whole number, got {raw!r}") from exc
+
+
+def instance_secret_key(instance_path: Path) -> str:
+    """A secret generated once and kept in the instance folder, for installs that set none."""
+    key_file = instance_path / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    key_file.write_text(key)
+    key_file.chmod(0o600)
+    return key
+
+
+def normalise_database_url(url: str) -> str:
+    """Let users write postgres:// or postgresql:// and still get the psycopg 3 driver."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def from_environment(instance_path: Path) -> dict:
+    """Build the Flask config mapping from FIELDAUDIT_* environment variables."""
+    database_url = _env("DATABASE_URL") or f"sqlite:///{instance_path / 'fieldaudit.db'}"
+    return {
+        "SECRET_KEY": _env("SECRET_KEY"),
+        "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "PHOTO_STORAGE_PATH": _env("PHOTO_STORAGE_PATH") or str(instance_path / "photos"),
+        "TOKEN_LIFETIME": timedelta(days=_env_int("TOKEN_LIFETIME_DAYS", 30)),
+        "RATELIMIT_STORAGE_URI": _env("RATELIMIT_STORAGE_URI") or "memory://",
+        "LOGIN_RATE_LIMIT": _env("LOGIN_RATE_LIMIT") or "10 per minute",
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": (_env("SECURE_COOKIES") or "0") == "1",
+        "PERMANENT_SESSION_LIFETIME": timedelta(hours=_env_int("SESSION_HOURS", 12)),
+        "MAX_CONTENT_LENGTH": _env_int("MAX_REQUEST_BYTES", 32 * 1024 * 1024),
+        "API_TITLE": "Fieldaudit API",
+        "API_VERSION": "v1",
+        "OPENAPI_VERSION": "3.0.3",
+        "OPENAPI_URL_PREFIX": "/api/v1",
+        "OPENAPI_JSON_PATH": "openapi.json",
+    }

@@ -1,0 +1,71 @@
+"""Errors as users should see them: JSON with field paths under /api, a plain page elsewhere."""
+from __future__ import annotations
+
+from flask import Flask, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+
+def wants_json() -> bool:
+    """API callers get JSON; browsers get HTML."""
+    return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
+
+
+def error_body(status: int, message: str, errors: dict | None = None) -> dict:
+    """One shape for every API error: {"status", "message", "errors": {field.path: [messages]}}."""
+    body = {"status": status, "message": message}
+    if errors:
+        body["errors"] = errors
+    return body
+
+
+def _render(status: int, title: str, message: str, errors: dict | None = None):
+    if wants_json():
+        return jsonify(error_body(status, message, errors)), status
+    return render_template("error.html", status=status, title=title, message=message), status
+
+
+def _http_error(exc: HTTPException):
+    errors = None
+    data = getattr(exc, "data", None) or {}
+    if isinstance(data, dict) and "messages" in data:  # webargs / flask-smorest validation errors
+        errors = _flatten(data["messages"])
+    message = exc.description if isinstance(exc.description, str) else exc.name
+    return _render(exc.code or 500, exc.name, message, errors)
+
+
+def _csrf_error(exc: CSRFError):
+    return _render(400, "Form expired", "The form expired or was not sent by this site. Reload the page and try again.")
+
+
+def _unexpected(exc: Exception):
+    original = getattr(exc, "original_exception", exc)
+    from flask import current_app
+
+    current_app.logger.exception("unhandled error", exc_info=original)
+    return _render(500, "Server error", "Something went wrong on the server. It has been logged.")
+
+
+def _flatten(messages, prefix: str = "") -> dict[str, list[str]]:
+    """Turn webargs' nested {location: {field: {0: [...]}}} into {"field.0": [...]}."""
+    flat: dict[str, list[str]] = {}
+    if isinstance(messages, dict):
+        for key, value in messages.items():
+            if not prefix and key in ("json", "query", "form", "files", "headers", "view_args"):
+                flat.update(_flatten(value, ""))
+                continue
+            path = f"{prefix}.{key}" if prefix else str(key)
+            flat.update(_flatten(value, path))
+    elif isinstance(messages, list) and all(isinstance(m, str) for m in messages):
+        flat[prefix or "_schema"] = messages
+    else:
+        flat[prefix or "_schema"] = [str(messages)]
+    return flat
+
+
+def init_app(app: Flask) -> None:
+    """Register the handlers for this app."""
+    app.register_error_handler(CSRFError, _csrf_error)
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(InternalServerError, _unexpected)
+    app.register_error_handler(Exception, _unexpected)

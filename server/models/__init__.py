@@ -1,0 +1,22 @@
+"""SQLAlchemy models; importing this package registers every table on the metadata."""
+from .accounts import ApiToken, Role, User
+from .changes import Change
+from .checklists import PublishedVersionChanged, Template, TemplateVersion, VersionStatus
+from .org import Branch, Region, manager_regions
+from .visits import (
+    Answer,
+    Assignment,
+    AssignmentStatus,
+    Photo,
+    Visit,
+    VisitRevision,
+    VisitSectionScore,
+    VisitStatus,
+)
+
+__all__ = [
+    "Answer", "ApiToken", "Assignment", "AssignmentStatus", "Branch", "Change", "Photo",
+    "PublishedVersionChanged", "Region", "Role", "Template", "TemplateVersion", "User",
+    "VersionStatus", "Visit", "VisitRevision", "VisitSectionScore", "VisitStatus",
+    "manager_regions",
+]

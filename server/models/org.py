@@ -1,0 +1,53 @@
+"""The organisation being audited: regions, their branches, and who manages which region."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Column, ForeignKey, String, Table, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .types import UTCDateTime, utcnow
+
+manager_regions = Table(
+    "manager_regions",
+    db.metadata,
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("region_id", ForeignKey("regions.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Region(db.Model):
+    """A group of branches that one or more managers follow."""
+
+    __tablename__ = "regions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    branches: Mapped[list["Branch"]] = relationship(back_populates="region", order_by="Branch.code")
+    managers: Mapped[list["User"]] = relationship(  # noqa: F821
+        secondary=manager_regions, back_populates="regions"
+    )
+
+
+class Branch(db.Model):
+    """A shop, office or site that shoppers visit."""
+
+    __tablename__ = "branches"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"), index=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    address: Mapped[str] = mapped_column(Text, default="")
+    latitude: Mapped[float | None]
+    longitude: Mapped[float | None]
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+    region: Mapped[Region] = relationship(back_populates="branches")

@@ -1,0 +1,158 @@
+"""Assignments and the visits shoppers submit, with their answers, photos and stored scores."""
+from __future__ import annotations
+
+import enum
+import uuid
+from datetime import date, datetime
+
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint, Uuid
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .types import UTCDateTime, str_enum, utcnow
+
+
+class AssignmentStatus(str, enum.Enum):
+    """Where a scheduled visit stands."""
+
+    OPEN = "open"
+    SUBMITTED = "submitted"
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+
+class VisitStatus(str, enum.Enum):
+    """Where a submitted visit stands on the server (DESIGN sections 1 and 4)."""
+
+    AWAITING_PHOTOS = "awaiting_photos"
+    SUBMITTED = "submitted"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    RETURNED = "returned"
+
+
+class Assignment(db.Model):
+    """A visit scheduled for a shopper at a branch, with a checklist and a due window."""
+
+    __tablename__ = "assignments"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    branch_id: Mapped[int] = mapped_column(ForeignKey("branches.id"), index=True)
+    shopper_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    template_id: Mapped[int] = mapped_column(ForeignKey("templates.id"))
+    due_from: Mapped[date]
+    due_to: Mapped[date]
+    status: Mapped[AssignmentStatus] = mapped_column(
+        str_enum(AssignmentStatus, "assignment_status"), default=AssignmentStatus.OPEN
+    )
+    notes: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+    branch: Mapped["Branch"] = relationship()  # noqa: F821
+    shopper: Mapped["User"] = relationship()  # noqa: F821
+    template: Mapped["Template"] = relationship()  # noqa: F821
+
+
+class Visit(db.Model):
+    """The server's record of one visit: its id comes from the phone, its scores from shared."""
+
+    __tablename__ = "visits"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    assignment_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("assignments.id"), index=True)
+    branch_id: Mapped[int] = mapped_column(ForeignKey("branches.id"), index=True)
+    shopper_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    template_version_id: Mapped[int] = mapped_column(ForeignKey("template_versions.id"), index=True)
+    status: Mapped[VisitStatus] = mapped_column(str_enum(VisitStatus, "visit_status"), index=True)
+    revision: Mapped[int] = mapped_column(default=1)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    finished_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    latitude: Mapped[float | None]
+    longitude: Mapped[float | None]
+    accuracy_m: Mapped[float | None]
+    score_percent: Mapped[float | None]
+    earned: Mapped[float]
+    possible: Mapped[float]
+    critical_failures: Mapped[int] = mapped_column(default=0)
+    flagged: Mapped[bool] = mapped_column(default=False)
+    zeroed: Mapped[bool] = mapped_column(default=False)
+    review_note: Mapped[str] = mapped_column(Text, default="")
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    branch: Mapped["Branch"] = relationship()  # noqa: F821
+    shopper: Mapped["User"] = relationship(foreign_keys=[shopper_id])  # noqa: F821
+    template_version: Mapped["TemplateVersion"] = relationship()  # noqa: F821
+    assignment: Mapped[Assignment | None] = relationship()
+    answers: Mapped[list["Answer"]] = relationship(cascade="all, delete-orphan", order_by="Answer.position")
+    section_scores: Mapped[list["VisitSectionScore"]] = relationship(
+        cascade="all, delete-orphan", order_by="VisitSectionScore.position"
+    )
+    photos: Mapped[list["Photo"]] = relationship(cascade="all, delete-orphan")
+    revisions: Mapped[list["VisitRevision"]] = relationship(
+        cascade="all, delete-orphan", order_by="VisitRevision.revision"
+    )
+
+
+class VisitRevision(db.Model):
+    """The exact document of each submission, kept forever; corrections add a revision."""
+
+    __tablename__ = "visit_revisions"
+    __table_args__ = (UniqueConstraint("visit_id", "revision", name="uq_visit_revisions_revision"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    visit_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("visits.id", ondelete="CASCADE"))
+    revision: Mapped[int]
+    base_revision: Mapped[int | None]
+    content_hash: Mapped[str] = mapped_column(String(64))
+    document: Mapped[dict] = mapped_column(JSON)
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Answer(db.Model):
+    """One question's answer in the visit's current revision, with its scored points."""
+
+    __tablename__ = "answers"
+
+    visit_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("visits.id", ondelete="CASCADE"), primary_key=True)
+    question_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    section_key: Mapped[str] = mapped_column(String(64))
+    position: Mapped[int]
+    value: Mapped[object | None] = mapped_column(JSON)
+    na: Mapped[bool] = mapped_column(default=False)
+    comment: Mapped[str] = mapped_column(Text, default="")
+    earned: Mapped[float | None]
+    possible: Mapped[float | None]
+    critical_failure: Mapped[bool] = mapped_column(default=False)
+
+
+class VisitSectionScore(db.Model):
+    """A section's score in one visit, stored so roll-ups are plain SQL."""
+
+    __tablename__ = "visit_section_scores"
+
+    visit_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("visits.id", ondelete="CASCADE"), primary_key=True)
+    section_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    position: Mapped[int]
+    title: Mapped[str] = mapped_column(String(200))
+    earned: Mapped[float]
+    possible: Mapped[float]
+    percent: Mapped[float | None]
+
+
+class Photo(db.Model):
+    """A photo named in a visit's manifest; `received_bytes == size` once it has arrived."""
+
+    __tablename__ = "photos"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    visit_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("visits.id", ondelete="CASCADE"), index=True)
+    question_key: Mapped[str] = mapped_column(String(64))
+    sha256: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int]
+    content_type: Mapped[str] = mapped_column(String(64))
+    received_bytes: Mapped[int] = mapped_column(default=0)
+    storage_key: Mapped[str | None] = mapped_column(String(255))
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -1,0 +1,1 @@
+"""Fieldaudit domain: checklists, answer validation, scoring and the sync wire format (pure Python)."""

@@ -1,0 +1,129 @@
+"""Test set-up: headless Kivy, and an app on every database we support (SQLite always,
+PostgreSQL when TEST_DATABASE_URL is set), its schema built through the Alembic migrations."""
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+
+# Kivy reads these at import time: set them before anything can import it.
+os.environ.setdefault("KIVY_NO_ARGS", "1")
+os.environ.setdefault("KIVY_NO_CONSOLELOG", "1")
+os.environ.setdefault("KIVY_NO_FILELOG", "1")
+os.environ.setdefault("KIVY_HOME", tempfile.mkdtemp(prefix="fieldaudit-kivy-"))
+os.environ.setdefault("SDL_VIDEODRIVER", "offscreen")
+
+import pytest  # noqa: E402
+from sqlalchemy import create_engine, text  # noqa: E402
+
+from tests import factories  # noqa: E402
+
+DATABASES = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
+
+
+def _base_config(database_url: str, tmp_path) -> dict:
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "PHOTO_STORAGE_PATH": str(tmp_path / "photos"),
+        "RATELIMIT_STORAGE_URI": "memory://",
+    }
+
+
+def _migrate(database_url: str, tmp_path) -> None:
+    """Build the schema exactly as production does: through the Alembic migrations."""
+    from server import create_app
+    from server.database import upgrade_schema
+
+    app = create_app(_base_config(database_url, tmp_path))
+    with app.app_context():
+        upgrade_schema()
+        from server.extensions import db
+
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory):
+    """A migrated SQLite file that each test copies, so migrations run once per session."""
+    folder = tmp_path_factory.mktemp("sqlite-template")
+    path = folder / "template.db"
+    _migrate(f"sqlite:///{path}", folder)
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_url(tmp_path_factory):
+    """The PostgreSQL test database, wiped and migrated once; unreachable is an error, not a skip."""
+    from server.config import normalise_database_url
+
+    url = normalise_database_url(os.environ["TEST_DATABASE_URL"])
+    engine = create_engine(url)
+    with engine.begin() as conn:  # raises if PostgreSQL is down: CI must fail, not skip
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+    _migrate(url, tmp_path_factory.mktemp("pg-migrate"))
+    return url
+
+
+def _truncate_postgres(url: str) -> None:
+    from server.extensions import db
+
+    tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+
+
+@pytest.fixture(params=DATABASES)
+def database_url(request, tmp_path):
+    """A fresh, migrated, empty database for one test, on each supported engine."""
+    if request.param == "sqlite":
+        path = tmp_path / "test.db"
+        shutil.copy(request.getfixturevalue("sqlite_template"), path)
+        return f"sqlite:///{path}"
+    url = request.getfixturevalue("postgres_url")
+    _truncate_postgres(url)
+    return url
+
+
+@pytest.fixture
+def app_config(database_url, tmp_path):
+    """Config for the app under test; override this fixture to change settings."""
+    return _base_config(database_url, tmp_path)
+
+
+@pytest.fixture
+def app(app_config):
+    """The Flask app on a fresh database, with an app context pushed for the test body."""
+    from server import create_app
+    from server.extensions import db
+
+    app = create_app(app_config)
+    with app.app_context():
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def session(app):
+    """The SQLAlchemy session the app uses."""
+    from server.extensions import db
+
+    return db.session
+
+
+@pytest.fixture
+def client(app):
+    """A test client that keeps cookies (web log-in) between requests."""
+    return app.test_client()
+
+
+@pytest.fixture
+def make(session):
+    """Factories for users, regions, branches, templates: `make.user(role="manager")`."""
+    return factories.Factory(session)
