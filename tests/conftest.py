@@ -3,6 +3,7 @@ PostgreSQL when TEST_DATABASE_URL is set), its schema built through the Alembic 
 from __future__ import annotations
 
 import os
+import secrets
 import shutil
 import tempfile
 
@@ -55,17 +56,25 @@ def sqlite_template(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def postgres_url(tmp_path_factory):
-    """The PostgreSQL test database, wiped and migrated once; unreachable is an error, not a skip."""
+    """A private schema in the PostgreSQL test database, migrated once and dropped at the end.
+
+    A schema per test session lets parallel runs share one database; an unreachable server
+    is an error here, never a skip, so CI cannot pass without PostgreSQL."""
+    from sqlalchemy.engine import make_url
+
     from server.config import normalise_database_url
 
-    url = normalise_database_url(os.environ["TEST_DATABASE_URL"])
-    engine = create_engine(url)
-    with engine.begin() as conn:  # raises if PostgreSQL is down: CI must fail, not skip
-        conn.execute(text("DROP SCHEMA public CASCADE"))
-        conn.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
+    base = make_url(normalise_database_url(os.environ["TEST_DATABASE_URL"]))
+    schema = f"fa_test_{os.getpid()}_{secrets.token_hex(4)}"
+    admin = create_engine(base)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    url = base.update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(hide_password=False)
     _migrate(url, tmp_path_factory.mktemp("pg-migrate"))
-    return url
+    yield url
+    with admin.begin() as conn:
+        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
 
 
 def _truncate_postgres(url: str) -> None:
