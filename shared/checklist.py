@@ -1,0 +1,173 @@
+"""The checklist model (one template version): frozen dataclasses shared by phone, server and reports."""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Callable, Union
+
+from .exact import to_fraction
+
+Number = Union[int, float]
+Scalar = Union[str, int, float, bool]
+
+QUESTION_TYPES: tuple[str, ...] = ("yes_no", "choice", "scale", "number", "text", "photo", "date", "time")
+"""Every question type, in the order the docs list them."""
+
+TYPE_FIELDS: dict[str, frozenset[str]] = {
+    "yes_no": frozenset({"options"}),
+    "choice": frozenset({"options"}),
+    "scale": frozenset({"min", "max", "labels"}),
+    "number": frozenset({"min", "max", "pass_rule"}),
+    "text": frozenset({"max_length"}),
+    "photo": frozenset({"min_photos"}),
+    "date": frozenset(),
+    "time": frozenset(),
+}
+"""Which type-specific fields each question type may carry."""
+
+TYPE_SPECIFIC_FIELDS: tuple[str, ...] = ("options", "min", "max", "labels", "pass_rule", "max_length", "min_photos")
+"""Fields that exist only for some question types (absent or null elsewhere)."""
+
+SCORABLE_TYPES: frozenset[str] = frozenset({"yes_no", "choice", "scale", "number"})
+"""Types that can earn points (number only with a pass rule, choice only with a scored option)."""
+
+CRITICAL_POLICIES: tuple[str, ...] = ("zero", "flag")
+"""What a critical failure does: zero the visit score, or keep it and flag the visit."""
+
+PASS_RULE_OPS: dict[str, Callable[[object, object], bool]] = {
+    "<": operator.lt, "<=": operator.le, "==": operator.eq,
+    "!=": operator.ne, ">=": operator.ge, ">": operator.gt,
+}
+"""Operators a number question's pass rule may use."""
+
+TEXT_LIMIT = 10_000
+"""Longest text answer in characters, whatever max_length says."""
+
+
+@dataclass(frozen=True)
+class Option:
+    """One answer option of a choice or yes_no question; score None leaves the question unscored when chosen."""
+
+    value: str
+    label: str
+    score: Number | None = None
+
+
+@dataclass(frozen=True)
+class PassRule:
+    """The rule that makes a number question score: the answer passes (1) or fails (0)."""
+
+    op: str
+    value: Number
+
+    def holds(self, answer: Number) -> bool:
+        """Whether an answer passes, compared exactly (no float rounding)."""
+        return PASS_RULE_OPS[self.op](to_fraction(answer), to_fraction(self.value))
+
+
+@dataclass(frozen=True)
+class VisibleIf:
+    """Show a question only when an earlier question's answer is one of ``values`` (JSON key ``in``)."""
+
+    question: str
+    values: tuple[Scalar, ...]
+
+
+@dataclass(frozen=True)
+class Question:
+    """One question of a checklist; fields that do not belong to its type stay None."""
+
+    key: str
+    text: str
+    type: str
+    required: bool = False
+    allow_na: bool = False
+    weight: Number = 1
+    critical: bool = False
+    critical_policy: str | None = None
+    help: str = ""
+    visible_if: VisibleIf | None = None
+    options: tuple[Option, ...] | None = None
+    min: Number | None = None
+    max: Number | None = None
+    labels: tuple[tuple[int, str], ...] | None = None
+    pass_rule: PassRule | None = None
+    max_length: int | None = None
+    min_photos: int | None = None
+
+    def option(self, value: object) -> Option | None:
+        """The option with this value, or None (also for questions without options)."""
+        for option in self.options or ():
+            if isinstance(value, str) and option.value == value:
+                return option
+        return None
+
+    def label_for(self, value: int) -> str | None:
+        """The label of a scale value, if the template gives one."""
+        return dict(self.labels or ()).get(value)
+
+    @property
+    def can_score(self) -> bool:
+        """Whether some answer to this question can earn points (what a critical question needs)."""
+        if self.type == "yes_no":
+            return self.options is None or any(o.score is not None for o in self.options)
+        if self.type == "choice":
+            return any(o.score is not None for o in self.options or ())
+        if self.type == "number":
+            return self.pass_rule is not None
+        return self.type == "scale"
+
+
+@dataclass(frozen=True)
+class Section:
+    """An ordered group of questions with an optional weight in the visit score."""
+
+    key: str
+    title: str
+    weight: Number | None = None
+    questions: tuple[Question, ...] = ()
+
+
+@dataclass(frozen=True)
+class Checklist:
+    """One immutable template version: ordered sections of ordered questions plus the critical policy."""
+
+    title: str
+    description: str = ""
+    critical_policy: str = "flag"
+    allow_adhoc: bool = False
+    sections: tuple[Section, ...] = ()
+
+    def questions(self) -> Iterator[Question]:
+        """Every question in display order, across sections."""
+        for section in self.sections:
+            yield from section.questions
+
+    @cached_property
+    def _index(self) -> dict[str, tuple[Section, Question]]:
+        """Question key -> (section, question), built once."""
+        return {q.key: (s, q) for s in self.sections for q in s.questions}
+
+    def question(self, key: str) -> Question:
+        """The question with this key; KeyError if there is none."""
+        return self._index[key][1]
+
+    def section_of(self, key: str) -> Section:
+        """The section holding the question with this key; KeyError if there is none."""
+        return self._index[key][0]
+
+    def has_question(self, key: object) -> bool:
+        """Whether a question with this key exists."""
+        return isinstance(key, str) and key in self._index
+
+    def effective_critical_policy(self, question: Question) -> str:
+        """The question's own critical policy, else the checklist's ("zero" or "flag")."""
+        return question.critical_policy or self.critical_policy
+
+    @property
+    def has_section_weights(self) -> bool:
+        """Whether the visit score is the weighted mean of section percentages."""
+        return any(s.weight is not None for s in self.sections)

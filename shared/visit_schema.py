@@ -1,0 +1,137 @@
+"""Marshmallow schema for a completed visit on the wire (shape only; answers are checked against the checklist in answers.py)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from typing import Any
+
+from marshmallow import ValidationError, post_load, validates_schema
+
+from . import fields as f
+from .checklist import TEXT_LIMIT
+from .checklist_schema import StrictSchema
+from .errors import Issue, VisitInvalid, flatten_messages, sentence, split_path
+from .visit import Answer, Location, PhotoRef, Visit
+
+MAX_ANSWERS = 1_000
+MAX_PHOTOS = 500
+MAX_PHOTO_BYTES = 1 << 30
+_SHA256 = re.compile(r"[0-9a-fA-F]{64}\Z")
+_MIME = re.compile(r"[A-Za-z0-9][A-Za-z0-9.+_-]{0,62}/[A-Za-z0-9][A-Za-z0-9.+_-]{0,62}\Z")
+
+
+class LocationSchema(StrictSchema):
+    """A GPS fix."""
+
+    lat = f.Number(low=-90, high=90, required=True)
+    lon = f.Number(low=-180, high=180, required=True)
+    accuracy_m = f.Number(low=0, high=1_000_000, load_default=None, allow_none=True)
+
+    @post_load
+    def make(self, data: dict[str, Any], **kwargs: Any) -> Location:
+        """Build the Location dataclass from the checked fields."""
+        return Location(**data)
+
+
+class AnswerSchema(StrictSchema):
+    """One answer entry; a null value counts as no value."""
+
+    question = f.Slug(required=True)
+    value = f.Scalar(max_length=TEXT_LIMIT, load_default=None, allow_none=True)
+    na = f.Bool(load_default=False)
+    comment = f.Text(max_length=2000, load_default="")
+
+    @post_load
+    def make(self, data: dict[str, Any], **kwargs: Any) -> Answer:
+        """Build the Answer dataclass from the checked fields."""
+        return Answer(**data)
+
+
+class PhotoRefSchema(StrictSchema):
+    """One photo manifest entry; sha256 and content type are stored lowercase."""
+
+    id = f.Uuid(required=True)
+    question = f.Slug(required=True)
+    sha256 = f.Text(max_length=64, pattern=_SHA256, what="64 hexadecimal characters (a SHA-256 digest)", required=True)
+    size = f.Number(integer=True, low=1, high=MAX_PHOTO_BYTES, required=True)
+    content_type = f.Text(max_length=127, pattern=_MIME, what="a media type like image/jpeg", required=True)
+
+    @post_load
+    def make(self, data: dict[str, Any], **kwargs: Any) -> PhotoRef:
+        """Build the PhotoRef dataclass from the checked fields."""
+        data["sha256"] = data["sha256"].lower()
+        data["content_type"] = data["content_type"].lower()
+        return PhotoRef(**data)
+
+
+class VisitSchema(StrictSchema):
+    """A completed visit: ids made on the device, aware date-times, answers and a photo manifest."""
+
+    id = f.Uuid(required=True)
+    template_version_id = f.Number(integer=True, low=1, high=2**63 - 1, required=True)
+    assignment_id = f.Uuid(load_default=None, allow_none=True)
+    branch_id = f.Number(integer=True, low=1, high=2**63 - 1, required=True)
+    started_at = f.UtcDateTime(required=True)
+    finished_at = f.UtcDateTime(required=True)
+    location = f.Obj(LocationSchema, load_default=None, allow_none=True)
+    base_revision = f.Number(integer=True, low=1, high=2**31 - 1, load_default=None, allow_none=True)
+    answers = f.List(f.Obj(AnswerSchema), noun="answer", max_items=MAX_ANSWERS, load_default=list)
+    photos = f.List(f.Obj(PhotoRefSchema), noun="photo", max_items=MAX_PHOTOS, load_default=list)
+
+    @validates_schema
+    def finished_after_start(self, data: dict[str, Any], **kwargs: Any) -> None:
+        """A visit cannot end before it starts."""
+        if data["finished_at"] < data["started_at"]:
+            raise ValidationError("must not be before started_at", field_name="finished_at")
+
+    @post_load
+    def make(self, data: dict[str, Any], **kwargs: Any) -> Visit:
+        """Build the Visit dataclass from the checked fields."""
+        data["answers"], data["photos"] = tuple(data["answers"]), tuple(data["photos"])
+        return Visit(**data)
+
+
+def _describe(path: str, message: str, data: Any) -> Issue:
+    """Turn a flattened marshmallow error into an Issue naming the answer or photo concerned."""
+    for name, noun in (("answers", "answer"), ("photos", "photo")):
+        index, rest = split_path(path, name)
+        if index is None:
+            continue
+        items = data.get(name) if isinstance(data, dict) else None
+        item = items[index] if isinstance(items, list) and index < len(items) else None
+        key = item.get("question") if isinstance(item, dict) else None
+        key = key if isinstance(key, str) and f.SLUG.match(key) else None
+        where = f"{noun} {index + 1}" + (f" (question '{key}')" if key else "")
+        return Issue(path, f"{where}: {sentence(rest, message)}", key)
+    return Issue(path, sentence(path, message))
+
+
+def visit_issues(data: Any) -> list[Issue]:
+    """Every shape problem of a visit document, each with its field path (empty when the shape is fine)."""
+    if not isinstance(data, dict):
+        return [Issue("", "a visit must be a JSON object")]
+    messages = VisitSchema().validate(data)
+    return [_describe(path, message, data) for path, message in flatten_messages(messages)]
+
+
+def load_visit(data: Any) -> Visit:
+    """Load a visit document; raises VisitInvalid listing every shape problem. Check answers with answers.validate_visit."""
+    if not isinstance(data, dict):
+        raise VisitInvalid([Issue("", "a visit must be a JSON object")])
+    try:
+        return VisitSchema().load(data)
+    except ValidationError as error:
+        raise VisitInvalid(_describe(p, m, data) for p, m in flatten_messages(error.messages)) from None
+
+
+def dump_visit(visit: Visit) -> dict[str, Any]:
+    """The canonical JSON-ready dict of a visit (every field present); load_visit(dump_visit(v)) == v."""
+    return VisitSchema().dump(visit)
+
+
+def visit_fingerprint(visit: Visit) -> str:
+    """SHA-256 of the canonical JSON of a visit: equal fingerprints = same content (tells a retry from a conflict)."""
+    text = json.dumps(dump_visit(visit), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()

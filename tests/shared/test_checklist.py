@@ -1,0 +1,69 @@
+"""The checklist model's helpers: lookups in order, critical policy, scorability."""
+
+from __future__ import annotations
+
+import pytest
+
+from shared.checklist import QUESTION_TYPES, TYPE_FIELDS, PassRule
+from shared.validation import load_checklist
+
+from .factories import FULL_DOC, checklist, choice, number, one, q, scale, sec
+
+
+def test_questions_iterate_in_display_order_across_sections():
+    cl = checklist(sec("a", q("x"), q("y")), sec("b", q("z")))
+    assert [x.key for x in cl.questions()] == ["x", "y", "z"]
+
+
+def test_question_and_section_lookup_by_key():
+    cl = checklist(sec("a", q("x")), sec("b", q("z")))
+    assert cl.question("z").text == "Question z?"
+    assert cl.section_of("z").key == "b"
+    assert cl.has_question("x") and not cl.has_question("nope") and not cl.has_question(5)
+    with pytest.raises(KeyError):
+        cl.question("nope")
+
+
+def test_effective_critical_policy_prefers_the_question():
+    cl = one(q("a", critical=True), q("b", critical=True, critical_policy="flag"), critical_policy="zero")
+    assert cl.effective_critical_policy(cl.question("a")) == "zero"
+    assert cl.effective_critical_policy(cl.question("b")) == "flag"
+
+
+@pytest.mark.parametrize("question, can", [
+    (q("x"), True), (scale("x"), True), (number("x"), False), (number("x", "<", 1), True),
+    (choice("x", ("a", None)), False), (choice("x", ("a", None), ("b", 0)), True), (q("x", "text"), False),
+    (q("x", "photo"), False), (q("x", "date"), False), (q("x", "time"), False),
+])
+def test_can_score_says_whether_any_answer_earns_points(question, can):
+    assert one(question).question("x").can_score is can
+
+
+def test_scale_labels_and_options_are_looked_up_by_value():
+    cl = load_checklist(FULL_DOC)
+    assert cl.question("cleanliness").label_for(5) == "Great"
+    assert cl.question("cleanliness").label_for(3) is None
+    assert cl.question("greeting").option("neutral").score == 0.5
+    assert cl.question("greeting").option(1) is None
+
+
+def test_pass_rule_compares_exactly():
+    assert PassRule("==", 0.3).holds(0.3)
+    assert not PassRule("==", 0.3).holds(0.1 + 0.2)
+    assert PassRule("<=", 2).holds(2.0)
+
+
+def test_section_weights_are_all_or_nothing_and_reported():
+    assert checklist(sec("a", q("x"), weight=1)).has_section_weights
+    assert not checklist(sec("a", q("x"))).has_section_weights
+
+
+def test_checklists_are_immutable_and_hashable():
+    cl = load_checklist(FULL_DOC)
+    with pytest.raises(AttributeError):
+        cl.title = "changed"  # type: ignore[misc]
+    assert hash(cl) == hash(load_checklist(FULL_DOC))
+
+
+def test_every_type_has_a_field_list():
+    assert set(TYPE_FIELDS) == set(QUESTION_TYPES)
