@@ -8,7 +8,9 @@ from typing import Any, Mapping
 from flask import Flask
 
 from . import config as config_module
-from .extensions import api, csrf, db, limiter, login_manager, migrate
+# `openapi`, not `api`: importing the server.api package rebinds the attribute `server.api`.
+from .extensions import api as openapi
+from .extensions import csrf, db, limiter, login_manager, migrate
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
@@ -35,12 +37,14 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     login_manager.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
-    api.init_app(app)
+    openapi.init_app(app)
     errors.init_app(app)
 
     from . import auth, cli, web
+    from .api import init_app as init_api
 
     auth.init_app(app)
+    init_api(app)
     web.init_app(app)
     cli.init_app(app)
     return app

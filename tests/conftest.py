@@ -18,6 +18,7 @@ import pytest  # noqa: E402
 from sqlalchemy import create_engine, text  # noqa: E402
 
 from tests import factories  # noqa: E402
+from tests.clients import new_client  # noqa: E402
 
 DATABASES = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
 
@@ -29,6 +30,8 @@ def _base_config(database_url: str, tmp_path) -> dict:
         "SQLALCHEMY_DATABASE_URI": database_url,
         "PHOTO_STORAGE_PATH": str(tmp_path / "photos"),
         "RATELIMIT_STORAGE_URI": "memory://",
+        # Cheap scrypt parameters; tests/server/auth checks the real default once.
+        "PASSWORD_HASH_METHOD": factories.TEST_HASH_METHOD,
     }
 
 
@@ -128,8 +131,8 @@ def session(app):
 
 @pytest.fixture
 def client(app):
-    """A test client that keeps cookies (web log-in) between requests."""
-    return app.test_client()
+    """A cookie-keeping client whose requests each get a fresh app context and database session."""
+    return new_client(app)
 
 
 @pytest.fixture

@@ -50,8 +50,19 @@ def normalise_email(email: str) -> str:
     return email
 
 
+def _storable(text: str) -> bool:
+    """False for text no database column or hash can take (NUL, lone surrogates): such input matches nobody."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return "\x00" not in text
+
+
 def find_user_by_email(session: Session, email: str) -> User | None:
     """Look up a user by email, ignoring case."""
+    if not _storable(email):
+        return None
     return session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
 
 
@@ -88,8 +99,8 @@ def create_user(
 def authenticate(session: Session, email: str, password: str) -> User | None:
     """The active user with this email and password, else None (same cost either way)."""
     user = find_user_by_email(session, email or "")
-    if user is None:
-        check_password_hash(_DUMMY_HASH, password or "")
+    if user is None or not _storable(password or ""):
+        check_password_hash(_DUMMY_HASH, "not a real password")
         return None
     if not check_password_hash(user.password_hash, password or "") or not user.active:
         return None

@@ -1,5 +1,22 @@
-"""Placeholder until the web work lands."""
+"""Web pages for admins and managers (and shoppers at a desk), signed in with a session."""
+from __future__ import annotations
+
+from flask import Blueprint, Flask, render_template
+from flask_login import current_user
+
+from ..permissions import login_required_role
+from .dashboards import overview_for
+
+bp = Blueprint("web", __name__)
 
 
-def init_app(app):
-    """Nothing yet."""
+@bp.route("/")
+@login_required_role()
+def home():
+    """The start page: each role sees its own overview."""
+    return render_template(f"web/home_{current_user.role.value}.html", **overview_for(current_user))
+
+
+def init_app(app: Flask) -> None:
+    """Register the web pages."""
+    app.register_blueprint(bp)

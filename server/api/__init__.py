@@ -1,0 +1,24 @@
+"""The JSON API under /api/v1 (flask-smorest): bearer-token authenticated, CSRF-exempt, documented."""
+from __future__ import annotations
+
+from flask import Flask
+
+from ..extensions import api as openapi
+from ..extensions import csrf
+from .base import BEARER_SCHEME, Blueprint  # noqa: F401 - re-exported for endpoint modules
+
+
+def blueprints() -> list[Blueprint]:
+    """Every API blueprint; add new endpoint modules here."""
+    from . import account
+
+    return [account.blp]
+
+
+def init_app(app: Flask) -> None:
+    """Register the API blueprints and the bearer security scheme in the OpenAPI document."""
+    openapi.spec.components.security_scheme(BEARER_SCHEME, {"type": "http", "scheme": "bearer"})
+    for blp in blueprints():
+        # Safe only because API requests never authenticate with the session cookie (auth.loaders).
+        csrf.exempt(blp)
+        openapi.register_blueprint(blp)

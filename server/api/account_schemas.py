@@ -1,0 +1,65 @@
+"""Request and response shapes for signing in from the phone and describing the caller."""
+from __future__ import annotations
+
+from flask import g
+from marshmallow import Schema, fields
+
+from ..models import Role
+from ..services.tokens import DEFAULT_DEVICE_NAME
+from .base import Text
+
+
+class TokenRequestSchema(Schema):
+    """What the phone sends to sign in."""
+
+    email = Text(required=True, min_length=1, max_length=254)
+    password = Text(required=True, min_length=1, max_length=1024)
+    device_name = Text(load_default=DEFAULT_DEVICE_NAME, min_length=1, max_length=120)
+
+
+class RegionSchema(Schema):
+    """A region as the caller sees it."""
+
+    id = fields.Integer()
+    code = fields.String()
+    name = fields.String()
+
+
+class UserSchema(Schema):
+    """A user's public description."""
+
+    id = fields.Integer()
+    email = fields.String()
+    name = fields.String()
+    role = fields.Enum(Role, by_value=True)
+
+
+class MeSchema(UserSchema):
+    """The caller, and how far their view reaches."""
+
+    scope = fields.String(metadata={"description": '"all" (admin), "regions" (manager) or "own" (shopper)'})
+    can_manage = fields.Boolean()
+    regions = fields.List(fields.Nested(RegionSchema), metadata={"description": "regions the caller may see"})
+
+
+class TokenSchema(Schema):
+    """A token as listed: never its plaintext nor its hash."""
+
+    id = fields.Integer()
+    name = fields.String()
+    prefix = fields.String(metadata={"description": "first characters of the token, to tell tokens apart"})
+    created_at = fields.DateTime()
+    expires_at = fields.DateTime()
+    last_used_at = fields.DateTime(allow_none=True)
+    current = fields.Function(lambda token: token.id == g.get("api_token_id"),
+                              metadata={"description": "true for the token making this request"})
+
+
+class IssuedTokenSchema(Schema):
+    """The answer to a successful sign-in: the only time the plaintext token is shown."""
+
+    token = fields.String(metadata={"description": "send as 'Authorization: Bearer <token>'"})
+    id = fields.Integer()
+    name = fields.String()
+    expires_at = fields.DateTime()
+    user = fields.Nested(UserSchema)

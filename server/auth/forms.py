@@ -1,0 +1,15 @@
+"""The sign-in form (Flask-WTF, so it carries and checks its CSRF token)."""
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField
+from wtforms.validators import DataRequired, Length
+
+
+class LoginForm(FlaskForm):
+    """Email and password; lengths bounded so hostile input is refused before any lookup."""
+
+    email = EmailField("Email", validators=[DataRequired("Enter your email."), Length(max=254)],
+                       render_kw={"autocomplete": "username", "autofocus": True})
+    password = PasswordField("Password", validators=[DataRequired("Enter your password."), Length(max=1024)],
+                             render_kw={"autocomplete": "current-password"})
