@@ -1,9 +1,199 @@
-"""Placeholder CLI."""
+"""The `fieldaudit` command: run the server, set up the database, manage users and checklists."""
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import Flask, current_app
+from flask.cli import FlaskGroup, routes_command, shell_command, with_appcontext
+from sqlalchemy import select
+
+from .extensions import db
 
 
-def init_app(app):
-    """Nothing yet."""
+class InputError(click.ClickException):
+    """Bad input the user can fix (missing file, not JSON): exit status 2, like a usage error."""
+
+    exit_code = 2
 
 
-def main():
-    """Nothing yet."""
+def fail_on(exc: Exception, field: str | None = None) -> click.ClickException:
+    """A service error as a one-line CLI error naming the input at fault."""
+    field = field or getattr(exc, "field", None)
+    message = getattr(exc, "message", None) or str(exc)
+    return click.ClickException(f"{field}: {message}" if field else message)
+
+
+def prepare_run(*, host: str, port: int, demo: bool = True) -> list[str]:
+    """Everything `fieldaudit run` does before serving: migrate, load the demo if empty, and say where to log in."""
+    from .database import upgrade_schema
+    from .demo import DEMO_PASSWORD, demo_logins, is_database_empty, load_demo
+
+    upgrade_schema()
+    lines = []
+    if demo and is_database_empty(db.session):
+        summary = load_demo(db.session)
+        lines.append(f"Loaded demo data: {summary.describe()}")
+    shown_host = "localhost" if host in ("0.0.0.0", "::") else f"[{host}]" if ":" in host else host
+    lines.append(f"Fieldaudit is running at http://{shown_host}:{port}/")
+    logins = demo_logins(db.session)
+    if logins:
+        lines.append(f"Demo log-ins (password for all: {DEMO_PASSWORD}):")
+        width = max(len(login.email) for login in logins)
+        lines += [f"  {login.email.ljust(width)}  {login.role:<8} {login.name}" for login in logins]
+    return lines
+
+
+def serve(app: Flask, host: str, port: int, workers: int) -> None:
+    """Serve with Werkzeug's threaded server, or gunicorn when more than one worker is asked for."""
+    if workers <= 1:
+        from werkzeug.serving import make_server
+
+        server = make_server(host, port, app, threaded=True)  # exits 1 with a plain message if the port is taken
+        click.echo("Press Ctrl+C to stop.")
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            server.server_close()
+        return
+    from gunicorn.app.base import BaseApplication
+
+    class _Gunicorn(BaseApplication):
+        def load_config(self):
+            self.cfg.set("bind", f"{host}:{port}")
+            self.cfg.set("workers", workers)
+
+        def load(self):
+            return app
+
+    with app.app_context():
+        db.engine.dispose()  # each forked worker opens its own connections
+    _Gunicorn().run()
+
+
+@click.command("run")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--no-demo", is_flag=True, help="Do not load the demo data into an empty database.")
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="More than 1 serves with gunicorn worker processes.")
+@with_appcontext
+def run_command(host: str, port: int, no_demo: bool, workers: int) -> None:
+    """Upgrade the database, load demo data if it is empty, and serve Fieldaudit."""
+    for line in prepare_run(host=host, port=port, demo=not no_demo):
+        click.echo(line)
+    serve(current_app._get_current_object(), host, port, workers)
+
+
+@click.command("init-db")
+@with_appcontext
+def init_db_command() -> None:
+    """Create or upgrade the database schema to the newest version."""
+    from .database import upgrade_schema
+
+    upgrade_schema()
+    click.echo("Database is up to date.")
+
+
+@click.command("load-demo")
+@click.option("--seed", default=2026, show_default=True, type=int, help="Same seed, same demo data.")
+@with_appcontext
+def load_demo_command(seed: int) -> None:
+    """Load the demo organisation, checklist and visits into an empty database."""
+    from .demo import DEMO_PASSWORD, DemoError, load_demo
+
+    try:
+        summary = load_demo(db.session, seed=seed)
+    except DemoError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Loaded demo data: {summary.describe()}")
+    click.echo(f"Demo log-ins (password for all: {DEMO_PASSWORD}):")
+    for login in summary.logins:
+        click.echo(f"  {login.email}  {login.role}")
+
+
+def _read_password(password: str | None, password_stdin: bool) -> str:
+    if password is not None and password_stdin:
+        raise click.UsageError("Give --password or --password-stdin, not both.")
+    if password_stdin:
+        line = sys.stdin.readline()
+        if not line:
+            raise click.UsageError("--password-stdin given but nothing was read from standard input.")
+        return line.rstrip("\r\n")
+    if password is not None:
+        return password
+    return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+
+
+@click.command("create-user")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option("--role", required=True, type=click.Choice(["admin", "manager", "shopper"]))
+@click.option("--region", "regions", multiple=True, metavar="CODE", help="Region a manager follows (repeatable).")
+@click.option("--password", default=None, help="Prompted for (hidden) when not given.")
+@click.option("--password-stdin", is_flag=True, help="Read the password from the first line of standard input.")
+@with_appcontext
+def create_user_command(email, name, role, regions, password, password_stdin) -> None:
+    """Create an admin, manager or shopper account."""
+    from .models import Region
+    from .services.accounts import AccountError, create_user
+
+    found = []
+    for code in regions:
+        region = db.session.scalar(select(Region).where(Region.code == code.strip().upper()))
+        if region is None:
+            raise click.ClickException(f"region: no region with code {code!r}.")
+        found.append(region)
+    secret = _read_password(password, password_stdin)
+    try:
+        user = create_user(db.session, email=email, name=name, role=role, password=secret, regions=found)
+    except AccountError as exc:
+        db.session.rollback()
+        raise fail_on(exc) from None
+    click.echo(f"Created {user.role.value} {user.email} (id {user.id}).")
+
+
+def init_app(app: Flask) -> None:
+    """Register the commands on the app, so `fieldaudit ...` and `flask --app server ...` both have them."""
+    from .cli_templates import template_group
+
+    for command in (run_command, init_db_command, load_demo_command, create_user_command, template_group):
+        app.cli.add_command(command)
+
+
+def _print_version(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    if not value or ctx.resilient_parsing:
+        return
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        click.echo(f"fieldaudit {version('fieldaudit')}")
+    except PackageNotFoundError:
+        click.echo("fieldaudit (not installed as a package)")
+    ctx.exit()
+
+
+def _create_app() -> Flask:
+    from . import create_app
+
+    return create_app()
+
+
+cli = FlaskGroup(
+    name="fieldaudit",
+    create_app=_create_app,
+    add_default_commands=False,
+    add_version_option=False,
+    params=[click.Option(["--version"], is_flag=True, expose_value=False, is_eager=True,
+                         callback=_print_version, help="Show the Fieldaudit version.")],
+    help="Fieldaudit: mystery shopping and field audits. Start with `fieldaudit run`.",
+)
+cli.add_command(shell_command)
+cli.add_command(routes_command)
+
+
+def main() -> None:
+    """Entry point of the `fieldaudit` console script."""
+    cli.main(args=sys.argv[1:], prog_name="fieldaudit")

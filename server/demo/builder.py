@@ -1,0 +1,152 @@
+"""Builds the demo data step by step (organisation, checklist, visit history, open work) from one seeded generator."""
+from __future__ import annotations
+
+import json
+import os
+import random
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import update
+from sqlalchemy.orm import Session
+
+from ..models import Assignment, AssignmentStatus, Branch, Photo, Region, Role, TemplateVersion, User, Visit, VisitStatus
+from ..services.accounts import hash_password
+from ..services.checklists import checklist_of, import_template
+from ..services.org import create_assignment, create_branch, create_region
+from ..services.visits import record_visit
+from . import org_data
+from .visit_maker import PhotoFile, VisitMaker, new_uuid
+
+CHECKLIST_PATH = Path(__file__).with_name("customer_service_checklist.json")
+DAYS_PER_MONTH = 30
+OPEN_ASSIGNMENTS_PER_SHOPPER = 5
+ASSIGNMENT_NOTES = ("", "", "Try to visit at lunchtime (12:00-14:00).", "Ask about the loyalty card.",
+                    "Saturday visit, please.")
+
+
+def demo_checklist() -> dict:
+    """The bundled 'Customer service mystery shop' checklist document."""
+    return json.loads(CHECKLIST_PATH.read_text(encoding="utf-8"))
+
+
+class DemoBuilder:
+    """Adds the demo rows to a session without committing; every random choice comes from `rng`."""
+
+    def __init__(self, session: Session, rng: random.Random, *, today: date, months: int, storage: Path):
+        self.session, self.rng, self.today, self.months, self.storage = session, rng, today, months, storage
+        self.regions: dict[str, Region] = {}
+        self.branches: list[Branch] = []
+        self.users: dict[str, User] = {}
+        self.visits: list[Visit] = []
+        self.open_assignments = 0
+        self._written: dict[str, Path] = {}
+
+    def organisation(self) -> None:
+        """Regions, branches and the ten demo accounts (one password hash shared: scrypt is slow on purpose)."""
+        for spec in org_data.REGIONS:
+            self.regions[spec.code] = create_region(self.session, code=spec.code, name=spec.name, commit=False)
+        for spec in org_data.BRANCHES:
+            self.branches.append(create_branch(
+                self.session, region=self.regions[spec.region], code=spec.code, name=f"{org_data.CHAIN} {spec.name}",
+                address=spec.address, latitude=spec.lat, longitude=spec.lon, commit=False))
+        password_hash = hash_password(org_data.DEMO_PASSWORD)
+        for spec in org_data.USERS:
+            user = User(email=spec.email, name=spec.name, role=Role(spec.role), password_hash=password_hash)
+            if spec.role == "manager":
+                user.regions = [self.regions[code] for code in spec.regions]
+            self.session.add(user)
+            self.users[spec.email] = user
+        self.session.flush()
+
+    @property
+    def admin(self) -> User:
+        return self.users[org_data.USERS[0].email]
+
+    def shoppers(self, region_code: str | None = None) -> list[User]:
+        """Demo shoppers, optionally only those sent to one region."""
+        return [self.users[s.email] for s in org_data.USERS
+                if s.role == "shopper" and (region_code is None or region_code in s.regions)]
+
+    def checklist(self) -> TemplateVersion:
+        """The bundled checklist, imported and published as the admin."""
+        return import_template(self.session, demo_checklist(), actor=self.admin, publish=True, commit=False)
+
+    def _days(self, month: int) -> list[date]:
+        """Three or four distinct days in one 30-day window; the last window ends yesterday."""
+        start = self.today - timedelta(days=(self.months - month) * DAYS_PER_MONTH)
+        count = self.rng.choice((3, 3, 4))
+        return sorted(start + timedelta(days=d) for d in self.rng.sample(range(DAYS_PER_MONTH), count))
+
+    def _schedule(self, branch: Branch, version: TemplateVersion) -> list[tuple[int, date, User, Assignment]]:
+        """The branch's past assignments (month, day, shopper), added in one go before the visits come in."""
+        plan = []
+        for month in range(self.months):
+            for day in self._days(month):
+                shopper = self.rng.choice(self.shoppers(branch.region.code))
+                assignment = create_assignment(
+                    self.session, shopper=shopper, branch=branch, template=version.template,
+                    due_from=day - timedelta(days=3), due_to=day + timedelta(days=4),
+                    assignment_id=new_uuid(self.rng), commit=False)
+                plan.append((month, day, shopper, assignment))
+        self.session.flush()
+        return plan
+
+    def history(self, version: TemplateVersion) -> None:
+        """Visits per branch and month, each scheduled, recorded through record_visit, photos stored, approved."""
+        maker = VisitMaker(self.rng, checklist_of(version), version.id)
+        languages = {s.email: s.languages for s in org_data.USERS}
+        photos, reviews, done = [], [], []
+        for index, branch in enumerate(self.branches):
+            base, trend = self.rng.uniform(0.42, 0.95), self.rng.uniform(-0.05, 0.07)
+            for month, day, shopper, assignment in self._schedule(branch, version):
+                document, files = maker.document(
+                    visit_id=new_uuid(self.rng), assignment_id=assignment.id, branch_id=branch.id, day=day,
+                    lat=branch.latitude, lon=branch.longitude, level=maker.quality(base, trend, month),
+                    languages=languages[shopper.email], branch_index=index)
+                finished = datetime.fromisoformat(document["finished_at"])
+                visit = record_visit(self.session, shopper, document, status=VisitStatus.APPROVED, commit=False,
+                                     submitted_at=finished + timedelta(minutes=self.rng.randint(1, 30)))
+                photos += self._store_photos(visit, files, finished + timedelta(minutes=self.rng.randint(2, 90)))
+                reviews.append({"id": visit.id, "reviewed_by_id": self.admin.id,
+                                "reviewed_at": finished + timedelta(hours=self.rng.randint(4, 72))})
+                done.append({"id": assignment.id, "status": AssignmentStatus.DONE})
+                self.visits.append(visit)
+        # Upload and review state in three statements, not three per visit, so the demo loads in seconds.
+        for model, rows in ((Photo, photos), (Visit, reviews), (Assignment, done)):
+            if rows:
+                self.session.execute(update(model), rows)
+
+    def _store_photos(self, visit: Visit, files: list[PhotoFile], received: datetime) -> list[dict]:
+        """Write the photo files as if uploaded; returns the row updates that mark them complete.
+
+        Repeated pictures are hard links to the first copy: creating files is the slow part of loading.
+        """
+        folder = self.storage / str(visit.id)
+        folder.mkdir(parents=True, exist_ok=True)
+        updates = []
+        for photo, file in zip(visit.photos, files):
+            target = folder / str(photo.id)
+            first = self._written.setdefault(photo.sha256, target)
+            try:
+                if first == target:
+                    raise OSError("first copy")
+                os.link(first, target)
+            except OSError:
+                target.write_bytes(file.content)
+            updates.append({"id": photo.id, "storage_key": f"{visit.id}/{photo.id}",
+                            "received_bytes": len(file.content), "completed_at": received})
+        return updates
+
+    def upcoming(self, version: TemplateVersion) -> None:
+        """Open assignments over the coming two weeks, for every shopper, in the regions they cover."""
+        for shopper in self.shoppers():
+            covers = next(s.regions for s in org_data.USERS if s.email == shopper.email)
+            pool = [b for b in self.branches if b.region.code in covers]
+            for branch in self.rng.sample(pool, OPEN_ASSIGNMENTS_PER_SHOPPER):
+                start = self.today + timedelta(days=self.rng.randint(0, 9))
+                end = min(start + timedelta(days=self.rng.randint(2, 5)), self.today + timedelta(days=14))
+                create_assignment(self.session, shopper=shopper, branch=branch, template=version.template,
+                                  due_from=start, due_to=end, notes=self.rng.choice(ASSIGNMENT_NOTES),
+                                  assignment_id=new_uuid(self.rng), commit=False)
+                self.open_assignments += 1

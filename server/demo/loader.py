@@ -1,0 +1,102 @@
+"""Load the demo into an empty database, from one seed, and tell which demo log-ins exist."""
+from __future__ import annotations
+
+import random
+import shutil
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy import exists, select
+from sqlalchemy.orm import Session
+
+from ..models import Region, Template, User
+from . import org_data
+from .builder import DemoBuilder
+
+MONTHS = 4
+"""Months of visit history the demo holds (about 3-4 approved visits per branch per month)."""
+
+
+class DemoError(RuntimeError):
+    """The demo cannot be loaded here (the database already holds data)."""
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    """One demo account to print: email, name, role, and the shared password."""
+
+    email: str
+    name: str
+    role: str
+    password: str = org_data.DEMO_PASSWORD
+
+
+@dataclass
+class DemoSummary:
+    """What load_demo created, for the run command and the tests."""
+
+    regions: int = 0
+    branches: int = 0
+    users: int = 0
+    visits: int = 0
+    critical_failures: int = 0
+    na_answers: int = 0
+    open_assignments: int = 0
+    template_version_id: int | None = None
+    logins: list[DemoLogin] = field(default_factory=list)
+
+    def describe(self) -> str:
+        """One line for the console."""
+        return (f"{self.regions} regions, {self.branches} branches, {self.users} users, {self.visits} approved "
+                f"visits ({self.critical_failures} with critical failures), {self.open_assignments} open assignments")
+
+
+def is_database_empty(session: Session) -> bool:
+    """No users, regions or templates yet: the only state the demo loads into."""
+    return not any(session.scalar(select(exists().select_from(model))) for model in (User, Region, Template))
+
+
+def is_demo_loaded(session: Session) -> bool:
+    """Whether the demo admin account exists."""
+    return bool(session.scalar(select(exists().where(User.email == org_data.USERS[0].email))))
+
+
+def demo_logins(session: Session) -> list[DemoLogin]:
+    """The demo accounts present in this database, in the order they are printed."""
+    emails = [u.email for u in org_data.USERS]
+    present = set(session.scalars(select(User.email).where(User.email.in_(emails))))
+    return [DemoLogin(u.email, u.name, u.role) for u in org_data.USERS if u.email in present]
+
+
+def load_demo(session: Session, seed: int = 2026, *, today: date | None = None,
+              months: int | None = None) -> DemoSummary:
+    """Fill an empty database with the demo in one transaction; the same seed gives the same data.
+
+    Visit dates run up to yesterday (relative to `today`, default the real date) so the demo looks alive.
+    """
+    if not is_database_empty(session):
+        raise DemoError("The database already holds data; the demo loads only into an empty database.")
+    storage = Path(current_app.config["PHOTO_STORAGE_PATH"])
+    before = set(storage.iterdir()) if storage.exists() else set()
+    build = DemoBuilder(session, random.Random(seed), today=today or date.today(), months=months or MONTHS,
+                        storage=storage)
+    try:
+        build.organisation()
+        version = build.checklist()
+        build.history(version)
+        build.upcoming(version)
+        summary = DemoSummary(
+            regions=len(build.regions), branches=len(build.branches), users=len(build.users),
+            visits=len(build.visits), critical_failures=sum(v.critical_failures > 0 for v in build.visits),
+            na_answers=sum(a.na for v in build.visits for a in v.answers),
+            open_assignments=build.open_assignments, template_version_id=version.id)
+        session.commit()
+    except Exception:
+        session.rollback()
+        for path in (set(storage.iterdir()) - before) if storage.exists() else ():
+            shutil.rmtree(path, ignore_errors=True)
+        raise
+    summary.logins = demo_logins(session)
+    return summary

@@ -1,0 +1,147 @@
+"""Checklist templates and their versions: import, publish, draft from, export (docs/checklist-format.md)."""
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from shared.checklist import Checklist
+from shared.errors import ChecklistInvalid, Issue
+from shared.schemas import dump_checklist
+from shared.validation import load_checklist, validate_checklist
+
+from ..models import Template, TemplateVersion, User, VersionStatus
+from ..models.types import utcnow
+from .changes import record_change
+
+__all__ = [
+    "ChecklistInvalid", "TemplateError", "checklist_of", "export_version", "import_template", "list_templates",
+    "new_draft_from", "publish_version", "validate_checklist",
+]
+
+
+class TemplateError(ValueError):
+    """A template operation that cannot be done as asked; `field` names the input at fault."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+def checklist_of(version: TemplateVersion) -> Checklist:
+    """The shared Checklist of a version, loaded once per published version object (they never change)."""
+    cached = version.__dict__.get("_fieldaudit_checklist")
+    if cached is not None and version.status is not VersionStatus.DRAFT:
+        return cached
+    checklist = load_checklist(version.definition)
+    if version.status is not VersionStatus.DRAFT:
+        version._fieldaudit_checklist = checklist
+    return checklist
+
+
+def _key_issues(template: Template, checklist: Checklist) -> list[Issue]:
+    """A question key keeps its type across versions, so trends by question stay meaningful."""
+    earlier: dict[str, tuple[str, int]] = {}
+    for version in template.versions:
+        for question in checklist_of(version).questions():
+            earlier[question.key] = (question.type, version.number)
+    issues = []
+    for s, section in enumerate(checklist.sections):
+        for j, question in enumerate(section.questions):
+            old = earlier.get(question.key)
+            if old and old[0] != question.type:
+                issues.append(Issue(
+                    f"sections[{s}].questions[{j}].type",
+                    f"section '{section.key}' ({s + 1}), question '{question.key}' ({j + 1}): the key was a "
+                    f"{old[0]} question in version {old[1]}; a key keeps its type across versions, use a new key",
+                    question.key,
+                ))
+    return issues
+
+
+def _draft_of(template: Template) -> TemplateVersion | None:
+    return next((v for v in template.versions if v.status is VersionStatus.DRAFT), None)
+
+
+def _next_number(template: Template) -> int:
+    return max((v.number for v in template.versions), default=0) + 1
+
+
+def import_template(session: Session, data: Any, *, actor: User | None = None, template: Template | None = None,
+                    publish: bool = False, commit: bool = True) -> TemplateVersion:
+    """Validate a checklist document and store it as a new template, or as the next draft version of `template`.
+
+    Raises ChecklistInvalid (every issue, with paths naming section and question) or TemplateError.
+    """
+    checklist = load_checklist(data)
+    if template is None:
+        template = Template(name=checklist.title, description=checklist.description)
+        session.add(template)
+    else:
+        issues = _key_issues(template, checklist)
+        if issues:
+            raise ChecklistInvalid(issues)
+        draft = _draft_of(template)
+        if draft is not None:
+            raise TemplateError("template", f"template {template.id} already has draft version {draft.number} "
+                                            f"(id {draft.id}); publish it before importing another")
+    version = TemplateVersion(template=template, number=_next_number(template), status=VersionStatus.DRAFT,
+                              definition=dump_checklist(checklist), created_by_id=actor.id if actor else None)
+    session.add(version)
+    session.flush()
+    if publish:
+        publish_version(session, version, commit=False)
+    if commit:
+        session.commit()
+    return version
+
+
+def publish_version(session: Session, version: TemplateVersion, *, commit: bool = True) -> TemplateVersion:
+    """Make a draft the version new visits use; earlier published versions are retired (still valid for visits)."""
+    if version.status is not VersionStatus.DRAFT:
+        raise TemplateError("version", f"version {version.number} of template {version.template_id} is "
+                                       f"{version.status.value}; only drafts can be published")
+    checklist = load_checklist(version.definition)  # drafts may have been edited since import
+    template = version.template
+    for other in template.versions:
+        if other.status is VersionStatus.PUBLISHED and other is not version:
+            other.status = VersionStatus.RETIRED
+            record_change(session, "template_version", other.id)
+    version.status = VersionStatus.PUBLISHED
+    version.published_at = utcnow()
+    template.name, template.description = checklist.title, checklist.description
+    session.flush()
+    record_change(session, "template_version", version.id)
+    if commit:
+        session.commit()
+    return version
+
+
+def new_draft_from(session: Session, version: TemplateVersion, *, actor: User | None = None,
+                   commit: bool = True) -> TemplateVersion:
+    """Start editing: a new draft version holding a copy of `version`'s checklist."""
+    template = version.template
+    draft = _draft_of(template)
+    if draft is not None:
+        raise TemplateError("template", f"template {template.id} already has draft version {draft.number} "
+                                        f"(id {draft.id}); edit that one")
+    new = TemplateVersion(template=template, number=_next_number(template), status=VersionStatus.DRAFT,
+                          definition=copy.deepcopy(version.definition), created_by_id=actor.id if actor else None)
+    session.add(new)
+    session.flush()
+    if commit:
+        session.commit()
+    return new
+
+
+def export_version(version: TemplateVersion) -> dict:
+    """The version's checklist document; importing it gives back exactly the same definition."""
+    return dump_checklist(load_checklist(version.definition))
+
+
+def list_templates(session: Session) -> list[Template]:
+    """Every template with its versions, oldest first."""
+    return list(session.scalars(select(Template).order_by(Template.id)))
