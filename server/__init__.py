@@ -29,6 +29,12 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith(f"sqlite:///{instance}"):
         instance.mkdir(parents=True, exist_ok=True)
 
+    if app.config["PROXY_HOPS"]:  # behind a load balancer: trust its X-Forwarded-* headers (rate limits per client IP)
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+
     from . import database, errors, models  # noqa: F401 - models register tables
 
     db.init_app(app)
