@@ -77,30 +77,28 @@ def visible_branches_query(user: Any) -> Select:
     return query.where(false())
 
 
-def visible_visits_query(user: Any) -> Select:
-    """Visits the user may see, newest first."""
-    query = select(Visit).order_by(Visit.finished_at.desc())
+def _scoped_to_role(query: Select, user: Any, branch_column: Any, owner_column: Any) -> Select:
+    """Admins see all rows; managers those at branches of their regions; shoppers their own."""
     role = role_of(user)
     if role is Role.ADMIN:
         return query
     if role is Role.MANAGER:
-        return query.where(Visit.branch_id.in_(_managed_branch_ids(user)))
+        return query.where(branch_column.in_(_managed_branch_ids(user)))
     if role is Role.SHOPPER:
-        return query.where(Visit.shopper_id == user.id)
+        return query.where(owner_column == user.id)
     return query.where(false())
+
+
+def visible_visits_query(user: Any) -> Select:
+    """Visits the user may see, newest first."""
+    query = select(Visit).order_by(Visit.finished_at.desc())
+    return _scoped_to_role(query, user, Visit.branch_id, Visit.shopper_id)
 
 
 def visible_assignments_query(user: Any) -> Select:
     """Assignments the user may see, soonest due first."""
     query = select(Assignment).order_by(Assignment.due_to, Assignment.due_from)
-    role = role_of(user)
-    if role is Role.ADMIN:
-        return query
-    if role is Role.MANAGER:
-        return query.where(Assignment.branch_id.in_(_managed_branch_ids(user)))
-    if role is Role.SHOPPER:
-        return query.where(Assignment.shopper_id == user.id)
-    return query.where(false())
+    return _scoped_to_role(query, user, Assignment.branch_id, Assignment.shopper_id)
 
 
 def _manages_region(user: Any, region_id: int) -> bool:
