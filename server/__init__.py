@@ -46,9 +46,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     openapi.init_app(app)
     errors.init_app(app)
 
-    from . import auth, cli, web
+    from . import auth, cli, storage, web
     from .api import init_app as init_api
 
+    storage.init_app(app)
     auth.init_app(app)
     init_api(app)
     web.init_app(app)

@@ -15,6 +15,14 @@ _COMMON = {"required": "is required", "null": "must not be null", "validator_fai
 SLUG = re.compile(r"[a-z0-9_]{1,64}\Z")
 _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\Z")
 _DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|z|[+-]\d{2}:\d{2})?\Z")
+_UNSTORABLE = re.compile(r"[\x00\ud800-\udfff]")
+"""NUL and unpaired surrogates: no database text column, UTF-8 encoder or hash takes them."""
+
+
+def _storable(value: str) -> str:
+    if _UNSTORABLE.search(value):
+        raise ValidationError("must not contain NUL characters or unpaired surrogates")
+    return value
 
 
 class _Field(fields.Field):
@@ -41,7 +49,7 @@ class Text(_Field):
                                   f"must be at least {self.min_length} characters")
         if self.pattern is not None and not self.pattern.match(value):
             raise ValidationError(f"must be {self.what}")
-        return value
+        return _storable(value)
 
 
 def Slug(**kwargs: Any) -> Text:
@@ -103,7 +111,7 @@ class Scalar(_Field):
         if isinstance(value, str):
             if len(value) > self.max_length:
                 raise ValidationError(f"must be at most {self.max_length:,} characters")
-            return value
+            return _storable(value)
         if isinstance(value, bool) or is_number(value):
             return value
         if isinstance(value, (int, float)):

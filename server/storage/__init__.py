@@ -1,0 +1,33 @@
+"""Photo storage behind a small interface (DESIGN section 7), chosen by `PHOTO_STORAGE` and attached to the app."""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import Flask, current_app
+
+from .base import (BLOCK_SIZE, InvalidKey, NotStored, OffsetMismatch, PhotoStorage, StorageBusy, StorageError,
+                   check_key, photo_key)
+from .filesystem import FilesystemStorage
+
+__all__ = ["BLOCK_SIZE", "FilesystemStorage", "InvalidKey", "NotStored", "OffsetMismatch", "PhotoStorage",
+           "StorageBusy", "StorageError", "check_key", "current_storage", "init_app", "photo_key"]
+
+EXTENSION_KEY = "photo_storage"
+
+BACKENDS: dict[str, Callable[[Flask], PhotoStorage]] = {
+    "filesystem": lambda app: FilesystemStorage(app.config["PHOTO_STORAGE_PATH"]),
+    # "s3": lambda app: S3Storage(bucket=app.config["PHOTO_S3_BUCKET"], ...)  -- see base.py for the mapping
+}
+
+
+def init_app(app: Flask) -> None:
+    """Build the configured storage (`PHOTO_STORAGE`, default "filesystem") and attach it to the app."""
+    name = app.config.get("PHOTO_STORAGE") or "filesystem"
+    if name not in BACKENDS:
+        raise RuntimeError(f"PHOTO_STORAGE must be one of {sorted(BACKENDS)}, got {name!r}")
+    app.extensions[EXTENSION_KEY] = BACKENDS[name](app)
+
+
+def current_storage() -> PhotoStorage:
+    """The storage of the app handling the current request or command."""
+    return current_app.extensions[EXTENSION_KEY]

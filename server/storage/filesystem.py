@@ -1,0 +1,178 @@
+"""Photo storage in a local folder: `<root>/<visit uuid>/<photo uuid>`, partial uploads beside it as `.partial`."""
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import BinaryIO
+
+from .base import BLOCK_SIZE, NotStored, OffsetMismatch, StorageBusy, check_key
+
+try:
+    import fcntl
+except ImportError:  # Windows: a development server is one process, so an in-process lock is enough
+    fcntl = None
+
+_BINARY = getattr(os, "O_BINARY", 0)
+_LOCAL_LOCKS: dict[str, threading.Lock] = {}
+_LOCAL_GUARD = threading.Lock()
+
+
+def _write_all(fd: int, block: bytes) -> None:
+    view = memoryview(block)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+def _fsync_folder(folder: Path) -> None:
+    """Make a rename in `folder` durable (POSIX; Windows has no directory handles)."""
+    if not hasattr(os, "O_DIRECTORY"):
+        return
+    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+class FilesystemStorage:
+    """The default PhotoStorage: one file per photo under `root`, written in place, renamed when complete."""
+
+    def __init__(self, root: str | os.PathLike):
+        self.root = Path(root)
+
+    def __repr__(self) -> str:
+        return f"FilesystemStorage({str(self.root)!r})"
+
+    def _path(self, key: str, suffix: str = "") -> Path:
+        visit, photo = check_key(key).split("/")
+        return self.root / visit / (photo + suffix)
+
+    def path(self, key: str) -> Path:
+        """Where the final file of `key` lives (for tools that need a real path)."""
+        return self._path(key)
+
+    def write_chunk(self, key: str, stream: BinaryIO, offset: int) -> int:
+        """Append `stream` at `offset` of the partial file in BLOCK_SIZE blocks; fsync; bytes written."""
+        partial = self._path(key, ".partial")
+        partial.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(partial, os.O_RDWR | os.O_CREAT | _BINARY, 0o644)
+        try:
+            actual = os.fstat(fd).st_size
+            if actual < offset:
+                raise OffsetMismatch(key, offset, actual)
+            os.ftruncate(fd, offset)
+            os.lseek(fd, offset, os.SEEK_SET)
+            written = 0
+            try:
+                while block := stream.read(BLOCK_SIZE):
+                    _write_all(fd, block)
+                    written += len(block)
+                os.fsync(fd)
+            except BaseException:
+                os.ftruncate(fd, offset)
+                raise
+            return written
+        finally:
+            os.close(fd)
+
+    def partial_size(self, key: str) -> int:
+        """Bytes in the partial file, 0 if there is none."""
+        try:
+            return self._path(key, ".partial").stat().st_size
+        except FileNotFoundError:
+            return 0
+
+    def open_partial(self, key: str) -> BinaryIO:
+        """The partial file, opened for reading."""
+        try:
+            return open(self._path(key, ".partial"), "rb")
+        except FileNotFoundError:
+            raise NotStored(f"no partial data for {key}") from None
+
+    def discard_partial(self, key: str) -> None:
+        """Delete the partial file, if any."""
+        self._path(key, ".partial").unlink(missing_ok=True)
+
+    def finalise(self, key: str) -> None:
+        """fsync the partial file, rename it over the final name (atomic), fsync the folder."""
+        partial, final = self._path(key, ".partial"), self._path(key)
+        try:
+            fd = os.open(partial, os.O_RDONLY | _BINARY)
+        except FileNotFoundError:
+            raise NotStored(f"no partial data for {key}") from None
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(partial, final)
+        _fsync_folder(final.parent)
+
+    def open(self, key: str) -> BinaryIO:
+        """The final file, opened for reading."""
+        try:
+            return open(self._path(key), "rb")
+        except FileNotFoundError:
+            raise NotStored(f"no photo stored under {key}") from None
+
+    def exists(self, key: str) -> bool:
+        """Whether the final file exists."""
+        return self._path(key).is_file()
+
+    def delete(self, key: str) -> None:
+        """Delete the final and partial files, and the visit's folder once it is empty."""
+        final = self._path(key)
+        final.unlink(missing_ok=True)
+        self.discard_partial(key)
+        try:
+            final.parent.rmdir()
+        except OSError:
+            pass  # other photos (or none: already gone)
+
+    @contextmanager
+    def lock(self, key: str) -> Iterator[None]:
+        """An exclusive, non-blocking lock on `<photo>.lock` (flock: released by the OS if the process dies)."""
+        path = self._path(key, ".lock")
+        if fcntl is None:
+            with _local_lock(key):
+                yield
+            return
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = _acquire(path)
+        try:
+            yield
+        finally:
+            path.unlink(missing_ok=True)  # while still holding it: the next one makes a fresh file
+            os.close(fd)
+
+
+def _acquire(path: Path) -> int:
+    """Open and flock `path`; retry if the previous holder removed the file between our open and lock."""
+    for _ in range(5):
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            raise StorageBusy(f"{path.name} is locked by another upload") from None
+        try:
+            if os.stat(path).st_ino == os.fstat(fd).st_ino:
+                return fd
+        except FileNotFoundError:
+            pass
+        os.close(fd)
+    raise StorageBusy(f"{path.name} keeps changing hands")
+
+
+@contextmanager
+def _local_lock(key: str) -> Iterator[None]:
+    with _LOCAL_GUARD:
+        lock = _LOCAL_LOCKS.setdefault(key, threading.Lock())
+    if not lock.acquire(blocking=False):
+        raise StorageBusy(f"{key} is locked by another upload")
+    try:
+        yield
+    finally:
+        lock.release()

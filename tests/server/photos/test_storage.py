@@ -1,0 +1,173 @@
+"""The filesystem photo storage: chunked writes, atomic finalise, locks, and keys that cannot escape its folder."""
+from __future__ import annotations
+
+import io
+import os
+import uuid
+
+import pytest
+
+from server import create_app
+from server.storage import (BLOCK_SIZE, FilesystemStorage, InvalidKey, NotStored, OffsetMismatch, PhotoStorage,
+                            StorageBusy, current_storage, photo_key)
+
+KEY = photo_key(uuid.uuid4(), uuid.uuid4())
+
+
+@pytest.fixture
+def storage(tmp_path):
+    return FilesystemStorage(tmp_path / "photos")
+
+
+class Reads(io.BytesIO):
+    """A stream that remembers how much each read asked for."""
+
+    def __init__(self, data: bytes):
+        super().__init__(data)
+        self.asked: list[int] = []
+
+    def read(self, size=-1):
+        self.asked.append(size)
+        return super().read(size)
+
+
+class Breaks(io.BytesIO):
+    """A stream whose connection drops after `after` bytes."""
+
+    def __init__(self, data: bytes, after: int):
+        super().__init__(data[:after])
+
+    def read(self, size=-1):
+        block = super().read(size)
+        if not block:
+            raise ConnectionResetError("client went away")
+        return block
+
+
+def test_chunks_append_at_their_offset_and_finalise_makes_the_final_file(storage):
+    assert storage.write_chunk(KEY, io.BytesIO(b"hello "), 0) == 6
+    assert storage.write_chunk(KEY, io.BytesIO(b"world"), 6) == 5
+    assert storage.partial_size(KEY) == 11 and not storage.exists(KEY)
+    with pytest.raises(NotStored):
+        storage.open(KEY)
+    storage.finalise(KEY)
+    assert storage.exists(KEY) and storage.partial_size(KEY) == 0
+    with storage.open(KEY) as stored:
+        assert stored.read() == b"hello world"
+    assert storage.path(KEY) == storage.root / KEY
+
+
+def test_the_body_is_copied_in_blocks_never_read_whole(storage):
+    data = os.urandom(3 * BLOCK_SIZE + 10)
+    stream = Reads(data)
+    storage.write_chunk(KEY, stream, 0)
+    assert all(0 < size <= BLOCK_SIZE for size in stream.asked)
+    with storage.open_partial(KEY) as partial:
+        assert partial.read() == data
+
+
+def test_a_chunk_past_the_end_of_the_partial_data_is_refused_with_its_real_size(storage):
+    storage.write_chunk(KEY, io.BytesIO(b"abc"), 0)
+    with pytest.raises(OffsetMismatch) as caught:
+        storage.write_chunk(KEY, io.BytesIO(b"xyz"), 10)
+    assert caught.value.actual == 3 and storage.partial_size(KEY) == 3
+
+
+def test_data_past_the_offset_from_an_unacknowledged_write_is_replaced(storage):
+    storage.write_chunk(KEY, io.BytesIO(b"abcdef"), 0)
+    storage.write_chunk(KEY, io.BytesIO(b"XY"), 3)
+    with storage.open_partial(KEY) as partial:
+        assert partial.read() == b"abcXY"
+
+
+def test_a_stream_that_fails_keeps_nothing_of_that_call(storage):
+    storage.write_chunk(KEY, io.BytesIO(b"first"), 0)
+    with pytest.raises(ConnectionResetError):
+        storage.write_chunk(KEY, Breaks(b"second part", after=4), 5)
+    assert storage.partial_size(KEY) == 5
+
+
+def test_finalise_is_one_atomic_rename_after_fsync(storage, monkeypatch):
+    storage.write_chunk(KEY, io.BytesIO(b"photo bytes"), 0)
+    synced = []
+    real_fsync = os.fsync
+    monkeypatch.setattr(os, "fsync", lambda fd: synced.append(fd) or real_fsync(fd))
+
+    def crash(src, dst):
+        raise OSError("power cut")
+
+    monkeypatch.setattr(os, "replace", crash)
+    with pytest.raises(OSError, match="power cut"):
+        storage.finalise(KEY)
+    assert not storage.exists(KEY) and storage.partial_size(KEY) == 11  # nothing half-done: retry later
+    monkeypatch.undo()
+    monkeypatch.setattr(os, "fsync", lambda fd: synced.append(fd) or real_fsync(fd))
+    storage.finalise(KEY)
+    assert len(synced) >= 3  # the file before the crash, the file and its folder after
+    assert storage.exists(KEY) and storage.partial_size(KEY) == 0
+
+
+def test_finalise_without_partial_data_says_so(storage):
+    with pytest.raises(NotStored):
+        storage.finalise(KEY)
+    with pytest.raises(NotStored):
+        storage.open_partial(KEY)
+
+
+def test_delete_removes_final_and_partial_data_and_tolerates_missing_keys(storage):
+    storage.write_chunk(KEY, io.BytesIO(b"abc"), 0)
+    storage.finalise(KEY)
+    storage.write_chunk(KEY, io.BytesIO(b"ab"), 0)
+    storage.delete(KEY)
+    assert not storage.exists(KEY) and storage.partial_size(KEY) == 0
+    assert not (storage.root / KEY.split("/")[0]).exists()
+    storage.delete(KEY)
+    storage.discard_partial(KEY)
+
+
+def test_only_one_upload_holds_a_photos_lock_and_it_leaves_no_file_behind(storage):
+    other = photo_key(uuid.uuid4(), uuid.uuid4())
+    with storage.lock(KEY):
+        with pytest.raises(StorageBusy):
+            with storage.lock(KEY):
+                pass
+        with storage.lock(other):
+            pass
+    with storage.lock(KEY):
+        pass
+    assert not list(storage.root.rglob("*.lock"))
+
+
+@pytest.mark.parametrize("key", [
+    "../../etc/passwd", "/etc/passwd", "a/b", "", f"{uuid.uuid4()}", f"{uuid.uuid4()}/../{uuid.uuid4()}",
+    f"{uuid.uuid4()}/{uuid.uuid4()}/..", f"{uuid.uuid4()}\\{uuid.uuid4()}", f"{uuid.uuid4()}/{uuid.uuid4()}\x00",
+    f"{uuid.uuid4()}/{uuid.uuid4()}".upper(), f"{uuid.uuid4()}/{uuid.uuid4()}.partial", f"../{uuid.uuid4()}",
+    f"{uuid.uuid4()}/{uuid.uuid4()}\n", None, 42,
+])
+def test_keys_other_than_two_canonical_uuids_are_refused_by_every_method(storage, tmp_path, key):
+    calls = [lambda: storage.write_chunk(key, io.BytesIO(b"x"), 0), lambda: storage.partial_size(key),
+             lambda: storage.open_partial(key), lambda: storage.discard_partial(key), lambda: storage.finalise(key),
+             lambda: storage.open(key), lambda: storage.exists(key), lambda: storage.delete(key),
+             lambda: storage.lock(key).__enter__()]
+    for call in calls:
+        with pytest.raises(InvalidKey):
+            call()
+    assert list(tmp_path.rglob("*")) == []
+
+
+def test_photo_keys_are_built_only_from_uuids():
+    visit, photo = uuid.uuid4(), uuid.uuid4()
+    assert photo_key(str(visit).upper(), photo) == f"{visit}/{photo}"
+    for bad in ("..", "x" * 36, "../../etc"):
+        with pytest.raises(ValueError):
+            photo_key(bad, photo)
+
+
+def test_the_app_gets_the_configured_storage(tmp_path):
+    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "x",
+                      "PHOTO_STORAGE_PATH": str(tmp_path / "p")})
+    with app.app_context():
+        assert isinstance(current_storage(), FilesystemStorage) and isinstance(current_storage(), PhotoStorage)
+        assert current_storage().root == tmp_path / "p"
+    with pytest.raises(RuntimeError, match="PHOTO_STORAGE must be one of"):
+        create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "x", "PHOTO_STORAGE": "floppy"})
