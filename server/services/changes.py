@@ -1,20 +1,46 @@
-"""The change log behind sync pulls: services append a row whenever something a phone may hold changes."""
+"""The change log behind sync pulls: services append a row whenever something a phone may hold changes.
+
+Rows name a thing, never its content: a pull renders the thing's current state for the caller
+(or a tombstone when the caller may no longer hold it). Record changes as the last step of a
+transaction: on PostgreSQL the first change row takes the changes lock (models/changes.py).
+"""
 from __future__ import annotations
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..models import Change
+from ..models import Change, TemplateVersion, VersionStatus
 
-ENTITIES = frozenset({"template_version", "branch", "region", "assignment", "user"})
+ENTITIES = frozenset({"template_version", "branch", "region", "assignment", "user", "visit"})
 OPERATIONS = frozenset({"upsert", "delete"})
 
 
-def record_change(session: Session, entity: str, entity_id: object, op: str = "upsert") -> Change:
-    """Append one change (not committed: it rides in the caller's transaction, so it exists iff the change does)."""
+def record_change(session: Session, entity: str, entity_id: object, op: str = "upsert",
+                  audience: int | None = None) -> Change:
+    """Append one change (not committed: it rides in the caller's transaction, so it exists iff the change does).
+
+    `audience` (a user id) addresses the row to that user only, e.g. the tombstone an old shopper
+    receives when their assignment goes to someone else; other users never see its id.
+    """
     if entity not in ENTITIES:
         raise ValueError(f"unknown change entity {entity!r}; expected one of {sorted(ENTITIES)}")
     if op not in OPERATIONS:
         raise ValueError(f"unknown change op {op!r}; expected one of {sorted(OPERATIONS)}")
-    change = Change(entity=entity, entity_id=str(entity_id), op=op)
+    change = Change(entity=entity, entity_id=str(entity_id), op=op, audience_user_id=audience)
     session.add(change)
     return change
+
+
+def record_needs(session: Session, user_id: int, branch_id: int, template_id: int) -> None:
+    """Tell one user (again) about a branch and a checklist's published versions, rendered for them at pull time.
+
+    Used when an assignment or a returned visit reaches a user whose cursor may be past the
+    rows that introduced them, and when it leaves them (then the pull sends tombstones if
+    they need the branch or version no more).
+    """
+    with session.no_autoflush:  # published versions are flushed when published; pending rows can wait
+        versions = session.scalars(select(TemplateVersion.id).where(
+            TemplateVersion.template_id == template_id, TemplateVersion.status == VersionStatus.PUBLISHED)).all()
+    for version_id in versions:
+        record_change(session, "template_version", version_id, audience=user_id)
+    record_change(session, "branch", branch_id, audience=user_id)

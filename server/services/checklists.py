@@ -12,7 +12,7 @@ from shared.errors import ChecklistInvalid, Issue
 from shared.schemas import dump_checklist
 from shared.validation import load_checklist, validate_checklist
 
-from ..models import Template, TemplateVersion, User, VersionStatus
+from ..models import Assignment, AssignmentStatus, Template, TemplateVersion, User, VersionStatus
 from ..models.types import utcnow
 from .changes import record_change
 
@@ -115,6 +115,10 @@ def publish_version(session: Session, version: TemplateVersion, *, commit: bool 
     template.name, template.description = checklist.title, checklist.description
     session.flush()
     record_change(session, "template_version", version.id)
+    open_work = select(Assignment.id).where(Assignment.template_id == template.id,
+                                            Assignment.status == AssignmentStatus.OPEN)
+    for assignment_id in session.scalars(open_work).all():  # their phones start new visits on this version now
+        record_change(session, "assignment", assignment_id)
     if commit:
         session.commit()
     return version

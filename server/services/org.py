@@ -9,8 +9,8 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ..models import Assignment, Branch, Region, Role, Template, User
-from .changes import record_change
+from ..models import Assignment, AssignmentStatus, Branch, Region, Role, Template, User
+from .changes import record_change, record_needs
 
 CODE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9_-]{0,31}$")
 
@@ -115,10 +115,7 @@ def create_assignment(
     commit: bool = True,
 ) -> Assignment:
     """Schedule a visit for a shopper at an active branch, with a checklist that has a published version."""
-    if not isinstance(shopper, User) or shopper.role is not Role.SHOPPER:
-        raise OrgError("shopper", "Assignments go to users with the shopper role.")
-    if not shopper.active:
-        raise OrgError("shopper", f"Shopper {shopper.email} is deactivated.")
+    _check_shopper(shopper)
     if not isinstance(branch, Branch) or not branch.active:
         raise OrgError("branch", "Assignments need an active branch.")
     if not isinstance(template, Template) or template.latest_published() is None:
@@ -129,6 +126,52 @@ def create_assignment(
         id=assignment_id or uuid.uuid4(), shopper=shopper, branch=branch, template=template, due_from=due_from, due_to=due_to, notes=notes or ""
     )
     session.add(assignment)
+    record_needs(session, shopper.id, branch.id, template.id)
+    record_change(session, "assignment", assignment.id)
+    if commit:
+        session.commit()
+    return assignment
+
+
+def _check_shopper(shopper: object) -> None:
+    if not isinstance(shopper, User) or shopper.role is not Role.SHOPPER:
+        raise OrgError("shopper", "Assignments go to users with the shopper role.")
+    if not shopper.active:
+        raise OrgError("shopper", f"Shopper {shopper.email} is deactivated.")
+
+
+def _still_open(assignment: Assignment, doing: str) -> None:
+    if assignment.status is not AssignmentStatus.OPEN:
+        raise OrgError("assignment", f"Assignment {assignment.id} is {assignment.status.value}; only open "
+                                     f"assignments (no visit yet) can be {doing}.")
+
+
+def cancel_assignment(session: Session, assignment: Assignment, *, commit: bool = True) -> Assignment:
+    """Withdraw an assignment nobody has visited yet; its shopper's phone gets a tombstone (twice is harmless)."""
+    if assignment.status is AssignmentStatus.CANCELLED:
+        return assignment
+    _still_open(assignment, "cancelled")
+    assignment.status = AssignmentStatus.CANCELLED
+    record_change(session, "assignment", assignment.id, "delete", audience=assignment.shopper_id)
+    record_needs(session, assignment.shopper_id, assignment.branch_id, assignment.template_id)
+    record_change(session, "assignment", assignment.id)
+    if commit:
+        session.commit()
+    return assignment
+
+
+def reassign_assignment(session: Session, assignment: Assignment, shopper: User, *,
+                        commit: bool = True) -> Assignment:
+    """Give an open assignment to another shopper: the old one's phone gets a tombstone, the new one's the work."""
+    _check_shopper(shopper)
+    _still_open(assignment, "reassigned")
+    previous = assignment.shopper_id
+    if previous == shopper.id:
+        return assignment
+    assignment.shopper = shopper
+    record_change(session, "assignment", assignment.id, "delete", audience=previous)
+    record_needs(session, previous, assignment.branch_id, assignment.template_id)
+    record_needs(session, shopper.id, assignment.branch_id, assignment.template_id)
     record_change(session, "assignment", assignment.id)
     if commit:
         session.commit()
