@@ -1,0 +1,16 @@
+"""Sync client for the phone: HTTP calls with typed errors, the sync engine, and a background runner for the UI."""
+
+from .account import sign_in, sign_out
+from .background import BackgroundSync
+from .client import ApiClient, ChangesPage, IssuedToken, UploadState, login, normalise_server_url
+from .engine import SyncEngine
+from .errors import (ApiError, AuthError, ClientError, Conflict, NetworkError, ServerError, SyncCancelled,
+                     TooLarge)
+from .result import PHOTOS, PULL, PUSH, REFRESH, SyncResult
+from .retry import RetryPolicy
+
+__all__ = [
+    "ApiClient", "ApiError", "AuthError", "BackgroundSync", "ChangesPage", "ClientError", "Conflict", "IssuedToken",
+    "NetworkError", "PHOTOS", "PULL", "PUSH", "REFRESH", "RetryPolicy", "ServerError", "SyncCancelled",
+    "SyncEngine", "SyncResult", "TooLarge", "UploadState", "login", "normalise_server_url", "sign_in", "sign_out",
+]

@@ -1,0 +1,70 @@
+"""The store's schema is versioned with PRAGMA user_version: upgrades apply in order and keep the data."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from mobile.store import LocalStore, StoreError
+from mobile.store.migrations import MIGRATIONS
+from tests.mobile.conftest import add_account
+from tests.mobile.helpers import fill
+
+
+def test_a_new_store_is_at_the_newest_schema_version(local_store):
+    assert local_store.db.pragma("user_version") == len(MIGRATIONS)
+
+
+def test_an_upgrade_runs_only_the_new_migrations_in_order_and_keeps_the_data(tmp_path):
+    store = LocalStore(tmp_path / "phone")
+    view = add_account(store)
+    from tests.mobile.helpers import base_page
+    view.apply_changes(base_page("0f8fad5b-d9cb-469f-a165-70867728950e"), "c1")
+    visit = view.start_visit("0f8fad5b-d9cb-469f-a165-70867728950e")
+    fill(view, visit.id)
+    store.close()
+
+    ran = []
+
+    def v2_add_favourite(conn: sqlite3.Connection) -> None:
+        ran.append(2)
+        conn.execute("ALTER TABLE branches ADD COLUMN favourite INTEGER NOT NULL DEFAULT 0")
+
+    def v3_mark_home(conn: sqlite3.Connection) -> None:
+        ran.append(3)
+        conn.execute("UPDATE branches SET favourite = 1 WHERE id = 12")
+
+    upgraded = LocalStore(tmp_path / "phone", migrations=[*MIGRATIONS, v2_add_favourite, v3_mark_home])
+    assert ran == [2, 3] and upgraded.db.pragma("user_version") == 3
+    assert upgraded.db.one("SELECT favourite FROM branches WHERE id = 12")["favourite"] == 1
+    again = upgraded.for_account(view.account_id)
+    assert again.answers(visit.id)["greeted"].value == "yes" and again.account.cursor == "c1"
+    upgraded.close()
+    LocalStore(tmp_path / "phone", migrations=[*MIGRATIONS, v2_add_favourite, v3_mark_home]).close()
+    assert ran == [2, 3]
+
+
+def test_a_failing_migration_leaves_the_previous_version_intact(tmp_path):
+    LocalStore(tmp_path / "phone").close()
+
+    def broken(conn: sqlite3.Connection) -> None:
+        conn.execute("ALTER TABLE visits ADD COLUMN half_done TEXT")
+        raise RuntimeError("bug in migration")
+
+    with pytest.raises(RuntimeError):
+        LocalStore(tmp_path / "phone", migrations=[*MIGRATIONS, broken])
+    store = LocalStore(tmp_path / "phone")
+    assert store.db.pragma("user_version") == len(MIGRATIONS)
+    columns = [r["name"] for r in store.db.query("PRAGMA table_info(visits)")]
+    assert "half_done" not in columns
+    store.close()
+
+
+def test_a_store_from_a_newer_app_is_refused_rather_than_damaged(tmp_path):
+    LocalStore(tmp_path / "phone").close()
+    conn = sqlite3.connect(tmp_path / "phone" / "fieldaudit.db")
+    conn.execute(f"PRAGMA user_version = {len(MIGRATIONS) + 5}")
+    conn.close()
+    with pytest.raises(StoreError, match="newer version of the app"):
+        LocalStore(tmp_path / "phone")

@@ -1,0 +1,254 @@
+"""The driver's actions: each presses or types into real widgets, then waits for a condition (polled by Clock)."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import time
+import traceback
+from pathlib import Path
+from typing import Any
+
+from kivy.clock import Clock
+from kivy.core.window import Window
+
+TIMEOUT = 30.0
+
+
+def press(widget) -> None:
+    """A tap: on_press then on_release, with the button's own state handling (toggle buttons toggle)."""
+    widget.trigger_action(duration=0)
+
+
+class Runner:
+    """Runs steps in order on the main thread; results are written after every step (so a SIGKILL keeps them)."""
+
+    def __init__(self, app, steps: list, out: Path, started: float) -> None:
+        self.app, self.steps, self.out, self.started = app, steps, out, started
+        self.results: dict[str, Any] = {"records": {}, "done": []}
+        self.index, self.waiting, self.deadline = 0, None, 0.0
+
+    def write(self) -> None:
+        self.out.write_text(json.dumps(self.results, indent=1, default=str))
+
+    def begin(self) -> None:
+        self.results["startup_s"] = time.perf_counter() - self.started
+        Clock.schedule_interval(self._tick, 0.02)
+
+    def _tick(self, dt: float) -> bool | None:
+        try:
+            if self.waiting is not None:
+                if not self.waiting():
+                    if time.monotonic() > self.deadline:
+                        raise TimeoutError(f"step {self.steps[self.index - 1]} timed out")
+                    return None
+                self.waiting = None
+            if self.index >= len(self.steps):
+                self.app.stop()
+                return False
+            name, args = self.steps[self.index][0], (self.steps[self.index][1:] or [{}])[0]
+            self.index += 1
+            self.waiting = getattr(self, "do_" + name)(**args)
+            self.deadline = time.monotonic() + TIMEOUT
+            self.results["done"].append(name)
+            self.write()
+        except Exception:  # noqa: BLE001 - report the failure to the test and end the app
+            self.results["error"] = traceback.format_exc()
+            self.write()
+            self.app.stop()
+            return False
+        return None
+
+    # -- helpers -------------------------------------------------------------------------------------------------
+    def screen(self, name: str | None = None):
+        manager = self.app.manager
+        return manager.get_screen(name) if name else manager.current_screen
+
+    def card(self, key: str):
+        return self.screen("visit").cards[key]
+
+    # -- actions -------------------------------------------------------------------------------------------------
+    def do_sign_in(self, server: str, email: str, password: str):
+        ids = self.screen("signin").ids
+        ids.server.text, ids.email.text, ids.password.text = server, email, password
+        press(ids.submit)
+        return lambda: not self.screen("signin").busy
+
+    def do_wait_screen(self, name: str):
+        return lambda: self.app.manager.current == name
+
+    def do_wait_sync(self):
+        return lambda: not self.app.sync_running and self.app.syncer.finished_runs > 0
+
+    def do_sync(self):
+        runs = self.app.syncer.finished_runs
+        press(self.screen("assignments").ids.sync_button)
+        return lambda: self.app.syncer.finished_runs > runs
+
+    def do_open_assignment(self, index: int = 0):
+        from mobile.app.screens.assignments import AssignmentRow
+
+        rows = [w for w in reversed(self.screen("assignments").ids.rows.children) if isinstance(w, AssignmentRow)]
+        button = [c for c in rows[index].children if hasattr(c, "trigger_action")][0]
+        press(button)
+        return lambda: self.app.manager.current == "visit"
+
+    def do_answer(self, key: str, value: Any):
+        card = self.card(key)
+        kind = card.question.type
+        if kind == "photo":
+            press(card.input.capture_button)
+        elif kind in ("yes_no", "choice", "scale"):
+            press(card.input.buttons[value])
+        else:
+            card.input.field.text = str(value)
+        return None
+
+    def do_answer_section(self, answers: dict[str, Any]):
+        """Answer every shown question of the current section that the dict knows, frame after frame, as
+        visible_if reveals more (a shopper sees the new card appear, then answers it)."""
+        given: set[str] = set()
+
+        def step() -> bool:
+            fresh = [k for k in self.screen("visit").cards if k in answers and k not in given]
+            for key in fresh:
+                given.add(key)
+                self.do_answer(key, answers[key])
+            state["idle"] = 0 if fresh else state["idle"] + 1
+            return state["idle"] >= 3
+        state = {"idle": 0}
+        return step
+
+    def do_shortcut(self, key: str):
+        """Tap the Today / Now button of a date or time question."""
+        input_row = self.card(key).input
+        press([w for w in input_row.children if hasattr(w, "trigger_action")][0])
+
+    def do_na(self, key: str):
+        press(self.card(key).na)
+
+    def do_comment(self, key: str, text: str):
+        self.card(key).comment.text = text
+
+    def do_press(self, screen: str, id: str):
+        press(self.screen(screen).ids[id])
+
+    def do_next(self):
+        press(self.screen("visit").ids.next)
+
+    def do_previous(self):
+        press(self.screen("visit").ids.previous)
+
+    def do_tap_issue(self, index: int = 0):
+        buttons = list(reversed(self.screen("review").ids.issues.children))
+        press(buttons[index])
+
+    def do_press_text(self, text: str):
+        """Tap the first visible button (current screen or open popup) whose label starts with ``text``."""
+        roots = [w for w in Window.children]
+        for root in roots:
+            for widget in root.walk():
+                if hasattr(widget, "trigger_action") and str(getattr(widget, "text", "")).startswith(text):
+                    press(widget)
+                    return None
+        raise LookupError(f"no button {text!r}")
+
+    def do_fill_visit(self, answers: dict[str, Any]):
+        """Answer every section in turn (answer_section, then Next) until the review screen shows."""
+        state: dict[str, Any] = {"wait": self.do_answer_section(answers)}
+
+        def step() -> bool:
+            if self.app.manager.current == "review":
+                return True
+            if state["wait"]():
+                self.do_next()
+                state["wait"] = self.do_answer_section(answers)
+            return False
+        return step
+
+    def do_pull(self):
+        """Drag the visit list down from near its top by 150 px, as a finger would (pull to refresh)."""
+        from kivy.tests.common import UnitTestTouch
+
+        scroller = self.screen("assignments").ids.scroller
+        x, top = scroller.to_window(scroller.center_x, scroller.top - 20)
+        runs = self.app.syncer.finished_runs
+        touch = UnitTestTouch(x, top)
+        touch.touch_down()
+        for step in range(1, 6):
+            touch.touch_move(x, top - 30 * step)
+        touch.touch_up()
+        return lambda: self.app.syncer.finished_runs > runs
+
+    def do_go(self, name: str):
+        self.app.go(name)
+
+    def do_record(self, name: str):
+        """Store what the shopper sees now under ``name``."""
+        app, visit = self.app, self.screen("visit")
+        review = self.screen("review")
+        data = {"wall": time.time(), "screen": app.manager.current, "online": app.online, "pending": app.pending,
+                "sync_message": app.sync_message, "last_sync": app.last_sync}
+        if app.manager.current == "visit":
+            data.update(visit_id=visit.visit_id, section=visit.section_index, title=visit.section_title,
+                        progress=visit.progress_text, cards=list(visit.cards),
+                        answers={k: {"value": a.value, "na": a.na, "comment": a.comment}
+                                 for k, a in app.shop.answers(visit.visit_id).items()},
+                        shown={k: _shown(c) for k, c in visit.cards.items()},
+                        hints={k: c.hint.text for k, c in visit.cards.items() if c.hint.text})
+        if app.manager.current == "review":
+            data.update(visit_id=review.visit_id, score_text=review.score, summary=review.summary,
+                        issues=[i.question for i in review.issues],
+                        preview=None if review.preview is None else review.preview.percent)
+        if app.manager.current == "sent":
+            data["texts"] = [c.children[-1].text for c in self.screen("sent").ids.visits.children
+                             if hasattr(c, "children") and c.children]
+        if app.manager.current == "signin":
+            data["message"] = self.screen("signin").message
+        data["popup"] = [w.title for w in Window.children if hasattr(w, "title")]
+        data["unsent"] = app.unsent_count() if app.shop is not None else None
+        if app.syncer.last_result is not None:
+            data["sync_ok"] = app.syncer.last_result.ok
+        self.results["records"][name] = data
+
+    def do_screenshot(self, path: str):
+        """Save the window as a PNG (after one frame so the layout has settled)."""
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        state = {"n": 0}
+
+        def shot() -> bool:
+            state["n"] += 1
+            if state["n"] == 3:
+                produced = Window.screenshot(name=path)
+                if produced and produced != path:
+                    os.replace(produced, path)
+            return state["n"] > 3
+        return shot
+
+    def do_scroll(self, screen: str, id: str, y: float):
+        self.screen(screen).ids[id].scroll_y = y
+
+    def do_sleep(self, seconds: float):
+        until = time.monotonic() + seconds
+        return lambda: time.monotonic() >= until
+
+    def do_timed_answer(self, key: str, value: Any, name: str):
+        """Time one saved answer through the widget (benchmark)."""
+        start = time.perf_counter()
+        self.do_answer(key, value)
+        self.results["records"][name] = time.perf_counter() - start
+
+    def do_kill(self):
+        self.write()
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+def _shown(card) -> Any:
+    """What a question card shows: toggled option, typed text or photo count."""
+    widget = card.input
+    if hasattr(widget, "buttons"):
+        return next((v for v, b in widget.buttons.items() if b.state == "down"), None)
+    if hasattr(widget, "field"):
+        return widget.field.text
+    return len(widget.gallery.children)
