@@ -10,9 +10,9 @@ from .base import BEARER_SCHEME, Blueprint  # noqa: F401 - re-exported for endpo
 
 def blueprints() -> list[Blueprint]:
     """Every API blueprint; add new endpoint modules here."""
-    from . import account
+    from . import account, photos, sync, visits
 
-    return [account.blp]
+    return [account.blp, photos.blp, sync.blp, visits.blp]
 
 
 def init_app(app: Flask) -> None:
