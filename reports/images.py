@@ -1,0 +1,57 @@
+"""Photos and logos downscaled with Pillow before embedding, so a report never carries full-size camera images."""
+
+from __future__ import annotations
+
+import io
+import warnings
+
+from PIL import Image as PILImage
+from PIL import ImageOps
+from reportlab.platypus import Flowable, Image
+
+THUMB_PIXELS = 360
+"""Longest side of an embedded photo, in pixels (about 200 dpi at the 4.5 cm a thumbnail is drawn)."""
+LOGO_PIXELS = 480
+MAX_SOURCE_PIXELS = 80_000_000
+"""Larger images are refused rather than decoded (a decompression-bomb guard)."""
+
+
+def downscale(data: bytes, max_side: int, keep_alpha: bool = False) -> tuple[bytes, int, int] | None:
+    """Decode an image, turn it upright (EXIF), shrink it to max_side; JPEG (or PNG with alpha) bytes, or None if unreadable."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            with PILImage.open(io.BytesIO(data)) as img:
+                if img.width * img.height > MAX_SOURCE_PIXELS:
+                    return None
+                img.draft("RGB", (max_side * 2, max_side * 2))
+                img = ImageOps.exif_transpose(img)
+                alpha = keep_alpha and (img.mode in ("RGBA", "LA", "PA") or "transparency" in img.info)
+                img = img.convert("RGBA" if alpha else "RGB")
+                img.thumbnail((max_side, max_side), PILImage.Resampling.LANCZOS)
+                out = io.BytesIO()
+                if alpha:
+                    img.save(out, "PNG", optimize=True)
+                else:
+                    img.save(out, "JPEG", quality=78, optimize=True)
+                return out.getvalue(), img.width, img.height
+    except Exception:  # noqa: BLE001 - any undecodable upload becomes a placeholder, never a failed report
+        return None
+
+
+def fitted(data: bytes, max_width: float, max_height: float, max_side: int = THUMB_PIXELS,
+           keep_alpha: bool = False) -> Flowable | None:
+    """A reportlab Image of the downscaled picture fitted inside max_width x max_height points; None if unreadable."""
+    small = downscale(data, max_side, keep_alpha)
+    if small is None:
+        return None
+    body, width, height = small
+    scale = min(max_width / width, max_height / height)
+    return Image(io.BytesIO(body), width=width * scale, height=height * scale)
+
+
+def logo(data: bytes | None, max_width: float, max_height: float) -> Flowable | None:
+    """The header logo, downscaled and fitted; None when absent or unreadable."""
+    if not data:
+        return None
+    return fitted(data, max_width, max_height, LOGO_PIXELS, keep_alpha=True)
