@@ -157,9 +157,11 @@ def create_user_command(email, name, role, regions, password, password_stdin) ->
 
 def init_app(app: Flask) -> None:
     """Register the commands on the app, so `fieldaudit ...` and `flask --app server ...` both have them."""
+    from .cli_reports import reports_group
     from .cli_templates import template_group
 
-    for command in (run_command, init_db_command, load_demo_command, create_user_command, template_group):
+    for command in (run_command, init_db_command, load_demo_command, create_user_command, template_group,
+                    reports_group):
         app.cli.add_command(command)
 
 

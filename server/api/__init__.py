@@ -10,9 +10,9 @@ from .base import BEARER_SCHEME, Blueprint  # noqa: F401 - re-exported for endpo
 
 def blueprints() -> list[Blueprint]:
     """Every API blueprint; add new endpoint modules here."""
-    from . import account, photos, sync, visits
+    from . import account, photos, reports, scores, sync, visits
 
-    return [account.blp, photos.blp, sync.blp, visits.blp]
+    return [account.blp, photos.blp, sync.blp, visits.blp, scores.blp, reports.blp]
 
 
 def init_app(app: Flask) -> None:

@@ -20,3 +20,6 @@ def home():
 def init_app(app: Flask) -> None:
     """Register the web pages."""
     app.register_blueprint(bp)
+    from .report_downloads import bp as report_downloads  # PDF reports for signed-in browsers
+
+    app.register_blueprint(report_downloads)

@@ -1,0 +1,21 @@
+"""Score roll-ups (DESIGN section 3): league tables, trends, section and question breakdowns, critical failures.
+
+Every roll-up counts only approved visits with all their photos, finished in the scope's period
+(`filters.counted`), and is computed with GROUP BY queries over the stored per-visit, per-section and
+per-answer scores; Python only combines the aggregated rows. Statistics: see `stats`.
+"""
+from .buckets import BUCKETS
+from .filters import DEFAULT_DAYS, MAX_PERIOD_DAYS, Period, Scope, ScoreFilterError, counted, make_scope
+from .league import League, Standing, region_league
+from .questions import CriticalFailureItem, QuestionRate, critical_failures, question_rates
+from .regions import RegionSummary, region_summaries
+from .sections import SectionAverage, SectionGrid, branch_sections, section_grid
+from .stats import t_quantile_975
+from .trend import TrendBucket, branch_trend, region_trend
+
+__all__ = [
+    "BUCKETS", "CriticalFailureItem", "DEFAULT_DAYS", "League", "MAX_PERIOD_DAYS", "Period", "QuestionRate",
+    "RegionSummary", "Scope", "ScoreFilterError", "SectionAverage", "SectionGrid", "Standing", "TrendBucket",
+    "branch_sections", "branch_trend", "counted", "critical_failures", "make_scope", "question_rates",
+    "region_league", "region_summaries", "region_trend", "section_grid", "t_quantile_975",
+]

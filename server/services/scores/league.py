@@ -1,0 +1,100 @@
+"""League tables: each branch's mean score in a region and period, its 95 % interval, change and rank.
+
+Branch score = mean of its counted visits' scores (visits without a score are counted, not averaged);
+region score = mean of its branches' scores. See `stats` for the interval and rank method.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from ...models import Branch, Region
+from .filters import Period, Scope
+from .stats import competition_ranks, difference, mean_of, publish, uncertain_ranks
+from .totals import BranchTotals, branch_totals
+
+
+@dataclass(frozen=True)
+class Standing:
+    """One branch's line in its region's league table."""
+
+    branch_id: int
+    code: str
+    name: str
+    visits: int
+    scored_visits: int
+    score: float | None
+    ci_low: float | None
+    ci_high: float | None
+    previous_score: float | None
+    previous_visits: int
+    change: float | None
+    critical_failures: int
+    rank: int | None = None
+    rank_uncertain: bool = False
+
+    @property
+    def unscored_visits(self) -> int:
+        """Counted visits that had nothing to score (left out of the mean)."""
+        return self.visits - self.scored_visits
+
+
+@dataclass(frozen=True)
+class League:
+    """A region's league table for a period, with the region score and the previous period's."""
+
+    region_id: int
+    region_code: str
+    region_name: str
+    period: Period
+    previous_period: Period
+    template_id: int | None
+    score: float | None
+    previous_score: float | None
+    change: float | None
+    branches_scored: int
+    visits: int
+    scored_visits: int
+    standings: tuple[Standing, ...]
+
+
+def _standing(branch: Branch, now: BranchTotals | None, before: BranchTotals | None) -> Standing:
+    sums = now.sums if now else None
+    interval = sums.interval() if sums else None
+    return Standing(
+        branch_id=branch.id, code=branch.code, name=branch.name, visits=now.visits if now else 0,
+        scored_visits=sums.n if sums else 0, score=publish(now.mean if now else None),
+        ci_low=interval[0] if interval else None, ci_high=interval[1] if interval else None,
+        previous_score=publish(before.mean if before else None), previous_visits=before.sums.n if before else 0,
+        change=difference(now.mean if now else None, before.mean if before else None),
+        critical_failures=now.critical_failures if now else 0)
+
+
+def ranked(standings: list[Standing], totals: dict[int, BranchTotals]) -> tuple[Standing, ...]:
+    """Best score first with competition ranks and uncertainty marks; unscored branches last, unranked, by code."""
+    scored = sorted((s for s in standings if s.score is not None), key=lambda s: (-s.score, s.code))
+    unscored = sorted((s for s in standings if s.score is None), key=lambda s: s.code)
+    ranks = competition_ranks([s.score for s in scored])
+    unsure = uncertain_ranks([totals[s.branch_id].sums.interval() for s in scored])
+    return tuple(replace(s, rank=rank, rank_uncertain=flag)
+                 for s, rank, flag in zip(scored, ranks, unsure)) + tuple(unscored)
+
+
+def region_league(session: Session, region: Region, scope: Scope) -> League:
+    """The league table of `region` for `scope`: two aggregate queries (this period and the previous one)."""
+    previous = scope.period.previous()
+    now, before = branch_totals(session, scope, [region.id])
+    branches = session.scalars(select(Branch).where(
+        Branch.region_id == region.id, or_(Branch.active.is_(True), Branch.id.in_(list(now))))).all()
+    standings = ranked([_standing(b, now.get(b.id), before.get(b.id)) for b in branches], now)
+    score = mean_of([t.mean for t in now.values() if t.mean is not None])
+    previous_score = mean_of([t.mean for t in before.values() if t.mean is not None])
+    return League(
+        region_id=region.id, region_code=region.code, region_name=region.name, period=scope.period,
+        previous_period=previous, template_id=scope.template_id, score=publish(score),
+        previous_score=publish(previous_score), change=difference(score, previous_score),
+        branches_scored=sum(t.mean is not None for t in now.values()),
+        visits=sum(t.visits for t in now.values()), scored_visits=sum(t.sums.n for t in now.values()),
+        standings=standings)

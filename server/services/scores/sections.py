@@ -1,0 +1,93 @@
+"""Section averages from visit_section_scores: a branch against its region, and the region's branch x section grid.
+
+A branch's section percent is the mean of that section's percent over its counted visits (visits where
+the section scored nothing are left out); the region's is the mean of its branches' section percents.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ...models import Branch, Region, Visit, VisitSectionScore
+from .filters import Scope, counted
+from .labels import Labels, labels_for, versions_of
+from .stats import Sums, difference, mean_of, publish
+from .totals import score_sums
+
+
+@dataclass(frozen=True)
+class SectionAverage:
+    """One section: the branch's mean percent and scored visits, the region's mean over its branches."""
+
+    key: str
+    title: str
+    branch_percent: float | None
+    branch_visits: int
+    region_percent: float | None
+    region_branches: int
+    difference: float | None
+
+
+@dataclass(frozen=True)
+class SectionGrid:
+    """Section percent per branch of a region: `sections` are (key, title) in checklist order."""
+
+    sections: tuple[tuple[str, str], ...]
+    percents: dict[int, dict[str, float | None]]
+    region: dict[str, float | None]
+
+
+def _totals(session: Session, region_id: int, scope: Scope) -> tuple[dict[int, dict[str, Sums]], Labels]:
+    """branch -> section key -> Sums for a region's branches (one GROUP BY), with the sections' labels."""
+    in_region = Visit.branch_id.in_(select(Branch.id).where(Branch.region_id == region_id))
+    query = (select(Visit.branch_id, VisitSectionScore.section_key, *score_sums(VisitSectionScore.percent))
+             .join(Visit, Visit.id == VisitSectionScore.visit_id)
+             .where(*counted(scope), in_region).group_by(Visit.branch_id, VisitSectionScore.section_key))
+    grid: dict[int, dict[str, Sums]] = defaultdict(dict)
+    for branch_id, key, n, total, squares in session.execute(query):
+        grid[branch_id][key] = Sums.of(n, total, squares)
+    return grid, labels_for(session, versions_of(session, *counted(scope), in_region))
+
+
+def _region_means(grid: dict[int, dict[str, Sums]]) -> tuple[dict, dict]:
+    means, counts = defaultdict(list), defaultdict(int)
+    for sections in grid.values():
+        for key, sums in sections.items():
+            if sums.n:
+                means[key].append(sums.mean())
+                counts[key] += 1
+    return {key: mean_of(values) for key, values in means.items()}, counts
+
+
+def _keys(grid: dict[int, dict[str, Sums]], labels: Labels) -> list[str]:
+    return sorted({key for sections in grid.values() for key in sections}, key=labels.section_order)
+
+
+def branch_sections(session: Session, branch: Branch, scope: Scope) -> list[SectionAverage]:
+    """Every section seen in the branch's region, in checklist order, the branch's mean against the region's."""
+    grid, labels = _totals(session, branch.region_id, scope)
+    region, counts = _region_means(grid)
+    mine = grid.get(branch.id, {})
+    rows = []
+    for key in _keys(grid, labels):
+        sums = mine.get(key, Sums())
+        rows.append(SectionAverage(
+            key=key, title=labels.section_title(key), branch_percent=publish(sums.mean()), branch_visits=sums.n,
+            region_percent=publish(region.get(key)), region_branches=counts[key],
+            difference=difference(sums.mean(), region.get(key))))
+    return rows
+
+
+def section_grid(session: Session, region: Region, scope: Scope) -> SectionGrid:
+    """The heat map data: each branch's section percents (branches with no visits are absent)."""
+    grid, labels = _totals(session, region.id, scope)
+    keys = _keys(grid, labels)
+    region_means, _ = _region_means(grid)
+    return SectionGrid(
+        sections=tuple((key, labels.section_title(key)) for key in keys),
+        percents={branch_id: {key: publish(sections.get(key, Sums()).mean()) for key in keys}
+                  for branch_id, sections in grid.items()},
+        region={key: publish(region_means.get(key)) for key in keys})
