@@ -20,8 +20,9 @@ UNCERTAIN = "≈"
 def build_region_report(data: RegionReportData) -> bytes:
     """The region report PDF (DESIGN section 6), as bytes."""
     story: list[Flowable] = cover(data.header)
-    story.append(score_box(data.score, f"Region score: mean of {len(data.league)} branch"
-                                       f"{'' if len(data.league) == 1 else 'es'}", _notes(data), _facts(data)))
+    scored = sum(1 for row in data.league if row.score is not None)  # unvisited branches are listed, not averaged
+    story.append(score_box(data.score, f"Region score: mean of {scored} branch{'' if scored == 1 else 'es'}",
+                           _notes(data), _facts(data)))
     story += [Paragraph("Score distribution", Styles.h1),
               for_pdf(histogram(data.distribution, FRAME_WIDTH, what=clean(data.distribution_label).lower()))]
     if data.trend:

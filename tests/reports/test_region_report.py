@@ -72,3 +72,11 @@ def test_unranked_and_unscored_branches_print_a_dash_not_zero():
     row = dataclasses.replace(data.league[0], rank=None, score=None, ci_low=None, ci_high=None, change=None)
     text = body(build_region_report(dataclasses.replace(data, league=[row, *data.league[1:]])))
     assert contains(text, f"—{row.branch_code}{row.branch_name}——{row.visits}—")
+
+
+def test_the_region_score_caption_counts_only_branches_that_were_scored():
+    data = sample_region(5)
+    unvisited = dataclasses.replace(data.league[-1], score=None, visits=0, rank=None, change=None,
+                                    ci_low=None, ci_high=None, rank_uncertain=False)
+    data = dataclasses.replace(data, league=[*data.league[:-1], unvisited])
+    assert contains(body(build_region_report(data)), "Region score: mean of 4 branches")
