@@ -6,6 +6,7 @@ from flask_login import current_user
 
 from ..permissions import login_required_role
 from .dashboards import overview_for
+from .nav import nav_for
 
 bp = Blueprint("web", __name__)
 
@@ -17,9 +18,15 @@ def home():
     return render_template(f"web/home_{current_user.role.value}.html", **overview_for(current_user))
 
 
-def init_app(app: Flask) -> None:
-    """Register the web pages."""
-    app.register_blueprint(bp)
+def web_blueprints() -> list[Blueprint]:
+    """Every web blueprint; each area of the web app adds its module here."""
     from .report_downloads import bp as report_downloads  # PDF reports for signed-in browsers
 
-    app.register_blueprint(report_downloads)
+    return [bp, report_downloads]
+
+
+def init_app(app: Flask) -> None:
+    """Register the web pages and make the role's navigation available to every template."""
+    for blueprint in web_blueprints():
+        app.register_blueprint(blueprint)
+    app.context_processor(lambda: {"nav_for": nav_for})

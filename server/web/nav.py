@@ -1,0 +1,38 @@
+"""The top navigation per role: each web area adds its entries here, and base.html shows those that exist."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import current_app, request
+
+
+@dataclass(frozen=True)
+class NavItem:
+    """One link in the top bar: a label, a Flask endpoint, and the roles that see it."""
+
+    label: str
+    endpoint: str
+    roles: tuple[str, ...]
+
+
+# In display order. An entry whose endpoint is not registered (yet) is simply not shown.
+NAV: tuple[NavItem, ...] = (
+    NavItem("Overview", "web.home", ("admin", "manager", "shopper")),
+    NavItem("Dashboard", "dashboard.index", ("admin", "manager")),
+    NavItem("Review", "review.queue", ("admin",)),
+    NavItem("Assignments", "assignments.index", ("admin",)),
+    NavItem("Checklists", "builder.templates", ("admin",)),
+    NavItem("Regions", "org.regions", ("admin",)),
+    NavItem("Users", "org.users", ("admin",)),
+    NavItem("Activity", "activity.log", ("admin",)),
+)
+
+
+def nav_for(user) -> list[tuple[NavItem, bool]]:
+    """(item, is_current) for every registered entry this user's role may see."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    role = user.role.value
+    current = request.endpoint or ""
+    return [(item, current.split(".")[0] == item.endpoint.split(".")[0])
+            for item in NAV if role in item.roles and item.endpoint in current_app.view_functions]
