@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import signal
 import time
 import traceback
 from pathlib import Path
@@ -12,6 +10,8 @@ from typing import Any
 
 from kivy.clock import Clock
 from kivy.core.window import Window
+
+from tests.mobile.ui.gestures import DeviceActions
 
 TIMEOUT = 30.0
 
@@ -21,7 +21,7 @@ def press(widget) -> None:
     widget.trigger_action(duration=0)
 
 
-class Runner:
+class Runner(DeviceActions):
     """Runs steps in order on the main thread; results are written after every step (so a SIGKILL keeps them)."""
 
     def __init__(self, app, steps: list, out: Path, started: float) -> None:
@@ -167,20 +167,6 @@ class Runner:
             return False
         return step
 
-    def do_pull(self):
-        """Drag the visit list down from near its top by 150 px, as a finger would (pull to refresh)."""
-        from kivy.tests.common import UnitTestTouch
-
-        scroller = self.screen("assignments").ids.scroller
-        x, top = scroller.to_window(scroller.center_x, scroller.top - 20)
-        runs = self.app.syncer.finished_runs
-        touch = UnitTestTouch(x, top)
-        touch.touch_down()
-        for step in range(1, 6):
-            touch.touch_move(x, top - 30 * step)
-        touch.touch_up()
-        return lambda: self.app.syncer.finished_runs > runs
-
     def do_go(self, name: str):
         self.app.go(name)
 
@@ -212,36 +198,6 @@ class Runner:
             data["sync_ok"] = app.syncer.last_result.ok
         self.results["records"][name] = data
 
-    def do_screenshot(self, path: str):
-        """Save the window as a PNG (after one frame so the layout has settled)."""
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
-        state = {"n": 0}
-
-        def shot() -> bool:
-            state["n"] += 1
-            if state["n"] == 3:
-                produced = Window.screenshot(name=path)
-                if produced and produced != path:
-                    os.replace(produced, path)
-            return state["n"] > 3
-        return shot
-
-    def do_scroll(self, screen: str, id: str, y: float):
-        self.screen(screen).ids[id].scroll_y = y
-
-    def do_sleep(self, seconds: float):
-        until = time.monotonic() + seconds
-        return lambda: time.monotonic() >= until
-
-    def do_timed_answer(self, key: str, value: Any, name: str):
-        """Time one saved answer through the widget (benchmark)."""
-        start = time.perf_counter()
-        self.do_answer(key, value)
-        self.results["records"][name] = time.perf_counter() - start
-
-    def do_kill(self):
-        self.write()
-        os.kill(os.getpid(), signal.SIGKILL)
 
 
 def _shown(card) -> Any:

@@ -44,6 +44,7 @@ def test_every_question_type_saves_through_its_widget(live_server, tmp_path):
         ["na", {"key": "shelf"}], ["comment", {"key": "queue", "text": "Two people"}],
         ["answer", {"key": "clean", "value": "yes"}], ["sleep", {"seconds": 0.1}], ["record", {"name": "hidden"}],
         ["next"], ["record", {"name": "review"}],
+        ["back"], ["record", {"name": "back1"}], ["back"], ["record", {"name": "back2"}],
     ], photo=write_png(tmp_path / "camera"))
     assert run.returncode == 0, run.results.get("error") or run.stderr
     r = run.records
@@ -60,3 +61,4 @@ def test_every_question_type_saves_through_its_widget(live_server, tmp_path):
     assert "why" not in r["hidden"]["cards"]
     assert r["review"]["screen"] == "review" and r["review"]["issues"] == []
     assert r["review"]["preview"] == 100 * (1 + 0.25 + 1) / 3    # yes, scale 2 of 1..5, 2.5 minutes passes
+    assert (r["back1"]["screen"], r["back2"]["screen"]) == ("visit", "assignments")   # back never quits mid-visit

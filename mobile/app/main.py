@@ -1,0 +1,176 @@
+"""FieldauditApp: owns the store, the signed-in account, the devices and the background sync; screens stay thin."""
+
+from __future__ import annotations
+
+import platform
+from pathlib import Path
+
+from kivy.app import App
+from kivy.lang import Builder
+from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, StringProperty
+from kivy.uix.screenmanager import NoTransition, ScreenManager
+
+from mobile.devices import Devices, default_devices
+from mobile.store import AccountStore, LocalStore, UNSENT_STATES
+
+from .resume import ResumeState
+from .syncing import SyncController
+
+KV_DIR = Path(__file__).with_name("kv")
+KV_FILES = ("styles.kv", "signin.kv", "assignments.kv", "visit.kv", "review.kv", "sent.kv", "settings.kv")
+
+
+class FieldauditApp(App):
+    """The shopper's app; everything a screen shows comes from here (store, account, sync state)."""
+
+    title = "Fieldaudit"
+    account_name = StringProperty("")
+    pending = NumericProperty(0)
+    online = StringProperty("unknown")        # unknown | online | offline
+    last_sync = StringProperty("never")
+    sync_running = BooleanProperty(False)
+    sync_progress = NumericProperty(0)
+    sync_message = StringProperty("")
+    shop = ObjectProperty(None, allownone=True)
+
+    def __init__(self, data_dir: Path | str | None = None, server: str | None = None,
+                 devices: Devices | None = None, **kwargs: object) -> None:
+        super().__init__(**kwargs)
+        self._data_dir = Path(data_dir) if data_dir else None
+        self.default_server = server or ""
+        self.devices = devices
+        self.store: LocalStore | None = None
+        self.account_id: int | None = None
+
+    # -- start-up ------------------------------------------------------------------------------------------------
+    @property
+    def data_dir(self) -> Path:
+        if self._data_dir is None:
+            from kivy.utils import platform as kivy_platform
+
+            from .paths import default_data_dir
+
+            self._data_dir = Path(self.user_data_dir) if kivy_platform == "android" else default_data_dir()
+        return self._data_dir
+
+    def build(self) -> ScreenManager:
+        for name in KV_FILES:
+            Builder.load_file(str(KV_DIR / name))
+        from .screens import SCREENS
+
+        self.devices = self.devices or default_devices()
+        self.store = LocalStore(self.data_dir)
+        self.resume = ResumeState(self.data_dir)
+        self.syncer = SyncController(self)
+        self.manager = ScreenManager(transition=NoTransition())
+        for screen_class in SCREENS:
+            self.manager.add_widget(screen_class())
+        self.route_at_start()
+        from kivy.core.window import Window
+
+        Window.bind(on_keyboard=self._on_key)
+        return self.manager
+
+    def _on_key(self, _window: object, key: int, *_args: object) -> bool:
+        """Android back (Escape on desktop): one step back instead of closing the app mid-visit."""
+        if key != 27:
+            return False
+        current = self.manager.current
+        if current == "review":
+            self.manager.current = "visit"
+            return True
+        if current in ("visit", "sent", "settings"):
+            self.go("assignments")
+            return True
+        return False
+
+    def route_at_start(self) -> None:
+        """Go back where the shopper was: the open visit and section, else the list, else sign in."""
+        account = self._remembered_account()
+        if account is None or account.needs_login:
+            self.show_sign_in(expired=account is not None and account.token_problem is not None)
+            return
+        self.use_account(account.id)
+        visit_id = self.resume.get("visit_id")
+        if visit_id:
+            try:
+                if self.shop.visit(visit_id).editable:
+                    self.open_visit(visit_id, self.resume.get("section", 0))
+                    return
+            except Exception:  # noqa: BLE001 - a vanished visit just means: start at the list
+                pass
+            self.resume.set(visit_id=None, section=None)
+        self.go("assignments")
+
+    def _remembered_account(self):
+        accounts = self.store.accounts()
+        wanted = self.resume.get("account_id")
+        for account in accounts:
+            if account.id == wanted:
+                return account
+        return accounts[0] if accounts else None
+
+    # -- account -------------------------------------------------------------------------------------------------
+    def use_account(self, account_id: int) -> None:
+        """Make an account the signed-in one (after sign-in or at start)."""
+        self.account_id = account_id
+        self.shop = self.store.for_account(account_id)
+        account = self.shop.account
+        self.account_name = account.name or account.email
+        self.resume.set(account_id=account_id, server=account.server_url, email=account.email)
+        self.refresh_status()
+
+    @property
+    def device_name(self) -> str:
+        return f"Fieldaudit on {platform.node() or 'a phone'}"
+
+    def unsent_count(self) -> int:
+        """Visits the server does not fully hold yet (drafts included)."""
+        if self.shop is None:
+            return 0
+        return sum(n for state, n in self.shop.state_counts().items() if state in UNSENT_STATES)
+
+    def refresh_status(self) -> None:
+        """Update the badges: visits waiting to sync and the last successful sync."""
+        if self.shop is None:
+            return
+        counts = self.shop.state_counts()
+        self.pending = sum(n for state, n in counts.items() if state in UNSENT_STATES and state != "draft")
+        when = self.shop.account.last_sync_at
+        self.last_sync = when.astimezone().strftime("%d %b %H:%M") if when else "never"
+
+    # -- navigation ----------------------------------------------------------------------------------------------
+    def go(self, name: str) -> None:
+        """Show a screen (it reloads its data on entering)."""
+        if name != "visit" and name != "review":
+            self.resume.set(visit_id=None, section=None)
+        self.manager.current = name
+
+    def show_sign_in(self, message: str = "", expired: bool = False) -> None:
+        screen = self.manager.get_screen("signin")
+        screen.prefill(self.resume.get("server") or self.default_server, self.resume.get("email") or "",
+                       message or ("Your session has expired. Sign in again; nothing on this phone is lost."
+                                   if expired else ""))
+        self.manager.current = "signin"
+
+    def open_visit(self, visit_id: str, section: int = 0) -> None:
+        """Open a draft at a section and remember it (a killed app comes back here)."""
+        self.resume.set(visit_id=visit_id, section=section)
+        self.manager.get_screen("visit").load(visit_id, section)
+        self.manager.current = "visit"
+
+    def open_review(self, visit_id: str) -> None:
+        self.manager.get_screen("review").load(visit_id)
+        self.manager.current = "review"
+
+    def start_sync(self) -> bool:
+        return self.syncer.start()
+
+    def on_pause(self) -> bool:
+        return True
+
+    def on_stop(self) -> None:
+        if getattr(self, "syncer", None) is not None:
+            self.syncer.stop()
+        if self.devices is not None:
+            self.devices.gps.stop()

@@ -1,0 +1,101 @@
+"""Review and submit: missing answers (tap to jump there), the score preview from shared.scoring, then the outbox."""
+
+from __future__ import annotations
+
+from kivy.app import App
+from kivy.factory import Factory
+from kivy.metrics import dp
+from kivy.properties import StringProperty
+from kivy.uix.screenmanager import Screen
+
+from shared.scoring import VisitScore
+
+
+def plain(message: str) -> str:
+    """The part of a shared validation message a shopper needs ("is required but has no answer" -> Not answered)."""
+    reason = message.rsplit("): ", 1)[-1]
+    if "required but has no answer" in reason:
+        return "Not answered yet"
+    if "neither a value nor N/A" in reason:
+        return "Has a comment but no answer: answer it (or N/A), or clear the comment"
+    return reason[:1].upper() + reason[1:]
+
+
+def score_text(score: VisitScore) -> str:
+    """The preview as the shopper reads it."""
+    if score.percent is None:
+        return "This visit has no scored answers yet."
+    text = f"Score preview: {score.percent:.1f}%  ({score.earned:g} of {score.possible:g} points)"
+    if score.zeroed:
+        text += "\nA critical question failed: the visit scores zero."
+    elif score.flagged:
+        text += "\nA critical question failed: the visit will be flagged for review."
+    return text
+
+
+class ReviewScreen(Screen):
+    """Last step of a visit."""
+
+    score = StringProperty("")
+    summary = StringProperty("")
+    message = StringProperty("")
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(name="review", **kwargs)
+        self.visit_id: str | None = None
+        self.preview: VisitScore | None = None
+        self.issues = []
+
+    def load(self, visit_id: str) -> None:
+        self.visit_id, self.message = visit_id, ""
+        self.reload()
+
+    def reload(self) -> None:
+        """Recompute issues and the score from what is saved."""
+        if self.visit_id is None:
+            return
+        app = App.get_running_app()
+        self.issues = app.shop.issues(self.visit_id)
+        self.preview = app.shop.score_preview(self.visit_id)
+        self.score = score_text(self.preview)
+        box = self.ids.issues
+        box.clear_widgets()
+        if not self.issues:
+            self.summary = "Every required question is answered. Submit to send it with the next sync."
+            return
+        self.summary = f"{len(self.issues)} thing(s) to fix before you can submit. Tap one to go there."
+        visit = app.shop.visit(self.visit_id)
+        checklist = app.shop.checklist(visit.template_version_id)
+        for issue in self.issues:
+            label = plain(issue.message)
+            if issue.question and checklist.has_question(issue.question):
+                section = checklist.section_of(issue.question).title
+                label = f"{section}: {checklist.question(issue.question).text}\n> {label}"
+            button = Factory.TouchButton(text=label, shorten=False, halign="left")
+            button.bind(texture_size=lambda b, size: setattr(b, "height", max(dp(52), size[1] + dp(20))))
+            button.bind(on_release=lambda *_, key=issue.question: self.jump(key))
+            box.add_widget(button)
+
+    def jump(self, key: str | None) -> None:
+        app = App.get_running_app()
+        app.manager.current = "visit"
+        if key:
+            app.manager.get_screen("visit").focus_question(key)
+
+    def back(self) -> None:
+        App.get_running_app().manager.current = "visit"
+
+    def submit(self) -> None:
+        """Validate and freeze the visit into the outbox, with finish time and position from the facades."""
+        app = App.get_running_app()
+        result = app.shop.finish_visit(self.visit_id, location=app.devices.gps.last,
+                                       finished_at=app.devices.clock.now())
+        if not result.ok:
+            self.reload()
+            self.message = "Not submitted yet: fix the items listed above."
+            return
+        app.devices.gps.stop()
+        app.resume.set(visit_id=None, section=None, last_submitted=self.visit_id)
+        app.go("assignments")
+        app.refresh_status()
+        app.start_sync()

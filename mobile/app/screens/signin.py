@@ -1,0 +1,78 @@
+"""Sign in: server address, email, password; the login runs in a thread so the screen never freezes."""
+
+from __future__ import annotations
+
+import threading
+
+from kivy.app import App
+from kivy.clock import Clock
+from kivy.properties import BooleanProperty, StringProperty
+from kivy.uix.screenmanager import Screen
+
+from mobile.sync import AuthError, ClientError, NetworkError, ServerError, sign_in
+
+
+def explain(error: Exception, server: str) -> str:
+    """A sign-in failure in words that say what to do."""
+    if isinstance(error, AuthError):
+        if error.reason == "inactive":
+            return "This account has been deactivated. Ask your coordinator."
+        return "Wrong email or password. Check them and try again."
+    if isinstance(error, NetworkError):
+        return f"Cannot reach the server at {server}. Check the address and your connection, then try again."
+    if isinstance(error, ServerError):
+        return "The server had a problem. Try again in a few minutes."
+    if isinstance(error, ClientError):
+        return f"The server refused the sign-in: {error.message}"
+    if isinstance(error, ValueError):
+        return f"That server address does not look right: {error}"
+    return f"Sign-in failed: {error}"
+
+
+class SignInScreen(Screen):
+    """The first screen, and where an expired session comes back to."""
+
+    message = StringProperty("")
+    busy = BooleanProperty(False)
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(name="signin", **kwargs)
+
+    def prefill(self, server: str, email: str, message: str = "") -> None:
+        self.ids.server.text = server or self.ids.server.text
+        self.ids.email.text = email or self.ids.email.text
+        self.ids.password.text = ""
+        self.message = message
+
+    def submit(self) -> None:
+        server, email = self.ids.server.text.strip(), self.ids.email.text.strip()
+        password = self.ids.password.text
+        if not server or not email or not password:
+            self.message = "Enter the server address, your email and your password."
+            return
+        if self.busy:
+            return
+        self.busy, self.message = True, "Signing in..."
+        app = App.get_running_app()
+        threading.Thread(target=self._work, args=(app, server, email, password), daemon=True).start()
+
+    def _work(self, app, server: str, email: str, password: str) -> None:
+        try:
+            account = sign_in(app.store, server, email, password, app.device_name)
+        except Exception as error:  # noqa: BLE001 - every failure becomes a message on the screen
+            text = explain(error, server)
+            Clock.schedule_once(lambda dt: self._failed(text))
+            return
+        Clock.schedule_once(lambda dt: self._signed_in(app, account.id))
+
+    def _failed(self, text: str) -> None:
+        self.busy, self.message = False, text
+        App.get_running_app().online = "offline" if text.startswith("Cannot reach") else "online"
+
+    def _signed_in(self, app, account_id: int) -> None:
+        self.busy, self.message = False, ""
+        self.ids.password.text = ""
+        app.online = "online"
+        app.use_account(account_id)
+        app.go("assignments")
+        app.start_sync()

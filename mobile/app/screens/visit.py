@@ -1,0 +1,133 @@
+"""The visit: one section at a time with progress; answers save as given and visible_if applies live."""
+
+from __future__ import annotations
+
+from kivy.app import App
+from kivy.clock import Clock
+from kivy.properties import NumericProperty, StringProperty
+from kivy.uix.screenmanager import Screen
+
+from shared.checklist import Checklist
+from shared.visibility import visible_questions
+from shared.visit import Answer
+
+from ..questions import QuestionCard
+
+
+def answered_keys(shop, visit_id: str) -> set[str]:
+    """Questions with a value, an N/A or (photo questions) at least one photo."""
+    keys = {k for k, a in shop.answers(visit_id).items() if a.na or a.value not in (None, "")}
+    return keys | {p.question for p in shop.photos(visit_id)}
+
+
+class VisitScreen(Screen):
+    """Shows the current section's visible questions; Previous / Next / Review at the bottom."""
+
+    section_index = NumericProperty(0)
+    section_count = NumericProperty(1)
+    section_title = StringProperty("")
+    visit_title = StringProperty("")
+    progress_text = StringProperty("")
+    progress = NumericProperty(0)
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(name="visit", **kwargs)
+        self.visit_id: str | None = None
+        self.checklist: Checklist | None = None
+        self.cards: dict[str, QuestionCard] = {}
+        self._visible: frozenset[str] = frozenset()
+
+    def load(self, visit_id: str, section: int = 0) -> None:
+        """Open a draft at a section (clamped to the checklist)."""
+        app = App.get_running_app()
+        app.devices.gps.start()
+        visit = app.shop.visit(visit_id)
+        self.visit_id, self.checklist = visit_id, app.shop.checklist(visit.template_version_id)
+        try:
+            branch = app.shop.branch(visit.branch_id).name
+        except Exception:  # noqa: BLE001 - a withdrawn branch still lets the visit be finished
+            branch = f"Branch {visit.branch_id}"
+        self.visit_title = branch
+        self.section_count = len(self.checklist.sections)
+        self.show_section(section)
+
+    def reload(self) -> None:
+        if self.visit_id is not None and self.manager.current == "visit":
+            self._update_progress()
+
+    def show_section(self, index: int) -> None:
+        """Build the section's cards; remember the place so a killed app comes back here."""
+        app = App.get_running_app()
+        index = max(0, min(int(index), self.section_count - 1))
+        self.section_index = index
+        app.resume.set(visit_id=self.visit_id, section=index)
+        section = self.checklist.sections[index]
+        self.section_title = section.title
+        answers = app.shop.answers(self.visit_id)
+        visit = app.shop.visit(self.visit_id)
+        errors = visit.field_errors
+        if visit.location is None and app.devices.gps.last is not None:
+            app.shop.set_location(self.visit_id, app.devices.gps.last)   # the first fix arrived after the start
+        self._visible = self._compute_visible()
+        box = self.ids.questions
+        box.clear_widgets()
+        self.cards = {}
+        for question in section.questions:
+            if question.key not in self._visible:
+                continue
+            card = QuestionCard(app.shop, self.visit_id, question, answers.get(question.key), self._saved,
+                                [m for path, msgs in errors.items() if question.key in path for m in msgs])
+            self.cards[question.key] = card
+            box.add_widget(card)
+        self.ids.scroller.scroll_y = 1
+        self._update_progress()
+
+    def _compute_visible(self) -> frozenset[str]:
+        shop = App.get_running_app().shop
+        answers = {k: Answer(k, a.value, a.na, a.comment) for k, a in shop.answers(self.visit_id).items()}
+        return visible_questions(self.checklist, answers)
+
+    def _saved(self, key: str) -> None:
+        """After every save: re-apply visible_if (rebuild the section if it changed) and update progress."""
+        visible = self._compute_visible()
+        if visible != self._visible:
+            self._visible = visible
+            section_keys = {q.key for q in self.checklist.sections[self.section_index].questions}
+            if (visible & section_keys) != set(self.cards):
+                Clock.schedule_once(lambda dt: self._rebuild_keeping_scroll())
+        self._update_progress()
+
+    def _rebuild_keeping_scroll(self) -> None:
+        scroll = self.ids.scroller.scroll_y
+        self.show_section(self.section_index)
+        self.ids.scroller.scroll_y = scroll
+
+    def _update_progress(self) -> None:
+        shop = App.get_running_app().shop
+        visible = self._visible
+        done = len(answered_keys(shop, self.visit_id) & visible)
+        self.progress = 100 * done / len(visible) if visible else 100
+        self.progress_text = (f"Section {self.section_index + 1} of {self.section_count}  -  "
+                              f"{done} of {len(visible)} questions answered")
+
+    def focus_question(self, key: str) -> None:
+        """Jump to a question (from the review list): its section, scrolled into view."""
+        self.show_section(self.checklist.sections.index(self.checklist.section_of(key)))
+        card = self.cards.get(key)
+        if card is not None:
+            Clock.schedule_once(lambda dt: self.ids.scroller.scroll_to(card, padding=20, animate=False), 0.05)
+
+    def next(self) -> None:
+        if self.section_index + 1 < self.section_count:
+            self.show_section(self.section_index + 1)
+        else:
+            self.review()
+
+    def previous(self) -> None:
+        self.show_section(self.section_index - 1)
+
+    def review(self) -> None:
+        App.get_running_app().open_review(self.visit_id)
+
+    def leave(self) -> None:
+        App.get_running_app().go("assignments")

@@ -1,0 +1,60 @@
+"""The facade interfaces the screens use, so a visit never depends on which phone (or test) it runs on."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from shared.visit import Location
+
+PhotoCallback = Callable[["str | None"], None]
+"""Called on the main thread with the path of the captured image, or None when the shopper cancelled."""
+
+
+class Camera:
+    """Takes a photo (camera on Android, file chooser on desktop) and hands back a file path."""
+
+    name = "none"
+
+    def capture(self, target_path: str, on_done: PhotoCallback) -> None:
+        """Capture into (or pick a file instead of) target_path; calls on_done(path or None)."""
+        on_done(None)
+
+
+class Gps:
+    """Reports the current position; ``last`` is None when the device has none (absent on desktop: recorded so)."""
+
+    name = "none"
+    last: Location | None = None
+
+    def start(self) -> None:
+        """Begin listening for fixes (no-op when there is no GPS)."""
+
+    def stop(self) -> None:
+        """Stop listening (saves battery when no visit is open)."""
+
+    @property
+    def available(self) -> bool:
+        """Whether this device can give a position at all."""
+        return False
+
+
+class Clock:
+    """The time stamps of a visit (start, finish, photos), aware and in UTC."""
+
+    def now(self) -> datetime:
+        return datetime.now(timezone.utc)
+
+
+class SystemClock(Clock):
+    """The device clock."""
+
+
+@dataclass
+class Devices:
+    """The set of device features the app was given (the tests inject fakes)."""
+
+    camera: Camera
+    gps: Gps
+    clock: Clock
