@@ -34,8 +34,9 @@ def _answer_issues(checklist: Checklist, index: int, answer: Answer, first_seen:
         issues.append(Issue(f"{path}.na", f"{name}: N/A is not allowed for this question", key))
     if answer.na and answer.value is not None:
         issues.append(Issue(f"{path}.value", f"{name}: an answer is either a value or N/A, not both", key))
-    elif answer.value is None and not answer.na and question.type != "photo":
-        issues.append(Issue(f"{path}.value", f"{name}: the answer has neither a value nor N/A", key))
+    elif answer.value is None and not answer.na and not answer.comment and question.type != "photo":
+        # A comment alone is kept as "unanswered, with a comment" (a shopper may note before answering).
+        issues.append(Issue(f"{path}.value", f"{name}: the answer has no value, N/A or comment", key))
     elif answer.value is not None:
         problem = value_error(question, answer.value)
         if problem:

@@ -87,10 +87,25 @@ def test_na_where_allowed_is_accepted_and_satisfies_required():
     assert validate_answers(one(q("a", allow_na=True, required=True)), [ans("a", na=True)]) == []
 
 
-def test_an_answer_with_neither_value_nor_na_is_rejected():
-    issues = validate_answers(one(q("a")), [ans("a", comment="forgot")])
+def test_an_empty_answer_entry_with_no_value_na_or_comment_is_rejected():
+    issues = validate_answers(one(q("a")), [ans("a")])
     assert paths(issues) == ["answers[0].value"]
-    assert "neither a value nor N/A" in issues[0].message
+    assert "no value, N/A or comment" in issues[0].message
+
+
+def test_a_comment_without_an_answer_is_kept_as_unanswered():
+    assert validate_answers(one(q("a")), [ans("a", comment="noted before answering")]) == []
+
+
+def test_a_comment_without_an_answer_does_not_satisfy_a_required_question():
+    issues = validate_answers(one(q("a", required=True)), [ans("a", comment="noted before answering")])
+    assert paths(issues) == ["answers"]
+    assert "is required but has no answer" in issues[0].message
+
+
+def test_a_comment_on_a_question_that_became_hidden_does_not_block_the_visit():
+    checklist = one(q("a"), q("b", visible_if={"question": "a", "in": ["yes"]}))
+    assert validate_answers(checklist, [ans("a", "no"), ans("b", comment="written while it was shown")]) == []
 
 
 def test_an_answer_with_both_value_and_na_is_rejected():
