@@ -96,6 +96,7 @@ def references(session: Session, shopper: User, doc: VisitDoc) -> tuple[Template
         taken = set(session.scalars(select(Photo.id).where(Photo.id.in_([p.id for p in doc.photos]))))
         issues += [Issue(f"photos[{i}].id", f"photo {i + 1}: id {p.id} is already used by another visit", p.question)
                    for i, p in enumerate(doc.photos) if p.id in taken]
+        issues += manifest_issues(doc)
     if issues:
         raise VisitRejected(issues)
     return version, branch, assignment
@@ -130,6 +131,24 @@ def pinned_issues(visit: Visit, doc: VisitDoc) -> list[Issue]:
               ("branch_id", visit.branch_id, doc.branch_id), ("assignment_id", visit.assignment_id, doc.assignment_id))
     return [Issue(name, f"a correction must keep {name} {stored} (got {sent})")
             for name, stored, sent in pinned if stored != sent]
+
+
+def manifest_issues(doc: VisitDoc) -> list[Issue]:
+    """Photos the upload endpoint would refuse: refused now, so no visit waits forever for them."""
+    from flask import current_app
+
+    from .photo_checks import KINDS
+
+    limit = current_app.config["PHOTO_MAX_BYTES"]
+    issues = []
+    for i, ref in enumerate(doc.photos):
+        if ref.size > limit:
+            issues.append(Issue(f"photos[{i}].size", f"photo {i + 1}: {ref.size:,} bytes is over the "
+                                                     f"{limit:,}-byte limit for one photo", ref.question))
+        if ref.content_type not in KINDS:
+            issues.append(Issue(f"photos[{i}].content_type", f"photo {i + 1}: {ref.content_type} is not a supported "
+                                f"photo type ({', '.join(sorted(KINDS))})", ref.question))
+    return issues
 
 
 def photo_issues(session: Session, visit: Visit, doc: VisitDoc) -> list[Issue]:

@@ -19,7 +19,8 @@ from ..models import AssignmentStatus, User, Visit, VisitRevision, VisitStatus
 from ..models.types import utcnow
 from .changes import record_change
 from .checklists import checklist_of
-from .visit_checks import DuplicateVisit, RevisionConflict, VisitRejected, load_document, photo_issues, pinned_issues
+from .visit_checks import (DuplicateVisit, RevisionConflict, VisitRejected, load_document, manifest_issues,
+                           photo_issues, pinned_issues)
 from .visit_checks import references as _references
 from .visit_rows import apply_scored, location_columns, score_columns
 from .visit_rows import rows as _rows
@@ -87,7 +88,8 @@ def record_revision(session: Session, shopper: User, visit: Visit, document: Any
         raise RevisionConflict([Issue("base_revision", f"the correction is based on revision {doc.base_revision} "
                                                         f"but the server holds revision {visit.revision}")])
     checklist = checklist_of(visit.template_version)
-    issues = pinned_issues(visit, doc) + photo_issues(session, visit, doc) + validate_visit(checklist, doc)
+    issues = (pinned_issues(visit, doc) + photo_issues(session, visit, doc) + manifest_issues(doc)
+              + validate_visit(checklist, doc))
     if issues:
         raise VisitRejected(issues)
     score = score_visit(checklist, doc.answers, doc.photos)

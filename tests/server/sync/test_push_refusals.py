@@ -9,7 +9,8 @@ import pytest
 from server.services.tokens import issue_token, revoke_token
 from tests.factories import SMALL_CHECKLIST
 from tests.server.auth_helpers import bearer
-from tests.server.sync.helpers import PUSH, assign, counts, push, snapshot, token_for, visit_doc
+from tests.server.sync.helpers import (PHOTO_CHECKLIST, PUSH, assign, counts, photo_entry, push, snapshot, token_for,
+                                         visit_doc)
 
 
 def refused(client, session, token, doc, *, status=200) -> dict:
@@ -120,3 +121,21 @@ def test_a_streamed_body_without_content_length_is_held_to_the_byte_limit(client
                            environ_overrides={"wsgi.input_terminated": True})
     assert response.status_code == 413
     assert "SYNC_MAX_BYTES" in response.json["message"]
+
+
+def test_a_photo_over_the_upload_limit_is_refused_at_push_so_no_visit_waits_for_it_forever(client, session, make,
+                                                                                          phone, app):
+    app.config["PHOTO_MAX_BYTES"] = 1000
+    doc = visit_doc(assign(session, make, shopper=phone.shopper, template=make.template(PHOTO_CHECKLIST)),
+                    photos=[photo_entry()])
+    result = refused(client, session, phone.token, doc)
+    assert result["result"] == "invalid"
+    assert result["errors"] == {"photos[0].size": ["photo 1: 1,234 bytes is over the 1,000-byte limit for one photo"]}
+
+
+def test_a_photo_type_the_upload_would_refuse_is_refused_at_push(client, session, make, phone):
+    doc = visit_doc(assign(session, make, shopper=phone.shopper, template=make.template(PHOTO_CHECKLIST)),
+                    photos=[{**photo_entry(), "content_type": "image/gif"}])
+    result = refused(client, session, phone.token, doc)
+    assert result["result"] == "invalid"
+    assert list(result["errors"]) == ["photos[0].content_type"]
