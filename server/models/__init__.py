@@ -1,5 +1,6 @@
 """SQLAlchemy models; importing this package registers every table on the metadata."""
 from .accounts import ApiToken, Role, User
+from .activity import Activity
 from .changes import Change
 from .checklists import PublishedVersionChanged, Template, TemplateVersion, VersionStatus
 from .org import Branch, Region, manager_regions
@@ -15,7 +16,7 @@ from .visits import (
 )
 
 __all__ = [
-    "Answer", "ApiToken", "Assignment", "AssignmentStatus", "Branch", "Change", "Photo",
+    "Activity", "Answer", "ApiToken", "Assignment", "AssignmentStatus", "Branch", "Change", "Photo",
     "PublishedVersionChanged", "Region", "Role", "Template", "TemplateVersion", "User",
     "VersionStatus", "Visit", "VisitRevision", "VisitSectionScore", "VisitStatus",
     "manager_regions",

@@ -13,6 +13,13 @@ class NavItem:
     label: str
     endpoint: str
     roles: tuple[str, ...]
+    current_for: tuple[str, ...] = ()  # endpoint prefixes that mark it current; default: its blueprint
+
+    def is_current(self, endpoint: str) -> bool:
+        """Whether the page at `endpoint` belongs to this entry (two entries may share a blueprint)."""
+        if self.current_for:
+            return endpoint.startswith(self.current_for)
+        return endpoint.split(".")[0] == self.endpoint.split(".")[0]
 
 
 # In display order. An entry whose endpoint is not registered (yet) is simply not shown.
@@ -22,8 +29,8 @@ NAV: tuple[NavItem, ...] = (
     NavItem("Review", "review.queue", ("admin",)),
     NavItem("Assignments", "assignments.index", ("admin",)),
     NavItem("Checklists", "builder.templates", ("admin",)),
-    NavItem("Regions", "org.regions", ("admin",)),
-    NavItem("Users", "org.users", ("admin",)),
+    NavItem("Regions", "org.regions", ("admin",), ("org.region", "org.branch")),
+    NavItem("Users", "org.users", ("admin",), ("org.user", "org.token")),
     NavItem("Activity", "activity.log", ("admin",)),
 )
 
@@ -34,5 +41,5 @@ def nav_for(user) -> list[tuple[NavItem, bool]]:
         return []
     role = user.role.value
     current = request.endpoint or ""
-    return [(item, current.split(".")[0] == item.endpoint.split(".")[0])
+    return [(item, item.is_current(current))
             for item in NAV if role in item.roles and item.endpoint in current_app.view_functions]

@@ -1,0 +1,27 @@
+"""The activity log: who did what to which object, and when, for admins to read back."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .types import UTCDateTime, utcnow
+
+
+class Activity(db.Model):
+    """One thing a person did: `action` on (`object_type`, `object_id`), described in `summary`."""
+
+    __tablename__ = "activity_log"
+    __table_args__ = (Index("ix_activity_log_object", "object_type", "object_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    action: Mapped[str] = mapped_column(String(64))
+    object_type: Mapped[str] = mapped_column(String(32))
+    object_id: Mapped[str] = mapped_column(String(64))
+    summary: Mapped[str] = mapped_column(String(500), default="")
+
+    actor: Mapped["User | None"] = relationship()  # noqa: F821

@@ -1,0 +1,102 @@
+"""Admin changes to user accounts: create, edit role and regions, deactivate, reset password, revoke tokens; all logged."""
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from ..models import ApiToken, Region, Role, User
+from .accounts import (AccountError, create_user, deactivate_user, reactivate_user, set_password)
+from .activity import log_activity
+from .tokens import revoke_token
+
+__all__ = ["AccountError", "list_users", "add_user", "edit_user", "set_user_active", "reset_password", "revoke_user_token"]
+
+
+def list_users(session: Session, *, role: str | None = None, active: bool | None = None) -> list[User]:
+    """Users by name, optionally of one role and/or active state."""
+    query = select(User).options(selectinload(User.regions)).order_by(User.name, User.id)
+    if role:
+        query = query.where(User.role == Role(role))
+    if active is not None:
+        query = query.where(User.active.is_(active))
+    return list(session.scalars(query))
+
+
+def _regions(session: Session, region_ids: Iterable[object]) -> list[Region]:
+    ids = set()
+    for value in region_ids:
+        if not str(value).isdigit():
+            raise AccountError("regions", f"Unknown region {value!r}.")
+        ids.add(int(value))
+    found = list(session.scalars(select(Region).where(Region.id.in_(ids)))) if ids else []
+    if len(found) != len(ids):
+        raise AccountError("regions", "One of the chosen regions no longer exists.")
+    return found
+
+
+def _role(value: object) -> Role:
+    try:
+        return Role(value)
+    except ValueError:
+        raise AccountError("role", "Choose a role: admin, manager or shopper.") from None
+
+
+def add_user(session: Session, actor: User, *, email: str, name: str, role: str, password: str,
+             region_ids: Iterable[object] = ()) -> User:
+    """Create a user (managers with their regions) and log it."""
+    regions = _regions(session, region_ids)
+    user = create_user(session, email=email, name=name, role=_role(role), password=password, regions=regions)
+    log_activity(session, actor, "create", "user", user.id, f"Created {user.role.value} {user.email}")
+    session.commit()
+    return user
+
+
+def edit_user(session: Session, actor: User, user: User, *, role: str, region_ids: Iterable[object] = ()) -> User:
+    """Change a user's role and (for managers) regions; admins cannot demote themselves."""
+    new_role = _role(role)
+    regions = _regions(session, region_ids)
+    if user.id == actor.id and new_role is not Role.ADMIN:
+        raise AccountError("role", "You cannot take the admin role away from yourself.")
+    if regions and new_role is not Role.MANAGER:
+        raise AccountError("regions", "Only managers are linked to regions.")
+    user.role, user.regions = new_role, regions
+    codes = ", ".join(r.code for r in regions) or "none"
+    log_activity(session, actor, "update", "user", user.id, f"Set {user.email} to {new_role.value} (regions: {codes})")
+    session.commit()
+    return user
+
+
+def set_user_active(session: Session, actor: User, user: User, active: bool) -> User:
+    """Deactivate (ends web sessions, revokes tokens) or reactivate a user; nobody deactivates themselves."""
+    if user.active == active:
+        return user
+    if not active and user.id == actor.id:
+        raise AccountError("active", "You cannot deactivate your own account.")
+    log_activity(session, actor, "reactivate" if active else "deactivate", "user", user.id,
+                 f"{'Reactivated' if active else 'Deactivated'} {user.email}")
+    (reactivate_user if active else deactivate_user)(session, user)
+    return user
+
+
+def reset_password(session: Session, actor: User, user: User, password: str, confirm: str) -> None:
+    """Set a new password chosen by the admin (signs the user out of the web)."""
+    if password != confirm:
+        raise AccountError("confirm", "The two passwords differ.")
+    set_password(session, user, password)
+    log_activity(session, actor, "reset_password", "user", user.id, f"Reset the password of {user.email}")
+    session.commit()
+
+
+def revoke_user_token(session: Session, actor: User, user: User, token_id: int) -> ApiToken | None:
+    """Revoke one of this user's tokens; None if the id is not one of theirs."""
+    token = session.get(ApiToken, token_id) if 0 < token_id < 2**31 else None
+    if token is None or token.user_id != user.id:
+        return None
+    was_active = token.revoked_at is None
+    revoke_token(session, actor, token_id)
+    if was_active:
+        log_activity(session, actor, "revoke_token", "user", user.id, f"Revoked token {token.prefix}… ({token.name}) of {user.email}")
+        session.commit()
+    return token

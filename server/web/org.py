@@ -1,0 +1,85 @@
+"""Admin pages for the organisation: regions here; branches, the CSV import and users in org_*.py (one blueprint)."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from ..extensions import db
+from ..models import Region
+from ..permissions import MAX_INT_ID, login_required_role
+from ..services.org_edit import OrgError, add_region, edit_region, region_branch_counts, set_region_active
+
+bp = Blueprint("org", __name__, url_prefix="/admin")
+
+
+@bp.before_request
+@login_required_role("admin")
+def admins_only():
+    """Every page of this blueprint: anonymous -> sign-in page, managers and shoppers -> 403."""
+    return None
+
+
+def get_or_404(model: type, object_id: int):
+    """The row with this id, or 404 (ids beyond the column's range too)."""
+    found = db.session.get(model, object_id) if 0 < object_id <= MAX_INT_ID else None
+    if found is None:
+        abort(404)
+    return found
+
+
+def wants_active() -> bool:
+    """The `active` field of a deactivate/reactivate form: "1" or "0", anything else is a bad request."""
+    value = request.form.get("active")
+    if value not in ("0", "1"):
+        abort(400)
+    return value == "1"
+
+
+@bp.route("/regions")
+def regions():
+    """Every region with its branch counts."""
+    return render_template("org/regions.html", rows=region_branch_counts(db.session))
+
+
+@bp.route("/regions/new", methods=["GET", "POST"])
+def region_new():
+    """Create a region."""
+    form, errors = request.form, {}
+    if request.method == "POST":
+        try:
+            region = add_region(db.session, current_user, code=form.get("code", ""), name=form.get("name", ""))
+        except OrgError as exc:
+            db.session.rollback()
+            errors = {exc.field: [exc.message]}
+        else:
+            flash(f"Region {region.code} created.", "success")
+            return redirect(url_for("org.branches", region_id=region.id))
+    return render_template("org/region_form.html", region=None, form=form, errors=errors), 422 if errors else 200
+
+
+@bp.route("/regions/<int:region_id>/edit", methods=["GET", "POST"])
+def region_edit(region_id: int):
+    """Edit a region's code and name."""
+    region = get_or_404(Region, region_id)
+    form, errors = (request.form if request.method == "POST" else {"code": region.code, "name": region.name}), {}
+    if request.method == "POST":
+        try:
+            edit_region(db.session, current_user, region, code=form.get("code", ""), name=form.get("name", ""))
+        except OrgError as exc:
+            db.session.rollback()
+            errors = {exc.field: [exc.message]}
+        else:
+            flash(f"Region {region.code} saved.", "success")
+            return redirect(url_for("org.regions"))
+    return render_template("org/region_form.html", region=region, form=form, errors=errors), 422 if errors else 200
+
+
+@bp.route("/regions/<int:region_id>/active", methods=["POST"])
+def region_active(region_id: int):
+    """Deactivate or reactivate a region."""
+    region = set_region_active(db.session, current_user, get_or_404(Region, region_id), wants_active())
+    flash(f"Region {region.code} {'reactivated' if region.active else 'deactivated'}.", "success")
+    return redirect(url_for("org.regions"))
+
+
+from . import org_branches, org_import, org_users  # noqa: E402,F401 - their routes join this blueprint
