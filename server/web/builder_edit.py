@@ -1,0 +1,186 @@
+"""Checklist builder: the edit page of a draft, its section and question forms, and live validation."""
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+
+from shared.checklist import CRITICAL_POLICIES
+
+from ..extensions import db
+from ..models import TemplateVersion
+from ..services import checklist_edit as service
+from ..services.checklist_edit import TemplateError
+from .builder import bp, version_or_404
+from .builder_forms import (PASS_OPS, TYPE_LABELS, place_issues, question_from, question_form, section_from,
+                            settings_from)
+
+
+def render_edit(version: TemplateVersion, *, errors: dict | None = None, forms: dict | None = None, status: int = 200):
+    """The edit page (read-only for published versions) with the validator's issues placed by section and question."""
+    definition = version.definition
+    issues = service.draft_issues(version)
+    return render_template("builder/edit.html", version=version, definition=definition, issues=issues,
+                           placed=place_issues(definition, issues), errors=errors or {}, forms=forms or {},
+                           policies=CRITICAL_POLICIES), status
+
+
+def _saved(version: TemplateVersion, issues, what: str, anchor: str = ""):
+    """After a save: back to the edit page, saying whether problems remain."""
+    more = f" {len(issues)} problem{'s' * (len(issues) != 1)} to fix before publishing." if issues else ""
+    flash(f"{what}.{more}", "warning" if issues else "success")
+    return redirect(url_for("builder.edit", version_id=version.id) + anchor)
+
+
+def _refused(version: TemplateVersion, exc: TemplateError):
+    db.session.rollback()
+    flash(exc.message, "error")
+    return redirect(url_for("builder.edit", version_id=version.id))
+
+
+@bp.route("/versions/<int:version_id>")
+def edit(version_id: int):
+    """Edit a draft, or look at a published version."""
+    return render_edit(version_or_404(version_id))
+
+
+@bp.route("/versions/<int:version_id>/settings", methods=["POST"])
+def settings(version_id: int):
+    """Save the checklist's title, description, critical policy and ad-hoc flag."""
+    version = version_or_404(version_id)
+    try:
+        issues = service.update_settings(db.session, version, settings_from(request.form))
+    except TemplateError as exc:
+        return _refused(version, exc)
+    return _saved(version, issues, "Settings saved")
+
+
+@bp.route("/versions/<int:version_id>/sections", methods=["POST"])
+def add_section(version_id: int):
+    """Add a section at the end."""
+    return _section_save(version_or_404(version_id), None)
+
+
+@bp.route("/versions/<int:version_id>/sections/<key>", methods=["POST"])
+def update_section(version_id: int, key: str):
+    """Save a section's key, title and weight."""
+    return _section_save(version_or_404(version_id), key)
+
+
+def _section_save(version: TemplateVersion, key: str | None):
+    form_id = f"section:{key}" if key else "new_section"
+    data, errors = section_from(request.form)
+    try:
+        if not errors:
+            issues = (service.update_section(db.session, version, key, data) if key
+                      else service.add_section(db.session, version, data))
+            return _saved(version, issues, f"Section '{data['key']}' saved", f"#s-{data['key']}")
+    except TemplateError as exc:
+        db.session.rollback()
+        errors = {exc.field if exc.field in request.form else "_form": [exc.message]}
+    return render_edit(version, errors={form_id: errors}, forms={form_id: request.form}, status=422)
+
+
+@bp.route("/versions/<int:version_id>/sections/<key>/move", methods=["POST"])
+def move_section(version_id: int, key: str):
+    """Move a section up or down."""
+    version = version_or_404(version_id)
+    try:
+        issues = service.move_section(db.session, version, key, request.form.get("direction", ""))
+    except TemplateError as exc:
+        return _refused(version, exc)
+    return _saved(version, issues, f"Section '{key}' moved", f"#s-{key}")
+
+
+@bp.route("/versions/<int:version_id>/sections/<key>/delete", methods=["POST"])
+def delete_section(version_id: int, key: str):
+    """Delete a section and its questions."""
+    version = version_or_404(version_id)
+    try:
+        issues = service.delete_section(db.session, version, key)
+    except TemplateError as exc:
+        return _refused(version, exc)
+    return _saved(version, issues, f"Section '{key}' deleted")
+
+
+def _earlier_questions(definition: dict, key: str | None) -> list[dict]:
+    """Questions before `key` (all of them for a new question): what visible_if may name."""
+    earlier = []
+    for section in definition.get("sections") or []:
+        for question in section.get("questions") or []:
+            if question.get("key") == key:
+                return earlier
+            earlier.append(question)
+    return earlier
+
+
+def _question_page(version, section_key, key, form, errors, status=200):
+    definition = version.definition
+    issues = service.draft_issues(version)
+    return render_template("builder/question.html", version=version, section_key=section_key, key=key, form=form,
+                           errors=errors, issues=place_issues(definition, issues).get(f"q:{key}", []) if key else [],
+                           earlier=_earlier_questions(definition, key), types=TYPE_LABELS, pass_ops=PASS_OPS,
+                           policies=CRITICAL_POLICIES), status
+
+
+def question_types(version: TemplateVersion) -> dict[str, str]:
+    """Question key -> type, for typing visible_if values."""
+    return {q.get("key"): q.get("type") for s in version.definition.get("sections") or []
+            for q in s.get("questions") or []}
+
+
+@bp.route("/versions/<int:version_id>/sections/<section_key>/questions/new", methods=["GET", "POST"])
+def new_question(version_id: int, section_key: str):
+    """Add a question at the end of a section."""
+    version = version_or_404(version_id)
+    if request.method == "GET":
+        return _question_page(version, section_key, None, {"type": "yes_no", "weight": "1"}, {})
+    data, errors = question_from(request.form, question_types(version))
+    try:
+        if not errors:
+            issues = service.add_question(db.session, version, section_key, data)
+            return _saved(version, issues, f"Question '{data['key']}' added", f"#q-{data['key']}")
+    except TemplateError as exc:
+        db.session.rollback()
+        errors = {exc.field if exc.field in request.form else "_form": [exc.message]}
+    return _question_page(version, section_key, None, request.form, errors, 422)
+
+
+@bp.route("/versions/<int:version_id>/questions/<key>", methods=["GET", "POST"])
+def question(version_id: int, key: str):
+    """Edit a question."""
+    version = version_or_404(version_id)
+    if request.method == "GET":
+        found = next((q for q in _earlier_questions(version.definition, None) if q.get("key") == key), None)
+        if found is None:
+            return redirect(url_for("builder.edit", version_id=version.id))
+        return _question_page(version, None, key, question_form(found), {})
+    data, errors = question_from(request.form, question_types(version))
+    try:
+        if not errors:
+            issues = service.update_question(db.session, version, key, data)
+            return _saved(version, issues, f"Question '{data['key']}' saved", f"#q-{data['key']}")
+    except TemplateError as exc:
+        db.session.rollback()
+        errors = {exc.field if exc.field in request.form else "_form": [exc.message]}
+    return _question_page(version, None, key, request.form, errors, 422)
+
+
+@bp.route("/versions/<int:version_id>/questions/<key>/move", methods=["POST"])
+def move_question(version_id: int, key: str):
+    """Move a question up or down within its section."""
+    version = version_or_404(version_id)
+    try:
+        issues = service.move_question(db.session, version, key, request.form.get("direction", ""))
+    except TemplateError as exc:
+        return _refused(version, exc)
+    return _saved(version, issues, f"Question '{key}' moved", f"#q-{key}")
+
+
+@bp.route("/versions/<int:version_id>/questions/<key>/delete", methods=["POST"])
+def delete_question(version_id: int, key: str):
+    """Delete a question."""
+    version = version_or_404(version_id)
+    try:
+        issues = service.delete_question(db.session, version, key)
+    except TemplateError as exc:
+        return _refused(version, exc)
+    return _saved(version, issues, f"Question '{key}' deleted")
