@@ -20,9 +20,16 @@ def home():
 
 def web_blueprints() -> list[Blueprint]:
     """Every web blueprint; each area of the web app adds its module here."""
+    from .activity import bp as activity  # the admin's activity log
+    from .builder import bp as builder  # admin: checklist builder
+    from .org import bp as org  # admin: regions, branches, CSV import, users
     from .report_downloads import bp as report_downloads  # PDF reports for signed-in browsers
+    from .assignments import bp as assignments  # admin: schedule, cancel, reassign visits
+    from .dashboard import bp as dashboard  # managers: dashboard, branch pages, CSV export
+    from .review import bp as review  # admin: review queue and decisions
+    from .visits import bp as visits  # visit pages and their photos
 
-    return [bp, report_downloads]
+    return [bp, report_downloads, org, activity, builder, dashboard, visits, review, assignments]
 
 
 def init_app(app: Flask) -> None:

@@ -1,0 +1,33 @@
+"""Scheduling many assignments at once: every active branch of a region, shoppers taken in turn."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from itertools import cycle
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..models import Assignment, Branch, Region, Template, User
+from ..services.org import OrgError, create_assignment
+
+
+def schedule_region(session: Session, region: Region, shoppers: Sequence[User], template: Template,
+                    due_from: date, due_to: date, notes: str = "") -> list[Assignment]:
+    """One assignment per active branch of the region (by code), shoppers round-robin; all or nothing."""
+    if not shoppers:
+        raise OrgError("shoppers", "Choose at least one shopper.")
+    branches = session.scalars(select(Branch).where(Branch.region_id == region.id, Branch.active.is_(True))
+                               .order_by(Branch.code)).all()
+    if not branches:
+        raise OrgError("region", f"{region.name} has no active branches.")
+    made = []
+    try:
+        for branch, shopper in zip(branches, cycle(shoppers)):
+            made.append(create_assignment(session, shopper=shopper, branch=branch, template=template,
+                                          due_from=due_from, due_to=due_to, notes=notes, commit=False))
+        session.commit()
+    except Exception:
+        session.rollback()
+        raise
+    return made

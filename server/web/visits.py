@@ -1,0 +1,41 @@
+"""Visit pages (/visits/<id>) and their photos, for admins and for managers of the visit's region."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, render_template, request, send_file
+from flask_login import current_user
+
+from ..extensions import db
+from ..models import Visit
+from ..permissions import get_visible_or_404, login_required_role
+from ..services.photos import PhotoNotFound, open_photo
+from ..storage import current_storage
+from .visits_data import visit_view
+
+READERS = ("admin", "manager")
+CACHE_SECONDS = 3600
+bp = Blueprint("visit_pages", __name__, url_prefix="/visits")
+
+
+@bp.route("/<visit_id>")
+@login_required_role(*READERS)
+def show(visit_id: str):
+    """One visit: header, sections, every answer with comments and photos, position, time on site, history."""
+    visit = get_visible_or_404(Visit, visit_id)
+    return render_template("visits/show.html", **visit_view(visit))
+
+
+@bp.route("/<visit_id>/photos/<photo_id>")
+@login_required_role(*READERS)
+def photo(visit_id: str, photo_id: str):
+    """A photo's bytes for a signed-in browser, with the same visibility check as the API."""
+    try:
+        stored = open_photo(db.session, current_storage(), current_user._get_current_object(), visit_id, photo_id)
+    except PhotoNotFound:
+        abort(404)
+    response = send_file(stored.stream, mimetype=stored.content_type, download_name=stored.filename,
+                         conditional=False, etag=stored.sha256, last_modified=stored.completed_at)
+    response.content_length = stored.size
+    response.cache_control.private = True
+    response.cache_control.max_age = CACHE_SECONDS
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response.make_conditional(request)

@@ -1,0 +1,97 @@
+"""What the visit page shows: the stored record, every answer with its photos, position, time on site, history."""
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from itertools import groupby
+
+from reports.adapt import visit_rows
+from shared.schemas import load_visit
+from shared.scoring import score_visit
+
+from ..extensions import db
+from ..models import User, Visit
+from ..services.checklists import checklist_of
+from ..services.visit_report_data import current_document
+
+EARTH_RADIUS_M = 6_371_008.8
+"""Mean Earth radius (IUGG), metres."""
+
+FAR_M = 250
+"""A visit recorded further than this from its branch is marked for a closer look."""
+
+
+def haversine_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in metres between two WGS 84 points (haversine formula)."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(a)))
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One event in a visit's life: a submission (revision) or the review decision."""
+
+    when: datetime
+    what: str
+    who: str
+    note: str = ""
+
+
+def distance_to_branch(visit: Visit) -> float | None:
+    """Metres between where the visit was recorded and the branch's location; None if either is unknown."""
+    branch = visit.branch
+    if None in (visit.latitude, visit.longitude, branch.latitude, branch.longitude):
+        return None
+    return haversine_m(visit.latitude, visit.longitude, branch.latitude, branch.longitude)
+
+
+def time_on_site(visit: Visit) -> timedelta | None:
+    """finished - started (None when the clocks disagree)."""
+    spent = visit.finished_at - visit.started_at
+    return spent if spent >= timedelta(0) else None
+
+
+def history(visit: Visit) -> list[HistoryEntry]:
+    """Submissions and the review decision, oldest first."""
+    entries = [HistoryEntry(r.submitted_at, f"Submitted revision {r.revision}" if r.base_revision is None
+                            else f"Resubmitted revision {r.revision} (corrects {r.base_revision})", visit.shopper.name)
+               for r in visit.revisions]
+    if visit.reviewed_at is not None:
+        reviewer = db.session.get(User, visit.reviewed_by_id) if visit.reviewed_by_id else None
+        entries.append(HistoryEntry(visit.reviewed_at, _decision(visit), reviewer.name if reviewer else "–",
+                                    visit.review_note))
+    return sorted(entries, key=lambda e: e.when)
+
+
+def _decision(visit: Visit) -> str:
+    if visit.status.value in ("submitted", "awaiting_photos"):
+        return "Returned for correction"  # a resubmission followed the last decision
+    return {"approved": "Approved", "rejected": "Rejected", "returned": "Returned for correction"}[visit.status.value]
+
+
+def question_groups(visit: Visit) -> list[tuple[str, list]]:
+    """(section title, question rows) in checklist order; each row's `photos` are the arrived Photo records."""
+    arrived = defaultdict(list)
+    order = (lambda p: (p.completed_at is None, p.completed_at or datetime.min, str(p.id)))
+    for photo in sorted(visit.photos, key=order):
+        if photo.completed_at and photo.storage_key:
+            arrived[photo.question_key].append(photo)
+    checklist = checklist_of(visit.template_version)
+    doc = load_visit(current_document(visit))
+    _, rows, _ = visit_rows(checklist, score_visit(checklist, doc.answers, doc.photos), doc.answers, arrived)
+    return [(title, list(group)) for title, group in groupby(rows, key=lambda r: r.section_title)]
+
+
+def visit_view(visit: Visit) -> dict:
+    """Everything the visit page template needs."""
+    groups = question_groups(visit)
+    return {
+        "visit": visit, "groups": groups,
+        "failures": [row for _, rows in groups for row in rows if row.critical_failure],
+        "distance_m": distance_to_branch(visit), "far_m": FAR_M, "time_on_site": time_on_site(visit),
+        "missing_photos": sum(1 for p in visit.photos if p.completed_at is None), "history": history(visit),
+    }
