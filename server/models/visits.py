@@ -60,7 +60,8 @@ class Visit(db.Model):
     __tablename__ = "visits"
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
-    assignment_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("assignments.id"), index=True)
+    # Unique: one visit per assignment, even when two phones push different visits for it at once.
+    assignment_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("assignments.id"), index=True, unique=True)
     branch_id: Mapped[int] = mapped_column(ForeignKey("branches.id"), index=True)
     shopper_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     template_version_id: Mapped[int] = mapped_column(ForeignKey("template_versions.id"), index=True)

@@ -63,9 +63,13 @@ def record_visit(session: Session, shopper: User, document: Any, *, status: Visi
         record_change(session, "visit", visit.id, audience=shopper.id)
 
     def duplicate() -> VisitRejected | None:
-        if session.get(Visit, doc.id) is None:
+        if session.get(Visit, doc.id) is not None:
+            return DuplicateVisit([Issue("id", f"a visit with id {doc.id} has already been recorded")])
+        rival = session.scalar(select(Visit.id).where(Visit.assignment_id == doc.assignment_id)) \
+            if doc.assignment_id else None
+        if rival is None:
             return None
-        return DuplicateVisit([Issue("id", f"a visit with id {doc.id} has already been recorded")])
+        return VisitRejected([Issue("assignment_id", f"the assignment already has visit {rival}")])
 
     _write(session, add, commit, duplicate)
     return visit

@@ -57,6 +57,17 @@ def test_the_loser_of_a_race_with_other_content_gets_a_conflict(app, session, ph
     assert session.scalar(select(func.count()).select_from(Visit)) == 1
 
 
+def test_two_different_visits_for_one_assignment_at_once_store_one_and_name_the_assignment(
+        app, session, phone, monkeypatch):
+    first, second = visit_doc(phone.assignment), visit_doc(phone.assignment)  # two ids: two phones, one job
+    results = push_together(app, monkeypatch, phone.token, first, second)
+    assert sorted(r["result"] for r in results) == ["created", "invalid"]
+    [refused] = [r for r in results if r["result"] == "invalid"]
+    assert list(refused["errors"]) == ["assignment_id"]
+    session.expire_all()
+    assert session.scalar(select(func.count()).select_from(Visit)) == 1
+
+
 def test_a_locked_database_is_retried_and_the_visit_stored_once(client, session, phone, monkeypatch):
     real, calls = sync_push.record_visit, []
 
