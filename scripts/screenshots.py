@@ -16,11 +16,16 @@ OUT = ROOT / "docs" / "screenshots"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
-PAGES = [  # (file name, email or None for the sign-in page, viewport width)
-    ("web-sign-in.png", None, 1024),
-    ("web-admin-overview.png", "admin@demo.fieldaudit.org", 1024),
-    ("web-manager-regions-phone.png", "manager.london@demo.fieldaudit.org", 390),
-    ("web-shopper-assignments.png", "emma.clarke@demo.fieldaudit.org", 1024),
+ADMIN, MANAGER, SHOPPER = ("admin@demo.fieldaudit.org", "manager.london@demo.fieldaudit.org",
+                            "emma.clarke@demo.fieldaudit.org")
+PAGES = [  # (file name, email or None for the sign-in page, viewport width, path after signing in)
+    ("web-sign-in.png", None, 1024, "/"),
+    ("web-admin-overview.png", ADMIN, 1024, "/"),
+    ("web-manager-dashboard.png", MANAGER, 1280, "/dashboard/"),
+    ("web-manager-dashboard-phone.png", MANAGER, 390, "/dashboard/"),
+    ("web-checklists.png", ADMIN, 1280, "/builder/"),
+    ("web-assignments.png", ADMIN, 1280, "/assignments/"),
+    ("web-shopper-assignments.png", SHOPPER, 1024, "/"),
 ]
 
 
@@ -57,7 +62,7 @@ def main() -> int:
     OUT.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        for name, email, width in PAGES:
+        for name, email, width, path in PAGES:
             context = browser.new_context(viewport={"width": width, "height": 760})
             page = context.new_page()
             page.goto(base + "/")
@@ -66,6 +71,8 @@ def main() -> int:
                 page.fill("input[name=password]", os.environ["DEMO_PASSWORD"])
                 page.click("button[type=submit]")
                 page.wait_for_load_state()
+                if path != "/":
+                    page.goto(base + path)
             page.screenshot(path=str(OUT / name), full_page=width > 500)
             context.close()
             print(f"wrote docs/screenshots/{name}")
