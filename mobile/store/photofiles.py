@@ -8,15 +8,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from shared.photo_types import PHOTO_TYPES, sniff_photo_type
 from shared.visit_schema import MAX_PHOTO_BYTES
 
 from .errors import StoreError
 
 COPY_CHUNK = 1 << 20
-_EXTENSIONS = {"image/jpeg": ".jpg", "image/png": ".png", "image/webp": ".webp", "image/heic": ".heic",
-               "image/heif": ".heif"}
-_HEIC_BRANDS = {b"heic", b"heix"}
-_HEIF_BRANDS = {b"mif1", b"msf1"}
 
 
 @dataclass(frozen=True)
@@ -30,20 +27,8 @@ class StoredFile:
 
 
 def sniff_content_type(head: bytes) -> str | None:
-    """The image type the first bytes announce (JPEG, PNG, WebP, HEIC/HEIF), as the server checks them; else None."""
-    if head.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg"
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png"
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return "image/webp"
-    if head[4:8] == b"ftyp":
-        brand = head[8:12]
-        if brand in _HEIC_BRANDS:
-            return "image/heic"
-        if brand in _HEIF_BRANDS:
-            return "image/heif"
-    return None
+    """The image type the first bytes announce, exactly as the server checks them (shared.photo_types)."""
+    return sniff_photo_type(head)
 
 
 def copy_photo(source: Path | str, folder: Path, photo_id: str) -> StoredFile:
@@ -68,7 +53,7 @@ def copy_photo(source: Path | str, folder: Path, photo_id: str) -> StoredFile:
                 chunk = src.read(COPY_CHUNK)
             dst.flush()
             os.fsync(dst.fileno())
-        name = photo_id + _EXTENSIONS[content_type]
+        name = photo_id + PHOTO_TYPES[content_type][1]
         os.replace(partial, folder / name)
     except BaseException:
         partial.unlink(missing_ok=True)

@@ -5,13 +5,10 @@ import re
 from dataclasses import dataclass
 from typing import BinaryIO
 
-SNIFF_BYTES = 12
-"""Bytes needed to recognise every supported format (WebP and HEIF put their mark at bytes 8-11)."""
+from shared.photo_types import PHOTO_TYPES, SNIFF_BYTES, same_photo_type, sniff_photo_type
 
-HEIF_BRANDS = frozenset({b"heic", b"heix", b"mif1", b"msf1"})
-KINDS = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WebP", "image/heic": "HEIC", "image/heif": "HEIF"}
-EXTENSIONS = {"image/jpeg": ".jpg", "image/png": ".png", "image/webp": ".webp", "image/heic": ".heic",
-              "image/heif": ".heif"}
+KINDS = {media: name for media, (name, _) in PHOTO_TYPES.items()}
+EXTENSIONS = {media: extension for media, (_, extension) in PHOTO_TYPES.items()}
 _RANGE = re.compile(r"bytes (\d{1,15})-(\d{1,15})/(\d{1,15})")
 
 
@@ -98,19 +95,6 @@ def parse_content_range(header: str | None) -> ContentRange | None:
     return ContentRange(start, end, total)
 
 
-def sniff(head: bytes) -> str | None:
-    """The media type the first bytes announce, among those we take; None if none."""
-    if head.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg"
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png"
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return "image/webp"
-    if head[4:8] == b"ftyp" and head[8:12] in HEIF_BRANDS:
-        return "image/heic"
-    return None
-
-
 def media_type(header: str | None) -> str:
     """'image/png; x=y' -> 'image/png'; '' when absent."""
     return (header or "").split(";")[0].strip().lower()
@@ -127,11 +111,10 @@ def check_declared_type(manifest_type: str, header: str | None) -> None:
 
 def check_signature(manifest_type: str, head: bytes, whole_file: bool) -> None:
     """The file's first bytes are those of the manifest's type (HEIC and HEIF share their brands)."""
-    found = sniff(head)
+    found = sniff_photo_type(head)
     if found is None and len(head) < SNIFF_BYTES and not whole_file:
         raise BadUpload(f"The first chunk must carry at least the first {SNIFF_BYTES} bytes of the file.")
-    same = found == manifest_type or (found == "image/heic" and manifest_type == "image/heif")
-    if not same:
+    if not same_photo_type(found, manifest_type):
         seen = f"a {KINDS[found]} image" if found else "not an image we recognise"
         raise NotAnImage(f"The manifest says {KINDS[manifest_type]} but the body is {seen}.")
 
