@@ -8,6 +8,7 @@ from flask_migrate import Migrate
 from flask_smorest import Api
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
+from marshmallow import Schema, fields
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
@@ -31,4 +32,22 @@ migrate = Migrate(render_as_batch=True, compare_type=True)
 login_manager = LoginManager()
 csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
-api = Api()
+
+
+class ApiErrorSchema(Schema):
+    """The one error shape of server.errors.error_body, as documented for every 4xx/5xx of the API."""
+
+    status = fields.Integer(metadata={"description": "the HTTP status code"})
+    message = fields.String(metadata={"description": "a sentence for people"})
+    errors = fields.Dict(keys=fields.String(), metadata={"description": "field path -> messages"})
+    reason = fields.String(metadata={"description": "401 only: token_missing, token_expired, token_revoked, ..."})
+    received_bytes = fields.Integer(metadata={"description": "photo uploads: bytes the server holds"})
+
+
+class DocumentedApi(Api):
+    """flask-smorest's Api, documenting our error body instead of its default {code, status: str, ...}."""
+
+    ERROR_SCHEMA = ApiErrorSchema
+
+
+api = DocumentedApi()

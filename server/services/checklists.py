@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import copy
+import json
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import select
@@ -32,14 +34,26 @@ class TemplateError(ValueError):
 
 
 def checklist_of(version: TemplateVersion) -> Checklist:
-    """The shared Checklist of a version, loaded once per published version object (they never change)."""
+    """The shared Checklist of a version, loaded once per published version object (they never change).
+
+    Beyond the object, a process-wide cache keyed by the definition's own JSON text: every pushed visit
+    reads its version afresh (each visit is its own transaction), and loading a checklist through the
+    marshmallow schemas was most of a push's time. Keyed by content, never by id, so a reused id (a
+    truncated test database) cannot return another checklist; Checklist objects are frozen.
+    """
     cached = version.__dict__.get("_fieldaudit_checklist")
     if cached is not None and version.status is not VersionStatus.DRAFT:
         return cached
-    checklist = load_checklist(version.definition)
-    if version.status is not VersionStatus.DRAFT:
-        version._fieldaudit_checklist = checklist
+    if version.status is VersionStatus.DRAFT:
+        return load_checklist(version.definition)
+    checklist = _published_checklist(json.dumps(version.definition, sort_keys=True, separators=(",", ":")))
+    version._fieldaudit_checklist = checklist
     return checklist
+
+
+@lru_cache(maxsize=128)
+def _published_checklist(definition_json: str) -> Checklist:
+    return load_checklist(json.loads(definition_json))
 
 
 def _key_issues(template: Template, checklist: Checklist) -> list[Issue]:

@@ -81,7 +81,12 @@ def _push(session: Session, shopper: User, document: Any) -> dict:
             if visit is None:
                 raise
         except VisitRejected as exc:
-            return _invalid(raw_id, exc)
+            # A concurrent push of this visit may have committed between our look and the checks (its photo
+            # ids then read as "already used by another visit"): answer as for a known visit, not invalid.
+            session.rollback()
+            visit = session.get(Visit, doc.id)
+            if visit is None:
+                return _invalid(raw_id, exc)
     return _known(session, shopper, raw_id, doc, visit)
 
 
