@@ -11,7 +11,7 @@ from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, St
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 
 from mobile.devices import Devices, default_devices
-from mobile.store import AccountStore, LocalStore, UNSENT_STATES
+from mobile.store import UNSENT_STATES, LocalStore
 
 from .resume import ResumeState
 from .syncing import SyncController

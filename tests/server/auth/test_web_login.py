@@ -17,7 +17,7 @@ def test_a_user_signs_in_with_email_and_password_and_sees_the_start_page(client,
 
 
 def test_the_email_is_matched_ignoring_case_and_surrounding_spaces(client, make):
-    user = make.user(email="mixed@example.test")
+    make.user(email="mixed@example.test")
     assert web_login(client, "  MIXED@Example.TEST ").status_code == 302
 
 

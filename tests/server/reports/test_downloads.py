@@ -5,7 +5,6 @@ import copy
 import hashlib
 import io
 import uuid
-from datetime import date
 
 import pypdf
 import pytest
