@@ -16,6 +16,7 @@ from shared.validation import load_checklist, validate_checklist
 
 from ..models import Assignment, AssignmentStatus, Template, TemplateVersion, User, VersionStatus
 from ..models.types import utcnow
+from .activity import log_activity
 from .changes import record_change
 
 __all__ = [
@@ -113,7 +114,8 @@ def import_template(session: Session, data: Any, *, actor: User | None = None, t
     return version
 
 
-def publish_version(session: Session, version: TemplateVersion, *, commit: bool = True) -> TemplateVersion:
+def publish_version(session: Session, version: TemplateVersion, *, actor: User | None = None,
+                    commit: bool = True) -> TemplateVersion:
     """Make a draft the version new visits use; earlier published versions are retired (still valid for visits)."""
     if version.status is not VersionStatus.DRAFT:
         raise TemplateError("version", f"version {version.number} of template {version.template_id} is "
@@ -126,6 +128,8 @@ def publish_version(session: Session, version: TemplateVersion, *, commit: bool 
             record_change(session, "template_version", other.id)
     version.status = VersionStatus.PUBLISHED
     version.published_at = utcnow()
+    log_activity(session, actor, "published", "template_version", version.id,
+                 f"{checklist.title}, version {version.number}")
     template.name, template.description = checklist.title, checklist.description
     session.flush()
     record_change(session, "template_version", version.id)

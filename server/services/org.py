@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..models import Assignment, AssignmentStatus, Branch, Region, Role, Template, User
+from .activity import log_activity
 from .changes import record_change, record_needs
 
 CODE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9_-]{0,31}$")
@@ -112,6 +113,7 @@ def create_assignment(
     due_to: date,
     notes: str = "",
     assignment_id: uuid.UUID | None = None,
+    actor: User | None = None,
     commit: bool = True,
 ) -> Assignment:
     """Schedule a visit for a shopper at an active branch, with a checklist that has a published version."""
@@ -128,6 +130,8 @@ def create_assignment(
     session.add(assignment)
     record_needs(session, shopper.id, branch.id, template.id)
     record_change(session, "assignment", assignment.id)
+    log_activity(session, actor, "scheduled", "assignment", assignment.id,
+                 f"{branch.code} for {shopper.name}, due {due_from} to {due_to}")
     if commit:
         session.commit()
     return assignment
@@ -146,12 +150,14 @@ def _still_open(assignment: Assignment, doing: str) -> None:
                                      f"assignments (no visit yet) can be {doing}.")
 
 
-def cancel_assignment(session: Session, assignment: Assignment, *, commit: bool = True) -> Assignment:
+def cancel_assignment(session: Session, assignment: Assignment, *, actor: User | None = None,
+                      commit: bool = True) -> Assignment:
     """Withdraw an assignment nobody has visited yet; its shopper's phone gets a tombstone (twice is harmless)."""
     if assignment.status is AssignmentStatus.CANCELLED:
         return assignment
     _still_open(assignment, "cancelled")
     assignment.status = AssignmentStatus.CANCELLED
+    log_activity(session, actor, "cancelled", "assignment", assignment.id, f"Assignment {assignment.id} cancelled")
     record_change(session, "assignment", assignment.id, "delete", audience=assignment.shopper_id)
     record_needs(session, assignment.shopper_id, assignment.branch_id, assignment.template_id)
     record_change(session, "assignment", assignment.id)
@@ -160,7 +166,7 @@ def cancel_assignment(session: Session, assignment: Assignment, *, commit: bool 
     return assignment
 
 
-def reassign_assignment(session: Session, assignment: Assignment, shopper: User, *,
+def reassign_assignment(session: Session, assignment: Assignment, shopper: User, *, actor: User | None = None,
                         commit: bool = True) -> Assignment:
     """Give an open assignment to another shopper: the old one's phone gets a tombstone, the new one's the work."""
     _check_shopper(shopper)
@@ -169,6 +175,7 @@ def reassign_assignment(session: Session, assignment: Assignment, shopper: User,
     if previous == shopper.id:
         return assignment
     assignment.shopper = shopper
+    log_activity(session, actor, "reassigned", "assignment", assignment.id, f"Given to {shopper.name}")
     record_change(session, "assignment", assignment.id, "delete", audience=previous)
     record_needs(session, previous, assignment.branch_id, assignment.template_id)
     record_needs(session, shopper.id, assignment.branch_id, assignment.template_id)

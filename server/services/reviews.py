@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from ..models import AssignmentStatus, User, Visit, VisitStatus
 from ..models.types import utcnow
 from ..permissions import can_manage
+from .activity import log_activity
 from .changes import record_change
 
 MAX_NOTE_LENGTH = 2000
@@ -47,6 +48,8 @@ def _decide(session: Session, reviewer: User, visit: Visit, status: VisitStatus,
         raise ReviewError("status", f"Visit {visit.id} is {visit.status.value}; only submitted visits can be {verb}.")
     visit.status = status
     visit.reviewed_by_id, visit.reviewed_at, visit.review_note = reviewer.id, utcnow(), note
+    log_activity(session, reviewer, verb, "visit", visit.id, f"Visit of {visit.finished_at:%Y-%m-%d} at branch "
+                 f"{visit.branch_id} {verb}" + (f": {note}" if note else ""))
 
 
 def _close_assignment(session: Session, visit: Visit) -> None:

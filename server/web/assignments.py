@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
@@ -66,7 +67,7 @@ def create():
     if not errors:
         try:
             create_assignment(db.session, shopper=person, branch=branch, template=template, due_from=due_from,
-                              due_to=due_to, notes=request.form.get("notes", "").strip())
+                              due_to=due_to, notes=request.form.get("notes", "").strip(), actor=current_user)
         except OrgError as exc:
             db.session.rollback()
             errors.add(exc.field, exc.message)
@@ -91,7 +92,7 @@ def bulk():
     if not errors:
         try:
             made = schedule_region(db.session, region, people, template, due_from, due_to,
-                                   request.form.get("notes", "").strip())
+                                   request.form.get("notes", "").strip(), actor=current_user)
         except OrgError as exc:
             errors.add(exc.field, exc.message)
     if errors:
@@ -123,7 +124,7 @@ def _change(assignment_id: str, action, done: str):
 @login_required_role("admin")
 def cancel(assignment_id: str):
     """Withdraw an open assignment; the shopper's phone drops it at its next sync."""
-    return _change(assignment_id, lambda a: cancel_assignment(db.session, a), "cancelled")
+    return _change(assignment_id, lambda a: cancel_assignment(db.session, a, actor=current_user), "cancelled")
 
 
 @bp.route("/<assignment_id>/reassign", methods=["POST"])
@@ -134,4 +135,5 @@ def reassign(assignment_id: str):
     if person is None:
         flash("Choose the shopper to give the assignment to.", "error")
         return redirect(_back())
-    return _change(assignment_id, lambda a: reassign_assignment(db.session, a, person), f"given to {person.name}")
+    return _change(assignment_id, lambda a: reassign_assignment(db.session, a, person, actor=current_user),
+                   f"given to {person.name}")

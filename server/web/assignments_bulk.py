@@ -13,7 +13,7 @@ from ..services.org import OrgError, create_assignment
 
 
 def schedule_region(session: Session, region: Region, shoppers: Sequence[User], template: Template,
-                    due_from: date, due_to: date, notes: str = "") -> list[Assignment]:
+                    due_from: date, due_to: date, notes: str = "", actor: User | None = None) -> list[Assignment]:
     """One assignment per active branch of the region (by code), shoppers round-robin; all or nothing."""
     if not shoppers:
         raise OrgError("shoppers", "Choose at least one shopper.")
@@ -25,7 +25,8 @@ def schedule_region(session: Session, region: Region, shoppers: Sequence[User], 
     try:
         for branch, shopper in zip(branches, cycle(shoppers)):
             made.append(create_assignment(session, shopper=shopper, branch=branch, template=template,
-                                          due_from=due_from, due_to=due_to, notes=notes, commit=False))
+                                          due_from=due_from, due_to=due_to, notes=notes, actor=actor,
+                                          commit=False))
         session.commit()
     except Exception:
         session.rollback()

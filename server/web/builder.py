@@ -82,7 +82,7 @@ def publish(version_id: int):
     try:
         if problems:
             raise ChecklistInvalid(problems)
-        publish_version(db.session, version)
+        publish_version(db.session, version, actor=current_user)
     except ChecklistInvalid as exc:
         db.session.rollback()
         flash(f"Not published: fix the {len(exc.issues)} problem{'s' * (len(exc.issues) != 1)} listed first.",
