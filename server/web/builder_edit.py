@@ -36,6 +36,16 @@ def _refused(version: TemplateVersion, exc: TemplateError):
     return redirect(url_for("builder.edit", version_id=version.id))
 
 
+def _apply(version_id: int, change, what: str, anchor: str = ""):
+    """Run one button's edit on the draft: saved (with any problems left) or refused with the reason."""
+    version = version_or_404(version_id)
+    try:
+        issues = change(version)
+    except TemplateError as exc:
+        return _refused(version, exc)
+    return _saved(version, issues, what, anchor)
+
+
 @bp.route("/versions/<int:version_id>")
 def edit(version_id: int):
     """Edit a draft, or look at a published version."""
@@ -82,23 +92,15 @@ def _section_save(version: TemplateVersion, key: str | None):
 @bp.route("/versions/<int:version_id>/sections/<key>/move", methods=["POST"])
 def move_section(version_id: int, key: str):
     """Move a section up or down."""
-    version = version_or_404(version_id)
-    try:
-        issues = service.move_section(db.session, version, key, request.form.get("direction", ""))
-    except TemplateError as exc:
-        return _refused(version, exc)
-    return _saved(version, issues, f"Section '{key}' moved", f"#s-{key}")
+    direction = request.form.get("direction", "")
+    return _apply(version_id, lambda v: service.move_section(db.session, v, key, direction),
+                  f"Section '{key}' moved", f"#s-{key}")
 
 
 @bp.route("/versions/<int:version_id>/sections/<key>/delete", methods=["POST"])
 def delete_section(version_id: int, key: str):
     """Delete a section and its questions."""
-    version = version_or_404(version_id)
-    try:
-        issues = service.delete_section(db.session, version, key)
-    except TemplateError as exc:
-        return _refused(version, exc)
-    return _saved(version, issues, f"Section '{key}' deleted")
+    return _apply(version_id, lambda v: service.delete_section(db.session, v, key), f"Section '{key}' deleted")
 
 
 def _earlier_questions(definition: dict, key: str | None) -> list[dict]:
@@ -167,20 +169,12 @@ def question(version_id: int, key: str):
 @bp.route("/versions/<int:version_id>/questions/<key>/move", methods=["POST"])
 def move_question(version_id: int, key: str):
     """Move a question up or down within its section."""
-    version = version_or_404(version_id)
-    try:
-        issues = service.move_question(db.session, version, key, request.form.get("direction", ""))
-    except TemplateError as exc:
-        return _refused(version, exc)
-    return _saved(version, issues, f"Question '{key}' moved", f"#q-{key}")
+    direction = request.form.get("direction", "")
+    return _apply(version_id, lambda v: service.move_question(db.session, v, key, direction),
+                  f"Question '{key}' moved", f"#q-{key}")
 
 
 @bp.route("/versions/<int:version_id>/questions/<key>/delete", methods=["POST"])
 def delete_question(version_id: int, key: str):
     """Delete a question."""
-    version = version_or_404(version_id)
-    try:
-        issues = service.delete_question(db.session, version, key)
-    except TemplateError as exc:
-        return _refused(version, exc)
-    return _saved(version, issues, f"Question '{key}' deleted")
+    return _apply(version_id, lambda v: service.delete_question(db.session, v, key), f"Question '{key}' deleted")
