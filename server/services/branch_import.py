@@ -13,7 +13,7 @@ from ..models import Branch, Region, User
 from .activity import log_activity
 from .changes import record_change
 from .org import OrgError, _code, _coordinate, _name
-from .org_edit import clean_branch
+from .org import clean_branch
 
 MAX_IMPORT_BYTES = 1024 * 1024
 MAX_IMPORT_ROWS = 5000

@@ -68,6 +68,31 @@ def create_region(session: Session, *, code: str, name: str, commit: bool = True
     return region
 
 
+def clean_branch(session: Session, fields: dict, *, branch: Branch | None = None, check_code: bool = True) -> dict:
+    """Checked, normalised branch fields (code, name, address, latitude, longitude); OrgError names the bad one.
+
+    The one set of branch rules: creating, editing and CSV import all go through it."""
+    code = _code("code", fields.get("code"))
+    name = _name(fields.get("name"))
+    address = str(fields.get("address") or "").strip()
+    if len(address) > 500:
+        raise OrgError("address", "Address must be at most 500 characters long.")
+    lat = _coordinate("latitude", _stripped(fields.get("latitude")), 90.0)
+    lon = _coordinate("longitude", _stripped(fields.get("longitude")), 180.0)
+    if (lat is None) != (lon is None):
+        raise OrgError("longitude" if lon is None else "latitude", "Give both latitude and longitude, or neither.")
+    query = select(Branch.id).where(func.upper(Branch.code) == code)
+    if branch is not None:
+        query = query.where(Branch.id != branch.id)
+    if check_code and session.scalar(query):
+        raise OrgError("code", f"A branch with code {code} already exists.")
+    return {"code": code, "name": name, "address": address, "latitude": lat, "longitude": lon}
+
+
+def _stripped(value: object) -> object:
+    return value.strip() if isinstance(value, str) else value
+
+
 def create_branch(
     session: Session,
     *,
@@ -82,19 +107,9 @@ def create_branch(
     """Add a branch to a region; coordinates are optional but come as a valid pair."""
     if not isinstance(region, Region):
         raise OrgError("region", "A branch needs an existing region.")
-    code = _code("code", code)
-    name = _name(name)
-    address = str(address or "").strip()
-    if len(address) > 500:
-        raise OrgError("address", "Address must be at most 500 characters long.")
-    lat = _coordinate("latitude", latitude, 90.0)
-    lon = _coordinate("longitude", longitude, 180.0)
-    if (lat is None) != (lon is None):
-        missing = "longitude" if lon is None else "latitude"
-        raise OrgError(missing, "Give both latitude and longitude, or neither.")
-    if session.scalar(select(Branch.id).where(func.upper(Branch.code) == code)):
-        raise OrgError("code", f"A branch with code {code} already exists.")
-    branch = Branch(region=region, code=code, name=name, address=address, latitude=lat, longitude=lon)
+    clean = clean_branch(session, {"code": code, "name": name, "address": address,
+                                   "latitude": latitude, "longitude": longitude})
+    branch = Branch(region=region, **clean)
     session.add(branch)
     session.flush()
     record_change(session, "branch", branch.id)

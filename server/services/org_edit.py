@@ -7,7 +7,9 @@ from sqlalchemy.orm import Session
 from ..models import Branch, Region, User
 from .activity import log_activity
 from .changes import record_change
-from .org import OrgError, _code, _coordinate, _name, create_branch, create_region
+from .org import OrgError, _code, _name, clean_branch, create_branch, create_region
+
+BRANCH_FIELDS = ("code", "name", "address", "latitude", "longitude")
 
 __all__ = ["OrgError", "add_region", "edit_region", "set_region_active", "add_branch", "edit_branch",
            "set_branch_active", "clean_branch", "region_branch_counts"]
@@ -47,38 +49,23 @@ def edit_region(session: Session, actor: User, region: Region, *, code: str, nam
 
 def set_region_active(session: Session, actor: User, region: Region, active: bool) -> Region:
     """Deactivate or reactivate a region (its branches keep their own state)."""
-    if region.active != active:
-        region.active = active
+    return _set_active(session, actor, region, "region", active)
+
+
+def _set_active(session: Session, actor: User, thing: Region | Branch, kind: str, active: bool):
+    """Flip `active`, log it and tell the phones; nothing happens when it already has that state."""
+    if thing.active != active:
+        thing.active = active
         verb = "reactivate" if active else "deactivate"
-        log_activity(session, actor, verb, "region", region.id, f"{verb.capitalize()}d region {region.code}")
-        record_change(session, "region", region.id)
+        log_activity(session, actor, verb, kind, thing.id, f"{verb.capitalize()}d {kind} {thing.code}")
+        record_change(session, kind, thing.id)
         session.commit()
-    return region
-
-
-def clean_branch(session: Session, fields: dict, *, branch: Branch | None = None, check_code: bool = True) -> dict:
-    """Checked, normalised branch fields (code, name, address, latitude, longitude); OrgError names the bad one."""
-    code = _code("code", fields.get("code"))
-    name = _name(fields.get("name"))
-    address = str(fields.get("address") or "").strip()
-    if len(address) > 500:
-        raise OrgError("address", "Address must be at most 500 characters long.")
-    lat = _coordinate("latitude", str(fields.get("latitude") or "").strip(), 90.0)
-    lon = _coordinate("longitude", str(fields.get("longitude") or "").strip(), 180.0)
-    if (lat is None) != (lon is None):
-        raise OrgError("longitude" if lon is None else "latitude", "Give both latitude and longitude, or neither.")
-    query = select(Branch.id).where(func.upper(Branch.code) == code)
-    if branch is not None:
-        query = query.where(Branch.id != branch.id)
-    if check_code and session.scalar(query):
-        raise OrgError("code", f"A branch with code {code} already exists.")
-    return {"code": code, "name": name, "address": address, "latitude": lat, "longitude": lon}
+    return thing
 
 
 def add_branch(session: Session, actor: User, region: Region, fields: dict) -> Branch:
     """Create a branch in a region and log it."""
-    clean = clean_branch(session, fields)
-    branch = create_branch(session, region=region, commit=False, **clean)
+    branch = create_branch(session, region=region, commit=False, **{key: fields.get(key) for key in BRANCH_FIELDS})
     log_activity(session, actor, "create", "branch", branch.id, f"Created branch {branch.code} {branch.name} in {region.code}")
     session.commit()
     return branch
@@ -97,10 +84,4 @@ def edit_branch(session: Session, actor: User, branch: Branch, fields: dict) -> 
 
 def set_branch_active(session: Session, actor: User, branch: Branch, active: bool) -> Branch:
     """Deactivate (phones drop it at their next pull) or reactivate a branch."""
-    if branch.active != active:
-        branch.active = active
-        verb = "reactivate" if active else "deactivate"
-        log_activity(session, actor, verb, "branch", branch.id, f"{verb.capitalize()}d branch {branch.code}")
-        record_change(session, "branch", branch.id)
-        session.commit()
-    return branch
+    return _set_active(session, actor, branch, "branch", active)
