@@ -33,6 +33,19 @@ class BranchRefSchema(RegionRefSchema):
     region_id = fields.Integer()
 
 
+class ScopedSchema(Schema):
+    """What every scores answer says about its filters: the period and the checklist (if one was chosen)."""
+
+    period = fields.Nested(PeriodSchema)
+    template_id = fields.Integer(allow_none=True)
+
+
+class BranchScopedSchema(ScopedSchema):
+    """A scores answer about one branch."""
+
+    branch = fields.Nested(BranchRefSchema)
+
+
 class StandingSchema(Schema):
     """A branch in its region's league table."""
 
@@ -54,13 +67,11 @@ class StandingSchema(Schema):
     critical_failures = fields.Integer(metadata={"description": "critical items failed in the period"})
 
 
-class LeagueSchema(Schema):
+class LeagueSchema(ScopedSchema):
     """A region's league table."""
 
     region = fields.Nested(RegionRefSchema)
-    period = fields.Nested(PeriodSchema)
     previous_period = fields.Nested(PeriodSchema)
-    template_id = fields.Integer(allow_none=True)
     score = pct("region score: mean of its branches' scores")
     previous_score = pct()
     change = pct("percentage points")
@@ -85,11 +96,9 @@ class RegionSummarySchema(Schema):
     scored_visits = fields.Integer()
 
 
-class RegionListSchema(Schema):
+class RegionListSchema(ScopedSchema):
     """Every region the caller may see, for one period."""
 
-    period = fields.Nested(PeriodSchema)
-    template_id = fields.Integer(allow_none=True)
     regions = fields.List(fields.Nested(RegionSummarySchema))
 
 
@@ -105,13 +114,10 @@ class TrendBucketSchema(Schema):
     branches_scored = fields.Integer()
 
 
-class TrendSchema(Schema):
+class TrendSchema(BranchScopedSchema):
     """A branch's or region's score per bucket, oldest first, empty buckets included."""
 
-    branch = fields.Nested(BranchRefSchema)
     region = fields.Nested(RegionRefSchema)
-    period = fields.Nested(PeriodSchema)
-    template_id = fields.Integer(allow_none=True)
     by = fields.String()
     buckets = fields.List(fields.Nested(TrendBucketSchema))
 
@@ -128,12 +134,9 @@ class SectionAverageSchema(Schema):
     difference = pct("branch minus region, percentage points")
 
 
-class SectionsSchema(Schema):
+class SectionsSchema(BranchScopedSchema):
     """A branch's section averages in checklist order."""
 
-    branch = fields.Nested(BranchRefSchema)
-    period = fields.Nested(PeriodSchema)
-    template_id = fields.Integer(allow_none=True)
     sections = fields.List(fields.Nested(SectionAverageSchema))
 
 
@@ -152,12 +155,9 @@ class QuestionRateSchema(Schema):
     full_marks = pct("share of answers that earned full marks")
 
 
-class QuestionsSchema(Schema):
+class QuestionsSchema(BranchScopedSchema):
     """A branch's question pass rates, weakest first."""
 
-    branch = fields.Nested(BranchRefSchema)
-    period = fields.Nested(PeriodSchema)
-    template_id = fields.Integer(allow_none=True)
     questions = fields.List(fields.Nested(QuestionRateSchema))
 
 
@@ -176,11 +176,8 @@ class CriticalFailureSchema(Schema):
     flagged = fields.Boolean()
 
 
-class CriticalFailuresSchema(Schema):
+class CriticalFailuresSchema(BranchScopedSchema):
     """Every failed critical item at a branch in the period, newest visit first."""
 
-    branch = fields.Nested(BranchRefSchema)
-    period = fields.Nested(PeriodSchema)
-    template_id = fields.Integer(allow_none=True)
     total = fields.Integer()
     failures = fields.List(fields.Nested(CriticalFailureSchema))
