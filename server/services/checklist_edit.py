@@ -11,7 +11,7 @@ from shared.errors import Issue
 from shared.validation import validate_checklist
 
 from ..models import Template, TemplateVersion, User, VersionStatus
-from .checklists import TemplateError
+from .checklists import TemplateError, key_type_issues
 
 KEY = re.compile(r"[a-z0-9_]{1,64}\Z")
 SETTINGS = ("title", "description", "critical_policy", "allow_adhoc")
@@ -57,24 +57,8 @@ def _edit(session: Session, version: TemplateVersion, change: Callable[[dict], N
 
 def draft_issues(version: TemplateVersion) -> list[Issue]:
     """The validator's issues, plus keys whose type differs from an earlier version (a key keeps its type)."""
-    definition = version.definition
-    issues = validate_checklist(definition)
-    earlier: dict[str, tuple[str, int]] = {}
-    for other in sorted(version.template.versions, key=lambda v: v.number):
-        if other is not version and other.number < version.number:
-            for section in other.definition.get("sections") or []:
-                for question in section.get("questions") or []:
-                    earlier[question.get("key")] = (question.get("type"), other.number)
-    for s, section in enumerate(definition.get("sections") or []):
-        for j, question in enumerate(section.get("questions") or []):
-            old = earlier.get(question.get("key"))
-            if old and question.get("type") != old[0]:
-                issues.append(Issue(
-                    f"sections[{s}].questions[{j}].type",
-                    f"section '{section.get('key')}' ({s + 1}), question '{question.get('key')}' ({j + 1}): the key "
-                    f"was a {old[0]} question in version {old[1]}; a key keeps its type across versions, use a new key",
-                    question.get("key")))
-    return issues
+    return validate_checklist(version.definition) + key_type_issues(version.template, version.definition,
+                                                                     before=version.number)
 
 
 def _sections(definition: dict) -> list[dict]:

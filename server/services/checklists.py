@@ -20,7 +20,7 @@ from .activity import log_activity
 from .changes import record_change
 
 __all__ = [
-    "ChecklistInvalid", "TemplateError", "checklist_of", "export_version", "import_template", "list_templates",
+    "ChecklistInvalid", "TemplateError", "checklist_of", "key_type_issues", "export_version", "import_template", "list_templates",
     "new_draft_from", "publish_version", "validate_checklist",
 ]
 
@@ -57,23 +57,27 @@ def _published_checklist(definition_json: str) -> Checklist:
     return load_checklist(json.loads(definition_json))
 
 
-def _key_issues(template: Template, checklist: Checklist) -> list[Issue]:
-    """A question key keeps its type across versions, so trends by question stay meaningful."""
+def key_type_issues(template: Template, definition: dict, *, before: int | None = None) -> list[Issue]:
+    """Questions whose key had another type in an earlier version (only versions numbered below `before`, if given).
+
+    A key keeps its type across versions, so trends by question stay meaningful. Works on the raw definition,
+    so it also speaks about drafts that do not validate yet."""
     earlier: dict[str, tuple[str, int]] = {}
-    for version in template.versions:
-        for question in checklist_of(version).questions():
-            earlier[question.key] = (question.type, version.number)
+    for other in sorted(template.versions, key=lambda v: v.number):
+        if before is None or other.number < before:
+            for section in other.definition.get("sections") or []:
+                for question in section.get("questions") or []:
+                    earlier[question.get("key")] = (question.get("type"), other.number)
     issues = []
-    for s, section in enumerate(checklist.sections):
-        for j, question in enumerate(section.questions):
-            old = earlier.get(question.key)
-            if old and old[0] != question.type:
+    for s, section in enumerate(definition.get("sections") or []):
+        for j, question in enumerate(section.get("questions") or []):
+            old = earlier.get(question.get("key"))
+            if old and question.get("type") != old[0]:
                 issues.append(Issue(
                     f"sections[{s}].questions[{j}].type",
-                    f"section '{section.key}' ({s + 1}), question '{question.key}' ({j + 1}): the key was a "
-                    f"{old[0]} question in version {old[1]}; a key keeps its type across versions, use a new key",
-                    question.key,
-                ))
+                    f"section '{section.get('key')}' ({s + 1}), question '{question.get('key')}' ({j + 1}): the key "
+                    f"was a {old[0]} question in version {old[1]}; a key keeps its type across versions, use a new key",
+                    question.get("key")))
     return issues
 
 
@@ -96,7 +100,7 @@ def import_template(session: Session, data: Any, *, actor: User | None = None, t
         template = Template(name=checklist.title, description=checklist.description)
         session.add(template)
     else:
-        issues = _key_issues(template, checklist)
+        issues = key_type_issues(template, dump_checklist(checklist))
         if issues:
             raise ChecklistInvalid(issues)
         draft = _draft_of(template)
@@ -122,6 +126,9 @@ def publish_version(session: Session, version: TemplateVersion, *, actor: User |
                                        f"{version.status.value}; only drafts can be published")
     checklist = load_checklist(version.definition)  # drafts may have been edited since import
     template = version.template
+    issues = key_type_issues(template, version.definition, before=version.number)
+    if issues:
+        raise ChecklistInvalid(issues)
     for other in template.versions:
         if other.status is VersionStatus.PUBLISHED and other is not version:
             other.status = VersionStatus.RETIRED

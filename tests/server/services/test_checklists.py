@@ -59,6 +59,21 @@ def test_a_key_cannot_change_type_between_versions(session):
     assert len(first.template.versions) == 1
 
 
+def test_a_draft_edited_to_change_a_key_type_cannot_be_published_by_any_path(session):
+    first = import_template(session, copy.deepcopy(SMALL_CHECKLIST), publish=True)
+    draft = new_draft_from(session, first)
+    definition = copy.deepcopy(draft.definition)
+    definition["sections"][0]["questions"][0] = {"key": "greeted", "text": "How warm was the greeting?",
+                                                 "type": "scale", "min": 1, "max": 5}
+    draft.definition = definition  # as the builder or a direct edit would leave it
+    session.commit()
+    with pytest.raises(ChecklistInvalid) as error:
+        publish_version(session, draft)
+    session.rollback()
+    assert [issue.path for issue in error.value.issues] == ["sections[0].questions[0].type"]
+    assert draft.status is VersionStatus.DRAFT
+
+
 def test_a_template_has_at_most_one_draft(session):
     first = import_template(session, copy.deepcopy(SMALL_CHECKLIST), publish=True)
     draft = new_draft_from(session, first)
