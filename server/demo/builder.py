@@ -52,7 +52,8 @@ class DemoBuilder:
                 address=spec.address, latitude=spec.lat, longitude=spec.lon, commit=False))
         password_hash = hash_password(org_data.DEMO_PASSWORD)
         for spec in org_data.USERS:
-            user = User(email=spec.email, name=spec.name, role=Role(spec.role), password_hash=password_hash)
+            user = User(email=spec.email, name=spec.name, role=Role(spec.role), password_hash=password_hash,
+                        demo=True)
             if spec.role == "manager":
                 user.regions = [self.regions[code] for code in spec.regions]
             self.session.add(user)

@@ -6,6 +6,7 @@ import secrets
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, String
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -39,6 +40,8 @@ class User(db.Model):
     session_nonce: Mapped[str] = mapped_column(String(32), default=new_session_nonce)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    demo: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
+    """Made by the demo loader with a published password: admins see a banner while such accounts exist."""
 
     regions: Mapped[list["Region"]] = relationship(  # noqa: F821 - defined in org
         secondary="manager_regions", back_populates="managers", order_by="Region.name"
