@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -12,6 +13,7 @@ import time
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass
+from html import unescape
 from pathlib import Path
 from typing import Any
 
@@ -226,3 +228,58 @@ def server_totals(database_url: str, folder: Path) -> dict[str, Any]:
         photos = {str(p.id): p.sha256 for p in s.scalars(select(Photo).where(Photo.completed_at.is_not(None)))}
         return {"visits": count(Visit), "revisions": count(VisitRevision), "answers": count(Answer),
                 "photos": count(Photo), "complete_photos": photos, "records": visits}
+
+
+CSRF_FIELD = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"')
+WHO = re.compile(r'<span class="who">([^<]*)</span>')
+
+
+def csrf_token_in(html: str) -> str | None:
+    """The CSRF token of the first form on a page, None if there is no form with one."""
+    match = CSRF_FIELD.search(html)
+    return (match.group(1) or match.group(2)) if match else None
+
+
+def signed_in_as(html: str) -> str | None:
+    """Who the top bar says is signed in ("Name · role"), None on a page for nobody."""
+    match = WHO.search(html)
+    return unescape(match.group(1)).strip() if match else None
+
+
+def web_sign_in(session: requests.Session, url: str, email: str, password: str = PASSWORD) -> requests.Response:
+    """Sign in through the real form, as a browser does (GET the form and its CSRF token, POST it); the POST answer."""
+    page = session.get(url + "/login", timeout=30)
+    page.raise_for_status()
+    token = csrf_token_in(page.text)
+    assert token, f"no CSRF token on the sign-in page: {page.status_code} {page.text[:300]}"
+    return session.post(url + "/login", data={"email": email, "password": password, "csrf_token": token},
+                        allow_redirects=False, timeout=30)
+
+
+def api_sign_in(url: str, email: str, device: str, password: str = PASSWORD) -> dict:
+    """POST /api/v1/auth/tokens: the issued token's JSON (token, id, ...)."""
+    answer = requests.post(url + "/api/v1/auth/tokens", json={"email": email, "password": password,
+                                                              "device_name": device},
+                           headers={"Connection": "close"}, timeout=30)
+    assert answer.status_code == 201, answer.text
+    return answer.json()
+
+
+REDIS_URL = "redis://127.0.0.1:6379/0"
+
+
+@contextmanager
+def redis_rate_limits():
+    """FIELDAUDIT_* settings that put the rate limits in the local Redis under a prefix of their own; the keys
+    are deleted afterwards. Yields (env, prefix, client)."""
+    import redis
+
+    prefix = f"fa-test-{uuid.uuid4().hex[:12]}"
+    client = redis.Redis.from_url(REDIS_URL)
+    try:
+        yield ({"FIELDAUDIT_RATELIMIT_STORAGE_URI": REDIS_URL, "FIELDAUDIT_RATELIMIT_KEY_PREFIX": prefix},
+               prefix, client)
+    finally:
+        for key in client.scan_iter(match=f"*{prefix}*", count=1000):
+            client.delete(key)
+        client.close()
