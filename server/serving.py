@@ -20,6 +20,8 @@ WSGI_APP = "server.wsgi:app"
 SERVER_HEADER = "Fieldaudit"
 """What the `Server:` response header says instead of gunicorn's name (no software, no version)."""
 LISTEN_BACKLOG = 2048
+OPTIONAL_SETTINGS = {"control_socket_disable"}
+"""Settings of newer gunicorn releases (25.1+), skipped on older ones that do not have them."""
 
 
 class ServingError(RuntimeError):
@@ -187,7 +189,8 @@ def serve(listener: socket.socket, options: ServeOptions, on_ready: Callable[[],
                 if value is not None and key != "args" and key in self.cfg.settings:
                     self.cfg.set(key.lower(), value)
             for key, value in settings.items():
-                self.cfg.set(key, value)
+                if key in self.cfg.settings or key not in OPTIONAL_SETTINGS:
+                    self.cfg.set(key, value)
 
         def load(self):
             from importlib import import_module
