@@ -53,7 +53,7 @@ class ServerProcess:
     def env(self) -> dict[str, str]:
         env = dict(os.environ)
         env.update({
-            "FIELDAUDIT_DATABASE_URL": self.database_url,
+            "FIELDAUDIT_DATABASE_URL": self.database_url or "",
             "FIELDAUDIT_INSTANCE_PATH": str(self.folder / "instance"),
             "FIELDAUDIT_SECRET_KEY": "reliability-tests",
             "FIELDAUDIT_PHOTO_STORAGE_PATH": str(self.folder / "photos"),
@@ -136,10 +136,11 @@ class ServerProcess:
         return status
 
 
-def run_fieldaudit(args: list[str], env: dict[str, str], cwd: Path, timeout: float = 120) -> subprocess.CompletedProcess:
+def run_fieldaudit(args: list[str], env: dict[str, str], cwd: Path, timeout: float = 120,
+                   input_text: str | None = None) -> subprocess.CompletedProcess:
     """Run one `fieldaudit` command to its end (stdout and stderr apart), in its own process group."""
     return subprocess.run([*fieldaudit_command(), *args], env=env, cwd=str(cwd), capture_output=True, text=True,
-                          timeout=timeout, start_new_session=True)
+                          timeout=timeout, start_new_session=True, input=input_text)
 
 
 def fieldaudit_command() -> list[str]:

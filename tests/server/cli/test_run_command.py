@@ -131,3 +131,50 @@ def test_the_entry_point_sets_a_private_umask(tmp_path):
                             cwd=str(ROOT))
     assert result.returncode == 0, result.stderr
     assert "umask 0o77" in result.stdout
+
+
+@pytest.mark.slow
+def test_the_demo_as_scripts_serve_runs_it_prints_log_ins_shows_the_banner_and_keeps_files_private(tmp_path):
+    """`fieldaudit run --demo` on the embedded database: the log-ins are printed, the demo admin sees the banner,
+    the instance folder, key, database (-wal, -shm) and photos are private; remove-demo-accounts closes them."""
+    from server.demo import DEMO_PASSWORD
+    from tests.reliability.server_process import signed_in_as, web_sign_in
+
+    server = ServerProcess(None, tmp_path / "server", options=["--demo"], extra_env={
+        "FIELDAUDIT_DATABASE_URL": None, "FIELDAUDIT_SECRET_KEY": None, "FIELDAUDIT_PHOTO_STORAGE_PATH": None})
+    server.start(timeout=300)
+    instance = tmp_path / "server" / "instance"
+    try:
+        output = server.wait_for_output("Press Ctrl+C to stop.")
+        assert "Loaded demo data: 3 regions, 36 branches, 10 users" in output
+        assert f"Demo log-ins (password for all: {DEMO_PASSWORD}):" in output
+        assert "admin@demo.fieldaudit.org" in output and "emma.clarke@demo.fieldaudit.org" in output
+        browser = requests.Session()
+        assert web_sign_in(browser, server.url, "admin@demo.fieldaudit.org", DEMO_PASSWORD).status_code == 302
+        home = browser.get(server.url + "/", timeout=30)
+        assert signed_in_as(home.text) == "Alex Morgan · admin"
+        assert "Demo accounts are active." in home.text and "fieldaudit remove-demo-accounts" in home.text
+
+        db = instance / "fieldaudit.db"
+        wal, shm = db.with_name("fieldaudit.db-wal"), db.with_name("fieldaudit.db-shm")
+        assert wal.exists() and shm.exists()  # a worker has the database open
+        modes = {path.name: path.stat().st_mode & 0o777 for path in (instance, instance / "secret_key", db, wal, shm)}
+        assert modes == {"instance": 0o700, "secret_key": 0o600, "fieldaudit.db": 0o600, "fieldaudit.db-wal": 0o600,
+                         "fieldaudit.db-shm": 0o600}
+        photos = list((instance / "photos").rglob("*"))
+        assert photos and (instance / "photos").stat().st_mode & 0o777 == 0o700
+        assert {p.stat().st_mode & 0o777 for p in photos} == {0o700, 0o600}  # folders and files
+
+        env = server.env()
+        refused = run_fieldaudit(["remove-demo-accounts"], env, tmp_path)
+        assert refused.returncode == 1 and "create-user --role admin" in refused.stderr
+        created = run_fieldaudit(["create-user", "--email", "owner@example.org", "--name", "Owner", "--role", "admin",
+                                  "--password-stdin"], env, tmp_path, input_text="a long enough password\n")
+        assert created.returncode == 0, created.stderr
+        removed = run_fieldaudit(["remove-demo-accounts"], env, tmp_path)
+        assert removed.returncode == 0 and "Removed 10 demo accounts" in removed.stdout
+        assert "Demo accounts are active." not in browser.get(server.url + "/", timeout=30).text
+        again = requests.Session()
+        assert web_sign_in(again, server.url, "admin@demo.fieldaudit.org", DEMO_PASSWORD).status_code == 200
+    finally:
+        server.stop()
