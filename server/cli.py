@@ -123,6 +123,10 @@ def _create_app() -> Flask:
     return create_app()
 
 
+SCHEMA_BUILDERS = {"init-db", "db", "run"}
+"""Commands that create the schema themselves: their own database errors are not 'run init-db'."""
+
+
 class FieldauditGroup(FlaskGroup):
     """The `fieldaudit` group: a command that meets a database without our schema says how to make it."""
 
@@ -130,10 +134,10 @@ class FieldauditGroup(FlaskGroup):
         try:
             return super().invoke(ctx)
         except DBAPIError:
-            from .schema_state import schema_problem
+            from .schema_state import UNREACHABLE, schema_problem
 
             problem = schema_problem(ctx.ensure_object(ScriptInfo).load_app())
-            if problem is None:
+            if problem is None or (ctx.invoked_subcommand in SCHEMA_BUILDERS and not problem.startswith(UNREACHABLE)):
                 raise
             raise click.ClickException(problem) from None
 

@@ -91,12 +91,15 @@ def startup_lines(prepared: PreparedRun, host: str, port: int) -> list[str]:
 @click.option("--demo", is_flag=True, help="Load the demo into an empty database and print its log-ins "
                                            "(loopback and the embedded database only).")
 @click.option("--force-demo", is_flag=True, help="--demo even on a public address or another database.")
-@click.option("--no-demo", is_flag=True, hidden=True, help="Accepted for old scripts: there is no demo without --demo.")
+@click.option("--no-demo", is_flag=True, help="No demo even if --demo is given (`scripts/serve --no-demo`).")
 @pass_script_info
 def run_command(info: ScriptInfo, host: str, port: int, workers: int, threads: int, timeout: int, demo: bool,
                 force_demo: bool, no_demo: bool) -> None:
     """Upgrade the database and serve Fieldaudit with gunicorn (the demo data only with --demo)."""
-    app = info.load_app()
+    try:
+        app = info.load_app()
+    except RuntimeError as exc:  # a malformed FIELDAUDIT_* setting: config says which
+        raise click.ClickException(str(exc)) from None
     demo = (demo or force_demo) and not no_demo
     if demo and not force_demo and (refusal := demo_refusal(app, host)):
         raise click.ClickException(refusal)

@@ -6,10 +6,12 @@ from sqlalchemy import inspect, text
 from sqlalchemy.exc import DBAPIError
 
 NO_SCHEMA = "The database has no schema yet: run `fieldaudit init-db`"
+UNREACHABLE = "The database cannot be reached"
 
 
 def schema_problem(app: Flask) -> str | None:
-    """One line saying what to run when the schema is missing or older than the code, None when it is current."""
+    """One line saying what to do when the database cannot be reached or its schema is missing or older than the
+    code; None when it is current (the error was something else)."""
     from alembic.script import ScriptDirectory
 
     from .extensions import db
@@ -20,7 +22,7 @@ def schema_problem(app: Flask) -> str | None:
         except DBAPIError as exc:
             db.engine.dispose()
             reason = str(getattr(exc, "orig", exc)).strip().splitlines()
-            return f"The database cannot be reached: {reason[0] if reason else type(exc).__name__}"
+            return f"{UNREACHABLE}: {reason[0] if reason else type(exc).__name__}"
         try:
             with connection:
                 if not inspect(connection).has_table("alembic_version"):

@@ -118,10 +118,10 @@ def test_a_busy_port_is_one_clear_line_and_a_non_zero_exit(database_url, tmp_pat
                     "or choose another --port")
 
 
-def test_the_old_no_demo_flag_is_still_accepted(cli_env):
-    result = run("--no-demo", "--workers", "2")
+def test_no_demo_is_still_accepted_and_overrides_demo(cli_env):
+    result = run("--demo", "--no-demo", "--host", "0.0.0.0", "--workers", "2")  # as `scripts/serve --no-demo ...`
     assert result.exit_code == 1 and "No such option" not in result.output
-    assert "needs rate limits shared" in result.output
+    assert "--demo refused" not in result.output and "needs rate limits shared" in result.output
 
 
 def test_the_entry_point_sets_a_private_umask(tmp_path):
@@ -178,3 +178,17 @@ def test_the_demo_as_scripts_serve_runs_it_prints_log_ins_shows_the_banner_and_k
         assert web_sign_in(again, server.url, "admin@demo.fieldaudit.org", DEMO_PASSWORD).status_code == 200
     finally:
         server.stop()
+
+
+def test_an_unreachable_database_or_a_malformed_setting_is_one_line(cli_env):
+    cli_env.setenv("FIELDAUDIT_DATABASE_URL", f"postgresql://nobody@127.0.0.1:{free_port()}/none")
+    port = free_port()
+    unreachable = run("--port", str(port))
+    assert unreachable.exit_code == 1
+    assert one_error_line(unreachable.output).startswith("Error: The database cannot be reached:")
+    with socket.socket() as again:
+        again.bind(("127.0.0.1", port))  # the port was let go
+    cli_env.setenv("FIELDAUDIT_TOKEN_LIFETIME_DAYS", "thirty")
+    malformed = run("--port", str(free_port()))
+    assert malformed.exit_code == 1
+    assert one_error_line(malformed.output) == "Error: FIELDAUDIT_TOKEN_LIFETIME_DAYS must be a whole number, got 'thirty'"
