@@ -1,7 +1,7 @@
 """Regenerate the README screenshots: serve the demo on a scratch database and photograph the pages.
 
-Usage: .venv/bin/python scripts/screenshots.py   (needs `pip install -e '.[docs]'` and Debian's
-chromium: `apt-get install -y chromium`). Writes PNGs into docs/screenshots/.
+Usage: .venv/bin/python scripts/screenshots.py   (needs the dev lock, `. scripts/_venv.sh && fieldaudit_venv dev`,
+and Debian's chromium: `apt-get install -y chromium`). Writes PNGs into docs/screenshots/.
 """
 from __future__ import annotations
 
@@ -37,12 +37,11 @@ def serve_demo() -> str:
     from werkzeug.serving import make_server
 
     from server import create_app
-    from server.cli import prepare_run
+    from server.cli_run import prepare_database
     from server.demo import DEMO_PASSWORD
 
     app = create_app()
-    with app.app_context():
-        prepare_run(host="127.0.0.1", port=0)
+    prepare_database(app, demo=True)
     httpd = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     os.environ["DEMO_PASSWORD"] = DEMO_PASSWORD
@@ -53,7 +52,7 @@ def main() -> int:
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
-        print("playwright is missing: .venv/bin/pip install -e '.[docs]'", file=sys.stderr)
+        print("playwright is missing: . scripts/_venv.sh && fieldaudit_venv dev", file=sys.stderr)
         return 2
     if not Path(CHROMIUM).exists():
         print(f"{CHROMIUM} not found: apt-get install -y chromium (or set CHROMIUM=...)", file=sys.stderr)

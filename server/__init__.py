@@ -11,6 +11,7 @@ from . import config as config_module
 # `openapi`, not `api`: importing the server.api package rebinds the attribute `server.api`.
 from .extensions import api as openapi
 from .extensions import csrf, db, limiter, login_manager, migrate
+from .private_files import private_folder, private_sqlite_database
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
@@ -27,7 +28,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = config_module.instance_secret_key(instance)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith(f"sqlite:///{instance}"):
-        instance.mkdir(parents=True, exist_ok=True)
+        private_folder(instance)
+    private_sqlite_database(app.config["SQLALCHEMY_DATABASE_URI"])
 
     if app.config["PROXY_HOPS"]:  # behind a load balancer: trust its X-Forwarded-* headers (rate limits per client IP)
         from werkzeug.middleware.proxy_fix import ProxyFix
@@ -46,7 +48,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     openapi.init_app(app)
     errors.init_app(app)
 
-    from . import auth, cli, storage, web
+    from . import auth, cli, request_isolation, storage, web
     from .api import init_app as init_api
 
     storage.init_app(app)
@@ -54,4 +56,5 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     init_api(app)
     web.init_app(app)
     cli.init_app(app)
+    request_isolation.init_app(app)
     return app

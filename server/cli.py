@@ -4,10 +4,12 @@ from __future__ import annotations
 import sys
 
 import click
-from flask import Flask, current_app
-from flask.cli import FlaskGroup, routes_command, shell_command, with_appcontext
+from flask import Flask
+from flask.cli import FlaskGroup, ScriptInfo, routes_command, shell_command, with_appcontext
 from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError
 
+from .cli_run import run_command as _run_command
 from .extensions import db
 
 
@@ -22,69 +24,6 @@ def fail_on(exc: Exception, field: str | None = None) -> click.ClickException:
     field = field or getattr(exc, "field", None)
     message = getattr(exc, "message", None) or str(exc)
     return click.ClickException(f"{field}: {message}" if field else message)
-
-
-def prepare_run(*, host: str, port: int, demo: bool = True) -> list[str]:
-    """Everything `fieldaudit run` does before serving: migrate, load the demo if empty, and say where to log in."""
-    from .database import upgrade_schema
-    from .demo import DEMO_PASSWORD, demo_logins, is_database_empty, load_demo
-
-    upgrade_schema()
-    lines = []
-    if demo and is_database_empty(db.session):
-        summary = load_demo(db.session)
-        lines.append(f"Loaded demo data: {summary.describe()}")
-    shown_host = "localhost" if host in ("0.0.0.0", "::") else f"[{host}]" if ":" in host else host
-    lines.append(f"Fieldaudit is running at http://{shown_host}:{port}/")
-    logins = demo_logins(db.session)
-    if logins:
-        lines.append(f"Demo log-ins (password for all: {DEMO_PASSWORD}):")
-        width = max(len(login.email) for login in logins)
-        lines += [f"  {login.email.ljust(width)}  {login.role:<8} {login.name}" for login in logins]
-    return lines
-
-
-def serve(app: Flask, host: str, port: int, workers: int) -> None:
-    """Serve with Werkzeug's threaded server, or gunicorn when more than one worker is asked for."""
-    if workers <= 1:
-        from werkzeug.serving import make_server
-
-        server = make_server(host, port, app, threaded=True)  # exits 1 with a plain message if the port is taken
-        click.echo("Press Ctrl+C to stop.")
-        try:
-            server.serve_forever()
-        except KeyboardInterrupt:
-            pass
-        finally:
-            server.server_close()
-        return
-    from gunicorn.app.base import BaseApplication
-
-    class _Gunicorn(BaseApplication):
-        def load_config(self):
-            self.cfg.set("bind", f"{host}:{port}")
-            self.cfg.set("workers", workers)
-
-        def load(self):
-            return app
-
-    with app.app_context():
-        db.engine.dispose()  # each forked worker opens its own connections
-    _Gunicorn().run()
-
-
-@click.command("run")
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
-@click.option("--no-demo", is_flag=True, help="Do not load the demo data into an empty database.")
-@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
-              help="More than 1 serves with gunicorn worker processes.")
-@with_appcontext
-def run_command(host: str, port: int, no_demo: bool, workers: int) -> None:
-    """Upgrade the database, load demo data if it is empty, and serve Fieldaudit."""
-    for line in prepare_run(host=host, port=port, demo=not no_demo):
-        click.echo(line)
-    serve(current_app._get_current_object(), host, port, workers)
 
 
 @click.command("init-db")
@@ -157,11 +96,12 @@ def create_user_command(email, name, role, regions, password, password_stdin) ->
 
 def init_app(app: Flask) -> None:
     """Register the commands on the app, so `fieldaudit ...` and `flask --app server ...` both have them."""
+    from .cli_demo import remove_demo_accounts_command
     from .cli_reports import reports_group
     from .cli_templates import template_group
 
-    for command in (run_command, init_db_command, load_demo_command, create_user_command, template_group,
-                    reports_group):
+    for command in (init_db_command, load_demo_command, create_user_command, template_group,
+                    reports_group, remove_demo_accounts_command):
         app.cli.add_command(command)
 
 
@@ -183,7 +123,26 @@ def _create_app() -> Flask:
     return create_app()
 
 
-cli = FlaskGroup(
+SCHEMA_BUILDERS = {"init-db", "db", "run"}
+"""Commands that create the schema themselves: their own database errors are not 'run init-db'."""
+
+
+class FieldauditGroup(FlaskGroup):
+    """The `fieldaudit` group: a command that meets a database without our schema says how to make it."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except DBAPIError:
+            from .schema_state import UNREACHABLE, schema_problem
+
+            problem = schema_problem(ctx.ensure_object(ScriptInfo).load_app())
+            if problem is None or (ctx.invoked_subcommand in SCHEMA_BUILDERS and not problem.startswith(UNREACHABLE)):
+                raise
+            raise click.ClickException(problem) from None
+
+
+cli = FieldauditGroup(
     name="fieldaudit",
     create_app=_create_app,
     add_default_commands=False,
@@ -194,8 +153,14 @@ cli = FlaskGroup(
 )
 cli.add_command(shell_command)
 cli.add_command(routes_command)
+# `run` is the group's own command, not the app's: FlaskGroup pushes an application context around app commands,
+# and gunicorn must never fork inside one (issue 9). It loads the app itself and prepares in a context it pops.
+cli.add_command(_run_command)
 
 
 def main() -> None:
-    """Entry point of the `fieldaudit` console script."""
+    """Entry point of the `fieldaudit` console script (umask 077: what it writes is for its own user only)."""
+    from .private_files import set_private_umask
+
+    set_private_umask()
     cli.main(args=sys.argv[1:], prog_name="fieldaudit")

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import os
-import secrets
 from datetime import timedelta
 from pathlib import Path
 
@@ -24,15 +23,15 @@ def _env_int(name: str, default: int) -> int:
 
 
 def instance_secret_key(instance_path: Path) -> str:
-    """A secret generated once and kept in the instance folder, for installs that set none."""
-    key_file = instance_path / "secret_key"
-    if key_file.exists():
-        return key_file.read_text().strip()
-    instance_path.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_hex(32)
-    key_file.write_text(key)
-    key_file.chmod(0o600)
-    return key
+    """A secret generated once and kept in the instance folder (0600, created atomically), for installs that set none."""
+    from .private_files import secret_key_in
+
+    return secret_key_in(instance_path)
+
+
+def default_database_url(instance_path: Path | str) -> str:
+    """The embedded database: a SQLite file in the instance folder."""
+    return f"sqlite:///{Path(instance_path) / 'fieldaudit.db'}"
 
 
 def normalise_database_url(url: str) -> str:
@@ -45,7 +44,7 @@ def normalise_database_url(url: str) -> str:
 
 def from_environment(instance_path: Path) -> dict:
     """Build the Flask config mapping from FIELDAUDIT_* environment variables."""
-    database_url = _env("DATABASE_URL") or f"sqlite:///{instance_path / 'fieldaudit.db'}"
+    database_url = _env("DATABASE_URL") or default_database_url(instance_path)
     return {
         "SECRET_KEY": _env("SECRET_KEY"),
         "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
@@ -55,6 +54,7 @@ def from_environment(instance_path: Path) -> dict:
         "PHOTO_MAX_BYTES": _env_int("PHOTO_MAX_BYTES", 20 * 1024 * 1024),
         "TOKEN_LIFETIME": timedelta(days=_env_int("TOKEN_LIFETIME_DAYS", 30)),
         "RATELIMIT_STORAGE_URI": _env("RATELIMIT_STORAGE_URI") or "memory://",
+        "RATELIMIT_KEY_PREFIX": _env("RATELIMIT_KEY_PREFIX") or "fieldaudit",
         "LOGIN_RATE_LIMIT": _env("LOGIN_RATE_LIMIT") or "10 per minute",
         "PROXY_HOPS": _env_int("PROXY_HOPS", 0),
         "SESSION_COOKIE_HTTPONLY": True,

@@ -20,3 +20,14 @@ class FreshContextClient(FlaskClient):
 def new_client(app) -> FreshContextClient:
     """Another browser: its own cookies, one app context per request."""
     return FreshContextClient(app, app.response_class, use_cookies=True)
+
+
+def fresh_context_wsgi(app):
+    """The app as a WSGI callable that runs each call in an empty `contextvars` context, as a server worker does:
+    Flask then pushes (and pops) an application context of the request's own, whatever the test has pushed."""
+    import contextvars
+
+    def wsgi(environ, start_response):
+        return contextvars.Context().run(app, environ, start_response)
+
+    return wsgi

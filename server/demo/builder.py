@@ -11,6 +11,7 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from ..models import Assignment, AssignmentStatus, Branch, Photo, Region, Role, TemplateVersion, User, Visit, VisitStatus
+from ..private_files import private_folder, write_private_file
 from ..services.accounts import hash_password
 from ..services.checklists import checklist_of, import_template
 from ..services.org import create_assignment, create_branch, create_region
@@ -123,8 +124,7 @@ class DemoBuilder:
 
         Repeated pictures are hard links to the first copy: creating files is the slow part of loading.
         """
-        folder = self.storage / str(visit.id)
-        folder.mkdir(parents=True, exist_ok=True)
+        folder = private_folder(self.storage / str(visit.id))
         updates = []
         for photo, file in zip(visit.photos, files):
             target = folder / str(photo.id)
@@ -134,7 +134,7 @@ class DemoBuilder:
                     raise OSError("first copy")
                 os.link(first, target)
             except OSError:
-                target.write_bytes(file.content)
+                write_private_file(target, file.content)
             updates.append({"id": photo.id, "storage_key": f"{visit.id}/{photo.id}",
                             "received_bytes": len(file.content), "completed_at": received})
         return updates

@@ -64,9 +64,10 @@ def is_demo_loaded(session: Session) -> bool:
 
 
 def demo_logins(session: Session) -> list[DemoLogin]:
-    """The demo accounts present in this database, in the order they are printed."""
+    """The demo accounts that can still sign in with the published password, in the order they are printed."""
     emails = [u.email for u in org_data.USERS]
-    present = set(session.scalars(select(User.email).where(User.email.in_(emails))))
+    present = set(session.scalars(select(User.email).where(User.email.in_(emails), User.demo.is_(True),
+                                                           User.active.is_(True))))
     return [DemoLogin(u.email, u.name, u.role) for u in org_data.USERS if u.email in present]
 
 

@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
+from ..private_files import FILE_MODE, private_folder
 from .base import BLOCK_SIZE, NotStored, OffsetMismatch, StorageBusy, check_key
 
 try:
@@ -57,8 +58,8 @@ class FilesystemStorage:
     def write_chunk(self, key: str, stream: BinaryIO, offset: int) -> int:
         """Append `stream` at `offset` of the partial file in BLOCK_SIZE blocks; fsync; bytes written."""
         partial = self._path(key, ".partial")
-        partial.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(partial, os.O_RDWR | os.O_CREAT | _BINARY, 0o644)
+        private_folder(partial.parent)  # root and visit folders 0700
+        fd = os.open(partial, os.O_RDWR | os.O_CREAT | _BINARY, FILE_MODE)
         try:
             actual = os.fstat(fd).st_size
             if actual < offset:
@@ -139,7 +140,7 @@ class FilesystemStorage:
             with _local_lock(key):
                 yield
             return
-        path.parent.mkdir(parents=True, exist_ok=True)
+        private_folder(path.parent)
         fd = _acquire(path)
         try:
             yield
@@ -151,7 +152,7 @@ class FilesystemStorage:
 def _acquire(path: Path) -> int:
     """Open and flock `path`; retry if the previous holder removed the file between our open and lock."""
     for _ in range(5):
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, FILE_MODE)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

@@ -5,6 +5,7 @@ from flask import Blueprint, Flask, render_template
 from flask_login import current_user
 
 from ..permissions import login_required_role
+from . import demo_banner
 from .dashboards import overview_for
 from .nav import nav_for
 
@@ -37,3 +38,4 @@ def init_app(app: Flask) -> None:
     for blueprint in web_blueprints():
         app.register_blueprint(blueprint)
     app.context_processor(lambda: {"nav_for": nav_for})
+    demo_banner.init_app(app)  # admins: a banner while demo accounts can sign in

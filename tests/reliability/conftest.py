@@ -8,7 +8,7 @@ from tests.reliability.server_process import ServerProcess
 
 @pytest.fixture
 def server_process(database_url, tmp_path):
-    """`fieldaudit run --no-demo` on a free port, on this test's SQLite file or PostgreSQL schema."""
+    """`fieldaudit run` (gunicorn, one worker) on a free port, on this test's SQLite file or PostgreSQL schema."""
     server = ServerProcess(database_url, tmp_path / "server")
     yield server
     server.stop()

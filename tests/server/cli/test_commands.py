@@ -1,13 +1,14 @@
-"""`fieldaudit run / init-db / create-user / load-demo`: thin commands, clear messages, no tracebacks."""
+"""`fieldaudit init-db / create-user / load-demo` and the run command's preparation: thin commands, clear messages,
+no tracebacks. The run command itself runs as a real process in test_run_command.py."""
 from __future__ import annotations
 
 import pytest
 from click.testing import CliRunner
 from sqlalchemy import select
 
-import server.cli as cli_module
 import server.demo.loader as demo_loader
-from server.cli import cli, prepare_run
+from server.cli import cli
+from server.cli_run import prepare_database, startup_lines
 from server.demo import DEMO_PASSWORD
 from server.models import Role, User
 from server.services.accounts import authenticate
@@ -93,34 +94,35 @@ def test_load_demo_refuses_a_database_with_data(runner, make):
     assert result.exit_code == 1 and "only into an empty database" in result.output
 
 
-def test_run_preparation_loads_the_demo_and_lists_the_url_and_log_ins(app, session, short_demo):
-    lines = prepare_run(host="0.0.0.0", port=8080)
+def test_run_preparation_loads_the_demo_only_when_asked_and_lists_the_url_and_log_ins(app, session, short_demo):
+    prepared = prepare_database(app, demo=True)
+    lines = startup_lines(prepared, "0.0.0.0", 8080)
     text = "\n".join(lines)
-    assert lines[0].startswith("Loaded demo data:")
-    assert "Fieldaudit is running at http://localhost:8080/" in text
+    assert prepared.loaded.startswith("3 regions, 36 branches")
+    assert lines[0] == "Fieldaudit is running at http://localhost:8080/"
     assert f"password for all: {DEMO_PASSWORD}" in text
     for email, role in [("admin@demo.fieldaudit.org", "admin"), ("manager.london@demo.fieldaudit.org", "manager"),
                         ("lucia.garcia@demo.fieldaudit.org", "shopper")]:
         assert any(email in line and role in line for line in lines)
-    again = prepare_run(host="127.0.0.1", port=5000)  # a second start keeps the data and still shows the log-ins
-    assert not again[0].startswith("Loaded") and any("admin@demo.fieldaudit.org" in line for line in again)
+    again = prepare_database(app, demo=True)  # a second start keeps the data and still shows the log-ins
+    assert again.loaded is None and any("admin@demo.fieldaudit.org" in line for line in startup_lines(again, "::1", 1))
+    without = startup_lines(prepare_database(app, demo=False), "127.0.0.1", 5000)  # no --demo: no log-ins, a warning
+    assert not any(DEMO_PASSWORD in line for line in without)
+    assert any("10 demo accounts" in line and "fieldaudit remove-demo-accounts" in line for line in without)
 
 
 def test_run_preparation_without_demo_leaves_the_database_empty(app, session):
-    lines = prepare_run(host="127.0.0.1", port=5000, demo=False)
-    assert lines == ["Fieldaudit is running at http://127.0.0.1:5000/"]
+    lines = startup_lines(prepare_database(app, demo=False), "127.0.0.1", 5000)
+    assert lines == ["Fieldaudit is running at http://127.0.0.1:5000/", "Press Ctrl+C to stop."]
     assert session.scalar(select(User)) is None
 
 
-def test_the_run_command_prints_then_serves(runner, monkeypatch):
-    served = []
-    monkeypatch.setattr(cli_module, "serve", lambda app, host, port, workers: served.append((host, port, workers)))
-    result = runner.invoke(args=["run", "--no-demo", "--host", "127.0.0.1", "--port", "5099"])
-    assert result.exit_code == 0, result.output
-    assert "http://127.0.0.1:5099/" in result.output
-    assert served == [("127.0.0.1", 5099, 1)]
-    bad_port = runner.invoke(args=["run", "--port", "70000"])
-    assert bad_port.exit_code == 2 and served == [("127.0.0.1", 5099, 1)]
+def test_run_preparation_leaves_no_application_context_behind(app):
+    from flask import globals as flask_globals
+
+    outer = flask_globals._cv_app.get()
+    prepare_database(app, demo=False)
+    assert flask_globals._cv_app.get() is outer  # only the test's own context is left
 
 
 def test_the_fieldaudit_script_is_a_flask_group_with_migrate_and_our_commands(database_url, tmp_path, monkeypatch):
@@ -132,20 +134,7 @@ def test_the_fieldaudit_script_is_a_flask_group_with_migrate_and_our_commands(da
     version = runner.invoke(cli, ["--version"])
     assert version.exit_code == 0 and version.output.startswith("fieldaudit ")
     listing = runner.invoke(cli, ["--help"])
-    for name in ("run", "init-db", "create-user", "load-demo", "template", "db"):
+    for name in ("run", "init-db", "create-user", "load-demo", "template", "db", "remove-demo-accounts"):
         assert f"  {name} " in listing.output
     templates = runner.invoke(cli, ["template", "list"])
     assert templates.exit_code == 0 and "No templates yet" in templates.output
-
-
-def test_serving_on_a_port_already_in_use_exits_with_a_message_not_a_traceback(app, capsys):
-    import socket
-
-    with socket.socket() as taken:
-        taken.bind(("127.0.0.1", 0))
-        taken.listen()
-        port = taken.getsockname()[1]
-        with pytest.raises(SystemExit) as exit_info:
-            cli_module.serve(app, "127.0.0.1", port, workers=1)
-    assert exit_info.value.code == 1
-    assert "in use" in capsys.readouterr().err

@@ -1,0 +1,21 @@
+"""The banner admins see on every page while demo accounts (published password) can still sign in."""
+from __future__ import annotations
+
+from flask import Flask
+from flask_login import current_user
+
+from ..extensions import db
+from ..models import Role
+from ..services.demo_accounts import demo_accounts_present
+
+
+def demo_banner_shown() -> bool:
+    """True for a signed-in admin while a demo account is active; asked by base.html, so only pages pay the query."""
+    if not getattr(current_user, "is_authenticated", False) or current_user.role is not Role.ADMIN:
+        return False
+    return demo_accounts_present(db.session)
+
+
+def init_app(app: Flask) -> None:
+    """Make `demo_banner_shown()` available to every template."""
+    app.context_processor(lambda: {"demo_banner_shown": demo_banner_shown})
