@@ -85,9 +85,19 @@ class SyncEngine:
             raise SyncCancelled()
 
     def _settings(self) -> None:
-        """Keep the organisation settings the server says the app follows (score preview...); offline, the last ones."""
+        """Keep the organisation settings the server says the app follows (score preview...).
+
+        A failure here keeps the last ones the server sent (or the strict defaults) and lets the sync go on:
+        sending the shopper's visits matters more than a display setting."""
         self._check_cancel()
-        self.store.store_phone_settings(self._call(self.client.phone_settings))
+        try:
+            settings = self._call(self.client.phone_settings)
+        except AuthError:
+            raise
+        except ApiError as error:
+            log.info("kept the last phone settings: %s", error.message)
+            return
+        self.store.store_phone_settings(settings)
 
     def _pull(self) -> None:
         """Page by page; each page and its cursor are stored together before the next page is asked for."""
