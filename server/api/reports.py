@@ -18,7 +18,9 @@ from .score_args import PeriodArgs, scope_or_422
 blp = Blueprint("reports", __name__, url_prefix="/api/v1/reports", description=(
     "PDF reports built from the same services as /api/v1/scores, so they show the same numbers. Admins may "
     "download every report, managers those of their regions (others answer 404); shoppers get 403. The web "
-    "pages link the same reports under /reports/... for signed-in browsers."))
+    "pages link the same reports under /reports/... for signed-in browsers. Managers see each shopper as a stable "
+    "pseudonym (\"Shopper 4821\") while the organisation setting shopper_pseudonyms is on (the default); admins "
+    "see names."))
 
 READERS = ("admin", "manager")
 PDF_CONTENT = {"200": {"description": "The report, as a PDF attachment.",

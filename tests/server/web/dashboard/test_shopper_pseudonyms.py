@@ -120,3 +120,11 @@ def test_the_csv_export_has_one_shopper_column_labelled_as_the_setting_says(app,
     ann, bob = world.people["ann"], world.people["bob"]
     assert shoppers == ({f"Shopper {ann.pseudonym}", f"Shopper {bob.pseudonym}"} if pseudonyms else
                         {"Ann Shopper", "Bob Shopper"})
+
+
+def test_an_admin_can_match_a_pseudonym_to_the_person_on_the_user_page(app, world):
+    browser = new_client(app)
+    web_login(browser, world.people["admin"].email)
+    ann = world.people["ann"]
+    page = browser.get(f"/admin/users/{ann.id}").text
+    assert "Ann Shopper" in page and f'id="pseudonym">Shopper {ann.pseudonym}<' in page
