@@ -31,7 +31,7 @@ class PhoneSettingsSchema(Schema):
         unknown = EXCLUDE
 
     show_score_preview = Bool(load_default=False, metadata={
-        "description": "show shoppers the score preview and the score of sent visits (off for a mystery shop)"})
+        "type": "boolean", "description": "show shoppers the score preview and the score of sent visits (off for a mystery shop)"})
 
     @post_load
     def _make(self, data: dict[str, Any], **_: Any) -> PhoneSettings:
