@@ -74,10 +74,11 @@ def pdf_timings(session, data, repeat: int) -> dict[str, float]:
     from server.services import scores
     from server.services.report_data import region_report_data
     from server.services.report_files import region_pdf, visit_pdf
+    from server.services.shopper_labels import NAMES
     from server.storage import current_storage
 
     storage = current_storage()
-    visit_times = [clock(lambda v=v: visit_pdf(v, storage)) for v in data.sample_visits]
+    visit_times = [clock(lambda v=v: visit_pdf(v, storage, labels=NAMES)) for v in data.sample_visits]
     quarter = scores.make_scope(session, data.last_day - timedelta(days=89), data.last_day)
     region_times = [clock(lambda: region_pdf(session, data.region, quarter)) for _ in range(repeat)]
     data_times = [clock(lambda: region_report_data(session, data.region, quarter)) for _ in range(repeat)]

@@ -94,7 +94,7 @@ class GeoPoint:
 class VisitReportData:
     """Everything a one-visit PDF shows (DESIGN section 6): who, where, when, the score and every answer.
 
-    shopper is the shopper's display name, or "anonymised" (the caller decides what a reader may see).
+    shopper is the shopper's name or pseudonym ("Shopper 4821"): the caller decides what a reader may see.
     score is the visit percent (0 when zeroed by a critical failure), None when not scored.
     """
 

@@ -1,7 +1,9 @@
 """Save a phone-sized screenshot of every app screen into docs/screenshots/phone-*.png (headless, real server).
 
-Run: .venv/bin/python scripts/phone_screenshots.py [--size 1080x1920 --density 2.66]
+Run: .venv/bin/python scripts/phone_screenshots.py [--size 1080x1920 --density 2.66] [--out FOLDER]
 It starts the real server in a thread with the demo checklist, then drives the app with tests/mobile/ui/driver.py.
+Most screens are shot with the organisation setting "Show the score preview to shoppers" on, so they show the
+preview; phone-review-score-hidden.png and phone-sent-score-hidden.png show the default (off) of a mystery shop.
 """
 
 from __future__ import annotations
@@ -49,7 +51,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--size", default="1080x1920")
     parser.add_argument("--density", type=float, default=2.66)
+    parser.add_argument("--out", type=Path, default=OUT, help="folder for the PNGs (default docs/screenshots)")
     args = parser.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
     from tests.mobile.helpers import write_png
     from tests.mobile.live import PASSWORD, LiveServer, build_template_db
     from tests.mobile.ui.harness import DEMO, SwitchableServer
@@ -62,8 +66,9 @@ def main() -> None:
         template_id, _ = server.template(json.loads(DEMO.read_text()))
         server.assignment(shopper, branch, template_id)
         server.assignment(shopper, server.branch(), template_id)
+        server.set_settings(show_score_preview=True)
         photo = write_png(work / "camera", "shop.png", width=64, height=48)
-        shot = lambda name: ["screenshot", {"path": str(OUT / f"phone-{name}.png")}]  # noqa: E731
+        shot = lambda name: ["screenshot", {"path": str(args.out / f"phone-{name}.png")}]  # noqa: E731
         steps = [
             ["sign_in", {"server": server.url, "email": shopper.email, "password": "wrong"}], shot("signin-error"),
             ["sign_in", {"server": server.url, "email": shopper.email, "password": PASSWORD}],
@@ -92,8 +97,12 @@ def main() -> None:
         switch.stop()                      # no signal: the list says so and what to do
         run_steps(work, [["sync"], shot("assignments-offline")], photo, args)
         switch.start()
-        for path in sorted(OUT.glob("phone-*.png")):
-            print(path.relative_to(ROOT))
+        server.set_settings(show_score_preview=False)  # the mystery-shop default: no score on the phone
+        run_steps(work, [["sync"], ["go", {"name": "sent"}], shot("sent-score-hidden"), ["go", {"name": "assignments"}],
+                         ["open_assignment", {"index": 0}], ["press", {"screen": "visit", "id": "review_top"}],
+                         shot("review-score-hidden")], photo, args)
+        for path in sorted(args.out.glob("phone-*.png")):
+            print(path)
     finally:
         server.stop()
 

@@ -35,7 +35,7 @@ def _regions(codes: tuple[str, ...], every: bool) -> list:
     return found
 
 
-def _jobs(regions: list, scope, branches: bool) -> list[tuple[str, Callable]]:
+def _jobs(regions: list, scope, branches: bool, labels) -> list[tuple[str, Callable]]:
     """(label, render) for each region report and, if asked, each branch report of those regions."""
     from .services.report_files import branch_pdf, region_pdf
 
@@ -43,7 +43,7 @@ def _jobs(regions: list, scope, branches: bool) -> list[tuple[str, Callable]]:
     for region in regions:
         jobs.append((f"region {region.code}", lambda r=region: region_pdf(db.session, r, scope)))
         if branches:
-            jobs += [(f"branch {b.code}", lambda b=b: branch_pdf(db.session, b, scope))
+            jobs += [(f"branch {b.code}", lambda b=b: branch_pdf(db.session, b, scope, labels=labels))
                      for b in region.branches if b.active]
     return jobs
 
@@ -56,17 +56,23 @@ def _jobs(regions: list, scope, branches: bool) -> list[tuple[str, Callable]]:
 @click.option("--template-id", type=click.IntRange(min=1), default=None, help="Only visits of this checklist.")
 @click.option("--branches/--no-branches", default=True, show_default=True,
               help="Also render a branch report for every active branch of the regions.")
+@click.option("--shopper-names", is_flag=True,
+              help="Print shoppers' names. Default: as managers see them (pseudonyms while the setting is on).")
 @click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path), help="Folder for the PDFs.")
 @with_appcontext
-def render_command(codes, every, start: datetime | None, end: datetime | None, template_id, branches, out: Path):
-    """Render region reports (and their branch reports) for a period into a folder."""
+def render_command(codes, every, start: datetime | None, end: datetime | None, template_id, branches,
+                   shopper_names: bool, out: Path):
+    """Render region reports (and their branch reports) for a period into a folder, to hand to managers."""
+    from .services.organisation_settings import load_settings
     from .services.scores import ScoreFilterError, make_scope
+    from .services.shopper_labels import NAMES, labels_for
 
     try:
         scope = make_scope(db.session, start and start.date(), end and end.date(), template_id)
     except ScoreFilterError as exc:
         raise click.BadParameter(exc.message, param_hint=f"--{exc.field.replace('_', '-')}") from None
-    jobs = _jobs(_regions(codes, every), scope, branches)
+    labels = NAMES if shopper_names else labels_for(None, load_settings(db.session))
+    jobs = _jobs(_regions(codes, every), scope, branches, labels)
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

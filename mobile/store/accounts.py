@@ -1,8 +1,11 @@
-"""Accounts on this device: who signed in to which server, their token and their sync cursor."""
+"""Accounts on this device: who signed in to which server, their token, sync cursor and the server's phone settings."""
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
+
+from shared.phone_settings import PhoneSettings, dump_phone_settings
 
 from .db import Database
 from .errors import NotFound, StoreError
@@ -57,6 +60,13 @@ def token_id(db: Database, account_id: int) -> int | None:
     """The server-side id of the account's token (to revoke it when signing out)."""
     row = db.one("SELECT token_id FROM accounts WHERE id = ?", (account_id,))
     return None if row is None else row["token_id"]
+
+
+def set_phone_settings(db: Database, account_id: int, settings: PhoneSettings) -> None:
+    """Keep the settings the account's server sent, so the app follows them offline too."""
+    with db.transaction() as conn:
+        conn.execute("UPDATE accounts SET phone_settings = ? WHERE id = ?",
+                     (json.dumps(dump_phone_settings(settings)), account_id))
 
 
 def set_last_sync(db: Database, account_id: int, when: datetime | None = None) -> None:

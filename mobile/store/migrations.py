@@ -120,5 +120,10 @@ def v1_initial(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
-MIGRATIONS: list[Migration] = [v1_initial]
+def v2_phone_settings(conn: sqlite3.Connection) -> None:
+    """Each account keeps the organisation settings its server last sent (shared.phone_settings), for offline use."""
+    conn.execute("ALTER TABLE accounts ADD COLUMN phone_settings TEXT")
+
+
+MIGRATIONS: list[Migration] = [v1_initial, v2_phone_settings]
 """Every schema change in order: append a function for each change, never edit one that has shipped."""

@@ -9,7 +9,10 @@ from datetime import datetime, timezone
 from enum import StrEnum
 from typing import Any
 
+from marshmallow import ValidationError
+
 from shared.errors import Issue
+from shared.phone_settings import PhoneSettings, load_phone_settings
 from shared.visit import Location, Scalar
 
 
@@ -66,6 +69,8 @@ class Account:
     token_problem: str | None
     cursor: str | None
     last_sync_at: datetime | None
+    phone_settings: PhoneSettings = PhoneSettings()
+    """What the server last said the app should show (defaults, the strict ones, until the first sync)."""
 
     @property
     def needs_login(self) -> bool:
@@ -76,7 +81,15 @@ class Account:
     def from_row(cls, row: sqlite3.Row) -> Account:
         return cls(row["id"], row["server_url"], row["user_id"], row["email"], row["name"], row["role"],
                    row["token"], from_text(row["token_expires_at"]), row["token_problem"], row["cursor"],
-                   from_text(row["last_sync_at"]))
+                   from_text(row["last_sync_at"]), _phone_settings(row["phone_settings"]))
+
+
+def _phone_settings(text: str | None) -> PhoneSettings:
+    """The stored settings; unreadable ones count as the defaults (the strict ones) until the next sync."""
+    try:
+        return load_phone_settings(loads(text))
+    except (ValueError, ValidationError):
+        return PhoneSettings()
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,8 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from shared.phone_settings import PhoneSettings
+
 from . import accounts, outbox, pulled
 from .db import Database
 from .models import LocalPhoto, VisitState
@@ -56,6 +58,10 @@ class SyncSide:
     def set_token_problem(self, reason: str | None) -> None:
         """Mark the token refused (expired, revoked...) so the UI asks the user to sign in again."""
         accounts.set_token_problem(self.db, self.account_id, reason)
+
+    def store_phone_settings(self, settings: PhoneSettings) -> None:
+        """Keep the organisation settings the server sent at this sync (the app follows them until the next)."""
+        accounts.set_phone_settings(self.db, self.account_id, settings)
 
     def mark_synced(self) -> None:
         """Record the time of a completed sync and drop withdrawn rows no visit needs any more."""

@@ -7,6 +7,9 @@ from datetime import datetime, timezone
 from typing import Any
 
 import requests
+from marshmallow import ValidationError
+
+from shared.phone_settings import PhoneSettings, load_phone_settings
 
 from .errors import ApiError, AuthError, ClientError, Conflict, NetworkError, ServerError, TooLarge
 
@@ -92,6 +95,13 @@ class ApiClient:
     def me(self) -> dict[str, Any]:
         """GET /api/v1/me: who the token belongs to."""
         return self._json(self._call("GET", "/api/v1/me"))
+
+    def phone_settings(self) -> PhoneSettings:
+        """The organisation settings the app follows, from GET /api/v1/me (the defaults when the server sends none)."""
+        try:
+            return load_phone_settings(self.me().get("phone_settings"))
+        except ValidationError:
+            raise ServerError("the server's phone settings are not in the expected shape") from None
 
     def changes(self, since: str | None, limit: int | None = None) -> ChangesPage:
         """One page of what changed after ``since`` (None = from the beginning)."""

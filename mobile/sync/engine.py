@@ -1,4 +1,4 @@
-"""One sync run for one account: pull, push the outbox, upload photos, refresh what was sent; safe to repeat."""
+"""One sync run for one account: pull, settings, push the outbox, upload photos, refresh what was sent; safe to repeat."""
 
 from __future__ import annotations
 
@@ -40,7 +40,7 @@ class SyncEngine:
         return cls(store.for_account(account_id), client, **options)  # type: ignore[arg-type]
 
     def run(self, progress: Progress | None = None, cancel: threading.Event | None = None) -> SyncResult:
-        """Pull, push, upload photos, refresh; returns what happened. Never raises for server or network trouble."""
+        """Pull, settings, push, photos, refresh; returns what happened. Never raises for server or network trouble."""
         result = SyncResult()
         if not self._running.acquire(blocking=False):
             result.errors.append("a sync is already running")
@@ -53,6 +53,7 @@ class SyncEngine:
                 return result
             self.client.token = account.token
             self._pull()
+            self._settings()
             touched = self._push()
             touched |= self._photos()
             self._refresh(touched)
@@ -82,6 +83,21 @@ class SyncEngine:
     def _check_cancel(self) -> None:
         if self._cancel is not None and self._cancel.is_set():
             raise SyncCancelled()
+
+    def _settings(self) -> None:
+        """Keep the organisation settings the server says the app follows (score preview...).
+
+        A failure here keeps the last ones the server sent (or the strict defaults) and lets the sync go on:
+        sending the shopper's visits matters more than a display setting."""
+        self._check_cancel()
+        try:
+            settings = self._call(self.client.phone_settings)
+        except AuthError:
+            raise
+        except ApiError as error:
+            log.info("kept the last phone settings: %s", error.message)
+            return
+        self.store.store_phone_settings(settings)
 
     def _pull(self) -> None:
         """Page by page; each page and its cursor are stored together before the next page is asked for."""

@@ -8,6 +8,7 @@ from ..auth.limits import login_limits
 from ..extensions import db
 from ..permissions import can_manage, login_required_role, scope_of, visible_regions_query
 from ..services.accounts import authenticate
+from ..services.organisation_settings import current_settings, phone_settings
 from ..services.tokens import TokenNotFound, issue_token, list_tokens, revoke_token
 from .account_schemas import IssuedTokenSchema, MeSchema, TokenRequestSchema, TokenSchema
 from .base import BEARER, Blueprint
@@ -64,8 +65,9 @@ def delete_token(token_id: int):
 @blp.alt_response(401, response="UNAUTHORIZED")
 @blp.doc(security=BEARER)
 def me():
-    """The caller, their role, and the regions they may see."""
+    """The caller, their role, the regions they may see, and the settings the phone app follows."""
     user = current_user
     return {"id": user.id, "email": user.email, "name": user.name, "role": user.role,
             "scope": scope_of(user), "can_manage": can_manage(user),
-            "regions": db.session.scalars(visible_regions_query(user)).all()}
+            "regions": db.session.scalars(visible_regions_query(user)).all(),
+            "phone_settings": phone_settings(current_settings())}

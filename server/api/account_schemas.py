@@ -4,6 +4,8 @@ from __future__ import annotations
 from flask import g
 from marshmallow import Schema, fields
 
+from shared.phone_settings import PhoneSettingsSchema
+
 from ..models import Role
 from ..services.tokens import DEFAULT_DEVICE_NAME
 from .base import Text
@@ -40,6 +42,8 @@ class MeSchema(UserSchema):
     scope = fields.String(metadata={"description": '"all" (admin), "regions" (manager) or "own" (shopper)'})
     can_manage = fields.Boolean()
     regions = fields.List(fields.Nested(RegionSchema), metadata={"description": "regions the caller may see"})
+    phone_settings = fields.Nested(PhoneSettingsSchema, metadata={
+        "description": "organisation settings the phone app follows; the phone reads them at every sync"})
 
 
 class TokenSchema(Schema):

@@ -3,12 +3,14 @@ from __future__ import annotations
 
 from io import BytesIO
 
-from flask import current_app, send_file
+from flask import send_file
+from flask_login import current_user
 
 from ..extensions import db
 from ..models import Branch, Region, Visit
 from ..permissions import get_visible_or_404, login_required_role
 from ..services.report_files import ReportFile, branch_pdf, region_pdf, visit_pdf
+from ..services.shopper_labels import labels_for
 from ..storage import current_storage
 from .base import BEARER, Blueprint
 from .score_args import PeriodArgs, scope_or_422
@@ -16,7 +18,9 @@ from .score_args import PeriodArgs, scope_or_422
 blp = Blueprint("reports", __name__, url_prefix="/api/v1/reports", description=(
     "PDF reports built from the same services as /api/v1/scores, so they show the same numbers. Admins may "
     "download every report, managers those of their regions (others answer 404); shoppers get 403. The web "
-    "pages link the same reports under /reports/... for signed-in browsers."))
+    "pages link the same reports under /reports/... for signed-in browsers. Managers see each shopper as a stable "
+    "pseudonym (\"Shopper 4821\") while the organisation setting shopper_pseudonyms is on (the default); admins "
+    "see names."))
 
 READERS = ("admin", "manager")
 PDF_CONTENT = {"200": {"description": "The report, as a PDF attachment.",
@@ -31,20 +35,16 @@ def send_report(report: ReportFile):
     return response
 
 
-def _anonymise() -> bool:
-    return bool(current_app.config.get("REPORT_ANONYMISE_SHOPPERS", False))
-
-
 def visit_download(visit_id: str):
     """The visit report of a visit the caller may see (404 otherwise)."""
     visit = get_visible_or_404(Visit, visit_id)
-    return send_report(visit_pdf(visit, current_storage(), anonymise=_anonymise()))
+    return send_report(visit_pdf(visit, current_storage(), labels=labels_for(current_user)))
 
 
 def branch_download(branch_id: int, args: dict):
     """The branch report for the period in `args`."""
     branch = get_visible_or_404(Branch, branch_id)
-    return send_report(branch_pdf(db.session, branch, scope_or_422(args), anonymise=_anonymise()))
+    return send_report(branch_pdf(db.session, branch, scope_or_422(args), labels=labels_for(current_user)))
 
 
 def region_download(region_id: int, args: dict):

@@ -4,6 +4,7 @@ from .activity import Activity
 from .changes import Change
 from .checklists import PublishedVersionChanged, Template, TemplateVersion, VersionStatus
 from .org import Branch, Region, manager_regions
+from .organisation_settings import OrganisationSetting
 from .visits import (
     Answer,
     Assignment,
@@ -17,6 +18,7 @@ from .visits import (
 
 __all__ = [
     "Activity", "Answer", "ApiToken", "Assignment", "AssignmentStatus", "Branch", "Change", "Photo",
+    "OrganisationSetting",
     "PublishedVersionChanged", "Region", "Role", "Template", "TemplateVersion", "User",
     "VersionStatus", "Visit", "VisitRevision", "VisitSectionScore", "VisitStatus",
     "manager_regions",

@@ -10,6 +10,7 @@ from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
+from .pseudonyms import new_pseudonym
 from .types import UTCDateTime, str_enum, utcnow
 
 
@@ -42,6 +43,8 @@ class User(db.Model):
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     demo: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
     """Made by the demo loader with a published password: admins see a banner while such accounts exist."""
+    pseudonym: Mapped[int] = mapped_column(unique=True, index=True, default=new_pseudonym)
+    """How managers see this user as a shopper ("Shopper 4821") when the organisation hides names (models.pseudonyms)."""
 
     regions: Mapped[list["Region"]] = relationship(  # noqa: F821 - defined in org
         secondary="manager_regions", back_populates="managers", order_by="Region.name"

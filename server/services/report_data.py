@@ -15,7 +15,7 @@ from ..models import Branch, Region, Template, TemplateVersion, User, Visit
 from ..models.types import utcnow
 from . import scores
 from .scores import Scope, counted
-from .visit_report_data import ANONYMISED
+from .shopper_labels import ShopperLabels
 
 WEAKEST_QUESTIONS = 10
 """How many of the weakest questions a branch report lists."""
@@ -39,21 +39,22 @@ def _trend(buckets: list[scores.TrendBucket], by: str) -> list[TrendPoint]:
     return [TrendPoint(label=b.start.strftime(shape), score=b.score, visits=b.visits) for b in buckets]
 
 
-def _visits(session: Session, branch: Branch, scope: Scope, anonymise: bool) -> list[VisitSummary]:
+def _visits(session: Session, branch: Branch, scope: Scope, labels: ShopperLabels) -> list[VisitSummary]:
     """The branch's counted visits in the period, newest first (a listing, not an aggregate)."""
     rows = session.execute(
-        select(Visit, User.name, Template.name).join(User, User.id == Visit.shopper_id)
+        select(Visit, User.name, User.pseudonym, Template.name).join(User, User.id == Visit.shopper_id)
         .join(TemplateVersion, TemplateVersion.id == Visit.template_version_id)
         .join(Template, Template.id == TemplateVersion.template_id)
         .where(*counted(scope), Visit.branch_id == branch.id).order_by(Visit.finished_at.desc(), Visit.id))
-    return [VisitSummary(visit_date=v.finished_at.date(), shopper=ANONYMISED if anonymise else shopper,
+    return [VisitSummary(visit_date=v.finished_at.date(), shopper=labels.label(name, pseudonym),
                          score=v.score_percent, status=v.status.value, flagged=v.flagged, zeroed=v.zeroed,
                          critical_failures=v.critical_failures, template_title=template)
-            for v, shopper, template in rows]
+            for v, name, pseudonym, template in rows]
 
 
-def branch_report_data(session: Session, branch: Branch, scope: Scope, *, anonymise: bool = False) -> BranchReportData:
-    """A branch over a period: its league line, trend, sections against the region, weakest questions, visits."""
+def branch_report_data(session: Session, branch: Branch, scope: Scope, *, labels: ShopperLabels) -> BranchReportData:
+    """A branch over a period: its league line, trend, sections against the region, weakest questions, visits
+    (their shoppers as `labels` says)."""
     league = scores.region_league(session, branch.region, scope)
     mine = next((s for s in league.standings if s.branch_id == branch.id), None)
     rates = scores.question_rates(session, branch, scope)[:WEAKEST_QUESTIONS]
@@ -74,7 +75,7 @@ def branch_report_data(session: Session, branch: Branch, scope: Scope, *, anonym
                                         answered=r.answered, critical=r.critical) for r in rates],
         critical_failures=[CriticalFailure(question_text=f.question_text, section_title=f.section_title,
                                            comment=f.comment, visit_date=f.finished_at.date()) for f in failures],
-        visits=_visits(session, branch, scope, anonymise))
+        visits=_visits(session, branch, scope, labels))
 
 
 def region_report_data(session: Session, region: Region, scope: Scope) -> RegionReportData:

@@ -14,6 +14,7 @@ from ..models import Branch, Region, Visit
 from ..storage import PhotoStorage
 from .report_data import branch_report_data, region_report_data
 from .scores import Scope
+from .shopper_labels import ShopperLabels
 from .visit_report_data import visit_report_data
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
@@ -37,20 +38,20 @@ def _dates(scope: Scope) -> tuple[str, str]:
     return scope.period.start.isoformat(), scope.period.end.isoformat()
 
 
-def visit_pdf(visit: Visit, storage: PhotoStorage | None, *, anonymise: bool = False) -> ReportFile:
-    """The one-visit report."""
+def visit_pdf(visit: Visit, storage: PhotoStorage | None, *, labels: ShopperLabels) -> ReportFile:
+    """The one-visit report, naming the shopper as `labels` says (services.shopper_labels)."""
     from reports.visit import build_visit_report
 
-    content = build_visit_report(visit_report_data(visit, storage, anonymise=anonymise))
+    content = build_visit_report(visit_report_data(visit, storage, labels=labels))
     return ReportFile(_name("visit", visit.branch.code, visit.finished_at.date().isoformat(), str(visit.id)[:8]),
                       content)
 
 
-def branch_pdf(session: Session, branch: Branch, scope: Scope, *, anonymise: bool = False) -> ReportFile:
-    """The branch report for a period."""
+def branch_pdf(session: Session, branch: Branch, scope: Scope, *, labels: ShopperLabels) -> ReportFile:
+    """The branch report for a period, naming shoppers as `labels` says."""
     from reports.branch import build_branch_report
 
-    content = build_branch_report(branch_report_data(session, branch, scope, anonymise=anonymise))
+    content = build_branch_report(branch_report_data(session, branch, scope, labels=labels))
     return ReportFile(_name("branch", branch.code, *_dates(scope)), content)
 
 

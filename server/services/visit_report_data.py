@@ -19,9 +19,9 @@ from ..models import Visit
 from ..models.types import utcnow
 from ..storage import PhotoStorage, StorageError
 from .checklists import checklist_of
+from .shopper_labels import ShopperLabels
 
 log = logging.getLogger(__name__)
-ANONYMISED = "anonymised"
 
 
 def current_document(visit: Visit) -> dict:
@@ -49,8 +49,8 @@ def _photos(visit: Visit, storage: PhotoStorage | None) -> dict[str, list[PhotoT
     return thumbs
 
 
-def visit_report_data(visit: Visit, storage: PhotoStorage | None, *, anonymise: bool = False) -> VisitReportData:
-    """Everything the one-visit PDF shows, for a visit the caller may see."""
+def visit_report_data(visit: Visit, storage: PhotoStorage | None, *, labels: ShopperLabels) -> VisitReportData:
+    """Everything the one-visit PDF shows, for a visit the caller may see (the shopper as `labels` says)."""
     version, branch = visit.template_version, visit.branch
     checklist = checklist_of(version)
     doc = load_visit(current_document(visit))
@@ -68,7 +68,7 @@ def visit_report_data(visit: Visit, storage: PhotoStorage | None, *, anonymise: 
         location = GeoPoint(latitude=visit.latitude, longitude=visit.longitude, accuracy_m=visit.accuracy_m)
     return VisitReportData(
         header=header, branch_name=branch.name, branch_code=branch.code, region_name=branch.region.name,
-        visit_date=day, shopper=ANONYMISED if anonymise else visit.shopper.name, template_title=checklist.title,
+        visit_date=day, shopper=labels(visit.shopper), template_title=checklist.title,
         version_number=version.number, status=visit.status.value, score=visit.score_percent, flagged=visit.flagged,
         zeroed=visit.zeroed, critical_failures=failures, sections=sections, questions=questions,
         started_at=visit.started_at, finished_at=visit.finished_at, location=location, visit_id=str(visit.id),

@@ -5,6 +5,7 @@ from flask import Blueprint, Flask, render_template
 from flask_login import current_user
 
 from ..permissions import login_required_role
+from ..services.shopper_labels import shopper_label
 from . import demo_banner
 from .dashboards import overview_for
 from .nav import nav_for
@@ -34,8 +35,13 @@ def web_blueprints() -> list[Blueprint]:
 
 
 def init_app(app: Flask) -> None:
-    """Register the web pages and make the role's navigation available to every template."""
+    """Register the web pages; every template gets the role's navigation and `shopper_label(shopper)`."""
     for blueprint in web_blueprints():
         app.register_blueprint(blueprint)
-    app.context_processor(lambda: {"nav_for": nav_for})
+    app.context_processor(lambda: {"nav_for": nav_for, "shopper_label": _shopper_label})
     demo_banner.init_app(app)  # admins: a banner while demo accounts can sign in
+
+
+def _shopper_label(shopper) -> str:
+    """Templates: a shopper as the signed-in reader may see them (name or pseudonym, services.shopper_labels)."""
+    return shopper_label(current_user, shopper)

@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 from flask import Blueprint, render_template, request
+from flask_login import current_user
 
 from ..extensions import db
 from ..models import Branch, Region
 from ..permissions import get_visible_or_404, login_required_role
+from ..services.shopper_labels import labels_for
 from .csv_export import csv_response
 from .dashboard_data import branch_view, region_view
 from .dashboard_export import VISIT_COLUMNS, visit_rows
@@ -32,7 +34,7 @@ def branch(branch_id: int):
     found = get_visible_or_404(Branch, branch_id)
     period = page_period(request.args)
     return render_template("dashboard/branch.html", branch=found, period=period,
-                           **branch_view(db.session, found, period.scope))
+                           **branch_view(db.session, found, period.scope, labels_for(current_user)))
 
 
 @bp.route("/regions/<int:region_id>/visits.csv")
@@ -42,4 +44,4 @@ def region_csv(region_id: int):
     region = get_visible_or_404(Region, region_id)
     scope = page_period(request.args).scope
     name = f"visits-{region.code}-{scope.period.start.isoformat()}-{scope.period.end.isoformat()}.csv"
-    return csv_response(name, VISIT_COLUMNS, visit_rows(db.session, region, scope))
+    return csv_response(name, VISIT_COLUMNS, visit_rows(db.session, region, scope, labels_for(current_user)))

@@ -13,6 +13,7 @@ from ..services import scores
 from ..services.report_data import branch_report_data, region_report_data
 from ..services.scores import Scope, counted
 from ..services.scores.stats import publish
+from ..services.shopper_labels import ShopperLabels
 from .dashboard_charts import distribution_svg, sections_svg, trend_svg
 
 WEAKEST = 10
@@ -76,15 +77,16 @@ def region_view(session: Session, region: Region, scope: Scope) -> dict:
     }
 
 
-def branch_visits(session: Session, branch: Branch, scope: Scope) -> list[tuple[Visit, str]]:
-    """The branch's counted visits in the period with their shoppers' names, newest first (what the PDF lists)."""
-    return session.execute(select(Visit, User.name).join(User, User.id == Visit.shopper_id)
+def branch_visits(session: Session, branch: Branch, scope: Scope, labels: ShopperLabels) -> list[tuple[Visit, str]]:
+    """The branch's counted visits in the period with their shoppers as `labels` says, newest first (as the PDF)."""
+    rows = session.execute(select(Visit, User.name, User.pseudonym).join(User, User.id == Visit.shopper_id)
                            .where(*counted(scope), Visit.branch_id == branch.id)
-                           .order_by(Visit.finished_at.desc(), Visit.id)).all()
+                           .order_by(Visit.finished_at.desc(), Visit.id))
+    return [(visit, labels.label(name, pseudonym)) for visit, name, pseudonym in rows]
 
 
-def branch_view(session: Session, branch: Branch, scope: Scope) -> dict:
+def branch_view(session: Session, branch: Branch, scope: Scope, labels: ShopperLabels) -> dict:
     """The branch report's data (same numbers as its PDF) plus charts and the visits with their ids."""
-    report = branch_report_data(session, branch, scope)
+    report = branch_report_data(session, branch, scope, labels=labels)
     return {"report": report, "trend_svg": trend_svg(report.trend, "Branch score trend"),
-            "sections_svg": sections_svg(report.sections), "visits": branch_visits(session, branch, scope)}
+            "sections_svg": sections_svg(report.sections), "visits": branch_visits(session, branch, scope, labels)}

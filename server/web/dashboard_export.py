@@ -8,20 +8,21 @@ from sqlalchemy.orm import Session
 
 from ..models import Branch, Region, Template, TemplateVersion, User, Visit
 from ..services.scores import Scope, counted
+from ..services.shopper_labels import ShopperLabels
 
 VISIT_COLUMNS = ("visit_id", "finished_at_utc", "region", "branch_code", "branch_name", "shopper", "checklist",
                  "version", "status", "score_percent", "critical_failures", "flagged", "zeroed")
 
 
-def visit_rows(session: Session, region: Region, scope: Scope) -> Iterator[tuple]:
-    """One tuple per counted visit at the region's branches, by branch code then date."""
-    query = (select(Visit, Branch, User.name, Template.name, TemplateVersion.number)
+def visit_rows(session: Session, region: Region, scope: Scope, labels: ShopperLabels) -> Iterator[tuple]:
+    """One tuple per counted visit at the region's branches, by branch code then date; shoppers as `labels` says."""
+    query = (select(Visit, Branch, User.name, User.pseudonym, Template.name, TemplateVersion.number)
              .join(Branch, Branch.id == Visit.branch_id).join(User, User.id == Visit.shopper_id)
              .join(TemplateVersion, TemplateVersion.id == Visit.template_version_id)
              .join(Template, Template.id == TemplateVersion.template_id)
              .where(*counted(scope), Branch.region_id == region.id)
              .order_by(Branch.code, Visit.finished_at, Visit.id))
-    for visit, branch, shopper, checklist, version in session.execute(query):
+    for visit, branch, name, pseudonym, checklist, version in session.execute(query):
         yield (str(visit.id), visit.finished_at.strftime("%Y-%m-%d %H:%M"), region.name, branch.code, branch.name,
-               shopper, checklist, version, visit.status.value, visit.score_percent, visit.critical_failures,
+               labels.label(name, pseudonym), checklist, version, visit.status.value, visit.score_percent, visit.critical_failures,
                "yes" if visit.flagged else "no", "yes" if visit.zeroed else "no")

@@ -31,6 +31,7 @@ NAV: tuple[NavItem, ...] = (
     NavItem("Checklists", "builder.templates", ("admin",)),
     NavItem("Regions", "org.regions", ("admin",), ("org.region", "org.branch")),
     NavItem("Users", "org.users", ("admin",), ("org.user", "org.token")),
+    NavItem("Settings", "org.settings", ("admin",), ("org.settings",)),
     NavItem("Activity", "activity.log", ("admin",)),
 )
 

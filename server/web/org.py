@@ -82,4 +82,4 @@ def region_active(region_id: int):
     return redirect(url_for("org.regions"))
 
 
-from . import org_branches, org_import, org_users  # noqa: E402,F401 - their routes join this blueprint
+from . import org_branches, org_import, org_settings, org_users  # noqa: E402,F401 - their routes join this blueprint

@@ -9,6 +9,7 @@ from ..extensions import db
 from ..models import Visit, VisitStatus
 from ..permissions import get_visible_or_404, login_required_role
 from ..services.reviews import ReviewError, approve_visit, reject_visit, return_for_correction
+from ..services.shopper_labels import labels_for
 from .visits_data import visit_view
 
 bp = Blueprint("review", __name__, url_prefix="/review")
@@ -36,7 +37,7 @@ def _page(visit: Visit, errors: dict | None = None, note: str = "", status: int 
     queue_ids = [v.id for v in waiting(VisitStatus.SUBMITTED)]
     position = queue_ids.index(visit.id) + 1 if visit.id in queue_ids else None
     return render_template("review/visit.html", errors=errors or {}, note=note, position=position,
-                           queue_length=len(queue_ids), **visit_view(visit)), status
+                           queue_length=len(queue_ids), **visit_view(visit, labels_for(current_user))), status
 
 
 @bp.route("/visits/<visit_id>", methods=["GET"])

@@ -8,6 +8,7 @@ from ..extensions import db
 from ..models import Visit
 from ..permissions import get_visible_or_404, login_required_role
 from ..services.photos import PhotoNotFound, open_photo
+from ..services.shopper_labels import labels_for
 from ..storage import current_storage
 from .visits_data import visit_view
 
@@ -21,7 +22,7 @@ bp = Blueprint("visit_pages", __name__, url_prefix="/visits")
 def show(visit_id: str):
     """One visit: header, sections, every answer with comments and photos, position, time on site, history."""
     visit = get_visible_or_404(Visit, visit_id)
-    return render_template("visits/show.html", **visit_view(visit))
+    return render_template("visits/show.html", **visit_view(visit, labels_for(current_user)))
 
 
 @bp.route("/<visit_id>/photos/<photo_id>")

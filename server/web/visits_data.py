@@ -14,6 +14,7 @@ from shared.scoring import score_visit
 from ..extensions import db
 from ..models import User, Visit
 from ..services.checklists import checklist_of
+from ..services.shopper_labels import ShopperLabels
 from ..services.visit_report_data import current_document
 
 EARTH_RADIUS_M = 6_371_008.8
@@ -55,10 +56,10 @@ def time_on_site(visit: Visit) -> timedelta | None:
     return spent if spent >= timedelta(0) else None
 
 
-def history(visit: Visit) -> list[HistoryEntry]:
-    """Submissions and the review decision, oldest first."""
+def history(visit: Visit, labels: ShopperLabels) -> list[HistoryEntry]:
+    """Submissions (by the shopper, as `labels` says) and the review decision, oldest first."""
     entries = [HistoryEntry(r.submitted_at, f"Submitted revision {r.revision}" if r.base_revision is None
-                            else f"Resubmitted revision {r.revision} (corrects {r.base_revision})", visit.shopper.name)
+                            else f"Resubmitted revision {r.revision} (corrects {r.base_revision})", labels(visit.shopper))
                for r in visit.revisions]
     if visit.reviewed_at is not None:
         reviewer = db.session.get(User, visit.reviewed_by_id) if visit.reviewed_by_id else None
@@ -86,12 +87,12 @@ def question_groups(visit: Visit) -> list[tuple[str, list]]:
     return [(title, list(group)) for title, group in groupby(rows, key=lambda r: r.section_title)]
 
 
-def visit_view(visit: Visit) -> dict:
-    """Everything the visit page template needs."""
+def visit_view(visit: Visit, labels: ShopperLabels) -> dict:
+    """Everything the visit page template needs; the shopper as `labels` says (services.shopper_labels)."""
     groups = question_groups(visit)
     return {
-        "visit": visit, "groups": groups,
+        "visit": visit, "shopper": labels(visit.shopper), "groups": groups,
         "failures": [row for _, rows in groups for row in rows if row.critical_failure],
         "distance_m": distance_to_branch(visit), "far_m": FAR_M, "time_on_site": time_on_site(visit),
-        "missing_photos": sum(1 for p in visit.photos if p.completed_at is None), "history": history(visit),
+        "missing_photos": sum(1 for p in visit.photos if p.completed_at is None), "history": history(visit, labels),
     }

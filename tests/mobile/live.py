@@ -119,6 +119,13 @@ class LiveServer:
                                            due_to=date.today() + timedelta(days=7), notes="Before noon")
             return str(assignment.id)
 
+    def set_settings(self, **values: Any) -> None:
+        """Change organisation settings as an admin would (e.g. show_score_preview=True); phones learn at a sync."""
+        from server.services.organisation_settings import save_settings
+
+        with self.ctx():
+            save_settings(self.session, None, values)
+
     def expire_tokens(self, shopper: Shopper) -> None:
         from sqlalchemy import update
 

@@ -27,22 +27,24 @@ def test_an_upgrade_runs_only_the_new_migrations_in_order_and_keeps_the_data(tmp
 
     ran = []
 
+    shipped = len(MIGRATIONS)
+
     def v2_add_favourite(conn: sqlite3.Connection) -> None:
-        ran.append(2)
+        ran.append(shipped + 1)
         conn.execute("ALTER TABLE branches ADD COLUMN favourite INTEGER NOT NULL DEFAULT 0")
 
     def v3_mark_home(conn: sqlite3.Connection) -> None:
-        ran.append(3)
+        ran.append(shipped + 2)
         conn.execute("UPDATE branches SET favourite = 1 WHERE id = 12")
 
     upgraded = LocalStore(tmp_path / "phone", migrations=[*MIGRATIONS, v2_add_favourite, v3_mark_home])
-    assert ran == [2, 3] and upgraded.db.pragma("user_version") == 3
+    assert ran == [shipped + 1, shipped + 2] and upgraded.db.pragma("user_version") == shipped + 2
     assert upgraded.db.one("SELECT favourite FROM branches WHERE id = 12")["favourite"] == 1
     again = upgraded.for_account(view.account_id)
     assert again.answers(visit.id)["greeted"].value == "yes" and again.account.cursor == "c1"
     upgraded.close()
     LocalStore(tmp_path / "phone", migrations=[*MIGRATIONS, v2_add_favourite, v3_mark_home]).close()
-    assert ran == [2, 3]
+    assert ran == [shipped + 1, shipped + 2]
 
 
 def test_a_failing_migration_leaves_the_previous_version_intact(tmp_path):

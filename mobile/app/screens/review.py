@@ -1,4 +1,7 @@
-"""Review and submit: missing answers (tap to jump there), the score preview from shared.scoring, then the outbox."""
+"""Review and submit: missing answers (tap to jump there), the score preview from shared.scoring, then the outbox.
+
+The preview shows only where the organisation allows it (PhoneSettings.show_score_preview, off for a mystery
+shop: a shopper should not know the score they are giving)."""
 
 from __future__ import annotations
 
@@ -51,13 +54,14 @@ class ReviewScreen(Screen):
         self.reload()
 
     def reload(self) -> None:
-        """Recompute issues and the score from what is saved."""
+        """Recompute issues and, where the organisation shows it, the score from what is saved."""
         if self.visit_id is None:
             return
         app = App.get_running_app()
         self.issues = app.shop.issues(self.visit_id)
-        self.preview = app.shop.score_preview(self.visit_id)
-        self.score = score_text(self.preview)
+        shown = app.shop.account.phone_settings.show_score_preview
+        self.preview = app.shop.score_preview(self.visit_id) if shown else None
+        self.score = score_text(self.preview) if self.preview is not None else ""
         box = self.ids.issues
         box.clear_widgets()
         if not self.issues:

@@ -1,4 +1,5 @@
-"""Sent visits: what the server holds (status, score, photos awaited, reviewer's note); correct returned visits."""
+"""Sent visits: what the server holds (status, score where the organisation shows it, photos awaited, reviewer's
+note); correct returned visits."""
 
 from __future__ import annotations
 
@@ -21,8 +22,8 @@ STATE_TEXT = {
 }
 
 
-def describe(shop, visit: LocalVisit) -> str:
-    """Several lines about one visit."""
+def describe(shop, visit: LocalVisit, show_score: bool) -> str:
+    """Several lines about one visit (its score only where the organisation shows shoppers their scores)."""
     try:
         branch = shop.branch(visit.branch_id).name
     except Exception:  # noqa: BLE001
@@ -32,8 +33,11 @@ def describe(shop, visit: LocalVisit) -> str:
     server = visit.server
     if server is not None:
         status = {"returned": "Returned for correction"}.get(server.status or "", (server.status or "").capitalize())
-        score = "not scored" if server.score_percent is None else f"{server.score_percent:.1f}%"
-        lines.append(f"Status: {status}  -  score {score}")
+        if show_score:
+            score = "not scored" if server.score_percent is None else f"{server.score_percent:.1f}%"
+            lines.append(f"Status: {status}  -  score {score}")
+        else:
+            lines.append(f"Status: {status}")
         if server.missing_photos:
             lines.append(f"{len(server.missing_photos)} photo(s) still to upload")
         if server.review_note:
@@ -57,13 +61,14 @@ class SentScreen(Screen):
         box = self.ids.visits
         box.clear_widgets()
         visits = [v for v in app.shop.visits() if v.state is not VisitState.DRAFT]
+        show_score = app.shop.account.phone_settings.show_score_preview
         if not visits:
             box.add_widget(Factory.Wrapped(text="No finished visits yet."))
         if len(visits) > SHOWN:
             box.add_widget(Factory.Muted(text=f"The {SHOWN} most recent of {len(visits)} visits."))
         for visit in visits[:SHOWN]:
             card = Factory.Card()
-            card.add_widget(Factory.Wrapped(text=describe(app.shop, visit), markup=True))
+            card.add_widget(Factory.Wrapped(text=describe(app.shop, visit, show_score), markup=True))
             if visit.correctable:
                 button = Factory.PrimaryButton(text="Correct and resubmit")
                 button.bind(on_release=lambda *_, vid=visit.id: self.correct(vid))

@@ -24,6 +24,7 @@ def world(live_server, tmp_path):
     shopper = live_server.shopper()
     template_id, _ = live_server.template(json.loads(DEMO.read_text()))
     live_server.assignment(shopper, live_server.branch(), template_id)
+    live_server.set_settings(show_score_preview=True)  # this organisation lets shoppers see the preview
     photo = write_png(tmp_path / "camera", "shot.png")
     return live_server, shopper, photo
 

@@ -31,6 +31,7 @@ def test_every_question_type_saves_through_its_widget(live_server, tmp_path):
     shopper = live_server.shopper()
     template_id, _ = live_server.template(CHECKLIST)
     live_server.assignment(shopper, live_server.branch(), template_id)
+    live_server.set_settings(show_score_preview=True)  # this organisation lets shoppers see the preview
     run = run_app(tmp_path, [
         ["sign_in", {"server": live_server.url, "email": shopper.email, "password": PASSWORD}],
         ["wait_screen", {"name": "assignments"}], ["wait_sync"], ["open_assignment", {}],

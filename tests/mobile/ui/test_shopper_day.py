@@ -27,6 +27,7 @@ def world(live_server, tmp_path):
     branch = live_server.branch()
     template_id, _ = live_server.template(json.loads(DEMO.read_text()))
     assignment = live_server.assignment(shopper, branch, template_id)
+    live_server.set_settings(show_score_preview=True)  # this organisation lets shoppers see the preview
     switch = SwitchableServer(live_server)
     yield live_server, switch, shopper, assignment
     switch.start()  # the fixture's teardown stops a running server

@@ -175,3 +175,12 @@ def test_the_openapi_document_describes_these_endpoints_and_the_bearer_scheme(cl
     assert paths["/api/v1/auth/tokens"]["post"]["security"] == []
     request_schema = spec["components"]["schemas"]["TokenRequest"]["properties"]
     assert request_schema["email"]["maxLength"] == 254
+
+
+def test_me_carries_the_settings_the_phone_app_follows(client, make, session):
+    from server.services.organisation_settings import save_settings
+
+    _, token = issue_token(session, make.user("shopper"), "Phone")
+    assert client.get("/api/v1/me", headers=bearer(token)).json["phone_settings"] == {"show_score_preview": False}
+    save_settings(session, make.user("admin"), {"show_score_preview": True})
+    assert client.get("/api/v1/me", headers=bearer(token)).json["phone_settings"] == {"show_score_preview": True}

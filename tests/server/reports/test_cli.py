@@ -68,3 +68,22 @@ def test_a_report_that_fails_is_named_and_the_rest_are_still_written(runner, api
     assert f"failed: region {api.region.code}: RuntimeError: font missing" in result.output
     assert "1 report(s) could not be rendered." in result.output
     assert len(list(tmp_path.glob("branch-*.pdf"))) == 3
+
+
+def _branch_text(folder, code: str) -> str:
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    [path] = folder.glob(f"branch-{code}-*.pdf")
+    return "\n".join(page.extract_text() for page in PdfReader(BytesIO(path.read_bytes())).pages)
+
+
+def test_branch_reports_show_shoppers_as_managers_see_them_unless_names_are_asked_for(runner, api, tmp_path, session):
+    shopper = api.visit.shopper  # Sam Shopper made every visit of the world
+    period = ["--from", "2026-03-01", "--to", "2026-03-31", "--region", api.region.code]
+    assert render(runner, *period, "--out", str(tmp_path / "handout")).exit_code == 0
+    handout = _branch_text(tmp_path / "handout", "A")
+    assert f"Shopper {shopper.pseudonym}" in handout and shopper.name not in handout
+    assert render(runner, *period, "--shopper-names", "--out", str(tmp_path / "named")).exit_code == 0
+    assert shopper.name in _branch_text(tmp_path / "named", "A")

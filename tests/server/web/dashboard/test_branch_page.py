@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from server.services import scores
 from server.services.report_data import branch_report_data
+from server.services.shopper_labels import NAMES
 from tests.server.auth_helpers import web_login
 
 
@@ -10,7 +11,7 @@ def test_the_branch_page_shows_the_score_rank_and_region_score_of_the_branch_rep
     web_login(client, world.people["nora"].email)
     branch = world.branches["n1"]
     page = client.get(f"/dashboard/branches/{branch.id}").text
-    report = branch_report_data(session, branch, scores.make_scope(session))
+    report = branch_report_data(session, branch, scores.make_scope(session), labels=NAMES)
     assert f'id="branch-score">{report.score:.1f}&nbsp;%' in page
     assert f"{report.region_score:.1f}&nbsp;%" in page and f"{report.rank} of {report.branches_in_region}" in page
 

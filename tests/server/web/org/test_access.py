@@ -8,12 +8,12 @@ from tests.server.web.org.conftest import sign_in_as
 
 GETS = ["/admin/regions", "/admin/regions/new", "/admin/regions/{region}/edit", "/admin/regions/{region}/branches",
         "/admin/regions/{region}/branches/new", "/admin/branches/{branch}/edit", "/admin/regions/{region}/branches/import",
-        "/admin/users", "/admin/users/new", "/admin/users/{user}", "/admin/activity"]
+        "/admin/users", "/admin/users/new", "/admin/users/{user}", "/admin/activity", "/admin/settings"]
 POSTS = ["/admin/regions/new", "/admin/regions/{region}/edit", "/admin/regions/{region}/active",
          "/admin/regions/{region}/branches/new", "/admin/branches/{branch}/edit", "/admin/branches/{branch}/active",
          "/admin/regions/{region}/branches/import", "/admin/regions/{region}/branches/import/confirm",
          "/admin/users/new", "/admin/users/{user}", "/admin/users/{user}/active", "/admin/users/{user}/password",
-         "/admin/users/{user}/tokens/1/revoke"]
+         "/admin/users/{user}/tokens/1/revoke", "/admin/settings"]
 
 
 @pytest.fixture
