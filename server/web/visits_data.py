@@ -94,4 +94,5 @@ def visit_view(visit: Visit) -> dict:
         "failures": [row for _, rows in groups for row in rows if row.critical_failure],
         "distance_m": distance_to_branch(visit), "far_m": FAR_M, "time_on_site": time_on_site(visit),
         "missing_photos": sum(1 for p in visit.photos if p.completed_at is None), "history": history(visit),
+        "refused_photos": [p for p in visit.photos if p.completed_at is None and p.refused_reason],
     }
