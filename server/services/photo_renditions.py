@@ -32,6 +32,7 @@ except ImportError:  # pragma: no cover - depends on the install
 else:
     register_heif_opener()
 
+Image.init()  # register every decoder plugin, so `formats=` below can name MPO and WebP (only those named are tried)
 log = logging.getLogger(__name__)
 
 PAGE_PIXELS = 1600
