@@ -53,12 +53,15 @@ class SyncEngine:
                 result.auth_error = "the sign-in has expired; sign in again"
                 return result
             self.client.token = account.token
+            self._held_back: dict[str, str] = {}
             self._pull()
             touched = self._push()
             touched |= self._photos()
             self._refresh(touched)
             if touched:
                 self._pull()
+            for visit_id, message in self._held_back.items():  # last, so the refresh does not clear it
+                self.store.note_problem(visit_id, message)
             self.store.mark_synced()
         except SyncCancelled:
             result.cancelled = True
@@ -191,7 +194,8 @@ class SyncEngine:
                     refused.setdefault(photo.visit_id, (photo, []))[1].append(str(error))
                     continue
                 except (InsufficientStorage, QuotaExceeded) as error:
-                    self.store.note_problem(photo.visit_id, error.message)
+                    self._held_back.update({p.visit_id: error.message for p in photos
+                                            if p.visit_id not in refused and p.visit_id not in completed})
                     self._result.errors.append(error.message)
                     break
                 self._result.uploaded += 1

@@ -37,7 +37,8 @@ def current_document(visit: Visit) -> dict:
 def _photos(visit: Visit, storage: PhotoStorage | None) -> dict[str, list[PhotoThumb]]:
     """Question key -> thumbnails of the photos that have arrived, oldest first."""
     thumbs: dict[str, list[PhotoThumb]] = defaultdict(list)
-    arrived = sorted((p for p in visit.photos if p.completed_at and p.storage_key), key=lambda p: p.completed_at)
+    arrived = sorted((p for p in visit.photos if p.completed_at and (p.storage_key or p.removed_at)),
+                     key=lambda p: p.completed_at)
     session = object_session(visit)
     for photo in arrived:
         if storage is None:

@@ -78,7 +78,7 @@ def question_groups(visit: Visit) -> list[tuple[str, list]]:
     arrived = defaultdict(list)
     order = (lambda p: (p.completed_at is None, p.completed_at or datetime.min, str(p.id)))
     for photo in sorted(visit.photos, key=order):
-        if photo.completed_at and photo.storage_key:
+        if photo.completed_at and (photo.storage_key or photo.removed_at):
             arrived[photo.question_key].append(photo)
     checklist = checklist_of(visit.template_version)
     doc = load_visit(current_document(visit))
