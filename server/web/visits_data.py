@@ -86,6 +86,15 @@ def question_groups(visit: Visit) -> list[tuple[str, list]]:
     return [(title, list(group)) for title, group in groupby(rows, key=lambda r: r.section_title)]
 
 
+def refused_photos(visit: Visit) -> list[tuple[str, str]]:
+    """(question text, reason) of each missing photo whose upload the server refused (pixels, type)."""
+    refused = [p for p in visit.photos if p.completed_at is None and p.refused_reason]
+    if not refused:
+        return []
+    texts = {q.key: q.text for q in checklist_of(visit.template_version).questions()}
+    return [(texts.get(p.question_key, p.question_key), p.refused_reason) for p in sorted(refused, key=lambda p: p.id)]
+
+
 def visit_view(visit: Visit) -> dict:
     """Everything the visit page template needs."""
     groups = question_groups(visit)
@@ -94,5 +103,5 @@ def visit_view(visit: Visit) -> dict:
         "failures": [row for _, rows in groups for row in rows if row.critical_failure],
         "distance_m": distance_to_branch(visit), "far_m": FAR_M, "time_on_site": time_on_site(visit),
         "missing_photos": sum(1 for p in visit.photos if p.completed_at is None), "history": history(visit),
-        "refused_photos": [p for p in visit.photos if p.completed_at is None and p.refused_reason],
+        "refused_photos": refused_photos(visit),
     }

@@ -97,7 +97,9 @@ def test_a_photo_over_the_pixel_limit_is_refused_with_415_and_the_visit_says_why
     admin = make.user("admin")
     web_login(client, admin.email)
     page = client.get(f"/visits/{visit.id}").text
-    assert 'id="refused-photos"' in page and "8000×9999 pixels" in page
+    block = page[page.index('id="refused-photos"'):]
+    block = block[:block.index("</div>")]
+    assert "<strong>Photo of the storefront</strong>: The photo is 8000×9999 pixels" in block
 
 
 def test_the_pixel_limit_is_configurable(app, client, session, make):
