@@ -77,13 +77,16 @@ def camera_case(runs: int) -> None:
     once = (time.perf_counter() - start) / len(originals)
     base = sample_visit()
 
-    def old(data) -> bytes:  # what every visit PDF used to do: decode, turn and shrink each original
+    def old(data) -> bytes:
+        """What every visit PDF used to do: decode, turn and shrink each original, then build."""
         return build_visit_report(with_photos(data, [downscale(o, THUMB_PIXELS)[0] for o in originals]))
 
     def new(data) -> bytes:
+        """Build with the stored thumbnail renditions."""
         return build_visit_report(with_photos(data, thumbs))
 
-    def bare(data) -> bytes:  # the same report with no photo at all: what the photos add is new - bare
+    def bare(data) -> bytes:
+        """The same report with no photo at all: what the photos add is new - bare."""
         return build_visit_report(dataclasses.replace(data, questions=[dataclasses.replace(q, photos=())
                                                                        for q in data.questions]))
 

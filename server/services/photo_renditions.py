@@ -133,6 +133,7 @@ def _page(img: Image.Image) -> Image.Image:
 
 
 def _jpeg(img: Image.Image, quality: int) -> bytes:
+    """The image as baseline JPEG bytes (what reportlab embeds without decoding)."""
     out = io.BytesIO()
     img.save(out, "JPEG", quality=quality)
     return out.getvalue()
