@@ -85,10 +85,10 @@ def photo_status(session: Session, user: Any, visit_id: Any, photo_id: Any) -> P
 def open_photo(session: Session, storage: PhotoStorage, user: Any, visit_id: Any, photo_id: Any) -> StoredPhoto:
     """A complete photo's bytes for whoever may see the visit; PhotoNotFound before it has arrived."""
     _, photo = _find(session, user, visit_id, photo_id)
-    if photo.completed_at is None or not photo.storage_key:
-        raise PhotoNotFound("This photo has not arrived yet.")
     if photo.removed_at is not None:
         raise PhotoNotFound("This photo was deleted at the end of its retention period.")
+    if photo.completed_at is None or not photo.storage_key:
+        raise PhotoNotFound("This photo has not arrived yet.")
     try:
         stream = storage.open(photo.storage_key)
     except NotStored:
@@ -106,10 +106,10 @@ def open_rendition(session: Session, storage: PhotoStorage, user: Any, visit_id:
     has arrived, after its files were removed, or when it cannot be shown (the reason is the message).
     """
     _, photo = _find(session, user, visit_id, photo_id)
-    if photo.completed_at is None or not photo.storage_key:
-        raise PhotoNotFound(photo.refused_reason or "This photo has not arrived yet.")
     if photo.removed_at is not None:
         raise PhotoNotFound("This photo was deleted at the end of its retention period.")
+    if photo.completed_at is None or not photo.storage_key:
+        raise PhotoNotFound(photo.refused_reason or "This photo has not arrived yet.")
     if not ensure_renditions(session, storage, photo):
         raise PhotoNotFound(photo.refused_reason or "This photo cannot be shown right now; try again shortly.")
     key = photo.page_key if name == "page" else photo.thumb_key
