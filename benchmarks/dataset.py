@@ -151,6 +151,7 @@ def record_samples(session, rng, shopper, version, branch_ids, day) -> list:
     from server.models.types import utcnow
     from server.services.checklists import checklist_of
     from server.services.org import create_assignment
+    from server.services.photo_renditions import max_pixels, render_photo, store_renditions
     from server.services.visits import record_visit
     from server.storage import current_storage, photo_key
 
@@ -168,6 +169,9 @@ def record_samples(session, rng, shopper, version, branch_ids, day) -> list:
             storage.write_chunk(key, BytesIO(file.content), 0)
             storage.finalise(key)
             photo.storage_key, photo.received_bytes, photo.completed_at = key, len(file.content), utcnow()
+            rendered = render_photo(BytesIO(file.content), photo.content_type, max_pixels())  # as an upload does
+            photo.page_key, photo.thumb_key = store_renditions(storage, key, rendered)
+            photo.width, photo.height = rendered.width, rendered.height
         recorded.append(visit)
     session.commit()
     return recorded

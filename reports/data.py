@@ -6,7 +6,9 @@ Conventions, for every class below:
 - every text field is raw user text: the builders escape it, so pass it unescaped;
 - sequences may be lists or tuples; dates are ``datetime.date``; times are aware ``datetime``s (UTC is fine,
   they are printed as given with their offset);
-- images are the original bytes of any format Pillow reads (JPEG, PNG, WebP...): the builders downscale them.
+- photo thumbnails are small ready-made JPEGs (the server's `thumb` rendition, at most 1024 px a side): the
+  builders embed their bytes as they are, never decode or shrink them; a logo is any image Pillow reads
+  (the builders downscale it).
 """
 
 from __future__ import annotations
@@ -34,10 +36,12 @@ class ReportHeader:
 
 @dataclass(frozen=True, kw_only=True)
 class PhotoThumb:
-    """One photo attached to a question: the original image bytes and an optional caption."""
+    """One photo attached to a question: its thumbnail JPEG, an optional caption, and why it is absent if it is."""
 
     image: bytes
     caption: str = ""
+    missing: str = ""
+    """Printed instead of the picture when `image` is empty (e.g. the reason the server refused the photo)."""
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -1,4 +1,9 @@
-"""Photos and logos downscaled with Pillow before embedding, so a report never carries full-size camera images."""
+"""Images in reports: photo thumbnails embedded as the ready-made JPEGs they are, logos downscaled with Pillow.
+
+Photo thumbnails are the server's `thumb` renditions (made once, when the upload completed): their
+JPEG bytes go into the PDF as they are (reportlab copies a JPEG's data stream), so building a
+report never decodes a photo. A thumbnail that is not a small JPEG is left out, never shrunk here.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +15,9 @@ from PIL import ImageOps
 from reportlab.platypus import Flowable, Image
 
 THUMB_PIXELS = 360
-"""Longest side of an embedded photo, in pixels (about 200 dpi at the 4.5 cm a thumbnail is drawn)."""
+"""Longest side of a photo thumbnail, in pixels (about 200 dpi at the 4.5 cm a thumbnail is drawn)."""
+EMBED_MAX_SIDE = 1024
+"""Thumbnails larger than this are not embedded: a report never carries camera-size photos."""
 LOGO_PIXELS = 480
 MAX_SOURCE_PIXELS = 80_000_000
 """Larger images are refused rather than decoded (a decompression-bomb guard)."""
@@ -37,6 +44,29 @@ def downscale(data: bytes, max_side: int, keep_alpha: bool = False) -> tuple[byt
                 return out.getvalue(), img.width, img.height
     except Exception:  # noqa: BLE001 - any undecodable upload becomes a placeholder, never a failed report
         return None
+
+
+def jpeg_size(data: bytes) -> tuple[int, int] | None:
+    """(width, height) of a baseline-readable JPEG of at most EMBED_MAX_SIDE a side, from its header only; else None."""
+    if not data.startswith(b"\xff\xd8\xff"):
+        return None
+    try:
+        with PILImage.open(io.BytesIO(data), formats=["JPEG"]) as img:
+            if img.mode not in ("RGB", "L") or max(img.size) > EMBED_MAX_SIDE:
+                return None
+            return img.size
+    except Exception:  # noqa: BLE001 - not a JPEG after all
+        return None
+
+
+def embedded(data: bytes, max_width: float, max_height: float) -> Flowable | None:
+    """A reportlab Image of a ready-made thumbnail JPEG, fitted inside max_width x max_height points; None if unusable."""
+    size = jpeg_size(data)
+    if size is None:
+        return None
+    width, height = size
+    scale = min(max_width / width, max_height / height)
+    return Image(io.BytesIO(data), width=width * scale, height=height * scale)
 
 
 def fitted(data: bytes, max_width: float, max_height: float, max_side: int = THUMB_PIXELS,

@@ -100,9 +100,9 @@ def sample_visit() -> VisitReportData:
     refs = [PhotoRef(id=uuid.UUID(int=n), question=key, sha256="0" * 64, size=1, content_type="image/jpeg")
             for n, key in enumerate(("front", "price", "receipt"))]
     score = score_visit(CHECKLIST, ANSWERS, refs)
-    thumbs = {"front": [PhotoThumb(image=photo(1), caption="Storefront, 09:58")],
-              "price": [PhotoThumb(image=photo(2), caption="Shelf label")],
-              "receipt": [PhotoThumb(image=photo(3, 1200, 1600), caption="Receipt")]}
+    thumbs = {"front": [PhotoThumb(image=photo(1, 360, 270), caption="Storefront, 09:58")],
+              "price": [PhotoThumb(image=photo(2, 360, 270), caption="Shelf label")],
+              "receipt": [PhotoThumb(image=photo(3, 270, 360), caption="Receipt")]}
     sections, questions, failures = visit_rows(CHECKLIST, score, ANSWERS, thumbs)
     return VisitReportData(
         header=header("Visit report", "Leeds Briggate · 2026-03-14", branch="LDS-014 Leeds Briggate"),

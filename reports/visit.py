@@ -10,7 +10,7 @@ from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table,
 from . import fmt
 from .charts import for_pdf, section_bars
 from .data import QuestionRow, SectionRow, VisitReportData
-from .images import fitted
+from .images import embedded
 from .layout import FRAME_WIDTH, build_pdf, cover, critical_box, grid, note, score_box
 from .text import clean, para
 from .typography import DANGER, GOOD, MUTED, RULE, WARN, Styles
@@ -134,13 +134,14 @@ def _result(q: QuestionRow) -> tuple[str, object]:
 
 
 def _thumbnails(q: QuestionRow) -> list[Flowable]:
-    """The question's photos, downscaled, four to a row, each with its caption."""
+    """The question's photos (their thumbnail JPEGs as they are), four to a row, each with its caption."""
     if not q.photos:
         return []
     cells = []
     for photo in q.photos:
-        image = fitted(photo.image, THUMB_WIDTH - 6, THUMB_HEIGHT)
-        cell: list[Flowable] = [image or Paragraph("(photo could not be read)", Styles.small)]
+        image = embedded(photo.image, THUMB_WIDTH - 6, THUMB_HEIGHT) if photo.image else None
+        placeholder = f"(photo not shown: {photo.missing})" if photo.missing else "(photo could not be read)"
+        cell: list[Flowable] = [image or para(placeholder, Styles.small)]
         if clean(photo.caption).strip():
             cell += [Spacer(1, 2), para(photo.caption, Styles.small)]
         cells.append(cell)

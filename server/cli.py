@@ -103,6 +103,7 @@ def init_app(app: Flask) -> None:
     for command in (init_db_command, load_demo_command, create_user_command, template_group,
                     reports_group, remove_demo_accounts_command):
         app.cli.add_command(command)
+    from .cli_photos import photos_group; app.cli.add_command(photos_group)  # noqa: E702 - one line to merge
 
 
 def _print_version(ctx: click.Context, param: click.Parameter, value: bool) -> None:

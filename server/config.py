@@ -42,6 +42,20 @@ def normalise_database_url(url: str) -> str:
     return url
 
 
+def photo_limits() -> dict:
+    """Pixel limit, budgets, quota, free space and retention for photos (docs/security.md, "Photos and resource limits")."""
+    return {
+        "PHOTO_MAX_PIXELS": _env_int("PHOTO_MAX_PIXELS", 50_000_000),
+        "VISIT_MAX_PHOTOS": _env_int("VISIT_MAX_PHOTOS", 40),
+        "VISIT_MAX_PHOTO_BYTES": _env_int("VISIT_MAX_PHOTO_BYTES", 200 * 1024 * 1024),
+        "SHOPPER_DAILY_PHOTOS": _env_int("SHOPPER_DAILY_PHOTOS", 400),
+        "SHOPPER_DAILY_PHOTO_BYTES": _env_int("SHOPPER_DAILY_PHOTO_BYTES", 2 * 1024 * 1024 * 1024),
+        "PHOTO_MIN_FREE_BYTES": _env_int("PHOTO_MIN_FREE_BYTES", 512 * 1024 * 1024),
+        "PHOTO_PARTIAL_MAX_AGE_HOURS": _env_int("PHOTO_PARTIAL_MAX_AGE_HOURS", 72),
+        "REJECTED_PHOTO_RETENTION_DAYS": _env_int("REJECTED_PHOTO_RETENTION_DAYS", 90),
+    }
+
+
 def from_environment(instance_path: Path) -> dict:
     """Build the Flask config mapping from FIELDAUDIT_* environment variables."""
     database_url = _env("DATABASE_URL") or default_database_url(instance_path)
@@ -52,6 +66,7 @@ def from_environment(instance_path: Path) -> dict:
         "PHOTO_STORAGE": _env("PHOTO_STORAGE") or "filesystem",
         "PHOTO_STORAGE_PATH": _env("PHOTO_STORAGE_PATH") or str(instance_path / "photos"),
         "PHOTO_MAX_BYTES": _env_int("PHOTO_MAX_BYTES", 20 * 1024 * 1024),
+        **photo_limits(),
         "TOKEN_LIFETIME": timedelta(days=_env_int("TOKEN_LIFETIME_DAYS", 30)),
         "RATELIMIT_STORAGE_URI": _env("RATELIMIT_STORAGE_URI") or "memory://",
         "RATELIMIT_KEY_PREFIX": _env("RATELIMIT_KEY_PREFIX") or "fieldaudit",

@@ -147,3 +147,7 @@ def update_server_state(db: Database, account_id: int, visit_id: str, data: Mapp
         if "missing_photos" in data and row["state"] == VisitState.AWAITING_PHOTOS:
             missing = [str(p) for p in data.get("missing_photos") or []]
             _set_missing(conn, account_id, visit_id, missing, None)
+        reasons = [str(p.get("reason")) for p in data.get("refused_photos") or [] if isinstance(p, dict)]
+        if reasons:  # the server refused a photo (pixels, type): say why, whichever device uploaded it
+            conn.execute("UPDATE visits SET last_error = ? WHERE account_id = ? AND id = ?",
+                         ("Photo refused by the server: " + "; ".join(dict.fromkeys(reasons)), account_id, visit_id))

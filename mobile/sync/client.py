@@ -11,7 +11,8 @@ from marshmallow import ValidationError
 
 from shared.phone_settings import PhoneSettings, load_phone_settings
 
-from .errors import ApiError, AuthError, ClientError, Conflict, NetworkError, ServerError, TooLarge
+from .errors import (ApiError, AuthError, ClientError, Conflict, InsufficientStorage, NetworkError, QuotaExceeded,
+                     ServerError, TooLarge)
 
 DEFAULT_TIMEOUT = (10.0, 60.0)
 """(connect, read) seconds: a phone on a bad network must give up on a dead connection, then retry."""
@@ -194,8 +195,12 @@ class ApiClient:
         message = message or f"the server answered {status} {response.reason or ''}".strip()
         errors = body.get("errors") if isinstance(body.get("errors"), dict) else None
         error: ApiError
-        if status >= 500:
+        if status == 507:
+            error = InsufficientStorage(message, status)
+        elif status >= 500:
             error = ServerError(message, status)
+        elif status == 429:
+            error = QuotaExceeded(message, status, errors, body)
         elif status == 401:
             error = AuthError(message, body.get("reason") if isinstance(body.get("reason"), str) else None, body)
         elif status == 413:

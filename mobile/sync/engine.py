@@ -6,10 +6,11 @@ import threading
 from collections.abc import Callable, Iterator
 from typing import TypeVar
 
-from mobile.store import AccountStore, BadChange, LocalStore, QueuedVisit, VisitState
+from mobile.store import AccountStore, BadChange, LocalPhoto, LocalStore, QueuedVisit, VisitState
 
 from .client import ApiClient
-from .errors import ApiError, AuthError, ClientError, NetworkError, SyncCancelled, TooLarge
+from .errors import (ApiError, AuthError, ClientError, InsufficientStorage, NetworkError, QuotaExceeded, SyncCancelled,
+                     TooLarge)
 from .result import PHOTOS, PULL, PUSH, REFRESH, Progress, SyncResult, log, report
 from .retry import RetryPolicy
 from .upload import CHUNK_SIZE, PhotoFailed, PhotoUploader, visit_failed
@@ -52,6 +53,7 @@ class SyncEngine:
                 result.auth_error = "the sign-in has expired; sign in again"
                 return result
             self.client.token = account.token
+            self._held_back: dict[str, str] = {}
             self._pull()
             self._settings()
             touched = self._push()
@@ -59,6 +61,8 @@ class SyncEngine:
             self._refresh(touched)
             if touched:
                 self._pull()
+            for visit_id, message in self._held_back.items():  # last, so the refresh does not clear it
+                self.store.note_problem(visit_id, message)
             self.store.mark_synced()
         except SyncCancelled:
             result.cancelled = True
@@ -180,18 +184,22 @@ class SyncEngine:
         self._result.errors.append(error.message)
 
     def _photos(self) -> set[str]:
-        """Upload every photo the server still lacks; returns the ids of visits whose photos all arrived."""
+        """Upload every photo the server still lacks; returns the ids of visits whose photos all arrived.
+
+        A photo the server refuses marks its visit with the reason once the visit's other photos
+        have been tried (they keep flowing, so the server holds all it can). Storage full (507) or
+        the daily allowance used up (429) stop the photo step: every visit stays queued for the next
+        sync and shows the server's message.
+        """
         photos = self.store.photos_to_upload()
         total = sum(p.size for p in photos)
         acknowledged = {p.id: p.uploaded_bytes for p in photos}
         uploader = PhotoUploader(self.store, self.client, self.retry, self.chunk_size, self._cancel)
         completed: set[str] = set()
-        failed: set[str] = set()
+        refused: dict[str, tuple[LocalPhoto, list[str]]] = {}
         report(self._progress, PHOTOS, sum(acknowledged.values()), total)
         try:
             for photo in photos:
-                if photo.visit_id in failed:
-                    continue
 
                 def moved(received: int, photo_id: str = photo.id) -> None:
                     acknowledged[photo_id] = received
@@ -199,16 +207,22 @@ class SyncEngine:
                 try:
                     status = uploader.upload(photo, moved)
                 except PhotoFailed as error:
-                    visit_failed(self.store, photo, str(error))
-                    failed.add(photo.visit_id)
-                    self._result.failed.append(photo.visit_id)
+                    refused.setdefault(photo.visit_id, (photo, []))[1].append(str(error))
                     continue
+                except (InsufficientStorage, QuotaExceeded) as error:
+                    self._held_back.update({p.visit_id: error.message for p in photos
+                                            if p.visit_id not in refused and p.visit_id not in completed})
+                    self._result.errors.append(error.message)
+                    break
                 self._result.uploaded += 1
                 if self.store.mark_photo_uploaded(photo.id, status) is VisitState.SENT:
                     completed.add(photo.visit_id)
         finally:
             self._result.retries += uploader.retries
             self._result.uploaded_bytes += uploader.sent_bytes
+            for visit_id, (photo, messages) in refused.items():
+                visit_failed(self.store, photo, "; ".join(dict.fromkeys(messages)))
+                self._result.failed.append(visit_id)
         return completed
 
     def _refresh(self, visit_ids: set[str]) -> None:

@@ -52,6 +52,14 @@ class TooLarge(ClientError):
     """413: the request was over a server limit (too many visits, too many bytes, photo too big)."""
 
 
+class QuotaExceeded(ClientError):
+    """429 on a photo: the shopper's daily photo allowance is used up; try again after ``retry_after`` seconds."""
+
+
+class InsufficientStorage(ApiError):
+    """507: the server is short of storage space. Not retried in this run (it will not free up in seconds)."""
+
+
 class Conflict(ClientError):
     """409: for a photo chunk, ``received_bytes`` says where the server wants the upload to continue."""
 

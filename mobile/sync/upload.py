@@ -11,7 +11,7 @@ from mobile.store import AccountStore, LocalPhoto, VisitState
 from mobile.store.photofiles import file_sha256, read_range
 
 from .client import ApiClient
-from .errors import ApiError, ClientError, Conflict, SyncCancelled
+from .errors import ApiError, ClientError, Conflict, QuotaExceeded, SyncCancelled
 from .retry import RetryPolicy
 
 CHUNK_SIZE = 256 * 1024
@@ -20,7 +20,11 @@ MAX_STALLS = 5
 
 
 class PhotoFailed(Exception):
-    """This photo cannot be uploaded as it is (file gone or changed, refused type or size): the visit shows why."""
+    """This photo cannot be uploaded as it is (file gone or changed, refused type, size or pixels): the visit shows why.
+
+    The server's refusals that are about the server, not the photo (507 storage full, 429 daily
+    allowance used up) are not PhotoFailed: they stop the photo step and the visits stay queued.
+    """
 
 
 class PhotoUploader:
@@ -60,7 +64,7 @@ class PhotoUploader:
                     if file_sha256(path) != photo.sha256:
                         raise PhotoFailed(f"photo {photo.id} changed on this device since it was taken") from None
                     continue
-                if error.status == 401:
+                if error.status == 401 or isinstance(error, QuotaExceeded):
                     raise
                 raise PhotoFailed(error.message) from None
             except ApiError as error:

@@ -68,8 +68,12 @@ def _refuse_oversized_body() -> None:
 @blp.alt_response(403, response="DEFAULT_ERROR", description="the caller is not the visit's shopper")
 @blp.alt_response(404, response="NOT_FOUND")
 @blp.alt_response(409, response="DEFAULT_ERROR", description="wrong offset: continue from `received_bytes`")
-@blp.alt_response(413, response="DEFAULT_ERROR", description="larger than the manifest size or PHOTO_MAX_BYTES")
-@blp.alt_response(415, response="DEFAULT_ERROR", description="not an image of the manifest's type")
+@blp.alt_response(413, response="DEFAULT_ERROR",
+                  description="larger than the manifest size or PHOTO_MAX_BYTES, or the visit's photo budget")
+@blp.alt_response(415, response="DEFAULT_ERROR",
+                  description="not an image of the manifest's type, or over the pixel limit (PHOTO_MAX_PIXELS)")
+@blp.alt_response(429, response="DEFAULT_ERROR", description="the shopper's daily photo quota is used up (Retry-After)")
+@blp.alt_response(507, response="DEFAULT_ERROR", description="the server is short of storage space (Retry-After)")
 @blp.doc(security=BEARER, requestBody=RAW_BODY, parameters=[CONTENT_RANGE])
 def put_photo(visit_id: str, photo_id: str):
     """Upload a photo of a visit's manifest: the whole file, or one Content-Range chunk (streamed to storage)."""

@@ -96,6 +96,14 @@ class SectionScoreSchema(Schema):
     percent = fields.Float(allow_none=True)
 
 
+class RefusedPhotoSchema(Schema):
+    """A photo of the manifest whose last complete upload the server refused, and why."""
+
+    id = fields.String()
+    question = fields.String()
+    reason = fields.String(metadata={"description": "a sentence for the shopper, e.g. the pixel limit"})
+
+
 class VisitRecordSchema(Schema):
     """The server's record of a visit."""
 
@@ -108,5 +116,7 @@ class VisitRecordSchema(Schema):
     critical_failures = fields.List(fields.String(), metadata={"description": "keys of failed critical questions"})
     sections = fields.List(fields.Nested(SectionScoreSchema))
     missing_photos = fields.List(fields.String())
+    refused_photos = fields.List(fields.Nested(RefusedPhotoSchema),
+                                 metadata={"description": "missing photos the server refused (they stay missing)"})
     review_note = fields.String()
     submitted_at = fields.DateTime()

@@ -1,6 +1,7 @@
 """Builds the demo data step by step (organisation, checklist, visit history, open work) from one seeded generator."""
 from __future__ import annotations
 
+import io
 import json
 import os
 import random
@@ -15,6 +16,8 @@ from ..private_files import private_folder, write_private_file
 from ..services.accounts import hash_password
 from ..services.checklists import checklist_of, import_template
 from ..services.org import create_assignment, create_branch, create_region
+from ..services.photo_renditions import Rendered, max_pixels, render_photo
+from ..storage import FilesystemStorage, photo_key, rendition_key
 from ..services.visits import record_visit
 from . import org_data
 from .visit_maker import PhotoFile, VisitMaker, new_uuid
@@ -41,7 +44,8 @@ class DemoBuilder:
         self.users: dict[str, User] = {}
         self.visits: list[Visit] = []
         self.open_assignments = 0
-        self._written: dict[str, Path] = {}
+        self._written: dict[tuple[str, str], Path] = {}
+        self._rendered: dict[str, Rendered] = {}
 
     def organisation(self) -> None:
         """Regions, branches and the ten demo accounts (one password hash shared: scrypt is slow on purpose)."""
@@ -120,24 +124,37 @@ class DemoBuilder:
                 self.session.execute(update(model), rows)
 
     def _store_photos(self, visit: Visit, files: list[PhotoFile], received: datetime) -> list[dict]:
-        """Write the photo files as if uploaded; returns the row updates that mark them complete.
+        """Write the photo files and their renditions as if uploaded; returns the row updates that mark them complete.
 
-        Repeated pictures are hard links to the first copy: creating files is the slow part of loading.
+        Each distinct picture is decoded once (as an upload would be); repeated pictures and their
+        renditions are hard links to the first copy: creating files is the slow part of loading.
         """
-        folder = private_folder(self.storage / str(visit.id))
+        private_folder(self.storage / str(visit.id))
+        layout = FilesystemStorage(self.storage)
         updates = []
         for photo, file in zip(visit.photos, files):
-            target = folder / str(photo.id)
-            first = self._written.setdefault(photo.sha256, target)
-            try:
-                if first == target:
-                    raise OSError("first copy")
-                os.link(first, target)
-            except OSError:
-                write_private_file(target, file.content)
-            updates.append({"id": photo.id, "storage_key": f"{visit.id}/{photo.id}",
-                            "received_bytes": len(file.content), "completed_at": received})
+            key = photo_key(visit.id, photo.id)
+            rendered = self._rendered.get(photo.sha256)
+            if rendered is None:
+                rendered = self._rendered[photo.sha256] = render_photo(io.BytesIO(file.content), file.entry["content_type"],
+                                                                       max_pixels())
+            for target, content, name in ((key, file.content, ""), (rendition_key(key, "page"), rendered.page, "page"),
+                                          (rendition_key(key, "thumb"), rendered.thumb, "thumb")):
+                self._write(layout.path(target), content, (photo.sha256, name))
+            updates.append({"id": photo.id, "storage_key": key, "received_bytes": len(file.content),
+                            "completed_at": received, "width": rendered.width, "height": rendered.height,
+                            "page_key": rendition_key(key, "page"), "thumb_key": rendition_key(key, "thumb")})
         return updates
+
+    def _write(self, target: Path, content: bytes, same_as: tuple[str, str]) -> None:
+        """Write `content` to `target`, as a hard link to the first file written with the same `same_as`."""
+        first = self._written.setdefault(same_as, target)
+        try:
+            if first == target:
+                raise OSError("first copy")
+            os.link(first, target)
+        except OSError:
+            write_private_file(target, content)
 
     def upcoming(self, version: TemplateVersion) -> None:
         """Open assignments over the coming two weeks, for every shopper, in the regions they cover."""

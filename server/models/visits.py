@@ -144,7 +144,13 @@ class VisitSectionScore(db.Model):
 
 
 class Photo(db.Model):
-    """A photo named in a visit's manifest; `received_bytes == size` once it has arrived."""
+    """A photo named in a visit's manifest; `received_bytes == size` once it has arrived.
+
+    The original is decoded once, when its upload completes: `width`/`height` are its pixels and
+    `page_key`/`thumb_key` its downscaled JPEG renditions, the only images pages and PDFs read.
+    `refused_reason` says why the last complete upload was refused (too many pixels, not the declared
+    format); `removed_at` when the retention period of a rejected visit deleted its files.
+    """
 
     __tablename__ = "photos"
 
@@ -157,3 +163,9 @@ class Photo(db.Model):
     received_bytes: Mapped[int] = mapped_column(default=0)
     storage_key: Mapped[str | None] = mapped_column(String(255))
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    width: Mapped[int | None]
+    height: Mapped[int | None]
+    page_key: Mapped[str | None] = mapped_column(String(255))
+    thumb_key: Mapped[str | None] = mapped_column(String(255))
+    refused_reason: Mapped[str | None] = mapped_column(Text)
+    removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -67,6 +67,23 @@ class PhotoTooLarge(PhotoUploadError):
     status = 413
 
 
+class QuotaExceeded(PhotoUploadError):
+    """The shopper's daily photo quota is used up; `retry_after` says when enough of it frees up."""
+
+    status = 429
+
+    def __init__(self, message: str, *, retry_after: int, errors: dict | None = None):
+        super().__init__(message, errors=errors)
+        self.retry_after = retry_after
+
+
+class InsufficientStorage(PhotoUploadError):
+    """The photo storage is below its free-space floor (PHOTO_MIN_FREE_BYTES): nothing was read or stored."""
+
+    status = 507
+    retry_after = 3600
+
+
 @dataclass(frozen=True)
 class ContentRange:
     """`Content-Range: bytes start-end/total` (end inclusive)."""
@@ -124,11 +141,13 @@ class GuardedBody:
 
     `read_head` pulls the first bytes for the signature check; they are served again first.
     `broken` keeps the exception that ended the stream early, so the caller can save the bytes
-    that did arrive and then re-raise it.
+    that did arrive and then re-raise it. With `exact` (a Content-Range chunk) the body must be
+    exactly `limit` bytes: longer, or ending cleanly before that (a chunked body shorter than its
+    range), raises BadUpload from `read`, so storage keeps nothing of the chunk.
     """
 
-    def __init__(self, stream: BinaryIO, limit: int):
-        self.stream, self.limit = stream, limit
+    def __init__(self, stream: BinaryIO, limit: int, *, exact: bool = False):
+        self.stream, self.limit, self.exact = stream, limit, exact
         self.count = 0
         self.broken: BaseException | None = None
         self._head = b""
@@ -159,5 +178,11 @@ class GuardedBody:
             block = self._read(size)
         self.count += len(block)
         if self.count > self.limit:
+            if self.exact:
+                raise BadUpload(f"The body is longer than the {self.limit} bytes its Content-Range names; "
+                                "nothing of this chunk was kept.", errors={"Content-Range": ["longer body"]})
             raise PhotoTooLarge(f"The body is longer than the {self.limit} bytes the photo still needs.")
+        if not block and self.exact and self.broken is None and self.count < self.limit:
+            raise BadUpload(f"The body has {self.count} bytes but its Content-Range names {self.limit}; "
+                            "nothing of this chunk was kept.", errors={"Content-Range": ["shorter body"]})
         return block

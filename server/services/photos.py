@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
@@ -14,11 +15,15 @@ from sqlalchemy.orm import Session
 from ..models import Photo, Role, Visit, VisitStatus
 from ..models.types import utcnow
 from ..permissions import can_view_visit, role_of
-from ..storage import BLOCK_SIZE, NotStored, OffsetMismatch, PhotoStorage, StorageBusy, photo_key
+from ..storage import BLOCK_SIZE, NotStored, OffsetMismatch, PhotoStorage, StorageBusy, photo_key, rendition_key
 from .changes import record_change
-from .photo_checks import (EXTENSIONS, SNIFF_BYTES, BadUpload, ContentRange, GuardedBody, HashMismatch, OffsetConflict,
-                           PhotoNotFound, PhotoTooLarge, UploadForbidden, UploadInProgress, check_declared_type,
-                           check_signature, parse_content_range)
+from .photo_budgets import check_upload_budget
+from .photo_checks import (EXTENSIONS, SNIFF_BYTES, BadUpload, ContentRange, GuardedBody, HashMismatch,
+                           InsufficientStorage, NotAnImage, OffsetConflict, PhotoNotFound, PhotoTooLarge,
+                           UploadForbidden, UploadInProgress, check_declared_type, check_signature,
+                           parse_content_range)
+from .photo_renditions import (ImageRefused, Rendered, discard_renditions, ensure_renditions, max_pixels, render_photo,
+                               store_renditions)
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 
@@ -80,6 +85,8 @@ def photo_status(session: Session, user: Any, visit_id: Any, photo_id: Any) -> P
 def open_photo(session: Session, storage: PhotoStorage, user: Any, visit_id: Any, photo_id: Any) -> StoredPhoto:
     """A complete photo's bytes for whoever may see the visit; PhotoNotFound before it has arrived."""
     _, photo = _find(session, user, visit_id, photo_id)
+    if photo.removed_at is not None:
+        raise PhotoNotFound("This photo was deleted at the end of its retention period.")
     if photo.completed_at is None or not photo.storage_key:
         raise PhotoNotFound("This photo has not arrived yet.")
     try:
@@ -89,6 +96,31 @@ def open_photo(session: Session, storage: PhotoStorage, user: Any, visit_id: Any
         raise PhotoNotFound("The photo's file is missing from storage.") from None
     return StoredPhoto(stream, photo.content_type, photo.size, photo.sha256, photo.completed_at,
                        f"{photo.id}{EXTENSIONS.get(photo.content_type, '')}")
+
+
+def open_rendition(session: Session, storage: PhotoStorage, user: Any, visit_id: Any, photo_id: Any,
+                   name: str = "page") -> StoredPhoto:
+    """A complete photo's downscaled JPEG rendition (`page` or `thumb`) for whoever may see the visit.
+
+    Photos stored before renditions existed get theirs now (once); PhotoNotFound before the photo
+    has arrived, after its files were removed, or when it cannot be shown (the reason is the message).
+    """
+    _, photo = _find(session, user, visit_id, photo_id)
+    if photo.removed_at is not None:
+        raise PhotoNotFound("This photo was deleted at the end of its retention period.")
+    if photo.completed_at is None or not photo.storage_key:
+        raise PhotoNotFound(photo.refused_reason or "This photo has not arrived yet.")
+    if not ensure_renditions(session, storage, photo):
+        raise PhotoNotFound(photo.refused_reason or "This photo cannot be shown right now; try again shortly.")
+    key = photo.page_key if name == "page" else photo.thumb_key
+    try:
+        with storage.open(key) as stream:
+            data = stream.read()
+    except NotStored:
+        current_app.logger.error("photo %s: rendition %s is missing from storage", photo.id, name)
+        raise PhotoNotFound("The photo's file is missing from storage.") from None
+    return StoredPhoto(io.BytesIO(data), "image/jpeg", len(data), f"{photo.sha256}-{name}", photo.completed_at,
+                       f"{photo.id}-{name}.jpg")
 
 
 def receive_photo_chunk(session: Session, storage: PhotoStorage, user: Any, visit_id: Any, photo_id: Any,
@@ -109,10 +141,13 @@ def receive_photo_chunk(session: Session, storage: PhotoStorage, user: Any, visi
     chunk = parse_content_range(content_range)
     _check_size(photo, chunk, content_length, limit)
     check_declared_type(photo.content_type, content_type)
+    check_upload_budget(session, user, visit, photo)
+    _check_free_space(storage, content_length if content_length is not None else photo.size - (chunk.start if chunk
+                                                                                                 else 0))
     key = photo_key(visit.id, photo.id)
     try:
         with storage.lock(key):
-            return _receive(session, storage, key, visit.id, photo.id, stream, chunk.start if chunk else None)
+            return _receive(session, storage, key, visit.id, photo.id, stream, chunk)
     except StorageBusy:
         received = photo.received_bytes
         session.rollback()
@@ -136,6 +171,17 @@ def _check_size(photo: Photo, chunk: ContentRange | None, content_length: int | 
         raise PhotoTooLarge(f"The body is larger than the photo's size in the manifest ({photo.size} bytes).")
 
 
+def _check_free_space(storage: PhotoStorage, incoming: int) -> None:
+    """507 before a byte is read when storing `incoming` more bytes would leave less than PHOTO_MIN_FREE_BYTES free."""
+    floor = current_app.config["PHOTO_MIN_FREE_BYTES"]
+    free = storage.free_bytes()
+    if free is not None and free - incoming < floor:
+        current_app.logger.error("photo storage has %d bytes free, below PHOTO_MIN_FREE_BYTES (%d): uploads refused",
+                                 free, floor)
+        raise InsufficientStorage("The server is short of storage space and did not store this photo; it keeps "
+                                  "the photo's place, try again later.")
+
+
 def _locked_photo(session: Session, photo_id: uuid.UUID) -> Photo:
     """The photo row, read afresh and locked (FOR UPDATE on PostgreSQL); PhotoNotFound if it went away."""
     photo = session.scalar(select(Photo).where(Photo.id == photo_id).with_for_update()
@@ -146,8 +192,13 @@ def _locked_photo(session: Session, photo_id: uuid.UUID) -> Photo:
 
 
 def _receive(session: Session, storage: PhotoStorage, key: str, visit_id: uuid.UUID, photo_id: uuid.UUID,
-             stream: BinaryIO, start: int | None) -> PhotoStatus:
-    """Under the photo's storage lock: check the offset, stream the body to storage, then record progress."""
+             stream: BinaryIO, chunk: ContentRange | None) -> PhotoStatus:
+    """Under the photo's storage lock: check the offset, stream the body to storage, then record progress.
+
+    A Content-Range chunk must carry exactly the bytes its range names (longer or cleanly shorter:
+    BadUpload, nothing of it kept); a dropped connection keeps what arrived.
+    """
+    start = chunk.start if chunk else None
     photo = _locked_photo(session, photo_id)
     if photo.completed_at is not None:
         return _status(_visit(session, visit_id), photo)
@@ -158,7 +209,7 @@ def _receive(session: Session, storage: PhotoStorage, key: str, visit_id: uuid.U
                              received_bytes=received)
     start = start or 0
     session.commit()  # no transaction (nor pooled connection) held while a slow phone sends its bytes
-    body = GuardedBody(stream, limit=size - start)
+    body = GuardedBody(stream, limit=chunk.length if chunk else size - start, exact=chunk is not None)
     if start < SNIFF_BYTES:
         head = body.read_head(SNIFF_BYTES)
         if not head:
@@ -182,8 +233,41 @@ def _receive(session: Session, storage: PhotoStorage, key: str, visit_id: uuid.U
         _set_received(session, photo_id, 0)
         raise HashMismatch("The file's SHA-256 is not the one in the manifest; its data was discarded, "
                            "upload it again from the start.", received_bytes=0)
-    storage.finalise(key)
-    return _complete(session, visit_id, photo_id, key)
+    return _finish(session, storage, key, visit_id, photo_id, content_type)
+
+
+def _finish(session: Session, storage: PhotoStorage, key: str, visit_id: uuid.UUID, photo_id: uuid.UUID,
+            content_type: str) -> PhotoStatus:
+    """The whole file is here and its hash matched: decode it once, store its renditions, then the original.
+
+    A photo that cannot be decoded within the pixel limit as its declared type is refused (415): its
+    data is discarded, the reason recorded on the photo (the visit stays awaiting photos and says
+    why), and nothing of it stays in storage. Any other failure leaves no rendition and no partial.
+    """
+    try:
+        with storage.open_partial(key) as data:
+            rendered = render_photo(data, content_type, max_pixels())
+    except ImageRefused as exc:
+        storage.discard_partial(key)
+        _refuse(session, photo_id, exc.message)
+        raise NotAnImage(f"{exc.message} Its data was discarded.", received_bytes=0) from None
+    try:
+        store_renditions(storage, key, rendered)
+        storage.finalise(key)
+    except BaseException:
+        discard_renditions(storage, key)
+        storage.discard_partial(key)
+        _set_received(session, photo_id, 0)
+        raise
+    return _complete(session, visit_id, photo_id, key, rendered)
+
+
+def _refuse(session: Session, photo_id: uuid.UUID, reason: str) -> None:
+    """Record why the photo was refused and that the server holds none of it, in its own short transaction."""
+    photo = _locked_photo(session, photo_id)
+    photo.received_bytes, photo.refused_reason = 0, reason
+    session.commit()
+    current_app.logger.warning("photo %s of visit %s refused: %s", photo.id, photo.visit_id, reason)
 
 
 def _visit(session: Session, visit_id: uuid.UUID) -> Visit:
@@ -208,7 +292,8 @@ def _set_received(session: Session, photo_id: uuid.UUID, received: int) -> Photo
     return _status(_visit(session, photo.visit_id), photo)
 
 
-def _complete(session: Session, visit_id: uuid.UUID, photo_id: uuid.UUID, key: str) -> PhotoStatus:
+def _complete(session: Session, visit_id: uuid.UUID, photo_id: uuid.UUID, key: str,
+              rendered: Rendered) -> PhotoStatus:
     """Mark the photo complete; if it was the visit's last missing photo, the visit becomes submitted.
 
     The visit row is locked first (PostgreSQL), and the photo update takes SQLite's write lock
@@ -218,6 +303,8 @@ def _complete(session: Session, visit_id: uuid.UUID, photo_id: uuid.UUID, key: s
     session.scalar(select(Visit.id).where(Visit.id == visit_id).with_for_update())
     photo = _locked_photo(session, photo_id)
     photo.received_bytes, photo.storage_key, photo.completed_at = photo.size, key, utcnow()
+    photo.width, photo.height, photo.refused_reason = rendered.width, rendered.height, None
+    photo.page_key, photo.thumb_key = rendition_key(key, "page"), rendition_key(key, "thumb")
     session.flush()
     missing = exists().where(Photo.visit_id == visit_id, Photo.completed_at.is_(None))
     moved = session.execute(

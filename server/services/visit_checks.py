@@ -15,6 +15,7 @@ from ..models import (Assignment, AssignmentStatus, Branch, Photo, Role, Templat
                       VersionStatus)
 from ..permissions import MAX_INT_ID
 from .checklists import checklist_of
+from .photo_budgets import manifest_budget_issues
 
 
 class VisitRejected(ValueError):
@@ -96,7 +97,7 @@ def references(session: Session, shopper: User, doc: VisitDoc) -> tuple[Template
         taken = set(session.scalars(select(Photo.id).where(Photo.id.in_([p.id for p in doc.photos]))))
         issues += [Issue(f"photos[{i}].id", f"photo {i + 1}: id {p.id} is already used by another visit", p.question)
                    for i, p in enumerate(doc.photos) if p.id in taken]
-        issues += manifest_issues(doc)
+        issues += manifest_issues(doc) + manifest_budget_issues(session, shopper, doc)
     if issues:
         raise VisitRejected(issues)
     return version, branch, assignment
@@ -138,6 +139,7 @@ def manifest_issues(doc: VisitDoc) -> list[Issue]:
     from flask import current_app
 
     from .photo_checks import KINDS
+    from .photo_renditions import NAMES, readable
 
     limit = current_app.config["PHOTO_MAX_BYTES"]
     issues = []
@@ -148,6 +150,9 @@ def manifest_issues(doc: VisitDoc) -> list[Issue]:
         if ref.content_type not in KINDS:
             issues.append(Issue(f"photos[{i}].content_type", f"photo {i + 1}: {ref.content_type} is not a supported "
                                 f"photo type ({', '.join(sorted(KINDS))})", ref.question))
+        elif not readable(ref.content_type):
+            issues.append(Issue(f"photos[{i}].content_type", f"photo {i + 1}: this server cannot read "
+                                f"{NAMES[ref.content_type]} photos; send JPEG, PNG or WebP", ref.question))
     return issues
 
 

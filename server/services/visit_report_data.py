@@ -2,13 +2,17 @@
 
 Answers are laid out by re-scoring the visit's current revision with the shared scoring code (the same
 code that scored it), so each question gets its status; the score, sections and flags printed are the
-stored record. Photo bytes come from the app's photo storage; a photo that cannot be read is left out
-and named in the log, never a failed report.
+stored record. Photos are their `thumb` renditions from the app's photo storage (made once when the
+upload completed; photos stored before renditions existed get theirs here, once): a report never
+decodes an original. A photo that cannot be shown prints why, and a storage failure is named in the
+log, never a failed report.
 """
 from __future__ import annotations
 
 import logging
 from collections import defaultdict
+
+from sqlalchemy.orm import object_session
 
 from reports.adapt import visit_rows
 from reports.data import GeoPoint, PhotoThumb, ReportHeader, SectionRow, VisitReportData
@@ -19,6 +23,7 @@ from ..models import Visit
 from ..models.types import utcnow
 from ..storage import PhotoStorage, StorageError
 from .checklists import checklist_of
+from .photo_renditions import ensure_renditions
 from .shopper_labels import ShopperLabels
 
 log = logging.getLogger(__name__)
@@ -32,12 +37,20 @@ def current_document(visit: Visit) -> dict:
 def _photos(visit: Visit, storage: PhotoStorage | None) -> dict[str, list[PhotoThumb]]:
     """Question key -> thumbnails of the photos that have arrived, oldest first."""
     thumbs: dict[str, list[PhotoThumb]] = defaultdict(list)
-    arrived = sorted((p for p in visit.photos if p.completed_at and p.storage_key), key=lambda p: p.completed_at)
+    arrived = sorted((p for p in visit.photos if p.completed_at and (p.storage_key or p.removed_at)),
+                     key=lambda p: p.completed_at)
+    session = object_session(visit)
     for photo in arrived:
         if storage is None:
             break
+        if photo.removed_at is not None:
+            thumbs[photo.question_key].append(PhotoThumb(image=b"", missing="deleted after the retention period"))
+            continue
+        if session is None or not ensure_renditions(session, storage, photo):
+            thumbs[photo.question_key].append(PhotoThumb(image=b"", missing=photo.refused_reason or "not ready yet"))
+            continue
         try:
-            with storage.open(photo.storage_key) as stream:
+            with storage.open(photo.thumb_key) as stream:
                 image = stream.read()
         except (StorageError, OSError) as exc:
             log.warning("visit %s: photo %s left out of the report: %s", visit.id, photo.id, exc)

@@ -51,5 +51,14 @@ def visit_record(session: Session, visit: Visit) -> dict:
         "sections": [{"key": s.section_key, "title": s.title, "earned": s.earned, "possible": s.possible,
                       "percent": s.percent} for s in visit.section_scores],
         "missing_photos": missing_photos(session, [visit.id])[visit.id],
+        "refused_photos": refused_photos(session, visit.id),
         "review_note": visit.review_note, "submitted_at": visit.submitted_at,
     }
+
+
+def refused_photos(session: Session, visit_id: uuid.UUID) -> list[dict]:
+    """Missing photos whose complete upload the server refused: id, question key and the reason, for the phone."""
+    rows = session.execute(select(Photo.id, Photo.question_key, Photo.refused_reason)
+                           .where(Photo.visit_id == visit_id, Photo.completed_at.is_(None),
+                                  Photo.refused_reason.is_not(None)).order_by(Photo.id))
+    return [{"id": str(photo_id), "question": question, "reason": reason} for photo_id, question, reason in rows]

@@ -19,6 +19,7 @@ from ..models import AssignmentStatus, User, Visit, VisitRevision, VisitStatus
 from ..models.types import utcnow
 from .changes import record_change
 from .checklists import checklist_of
+from .photo_budgets import manifest_budget_issues
 from .visit_checks import (DuplicateVisit, RevisionConflict, VisitRejected, load_document, manifest_issues,
                            photo_issues, pinned_issues)
 from .visit_checks import references as _references
@@ -93,7 +94,7 @@ def record_revision(session: Session, shopper: User, visit: Visit, document: Any
                                                         f"but the server holds revision {visit.revision}")])
     checklist = checklist_of(visit.template_version)
     issues = (pinned_issues(visit, doc) + photo_issues(session, visit, doc) + manifest_issues(doc)
-              + validate_visit(checklist, doc))
+              + manifest_budget_issues(session, shopper, doc) + validate_visit(checklist, doc))
     if issues:
         raise VisitRejected(issues)
     score = score_visit(checklist, doc.answers, doc.photos)

@@ -5,12 +5,13 @@ from collections.abc import Callable
 
 from flask import Flask, current_app
 
-from .base import (BLOCK_SIZE, InvalidKey, NotStored, OffsetMismatch, PhotoStorage, StorageBusy, StorageError,
-                   check_key, photo_key)
+from .base import (BLOCK_SIZE, RENDITIONS, InvalidKey, NotStored, OffsetMismatch, PhotoStorage, StorageBusy,
+                   StorageError, check_key, photo_key, rendition_key)
 from .filesystem import FilesystemStorage
 
-__all__ = ["BLOCK_SIZE", "FilesystemStorage", "InvalidKey", "NotStored", "OffsetMismatch", "PhotoStorage",
-           "StorageBusy", "StorageError", "check_key", "current_storage", "init_app", "photo_key"]
+__all__ = ["BLOCK_SIZE", "RENDITIONS", "FilesystemStorage", "InvalidKey", "NotStored", "OffsetMismatch",
+           "PhotoStorage", "StorageBusy", "StorageError", "check_key", "current_storage", "init_app", "photo_key",
+           "rendition_key"]
 
 EXTENSION_KEY = "photo_storage"
 

@@ -1,7 +1,8 @@
 """The photo storage interface: what any backend (local files, an S3-compatible store) must do.
 
 A photo is stored under a key `"<visit uuid>/<photo uuid>"` (canonical lowercase UUIDs, nothing
-else, so a key can never climb out of its storage). While it uploads, its bytes live in a
+else, so a key can never climb out of its storage); its downscaled renditions under
+`"<visit uuid>/<photo uuid>~<rendition>"` (`rendition_key`, names from RENDITIONS only). While it uploads, its bytes live in a
 *partial* object that grows chunk by chunk; when the last byte has arrived and the SHA-256
 matches, `finalise` turns the partial into the final object in one atomic step, so readers
 never see half a photo.
@@ -17,6 +18,8 @@ How an S3-compatible store would implement this interface (boto3 / minio client)
   streamed through instead), `complete_multipart_upload` (atomic: the object appears whole
   or not at all), then delete the parts.
 - `open` / `exists` / `delete`: `get_object` Body / `head_object` / `delete_object`.
+- `partials`: `list_objects_v2` of the `.parts/` prefixes with the newest part's `LastModified`.
+- `free_bytes`: None (a bucket has no free space to run out of; quotas are the store's business).
 - `lock`: S3 has no locks; take a lease elsewhere (PostgreSQL `pg_try_advisory_lock`, or
   Redis `SET <key> NX PX`), failing fast with `StorageBusy` like the filesystem does.
 """
@@ -24,14 +27,18 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Iterator
 from contextlib import AbstractContextManager
+from datetime import datetime
 from typing import BinaryIO, Protocol, runtime_checkable
 
 BLOCK_SIZE = 64 * 1024
 """Bytes copied per step: uploads stream through memory one block at a time."""
 
 _UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
-_KEY = re.compile(rf"{_UUID}/{_UUID}")
+RENDITIONS = ("page", "thumb")
+"""Downscaled copies kept beside each photo: `page` for web pages, `thumb` for PDF thumbnails."""
+_KEY = re.compile(rf"{_UUID}/{_UUID}(?:~(?:{'|'.join(RENDITIONS)}))?")
 
 
 class StorageError(Exception):
@@ -63,8 +70,15 @@ def photo_key(visit_id: uuid.UUID | str, photo_id: uuid.UUID | str) -> str:
     return f"{uuid.UUID(str(visit_id))}/{uuid.UUID(str(photo_id))}"
 
 
+def rendition_key(key: str, name: str) -> str:
+    """The storage key of a photo's rendition `name` (one of RENDITIONS): `"<visit uuid>/<photo uuid>~<name>"`."""
+    if name not in RENDITIONS:
+        raise InvalidKey(f"not a rendition: {name!r}")
+    return f"{check_key(key).split('~')[0]}~{name}"
+
+
 def check_key(key: str) -> str:
-    """The key itself if it is exactly `<uuid>/<uuid>` in canonical form, else InvalidKey."""
+    """The key itself if it is exactly `<uuid>/<uuid>` (or a rendition's `~name`) in canonical form, else InvalidKey."""
     if not isinstance(key, str) or not _KEY.fullmatch(key):
         raise InvalidKey(f"not a photo key: {key!r}")
     return key
@@ -102,6 +116,12 @@ class PhotoStorage(Protocol):
 
     def delete(self, key: str) -> None:
         """Remove the final object and any partial data; a missing key is not an error."""
+
+    def partials(self) -> Iterator[tuple[str, datetime]]:
+        """Every key with partial data, and when that data was last written (UTC), in no particular order."""
+
+    def free_bytes(self) -> int | None:
+        """Bytes the storage can still take (None: no limit the server can see)."""
 
     def lock(self, key: str) -> AbstractContextManager[None]:
         """Hold the key's upload lock for a `with` block; StorageBusy at once if someone else holds it."""

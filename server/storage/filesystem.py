@@ -2,14 +2,16 @@
 from __future__ import annotations
 
 import os
+import shutil
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import BinaryIO
 
 from ..private_files import FILE_MODE, private_folder
-from .base import BLOCK_SIZE, NotStored, OffsetMismatch, StorageBusy, check_key
+from .base import BLOCK_SIZE, InvalidKey, NotStored, OffsetMismatch, StorageBusy, check_key
 
 try:
     import fcntl
@@ -131,6 +133,26 @@ class FilesystemStorage:
             final.parent.rmdir()
         except OSError:
             pass  # other photos (or none: already gone)
+
+    def partials(self) -> Iterator[tuple[str, datetime]]:
+        """Every `<visit>/<photo>[~rendition].partial` under the root with its modification time (UTC)."""
+        if not self.root.is_dir():
+            return
+        for path in self.root.glob("*/*.partial"):
+            key = f"{path.parent.name}/{path.name[:-len('.partial')]}"
+            try:
+                check_key(key)
+                modified = path.stat().st_mtime
+            except (InvalidKey, FileNotFoundError):
+                continue  # not ours, or removed since the listing
+            yield key, datetime.fromtimestamp(modified, timezone.utc)
+
+    def free_bytes(self) -> int | None:
+        """Free bytes on the file system that holds the root (its nearest existing folder before the first photo)."""
+        folder = self.root
+        while not folder.exists() and folder.parent != folder:
+            folder = folder.parent
+        return shutil.disk_usage(folder).free
 
     @contextmanager
     def lock(self, key: str) -> Iterator[None]:

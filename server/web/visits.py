@@ -7,7 +7,7 @@ from flask_login import current_user
 from ..extensions import db
 from ..models import Visit
 from ..permissions import get_visible_or_404, login_required_role
-from ..services.photos import PhotoNotFound, open_photo
+from ..services.photos import PhotoNotFound, StoredPhoto, open_photo, open_rendition
 from ..services.shopper_labels import labels_for
 from ..storage import current_storage
 from .visits_data import visit_view
@@ -28,13 +28,32 @@ def show(visit_id: str):
 @bp.route("/<visit_id>/photos/<photo_id>")
 @login_required_role(*READERS)
 def photo(visit_id: str, photo_id: str):
-    """A photo's bytes for a signed-in browser, with the same visibility check as the API."""
+    """A photo's downscaled JPEG (`?size=thumb` for the small one), never the original, with the API's visibility check."""
+    size = "thumb" if request.args.get("size") == "thumb" else "page"
+    try:
+        stored = open_rendition(db.session, current_storage(), current_user._get_current_object(), visit_id,
+                                photo_id, size)
+    except PhotoNotFound:
+        abort(404)
+    return _photo_response(stored)
+
+
+@bp.route("/<visit_id>/photos/<photo_id>/original")
+@login_required_role("admin")
+def original(visit_id: str, photo_id: str):
+    """The original file as the phone sent it, as a download, for admins (evidence at full resolution)."""
     try:
         stored = open_photo(db.session, current_storage(), current_user._get_current_object(), visit_id, photo_id)
     except PhotoNotFound:
         abort(404)
+    return _photo_response(stored, attachment=True)
+
+
+def _photo_response(stored: StoredPhoto, attachment: bool = False):
+    """The photo's bytes, private and cacheable, typed, never sniffed; ETag and conditional requests."""
     response = send_file(stored.stream, mimetype=stored.content_type, download_name=stored.filename,
-                         conditional=False, etag=stored.sha256, last_modified=stored.completed_at)
+                         as_attachment=attachment, conditional=False, etag=stored.sha256,
+                         last_modified=stored.completed_at)
     response.content_length = stored.size
     response.cache_control.private = True
     response.cache_control.max_age = CACHE_SECONDS

@@ -79,12 +79,21 @@ def question_groups(visit: Visit) -> list[tuple[str, list]]:
     arrived = defaultdict(list)
     order = (lambda p: (p.completed_at is None, p.completed_at or datetime.min, str(p.id)))
     for photo in sorted(visit.photos, key=order):
-        if photo.completed_at and photo.storage_key:
+        if photo.completed_at and (photo.storage_key or photo.removed_at):
             arrived[photo.question_key].append(photo)
     checklist = checklist_of(visit.template_version)
     doc = load_visit(current_document(visit))
     _, rows, _ = visit_rows(checklist, score_visit(checklist, doc.answers, doc.photos), doc.answers, arrived)
     return [(title, list(group)) for title, group in groupby(rows, key=lambda r: r.section_title)]
+
+
+def refused_photos(visit: Visit) -> list[tuple[str, str]]:
+    """(question text, reason) of each missing photo whose upload the server refused (pixels, type)."""
+    refused = [p for p in visit.photos if p.completed_at is None and p.refused_reason]
+    if not refused:
+        return []
+    texts = {q.key: q.text for q in checklist_of(visit.template_version).questions()}
+    return [(texts.get(p.question_key, p.question_key), p.refused_reason) for p in sorted(refused, key=lambda p: p.id)]
 
 
 def visit_view(visit: Visit, labels: ShopperLabels) -> dict:
@@ -95,4 +104,5 @@ def visit_view(visit: Visit, labels: ShopperLabels) -> dict:
         "failures": [row for _, rows in groups for row in rows if row.critical_failure],
         "distance_m": distance_to_branch(visit), "far_m": FAR_M, "time_on_site": time_on_site(visit),
         "missing_photos": sum(1 for p in visit.photos if p.completed_at is None), "history": history(visit, labels),
+        "refused_photos": refused_photos(visit),
     }

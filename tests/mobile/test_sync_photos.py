@@ -109,3 +109,64 @@ def test_a_photo_file_changed_on_the_phone_marks_the_visit_and_keeps_it(world):
     visit = phone.shop.visit(visit_id)
     assert visit.state is VisitState.ERROR and "changed on this device" in visit.last_error
     assert server.visit(visit_id)["status"] == "awaiting_photos"
+
+
+def _two_photo_visit(phone, world, sizes: list[tuple[int, int]]) -> str:
+    """A finished visit with one storefront photo per size, taken in that order."""
+    from datetime import datetime, timedelta, timezone
+
+    from tests.mobile.helpers import fill, write_png
+
+    visit = phone.shop.start_visit(world.assignment_id)
+    fill(phone.shop, visit.id)
+    start = datetime.now(timezone.utc)
+    for n, (width, height) in enumerate(sizes):
+        png = write_png(phone.folder / "camera", f"{visit.id}-{n}.png", width=width, height=height, seed=n)
+        phone.shop.add_photo(visit.id, "storefront", png, taken_at=start + timedelta(seconds=n))
+    assert phone.shop.finish_visit(visit.id).ok
+    return visit.id
+
+
+def test_a_photo_refused_for_its_pixels_marks_the_visit_with_the_reason_and_its_other_photos_still_go(world):
+    phone, server = world.phone, world.server
+    server.app.config["PHOTO_MAX_PIXELS"] = 10_000
+    phone.sync()
+    visit_id = _two_photo_visit(phone, world, [(200, 100), (40, 30)])  # the first one is over the limit
+    big, small = phone.shop.photos(visit_id)
+    result = phone.sync()
+    assert visit_id in result.failed and result.uploaded == 1
+    assert server.visit(visit_id)["photos"][small.id][2] is True  # the other photo went through
+    assert server.visit(visit_id)["photos"][big.id][2] is False
+    local = phone.shop.visit(visit_id)
+    assert local.state is VisitState.ERROR
+    assert "200×100 pixels" in local.last_error and "at most 0.01 megapixels" in local.last_error
+
+
+def test_a_server_short_of_space_stops_the_photo_step_and_the_visit_waits_for_the_next_sync(world):
+    phone, server = world.phone, world.server
+    phone.sync()
+    visit_id = phone.complete_visit(world.assignment_id)
+    server.app.config["PHOTO_MIN_FREE_BYTES"] = 1 << 62
+    result = phone.sync()
+    assert result.pushed == 1 and result.uploaded == 0
+    assert any("short of storage space" in e for e in result.errors)
+    local = phone.shop.visit(visit_id)
+    assert local.state is VisitState.AWAITING_PHOTOS and "short of storage space" in local.last_error
+    assert len(phone.faults.calls("PUT", "/photos/")) == 1  # not hammered with retries
+    server.app.config["PHOTO_MIN_FREE_BYTES"] = 0
+    assert phone.sync().uploaded == 1 and phone.shop.visit(visit_id).state is VisitState.SENT
+
+
+def test_a_used_up_daily_allowance_stops_the_photo_step_with_the_servers_message(world):
+    phone, server = world.phone, world.server
+    phone.sync()
+    visit_id = phone.complete_visit(world.assignment_id)
+    server.app.config["PHOTO_MIN_FREE_BYTES"] = 1 << 62  # the visit is pushed, its photo held back
+    phone.sync()
+    server.app.config.update(PHOTO_MIN_FREE_BYTES=0, SHOPPER_DAILY_PHOTOS=0)
+    result = phone.sync()
+    assert result.uploaded == 0 and any("daily allowance" in e for e in result.errors)
+    local = phone.shop.visit(visit_id)
+    assert local.state is VisitState.AWAITING_PHOTOS and "daily allowance of 0 photos" in local.last_error
+    server.app.config["SHOPPER_DAILY_PHOTOS"] = 10
+    assert phone.sync().uploaded == 1 and phone.shop.visit(visit_id).state is VisitState.SENT

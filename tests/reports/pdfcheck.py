@@ -45,3 +45,15 @@ def images(pdf: bytes) -> list[tuple[int, int]]:
             if obj.get("/Subtype") == "/Image":
                 sizes.append((int(obj["/Width"]), int(obj["/Height"])))
     return sizes
+
+
+def image_streams(pdf: bytes) -> list[bytes]:
+    """The data of every image XObject drawn on any page, with transport filters (ASCII85) undone, DCT kept."""
+    found = []
+    for page in PdfReader(io.BytesIO(pdf)).pages:
+        xobjects = (page.get("/Resources") or {}).get("/XObject") or {}
+        for ref in xobjects.values():
+            obj = ref.get_object()
+            if obj.get("/Subtype") == "/Image":
+                found.append(obj.get_data())
+    return found

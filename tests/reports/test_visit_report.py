@@ -8,7 +8,7 @@ from reports.samples import photo, sample_visit
 from reports.visit import build_visit_report
 
 from .factories import bare_visit
-from .pdfcheck import contains, images, pages
+from .pdfcheck import contains, image_streams, images, pages
 
 
 def test_the_visit_report_prints_the_score_every_section_percent_and_every_answer():
@@ -63,17 +63,31 @@ def test_every_page_says_page_n_of_m_in_the_footer():
         assert f"Page {number} of {len(texts)}" in text
 
 
-def test_photo_thumbnails_are_embedded_downscaled_not_at_camera_size():
-    source = photo(5, 3000, 2000)
+def test_photo_thumbnails_are_embedded_as_the_given_jpeg_never_decoded_or_shrunk(monkeypatch):
+    import reports.images
+
+    source = photo(5, 360, 240)
+    monkeypatch.setattr(reports.images, "downscale", None)  # the photo path must not shrink anything
     data = bare_visit(questions=[QuestionRow(section_title="S", text="Storefront", answer_text="1 photo",
                                              status="unscored", photos=[PhotoThumb(image=source, caption="front")])])
     pdf = build_visit_report(data)
-    embedded = images(pdf)
-    assert len(embedded) == 1
-    width, height = embedded[0]
-    assert max(width, height) <= 360 and (width, height) != (3000, 2000)
-    assert width / height == 1.5
-    assert len(pdf) < len(source)
+    assert images(pdf) == [(360, 240)]
+    assert image_streams(pdf) == [source]  # the JPEG's own bytes are the PDF's image stream (DCTDecode)
+
+
+def test_a_camera_size_photo_is_never_embedded_in_a_report():
+    data = bare_visit(questions=[QuestionRow(section_title="S", text="Storefront", answer_text="1 photo",
+                                             status="unscored", photos=[PhotoThumb(image=photo(5, 3000, 2000))])])
+    pdf = build_visit_report(data)
+    assert images(pdf) == []
+    assert contains("\n".join(pages(pdf)), "(photo could not be read)")
+
+
+def test_a_photo_the_server_could_not_show_prints_why():
+    data = bare_visit(questions=[QuestionRow(section_title="S", text="Storefront", answer_text="1 photo",
+                                             status="unscored",
+                                             photos=[PhotoThumb(image=b"", missing="over the 50 megapixel limit <b>")])])
+    assert contains("\n".join(pages(build_visit_report(data))), "(photo not shown: over the 50 megapixel limit <b>)")
 
 
 def test_an_unreadable_photo_prints_a_placeholder_instead_of_failing_the_report():

@@ -118,6 +118,11 @@ def test_the_demo_loads_into_an_empty_database_with_data_for_every_role(app, ses
         content = (storage / photo.storage_key).read_bytes()
         assert content.startswith(b"\x89PNG") and hashlib.sha256(content).hexdigest() == photo.sha256
         assert photo.received_bytes == photo.size == len(content) and photo.completed_at is not None
+    # and each has its renditions from load time: pages and PDFs never decode a demo original
+    assert all(p.page_key and p.thumb_key and p.width and p.height for p in photos)
+    for photo in photos[::25]:
+        for key in (photo.page_key, photo.thumb_key):
+            assert (storage / key).read_bytes().startswith(b"\xff\xd8\xff")
 
     with pytest.raises(DemoError):
         load_demo(session, today=TODAY)

@@ -47,8 +47,18 @@ def jpeg_bytes(size: tuple[int, int] = (4, 4), colour: tuple[int, int, int] = (3
     return out.getvalue()
 
 
+def image_bytes(pillow_format: str, size: tuple[int, int], colour: tuple[int, int, int] = (90, 160, 60),
+                **save: object) -> bytes:
+    """A real image of one colour in any format Pillow writes (JPEG, PNG, WEBP...)."""
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", size, colour).save(out, pillow_format, **save)
+    return out.getvalue()
+
+
 def big_png(size: int) -> bytes:
-    """`size` bytes starting like a PNG: enough for the server, which checks signature, size and hash."""
+    """`size` bytes: a real 3x2 PNG followed by filler (decoders stop at IEND), for upload tests of any size."""
     head = png_bytes()
     filler = hashlib.sha256(b"seed").digest() * (size // 32 + 1)
     return (head + filler)[:size]

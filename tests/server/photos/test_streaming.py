@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from server.models import Change, Photo, Visit
 from server.storage import current_storage, photo_key
 from tests.clients import new_client
-from tests.server.photos.helpers import PhotoFile, big_png, make_photo_visit, put
+from tests.server.photos.helpers import PhotoFile, big_png, make_photo_visit, png_bytes, put
 
 MIB = 1024 * 1024
 PATTERN = hashlib.sha256(b"pattern").digest() * 2048  # 64 KiB of bytes that do not compress to nothing
@@ -32,27 +32,26 @@ class Seekable:
         return self.pos
 
 
+PREFIX = png_bytes()
+
+
 class Generated(Seekable):
-    """A body of `size` bytes made on the fly (a PNG signature, then a pattern): nothing held but one block."""
+    """A body of `size` bytes made on the fly (a small real PNG, then a pattern): nothing held but one block."""
 
     def __init__(self, size: int):
         self.size, self.pos = size, 0
 
     def read(self, n: int = -1) -> bytes:
         n = self.size - self.pos if n is None or n < 0 else min(n, self.size - self.pos)
-        block = bytes(_byte(i) for i in range(self.pos, self.pos + min(n, 8))) if self.pos < 8 else b""
+        block = PREFIX[self.pos:self.pos + n]
         offset = self.pos + len(block)
         while len(block) < n:
-            start = (offset - 8) % len(PATTERN)
+            start = (offset - len(PREFIX)) % len(PATTERN)
             piece = PATTERN[start:start + n - len(block)]
             block += piece
             offset += len(piece)
         self.pos += len(block)
         return block
-
-
-def _byte(i: int) -> int:
-    return b"\x89PNG\r\n\x1a\n"[i]
 
 
 def generated_sha256(size: int) -> str:

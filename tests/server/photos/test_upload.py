@@ -9,8 +9,10 @@ import pytest
 from sqlalchemy import func, select
 
 from server.models import Change, Photo, Visit
+from server.services.photo_renditions import readable
+from server.services.visits import VisitRejected
 from server.storage import current_storage, photo_key
-from tests.server.photos.helpers import big_png, jpeg_bytes, make_photo_visit, png_bytes, put
+from tests.server.photos.helpers import big_png, image_bytes, jpeg_bytes, make_photo_visit, png_bytes, put
 
 
 def fresh(session, model, key):
@@ -145,13 +147,31 @@ def test_a_manifest_type_we_do_not_take_or_a_contradicting_content_type_gets_415
     assert put(client, visit, png, content_type="application/octet-stream").status_code == 201
 
 
-@pytest.mark.parametrize("kind,head", [
-    ("image/webp", b"RIFF\x10\x00\x00\x00WEBPVP8 "), ("image/heic", b"\x00\x00\x00\x18ftypheic"),
-    ("image/heif", b"\x00\x00\x00\x18ftypmif1"), ("image/jpeg", b"\xff\xd8\xff\xe0\x00\x10JFIF\x00"),
-])
-def test_webp_heic_and_heif_are_recognised_by_their_first_bytes(client, session, make, kind, head):
-    visit = make_photo_visit(make, session, [("storefront", head + b"\x00" * 100, kind)])
+@pytest.mark.skipif(readable("image/heic"), reason="pillow-heif is installed: HEIC photos are read")
+@pytest.mark.parametrize("kind", ["image/heic", "image/heif"])
+def test_heic_and_heif_are_refused_at_push_when_the_server_cannot_read_them(session, make, kind):
+    with pytest.raises(VisitRejected) as refused:
+        make_photo_visit(make, session, [("storefront", b"\x00\x00\x00\x18ftypheic" + b"\x00" * 100, kind)])
+    assert "cannot read HEI" in refused.value.errors["photos[0].content_type"][0]
+
+
+@pytest.mark.parametrize("kind,pillow_format", [("image/webp", "WEBP"), ("image/jpeg", "JPEG"), ("image/png", "PNG")])
+def test_real_webp_jpeg_and_png_photos_are_taken(client, session, make, kind, pillow_format):
+    visit = make_photo_visit(make, session, [("storefront", image_bytes(pillow_format, (40, 30)), kind)])
     assert put(client, visit, visit.photos[0]).status_code == 201
+
+
+@pytest.mark.parametrize("kind,head", [
+    ("image/webp", b"RIFF\x10\x00\x00\x00WEBPVP8 "), ("image/jpeg", b"\xff\xd8\xff\xe0\x00\x10JFIF\x00"),
+    ("image/png", b"\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR"),
+])
+def test_the_right_first_bytes_with_no_image_behind_them_get_415_and_nothing_is_kept(client, session, make, kind,
+                                                                                     head):
+    visit = make_photo_visit(make, session, [("storefront", head + b"\x00" * 100, kind)])
+    response = put(client, visit, visit.photos[0])
+    assert response.status_code == 415 and "Its data was discarded" in response.json["message"]
+    assert fresh(session, Photo, visit.photos[0].id).received_bytes == 0
+    assert list(current_storage().root.rglob("*.*")) == []
 
 
 def test_more_bytes_than_the_manifest_says_get_413_and_nothing_is_kept(client, session, make):

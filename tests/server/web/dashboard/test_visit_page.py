@@ -41,13 +41,18 @@ def test_every_question_shows_its_answer_and_comment_escaped(client, world):
     assert "=HYPERLINK(&#34;x&#34;) charged twice" in page or "=HYPERLINK(&quot;x&quot;) charged twice" in page
 
 
-def test_photo_thumbnails_link_to_the_full_photo_served_to_the_signed_in_manager(client, world):
+def test_photo_thumbnails_link_to_the_page_rendition_served_to_the_signed_in_manager_never_the_original(
+        client, world):
     page = page_of(client, world, world.failed)
     [src] = set(re.findall(r'<img src="(/visits/[^"]+/photos/[^"]+)"', page))
-    assert f'<a href="{src}"' in page
-    photo = client.get(src)
-    assert photo.status_code == 200 and photo.data == PNG and photo.mimetype == "image/png"
-    assert photo.headers["X-Content-Type-Options"] == "nosniff"
+    assert src.endswith("?size=thumb")
+    full = src.removesuffix("?size=thumb")
+    assert f'<a href="{full}"' in page and "/original" not in page  # the original is for admins only
+    for url in (src, full):
+        photo = client.get(url)
+        assert photo.status_code == 200 and photo.mimetype == "image/jpeg" and photo.data != PNG
+        assert photo.data.startswith(b"\xff\xd8\xff") and photo.headers["X-Content-Type-Options"] == "nosniff"
+    assert client.get(full + "/original").status_code in (403, 404)
 
 
 def test_the_position_is_measured_against_the_branch_and_the_time_on_site_shown(client, world):
