@@ -11,6 +11,8 @@ from . import config as config_module
 # `openapi`, not `api`: importing the server.api package rebinds the attribute `server.api`.
 from .extensions import api as openapi
 from .extensions import csrf, db, limiter, login_manager, migrate
+from .json_input import SafeJSONProvider
+from .request_class import FieldauditRequest
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
@@ -18,6 +20,7 @@ MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app: environment config first, then the explicit `config` overrides (tests)."""
     app = Flask(__name__, instance_path=os.environ.get("FIELDAUDIT_INSTANCE_PATH") or None)
+    app.request_class, app.json = FieldauditRequest, SafeJSONProvider(app)  # hostile JSON is a 400, CRLF is LF
     instance = Path(app.instance_path)
     app.config.from_mapping(config_module.from_environment(instance))
     if config:

@@ -7,8 +7,9 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 
 
 def wants_json() -> bool:
-    """API callers get JSON; browsers get HTML."""
-    return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
+    """API callers and clients that sent JSON get JSON; browsers get HTML."""
+    return (request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
+            or request.is_json)
 
 
 def error_body(status: int, message: str, errors: dict | None = None) -> dict:

@@ -8,6 +8,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_login import current_user
 
 from ..extensions import db
+from ..json_input import JsonInputError, load_json
 from ..models import Template, TemplateVersion, VersionStatus
 from ..permissions import MAX_INT_ID, login_required_role
 from ..services.checklist_diff import diff_versions
@@ -136,9 +137,9 @@ def import_json():
     if upload is None or not upload.filename:
         return _import_page({"file": ["choose a JSON file to import"]}, status=422)
     try:
-        data = json.loads(upload.read().decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        return _import_page({"file": [f"this is not a JSON file ({getattr(exc, 'msg', 'not UTF-8')})"]}, status=422)
+        data = load_json(upload.read())
+    except JsonInputError as exc:
+        return _import_page({"file": [f"this file {exc.reason}"]}, status=422)
     target = request.form.get("template_id", "")
     template = db.session.get(Template, int(target)) if target.isdigit() and int(target) <= MAX_INT_ID else None
     if target and template is None:

@@ -52,7 +52,7 @@ def validate(version_id: int):
     """Issues of a definition (JSON {"definition": ...}) or of the draft as the posted form would change it."""
     version = version_or_404(version_id)
     if request.is_json:
-        body = request.get_json(silent=True)
+        body = request.get_json()  # a body that is not acceptable JSON is a 400 (server.json_input)
         definition = body.get("definition") if isinstance(body, dict) else None
         return jsonify(issues=[issue.to_dict() for issue in validate_checklist(definition)])
     scope = request.form.get("scope", "")
