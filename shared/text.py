@@ -33,7 +33,7 @@ def _describe(char: str, position: int) -> str:
     elif char == "\n":
         what = "a line break"
     elif 0x202A <= code <= 0x202E or 0x2066 <= code <= 0x2069:
-        what = "a bidirectional override character"
+        what = "a bidirectional control character"
     else:
         what = "a control character"
     return f"must not contain {what} (U+{code:04X} at character {position + 1})"

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, Flask, render_template
 from flask_login import current_user
 
+from .. import form_text
 from ..permissions import login_required_role
 from .dashboards import overview_for
 from .nav import nav_for
@@ -34,6 +35,7 @@ def web_blueprints() -> list[Blueprint]:
 
 def init_app(app: Flask) -> None:
     """Register the web pages and make the role's navigation available to every template."""
+    form_text.init_app(app)
     for blueprint in web_blueprints():
         app.register_blueprint(blueprint)
     app.context_processor(lambda: {"nav_for": nav_for})

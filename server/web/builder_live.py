@@ -8,6 +8,7 @@ from flask import jsonify, request
 from shared.validation import validate_checklist
 
 from ..services.checklist_edit import KEY, TemplateError, preview_issues
+from ..form_text import form_text_errors, shows_text_errors, with_form_text_errors
 from .builder import bp, version_or_404
 from .builder_edit import question_types
 from .builder_forms import place_issues, question_from, settings_from
@@ -48,6 +49,7 @@ def _key_error(version, data: dict, original: str) -> str | None:
 
 
 @bp.route("/versions/<int:version_id>/validate", methods=["POST"])
+@shows_text_errors
 def validate(version_id: int):
     """Issues of a definition (JSON {"definition": ...}) or of the draft as the posted form would change it."""
     version = version_or_404(version_id)
@@ -59,12 +61,13 @@ def validate(version_id: int):
     if scope == "settings":
         data = settings_from(request.form)
         issues = preview_issues(version, lambda d: d.update(data))
-        here, errors = place_issues(version.definition, issues).get("", []), {}
+        here, errors = place_issues(version.definition, issues).get("", []), form_text_errors()
     elif scope == "question":
         data, errors = question_from(request.form, question_types(version))
         problem = _key_error(version, data, request.form.get("original", ""))
         if problem:
             errors.setdefault("key", []).append(problem)
+        with_form_text_errors(errors)
         definition = copy.deepcopy(version.definition)
         definition.setdefault("sections", [])
         try:

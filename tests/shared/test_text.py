@@ -48,7 +48,7 @@ def test_single_line_text_also_refuses_line_breaks_of_any_kind():
 
 
 def test_the_message_says_where_the_character_is():
-    assert text_problem("abc\u202edef") == "must not contain a bidirectional override character (U+202E at character 4)"
+    assert text_problem("abc\u202edef") == "must not contain a bidirectional control character (U+202E at character 4)"
 
 
 @pytest.mark.parametrize("field", [f.Text(max_length=100), f.Scalar(max_length=100)], ids=["Text", "Scalar"])
