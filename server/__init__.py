@@ -38,7 +38,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         hops = app.config["PROXY_HOPS"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
-    from . import database, errors, models  # noqa: F401 - models register tables
+    from . import database, errors, http_headers, models  # noqa: F401 - models register tables
 
     db.init_app(app)
     database.init_app(app)
@@ -48,6 +48,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     limiter.init_app(app)
     openapi.init_app(app)
     errors.init_app(app)
+    http_headers.init_app(app)
 
     from . import auth, cli, storage, web
     from .api import init_app as init_api
