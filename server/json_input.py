@@ -29,12 +29,14 @@ class JsonInputError(ValueError):
 
 
 def _integer(text: str) -> int:
+    """json's parse_int: refuse over-long integers before int() spends time on them."""
     if len(text) - text.startswith("-") > MAX_INT_DIGITS:
         raise JsonInputError(f"has a number with more than {MAX_INT_DIGITS:,} digits")
     return int(text)
 
 
 def _constant(name: str) -> Any:
+    """json's parse_constant: NaN, Infinity and -Infinity are not JSON."""
     raise JsonInputError(f"contains {name}, which is not a JSON number")
 
 

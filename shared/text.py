@@ -25,6 +25,7 @@ class UncleanText(ValueError):
 
 
 def _describe(char: str, position: int) -> str:
+    """The reason for refusing ``char``, found at index ``position``."""
     code = ord(char)
     if code == 0:
         what = "a NUL character"

@@ -57,6 +57,7 @@ def _question_choice(question: dict) -> tuple[str, str]:
 
 
 def _templates_page(errors: dict, form, status: int = 200):
+    """The checklist list with the new-checklist form, showing ``errors`` and what was typed."""
     return render_template("builder/templates.html", templates=list_templates(db.session), errors=errors,
                            form=form), status
 
