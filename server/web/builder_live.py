@@ -7,8 +7,8 @@ from flask import jsonify, request
 
 from shared.validation import validate_checklist
 
-from ..services.checklist_edit import KEY, TemplateError, preview_issues
 from ..form_text import form_text_errors, shows_text_errors, with_form_text_errors
+from ..services.checklist_edit import KEY, TemplateError, preview_issues
 from .builder import bp, version_or_404
 from .builder_edit import question_types
 from .builder_forms import place_issues, question_from, settings_from
