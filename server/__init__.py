@@ -11,7 +11,9 @@ from . import config as config_module
 # `openapi`, not `api`: importing the server.api package rebinds the attribute `server.api`.
 from .extensions import api as openapi
 from .extensions import csrf, db, limiter, login_manager, migrate
+from .json_input import SafeJSONProvider
 from .private_files import private_folder, private_sqlite_database
+from .request_class import FieldauditRequest
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
@@ -19,6 +21,7 @@ MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app: environment config first, then the explicit `config` overrides (tests)."""
     app = Flask(__name__, instance_path=os.environ.get("FIELDAUDIT_INSTANCE_PATH") or None)
+    app.request_class, app.json = FieldauditRequest, SafeJSONProvider(app)  # hostile JSON is a 400, CRLF is LF
     instance = Path(app.instance_path)
     app.config.from_mapping(config_module.from_environment(instance))
     if config:
@@ -37,7 +40,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         hops = app.config["PROXY_HOPS"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
-    from . import database, errors, models  # noqa: F401 - models register tables
+    from . import database, errors, http_headers, models  # noqa: F401 - models register tables
 
     db.init_app(app)
     database.init_app(app)
@@ -47,6 +50,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     limiter.init_app(app)
     openapi.init_app(app)
     errors.init_app(app)
+    http_headers.init_app(app)
 
     from . import auth, cli, request_isolation, storage, web
     from .api import init_app as init_api

@@ -10,6 +10,7 @@ from flask.cli import AppGroup
 
 from .cli import InputError, fail_on
 from .extensions import db
+from .json_input import JsonInputError, load_json
 
 
 def read_json(path: str) -> Any:
@@ -24,9 +25,9 @@ def read_json(path: str) -> Any:
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"{path}: cannot be read ({exc.__class__.__name__}: {exc})") from None
     try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError(f"{path}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
+        return load_json(text)
+    except JsonInputError as exc:
+        raise InputError(f"{path}: {exc.reason.removeprefix('is ')}") from None
 
 
 def report_issues(path: str, issues) -> None:

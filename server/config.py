@@ -22,6 +22,12 @@ def _env_int(name: str, default: int) -> int:
         raise RuntimeError(f"{ENV_PREFIX}{name} must be a whole number, got {raw!r}") from exc
 
 
+def _env_list(name: str) -> list[str] | None:
+    """A comma-separated list (spaces ignored), or None when unset or empty."""
+    items = [item.strip() for item in (_env(name) or "").split(",") if item.strip()]
+    return items or None
+
+
 def instance_secret_key(instance_path: Path) -> str:
     """A secret generated once and kept in the instance folder (0600, created atomically), for installs that set none."""
     from .private_files import secret_key_in
@@ -72,6 +78,8 @@ def from_environment(instance_path: Path) -> dict:
         "RATELIMIT_KEY_PREFIX": _env("RATELIMIT_KEY_PREFIX") or "fieldaudit",
         "LOGIN_RATE_LIMIT": _env("LOGIN_RATE_LIMIT") or "10 per minute",
         "PROXY_HOPS": _env_int("PROXY_HOPS", 0),
+        "TRUSTED_HOSTS": _env_list("TRUSTED_HOSTS"),  # e.g. "audit.example.org"; other Host headers get 400
+        "HSTS_SECONDS": _env_int("HSTS_SECONDS", 365 * 24 * 3600),  # sent on HTTPS requests only; 0: never
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": (_env("SECURE_COOKIES") or "0") == "1",

@@ -3,12 +3,13 @@ from __future__ import annotations
 
 from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
 
 def wants_json() -> bool:
-    """API callers get JSON; browsers get HTML."""
-    return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
+    """API callers and clients that sent JSON get JSON; browsers get HTML."""
+    return (request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
+            or request.is_json)
 
 
 def error_body(status: int, message: str, errors: dict | None = None) -> dict:
@@ -20,6 +21,8 @@ def error_body(status: int, message: str, errors: dict | None = None) -> dict:
 
 
 def _render(status: int, title: str, message: str, errors: dict | None = None):
+    if isinstance(request.routing_exception, SecurityError):  # an untrusted Host: no page can be built
+        return _untrusted_host(request.routing_exception)
     if wants_json():
         return jsonify(error_body(status, message, errors)), status
     return render_template("error.html", status=status, title=title, message=message), status
@@ -32,6 +35,14 @@ def _http_error(exc: HTTPException):
         errors = _flatten(data["messages"])
     message = exc.description if isinstance(exc.description, str) else exc.name
     return _render(exc.code or 500, exc.name, message, errors)
+
+
+def _untrusted_host(exc: SecurityError):
+    """A Host header outside TRUSTED_HOSTS: no URL can be built for it, so the answer is plain text (or JSON)."""
+    message = "This server does not answer for that host name."
+    if wants_json():
+        return jsonify(error_body(400, message)), 400
+    return message + "\n", 400, {"Content-Type": "text/plain; charset=utf-8"}
 
 
 def _csrf_error(exc: CSRFError):
@@ -66,6 +77,7 @@ def _flatten(messages, prefix: str = "") -> dict[str, list[str]]:
 def init_app(app: Flask) -> None:
     """Register the handlers for this app."""
     app.register_error_handler(CSRFError, _csrf_error)
+    app.register_error_handler(SecurityError, _untrusted_host)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(InternalServerError, _unexpected)
     app.register_error_handler(Exception, _unexpected)

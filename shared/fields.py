@@ -10,19 +10,20 @@ from typing import Any
 from marshmallow import ValidationError, fields
 
 from .exact import NUMBER_LIMIT, is_number, number_text
+from .text import UncleanText, clean_text
 
 _COMMON = {"required": "is required", "null": "must not be null", "validator_failed": "is not valid"}
 SLUG = re.compile(r"[a-z0-9_]{1,64}\Z")
 _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\Z")
 _DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|z|[+-]\d{2}:\d{2})?\Z")
-_UNSTORABLE = re.compile(r"[\x00\ud800-\udfff]")
-"""NUL and unpaired surrogates: no database text column, UTF-8 encoder or hash takes them."""
 
 
-def _storable(value: str) -> str:
-    if _UNSTORABLE.search(value):
-        raise ValidationError("must not contain NUL characters or unpaired surrogates")
-    return value
+def _clean(value: str) -> str:
+    """shared.text's rule for typed text (control and bidi override characters refused, CRLF as LF)."""
+    try:
+        return clean_text(value)
+    except UncleanText as exc:
+        raise ValidationError(exc.reason) from None
 
 
 class _Field(fields.Field):
@@ -49,7 +50,7 @@ class Text(_Field):
                                   f"must be at least {self.min_length} characters")
         if self.pattern is not None and not self.pattern.match(value):
             raise ValidationError(f"must be {self.what}")
-        return _storable(value)
+        return _clean(value)
 
 
 def Slug(**kwargs: Any) -> Text:
@@ -111,7 +112,7 @@ class Scalar(_Field):
         if isinstance(value, str):
             if len(value) > self.max_length:
                 raise ValidationError(f"must be at most {self.max_length:,} characters")
-            return _storable(value)
+            return _clean(value)
         if isinstance(value, bool) or is_number(value):
             return value
         if isinstance(value, (int, float)):
@@ -162,7 +163,7 @@ class Labels(_Field):
                 raise ValidationError("must have whole-number keys written plainly, like \"1\"")
             if not isinstance(label, str) or len(label) > 200:
                 raise ValidationError("must have text values of at most 200 characters")
-            pairs.append((int(key), label))
+            pairs.append((int(key), _clean(label)))
         return tuple(sorted(pairs))
 
     def _serialize(self, value: Any, attr: Any, obj: Any, **kwargs: Any) -> dict[str, str] | None:

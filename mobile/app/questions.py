@@ -8,6 +8,7 @@ from kivy.factory import Factory
 from kivy.metrics import dp, sp
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.togglebutton import ToggleButton
+from kivy.utils import escape_markup
 
 from mobile.store import AccountStore, LocalAnswer
 from shared.checklist import Question
@@ -25,7 +26,7 @@ class QuestionCard(BoxLayout):
         self.shop, self.visit_id, self.question, self.on_saved = shop, visit_id, question, on_saved
         self._loading = True
         marker = "  [color=ff8866][b]* required[/b][/color]" if question.required else ""
-        self.add_widget(Factory.Wrapped(text=f"{_escape(question.text)}{marker}", markup=True, font_size=sp(17)))
+        self.add_widget(Factory.Wrapped(text=f"{escape_markup(question.text)}{marker}", markup=True, font_size=sp(17)))
         if question.help:
             self.add_widget(Factory.Muted(text=question.help))
         for error in errors or ():
@@ -92,7 +93,3 @@ class QuestionCard(BoxLayout):
         if self._loading:
             return
         self.shop.save_answer(self.visit_id, self.question.key, comment=text)
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("[", "&bl;").replace("]", "&br;")

@@ -1,12 +1,13 @@
 """The sign-in form (Flask-WTF, so it carries and checks its CSRF token)."""
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, Length
 
+from ..form_text import TextCheckedForm
 
-class LoginForm(FlaskForm):
+
+class LoginForm(TextCheckedForm):
     """Email and password; lengths bounded so hostile input is refused before any lookup."""
 
     email = EmailField("Email", validators=[DataRequired("Enter your email."), Length(max=254)],

@@ -8,6 +8,7 @@ from flask_login import current_user, login_user, logout_user
 from flask_wtf.csrf import CSRFError
 
 from ..extensions import db
+from ..form_text import shows_text_errors
 from ..services.accounts import authenticate
 from .forms import LoginForm
 from .limits import TOO_MANY, login_limits
@@ -34,6 +35,7 @@ def _render_login(form: LoginForm, error: str | None = None, status: int = 200):
 
 @bp.route("/login", methods=["GET", "POST"])
 @login_limits
+@shows_text_errors
 def login():
     """Show the form; on valid credentials start a session and go where the user was heading."""
     target = safe_next(request.args.get("next")) or url_for("web.home")

@@ -9,6 +9,8 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from shared.text import normalise_newlines, text_problem
+
 from ..models import Branch, Region, User
 from .activity import log_activity
 from .changes import record_change
@@ -71,8 +73,8 @@ def read_csv(data: bytes) -> list[dict]:
                            f"region_code); missing: {', '.join(missing)}.")
     if len(rows) > MAX_IMPORT_ROWS:
         raise CsvFileError(f"The file has {len(rows)} rows; import at most {MAX_IMPORT_ROWS} at a time.")
-    return [{**dict(zip(header, (cell.strip() for cell in row + [""] * (len(header) - len(row))))), "_line": line}
-            for line, row in rows]
+    return [{**dict(zip(header, (normalise_newlines(cell.strip()) for cell in row + [""] * (len(header) - len(row))))),
+             "_line": line} for line, row in rows]
 
 
 def _field_errors(raw: dict) -> dict[str, str]:
@@ -86,6 +88,16 @@ def _field_errors(raw: dict) -> dict[str, str]:
             check()
         except OrgError as exc:
             errors[name] = exc.message
+    return errors
+
+
+def _cell_errors(raw: dict) -> dict[str, str]:
+    """shared.text's rule (the web forms' and the API's) on every cell of the row, named by its column."""
+    errors = {}
+    for column in COLUMNS:
+        problem = text_problem(str(raw.get(column) or ""))
+        if problem:
+            errors[column] = f"{column.replace('_', ' ').capitalize()} {problem}."
     return errors
 
 
@@ -125,6 +137,7 @@ def check_rows(session: Session, region: Region, records: list[dict]) -> list[Im
         if code and code in seen:
             row.errors["code"] = f"Code {code} appears twice in the file (lines {seen[code]} and {number})."
         seen.setdefault(code, number)
+        row.errors.update(_cell_errors(raw))
         rows.append(row)
     return rows
 

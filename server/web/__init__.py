@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, Flask, render_template
 from flask_login import current_user
 
+from .. import form_text
 from ..permissions import login_required_role
 from ..services.shopper_labels import shopper_label
 from . import demo_banner
@@ -36,6 +37,7 @@ def web_blueprints() -> list[Blueprint]:
 
 def init_app(app: Flask) -> None:
     """Register the web pages; every template gets the role's navigation and `shopper_label(shopper)`."""
+    form_text.init_app(app)
     for blueprint in web_blueprints():
         app.register_blueprint(blueprint)
     app.context_processor(lambda: {"nav_for": nav_for, "shopper_label": _shopper_label})

@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
+from ..form_text import form_text_errors, shows_text_errors
 from ..models import Assignment, AssignmentStatus, Branch, Region, Template
 from ..permissions import get_visible_or_404, login_required_role
 from ..services.org import OrgError, cancel_assignment, create_assignment, reassign_assignment
@@ -55,9 +56,10 @@ def index():
 
 @bp.route("/", methods=["POST"])
 @login_required_role("admin")
+@shows_text_errors
 def create():
     """Schedule one assignment."""
-    errors = FormErrors()
+    errors = FormErrors(form_text_errors())
     branch = pick(Branch, request.form, "branch", errors, "branch")
     template = pick(Template, request.form, "template", errors, "checklist")
     person = shopper(request.form.get("shopper"))
@@ -79,9 +81,10 @@ def create():
 
 @bp.route("/bulk", methods=["POST"])
 @login_required_role("admin")
+@shows_text_errors
 def bulk():
     """Schedule every active branch of a region, the chosen shoppers taking turns."""
-    errors = FormErrors()
+    errors = FormErrors(form_text_errors())
     region = pick(Region, request.form, "region", errors, "region")
     template = pick(Template, request.form, "template", errors, "checklist")
     people = [shopper(text) for text in request.form.getlist("shoppers")]

@@ -8,6 +8,8 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_login import current_user
 
 from ..extensions import db
+from ..form_text import form_text_errors, shows_text_errors
+from ..json_input import JsonInputError, load_json
 from ..models import Template, TemplateVersion, VersionStatus
 from ..permissions import MAX_INT_ID, login_required_role
 from ..services.checklist_diff import diff_versions
@@ -54,20 +56,28 @@ def _question_choice(question: dict) -> tuple[str, str]:
     return question.get("key"), f"{question.get('key')}: {text[:60]}"
 
 
+def _templates_page(errors: dict, form, status: int = 200):
+    """The checklist list with the new-checklist form, showing ``errors`` and what was typed."""
+    return render_template("builder/templates.html", templates=list_templates(db.session), errors=errors,
+                           form=form), status
+
+
 @bp.route("/")
 def templates():
     """Every template with its versions, and a form to start a new one."""
-    return render_template("builder/templates.html", templates=list_templates(db.session), errors={}, form={})
+    return _templates_page({}, {})
 
 
 @bp.route("/templates", methods=["POST"])
+@shows_text_errors
 def create():
     """Start a new checklist: a template whose first version is an empty draft."""
+    if errors := form_text_errors():
+        return _templates_page(errors, request.form, 422)
     try:
         version = create_template(db.session, request.form.get("title", ""), actor=current_user)
     except TemplateError as exc:
-        return render_template("builder/templates.html", templates=list_templates(db.session),
-                               errors={exc.field: [exc.message]}, form=request.form), 422
+        return _templates_page({exc.field: [exc.message]}, request.form, 422)
     flash("Checklist created. Add a section and its questions, then publish.", "success")
     return redirect(url_for("builder.edit", version_id=version.id))
 
@@ -128,17 +138,20 @@ def _import_page(errors: dict, issues=(), status: int = 200):
 
 
 @bp.route("/import", methods=["GET", "POST"])
+@shows_text_errors
 def import_json():
     """Upload a checklist JSON file: a new template, or the next draft version of an existing one."""
     if request.method == "GET":
         return _import_page({})
+    if errors := form_text_errors():
+        return _import_page(errors, status=422)
     upload = request.files.get("file")
     if upload is None or not upload.filename:
         return _import_page({"file": ["choose a JSON file to import"]}, status=422)
     try:
-        data = json.loads(upload.read().decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        return _import_page({"file": [f"this is not a JSON file ({getattr(exc, 'msg', 'not UTF-8')})"]}, status=422)
+        data = load_json(upload.read())
+    except JsonInputError as exc:
+        return _import_page({"file": [f"this file {exc.reason}"]}, status=422)
     target = request.form.get("template_id", "")
     template = db.session.get(Template, int(target)) if target.isdigit() and int(target) <= MAX_INT_ID else None
     if target and template is None:

@@ -6,6 +6,7 @@ from flask import flash, redirect, render_template, request, url_for
 from shared.checklist import CRITICAL_POLICIES
 
 from ..extensions import db
+from ..form_text import form_text_errors, shows_text_errors, with_form_text_errors
 from ..models import TemplateVersion
 from ..services import checklist_edit as service
 from ..services.checklist_edit import TemplateError
@@ -53,9 +54,12 @@ def edit(version_id: int):
 
 
 @bp.route("/versions/<int:version_id>/settings", methods=["POST"])
+@shows_text_errors
 def settings(version_id: int):
     """Save the checklist's title, description, critical policy and ad-hoc flag."""
     version = version_or_404(version_id)
+    if errors := form_text_errors():
+        return render_edit(version, errors={"settings": errors}, forms={"settings": request.form}, status=422)
     try:
         issues = service.update_settings(db.session, version, settings_from(request.form))
     except TemplateError as exc:
@@ -64,12 +68,14 @@ def settings(version_id: int):
 
 
 @bp.route("/versions/<int:version_id>/sections", methods=["POST"])
+@shows_text_errors
 def add_section(version_id: int):
     """Add a section at the end."""
     return _section_save(version_or_404(version_id), None)
 
 
 @bp.route("/versions/<int:version_id>/sections/<key>", methods=["POST"])
+@shows_text_errors
 def update_section(version_id: int, key: str):
     """Save a section's key, title and weight."""
     return _section_save(version_or_404(version_id), key)
@@ -78,6 +84,7 @@ def update_section(version_id: int, key: str):
 def _section_save(version: TemplateVersion, key: str | None):
     form_id = f"section:{key}" if key else "new_section"
     data, errors = section_from(request.form)
+    with_form_text_errors(errors)
     try:
         if not errors:
             issues = (service.update_section(db.session, version, key, data) if key
@@ -130,12 +137,14 @@ def question_types(version: TemplateVersion) -> dict[str, str]:
 
 
 @bp.route("/versions/<int:version_id>/sections/<section_key>/questions/new", methods=["GET", "POST"])
+@shows_text_errors
 def new_question(version_id: int, section_key: str):
     """Add a question at the end of a section."""
     version = version_or_404(version_id)
     if request.method == "GET":
         return _question_page(version, section_key, None, {"type": "yes_no", "weight": "1"}, {})
     data, errors = question_from(request.form, question_types(version))
+    with_form_text_errors(errors)
     try:
         if not errors:
             issues = service.add_question(db.session, version, section_key, data)
@@ -147,6 +156,7 @@ def new_question(version_id: int, section_key: str):
 
 
 @bp.route("/versions/<int:version_id>/questions/<key>", methods=["GET", "POST"])
+@shows_text_errors
 def question(version_id: int, key: str):
     """Edit a question."""
     version = version_or_404(version_id)
@@ -156,6 +166,7 @@ def question(version_id: int, key: str):
             return redirect(url_for("builder.edit", version_id=version.id))
         return _question_page(version, None, key, question_form(found), {})
     data, errors = question_from(request.form, question_types(version))
+    with_form_text_errors(errors)
     try:
         if not errors:
             issues = service.update_question(db.session, version, key, data)

@@ -7,6 +7,7 @@ from flask import jsonify, request
 
 from shared.validation import validate_checklist
 
+from ..form_text import form_text_errors, shows_text_errors, with_form_text_errors
 from ..services.checklist_edit import KEY, TemplateError, preview_issues
 from .builder import bp, version_or_404
 from .builder_edit import question_types
@@ -48,23 +49,25 @@ def _key_error(version, data: dict, original: str) -> str | None:
 
 
 @bp.route("/versions/<int:version_id>/validate", methods=["POST"])
+@shows_text_errors
 def validate(version_id: int):
     """Issues of a definition (JSON {"definition": ...}) or of the draft as the posted form would change it."""
     version = version_or_404(version_id)
     if request.is_json:
-        body = request.get_json(silent=True)
+        body = request.get_json()  # a body that is not acceptable JSON is a 400 (server.json_input)
         definition = body.get("definition") if isinstance(body, dict) else None
         return jsonify(issues=[issue.to_dict() for issue in validate_checklist(definition)])
     scope = request.form.get("scope", "")
     if scope == "settings":
         data = settings_from(request.form)
         issues = preview_issues(version, lambda d: d.update(data))
-        here, errors = place_issues(version.definition, issues).get("", []), {}
+        here, errors = place_issues(version.definition, issues).get("", []), form_text_errors()
     elif scope == "question":
         data, errors = question_from(request.form, question_types(version))
         problem = _key_error(version, data, request.form.get("original", ""))
         if problem:
             errors.setdefault("key", []).append(problem)
+        with_form_text_errors(errors)
         definition = copy.deepcopy(version.definition)
         definition.setdefault("sections", [])
         try:

@@ -13,6 +13,7 @@ from shared.scoring import score_visit
 from shared.validation import load_checklist
 from shared.visit import Answer
 
+from ..form_text import form_text_errors, shows_text_errors
 from .builder import bp, version_or_404
 
 
@@ -47,6 +48,7 @@ def _condition(question: Question) -> str:
 
 
 @bp.route("/versions/<int:version_id>/preview", methods=["GET", "POST"])
+@shows_text_errors
 def preview(version_id: int):
     """Fill the checklist in as a shopper would; POST shows the score by section and in total."""
     version = version_or_404(version_id)
@@ -54,10 +56,11 @@ def preview(version_id: int):
         checklist = load_checklist(version.definition)
     except ChecklistInvalid as exc:
         return render_template("builder/preview.html", version=version, checklist=None, issues=exc.issues), 422
-    score, problems = None, []
-    if request.method == "POST":
+    score, problems, errors = None, [], form_text_errors() if request.method == "POST" else {}
+    if request.method == "POST" and not errors:
         answers = answers_from(checklist, request.form)
         score = score_visit(checklist, answers)
         problems = validate_answers(checklist, answers)
     return render_template("builder/preview.html", version=version, checklist=checklist, issues=[], score=score,
-                           problems=problems, form=request.form, condition=_condition)
+                           problems=problems, errors=errors, form=request.form, condition=_condition), \
+        422 if errors else 200

@@ -5,6 +5,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 
 from ..extensions import db
+from ..form_text import form_text_errors, shows_text_errors
 from ..models import Region
 from ..permissions import MAX_INT_ID, login_required_role
 from ..services.org_edit import OrgError, add_region, edit_region, region_branch_counts, set_region_active
@@ -42,10 +43,11 @@ def regions():
 
 
 @bp.route("/regions/new", methods=["GET", "POST"])
+@shows_text_errors
 def region_new():
     """Create a region."""
     form, errors = request.form, {}
-    if request.method == "POST":
+    if request.method == "POST" and not (errors := form_text_errors()):
         try:
             region = add_region(db.session, current_user, code=form.get("code", ""), name=form.get("name", ""))
         except OrgError as exc:
@@ -58,11 +60,12 @@ def region_new():
 
 
 @bp.route("/regions/<int:region_id>/edit", methods=["GET", "POST"])
+@shows_text_errors
 def region_edit(region_id: int):
     """Edit a region's code and name."""
     region = get_or_404(Region, region_id)
     form, errors = (request.form if request.method == "POST" else {"code": region.code, "name": region.name}), {}
-    if request.method == "POST":
+    if request.method == "POST" and not (errors := form_text_errors()):
         try:
             edit_region(db.session, current_user, region, code=form.get("code", ""), name=form.get("name", ""))
         except OrgError as exc:

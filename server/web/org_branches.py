@@ -5,6 +5,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..extensions import db
+from ..form_text import form_text_errors, shows_text_errors
 from ..models import Branch, Region
 from ..services.org_edit import OrgError, add_branch, edit_branch, set_branch_active
 from .org import bp, get_or_404, wants_active
@@ -27,11 +28,12 @@ def branches(region_id: int):
 
 
 @bp.route("/regions/<int:region_id>/branches/new", methods=["GET", "POST"])
+@shows_text_errors
 def branch_new(region_id: int):
     """Add a branch to a region."""
     region = get_or_404(Region, region_id)
     form, errors = request.form, {}
-    if request.method == "POST":
+    if request.method == "POST" and not (errors := form_text_errors()):
         try:
             branch = add_branch(db.session, current_user, region, {f: form.get(f, "") for f in FIELDS})
         except OrgError as exc:
@@ -45,11 +47,12 @@ def branch_new(region_id: int):
 
 
 @bp.route("/branches/<int:branch_id>/edit", methods=["GET", "POST"])
+@shows_text_errors
 def branch_edit(branch_id: int):
     """Edit a branch."""
     branch = get_or_404(Branch, branch_id)
     form, errors = (request.form if request.method == "POST" else _branch_form(branch)), {}
-    if request.method == "POST":
+    if request.method == "POST" and not (errors := form_text_errors()):
         try:
             edit_branch(db.session, current_user, branch, {f: form.get(f, "") for f in FIELDS})
         except OrgError as exc:

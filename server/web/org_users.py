@@ -6,6 +6,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from ..extensions import db
+from ..form_text import form_text_errors, shows_text_errors
 from ..models import Region, Role, User
 from ..models.types import utcnow
 from ..services.tokens import list_tokens
@@ -38,10 +39,11 @@ def users():
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
+@shows_text_errors
 def user_new():
     """Create a user."""
     form, errors = request.form, {}
-    if request.method == "POST":
+    if request.method == "POST" and not (errors := form_text_errors()):
         try:
             user = add_user(db.session, current_user, email=form.get("email", ""), name=form.get("name", ""),
                             role=form.get("role", ""), password=form.get("password", ""),
@@ -87,9 +89,13 @@ def user_active(user_id: int):
 
 
 @bp.route("/users/<int:user_id>/password", methods=["POST"])
+@shows_text_errors
 def user_password(user_id: int):
     """Set a new password for the user."""
     user = get_or_404(User, user_id)
+    if errors := form_text_errors():
+        return _user_page(user, {"role": user.role.value, "regions": [r.id for r in user.regions]},
+                          pw_errors=errors, status=422)
     try:
         reset_password(db.session, current_user, user, request.form.get("password", ""), request.form.get("confirm", ""))
     except AccountError as exc:

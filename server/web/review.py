@@ -6,6 +6,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from ..extensions import db
+from ..form_text import form_text_errors, shows_text_errors
 from ..models import Visit, VisitStatus
 from ..permissions import get_visible_or_404, login_required_role
 from ..services.reviews import ReviewError, approve_visit, reject_visit, return_for_correction
@@ -49,10 +50,13 @@ def visit(visit_id: str):
 
 @bp.route("/visits/<visit_id>", methods=["POST"])
 @login_required_role("admin")
+@shows_text_errors
 def decide(visit_id: str):
     """Record the decision (who and when), then open the next submitted visit in the queue."""
     found = get_visible_or_404(Visit, visit_id)
     action, note = request.form.get("decision", ""), request.form.get("note", "").strip()
+    if errors := form_text_errors():
+        return _page(found, errors, note, 422)
     if action not in DECISIONS:
         return _page(found, {"decision": ["Choose approve, reject or return for correction."]}, note, 422)
     if action in NOTE_NEEDED and not note:

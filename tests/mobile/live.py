@@ -91,13 +91,13 @@ class LiveServer:
             user = create_user(self.session, email=email, name=name, role=role, password=PASSWORD)
             return Shopper(user.id, email)
 
-    def branch(self) -> int:
+    def branch(self, name: str | None = None) -> int:
         from server.services.org import create_branch, create_region
 
         n = self._next()
         with self.ctx():
             region = create_region(self.session, code=f"R{n}", name=f"Region {n}")
-            return create_branch(self.session, region=region, code=f"B{n:03d}", name=f"Branch {n}",
+            return create_branch(self.session, region=region, code=f"B{n:03d}", name=name or f"Branch {n}",
                                  address=f"{n} High Street", latitude=51.5, longitude=-0.12).id
 
     def template(self, definition: dict[str, Any]) -> tuple[int, int]:

@@ -242,3 +242,15 @@ def test_a_push_answer_for_a_copy_edited_meanwhile_does_not_mark_the_new_copy_se
     assert shop.record_push_result(visit.id, answer, pushed) is None
     stored = shop.visit(visit.id)
     assert stored.state is VisitState.OUTBOX and stored.server.revision == 1
+
+
+def test_a_comment_with_a_bidi_override_is_an_issue_on_the_phone_before_it_reaches_the_server(shop, assignment_id,
+                                                                                            tmp_path):
+    visit = shop.start_visit(assignment_id, location=Location(51.5, -0.12))
+    fill(shop, visit.id)
+    shop.add_photo(visit.id, "storefront", write_png(tmp_path))
+    shop.save_answer(visit.id, "greeted", comment="looks fine\u202e")
+    result = shop.finish_visit(visit.id)
+    assert not result.ok and shop.visit(visit.id).state is VisitState.DRAFT
+    [issue] = result.issues
+    assert "comment" in issue.path and "bidirectional control character" in issue.message

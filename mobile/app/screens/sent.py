@@ -6,6 +6,7 @@ from __future__ import annotations
 from kivy.app import App
 from kivy.factory import Factory
 from kivy.uix.screenmanager import Screen
+from kivy.utils import escape_markup
 
 from mobile.store import LocalVisit, StoreError, VisitState
 
@@ -23,27 +24,28 @@ STATE_TEXT = {
 
 
 def describe(shop, visit: LocalVisit, show_score: bool) -> str:
-    """Several lines about one visit (its score only where the organisation shows shoppers their scores)."""
+    """Several lines about one visit, as Kivy markup (every value escaped); the score only where the organisation shows it."""
     try:
         branch = shop.branch(visit.branch_id).name
     except Exception:  # noqa: BLE001
         branch = f"Branch {visit.branch_id}"
     when = (visit.finished_at or visit.started_at).astimezone().strftime("%d %b %H:%M")
-    lines = [f"[b]{branch}[/b]  -  {when}", STATE_TEXT.get(visit.state, str(visit.state))]
+    state = STATE_TEXT.get(visit.state, str(visit.state))
+    lines = [f"[b]{escape_markup(branch)}[/b]  -  {when}", escape_markup(state)]
     server = visit.server
     if server is not None:
         status = {"returned": "Returned for correction"}.get(server.status or "", (server.status or "").capitalize())
         if show_score:
             score = "not scored" if server.score_percent is None else f"{server.score_percent:.1f}%"
-            lines.append(f"Status: {status}  -  score {score}")
+            lines.append(f"Status: {escape_markup(status)}  -  score {score}")
         else:
-            lines.append(f"Status: {status}")
+            lines.append(f"Status: {escape_markup(status)}")
         if server.missing_photos:
             lines.append(f"{len(server.missing_photos)} photo(s) still to upload")
         if server.review_note:
-            lines.append(f"Reviewer's note: {server.review_note}")
+            lines.append(f"Reviewer's note: {escape_markup(server.review_note)}")
     if visit.last_error:
-        lines.append(f"Problem: {visit.last_error}")
+        lines.append(f"Problem: {escape_markup(visit.last_error)}")
     return "\n".join(lines)
 
 

@@ -1,5 +1,5 @@
-// Checklist builder: live validation while typing, type-specific fields, delete confirmations,
-// and visible_if in the preview. Plain JS; every page works without it.
+// Checklist builder: live validation while typing, type-specific fields and visible_if in the preview
+// (delete confirmations: confirm.js). Plain JS; every page works without it.
 (function () {
   "use strict";
 
@@ -81,12 +81,6 @@
   document.querySelectorAll("form[data-validate]").forEach(function (form) {
     liveValidation(form);
     typedFields(form);
-  });
-
-  document.querySelectorAll("form[data-confirm]").forEach(function (form) {
-    form.addEventListener("submit", function (e) {
-      if (!window.confirm(form.dataset.confirm)) e.preventDefault();
-    });
   });
 
   // Preview: a question with a condition is shown when the earlier question it names is shown

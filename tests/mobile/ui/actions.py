@@ -10,6 +10,7 @@ from typing import Any
 
 from kivy.clock import Clock
 from kivy.core.window import Window
+from kivy.uix.label import Label
 
 from tests.mobile.ui.gestures import DeviceActions
 
@@ -192,12 +193,24 @@ class Runner(DeviceActions):
                              if hasattr(c, "children") and c.children]
         if app.manager.current == "signin":
             data["message"] = self.screen("signin").message
+        data["markup"] = [_drawn(w) for w in self.screen(app.manager.current).walk()
+                          if isinstance(w, Label) and w.markup]
         data["popup"] = [w.title for w in Window.children if hasattr(w, "title")]
         data["unsent"] = app.unsent_count() if app.shop is not None else None
         if app.syncer.last_result is not None:
             data["sync_ok"] = app.syncer.last_result.ok
         self.results["records"][name] = data
 
+
+
+def _drawn(label) -> dict[str, Any]:
+    """What a markup label draws once Kivy has parsed its markup: the words, refs, colours, sizes, bold."""
+    label.texture_update()
+    words = [word for line in label._label._cached_lines for word in line.words]
+    return {"words": "".join(word.text for word in words), "refs": sorted(label.refs),
+            "colors": sorted({tuple(word.options["color"]) for word in words}),
+            "sizes": sorted({word.options["font_size"] for word in words}),
+            "bold": "".join(word.text for word in words if word.options["bold"])}
 
 
 def _shown(card) -> Any:

@@ -129,3 +129,14 @@ def test_export_and_publish_of_unknown_or_published_versions_fail_clearly(runner
 def test_list_says_when_there_is_nothing_yet(runner):
     result = runner.invoke(args=["template", "list"])
     assert result.exit_code == 0 and "No templates yet" in result.output
+
+
+@pytest.mark.parametrize("content, message", [
+    ('{"title": ' + "9" * 5000 + "}", "has a number with more than 4,300 digits"),
+    ('{"title": ' + "[" * 100_000 + "]" * 100_000 + "}", "nested more than 32 levels deep"),
+])
+def test_validate_explains_huge_integers_and_deep_nesting_in_one_line(runner, tmp_path, content, message):
+    result = runner.invoke(args=["template", "validate", write(tmp_path, "x.json", content)])
+    assert result.exit_code == 2
+    assert message in result.output and "Traceback" not in result.output
+    assert len(result.output.strip().splitlines()) == 1

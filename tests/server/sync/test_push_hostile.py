@@ -71,7 +71,7 @@ def test_odd_text_in_an_answer_is_stored_exactly_or_refused_never_a_500(client, 
         assert "answers[3].value" in result["errors"]
 
 
-json_values = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+json_values = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=20),
                            lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner,
                                                                                        max_size=4), max_leaves=20)
 
@@ -84,3 +84,15 @@ def test_any_json_in_any_field_never_makes_a_500(client, phone, field, value):
                            headers=bearer(phone.token))
     assert response.status_code == 200
     assert response.json["results"][0]["result"] in ("created", "invalid")
+
+
+@pytest.mark.parametrize("field, text", [("value", "fine\u202eenif"), ("value", "ring\x07"), ("comment", "\u2067hidden"),
+                                         ("comment", "esc\x1b[2J")])
+def test_bidi_overrides_and_control_characters_in_answers_are_invalid_naming_the_field(client, session, phone, field,
+                                                                                     text):
+    before = counts(session)
+    doc = visit_doc(phone.assignment)
+    doc["answers"][3][field] = text
+    [result] = client.post(PUSH, json={"visits": [doc]}, headers=bearer(phone.token)).json["results"]
+    assert result["result"] == "invalid" and f"answers[3].{field}" in result["errors"], result
+    assert counts(session) == before

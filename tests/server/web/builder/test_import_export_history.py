@@ -52,7 +52,7 @@ def test_import_errors_are_all_listed_with_their_section_and_question(client, ma
 def test_a_file_that_is_not_json_is_named_as_the_wrong_field(client, make):
     admin_client(client, make)
     response = upload(client, b"{not json")
-    assert response.status_code == 422 and "this is not a JSON file" in response.text
+    assert response.status_code == 422 and "this file is not valid JSON" in response.text
 
 
 def test_importing_while_a_draft_exists_names_the_template_field(client, make, session):

@@ -188,3 +188,23 @@ def test_a_row_with_several_problems_lists_each_of_them(as_admin, region):
     page = upload(as_admin, region, HEADER + "=cmd,,,north,500,\n").text
     for field in ("code", "name", "latitude", "longitude"):
         assert f"Line 2, <strong>{field}</strong>" in page, field
+
+
+@pytest.mark.parametrize("cells, column, message", [
+    ("N-5,Evil\u202etxt.exe,,,,", "name", "Name must not contain a bidirectional control character (U+202E at character 5)."),
+    ('N-5,Fine,"1 Road\x07",,,', "address", "Address must not contain a control character (U+0007 at character 7)."),
+    ("N-5,Fine,,,,NOR\u2066", "region_code", "Region code must not contain a bidirectional control character"),
+])
+def test_a_cell_with_control_or_bidi_characters_is_a_row_error_naming_its_column(as_admin, region, session, cells,
+                                                                                 column, message):
+    response = upload(as_admin, region, HEADER + "N-4,Good row,,,,\n" + cells + "\n")
+    assert response.status_code == 422
+    assert f"Line 3, <strong>{column}</strong>: {message}" in response.text
+    assert "Import 2 branches" not in response.text and session.query(Branch).count() == 0
+
+
+def test_line_breaks_inside_a_quoted_cell_are_stored_as_line_feeds(as_admin, region, session):
+    preview = upload(as_admin, region, HEADER + 'N-6,Two lines,"1 Road\r\nLeeds",,,\n')
+    as_admin.post(f"/admin/regions/{region.id}/branches/import/confirm", {"token": confirm_token(preview.text)})
+    session.expire_all()
+    assert session.query(Branch).one().address == "1 Road\nLeeds"
