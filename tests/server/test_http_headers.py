@@ -50,7 +50,7 @@ EXPECTED = {
     "visit page": (200, "text/html", PAGE_POLICY, True),
     "CSV": (200, "text/csv", OTHER_POLICY, True),
     "PDF": (200, "application/pdf", PDF_POLICY, True),
-    "photo": (200, "image/png", OTHER_POLICY, True),
+    "photo": (200, "image/jpeg", OTHER_POLICY, True),  # pages get the JPEG rendition
     "API photo": (200, "image/png", OTHER_POLICY, True),
     "API JSON": (200, "application/json", OTHER_POLICY, True),
     "API error": (404, "application/json", OTHER_POLICY, True),
