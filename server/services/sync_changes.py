@@ -54,14 +54,17 @@ class BadCursor(ValueError):
     """A `since` value this server never handed out."""
 
 
-Cursor = int | SnapshotPosition
-"""A plain change `seq` (0 = from the beginning: a snapshot) or the position inside a snapshot."""
+Cursor = int | SnapshotPosition | None
+"""None: from the beginning (a snapshot); a plain change `seq`; or the position inside a snapshot.
+
+A snapshot taken of an empty log hands out the plain cursor "0": from then on the pulls are
+incremental from 0, so only an absent or empty `since` starts a snapshot."""
 
 
 def parse_cursor(text: str | None) -> Cursor:
     """'' or None = from the beginning; a decimal seq of an earlier page; or a snapshot cursor of an earlier page."""
     if not text:
-        return 0
+        return None
     if len(text) > MAX_CURSOR_LENGTH or not text.isascii():
         raise BadCursor("must be a cursor returned by an earlier page, or empty to start from the beginning")
     if text.isdigit():
@@ -83,9 +86,9 @@ def _snapshot_key(entity: str, text: str):
 
 
 def changes_page(session: Session, user: User, since: Cursor, limit: int = DEFAULT_LIMIT) -> ChangesPage:
-    """Up to `limit` changes visible to `user` after cursor `since`, oldest first (a snapshot for cursor 0)."""
-    if isinstance(since, SnapshotPosition) or since == 0:
-        return _snapshot(session, user, since if isinstance(since, SnapshotPosition) else None, limit)
+    """Up to `limit` changes visible to `user` after cursor `since`, oldest first (a snapshot from the beginning)."""
+    if since is None or isinstance(since, SnapshotPosition):
+        return _snapshot(session, user, since, limit)
     return _incremental(session, user, since, limit)
 
 
