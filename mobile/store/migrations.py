@@ -120,5 +120,11 @@ def v1_initial(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
-MIGRATIONS: list[Migration] = [v1_initial]
+def v2_snapshot_marks(conn: sqlite3.Connection) -> None:
+    """Pulled rows get a `stale` mark: set when a snapshot starts, cleared when the snapshot sends the row again."""
+    for table in ("template_versions", "branches", "assignments"):
+        conn.execute(f"ALTER TABLE {table} ADD COLUMN stale INTEGER NOT NULL DEFAULT 0")
+
+
+MIGRATIONS: list[Migration] = [v1_initial, v2_snapshot_marks]
 """Every schema change in order: append a function for each change, never edit one that has shipped."""

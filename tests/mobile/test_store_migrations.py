@@ -36,7 +36,7 @@ def test_an_upgrade_runs_only_the_new_migrations_in_order_and_keeps_the_data(tmp
         conn.execute("UPDATE branches SET favourite = 1 WHERE id = 12")
 
     upgraded = LocalStore(tmp_path / "phone", migrations=[*MIGRATIONS, v2_add_favourite, v3_mark_home])
-    assert ran == [2, 3] and upgraded.db.pragma("user_version") == 3
+    assert ran == [2, 3] and upgraded.db.pragma("user_version") == len(MIGRATIONS) + 2
     assert upgraded.db.one("SELECT favourite FROM branches WHERE id = 12")["favourite"] == 1
     again = upgraded.for_account(view.account_id)
     assert again.answers(visit.id)["greeted"].value == "yes" and again.account.cursor == "c1"
@@ -68,3 +68,18 @@ def test_a_store_from_a_newer_app_is_refused_rather_than_damaged(tmp_path):
     conn.close()
     with pytest.raises(StoreError, match="newer version of the app"):
         LocalStore(tmp_path / "phone")
+
+
+def test_a_store_of_the_first_schema_gets_snapshot_marks_and_keeps_what_it_pulled(tmp_path):
+    old = LocalStore(tmp_path / "phone", migrations=MIGRATIONS[:1])
+    account = add_account(old)
+    with old.db.transaction() as conn:
+        conn.execute("""INSERT INTO branches (account_id, id, code, name, pulled_at)
+                        VALUES (?, 12, 'B012', 'Branch B012', '2026-03-01T00:00:00Z')""", (account.account_id,))
+    old.close()
+    store = LocalStore(tmp_path / "phone")
+    view = store.for_account(account.account_id)
+    assert view.branch(12).code == "B012"
+    view.apply_changes([], "5", reset=True, snapshot_complete=True)
+    assert view.branches(include_removed=True) == []
+    store.close()
