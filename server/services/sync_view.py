@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from functools import cached_property
 
-from sqlalchemy import String, and_, cast, false, or_, select, union
+from sqlalchemy import String, and_, cast, false, literal, null, or_, select, union
 from sqlalchemy.orm import Session
 
 from ..models import (Assignment, AssignmentStatus, Branch, Change, Role, TemplateVersion, User, VersionStatus,
@@ -74,7 +74,7 @@ def addressed_to(user: User):
 
 
 class SyncView:
-    """One user's view for one pull; the few id sets it needs are read once, lazily (at most two queries)."""
+    """One user's view for one pull; the few id sets it needs are read once, lazily (one query)."""
 
     def __init__(self, session: Session, user: User):
         self.session, self.user, self.role = session, user, role_of(user)
@@ -84,18 +84,26 @@ class SyncView:
         return frozenset(self.session.scalars(managed_region_ids(self.user)))
 
     @cached_property
-    def _assigned(self) -> list[tuple[int, int, AssignmentStatus]]:
-        """(branch, template, status) of every assignment the shopper has or had."""
-        return self.session.execute(select(Assignment.branch_id, Assignment.template_id, Assignment.status)
-                                    .where(Assignment.shopper_id == self.user.id).distinct()).all()
+    def _facts(self) -> tuple[list[tuple[int, int, AssignmentStatus]], list[tuple[int, int, int, VisitStatus]]]:
+        """In one query: (branch, template, status) of the shopper's assignments, and (branch, template,
+        pinned version, status) of their visits."""
+        assigned = select(literal("a"), Assignment.branch_id, Assignment.template_id, null(),
+                          cast(Assignment.status, String)).where(Assignment.shopper_id == self.user.id)
+        visited = (select(literal("v"), Visit.branch_id, TemplateVersion.template_id, Visit.template_version_id,
+                          cast(Visit.status, String))
+                   .join(TemplateVersion, TemplateVersion.id == Visit.template_version_id)
+                   .where(Visit.shopper_id == self.user.id))
+        rows = self.session.execute(union(assigned, visited)).all()
+        return ([(b, t, AssignmentStatus(s)) for kind, b, t, _, s in rows if kind == "a"],
+                [(b, t, v, VisitStatus(s)) for kind, b, t, v, s in rows if kind == "v"])
 
-    @cached_property
+    @property
+    def _assigned(self) -> list[tuple[int, int, AssignmentStatus]]:
+        return self._facts[0]
+
+    @property
     def _visited(self) -> list[tuple[int, int, int, VisitStatus]]:
-        """(branch, template, pinned version, status) of every visit of the shopper."""
-        return self.session.execute(
-            select(Visit.branch_id, TemplateVersion.template_id, Visit.template_version_id, Visit.status)
-            .join(TemplateVersion, TemplateVersion.id == Visit.template_version_id)
-            .where(Visit.shopper_id == self.user.id).distinct()).all()
+        return self._facts[1]
 
     def _assigned_where(self, index: int, active_only: bool) -> frozenset[int]:
         return frozenset(row[index] for row in self._assigned
