@@ -6,7 +6,8 @@
 Per size and database it builds a scratch organisation (benchmarks/world.py: 500 branches, 50 shoppers, the
 demo checklist, a seed through the services multiplied in SQL), then times, side by side, the full pull of
 one shopper through GET /api/v1/sync/changes (the Flask test client, page after page as the phone asks,
-bearer sign-in included) and the raw SELECTs a person would write for the rows that phone holds (its open
+bearer sign-in included), the same pull through the service alone (no HTTP, sign-in or JSON; needs this
+branch's sync_changes, so only the HTTP column is measured on older code), and the raw SELECTs a person would write for the rows that phone holds (its open
 and submitted assignments, their branches, published versions, its visits in play or of the last 14 days
 with their documents, the photos still missing). It prints the pull's time, pages, changes, the most
 statements one page sent, the raw time and the ratio, and the load average around each run.
@@ -75,6 +76,20 @@ def full_pull(client, token: str, limit: int | None, counts: list[int] | None = 
             return pages, changes, most
 
 
+def service_pull(session, shopper_id: int, limit: int | None) -> int:
+    """The same full pull through the service alone (no HTTP, no sign-in, no JSON); returns the changes."""
+    from server.models import User
+    from server.services.sync_changes import DEFAULT_LIMIT, changes_page, parse_cursor
+
+    user, cursor, changes = session.get(User, shopper_id), "", 0
+    while True:
+        page = changes_page(session, user, parse_cursor(cursor), limit or DEFAULT_LIMIT)
+        changes, cursor = changes + len(page.changes), page.cursor
+        if not page.more:
+            session.rollback()
+            return changes
+
+
 def raw_select(engine, shopper_id: int) -> int:
     """The hand-written SELECTs of the rows the phone holds; returns how many rows came back."""
     from server.models.types import utcnow
@@ -104,18 +119,22 @@ def run_size(visits: int, postgres: str | None, repeat: int, limit: int | None) 
         load_before = os.getloadavg()[0]
         with statements_per_request(db.engine) as counts:
             pages, changes, most = full_pull(client, token, limit, counts)
-        pulls, raws = [], []
+        pulls, services, raws = [], [], []
         for _ in range(repeat):
             started = time.perf_counter()
             full_pull(client, token, limit)
             pulls.append(time.perf_counter() - started)
             started = time.perf_counter()
+            service_pull(db.session, shopper_id, limit)
+            services.append(time.perf_counter() - started)
+            started = time.perf_counter()
             rows = raw_select(db.engine, shopper_id)
             raws.append(time.perf_counter() - started)
-        pull, raw = statistics.median(pulls), statistics.median(raws)
+        pull, service, raw = statistics.median(pulls), statistics.median(services), statistics.median(raws)
         return {"visits": visits, "db": "postgresql" if postgres else "sqlite", "built": built, "pull": pull,
                 "pages": pages, "changes": changes, "statements": most, "raw": raw, "rows": rows,
-                "ratio": pull / raw if raw else float("nan"), "load": (load_before, os.getloadavg()[0])}
+                "ratio": pull / raw if raw else float("nan"), "service": service,
+                "service_ratio": service / raw if raw else float("nan"), "load": (load_before, os.getloadavg()[0])}
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -129,12 +148,13 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     databases = ([] if args.no_sqlite else [None]) + ([args.postgres] if args.postgres else [])
     print(f"{'visits':>8} {'db':<10} {'build s':>8} {'pull s':>8} {'pages':>5} {'changes':>7} {'stmt/pg':>7} "
-          f"{'raw s':>8} {'rows':>6} {'ratio':>6}  load avg")
+          f"{'raw s':>8} {'rows':>6} {'ratio':>6} {'service s':>9} {'ratio':>6}  load avg")
     for visits in args.visits:
         for database in databases:
             r = run_size(visits, database, args.repeat, args.limit)
             print(f"{r['visits']:>8} {r['db']:<10} {r['built']:>8.1f} {r['pull']:>8.3f} {r['pages']:>5} "
-                  f"{r['changes']:>7} {r['statements']:>7} {r['raw']:>8.4f} {r['rows']:>6} {r['ratio']:>6.1f}  "
+                  f"{r['changes']:>7} {r['statements']:>7} {r['raw']:>8.4f} {r['rows']:>6} {r['ratio']:>6.1f} "
+                  f"{r['service']:>9.4f} {r['service_ratio']:>6.1f}  "
                   f"{r['load'][0]:.2f} -> {r['load'][1]:.2f}", flush=True)
 
 
