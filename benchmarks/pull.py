@@ -102,7 +102,8 @@ def raw_select(engine, shopper_id: int) -> int:
     return rows
 
 
-def run_size(visits: int, postgres: str | None, repeat: int, limit: int | None) -> dict:
+def run_size(visits: int, postgres: str | None, repeat: int, limit: int | None, *, branches: int = 500,
+             shoppers: int = 50) -> dict:
     """Build one size on one database and time the pull against the raw SELECT."""
     from server.extensions import db
     from server.models import User
@@ -110,7 +111,7 @@ def run_size(visits: int, postgres: str | None, repeat: int, limit: int | None) 
 
     with scratch_app(postgres) as app:
         started = time.perf_counter()
-        world = build_world(db.session, visits=visits)
+        world = build_world(db.session, visits=visits, branches=branches, shoppers=shoppers)
         built = time.perf_counter() - started
         shopper = db.session.get(User, world.shopper_ids[0])
         token, shopper_id = issue_token(db.session, shopper, "Benchmark phone")[1], shopper.id
@@ -145,13 +146,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--no-sqlite", action="store_true", help="only PostgreSQL")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--limit", type=int, help="page size the phone asks for (default: the server's)")
+    parser.add_argument("--branches", type=int, default=500)
+    parser.add_argument("--shoppers", type=int, default=50)
     args = parser.parse_args(argv)
     databases = ([] if args.no_sqlite else [None]) + ([args.postgres] if args.postgres else [])
     print(f"{'visits':>8} {'db':<10} {'build s':>8} {'pull s':>8} {'pages':>5} {'changes':>7} {'stmt/pg':>7} "
           f"{'raw s':>8} {'rows':>6} {'ratio':>6} {'service s':>9} {'ratio':>6}  load avg")
     for visits in args.visits:
         for database in databases:
-            r = run_size(visits, database, args.repeat, args.limit)
+            r = run_size(visits, database, args.repeat, args.limit, branches=args.branches, shoppers=args.shoppers)
             print(f"{r['visits']:>8} {r['db']:<10} {r['built']:>8.1f} {r['pull']:>8.3f} {r['pages']:>5} "
                   f"{r['changes']:>7} {r['statements']:>7} {r['raw']:>8.4f} {r['rows']:>6} {r['ratio']:>6.1f} "
                   f"{r['service']:>9.4f} {r['service_ratio']:>6.1f}  "
