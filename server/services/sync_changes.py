@@ -79,6 +79,7 @@ def parse_cursor(text: str | None) -> Cursor:
 
 
 def _snapshot_key(entity: str, text: str):
+    """The last key a snapshot page sent, as its table's key type (exactly as the server writes it)."""
     key = entity_key(entity, text)
     if key is None or (isinstance(key, uuid.UUID) and str(key) != text):
         raise BadCursor("must be a cursor returned by an earlier page, or empty to start from the beginning")

@@ -122,6 +122,7 @@ class _Scope:
         return visible_assignments_query(self.user).where(Assignment.status.in_(LIVE_ASSIGNMENTS)).order_by(None)
 
     def template_version(self):
+        """Published versions (with whether an assignment needs it) and the pinned versions of returned visits."""
         published = TemplateVersion.status == VersionStatus.PUBLISHED
         if self.role is not Role.SHOPPER:
             return select(TemplateVersion, published, false()).where(published)
@@ -131,6 +132,7 @@ class _Scope:
         return select(TemplateVersion, published & live, returned).where(or_(published, returned))
 
     def branch(self):
+        """Active branches the user may see; a shopper's only where they have live work or a visit in the window."""
         query = visible_branches_query(self.user).where(Branch.active.is_(True)).options(joinedload(Branch.region))
         if self.role is Role.SHOPPER:
             query = query.where(or_(Branch.id.in_(self._assignments().with_only_columns(Assignment.branch_id)),
@@ -138,7 +140,9 @@ class _Scope:
         return query
 
     def assignment(self):
+        """Open and submitted assignments, for the roles that hold any."""
         return self._assignments() if self.role in (Role.SHOPPER, Role.ADMIN) else None
 
     def visit(self):
+        """The shopper's visits in the snapshot's window."""
         return self._visits() if self.role is Role.SHOPPER else None

@@ -32,6 +32,7 @@ SYNCED = ("template_version", "branch", "assignment", "visit")
 
 
 def _verdict(known: bool, visible: bool) -> str | None:
+    """upsert (held), delete (known but no longer held) or None (never theirs to know of)."""
     return (UPSERT if visible else DELETE) if known else None
 
 
@@ -99,10 +100,12 @@ class SyncView:
 
     @property
     def _assigned(self) -> list[tuple[int, int, AssignmentStatus]]:
+        """(branch, template, status) of every assignment the shopper has or had."""
         return self._facts[0]
 
     @property
     def _visited(self) -> list[tuple[int, int, int, VisitStatus]]:
+        """(branch, template, pinned version, status) of every visit of the shopper."""
         return self._facts[1]
 
     def _assigned_where(self, index: int, active_only: bool) -> frozenset[int]:
