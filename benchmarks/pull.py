@@ -119,7 +119,9 @@ def run_size(visits: int, postgres: str | None, repeat: int, limit: int | None, 
         client = app.test_client()
         load_before = os.getloadavg()[0]
         with statements_per_request(db.engine) as counts:
+            started = time.perf_counter()
             pages, changes, most = full_pull(client, token, limit, counts)
+            first = time.perf_counter() - started
         pulls, services, raws = [], [], []
         for _ in range(repeat):
             started = time.perf_counter()
@@ -131,11 +133,21 @@ def run_size(visits: int, postgres: str | None, repeat: int, limit: int | None, 
             started = time.perf_counter()
             rows = raw_select(db.engine, shopper_id)
             raws.append(time.perf_counter() - started)
+        if not repeat:  # --repeat 0: the counted pull alone (for slow code), against one raw SELECT
+            pulls, services, raws = [first], [float("nan")], [_clock(lambda: raw_select(db.engine, shopper_id))]
+            rows = raw_select(db.engine, shopper_id)
         pull, service, raw = statistics.median(pulls), statistics.median(services), statistics.median(raws)
         return {"visits": visits, "db": "postgresql" if postgres else "sqlite", "built": built, "pull": pull,
                 "pages": pages, "changes": changes, "statements": most, "raw": raw, "rows": rows,
                 "ratio": pull / raw if raw else float("nan"), "service": service,
                 "service_ratio": service / raw if raw else float("nan"), "load": (load_before, os.getloadavg()[0])}
+
+
+def _clock(run) -> float:
+    """Seconds one call takes."""
+    started = time.perf_counter()
+    run()
+    return time.perf_counter() - started
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -144,7 +156,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--visits", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--postgres", metavar="URL", help="also run on this PostgreSQL database (a scratch schema)")
     parser.add_argument("--no-sqlite", action="store_true", help="only PostgreSQL")
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=3, help="timed rounds (0: time only the first pull)")
     parser.add_argument("--limit", type=int, help="page size the phone asks for (default: the server's)")
     parser.add_argument("--branches", type=int, default=500)
     parser.add_argument("--shoppers", type=int, default=50)
