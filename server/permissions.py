@@ -1,9 +1,16 @@
 """Who may see what (DESIGN section 5): the one module every page, endpoint and service asks.
 
-admin: everything. manager: the branches of their regions, and the visits and assignments
-there. shopper: their own assignments and visits, and the branches those are at.
+admin: everything. manager: the branches of their regions and the visits made there, never
+an assignment. shopper: their own assignments and visits, and the branches those are at.
 Deactivated and anonymous users see nothing. Queries (`visible_*`) and per-object checks
 (`can_view_*`) answer the same question and are tested to agree.
+
+Confidentiality rule of mystery shopping (DESIGN section 7): managers are the audited side, so
+the schedule (assignments: when a visit will happen, and their notes) is for admins and the
+assignment's own shopper only. Managers learn of a visit once it has happened. Web pages, the
+sync feed (services/sync_view.py), the scores and report APIs, CSV and PDFs all ask the rule
+below (`can_view_assignment`, `visible_assignments_query`); nothing else reads assignments for
+a manager.
 """
 from __future__ import annotations
 
@@ -95,9 +102,16 @@ def visible_visits_query(user: Any) -> Select:
     return _scoped_to_role(query, user, Visit.branch_id, Visit.shopper_id)
 
 
+def sees_schedules(user: Any) -> bool:
+    """Whether the user may see assignments at all: admins and shoppers (their own), never managers."""
+    return role_of(user) in (Role.ADMIN, Role.SHOPPER)
+
+
 def visible_assignments_query(user: Any) -> Select:
-    """Assignments the user may see, soonest due first."""
+    """Assignments the user may see, soonest due first: all for admins, their own for shoppers, none for managers."""
     query = select(Assignment).order_by(Assignment.due_to, Assignment.due_from)
+    if not sees_schedules(user):
+        return query.where(false())
     return _scoped_to_role(query, user, Assignment.branch_id, Assignment.shopper_id)
 
 
@@ -140,8 +154,9 @@ def can_view_visit(user: Any, visit: Visit) -> bool:
 
 
 def can_view_assignment(user: Any, assignment: Assignment) -> bool:
-    """Admins: all; managers: assignments at branches of their regions; shoppers: their own."""
-    return _can_view_owned(user, assignment.branch, assignment.shopper_id)
+    """Admins: all; shoppers: their own; managers: none (the schedule is confidential, see the module docstring)."""
+    role = role_of(user)
+    return role is Role.ADMIN or (role is Role.SHOPPER and assignment.shopper_id == user.id)
 
 
 VISIBLE_QUERIES: dict[type, Callable[[Any], Select]] = {

@@ -232,10 +232,15 @@ class AccountStore(SyncSide):
         return self.checklist(self.visit(visit_id).template_version_id)
 
     # -- pulled pages --------------------------------------------------------------------------------------------
-    def apply_changes(self, changes: Sequence[Mapping[str, Any]], cursor: str | None) -> int:
-        """Store a pulled page and its new cursor in one transaction (BadChange: nothing stored, cursor kept)."""
+    def apply_changes(self, changes: Sequence[Mapping[str, Any]], cursor: str | None, *, reset: bool = False,
+                      snapshot_complete: bool = False) -> int:
+        """Store a pulled page and its new cursor in one transaction (BadChange: nothing stored, cursor kept).
+
+        `reset` / `snapshot_complete`: the page starts / ends a snapshot (see store/pulled.py).
+        """
         with self._cache_lock:
             self._checklists.clear()
-        return pulled.apply_page(self.db, self.account_id, changes, cursor)
+        return pulled.apply_page(self.db, self.account_id, changes, cursor, reset=reset,
+                                 snapshot_complete=snapshot_complete)
 
 

@@ -125,5 +125,11 @@ def v2_phone_settings(conn: sqlite3.Connection) -> None:
     conn.execute("ALTER TABLE accounts ADD COLUMN phone_settings TEXT")
 
 
-MIGRATIONS: list[Migration] = [v1_initial, v2_phone_settings]
+def v3_snapshot_marks(conn: sqlite3.Connection) -> None:
+    """Pulled rows get a `stale` mark: set when a snapshot starts, cleared when the snapshot sends the row again."""
+    for table in ("template_versions", "branches", "assignments"):
+        conn.execute(f"ALTER TABLE {table} ADD COLUMN stale INTEGER NOT NULL DEFAULT 0")
+
+
+MIGRATIONS: list[Migration] = [v1_initial, v2_phone_settings, v3_snapshot_marks]
 """Every schema change in order: append a function for each change, never edit one that has shipped."""

@@ -1,4 +1,11 @@
-"""Storing a pulled page of changes (upserts and tombstones) together with its cursor, in one transaction."""
+"""Storing a pulled page of changes (upserts and tombstones) together with its cursor, in one transaction.
+
+A snapshot (docs/sync-protocol.md) is a run of pages: its first (`reset`) marks every pulled row
+of the account stale, each upsert clears the mark, and its last (`snapshot_complete`) turns the
+rows still marked into tombstones, which go once no unsent visit needs them (the purge below).
+Only pulled rows (checklist versions, branches, assignments) are marked: drafts, the outbox and
+sent visits are never touched by a snapshot.
+"""
 
 from __future__ import annotations
 
@@ -25,22 +32,35 @@ _PURGE = {  # withdrawn assignments go once no unsent visit needs them; branches
                         AND s.template_version_id = template_versions.id)""",
 }
 _TABLES = {"template_version": "template_versions", "branch": "branches", "assignment": "assignments"}
+PULLED_TABLES = tuple(_TABLES.values())
 
 
 class BadChange(ValueError):
     """The server sent a change the phone cannot store; the page is not applied and the cursor stays."""
 
 
-def apply_page(db: Database, account_id: int, changes: Sequence[Mapping[str, Any]], cursor: str | None) -> int:
-    """Store a page of changes and advance the cursor in one transaction (all or nothing); returns how many applied."""
+def apply_page(db: Database, account_id: int, changes: Sequence[Mapping[str, Any]], cursor: str | None, *,
+               reset: bool = False, snapshot_complete: bool = False) -> int:
+    """Store a page of changes and advance the cursor in one transaction (all or nothing); returns how many applied.
+
+    `reset` (a snapshot's first page) marks what the account holds stale first; `snapshot_complete`
+    (its last page) withdraws what is still stale after the page is stored.
+    """
     now = to_text(utcnow())
     applied = 0
     with db.transaction() as conn:
+        if reset:
+            for table in PULLED_TABLES:
+                conn.execute(f"UPDATE {table} SET stale = 1 WHERE account_id = ?", (account_id,))
         for index, change in enumerate(changes):
             try:
                 applied += _apply(conn, account_id, change, now)
             except (KeyError, TypeError, ValueError) as exc:
                 raise BadChange(f"change {index + 1} of the page cannot be stored: {exc!r}") from None
+        if snapshot_complete:
+            for table in PULLED_TABLES:
+                conn.execute(f"UPDATE {table} SET tombstoned = 1, stale = 0 WHERE account_id = ? AND stale = 1",
+                             (account_id,))
         for sql in _PURGE.values():
             conn.execute(sql, {"a": account_id})
         conn.execute("UPDATE accounts SET cursor = ? WHERE id = ?", (cursor, account_id))
@@ -73,23 +93,24 @@ def _apply(conn: sqlite3.Connection, account_id: int, change: Mapping[str, Any],
         definition = data["definition"]
         conn.execute(
             """INSERT OR REPLACE INTO template_versions
-               (account_id, id, template_id, number, title, allow_adhoc, definition, tombstoned, pulled_at)
-               VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?)""",
+               (account_id, id, template_id, number, title, allow_adhoc, definition, tombstoned, stale, pulled_at)
+               VALUES (?, ?, ?, ?, ?, ?, ?, 0, 0, ?)""",
             (account_id, row_id, int(data["template_id"]), int(data["number"]), str(definition["title"]),
              int(bool(definition.get("allow_adhoc", False))), json.dumps(definition), now))
     elif entity == "branch":
         region = data.get("region")
         conn.execute(
             """INSERT OR REPLACE INTO branches
-               (account_id, id, code, name, address, latitude, longitude, region, tombstoned, pulled_at)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?)""",
+               (account_id, id, code, name, address, latitude, longitude, region, tombstoned, stale, pulled_at)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, 0, ?)""",
             (account_id, row_id, str(data["code"]), str(data["name"]), str(data.get("address") or ""),
              data.get("latitude"), data.get("longitude"), None if region is None else json.dumps(region), now))
     else:
         version = data.get("template_version_id")
         conn.execute(
             """INSERT OR REPLACE INTO assignments (account_id, id, branch_id, template_id, template_version_id,
-               due_from, due_to, status, notes, tombstoned, pulled_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)""",
+               due_from, due_to, status, notes, tombstoned, stale, pulled_at)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, ?)""",
             (account_id, row_id, int(data["branch_id"]), int(data["template_id"]),
              None if version is None else int(version), data.get("due_from"), data.get("due_to"),
              str(data.get("status") or "open"), str(data.get("notes") or ""), now))

@@ -48,6 +48,8 @@ class ChangesPage:
     changes: list[dict[str, Any]]
     cursor: str | None
     more: bool
+    reset: bool = False
+    snapshot_complete: bool = False
 
 
 @dataclass(frozen=True)
@@ -113,7 +115,8 @@ class ApiClient:
         changes, cursor = body.get("changes"), body.get("cursor")
         if not isinstance(changes, list) or not (cursor is None or isinstance(cursor, (str, int))):
             raise ServerError("the server's changes page is not in the expected shape")
-        return ChangesPage(changes, None if cursor is None else str(cursor), bool(body.get("more")))
+        return ChangesPage(changes, None if cursor is None else str(cursor), bool(body.get("more")),
+                           body.get("reset") is True, body.get("snapshot_complete") is True)
 
     def push(self, visits: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """POST /api/v1/sync/push with a batch of visit documents; one result per visit."""

@@ -104,12 +104,17 @@ class SyncEngine:
         self.store.store_phone_settings(settings)
 
     def _pull(self) -> None:
-        """Page by page; each page and its cursor are stored together before the next page is asked for."""
+        """Page by page; each page and its cursor are stored together before the next page is asked for.
+
+        A first pull (no cursor) is a snapshot: its pages say where it starts and ends, and the store
+        drops what the phone held that the snapshot did not send again (never drafts, outbox or sent visits).
+        """
         while True:
             self._check_cancel()
             cursor = self.store.account.cursor
             page = self._call(lambda: self.client.changes(cursor, self.page_limit))
-            self._result.pulled += self.store.apply_changes(page.changes, page.cursor)
+            self._result.pulled += self.store.apply_changes(page.changes, page.cursor, reset=page.reset,
+                                                            snapshot_complete=page.snapshot_complete)
             self._result.pages += 1
             report(self._progress, PULL, self._result.pulled, None)
             if not page.more:

@@ -82,6 +82,7 @@ def push(body):
 @blp.alt_response(401, response="UNAUTHORIZED")
 @blp.doc(security=BEARER)
 def changes(query):
-    """What the caller may hold that changed after the cursor: current states and tombstones, oldest first."""
+    """What the caller may hold that changed after the cursor (oldest first), or a snapshot of it for cursor 0."""
     page = changes_page(db.session, current_user, parse_cursor(query["since"]), query["limit"])
-    return {"changes": page.changes, "cursor": page.cursor, "more": page.more}
+    return {"changes": page.changes, "cursor": page.cursor, "more": page.more, "reset": page.reset,
+            "snapshot_complete": page.snapshot_complete}

@@ -5,7 +5,7 @@ from flask import current_app
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load, validate
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from ..services.sync_changes import DEFAULT_LIMIT, MAX_LIMIT, BadCursor, parse_cursor
+from ..services.sync_changes import DEFAULT_LIMIT, MAX_CURSOR_LENGTH, MAX_LIMIT, BadCursor, parse_cursor
 from .base import Text
 
 
@@ -64,8 +64,8 @@ class ChangesQuerySchema(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    since = Text(max_length=20, load_default="", validate=_cursor,
-                 metadata={"description": "cursor of the previous page; empty = from the beginning"})
+    since = Text(max_length=MAX_CURSOR_LENGTH, load_default="", validate=_cursor,
+                 metadata={"description": "cursor of the previous page; empty = from the beginning (a snapshot)"})
     limit = fields.Integer(load_default=DEFAULT_LIMIT, validate=validate.Range(min=1, max=MAX_LIMIT))
 
 
@@ -84,6 +84,10 @@ class ChangesSchema(Schema):
     changes = fields.List(fields.Nested(ChangeSchema))
     cursor = fields.String()
     more = fields.Boolean()
+    reset = fields.Boolean(metadata={"description": "first page of a snapshot: what the phone holds from earlier "
+                                                    "pulls stays only if this snapshot sends it again"})
+    snapshot_complete = fields.Boolean(metadata={"description": "last page of a snapshot: drop pulled things it "
+                                                                "did not send (never drafts, outbox or sent visits)"})
 
 
 class SectionScoreSchema(Schema):

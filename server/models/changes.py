@@ -33,7 +33,13 @@ from .types import UTCDateTime, utcnow
 
 
 class Change(db.Model):
-    """`seq` is the sync cursor; `audience_user_id` limits a row to one user (a tombstone for them alone)."""
+    """`seq` is the sync cursor; the audience says who the row is for (services/changes.py `record_change`).
+
+    `audience_user_id`: that user alone (their visits and assignments, a tombstone for them);
+    `audience_region_id`: whoever may hold things of that region (its managers, admins, and the
+    shoppers who work at the branch named); neither: everyone who may hold it (published
+    checklist versions only).
+    """
 
     __tablename__ = "changes"
 
@@ -45,6 +51,7 @@ class Change(db.Model):
     op: Mapped[str] = mapped_column(String(16))
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     audience_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    audience_region_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id", ondelete="CASCADE"), index=True)
 
 
 LOCK_CHANGES = text("LOCK TABLE changes IN EXCLUSIVE MODE")

@@ -176,7 +176,7 @@ def apply_import(session: Session, actor: User, region: Region, payload: list[di
         log_activity(session, actor, "import", "region", region.id,
                      f"Imported {len(rows)} branches into {region.code}: {created} created, {len(rows) - created} updated")
         for branch in touched:  # last, so the changes lock is held briefly (models/changes.py)
-            record_change(session, "branch", branch.id)
+            record_change(session, "branch", branch.id, region=branch.region_id)
         session.commit()
     except IntegrityError:  # another admin saved one of these codes meanwhile: nothing was written
         session.rollback()

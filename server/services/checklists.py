@@ -140,10 +140,10 @@ def publish_version(session: Session, version: TemplateVersion, *, actor: User |
     template.name, template.description = checklist.title, checklist.description
     session.flush()
     record_change(session, "template_version", version.id)
-    open_work = select(Assignment.id).where(Assignment.template_id == template.id,
-                                            Assignment.status == AssignmentStatus.OPEN)
-    for assignment_id in session.scalars(open_work).all():  # their phones start new visits on this version now
-        record_change(session, "assignment", assignment_id)
+    open_work = select(Assignment.id, Assignment.shopper_id).where(Assignment.template_id == template.id,
+                                                                   Assignment.status == AssignmentStatus.OPEN)
+    for assignment_id, shopper_id in session.execute(open_work).all():  # their phones start new visits on it now
+        record_change(session, "assignment", assignment_id, audience=shopper_id)
     if commit:
         session.commit()
     return version

@@ -62,7 +62,7 @@ def create_region(session: Session, *, code: str, name: str, commit: bool = True
     region = Region(code=code, name=name)
     session.add(region)
     session.flush()
-    record_change(session, "region", region.id)
+    record_change(session, "region", region.id, region=region.id)
     if commit:
         session.commit()
     return region
@@ -112,7 +112,7 @@ def create_branch(
     branch = Branch(region=region, **clean)
     session.add(branch)
     session.flush()
-    record_change(session, "branch", branch.id)
+    record_change(session, "branch", branch.id, region=region.id)
     if commit:
         session.commit()
     return branch
@@ -144,7 +144,7 @@ def create_assignment(
     )
     session.add(assignment)
     record_needs(session, shopper.id, branch.id, template.id)
-    record_change(session, "assignment", assignment.id)
+    record_change(session, "assignment", assignment.id, audience=shopper.id)
     log_activity(session, actor, "scheduled", "assignment", assignment.id,
                  f"{branch.code} for {shopper.name}, due {due_from} to {due_to}")
     if commit:
@@ -175,7 +175,6 @@ def cancel_assignment(session: Session, assignment: Assignment, *, actor: User |
     log_activity(session, actor, "cancelled", "assignment", assignment.id, f"Assignment {assignment.id} cancelled")
     record_change(session, "assignment", assignment.id, "delete", audience=assignment.shopper_id)
     record_needs(session, assignment.shopper_id, assignment.branch_id, assignment.template_id)
-    record_change(session, "assignment", assignment.id)
     if commit:
         session.commit()
     return assignment
@@ -194,7 +193,7 @@ def reassign_assignment(session: Session, assignment: Assignment, shopper: User,
     record_change(session, "assignment", assignment.id, "delete", audience=previous)
     record_needs(session, previous, assignment.branch_id, assignment.template_id)
     record_needs(session, shopper.id, assignment.branch_id, assignment.template_id)
-    record_change(session, "assignment", assignment.id)
+    record_change(session, "assignment", assignment.id, audience=shopper.id)
     if commit:
         session.commit()
     return assignment

@@ -40,9 +40,9 @@ def edit_region(session: Session, actor: User, region: Region, *, code: str, nam
         raise OrgError("code", f"A region with code {code} already exists.")
     region.code, region.name = code, name
     log_activity(session, actor, "update", "region", region.id, f"Edited region {code} {name}")
-    record_change(session, "region", region.id)
+    record_change(session, "region", region.id, region=region.id)
     for branch in region.branches:  # phones show the region with each branch
-        record_change(session, "branch", branch.id)
+        record_change(session, "branch", branch.id, region=region.id)
     session.commit()
     return region
 
@@ -58,7 +58,7 @@ def _set_active(session: Session, actor: User, thing: Region | Branch, kind: str
         thing.active = active
         verb = "reactivate" if active else "deactivate"
         log_activity(session, actor, verb, kind, thing.id, f"{verb.capitalize()}d {kind} {thing.code}")
-        record_change(session, kind, thing.id)
+        record_change(session, kind, thing.id, region=thing.id if isinstance(thing, Region) else thing.region_id)
         session.commit()
     return thing
 
@@ -77,7 +77,7 @@ def edit_branch(session: Session, actor: User, branch: Branch, fields: dict) -> 
     for key, value in clean.items():
         setattr(branch, key, value)
     log_activity(session, actor, "update", "branch", branch.id, f"Edited branch {branch.code} {branch.name}")
-    record_change(session, "branch", branch.id)
+    record_change(session, "branch", branch.id, region=branch.region_id)
     session.commit()
     return branch
 

@@ -311,6 +311,6 @@ def _complete(session: Session, visit_id: uuid.UUID, photo_id: uuid.UUID, key: s
         update(Visit).where(Visit.id == visit_id, Visit.status == VisitStatus.AWAITING_PHOTOS, ~missing)
         .values(status=VisitStatus.SUBMITTED).execution_options(synchronize_session=False)).rowcount
     if moved:
-        record_change(session, "visit", visit_id)
+        record_change(session, "visit", visit_id, audience=_visit(session, visit_id).shopper_id)
     session.commit()
     return _status(_visit(session, visit_id), photo, completed_now=True)

@@ -57,7 +57,7 @@ def _close_assignment(session: Session, visit: Visit) -> None:
         assignment = visit.assignment
     if assignment is not None and assignment.status is AssignmentStatus.SUBMITTED:
         assignment.status = AssignmentStatus.DONE
-        record_change(session, "assignment", assignment.id)
+        record_change(session, "assignment", assignment.id, audience=assignment.shopper_id)
 
 
 def _finish(session: Session, visit: Visit, commit: bool) -> Visit:

@@ -60,7 +60,7 @@ def record_visit(session: Session, shopper: User, document: Any, *, status: Visi
         session.add(visit)
         if assignment is not None and assignment.status is AssignmentStatus.OPEN:
             assignment.status = AssignmentStatus.SUBMITTED
-            record_change(session, "assignment", assignment.id)
+            record_change(session, "assignment", assignment.id, audience=shopper.id)
         record_change(session, "visit", visit.id, audience=shopper.id)
 
     def duplicate() -> VisitRejected | None:

@@ -70,3 +70,18 @@ def test_a_store_from_a_newer_app_is_refused_rather_than_damaged(tmp_path):
     conn.close()
     with pytest.raises(StoreError, match="newer version of the app"):
         LocalStore(tmp_path / "phone")
+
+
+def test_a_store_of_the_first_schema_gets_snapshot_marks_and_keeps_what_it_pulled(tmp_path):
+    old = LocalStore(tmp_path / "phone", migrations=MIGRATIONS[:1])
+    account = add_account(old)
+    with old.db.transaction() as conn:
+        conn.execute("""INSERT INTO branches (account_id, id, code, name, pulled_at)
+                        VALUES (?, 12, 'B012', 'Branch B012', '2026-03-01T00:00:00Z')""", (account.account_id,))
+    old.close()
+    store = LocalStore(tmp_path / "phone")
+    view = store.for_account(account.account_id)
+    assert view.branch(12).code == "B012"
+    view.apply_changes([], "5", reset=True, snapshot_complete=True)
+    assert view.branches(include_removed=True) == []
+    store.close()

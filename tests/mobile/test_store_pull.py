@@ -119,3 +119,60 @@ def test_a_pulled_visit_the_phone_never_had_is_kept_for_display_and_correction(s
     draft = shop.reopen_for_correction(visit_id)
     assert draft.state is VisitState.DRAFT and draft.base_revision == 1
     assert shop.answers(visit_id)["greeted"].value == "no"
+
+
+def test_a_snapshot_drops_the_pulled_things_it_did_not_send_again_only_once_it_is_complete(shop, assignment_id):
+    newer = str(uuid.uuid4())
+    shop.apply_changes([version_change(), branch_change(13, "B013")], "s9.1.13", reset=True)
+    assert [a.id for a in shop.assignments()] == [assignment_id]  # mid-snapshot the phone still shows everything
+    assert shop.branch(12).name and not shop.branch(12).removed
+    shop.apply_changes([assignment_change(newer, branch_id=13)], "9", snapshot_complete=True)
+    assert shop.account.cursor == "9"
+    assert [a.id for a in shop.assignments(include_removed=True)] == [newer]
+    assert [b.id for b in shop.branches(include_removed=True)] == [13]
+    assert [v.id for v in shop.template_versions()] == [7]
+
+
+def test_a_one_page_snapshot_both_starts_and_ends(shop, assignment_id):
+    shop.apply_changes([version_change(), branch_change()], "4", reset=True, snapshot_complete=True)
+    assert shop.assignments(include_removed=True) == [] and [b.id for b in shop.branches()] == [12]
+
+
+def test_a_snapshot_never_touches_drafts_the_outbox_or_sent_visits(shop, assignment_id, tmp_path):
+    other, third = str(uuid.uuid4()), str(uuid.uuid4())
+    shop.apply_changes([assignment_change(other), assignment_change(third)], "c2")
+    draft = shop.start_visit(assignment_id)
+    fill(shop, draft.id, {"greeted": {"value": "yes"}})
+    queued = shop.start_visit(other)
+    fill(shop, queued.id)
+    shop.add_photo(queued.id, "storefront", write_png(tmp_path))
+    assert shop.finish_visit(queued.id).ok
+    sent = shop.start_visit(third)
+    fill(shop, sent.id)
+    shop.add_photo(sent.id, "storefront", write_png(tmp_path, "sent.png"))
+    assert shop.finish_visit(sent.id).ok
+    shop.record_push_result(sent.id, {"id": sent.id, "result": "created", "revision": 1, "status": "submitted",
+                                      "missing_photos": []})
+    before = {v.id: (v.state, shop.answers(v.id)) for v in shop.visits()}
+    shop.apply_changes([], "20", reset=True, snapshot_complete=True)  # the server holds nothing for this phone now
+    assert {v.id: (v.state, shop.answers(v.id)) for v in shop.visits()} == before
+    assert shop.visit(queued.id).state is VisitState.OUTBOX and shop.visit(sent.id).state is VisitState.SENT
+    assert shop.assignments() == []
+    assert shop.assignment(assignment_id).removed and shop.assignment(other).removed  # their visits are unsent
+    with pytest.raises(NotFound):
+        shop.assignment(third)  # its visit was sent: nothing needs it any more
+    assert shop.branch(12).removed and shop.template_version(7).removed  # kept for the visits that use them
+    assert shop.checklist(7).title == "Store audit"
+
+
+def test_an_incremental_page_drops_nothing_it_does_not_name(shop, assignment_id):
+    shop.apply_changes([branch_change(13, "B013")], "c2")
+    assert [a.id for a in shop.assignments()] == [assignment_id]
+    assert [b.id for b in shop.branches()] == [12, 13]
+
+
+def test_a_snapshot_started_again_after_an_interruption_still_ends_right(shop, assignment_id):
+    shop.apply_changes([version_change()], "s9.1.", reset=True)  # the phone lost the network after this page
+    shop.apply_changes([version_change(), branch_change()], "s11.2.", reset=True)
+    shop.apply_changes([assignment_change(assignment_id)], "11", snapshot_complete=True)
+    assert [a.id for a in shop.assignments()] == [assignment_id] and [b.id for b in shop.branches()] == [12]

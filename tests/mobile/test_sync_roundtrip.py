@@ -80,9 +80,9 @@ def test_pulling_in_small_pages_advances_the_cursor_page_by_page(world):
     cursors = []
     original = phone.shop.apply_changes
 
-    def spy(changes, cursor):
+    def spy(changes, cursor, **snapshot_flags):
         cursors.append((len(changes), cursor))
-        return original(changes, cursor)
+        return original(changes, cursor, **snapshot_flags)
 
     phone.shop.apply_changes = spy  # type: ignore[method-assign]
     result = phone.sync(page_limit=1)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from server.models import Change
+from server.models import Branch, Change
 from server.services.changes import record_change
 from server.services.checklists import new_draft_from, publish_version
 from server.services.org import OrgError, cancel_assignment, create_branch, reassign_assignment
@@ -25,6 +25,8 @@ def held(changes: list[dict]) -> dict[tuple[str, str], dict]:
 
 
 def test_a_shopper_pulls_their_assignment_with_its_branch_and_published_version(client, session, phone):
+    first = client.get(CHANGES, headers=bearer(phone.token)).json
+    assert (first["reset"], first["snapshot_complete"]) == (True, True)  # a first pull is a one-page snapshot
     changes, cursor = pull_all(client, phone.token)
     assignment, branch = phone.assignment, phone.assignment.branch
     version = assignment.template.latest_published()
@@ -39,7 +41,19 @@ def test_a_shopper_pulls_their_assignment_with_its_branch_and_published_version(
                                                          "name": branch.region.name}
     assert state[("template_version", str(version.id))]["definition"]["title"] == SMALL_CHECKLIST["title"]
     again = client.get(CHANGES, query_string={"since": cursor}, headers=bearer(phone.token)).json
-    assert again == {"changes": [], "cursor": cursor, "more": False}
+    assert again == {"changes": [], "cursor": cursor, "more": False, "reset": False, "snapshot_complete": False}
+
+
+def pages(client, token: str, since: str, limit: int) -> list[dict]:
+    """Every page after `since`, as the phone asks for them."""
+    found, cursor = [], since
+    while True:
+        page = client.get(CHANGES, query_string={"since": cursor, "limit": limit}, headers=bearer(token)).json
+        assert len(page["changes"]) <= limit
+        found.append(page)
+        cursor = page["cursor"]
+        if not page["more"]:
+            return found
 
 
 def test_small_pages_give_the_same_state_as_one_page_without_skips_or_repeats(client, session, make, phone):
@@ -49,18 +63,21 @@ def test_small_pages_give_the_same_state_as_one_page_without_skips_or_repeats(cl
     push(client, phone.token, visit_doc(phone.assignment))
     whole, _ = pull_all(client, phone.token, limit=1000)
     for limit in (1, 2, 3):
-        cursors, changes, cursor = [], [], ""
-        while True:
-            page = client.get(CHANGES, query_string={"since": cursor, "limit": limit}, headers=bearer(phone.token)).json
-            assert len(page["changes"]) <= limit
-            changes += page["changes"]
-            cursors.append(int(page["cursor"]))
-            cursor = page["cursor"]
-            if not page["more"]:
-                break
+        snapshot = pages(client, phone.token, "", limit)
+        sent = [(c["entity"], c["id"]) for page in snapshot for c in page["changes"]]
+        assert len(sent) == len(set(sent)), "a snapshot sends each thing once"
+        assert [(p["reset"], p["snapshot_complete"]) for p in snapshot if p["reset"] or p["snapshot_complete"]] \
+            == ([(True, False), (False, True)] if len(snapshot) > 1 else [(True, True)])
+        assert held([c for page in snapshot for c in page["changes"]]) == held(whole)
+    _, cursor = pull_all(client, phone.token)
+    for _ in range(3):
+        assign(session, make, shopper=phone.shopper)
+    whole_after, _ = pull_all(client, phone.token, cursor, limit=1000)
+    for limit in (1, 2):
+        incremental = pages(client, phone.token, cursor, limit)
+        cursors = [int(page["cursor"]) for page in incremental]
         assert cursors == sorted(set(cursors)), "the cursor only moves forward"
-        assert held(changes) == held(whole)
-        assert len(changes) <= session.query(Change).count()
+        assert held([c for page in incremental for c in page["changes"]]) == held(whole_after)
 
 
 def test_changes_made_between_pages_arrive_on_a_later_page(client, session, make, phone):
@@ -124,23 +141,34 @@ def test_nobody_sees_other_shoppers_or_other_regions_things(client, session, mak
     theirs = assign(session, make, shopper=stranger, branch=make.branch(south))
     push(client, token_for(session, stranger), visit_doc(theirs))
     create_branch(session, region=south, code="S-NEW", name="New south branch")
-    record_change(session, "visit", "00000000-0000-0000-0000-000000000000", "delete")
+    record_change(session, "visit", "00000000-0000-0000-0000-000000000000", "delete", audience=stranger.id)
     session.commit()
     mine_ids = {str(mine.id), str(mine.branch_id), str(phone.assignment.id), str(phone.assignment.branch_id)}
     shopper_ids = {c["id"] for c in pull_all(client, phone.token)[0] if c["entity"] != "template_version"}
     assert shopper_ids == mine_ids
+    _, cursor = pull_all(client, phone.token)
+    create_branch(session, region=north, code="N-2", name="North two")  # a branch of the region, not of mine
+    assign(session, make, shopper=stranger, branch=north_branch)
+    assert pull_all(client, phone.token, cursor)[0] == []
     manager = make.user("manager", regions=[north])
     manager_changes, _ = pull_all(client, token_for(session, manager))
     manager_ids = {(c["entity"], c["id"]) for c in manager_changes if c["entity"] != "template_version"}
-    assert manager_ids == {("assignment", str(mine.id)), ("branch", str(mine.branch_id))}
+    north_two = session.query(Branch).filter_by(code="N-2").one()
+    assert manager_ids == {("branch", str(mine.branch_id)), ("branch", str(north_two.id))}  # never an assignment
 
 
 def test_an_admin_pulls_every_assignment_but_no_shoppers_visits(client, session, make, phone):
     push(client, phone.token, visit_doc(phone.assignment))
     other = assign(session, make)
-    changes, _ = pull_all(client, token_for(session, make.user("admin")))
-    assert {(c["entity"], c["id"]) for c in changes} == {("assignment", str(phone.assignment.id)),
-                                                        ("assignment", str(other.id))}
+    admin_token = token_for(session, make.user("admin"))
+    changes, cursor = pull_all(client, admin_token)
+    assert {(c["entity"], c["id"]) for c in changes if c["entity"] in ("assignment", "visit")} == {
+        ("assignment", str(phone.assignment.id)), ("assignment", str(other.id))}
+    later = assign(session, make)
+    cancel_assignment(session, other)
+    assert {(c["entity"], c["id"], c["op"]) for c in pull_all(client, admin_token, cursor)[0]
+            if c["entity"] == "assignment"} == {("assignment", str(later.id), "upsert"),
+                                                ("assignment", str(other.id), "delete")}
 
 
 @pytest.mark.parametrize("query, field", [({"since": "abc"}, "since"), ({"since": "-1"}, "since"),
@@ -159,8 +187,6 @@ def test_pulling_needs_a_token(client):
 def test_a_pushed_visit_reaches_the_shoppers_other_device_and_nobody_elses(client, session, make, phone):
     doc = visit_doc(phone.assignment)
     push(client, phone.token, doc)
-    record_change(session, "visit", doc["id"])  # as the photo upload records it: addressed to nobody in particular
-    session.commit()
     other_device = token_for(session, phone.shopper)
     state = held(pull_all(client, other_device)[0])
     visit = state[("visit", doc["id"])]
