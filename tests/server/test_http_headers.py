@@ -78,7 +78,8 @@ def test_each_kind_of_response_carries_its_security_headers(responses, kind):
 
 
 def test_the_photo_bytes_still_arrive_with_the_headers(responses):
-    assert responses["photo"].data == PNG
+    assert responses["API photo"].data == PNG  # the original, as uploaded
+    assert responses["photo"].data.startswith(b"\xff\xd8\xff")  # the page's JPEG rendition
 
 
 def test_the_page_policy_allows_no_inline_script_or_style_and_no_other_origin():
