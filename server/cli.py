@@ -163,6 +163,8 @@ def init_app(app: Flask) -> None:
     for command in (run_command, init_db_command, load_demo_command, create_user_command, template_group,
                     reports_group):
         app.cli.add_command(command)
+    from .cli_accounts import reset_password_command  # accounts: reset-password for a locked-out user
+    app.cli.add_command(reset_password_command)
 
 
 def _print_version(ctx: click.Context, param: click.Parameter, value: bool) -> None:

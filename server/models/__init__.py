@@ -1,9 +1,11 @@
 """SQLAlchemy models; importing this package registers every table on the metadata."""
-from .accounts import ApiToken, Role, User
+from .accounts import ApiToken, RecoveryCode, Role, User
 from .activity import Activity
 from .changes import Change
 from .checklists import PublishedVersionChanged, Template, TemplateVersion, VersionStatus
 from .org import Branch, Region, manager_regions
+from .sessions import SessionStage, WebSession
+from .throttle import SignInCounter
 from .visits import (
     Answer,
     Assignment,
@@ -19,5 +21,5 @@ __all__ = [
     "Activity", "Answer", "ApiToken", "Assignment", "AssignmentStatus", "Branch", "Change", "Photo",
     "PublishedVersionChanged", "Region", "Role", "Template", "TemplateVersion", "User",
     "VersionStatus", "Visit", "VisitRevision", "VisitSectionScore", "VisitStatus",
-    "manager_regions",
+    "manager_regions", "RecoveryCode", "SessionStage", "SignInCounter", "WebSession",
 ]
