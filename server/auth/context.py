@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import g, request, session
+from flask_login import current_user
 
 from ..extensions import db
 from ..models import SessionStage, User, WebSession
@@ -18,7 +19,8 @@ def current_client() -> Client:
 
 
 def current_web_session() -> WebSession | None:
-    """The fully signed-in session record of this request, if any (set by the loader)."""
+    """The fully signed-in session record of this request, if any (the loader finds it with the user)."""
+    current_user._get_current_object()  # runs the loader once per request, which sets g.web_session
     return g.get("web_session")
 
 
