@@ -40,14 +40,19 @@ def normal_email(email: object) -> str:
     return _UNPRINTABLE.sub("", text.strip().lower())[:254]
 
 
+SELF = object()
+"""`actor` default of log_auth_event: the user the event is about did it."""
+
+
 def log_auth_event(session: Session, action: str, client: Client, *, user: User | None = None,
-                   email: str | None = None, summary: str = "", actor: User | None = None) -> Activity:
-    """One entry about `user` (or about an email nobody has); `actor` defaults to the user themselves.
+                   email: str | None = None, summary: str = "", actor: object = SELF) -> Activity:
+    """One entry about `user` (or about an email nobody has); `actor` is who did it: the user themselves by
+    default, another admin, or None when unknown (a failed sign-in) or the command line.
 
     Not committed: the caller's transaction carries it.
     """
     email = normal_email(email if email is not None else getattr(user, "email", ""))
-    who = actor if actor is not None else user
+    who = user if actor is SELF else actor
     return log_activity(session, who, action, "user", user.id if user is not None else "unknown", summary,
                         email=email or None, ip=client.ip or None, user_agent=client.user_agent or None)
 

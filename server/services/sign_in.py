@@ -73,8 +73,6 @@ def check_password(session: Session, email: object, password: object, client: Cl
         why = "deactivated account" if known is not None and not known.active else "wrong email or password"
         _count_failure(session, "sign_in_failed", email, known, client, f"Sign-in refused for {email}: {why}")
         return StepResult(problem="wrong")
-    record_success(session, email, client.ip)
-    session.commit()
     return StepResult(user=user)
 
 
@@ -108,7 +106,12 @@ def next_stage(user: User, second_factor_done: bool) -> SessionStage:
 
 
 def record_sign_in(session: Session, user: User, client: Client, how: str = "the web") -> None:
-    """The sign-in is complete: note the time and log it (its address then counts as the user's usual network)."""
+    """The sign-in is complete: note the time, clear this address's failures, and log it.
+
+    Only a complete sign-in clears the count: a right password followed by wrong codes keeps counting.
+    The address then counts as the user's usual network.
+    """
     user.last_login_at = utcnow()
+    record_success(session, user.email, client.ip)
     log_auth_event(session, "sign_in", client, user=user, summary=f"{user.email} signed in on {how}")
     session.commit()
