@@ -88,8 +88,21 @@ class LiveServer:
         n = self._next()
         email = f"{role}{n}@example.test"
         with self.ctx():
-            user = create_user(self.session, email=email, name=name, role=role, password=PASSWORD)
+            user = create_user(self.session, email=email, name=name, role=role, password=PASSWORD,
+                               temporary=False)  # a shopper who has chosen their own password
             return Shopper(user.id, email)
+
+    def enrol_second_factor(self, shopper: Shopper) -> str:
+        """Give the user an authenticator (as if set up on My account); returns its secret."""
+        from server.models import User
+        from server.models.types import utcnow
+        from tests.factories import TOTP_SECRET
+
+        with self.ctx():
+            user = self.session.get(User, shopper.id)
+            user.totp_secret, user.totp_enabled_at = TOTP_SECRET, utcnow()
+            self.session.commit()
+        return TOTP_SECRET
 
     def branch(self) -> int:
         from server.services.org import create_branch, create_region

@@ -75,6 +75,13 @@ class Runner(DeviceActions):
         press(ids.submit)
         return lambda: not self.screen("signin").busy
 
+    def do_sign_in_code(self, code: str):
+        """Type the authenticator code into the field the sign-in screen showed, and sign in again."""
+        ids = self.screen("signin").ids
+        ids.code.text = code
+        press(ids.submit)
+        return lambda: not self.screen("signin").busy
+
     def do_wait_screen(self, name: str):
         return lambda: self.app.manager.current == name
 
@@ -192,6 +199,7 @@ class Runner(DeviceActions):
                              if hasattr(c, "children") and c.children]
         if app.manager.current == "signin":
             data["message"] = self.screen("signin").message
+            data["needs_code"] = self.screen("signin").needs_code
         data["popup"] = [w.title for w in Window.children if hasattr(w, "title")]
         data["unsent"] = app.unsent_count() if app.shop is not None else None
         if app.syncer.last_result is not None:
