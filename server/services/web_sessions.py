@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from ..models import SessionStage, User, WebSession
 from ..models.types import utcnow
@@ -81,7 +81,8 @@ def find_session(session: Session, plaintext: object) -> WebSession | None:
         digest = hash_session_id(plaintext)
     except UnicodeEncodeError:
         return None
-    return session.scalar(select(WebSession).where(WebSession.id_hash == digest))
+    # The user comes in the same statement: a signed-in page costs one query for who is asking, as before.
+    return session.scalar(select(WebSession).options(joinedload(WebSession.user)).where(WebSession.id_hash == digest))
 
 
 def usable_session(session: Session, plaintext: object, stage: SessionStage | None = None) -> WebSession | None:
