@@ -31,8 +31,8 @@ class WebSession(db.Model):
     stage: Mapped[SessionStage] = mapped_column(str_enum(SessionStage, "session_stage"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    """The absolute end, however active the session is."""
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    """The absolute end, however active the session is (rows a week past it are deleted)."""
     ip: Mapped[str] = mapped_column(String(45), default="")
     user_agent: Mapped[str] = mapped_column(String(255), default="")
     failed_codes: Mapped[int] = mapped_column(default=0)

@@ -21,5 +21,5 @@ class SignInCounter(db.Model):
     key_hash: Mapped[str] = mapped_column(String(64))
     """SHA-256 of the key, so hostile input never becomes a huge key and emails are not stored twice."""
     failures: Mapped[int] = mapped_column(default=0)
-    last_failure_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    last_failure_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -89,6 +89,7 @@ def record_failure(session: Session, email: str, ip: str, now: datetime | None =
     Not committed: the caller's transaction (with its log entry) carries it.
     """
     now = now or utcnow()
+    forget_stale_counters(session, now)
     started = None
     for rule in (PAIR, EMAIL):
         key = _key(rule, email, ip)
@@ -99,6 +100,15 @@ def record_failure(session: Session, email: str, ip: str, now: datetime | None =
                                                         SignInCounter.key_hash == key).values(locked_until=until))
             started = max(started, until) if started else until
     return started
+
+
+def forget_stale_counters(session: Session, now: datetime | None = None) -> int:
+    """Delete counters a day past their last failure and no longer locking (so an attack leaves no pile). Not committed."""
+    now = now or utcnow()
+    result = session.execute(delete(SignInCounter).where(
+        SignInCounter.last_failure_at < now - FORGET_AFTER,
+        (SignInCounter.locked_until.is_(None)) | (SignInCounter.locked_until < now)))
+    return result.rowcount or 0
 
 
 def record_success(session: Session, email: str, ip: str) -> None:

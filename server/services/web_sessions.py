@@ -6,13 +6,15 @@ import secrets
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session, joinedload
 
 from ..models import SessionStage, User, WebSession
 from ..models.types import utcnow
 from .auth_log import Client
 
+KEEP_ENDED = timedelta(days=7)
+"""Session rows are deleted a week after their absolute end (the activity log keeps the history)."""
 PENDING_LIFETIME = timedelta(minutes=10)
 """A sign-in half done (code, new password, enrolment) must be finished within this."""
 TOUCH_INTERVAL = timedelta(minutes=1)
@@ -36,6 +38,7 @@ def start_session(session: Session, user: User, stage: SessionStage, client: Cli
     """A new session record; returns it and the id for the cookie (shown here once, stored only hashed)."""
     plaintext = secrets.token_urlsafe(32)
     now = utcnow()
+    session.execute(delete(WebSession).where(WebSession.expires_at < now - KEEP_ENDED))
     lifetime = _absolute() if stage is SessionStage.ACTIVE else min(PENDING_LIFETIME, _absolute())
     record = WebSession(id_hash=hash_session_id(plaintext), user=user, stage=stage, created_at=now,
                         last_seen_at=now, expires_at=now + lifetime, ip=client.ip, user_agent=client.user_agent)

@@ -29,6 +29,9 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_sign_in_counters')),
     sa.UniqueConstraint('kind', 'key_hash', name='uq_sign_in_counters_kind_key')
     )
+    with op.batch_alter_table('sign_in_counters', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_sign_in_counters_last_failure_at'), ['last_failure_at'], unique=False)
+
     op.create_table('recovery_codes',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
@@ -61,6 +64,7 @@ def upgrade():
     )
     with op.batch_alter_table('web_sessions', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_web_sessions_user_id'), ['user_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_web_sessions_expires_at'), ['expires_at'], unique=False)
 
     with op.batch_alter_table('activity_log', schema=None) as batch_op:
         batch_op.add_column(sa.Column('email', sa.String(length=254), nullable=True))
@@ -94,6 +98,7 @@ def downgrade():
         batch_op.drop_column('email')
 
     with op.batch_alter_table('web_sessions', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_web_sessions_expires_at'))
         batch_op.drop_index(batch_op.f('ix_web_sessions_user_id'))
 
     op.drop_table('web_sessions')
@@ -101,4 +106,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_recovery_codes_user_id'))
 
     op.drop_table('recovery_codes')
+    with op.batch_alter_table('sign_in_counters', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_sign_in_counters_last_failure_at'))
+
     op.drop_table('sign_in_counters')

@@ -160,3 +160,22 @@ def test_wrong_second_factor_codes_count_as_failures_too(app, make):
         page = client.get("/login/code")
         client.post("/login/code", data={"code": "000000", "csrf_token": csrf_token(page.text)})
     assert web_login(from_address(app, "198.51.100.1"), admin.email).status_code == 429
+
+
+def test_stale_counters_and_old_sessions_are_deleted(session, make):
+    from server.models import SessionStage, WebSession
+    from server.services.auth_log import Client
+    from server.services.web_sessions import start_session
+
+    long_ago = utcnow() - timedelta(days=2)
+    record_failure(session, "old@example.org", "192.0.2.1", now=long_ago)
+    record_failure(session, "new@example.org", "192.0.2.1")
+    session.commit()
+    assert session.query(SignInCounter).count() == 2, "the old one went, the new one has two rows"
+    user = make.user()
+    old, _ = start_session(session, user, SessionStage.ACTIVE, Client())
+    old.expires_at = utcnow() - timedelta(days=8)
+    session.commit()
+    start_session(session, user, SessionStage.ACTIVE, Client())
+    session.commit()
+    assert session.query(WebSession).count() == 1
