@@ -94,7 +94,8 @@ def test_the_admins_user_page_lists_recent_failures(app, make):
     page = as_admin.get(f"/admin/users/{shopper.id}").text
     failures = page.split('id="failures"')[1].split("</section>")[0]
     assert "sign_in_failed" in failures and "198.51.100.7" in failures and "Evil/1.0" in failures
+    log = as_admin.get("/admin/activity").text
+    assert "sign_in_failed" in log and "198.51.100.7 · Evil/1.0" in log, "the activity page shows address and agent"
     clean = make.user("shopper")
     assert "No failed sign-ins recorded." in as_admin.get(f"/admin/users/{clean.id}").text
-    assert PASSWORD  # the factory password never appears on the page either
-    assert PASSWORD not in page
+    assert PASSWORD not in page and SECRET_GUESS not in page and SECRET_GUESS not in log
