@@ -65,8 +65,15 @@ def revoke_own_token(session: Session, user: User, token_id: int, client: Client
     return token
 
 
-def enrol_second_factor(session: Session, user: User, code: str, client: Client) -> list[str]:
-    """Confirm the pending authenticator with its first code; returns the new recovery codes. Commits."""
+def enrol_second_factor(session: Session, user: User, code: str, client: Client,
+                        password: str | None = None) -> list[str]:
+    """Confirm the pending authenticator with its first code; returns the new recovery codes. Commits.
+
+    Replacing a working authenticator (a new phone) also needs the password, so a borrowed
+    session cannot move the second factor to someone else's phone.
+    """
+    if user.mfa_enabled and not password_matches(user, password):
+        raise MfaError("password", "Your password is not right.")
     codes = confirm_enrolment(session, user, code)
     log_auth_event(session, "mfa_enrolled", client, user=user,
                    summary=f"{user.email} set up an authenticator app and got {len(codes)} recovery codes")

@@ -88,7 +88,8 @@ def enrol():
     error = None
     if request.method == "POST":
         try:
-            codes = enrol_second_factor(db.session, user, request.form.get("code", "")[:64], current_client())
+            codes = enrol_second_factor(db.session, user, request.form.get("code", "")[:64], current_client(),
+                                        password=request.form.get("password", ""))
         except MfaError as exc:
             db.session.rollback()
             error = exc.message
@@ -100,7 +101,7 @@ def enrol():
     secret = user.totp_pending_secret
     page = render_template("account/enrol.html", qr=qr_svg(user, secret), secret=grouped(secret), error=error,
                            action=url_for("my_account.enrol"), restart=url_for("my_account.enrol", restart="1"),
-                           required=False)
+                           required=False, ask_password=user.mfa_enabled)
     return _no_store(Response(page, 422 if error else 200))
 
 

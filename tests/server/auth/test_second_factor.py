@@ -233,3 +233,21 @@ def test_the_openapi_document_describes_the_otp_field_and_the_refusals(client):
     spec = client.get("/api/v1/openapi.json").json
     schema = spec["components"]["schemas"]["TokenRequest"]["properties"]
     assert "otp" in schema and "second factor" in schema["otp"]["description"]
+
+
+def test_moving_a_working_authenticator_to_a_new_phone_needs_the_password(client, make, session):
+    manager = make.user("manager", mfa=True)
+    web_login(client, manager.email)
+    page = client.get("/account/mfa/enrol?restart=1")
+    assert 'name="password"' in page.text
+    new_secret = secret_on(page.text)
+    refused = client.post("/account/mfa/enrol", data={"code": current_code(new_secret), "password": "not it",
+                                                      "csrf_token": csrf_token(page.text)})
+    assert refused.status_code == 422 and "password is not right" in refused.text
+    session.expire_all()
+    assert session.get(User, manager.id).totp_secret == TOTP_SECRET, "the old authenticator still works"
+    moved = client.post("/account/mfa/enrol", data={"code": current_code(new_secret), "password": PASSWORD,
+                                                    "csrf_token": csrf_token(page.text)})
+    assert moved.status_code == 200 and "recovery codes" in moved.text
+    session.expire_all()
+    assert session.get(User, manager.id).totp_secret == new_secret
