@@ -88,9 +88,18 @@ class LiveServer:
         n = self._next()
         email = f"{role}{n}@example.test"
         with self.ctx():
-            user = create_user(self.session, email=email, name=name, role=role, password=PASSWORD,
-                               temporary=False)  # a shopper who has chosen their own password
-            return Shopper(user.id, email)
+            user_id = create_user(self.session, email=email, name=name, role=role, password=PASSWORD,
+                                  temporary=False).id  # a shopper who has chosen their own password
+        if role == "admin":  # admins must have a second factor, as in tests/factories
+            self.enrol_second_factor(Shopper(user_id, email))
+        return Shopper(user_id, email)
+
+    def otp(self, shopper: Shopper) -> str | None:
+        """The code the user's authenticator app shows now, or None without a second factor."""
+        from tests.server.auth_helpers import authenticator_code
+
+        with self.ctx():
+            return authenticator_code(shopper.email)
 
     def enrol_second_factor(self, shopper: Shopper) -> str:
         """Give the user an authenticator (as if set up on My account); returns its secret."""
