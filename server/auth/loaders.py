@@ -6,6 +6,7 @@ from flask import g, jsonify, redirect, request, session, url_for
 from ..errors import error_body, wants_json
 from ..extensions import db, login_manager
 from ..models import SessionStage, User
+from ..services.auth_log import Client
 from ..services.tokens import find_token, token_problem, touch_token
 from ..services.web_sessions import touch_session, usable_session
 
@@ -29,7 +30,8 @@ def is_api_request() -> bool:
 
 def load_session_user() -> User | None:
     """The user of this browser's web session, if it is fully signed in and has not ended, idled or expired."""
-    record = usable_session(db.session, session.get(SESSION_KEY), SessionStage.ACTIVE)
+    record = usable_session(db.session, session.get(SESSION_KEY), SessionStage.ACTIVE,
+                            Client.of(request.remote_addr, request.user_agent.string))
     if record is None:
         return None
     touch_session(db.session, record)

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from ..models import SessionStage, User, WebSession
 from ..models.types import utcnow
-from .auth_log import Client
+from .auth_log import Client, log_auth_event
 
 KEEP_ENDED = timedelta(days=7)
 """Session rows are deleted a week after their absolute end (the activity log keeps the history)."""
@@ -88,12 +88,16 @@ def find_session(session: Session, plaintext: object) -> WebSession | None:
     return session.scalar(select(WebSession).options(joinedload(WebSession.user)).where(WebSession.id_hash == digest))
 
 
-def usable_session(session: Session, plaintext: object, stage: SessionStage | None = None) -> WebSession | None:
-    """The record if it can be used now (and is at `stage`, when given); an idle or expired one is ended."""
+def usable_session(session: Session, plaintext: object, stage: SessionStage | None = None,
+                   client: Client | None = None) -> WebSession | None:
+    """The record if it can be used now (and is at `stage`, when given); an idle or expired one is ended (logged)."""
     record = find_session(session, plaintext)
     problem = session_problem(record)
     if problem in ("expired", "idle"):
         end_session(session, record, problem)
+        why = "its absolute lifetime is over" if problem == "expired" else "it was idle too long"
+        log_auth_event(session, "session_ended", client or Client(), user=record.user, actor=None,
+                       summary=f"Web session of {record.user.email} ended: {why}")
         session.commit()
         return None
     if problem is not None or (stage is not None and record.stage is not stage):

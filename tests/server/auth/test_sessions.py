@@ -65,6 +65,10 @@ def test_a_session_idle_for_longer_than_the_idle_lifetime_ends(app, client, make
     session.commit()
     assert client.get("/").status_code == 302
     assert only_session(session).ended_reason == "idle"
+    from server.models import Activity
+
+    (entry,) = session.query(Activity).filter_by(action="session_ended").all()
+    assert "idle" in entry.summary and entry.ip == "127.0.0.1"
 
 
 def test_use_keeps_a_session_alive_but_never_past_its_absolute_lifetime(app, client, make, session):
