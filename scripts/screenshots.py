@@ -1,7 +1,9 @@
 """Regenerate the README screenshots: serve the demo on a scratch database and photograph the pages.
 
-Usage: .venv/bin/python scripts/screenshots.py   (needs the dev lock, `. scripts/_venv.sh && fieldaudit_venv dev`,
-and Debian's chromium: `apt-get install -y chromium`). Writes PNGs into docs/screenshots/.
+Usage: .venv/bin/python scripts/screenshots.py [NAME.png ...]   (needs the dev lock, `. scripts/_venv.sh &&
+fieldaudit_venv dev`, and Debian's chromium: `apt-get install -y chromium`). Writes PNGs into docs/screenshots/
+(only the named ones when names are given). The account pages are shot for the demo manager, who sets up a second
+factor on the way (the demo admin is exempt from the admin rule, so its pages open with the password).
 """
 from __future__ import annotations
 
@@ -27,6 +29,75 @@ PAGES = [  # (file name, email or None for the sign-in page, viewport width, pat
     ("web-assignments.png", ADMIN, 1280, "/assignments/"),
     ("web-shopper-assignments.png", SHOPPER, 1024, "/"),
 ]
+ACCOUNT_WIDTHS = (1280, 390)  # My account, the enrolment page and the code step, on a desk and on a phone
+
+
+def sign_in(page, base: str, email: str) -> None:
+    """The password step of the real form."""
+    page.goto(base + "/login")
+    page.fill("input[name=email]", email)
+    page.fill("input[name=password]", os.environ["DEMO_PASSWORD"])
+    page.click("button[type=submit]")
+    page.wait_for_load_state()
+
+
+class Authenticator:
+    """The demo manager's authenticator app: a fresh code each time (a code is accepted once per 30 s step)."""
+
+    def __init__(self, secret: str):
+        self.secret, self.last = secret, -1
+
+    def code(self) -> str:
+        import time
+
+        from server.services.mfa import code_for
+
+        while True:
+            now = int(time.time()) // 30
+            step = max(now, self.last + 1)
+            if step <= now + 1:
+                self.last = step
+                return code_for(self.secret, step)
+            time.sleep(30 - time.time() % 30 + 0.1)
+
+
+def account_shots(browser, base: str, wanted) -> None:
+    """My account and the enrolment page (the manager enrols with the key shown), then the code step."""
+    app = None
+    for width in ACCOUNT_WIDTHS:
+        suffix = "" if width > 500 else "-phone"
+        context = browser.new_context(viewport={"width": width, "height": 760})
+        page = context.new_page()
+        sign_in(page, base, MANAGER)
+        if app is not None:  # enrolled on the desk: the phone sees the code step first
+            shoot(page, f"web-sign-in-code{suffix}.png", width, wanted)
+            page.fill("input[name=code]", app.code())
+            page.click("form.stacked button[type=submit]")
+            page.wait_for_load_state()
+        page.goto(base + "/account")
+        shoot(page, f"web-account{suffix}.png", width, wanted)
+        page.goto(base + "/account/mfa/enrol")
+        shoot(page, f"web-mfa-enrol{suffix}.png", width, wanted)
+        if app is None:
+            app = Authenticator(page.inner_text("#totp-secret").replace(" ", ""))
+            page.fill("input[name=code]", app.code())
+            page.click("form.stacked button[type=submit]")
+            page.wait_for_load_state()
+            shoot(page, "web-mfa-recovery-codes.png", width, wanted)
+        context.close()
+    context = browser.new_context(viewport={"width": ACCOUNT_WIDTHS[0], "height": 760})
+    page = context.new_page()
+    sign_in(page, base, MANAGER)
+    shoot(page, "web-sign-in-code.png", ACCOUNT_WIDTHS[0], wanted)
+    context.close()
+
+
+def shoot(page, name: str, width: int, wanted) -> None:
+    """Save one screenshot (full page on a desk) if it is wanted."""
+    if wanted and name not in wanted:
+        return
+    page.screenshot(path=str(OUT / name), full_page=width > 500)
+    print(f"wrote docs/screenshots/{name}")
 
 
 def serve_demo() -> str:
@@ -57,24 +128,24 @@ def main() -> int:
     if not Path(CHROMIUM).exists():
         print(f"{CHROMIUM} not found: apt-get install -y chromium (or set CHROMIUM=...)", file=sys.stderr)
         return 2
+    wanted = set(sys.argv[1:])
     base = serve_demo()
     OUT.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         for name, email, width, path in PAGES:
+            if wanted and name not in wanted:
+                continue
             context = browser.new_context(viewport={"width": width, "height": 760})
             page = context.new_page()
             page.goto(base + "/")
             if email:
-                page.fill("input[name=email]", email)
-                page.fill("input[name=password]", os.environ["DEMO_PASSWORD"])
-                page.click("button[type=submit]")
-                page.wait_for_load_state()
+                sign_in(page, base, email)
                 if path != "/":
                     page.goto(base + path)
-            page.screenshot(path=str(OUT / name), full_page=width > 500)
+            shoot(page, name, width, wanted)
             context.close()
-            print(f"wrote docs/screenshots/{name}")
+        account_shots(browser, base, wanted)
         browser.close()
     return 0
 

@@ -104,6 +104,8 @@ def init_app(app: Flask) -> None:
                     reports_group, remove_demo_accounts_command):
         app.cli.add_command(command)
     from .cli_photos import photos_group; app.cli.add_command(photos_group)  # noqa: E702 - one line to merge
+    from .cli_accounts import reset_password_command  # accounts: reset-password for a locked-out user
+    app.cli.add_command(reset_password_command)
 
 
 def _print_version(ctx: click.Context, param: click.Parameter, value: bool) -> None:

@@ -76,7 +76,7 @@ def from_environment(instance_path: Path) -> dict:
         "TOKEN_LIFETIME": timedelta(days=_env_int("TOKEN_LIFETIME_DAYS", 30)),
         "RATELIMIT_STORAGE_URI": _env("RATELIMIT_STORAGE_URI") or "memory://",
         "RATELIMIT_KEY_PREFIX": _env("RATELIMIT_KEY_PREFIX") or "fieldaudit",
-        "LOGIN_RATE_LIMIT": _env("LOGIN_RATE_LIMIT") or "10 per minute",
+        "LOGIN_RATE_LIMIT": _env("LOGIN_RATE_LIMIT") or "30 per minute",
         "PROXY_HOPS": _env_int("PROXY_HOPS", 0),
         "TRUSTED_HOSTS": _env_list("TRUSTED_HOSTS"),  # e.g. "audit.example.org"; other Host headers get 400
         "HSTS_SECONDS": _env_int("HSTS_SECONDS", 365 * 24 * 3600),  # sent on HTTPS requests only; 0: never
@@ -84,6 +84,7 @@ def from_environment(instance_path: Path) -> dict:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": (_env("SECURE_COOKIES") or "0") == "1",
         "PERMANENT_SESSION_LIFETIME": timedelta(hours=_env_int("SESSION_HOURS", 12)),
+        "SESSION_IDLE_LIFETIME": timedelta(minutes=_env_int("SESSION_IDLE_MINUTES", 60)),
         "MAX_CONTENT_LENGTH": _env_int("MAX_REQUEST_BYTES", 32 * 1024 * 1024),
         "SYNC_MAX_VISITS": _env_int("SYNC_MAX_VISITS", 50),
         "SYNC_MAX_BYTES": _env_int("SYNC_MAX_BYTES", 5 * 1024 * 1024),

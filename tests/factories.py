@@ -10,6 +10,8 @@ from werkzeug.security import generate_password_hash
 # Cheap scrypt parameters: the real cost is tested in the accounts tests, not paid 500 times.
 TEST_HASH_METHOD = "scrypt:1024:8:1"
 PASSWORD = "correct horse battery staple"
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+"""The authenticator secret factory admins are enrolled with, so tests answer the code step like a person."""
 
 SMALL_CHECKLIST = {
     "format": 1,
@@ -58,16 +60,24 @@ class Factory:
         return obj
 
     def user(self, role: str = "shopper", *, email: str | None = None, password: str = PASSWORD,
-             regions=(), active: bool = True, name: str | None = None):
+             regions=(), active: bool = True, name: str | None = None, mfa: bool | None = None,
+             temporary: bool = False, demo: bool = False):
+        """A user; admins (and anyone with mfa=True) are enrolled with TOTP_SECRET, as the rules require."""
         from server.models import Role, User
+        from server.models.types import utcnow
 
         n = self._n()
+        enrolled = role == "admin" if mfa is None else mfa
         user = User(
             email=email or f"{role}{n}@example.test",
             name=name or f"{role.title()} {n}",
             role=Role(role),
             password_hash=generate_password_hash(password, method=TEST_HASH_METHOD),
             active=active,
+            must_change_password=temporary,
+            demo=demo,
+            totp_secret=TOTP_SECRET if enrolled else None,
+            totp_enabled_at=utcnow() if enrolled else None,
         )
         user.regions = list(regions)
         return self._save(user)

@@ -11,10 +11,11 @@ from .errors import ApiError
 
 
 def sign_in(store: LocalStore, server: str, email: str, password: str, device_name: str, *,
-            session: requests.Session | None = None) -> Account:
-    """Log in and save (or renew) the account; raises AuthError for wrong credentials, NetworkError offline."""
+            otp: str | None = None, session: requests.Session | None = None) -> Account:
+    """Log in and save (or renew) the account; raises AuthError for wrong credentials (or a missing or wrong
+    second-factor code, ``otp``), NetworkError offline."""
     url = normalise_server_url(server)
-    issued = ApiClient(url, session=session).login(email, password, device_name)
+    issued = ApiClient(url, session=session).login(email, password, device_name, otp)
     return store.save_account(server_url=url, user_id=issued.user_id, email=issued.email, name=issued.name,
                               role=issued.role, token=issued.token, token_id=issued.token_id,
                               token_expires_at=issued.expires_at)

@@ -83,10 +83,13 @@ class ApiClient:
         self.session.close()
 
     # -- calls ---------------------------------------------------------------------------------------------------
-    def login(self, email: str, password: str, device_name: str) -> IssuedToken:
-        """POST /api/v1/auth/tokens; keeps the token for the calls that follow. AuthError for a wrong password."""
-        body = self._json(self._call("POST", "/api/v1/auth/tokens", auth=False,
-                                     json={"email": email, "password": password, "device_name": device_name}))
+    def login(self, email: str, password: str, device_name: str, otp: str | None = None) -> IssuedToken:
+        """POST /api/v1/auth/tokens; keeps the token for the calls that follow. AuthError for a wrong password,
+        and with reason "otp_required" / "otp_invalid" when the account's second-factor code is missing or wrong."""
+        payload = {"email": email, "password": password, "device_name": device_name}
+        if otp:
+            payload["otp"] = otp
+        body = self._json(self._call("POST", "/api/v1/auth/tokens", auth=False, json=payload))
         user = body.get("user") or {}
         token = body.get("token")
         if not isinstance(token, str) or not isinstance(user.get("id"), int):
@@ -217,7 +220,7 @@ class ApiClient:
         return error
 
 
-def login(server: str, email: str, password: str, device_name: str, *,
+def login(server: str, email: str, password: str, device_name: str, *, otp: str | None = None,
           session: requests.Session | None = None) -> IssuedToken:
     """Sign in to ``server`` and return the issued token and user (raises AuthError for wrong credentials)."""
-    return ApiClient(server, session=session).login(email, password, device_name)
+    return ApiClient(server, session=session).login(email, password, device_name, otp)

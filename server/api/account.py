@@ -1,38 +1,55 @@
 """Signing in from the phone (bearer tokens), managing one's tokens, and who am I."""
 from __future__ import annotations
 
-from flask import abort
+from flask import abort, jsonify
 from flask_login import current_user
 
+from ..auth.context import current_client
 from ..auth.limits import login_limits
+from ..errors import error_body
 from ..extensions import db
 from ..permissions import can_manage, login_required_role, scope_of, visible_regions_query
-from ..services.accounts import authenticate
+from ..services.auth_log import log_auth_event
 from ..services.organisation_settings import current_settings, phone_settings
-from ..services.tokens import TokenNotFound, issue_token, list_tokens, revoke_token
+from ..services.token_sign_in import TokenRefused, sign_in_for_token
+from ..services.tokens import TokenNotFound, list_tokens, revoke_token
 from .account_schemas import IssuedTokenSchema, MeSchema, TokenRequestSchema, TokenSchema
 from .base import BEARER, Blueprint
 
 blp = Blueprint("account", __name__, url_prefix="/api/v1",
                 description="Sign in from the phone, manage its tokens, and see who you are.")
 
-WRONG_CREDENTIALS = "Email or password is incorrect."
+
+
+def _refusal(exc: TokenRefused):
+    body = error_body(exc.status, exc.message)
+    body["reason"] = exc.reason
+    headers = {"Retry-After": str(exc.retry_after)} if exc.retry_after else {}
+    return jsonify(body), exc.status, headers
 
 
 @blp.route("/auth/tokens", methods=["POST"])
 @login_limits
 @blp.arguments(TokenRequestSchema)
 @blp.response(201, IssuedTokenSchema)
-@blp.alt_response(401, response="UNAUTHORIZED")
-@blp.alt_response(429, response="TOO_MANY_REQUESTS")
+@blp.alt_response(401, response="UNAUTHORIZED", description="Wrong email or password (reason "
+                  "`wrong_credentials`), or the account has a second factor and `otp` is missing "
+                  "(`otp_required`) or wrong (`otp_invalid`).")
+@blp.alt_response(403, response="FORBIDDEN", description="Finish on the website first: a temporary password "
+                  "(`password_change_required`) or an admin's missing second factor (`mfa_enrolment_required`).")
+@blp.alt_response(429, response="TOO_MANY_REQUESTS", description="Too many failures; `Retry-After` says when "
+                  "to try again (reason `throttled`).")
 @blp.doc(security=[])
 def create_token(body):
-    """Sign in: exchange email and password for a bearer token (rate-limited)."""
-    user = authenticate(db.session, body["email"], body["password"])
-    if user is None:
-        abort(401, WRONG_CREDENTIALS)
-    token, plaintext = issue_token(db.session, user, body["device_name"])
-    return {"token": plaintext, "id": token.id, "name": token.name, "expires_at": token.expires_at, "user": user}
+    """Sign in: exchange email, password (and `otp` when the account has a second factor) for a bearer token."""
+    try:
+        issued = sign_in_for_token(db.session, email=body["email"], password=body["password"],
+                                   device_name=body["device_name"], otp=body.get("otp"), client=current_client())
+    except TokenRefused as exc:
+        return _refusal(exc)
+    token = issued.token
+    return {"token": issued.plaintext, "id": token.id, "name": token.name, "expires_at": token.expires_at,
+            "user": issued.user}
 
 
 @blp.route("/auth/tokens", methods=["GET"])
@@ -54,9 +71,12 @@ def get_tokens():
 def delete_token(token_id: int):
     """Revoke a token: your own, or any as an admin (signing out a phone)."""
     try:
-        revoke_token(db.session, current_user, token_id)
+        token = revoke_token(db.session, current_user, token_id)
     except TokenNotFound:
         abort(404, "No such token.")
+    log_auth_event(db.session, "token_revoked", current_client(), user=token.user, actor=current_user,
+                   summary=f"Token {token.prefix}… ({token.name}) of {token.user.email} revoked through the API")
+    db.session.commit()
 
 
 @blp.route("/me", methods=["GET"])

@@ -17,6 +17,9 @@ class TokenRequestSchema(Schema):
     email = Text(required=True, min_length=1, max_length=254)
     password = Text(required=True, min_length=1, max_length=1024)
     device_name = Text(load_default=DEFAULT_DEVICE_NAME, min_length=1, max_length=120)
+    otp = Text(load_default=None, max_length=64, metadata={
+        "description": "the 6-digit code of the authenticator app, or a recovery code: required when the "
+                       "account has a second factor (every admin has one)"})
 
 
 class RegionSchema(Schema):

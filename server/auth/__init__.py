@@ -1,13 +1,15 @@
-"""Authentication: web sessions and bearer tokens (Flask-Login), and the sign-in pages."""
+"""Authentication: server-side web sessions and bearer tokens (Flask-Login), and the sign-in pages."""
 from __future__ import annotations
 
 from flask import Flask
 
-from . import loaders
+from . import cookies, limits, loaders
 from .views import bp
 
 
 def init_app(app: Flask) -> None:
-    """Install the user loaders and the sign-in pages."""
+    """Install the session cookie, the user loader, Retry-After on 429s, and the sign-in pages."""
+    cookies.init_app(app)
     loaders.init_app(app)
+    limits.init_app(app)
     app.register_blueprint(bp)

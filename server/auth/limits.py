@@ -1,10 +1,14 @@
-"""Sign-in rate limits, shared by the web form and the API token endpoint so neither is a side door."""
+"""The per-address flood limit on sign-in POSTs (Flask-Limiter), and Retry-After on every 429.
+
+Failed sign-ins are throttled separately, per email and address, in services.sign_in_throttle;
+this limit only stops one address from hammering the sign-in endpoints (successes count here).
+"""
 from __future__ import annotations
 
-import hashlib
-import json
+import math
+import time
 
-from flask import current_app, request
+from flask import Flask, Response, current_app
 from flask_limiter.util import get_remote_address
 
 from ..extensions import limiter
@@ -16,30 +20,30 @@ def _limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
-def submitted_email() -> str:
-    """The email a sign-in attempt names (form or JSON), never failing on a hostile body."""
-    email = request.form.get("email") if request.form else None
-    if email is None and request.is_json:
-        try:
-            body = json.loads(request.get_data(cache=True))
-        except (ValueError, RecursionError):
-            body = None
-        email = body.get("email") if isinstance(body, dict) else None
-    return email.strip().lower() if isinstance(email, str) else ""
-
-
-def _email_key() -> str:
-    """Hashed, so an attacker's huge 'emails' do not become huge keys in the limiter's storage."""
-    digest = hashlib.sha256(submitted_email().encode("utf-8", "replace")).hexdigest()
-    return f"email:{digest[:32]}"
+def too_many_message(seconds: int | None) -> str:
+    """'Too many failed sign-ins. Try again in 3 minutes.'"""
+    minutes = max(1, math.ceil((seconds or 60) / 60))
+    return f"Too many failed sign-ins. Try again in {minutes} minute{'s' if minutes != 1 else ''}."
 
 
 per_ip = limiter.shared_limit(_limit, scope="login-ip", key_func=get_remote_address,
                               methods=["POST"], error_message=TOO_MANY)
-per_email = limiter.shared_limit(_limit, scope="login-email", key_func=_email_key,
-                                 methods=["POST"], error_message=TOO_MANY)
 
 
 def login_limits(view):
-    """Limit POSTs to a sign-in endpoint per client address and per submitted email."""
-    return per_ip(per_email(view))
+    """Limit POSTs to a sign-in endpoint per client address (all sign-in endpoints share one budget)."""
+    return per_ip(view)
+
+
+def add_retry_after(response: Response) -> Response:
+    """Every 429 says when to come back: from the breached Flask-Limiter window, else one minute."""
+    if response.status_code == 429 and "Retry-After" not in response.headers:
+        limit = limiter.current_limit
+        wait = int(limit.reset_at - time.time()) if limit is not None else 60
+        response.headers["Retry-After"] = str(max(1, wait))
+    return response
+
+
+def init_app(app: Flask) -> None:
+    """Install the Retry-After hook."""
+    app.after_request(add_retry_after)

@@ -1,15 +1,18 @@
-"""How a request becomes a user: the web session cookie, or a bearer token under /api."""
+"""How a request becomes a user: a server-side web session outside /api, a bearer token under /api only."""
 from __future__ import annotations
 
-from flask import g, jsonify, redirect, request, url_for
+from flask import g, jsonify, redirect, request, session, url_for
 
 from ..errors import error_body, wants_json
 from ..extensions import db, login_manager
-from ..models import User
-from ..permissions import MAX_INT_ID
+from ..models import SessionStage, User
+from ..services.auth_log import Client
 from ..services.tokens import find_token, token_problem, touch_token
+from ..services.web_sessions import touch_session, usable_session
 
 API_PREFIX = "/api/"
+SESSION_KEY = "sid"
+"""The key, in Flask's signed session cookie, of the web session's random id (stored server-side only hashed)."""
 
 TOKEN_MESSAGES = {
     None: "Sign in first: send the header 'Authorization: Bearer <token>'.",
@@ -25,17 +28,15 @@ def is_api_request() -> bool:
     return request.path.startswith(API_PREFIX)
 
 
-def load_session_user(session_id: str) -> User | None:
-    """The user named by a web session, if active and the session nonce still matches."""
-    if is_api_request():
+def load_session_user() -> User | None:
+    """The user of this browser's web session, if it is fully signed in and has not ended, idled or expired."""
+    record = usable_session(db.session, session.get(SESSION_KEY), SessionStage.ACTIVE,
+                            Client.of(request.remote_addr, request.user_agent.string))
+    if record is None:
         return None
-    user_id, _, nonce = (session_id or "").partition(":")
-    if not user_id.isdigit() or not nonce or not 0 < int(user_id) <= MAX_INT_ID:
-        return None
-    user = db.session.get(User, int(user_id))
-    if user is None or not user.active or user.session_nonce != nonce:
-        return None
-    return user
+    touch_session(db.session, record)
+    g.web_session = record
+    return record.user
 
 
 def bearer_token(header: str | None) -> str | None:
@@ -58,6 +59,11 @@ def load_token_user(req) -> User | None:
     return token.user
 
 
+def load_request_user(req) -> User | None:
+    """Bearer tokens under /api (and never the cookie there); the web session everywhere else (never a token)."""
+    return load_token_user(req) if is_api_request() else load_session_user()
+
+
 def unauthorized():
     """JSON 401 for API callers; the sign-in page, coming back here afterwards, for people."""
     if is_api_request() or wants_json():
@@ -70,8 +76,8 @@ def unauthorized():
 
 
 def init_app(app) -> None:
-    """Register the loaders on the shared LoginManager."""
-    login_manager.user_loader(load_session_user)
-    login_manager.request_loader(load_token_user)
+    """Register the loader on the shared LoginManager (no user_loader: Flask-Login's own session id is unused)."""
+    login_manager.request_loader(load_request_user)
+    login_manager.session_protection = None  # our server-side sessions do this job; Flask-Login's would rewrite the cookie
     login_manager.unauthorized_handler(unauthorized)
     login_manager.login_view = "auth.login"

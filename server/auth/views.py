@@ -1,21 +1,33 @@
-"""Web sign-in and sign-out pages."""
+"""Web sign-in, step by step: password, second factor, new password, enrolment; and signing out."""
 from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_user, logout_user
+from flask import Blueprint, Response, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
 from ..extensions import db
 from ..form_text import shows_text_errors
-from ..services.accounts import authenticate
+from ..models import SessionStage, WebSession
+from ..services.accounts import AccountError
+from ..services.auth_log import log_auth_event
+from ..services.mfa import MfaError, confirm_enrolment, grouped, qr_svg, start_enrolment
+from ..services.self_service import choose_new_password, enrol_second_factor
+from ..services.sign_in import check_code, check_password, next_stage, record_sign_in
+from ..services.web_sessions import end_session
+from .context import (any_pending_session, begin_web_session, current_client, current_web_session,
+                      move_web_session, pending_session, take_target)
+from .cookies import known_device_user_ids, remember_device
 from .forms import LoginForm
-from .limits import TOO_MANY, login_limits
+from .limits import TOO_MANY, login_limits, too_many_message
 
 bp = Blueprint("auth", __name__)
 
 WRONG_CREDENTIALS = "Email or password is incorrect."
+MAX_CODE_TRIES = 5
+STAGE_ENDPOINTS = {SessionStage.SECOND_FACTOR: "auth.code", SessionStage.CHANGE_PASSWORD: "auth.new_password",
+                   SessionStage.ENROL: "auth.enrol"}
 
 
 def safe_next(target: str | None) -> str | None:
@@ -28,35 +40,154 @@ def safe_next(target: str | None) -> str | None:
     return target if not parts.scheme and not parts.netloc else None
 
 
-def _render_login(form: LoginForm, error: str | None = None, status: int = 200):
+def _render_login(form: LoginForm, error: str | None = None, status: int = 200, retry_after: int | None = None):
+    headers = {"Retry-After": str(retry_after)} if retry_after else {}
     return render_template("auth/login.html", form=form, error=error,
-                           next=safe_next(request.args.get("next"))), status
+                           next=safe_next(request.args.get("next"))), status, headers
+
+
+def _no_store(response: Response) -> Response:
+    """Pages of a sign-in in progress (codes, secrets) are never kept by the browser or a proxy."""
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _go_on(record: WebSession, second_factor_done: bool) -> Response:
+    """Send a pending sign-in to its next step, or finish it."""
+    stage = next_stage(record.user, second_factor_done)
+    move_web_session(record, stage)
+    if stage is not SessionStage.ACTIVE:
+        return redirect(url_for(STAGE_ENDPOINTS[stage]))
+    return _finish(record)
+
+
+def _finish(record: WebSession, response: Response | None = None) -> Response:
+    """The sign-in is complete: log it, remember this browser for the owner, go where they were heading."""
+    record_sign_in(db.session, record.user, current_client())
+    response = response or redirect(take_target(url_for("web.home")))
+    return remember_device(response, record.user_id)
 
 
 @bp.route("/login", methods=["GET", "POST"])
 @login_limits
 @shows_text_errors
 def login():
-    """Show the form; on valid credentials start a session and go where the user was heading."""
+    """The password step; then the steps the account needs (code, new password, enrolment), then the page asked for."""
     target = safe_next(request.args.get("next")) or url_for("web.home")
-    if request.method == "GET" and current_user.is_authenticated:
-        return redirect(target)
+    if request.method == "GET":
+        if current_user.is_authenticated:
+            return redirect(target)
+        pending = any_pending_session()
+        if pending is not None:
+            return redirect(url_for(STAGE_ENDPOINTS[pending.stage]))
     form = LoginForm()
     if not form.validate_on_submit():
         return _render_login(form)
-    user = authenticate(db.session, form.email.data, form.password.data)
-    if user is None:
+    step = check_password(db.session, form.email.data, form.password.data, current_client(), known_device_user_ids())
+    if step.problem == "throttled":
+        return _render_login(form, too_many_message(step.retry_after), 429, step.retry_after)
+    if step.user is None:
         return _render_login(form, WRONG_CREDENTIALS)
+    stage = next_stage(step.user, second_factor_done=False)
+    record = begin_web_session(step.user, stage, target)
+    if stage is SessionStage.ACTIVE:
+        return _finish(record)
+    return redirect(url_for(STAGE_ENDPOINTS[stage]))
+
+
+def _back_to_login(message: str) -> Response:
     session.clear()
-    session.permanent = True
-    login_user(user)
-    return redirect(target)
+    flash(message, "error")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/login/code", methods=["GET", "POST"])
+@login_limits
+def code():
+    """The second-factor step: a code from the authenticator app, or one of the recovery codes."""
+    record = pending_session(SessionStage.SECOND_FACTOR)
+    if record is None:
+        return _back_to_login("Your sign-in expired. Please sign in again.")
+    if request.method == "GET":
+        return _no_store(Response(render_template("auth/code.html")))
+    step = check_code(db.session, record.user, request.form.get("code", "")[:64], current_client(),
+                      known_device_user_ids())
+    if step.problem == "throttled":
+        return render_template("auth/code.html", error=too_many_message(step.retry_after)), 429, {
+            "Retry-After": str(step.retry_after), "Cache-Control": "no-store"}
+    if step.user is None:
+        record.failed_codes += 1
+        if record.failed_codes >= MAX_CODE_TRIES:
+            end_session(db.session, record, "too_many_codes")
+            db.session.commit()
+            return _back_to_login("Too many wrong codes. Sign in again with your password.")
+        db.session.commit()
+        return render_template("auth/code.html", error="That code is not right, or was used already. "
+                                                       "Wait for the next code and try again."), 422
+    if step.method == "recovery":
+        flash("You used a recovery code; it will not work again. Set up your authenticator again or make new "
+              "codes on your account page if you are running out.", "info")
+    return _go_on(record, second_factor_done=True)
+
+
+@bp.route("/login/new-password", methods=["GET", "POST"])
+@login_limits
+def new_password():
+    """A temporary password (set by an admin or the CLI) must be replaced before anything else."""
+    record = pending_session(SessionStage.CHANGE_PASSWORD)
+    if record is None:
+        return _back_to_login("Your sign-in expired. Please sign in again.")
+    errors = {}
+    if request.method == "POST":
+        try:
+            choose_new_password(db.session, record.user, request.form.get("password", ""),
+                                request.form.get("confirm", ""), current_client(), keep=record)
+        except AccountError as exc:
+            db.session.rollback()
+            errors = {exc.field: [exc.message]}
+        else:
+            flash("Your new password is set.", "success")
+            return _go_on(record, second_factor_done=True)
+    return render_template("auth/new_password.html", errors=errors), 422 if errors else 200
+
+
+@bp.route("/login/enrol", methods=["GET", "POST"])
+@login_limits
+def enrol():
+    """An admin without a second factor sets one up now: QR code, secret as text, confirmation with a code."""
+    record = pending_session(SessionStage.ENROL)
+    if record is None:
+        return _back_to_login("Your sign-in expired. Please sign in again.")
+    user = record.user
+    error = None
+    if request.method == "POST":
+        try:
+            codes = enrol_second_factor(db.session, user, request.form.get("code", "")[:64], current_client())
+        except MfaError as exc:
+            db.session.rollback()
+            error = exc.message
+        else:
+            move_web_session(record, SessionStage.ACTIVE)
+            page = render_template("account/recovery_codes.html", codes=codes,
+                                   continue_url=take_target(url_for("web.home")))
+            return _no_store(_finish(record, Response(page)))
+    elif not user.totp_pending_secret or request.args.get("restart") == "1":
+        start_enrolment(db.session, user)
+    secret = user.totp_pending_secret
+    page = render_template("account/enrol.html", qr=qr_svg(user, secret), secret=grouped(secret), error=error,
+                           action=url_for("auth.enrol"), restart=url_for("auth.enrol", restart="1"), required=True)
+    return _no_store(Response(page, 422 if error else 200))
 
 
 @bp.route("/logout", methods=["POST"])
 def logout():
-    """End this browser's session (POST with a CSRF token, so no other site can sign you out)."""
-    logout_user()
+    """End this browser's session on the server (a copy of the cookie stops working too); POST with a CSRF token."""
+    record = current_web_session() or any_pending_session()
+    if record is not None:
+        end_session(db.session, record, "signed_out")
+        log_auth_event(db.session, "sign_out", current_client(), user=record.user,
+                       summary=f"{record.user.email} signed out")
+        db.session.commit()
     session.clear()
     flash("You have signed out.", "info")
     return redirect(url_for("auth.login"))

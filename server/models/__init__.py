@@ -1,10 +1,12 @@
 """SQLAlchemy models; importing this package registers every table on the metadata."""
-from .accounts import ApiToken, Role, User
+from .accounts import ApiToken, RecoveryCode, Role, User
 from .activity import Activity
 from .changes import Change
 from .checklists import PublishedVersionChanged, Template, TemplateVersion, VersionStatus
 from .org import Branch, Region, manager_regions
 from .organisation_settings import OrganisationSetting
+from .sessions import SessionStage, WebSession
+from .throttle import SignInCounter
 from .visits import (
     Answer,
     Assignment,
@@ -21,5 +23,5 @@ __all__ = [
     "OrganisationSetting",
     "PublishedVersionChanged", "Region", "Role", "Template", "TemplateVersion", "User",
     "VersionStatus", "Visit", "VisitRevision", "VisitSectionScore", "VisitStatus",
-    "manager_regions",
+    "manager_regions", "RecoveryCode", "SessionStage", "SignInCounter", "WebSession",
 ]

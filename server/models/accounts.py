@@ -1,8 +1,7 @@
-"""People who use Fieldaudit and the API tokens their phones hold."""
+"""People who use Fieldaudit, the API tokens their phones hold, and their one-time recovery codes."""
 from __future__ import annotations
 
 import enum
-import secrets
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, String
@@ -22,11 +21,6 @@ class Role(str, enum.Enum):
     SHOPPER = "shopper"
 
 
-def new_session_nonce() -> str:
-    """A fresh value that, once changed, invalidates every web session of the user."""
-    return secrets.token_hex(16)
-
-
 class User(db.Model):
     """An admin, a regional manager or a shopper."""
 
@@ -38,20 +32,33 @@ class User(db.Model):
     role: Mapped[Role] = mapped_column(str_enum(Role, "user_role"))
     password_hash: Mapped[str] = mapped_column(String(256))
     active: Mapped[bool] = mapped_column(default=True)
-    session_nonce: Mapped[str] = mapped_column(String(32), default=new_session_nonce)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     demo: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
     """Made by the demo loader with a published password: admins see a banner while such accounts exist."""
     pseudonym: Mapped[int] = mapped_column(unique=True, index=True, default=new_pseudonym)
     """How managers see this user as a shopper ("Shopper 4821") when the organisation hides names (models.pseudonyms)."""
+    must_change_password: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
+    """Set when an admin (web or CLI) chose the password: the user picks their own before reaching any page."""
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    """The confirmed authenticator secret (base32); None until the user has enrolled a second factor."""
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    totp_last_step: Mapped[int | None] = mapped_column()
+    """The 30-second time step of the last accepted code: a code of that step or earlier is a replay."""
+    totp_pending_secret: Mapped[str | None] = mapped_column(String(64))
+    """A secret being enrolled, not yet confirmed with a first code."""
 
     regions: Mapped[list["Region"]] = relationship(  # noqa: F821 - defined in org
         secondary="manager_regions", back_populates="managers", order_by="Region.name"
     )
     tokens: Mapped[list["ApiToken"]] = relationship(back_populates="user", cascade="all, delete-orphan")
 
-    # Flask-Login protocol: the session id carries the nonce, so rotating it logs out everywhere.
+    @property
+    def mfa_enabled(self) -> bool:
+        """Whether signing in asks for an authenticator code after the password."""
+        return self.totp_enabled_at is not None and self.totp_secret is not None
+
+    # Flask-Login protocol. Web sessions are server-side records (models.sessions), not this id.
     @property
     def is_active(self) -> bool:
         return self.active
@@ -65,7 +72,7 @@ class User(db.Model):
         return False
 
     def get_id(self) -> str:
-        return f"{self.id}:{self.session_nonce}"
+        return str(self.id)
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email} {self.role.value}>"
@@ -91,3 +98,15 @@ class ApiToken(db.Model):
     def is_usable(self, now: datetime) -> bool:
         """Not revoked, not expired, and its owner is still active."""
         return self.revoked_at is None and self.expires_at > now and self.user.active
+
+
+class RecoveryCode(db.Model):
+    """A one-time code that stands in for the authenticator; only its SHA-256 is stored."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -23,5 +23,9 @@ class Activity(db.Model):
     object_type: Mapped[str] = mapped_column(String(32))
     object_id: Mapped[str] = mapped_column(String(64))
     summary: Mapped[str] = mapped_column(String(500), default="")
+    email: Mapped[str | None] = mapped_column(String(254))
+    """Sign-in events: the normalised email that was tried (also for emails nobody has)."""
+    ip: Mapped[str | None] = mapped_column(String(45))
+    user_agent: Mapped[str | None] = mapped_column(String(255))
 
     actor: Mapped["User | None"] = relationship()  # noqa: F821

@@ -1,20 +1,21 @@
-"""Creating users, checking passwords, and ending a user's access."""
+"""Creating users, checking and changing passwords, and ending a user's access."""
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from ..models import ApiToken, Region, Role, User
-from ..models.accounts import new_session_nonce
-from ..models.types import utcnow
+from ..models import Region, Role, User, WebSession
+from .passwords import PasswordRejected, check_new_password
+from .tokens import revoke_user_tokens
+from .web_sessions import end_user_sessions
 
 EMAIL_PATTERN = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
-MIN_PASSWORD_LENGTH = 10
 # A valid hash to compare against when the email is unknown, so timing does not reveal which emails exist.
 _DUMMY_HASH = generate_password_hash("not a real password", method="scrypt")
 
@@ -34,12 +35,12 @@ def hash_password(password: str) -> str:
     return generate_password_hash(password, method=method)
 
 
-def check_password_strength(password: str) -> None:
-    """Refuse passwords too short to resist guessing."""
-    if not isinstance(password, str) or len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError("password", f"Password must be at least {MIN_PASSWORD_LENGTH} characters long.")
-    if len(password) > 1024:
-        raise AccountError("password", "Password must be at most 1024 characters long.")
+def check_password_strength(password: str, email: str = "", field: str = "password") -> None:
+    """The password rule of services.passwords, as an AccountError naming the form field."""
+    try:
+        check_new_password(password, email)
+    except PasswordRejected as exc:
+        raise AccountError(field, exc.message) from None
 
 
 def normalise_email(email: str) -> str:
@@ -74,8 +75,13 @@ def create_user(
     role: str | Role,
     password: str,
     regions: Iterable[Region] = (),
+    temporary: bool = True,
 ) -> User:
-    """Create an active user; managers may be given the regions they follow."""
+    """Create an active user; managers may be given the regions they follow.
+
+    The password was chosen by someone else (an admin, the CLI), so by default it is temporary:
+    the user must choose their own at first sign-in.
+    """
     email = normalise_email(email)
     name = (name or "").strip()
     if not name or len(name) > 120:
@@ -84,46 +90,72 @@ def create_user(
         role = Role(role)
     except ValueError:
         raise AccountError("role", f"Role must be one of {', '.join(r.value for r in Role)}; got {role!r}.") from None
-    check_password_strength(password)
+    check_password_strength(password, email)
     if find_user_by_email(session, email):
         raise AccountError("email", f"A user with email {email} already exists.")
     regions = list(regions)
     if regions and role is not Role.MANAGER:
         raise AccountError("regions", "Only managers are linked to regions.")
-    user = User(email=email, name=name, role=role, password_hash=hash_password(password), regions=regions)
+    user = User(email=email, name=name, role=role, password_hash=hash_password(password), regions=regions,
+                must_change_password=temporary)
     session.add(user)
     session.commit()
     return user
 
 
 def authenticate(session: Session, email: str, password: str) -> User | None:
-    """The active user with this email and password, else None (same cost either way)."""
+    """The active user with this email and password, else None (same cost either way). Changes nothing."""
     user = find_user_by_email(session, email or "")
     if user is None or not _storable(password or ""):
         check_password_hash(_DUMMY_HASH, "not a real password")
         return None
     if not check_password_hash(user.password_hash, password or "") or not user.active:
         return None
-    user.last_login_at = utcnow()
-    session.commit()
     return user
 
 
-def set_password(session: Session, user: User, password: str) -> None:
-    """Change a password and sign the user out of every web session."""
-    check_password_strength(password)
+def password_matches(user: User, password: object) -> bool:
+    """Whether `password` is the user's current password."""
+    return isinstance(password, str) and _storable(password) and check_password_hash(user.password_hash, password)
+
+
+@dataclass(frozen=True)
+class PasswordChange:
+    """What a password change ended besides the old password, so the message to the user can be true."""
+
+    tokens_revoked: int
+    sessions_ended: int
+
+    def describe(self) -> str:
+        """'2 phone sign-ins revoked and 1 other web session ended', or 'nothing else was signed in'."""
+        parts = []
+        if self.tokens_revoked:
+            parts.append(f"{self.tokens_revoked} phone sign-in{'s' if self.tokens_revoked != 1 else ''} revoked")
+        if self.sessions_ended:
+            parts.append(f"{self.sessions_ended} web session{'s' if self.sessions_ended != 1 else ''} ended")
+        return " and ".join(parts) if parts else "no other sign-ins were open"
+
+
+def set_password(session: Session, user: User, password: str, *, temporary: bool = False,
+                 keep: WebSession | None = None) -> PasswordChange:
+    """Change a password; revokes every API token and ends every web session but `keep`. Not committed.
+
+    `temporary` (an admin or the CLI chose it) makes the user choose their own at next sign-in.
+    """
+    check_password_strength(password, user.email)
+    if password_matches(user, password):
+        raise AccountError("password", "Choose a password different from the current one.")
     user.password_hash = hash_password(password)
-    user.session_nonce = new_session_nonce()
-    session.commit()
+    user.must_change_password = temporary
+    return PasswordChange(revoke_user_tokens(session, user),
+                          end_user_sessions(session, user, "password_changed", keep=keep))
 
 
 def deactivate_user(session: Session, user: User) -> None:
     """Block a user: ends their web sessions and revokes every API token they hold."""
-    now = utcnow()
     user.active = False
-    user.session_nonce = new_session_nonce()
-    for token in session.scalars(select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))):
-        token.revoked_at = now
+    end_user_sessions(session, user, "deactivated")
+    revoke_user_tokens(session, user)
     session.commit()
 
 

@@ -13,10 +13,13 @@ PER_PAGE = 50
 
 
 def log_activity(session: Session, actor: User | None, action: str, obj_type: str, obj_id: object,
-                 summary: str = "") -> Activity:
+                 summary: str = "", *, email: str | None = None, ip: str | None = None,
+                 user_agent: str | None = None) -> Activity:
     """Add one entry (not committed: it rides in the caller's transaction, so it exists iff the change does)."""
     entry = Activity(actor_id=getattr(actor, "id", None), action=action[:64], object_type=obj_type[:32],
-                     object_id=str(obj_id)[:64], summary=(summary or "")[:500])
+                     object_id=str(obj_id)[:64], summary=(summary or "")[:500],
+                     email=email[:254] if email else None, ip=ip[:45] if ip else None,
+                     user_agent=user_agent[:255] if user_agent else None)
     session.add(entry)
     return entry
 

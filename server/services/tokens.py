@@ -6,7 +6,7 @@ import secrets
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from ..models import ApiToken, User
@@ -65,6 +65,15 @@ def revoke_token(session: Session, actor: User, token_id: int) -> ApiToken:
         token.revoked_at = utcnow()
         session.commit()
     return token
+
+
+def revoke_user_tokens(session: Session, user: User) -> int:
+    """Revoke every working token of the user (expired ones stay as they are); returns how many. Not committed."""
+    now = utcnow()
+    result = session.execute(update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None),
+                                                    ApiToken.expires_at > now)
+                             .values(revoked_at=now), execution_options={"synchronize_session": "fetch"})
+    return result.rowcount or 0
 
 
 def find_token(session: Session, plaintext: str | None) -> ApiToken | None:

@@ -7,11 +7,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from ..models import ApiToken, Region, Role, User
-from .accounts import (AccountError, create_user, deactivate_user, reactivate_user, set_password)
+from .accounts import AccountError, PasswordChange, create_user, deactivate_user, reactivate_user, set_password
 from .activity import log_activity
+from .auth_log import Client, log_auth_event
+from .mfa import clear_mfa
 from .tokens import revoke_token
+from .web_sessions import end_user_sessions
 
-__all__ = ["AccountError", "list_users", "add_user", "edit_user", "set_user_active", "reset_password", "revoke_user_token"]
+__all__ = ["AccountError", "list_users", "add_user", "edit_user", "set_user_active", "reset_password",
+           "reset_second_factor", "revoke_user_token"]
 
 
 def list_users(session: Session, *, role: str | None = None, active: bool | None = None) -> list[User]:
@@ -80,16 +84,43 @@ def set_user_active(session: Session, actor: User, user: User, active: bool) -> 
     return user
 
 
-def reset_password(session: Session, actor: User, user: User, password: str, confirm: str) -> None:
-    """Set a new password chosen by the admin (signs the user out of the web)."""
+def reset_password(session: Session, actor: User | None, user: User, password: str, confirm: str,
+                   client: Client, *, via: str = "the admin pages") -> PasswordChange:
+    """Set a temporary password chosen by an admin (web or CLI): the user must replace it at next sign-in.
+
+    Revokes every API token and ends every web session of the user. Commits.
+    """
     if password != confirm:
         raise AccountError("confirm", "The two passwords differ.")
-    set_password(session, user, password)
-    log_activity(session, actor, "reset_password", "user", user.id, f"Reset the password of {user.email}")
+    change = set_password(session, user, password, temporary=True)
+    who = actor.email if actor is not None else "the command line"
+    log_auth_event(session, "password_reset", client, user=user, actor=actor,
+                   summary=f"Temporary password for {user.email} set by {who} ({via}); {change.describe()}")
+    session.commit()
+    return change
+
+
+def reset_second_factor(session: Session, actor: User | None, user: User, client: Client, *,
+                        via: str = "the admin pages") -> None:
+    """Remove a user's authenticator and recovery codes (lost phone): they enrol again at next sign-in. Commits.
+
+    An admin cannot reset their own from the admin pages (their account page replaces it), so one
+    admin cannot quietly drop the factor that protects their own account.
+    """
+    if actor is not None and actor.id == user.id:
+        raise AccountError("mfa", "Use your account page to set up a new authenticator for yourself.")
+    if not user.mfa_enabled and not user.totp_pending_secret:
+        raise AccountError("mfa", f"{user.email} has no second factor to reset.")
+    clear_mfa(session, user)
+    end_user_sessions(session, user, "mfa_reset")
+    who = actor.email if actor is not None else "the command line"
+    log_auth_event(session, "mfa_reset", client, user=user, actor=actor,
+                   summary=f"Second factor of {user.email} reset by {who} ({via})")
     session.commit()
 
 
-def revoke_user_token(session: Session, actor: User, user: User, token_id: int) -> ApiToken | None:
+def revoke_user_token(session: Session, actor: User, user: User, token_id: int,
+                      client: Client = Client()) -> ApiToken | None:
     """Revoke one of this user's tokens; None if the id is not one of theirs."""
     token = session.get(ApiToken, token_id) if 0 < token_id < 2**31 else None
     if token is None or token.user_id != user.id:
@@ -97,6 +128,7 @@ def revoke_user_token(session: Session, actor: User, user: User, token_id: int) 
     was_active = token.revoked_at is None
     revoke_token(session, actor, token_id)
     if was_active:
-        log_activity(session, actor, "revoke_token", "user", user.id, f"Revoked token {token.prefix}… ({token.name}) of {user.email}")
+        log_auth_event(session, "token_revoked", client, user=user, actor=actor,
+                       summary=f"Revoked token {token.prefix}… ({token.name}) of {user.email}")
         session.commit()
     return token

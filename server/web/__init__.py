@@ -23,6 +23,7 @@ def home():
 
 def web_blueprints() -> list[Blueprint]:
     """Every web blueprint; each area of the web app adds its module here."""
+    from .account import bp as account  # every role: my account (password, sessions, phones, second factor)
     from .activity import bp as activity  # the admin's activity log
     from .builder import bp as builder  # admin: checklist builder
     from .org import bp as org  # admin: regions, branches, CSV import, users
@@ -32,7 +33,7 @@ def web_blueprints() -> list[Blueprint]:
     from .review import bp as review  # admin: review queue and decisions
     from .visits import bp as visits  # visit pages and their photos
 
-    return [bp, report_downloads, org, activity, builder, dashboard, visits, review, assignments]
+    return [bp, report_downloads, org, activity, builder, dashboard, visits, review, assignments, account]
 
 
 def init_app(app: Flask) -> None:

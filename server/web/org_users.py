@@ -1,17 +1,21 @@
-"""Admin pages for users: list, create, edit role and regions, deactivate/reactivate, reset password, tokens."""
+"""Admin pages for users: list, create, edit role and regions, deactivate/reactivate, reset password and
+second factor, tokens, recent sign-in failures."""
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
+from ..auth.context import current_client
 from ..extensions import db
 from ..form_text import form_text_errors, shows_text_errors
 from ..models import Region, Role, User
 from ..models.types import utcnow
+from ..services.auth_log import recent_failures
+from ..services.mfa import mfa_required
 from ..services.tokens import list_tokens
 from ..services.user_admin import (AccountError, add_user, edit_user, list_users, reset_password,
-                                   revoke_user_token, set_user_active)
+                                   reset_second_factor, revoke_user_token, set_user_active)
 from .org import bp, get_or_404, wants_active
 
 ROLES = [(r.value, r.value.capitalize()) for r in Role]
@@ -25,7 +29,8 @@ def _region_options() -> list[tuple[int, str]]:
 def _user_page(user: User, form: dict, errors: dict | None = None, pw_errors: dict | None = None, status: int = 200):
     tokens = list_tokens(db.session, user, include_inactive=True)
     return render_template("org/user.html", user=user, form=form, errors=errors or {}, pw_errors=pw_errors or {},
-                           roles=ROLES, regions=_region_options(), tokens=tokens, now=utcnow()), status
+                           roles=ROLES, regions=_region_options(), tokens=tokens, now=utcnow(),
+                           failures=recent_failures(db.session, user), mfa_required=mfa_required(user)), status
 
 
 @bp.route("/users")
@@ -52,7 +57,8 @@ def user_new():
             db.session.rollback()
             errors = {exc.field: [exc.message]}
         else:
-            flash(f"User {user.email} created.", "success")
+            flash(f"User {user.email} created with a temporary password: they choose their own at first "
+                  "sign-in.", "success")
             return redirect(url_for("org.users"))
     selected = form.getlist("regions") if request.method == "POST" else []
     return render_template("org/user_new.html", form=form, errors=errors, roles=ROLES, regions=_region_options(),
@@ -91,18 +97,34 @@ def user_active(user_id: int):
 @bp.route("/users/<int:user_id>/password", methods=["POST"])
 @shows_text_errors
 def user_password(user_id: int):
-    """Set a new password for the user."""
+    """Set a temporary password for the user: revokes their phone sign-ins and ends their web sessions."""
     user = get_or_404(User, user_id)
     if errors := form_text_errors():
         return _user_page(user, {"role": user.role.value, "regions": [r.id for r in user.regions]},
                           pw_errors=errors, status=422)
     try:
-        reset_password(db.session, current_user, user, request.form.get("password", ""), request.form.get("confirm", ""))
+        change = reset_password(db.session, current_user, user, request.form.get("password", ""),
+                                request.form.get("confirm", ""), current_client())
     except AccountError as exc:
         db.session.rollback()
         return _user_page(user, {"role": user.role.value, "regions": [r.id for r in user.regions]},
                           pw_errors={exc.field: [exc.message]}, status=422)
-    flash(f"New password set for {user.email}; they were signed out.", "success")
+    flash(f"Temporary password set for {user.email}: they must choose their own at next sign-in; "
+          f"{change.describe()}.", "success")
+    return redirect(url_for("org.user_edit", user_id=user.id))
+
+
+@bp.route("/users/<int:user_id>/mfa/reset", methods=["POST"])
+def user_mfa_reset(user_id: int):
+    """Remove the user's second factor (lost phone); logged. They enrol again (admins at their next sign-in)."""
+    user = get_or_404(User, user_id)
+    try:
+        reset_second_factor(db.session, current_user, user, current_client())
+    except AccountError as exc:
+        flash(exc.message, "error")
+    else:
+        flash(f"Second factor of {user.email} removed and their web sessions ended"
+              f"{': they set up a new one at next sign-in' if mfa_required(user) else ''}.", "success")
     return redirect(url_for("org.user_edit", user_id=user.id))
 
 
@@ -110,7 +132,7 @@ def user_password(user_id: int):
 def token_revoke(user_id: int, token_id: int):
     """Revoke one of the user's API tokens."""
     user = get_or_404(User, user_id)
-    token = revoke_user_token(db.session, current_user, user, token_id)
+    token = revoke_user_token(db.session, current_user, user, token_id, current_client())
     if token is None:
         abort(404)
     flash(f"Token {token.prefix}… revoked.", "success")

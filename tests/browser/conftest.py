@@ -52,9 +52,15 @@ def page(browser):
 
 
 def sign_in(page, base_url: str, email: str, password: str) -> None:
-    """Sign in through the real form."""
+    """Sign in through the real form, and through the code step like a person with the authenticator app."""
+    from tests.server.auth_helpers import authenticator_code
+
     page.goto(base_url + "/login")
     page.fill("input[name=email]", email)
     page.fill("input[name=password]", password)
     page.click("button[type=submit]")
     page.wait_for_load_state()
+    if page.url.endswith("/login/code"):
+        page.fill("input[name=code]", authenticator_code(email))
+        page.click("button[type=submit]")
+        page.wait_for_load_state()

@@ -88,8 +88,30 @@ class LiveServer:
         n = self._next()
         email = f"{role}{n}@example.test"
         with self.ctx():
-            user = create_user(self.session, email=email, name=name, role=role, password=PASSWORD)
-            return Shopper(user.id, email)
+            user_id = create_user(self.session, email=email, name=name, role=role, password=PASSWORD,
+                                  temporary=False).id  # a shopper who has chosen their own password
+        if role == "admin":  # admins must have a second factor, as in tests/factories
+            self.enrol_second_factor(Shopper(user_id, email))
+        return Shopper(user_id, email)
+
+    def otp(self, shopper: Shopper) -> str | None:
+        """The code the user's authenticator app shows now, or None without a second factor."""
+        from tests.server.auth_helpers import authenticator_code
+
+        with self.ctx():
+            return authenticator_code(shopper.email)
+
+    def enrol_second_factor(self, shopper: Shopper) -> str:
+        """Give the user an authenticator (as if set up on My account); returns its secret."""
+        from server.models import User
+        from server.models.types import utcnow
+        from tests.factories import TOTP_SECRET
+
+        with self.ctx():
+            user = self.session.get(User, shopper.id)
+            user.totp_secret, user.totp_enabled_at = TOTP_SECRET, utcnow()
+            self.session.commit()
+        return TOTP_SECRET
 
     def branch(self, name: str | None = None) -> int:
         from server.services.org import create_branch, create_region

@@ -28,6 +28,23 @@ def test_a_wrong_password_is_an_auth_error_with_the_servers_message(live_server)
     assert caught.value.status == 401 and "incorrect" in caught.value.message
 
 
+def test_an_account_with_a_second_factor_is_asked_for_its_code_and_signs_in_with_it(live_server):
+    import time
+
+    from server.services.mfa import code_for
+
+    shopper = live_server.shopper()
+    secret = live_server.enrol_second_factor(shopper)
+    with pytest.raises(AuthError) as caught:
+        login(live_server.url, shopper.email, PASSWORD, "Pixel 8")
+    assert caught.value.reason == "otp_required" and "code" in caught.value.message
+    with pytest.raises(AuthError) as caught:
+        login(live_server.url, shopper.email, PASSWORD, "Pixel 8", otp="000000")
+    assert caught.value.reason == "otp_invalid"
+    issued = login(live_server.url, shopper.email, PASSWORD, "Pixel 8", otp=code_for(secret, int(time.time()) // 30))
+    assert issued.user_id == shopper.id
+
+
 def test_an_expired_token_is_an_auth_error_naming_the_reason(live_server):
     shopper = live_server.shopper()
     client = ApiClient(live_server.url)

@@ -59,7 +59,8 @@ def new_phone(server: LiveServer, folder: Path, shopper: Shopper | None = None, 
     shopper = shopper or server.shopper()
     store = store or LocalStore(folder / "phone")
     session, faults = faulty_session()
-    account = sign_in(store, server.url, shopper.email, PASSWORD, "Test phone", session=session)
+    account = sign_in(store, server.url, shopper.email, PASSWORD, "Test phone", otp=server.otp(shopper),
+                      session=session)
     return Phone(server, store, store.for_account(account.id), shopper, faults, session, folder, options=options)
 
 

@@ -1,4 +1,5 @@
-"""Sign in: server address, email, password; the login runs in a thread so the screen never freezes."""
+"""Sign in: server address, email, password (and the authenticator code when the server asks for it); the
+login runs in a thread so the screen never freezes."""
 
 from __future__ import annotations
 
@@ -17,6 +18,10 @@ def explain(error: Exception, server: str) -> str:
     if isinstance(error, AuthError):
         if error.reason == "inactive":
             return "This account has been deactivated. Ask your coordinator."
+        if error.reason == "otp_required":
+            return "Your account uses an authenticator app: enter the 6-digit code it shows (or a recovery code)."
+        if error.reason == "otp_invalid":
+            return "That code is not right, or was used already. Wait for the next code and try again."
         return "Wrong email or password. Check them and try again."
     if isinstance(error, NetworkError):
         return f"Cannot reach the server at {server}. Check the address and your connection, then try again."
@@ -34,6 +39,8 @@ class SignInScreen(Screen):
 
     message = StringProperty("")
     busy = BooleanProperty(False)
+    needs_code = BooleanProperty(False)
+    """The server said this account has a second factor: the code field is shown."""
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(name="signin", **kwargs)
@@ -42,36 +49,46 @@ class SignInScreen(Screen):
         self.ids.server.text = server or self.ids.server.text
         self.ids.email.text = email or self.ids.email.text
         self.ids.password.text = ""
+        self.ids.code.text = ""
         self.message = message
 
     def submit(self) -> None:
         server, email = self.ids.server.text.strip(), self.ids.email.text.strip()
         password = self.ids.password.text
+        code = self.ids.code.text.strip() if self.needs_code else ""
         if not server or not email or not password:
             self.message = "Enter the server address, your email and your password."
+            return
+        if self.needs_code and not code:
+            self.message = "Enter the code from your authenticator app."
             return
         if self.busy:
             return
         self.busy, self.message = True, "Signing in..."
         app = App.get_running_app()
-        threading.Thread(target=self._work, args=(app, server, email, password), daemon=True).start()
+        threading.Thread(target=self._work, args=(app, server, email, password, code or None), daemon=True).start()
 
-    def _work(self, app, server: str, email: str, password: str) -> None:
+    def _work(self, app, server: str, email: str, password: str, code: str | None) -> None:
         try:
-            account = sign_in(app.store, server, email, password, app.device_name)
+            account = sign_in(app.store, server, email, password, app.device_name, otp=code)
         except Exception as error:  # noqa: BLE001 - every failure becomes a message on the screen
             text = explain(error, server)
-            Clock.schedule_once(lambda dt: self._failed(text))
+            wants_code = isinstance(error, AuthError) and error.reason in ("otp_required", "otp_invalid")
+            Clock.schedule_once(lambda dt: self._failed(text, wants_code))
             return
         Clock.schedule_once(lambda dt: self._signed_in(app, account.id))
 
-    def _failed(self, text: str) -> None:
+    def _failed(self, text: str, wants_code: bool = False) -> None:
         self.busy, self.message = False, text
+        if wants_code:
+            self.needs_code = True
+            self.ids.code.text = ""
+            self.ids.code.focus = True
         App.get_running_app().online = "offline" if text.startswith("Cannot reach") else "online"
 
     def _signed_in(self, app, account_id: int) -> None:
-        self.busy, self.message = False, ""
-        self.ids.password.text = ""
+        self.busy, self.message, self.needs_code = False, "", False
+        self.ids.password.text = self.ids.code.text = ""
         app.online = "online"
         app.use_account(account_id)
         app.go("assignments")

@@ -76,6 +76,13 @@ class Runner(DeviceActions):
         press(ids.submit)
         return lambda: not self.screen("signin").busy
 
+    def do_sign_in_code(self, code: str):
+        """Type the authenticator code into the field the sign-in screen showed, and sign in again."""
+        ids = self.screen("signin").ids
+        ids.code.text = code
+        press(ids.submit)
+        return lambda: not self.screen("signin").busy
+
     def do_wait_screen(self, name: str):
         return lambda: self.app.manager.current == name
 
@@ -193,6 +200,7 @@ class Runner(DeviceActions):
                              if hasattr(c, "children") and c.children]
         if app.manager.current == "signin":
             data["message"] = self.screen("signin").message
+            data["needs_code"] = self.screen("signin").needs_code
         data["markup"] = [_drawn(w) for w in self.screen(app.manager.current).walk()
                           if isinstance(w, Label) and w.markup]
         data["popup"] = [w.title for w in Window.children if hasattr(w, "title")]

@@ -87,3 +87,24 @@ def test_sign_out_warns_about_unsent_visits_and_keeps_them(world, tmp_path):
     assert run.records["warned"]["popup"] == ["Unsent visits"] and run.records["warned"]["unsent"] == 1
     assert run.records["out"]["screen"] == "signin" and "kept" in run.records["out"]["message"]
     assert run.records["back"]["unsent"] == 1
+
+
+def test_a_shopper_with_an_authenticator_is_asked_for_the_code_and_gets_in_with_it(world, tmp_path):
+    import time
+
+    from server.services.mfa import code_for
+
+    server, shopper, photo = world
+    secret = server.enrol_second_factor(shopper)
+    run = run_app(tmp_path, [
+        ["sign_in", {"server": server.url, "email": shopper.email, "password": PASSWORD}],
+        ["record", {"name": "asked"}], ["screenshot", {"path": str(tmp_path / "code-asked.png")}],
+        ["sign_in_code", {"code": "000000"}], ["record", {"name": "wrong"}],
+        ["sign_in_code", {"code": code_for(secret, int(time.time()) // 30 + 1)}],
+        ["wait_screen", {"name": "assignments"}], ["record", {"name": "in"}],
+    ], photo=photo, name="code")
+    assert run.returncode == 0, run.results.get("error") or run.stderr
+    asked, wrong = run.records["asked"], run.records["wrong"]
+    assert asked["screen"] == "signin" and asked["needs_code"] and "authenticator app" in asked["message"]
+    assert wrong["needs_code"] and "not right" in wrong["message"]
+    assert run.records["in"]["screen"] == "assignments"

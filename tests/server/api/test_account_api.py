@@ -135,12 +135,14 @@ def test_deactivating_a_user_makes_their_tokens_stop_working(client, make, sessi
     assert response.status_code == 401
 
 
-def test_changing_the_password_keeps_phone_tokens_working(client, make, session):
-    """Only web sessions end on a password change; phones are signed out by revoking their tokens."""
+def test_changing_the_password_revokes_every_phone_token(client, make, session):
     user = make.user()
     token = api_login(client, user.email).json["token"]
-    set_password(session, user, "a brand new password")
-    assert client.get("/api/v1/me", headers=bearer(token)).status_code == 200
+    change = set_password(session, user, "a brand new password")
+    session.commit()
+    assert change.tokens_revoked == 1
+    response = client.get("/api/v1/me", headers=bearer(token))
+    assert response.status_code == 401 and response.json["reason"] == "token_revoked"
 
 
 def test_token_use_is_recorded(client, make, session):

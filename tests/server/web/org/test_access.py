@@ -13,7 +13,7 @@ POSTS = ["/admin/regions/new", "/admin/regions/{region}/edit", "/admin/regions/{
          "/admin/regions/{region}/branches/new", "/admin/branches/{branch}/edit", "/admin/branches/{branch}/active",
          "/admin/regions/{region}/branches/import", "/admin/regions/{region}/branches/import/confirm",
          "/admin/users/new", "/admin/users/{user}", "/admin/users/{user}/active", "/admin/users/{user}/password",
-         "/admin/users/{user}/tokens/1/revoke", "/admin/settings"]
+         "/admin/users/{user}/tokens/1/revoke", "/admin/users/{user}/mfa/reset", "/admin/settings"]
 
 
 @pytest.fixture

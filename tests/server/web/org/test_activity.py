@@ -7,7 +7,7 @@ from server.services.activity import log_activity
 
 def test_admin_actions_appear_in_the_log_newest_first_with_who_and_what(as_admin, make, session):
     as_admin.post("/admin/regions/new", {"code": "NOR", "name": "North"})
-    region_id = session.query(Activity).one().object_id
+    region_id = session.query(Activity).filter_by(object_type="region").one().object_id
     as_admin.post(f"/admin/regions/{region_id}/branches/new", {"code": "N-1", "name": "Quay"})
     page = as_admin.get("/admin/activity").text
     assert page.index("Created branch N-1 Quay in NOR") < page.index("Created region NOR North")

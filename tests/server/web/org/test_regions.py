@@ -69,7 +69,8 @@ def test_an_admin_deactivates_and_reactivates_a_region(as_admin, make, session):
     as_admin.post(f"/admin/regions/{region.id}/active", {"active": "1"})
     session.expire_all()
     assert session.get(Region, region.id).active is True
-    assert [a.action for a in session.query(Activity).order_by(Activity.id)] == ["deactivate", "reactivate"]
+    assert [a.action for a in session.query(Activity).filter_by(object_type="region").order_by(Activity.id)] == [
+        "deactivate", "reactivate"]
 
 
 def test_a_deactivation_form_without_a_clear_active_value_is_a_bad_request(as_admin, make, session):

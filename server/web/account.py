@@ -1,0 +1,130 @@
+"""'My account', for every signed-in role: password, web sessions, phone sign-ins, second factor."""
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user
+
+from ..auth.context import current_client, current_web_session
+from ..extensions import db
+from ..models.types import utcnow
+from ..permissions import login_required_role
+from ..services.accounts import AccountError
+from ..services.mfa import MfaError, grouped, mfa_required, qr_svg, recovery_codes_left, start_enrolment
+from ..services.self_service import (change_own_password, enrol_second_factor, new_recovery_codes,
+                                     revoke_own_token, sign_out_everywhere, turn_off_second_factor)
+from ..services.tokens import TokenNotFound, list_tokens
+from ..services.web_sessions import list_sessions
+
+bp = Blueprint("my_account", __name__, url_prefix="/account")
+
+
+@bp.before_request
+@login_required_role()
+def signed_in_only():
+    """Every page here: anonymous (or half signed-in) visitors go to the sign-in page."""
+    return None
+
+
+def _no_store(response: Response) -> Response:
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _page(errors: dict | None = None, mfa_errors: dict | None = None, status: int = 200):
+    user = current_user
+    this = current_web_session()
+    page = render_template(
+        "account/index.html", user=user, errors=errors or {}, mfa_errors=mfa_errors or {},
+        sessions=list_sessions(db.session, user), this_session_id=this.id if this else None,
+        tokens=list_tokens(db.session, user), now=utcnow(), mfa_required=mfa_required(user),
+        codes_left=recovery_codes_left(db.session, user) if user.mfa_enabled else 0)
+    return _no_store(Response(page, status))
+
+
+@bp.route("")
+def index():
+    """The account page."""
+    return _page()
+
+
+@bp.route("/password", methods=["POST"])
+def password():
+    """Change your own password (the current one is required); your other sign-ins end."""
+    form = request.form
+    try:
+        change = change_own_password(db.session, current_user, form.get("current", ""), form.get("password", ""),
+                                     form.get("confirm", ""), current_client(), keep=current_web_session())
+    except AccountError as exc:
+        db.session.rollback()
+        return _page(errors={exc.field: [exc.message]}, status=422)
+    flash(f"Password changed; {change.describe()}. This browser stays signed in.", "success")
+    return redirect(url_for("my_account.index"))
+
+
+@bp.route("/sign-out-everywhere", methods=["POST"])
+def sign_out_all():
+    """End every web session (this one too) and revoke every phone sign-in."""
+    ended = sign_out_everywhere(db.session, current_user, current_client())
+    session.clear()
+    flash(f"Signed out everywhere: {ended.describe()}.", "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/tokens/<int:token_id>/revoke", methods=["POST"])
+def token_revoke(token_id: int):
+    """Revoke one of your phone sign-ins."""
+    try:
+        token = revoke_own_token(db.session, current_user, token_id, current_client())
+    except TokenNotFound:
+        abort(404)
+    flash(f"Phone sign-in {token.name} ({token.prefix}…) revoked.", "success")
+    return redirect(url_for("my_account.index"))
+
+
+@bp.route("/mfa/enrol", methods=["GET", "POST"])
+def enrol():
+    """Set up an authenticator app (or a new one): QR code and secret, then a first code to confirm."""
+    user = current_user
+    error = None
+    if request.method == "POST":
+        try:
+            codes = enrol_second_factor(db.session, user, request.form.get("code", "")[:64], current_client(),
+                                        password=request.form.get("password", ""))
+        except MfaError as exc:
+            db.session.rollback()
+            error = exc.message
+        else:
+            return _no_store(Response(render_template("account/recovery_codes.html", codes=codes,
+                                                      continue_url=url_for("my_account.index"))))
+    elif not user.totp_pending_secret or request.args.get("restart") == "1":
+        start_enrolment(db.session, user)
+    secret = user.totp_pending_secret
+    page = render_template("account/enrol.html", qr=qr_svg(user, secret), secret=grouped(secret), error=error,
+                           action=url_for("my_account.enrol"), restart=url_for("my_account.enrol", restart="1"),
+                           required=False, ask_password=user.mfa_enabled)
+    return _no_store(Response(page, 422 if error else 200))
+
+
+@bp.route("/mfa/recovery-codes", methods=["POST"])
+def recovery_codes():
+    """New recovery codes (the old ones stop working); your password is required."""
+    try:
+        codes = new_recovery_codes(db.session, current_user, request.form.get("codes_password", ""),
+                                   current_client())
+    except MfaError as exc:
+        db.session.rollback()
+        return _page(mfa_errors={"codes_password": [exc.message]}, status=422)
+    return _no_store(Response(render_template("account/recovery_codes.html", codes=codes,
+                                              continue_url=url_for("my_account.index"))))
+
+
+@bp.route("/mfa/off", methods=["POST"])
+def mfa_off():
+    """Stop using a second factor (managers and shoppers only); your password is required."""
+    try:
+        turn_off_second_factor(db.session, current_user, request.form.get("off_password", ""), current_client())
+    except MfaError as exc:
+        db.session.rollback()
+        return _page(mfa_errors={"off_password": [exc.message]}, status=422)
+    flash("Second factor turned off: signing in asks for your password only.", "success")
+    return redirect(url_for("my_account.index"))
