@@ -16,11 +16,10 @@ branch_labels = None
 depends_on = None
 
 
+# In place, never a batch rebuild: on SQLite that drops `users`, which the enforced foreign keys refuse.
 def upgrade():
-    with op.batch_alter_table('users', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('demo', sa.Boolean(), server_default=sa.false(), nullable=False))
+    op.add_column('users', sa.Column('demo', sa.Boolean(), server_default=sa.false(), nullable=False))
 
 
 def downgrade():
-    with op.batch_alter_table('users', schema=None) as batch_op:
-        batch_op.drop_column('demo')
+    op.drop_column('users', 'demo')  # SQLite >= 3.35 drops a column in place

@@ -71,26 +71,23 @@ def upgrade():
         batch_op.add_column(sa.Column('ip', sa.String(length=45), nullable=True))
         batch_op.add_column(sa.Column('user_agent', sa.String(length=255), nullable=True))
 
-    with op.batch_alter_table('users', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('must_change_password', sa.Boolean(), server_default=sa.false(), nullable=False))
-        batch_op.add_column(sa.Column('totp_secret', sa.String(length=64), nullable=True))
-        batch_op.add_column(sa.Column('totp_enabled_at', sa.DateTime(), nullable=True))
-        batch_op.add_column(sa.Column('totp_last_step', sa.Integer(), nullable=True))
-        batch_op.add_column(sa.Column('totp_pending_secret', sa.String(length=64), nullable=True))
-        batch_op.drop_column('session_nonce')
+    # No batch table rebuild of `users`: on SQLite that drops the table every other one references, which the
+    # enforced foreign keys refuse once there is data. Plain ALTER TABLE (SQLite >= 3.35 drops a column in place).
+    op.add_column('users', sa.Column('must_change_password', sa.Boolean(), server_default=sa.false(), nullable=False))
+    op.add_column('users', sa.Column('totp_secret', sa.String(length=64), nullable=True))
+    op.add_column('users', sa.Column('totp_enabled_at', sa.DateTime(), nullable=True))
+    op.add_column('users', sa.Column('totp_last_step', sa.Integer(), nullable=True))
+    op.add_column('users', sa.Column('totp_pending_secret', sa.String(length=64), nullable=True))
+    op.drop_column('users', 'session_nonce')
 
 
 
 def downgrade():
-    with op.batch_alter_table('users', schema=None) as batch_op:
-        # Every web session ends on downgrade: the old code checks this value against its cookie.
-        batch_op.add_column(sa.Column('session_nonce', sa.String(length=32), server_default='ended-by-downgrade',
-                                      nullable=False))
-        batch_op.drop_column('totp_pending_secret')
-        batch_op.drop_column('totp_last_step')
-        batch_op.drop_column('totp_enabled_at')
-        batch_op.drop_column('totp_secret')
-        batch_op.drop_column('must_change_password')
+    # Every web session ends on downgrade: the old code checks this value against its cookie. In place, as above.
+    op.add_column('users', sa.Column('session_nonce', sa.String(length=32), server_default='ended-by-downgrade',
+                                     nullable=False))
+    for column in ('totp_pending_secret', 'totp_last_step', 'totp_enabled_at', 'totp_secret', 'must_change_password'):
+        op.drop_column('users', column)
 
     with op.batch_alter_table('activity_log', schema=None) as batch_op:
         batch_op.drop_column('user_agent')
