@@ -25,6 +25,7 @@ from sqlalchemy import event, text
 
 from benchmarks.dataset import scratch_app
 from benchmarks.world import build_world
+from tests.clients import new_client
 
 RAW = [
     "SELECT id, template_id, number, definition FROM template_versions WHERE status = 'published'",
@@ -116,7 +117,7 @@ def run_size(visits: int, postgres: str | None, repeat: int, limit: int | None, 
         shopper = db.session.get(User, world.shopper_ids[0])
         token, shopper_id = issue_token(db.session, shopper, "Benchmark phone")[1], shopper.id
         db.session.remove()
-        client = app.test_client()
+        client = new_client(app)  # one app context per request, as a server worker gives
         load_before = os.getloadavg()[0]
         with statements_per_request(db.engine) as counts:
             started = time.perf_counter()
