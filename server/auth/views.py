@@ -46,11 +46,6 @@ def _render_login(form: LoginForm, error: str | None = None, status: int = 200, 
                            next=safe_next(request.args.get("next"))), status, headers
 
 
-def _no_store(response: Response) -> Response:
-    """Pages of a sign-in in progress (codes, secrets) are never kept by the browser or a proxy."""
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
 
 def _go_on(record: WebSession, second_factor_done: bool) -> Response:
     """Send a pending sign-in to its next step, or finish it."""
@@ -96,6 +91,12 @@ def login():
 
 
 def _back_to_login(message: str) -> Response:
+    """A step page this browser is not at: signed-in browsers (the back button) and other steps go on, never out."""
+    if current_user.is_authenticated:
+        return redirect(url_for("web.home"))
+    pending = any_pending_session()
+    if pending is not None:
+        return redirect(url_for(STAGE_ENDPOINTS[pending.stage]))
     session.clear()
     flash(message, "error")
     return redirect(url_for("auth.login"))
@@ -109,12 +110,12 @@ def code():
     if record is None:
         return _back_to_login("Your sign-in expired. Please sign in again.")
     if request.method == "GET":
-        return _no_store(Response(render_template("auth/code.html")))
+        return Response(render_template("auth/code.html"))
     step = check_code(db.session, record.user, request.form.get("code", "")[:64], current_client(),
                       known_device_user_ids())
     if step.problem == "throttled":
         return render_template("auth/code.html", error=too_many_message(step.retry_after)), 429, {
-            "Retry-After": str(step.retry_after), "Cache-Control": "no-store"}
+            "Retry-After": str(step.retry_after)}
     if step.user is None:
         record.failed_codes += 1
         if record.failed_codes >= MAX_CODE_TRIES:
@@ -170,13 +171,13 @@ def enrol():
             move_web_session(record, SessionStage.ACTIVE)
             page = render_template("account/recovery_codes.html", codes=codes,
                                    continue_url=take_target(url_for("web.home")))
-            return _no_store(_finish(record, Response(page)))
+            return _finish(record, Response(page))
     elif not user.totp_pending_secret or request.args.get("restart") == "1":
         start_enrolment(db.session, user)
     secret = user.totp_pending_secret
     page = render_template("account/enrol.html", qr=qr_svg(user, secret), secret=grouped(secret), error=error,
                            action=url_for("auth.enrol"), restart=url_for("auth.enrol", restart="1"), required=True)
-    return _no_store(Response(page, 422 if error else 200))
+    return Response(page, 422 if error else 200)
 
 
 @bp.route("/logout", methods=["POST"])

@@ -25,10 +25,6 @@ def signed_in_only():
     return None
 
 
-def _no_store(response: Response) -> Response:
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
 
 def _page(errors: dict | None = None, mfa_errors: dict | None = None, status: int = 200):
     user = current_user
@@ -38,7 +34,7 @@ def _page(errors: dict | None = None, mfa_errors: dict | None = None, status: in
         sessions=list_sessions(db.session, user), this_session_id=this.id if this else None,
         tokens=list_tokens(db.session, user), now=utcnow(), mfa_required=mfa_required(user),
         codes_left=recovery_codes_left(db.session, user) if user.mfa_enabled else 0)
-    return _no_store(Response(page, status))
+    return Response(page, status)
 
 
 @bp.route("")
@@ -94,15 +90,15 @@ def enrol():
             db.session.rollback()
             error = exc.message
         else:
-            return _no_store(Response(render_template("account/recovery_codes.html", codes=codes,
-                                                      continue_url=url_for("my_account.index"))))
+            return Response(render_template("account/recovery_codes.html", codes=codes,
+                                                      continue_url=url_for("my_account.index")))
     elif not user.totp_pending_secret or request.args.get("restart") == "1":
         start_enrolment(db.session, user)
     secret = user.totp_pending_secret
     page = render_template("account/enrol.html", qr=qr_svg(user, secret), secret=grouped(secret), error=error,
                            action=url_for("my_account.enrol"), restart=url_for("my_account.enrol", restart="1"),
                            required=False, ask_password=user.mfa_enabled)
-    return _no_store(Response(page, 422 if error else 200))
+    return Response(page, 422 if error else 200)
 
 
 @bp.route("/mfa/recovery-codes", methods=["POST"])
@@ -114,8 +110,8 @@ def recovery_codes():
     except MfaError as exc:
         db.session.rollback()
         return _page(mfa_errors={"codes_password": [exc.message]}, status=422)
-    return _no_store(Response(render_template("account/recovery_codes.html", codes=codes,
-                                              continue_url=url_for("my_account.index"))))
+    return Response(render_template("account/recovery_codes.html", codes=codes,
+                                              continue_url=url_for("my_account.index")))
 
 
 @bp.route("/mfa/off", methods=["POST"])

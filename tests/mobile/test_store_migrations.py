@@ -72,8 +72,8 @@ def test_a_store_from_a_newer_app_is_refused_rather_than_damaged(tmp_path):
         LocalStore(tmp_path / "phone")
 
 
-def test_a_store_of_the_first_schema_gets_snapshot_marks_and_keeps_what_it_pulled(tmp_path):
-    old = LocalStore(tmp_path / "phone", migrations=MIGRATIONS[:1])
+def test_a_store_from_before_the_snapshot_marks_gets_them_and_keeps_what_it_pulled(tmp_path):
+    old = LocalStore(tmp_path / "phone", migrations=MIGRATIONS[:2])  # v1 schema + v2 phone settings
     account = add_account(old)
     with old.db.transaction() as conn:
         conn.execute("""INSERT INTO branches (account_id, id, code, name, pulled_at)

@@ -50,7 +50,7 @@ def test_an_admin_without_a_second_factor_must_enrol_before_any_page(client, mak
     for page in ("/", "/admin/users", "/account"):
         assert client.get(page).status_code == 302, page
     enrolment = client.get("/login/enrol")
-    assert enrolment.status_code == 200 and enrolment.headers["Cache-Control"] == "no-store"
+    assert enrolment.status_code == 200 and enrolment.headers["Cache-Control"] == "private, no-store"
     assert '<svg' in enrolment.text and 'class="qr"' in enrolment.text, "the QR code is inline SVG"
     assert "<script" not in enrolment.text.split("</main>")[0], "no inline script"
     assert "data:" not in enrolment.text
@@ -79,10 +79,25 @@ def test_an_enrolled_user_signs_in_with_a_code_as_a_second_step(client, make):
     response = web_login(client, admin.email, code_step=False)
     assert response.headers["Location"] == "/login/code"
     page = client.get("/login/code")
-    assert 'autocomplete="one-time-code"' in page.text and page.headers["Cache-Control"] == "no-store"
+    assert 'autocomplete="one-time-code"' in page.text and page.headers["Cache-Control"] == "private, no-store"
     done = answer_code_step(client, response, admin.email)
     assert done.status_code == 302 and done.headers["Location"] == "/"
     assert client.get("/").status_code == 200
+
+
+def test_a_signed_in_browser_that_opens_a_sign_in_step_again_stays_signed_in(client, make):
+    admin = make.user("admin")
+    web_login(client, admin.email)
+    for step in ("/login/code", "/login/new-password", "/login/enrol"):  # e.g. the back button
+        assert client.get(step).headers["Location"] == "/", step
+    assert client.get("/").status_code == 200
+
+
+def test_a_browser_at_one_sign_in_step_that_opens_another_goes_back_to_its_own(client, make):
+    admin = make.user("admin")
+    web_login(client, admin.email, code_step=False)
+    assert client.get("/login/enrol").headers["Location"] == "/login/code"
+    assert client.get("/login/code").status_code == 200
 
 
 def test_a_wrong_code_is_refused_and_five_end_the_sign_in(client, make, session):

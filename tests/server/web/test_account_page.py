@@ -15,7 +15,7 @@ def test_every_role_finds_my_account_in_the_top_bar(client, make, role):
     home = client.get("/").text
     assert 'href="/account"' in home
     page = client.get("/account")
-    assert page.status_code == 200 and page.headers["Cache-Control"] == "no-store"
+    assert page.status_code == 200 and page.headers["Cache-Control"] == "private, no-store"
     assert all(part in page.text for part in ("Change password", "Second factor", "Web sessions", "Phone sign-ins",
                                               "Sign out everywhere"))
 
@@ -100,7 +100,7 @@ def test_new_recovery_codes_need_the_password_and_are_shown_once(client, make, s
     assert wrong.status_code == 422 and 'id="codes_password-error"' in wrong.text
     shown = client.post("/account/mfa/recovery-codes", data={"codes_password": "correct horse battery staple",
                                                               "csrf_token": token})
-    assert shown.status_code == 200 and shown.headers["Cache-Control"] == "no-store"
+    assert shown.status_code == 200 and shown.headers["Cache-Control"] == "private, no-store"
     assert "10 recovery codes left" in client.get("/account").text
     assert old[0] not in shown.text
     session.expire_all()
