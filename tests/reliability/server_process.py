@@ -14,6 +14,7 @@ import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass
 from html import unescape
+from urllib.parse import urlsplit
 from pathlib import Path
 from typing import Any
 
@@ -232,7 +233,7 @@ def server_totals(database_url: str, folder: Path) -> dict[str, Any]:
 
 
 CSRF_FIELD = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"')
-WHO = re.compile(r'<span class="who">([^<]*)</span>')
+WHO = re.compile(r'<(?:span|a) class="who"[^>]*>([^<]*)</(?:span|a)>')
 
 
 def csrf_token_in(html: str) -> str | None:
@@ -247,14 +248,25 @@ def signed_in_as(html: str) -> str | None:
     return unescape(match.group(1)).strip() if match else None
 
 
-def web_sign_in(session: requests.Session, url: str, email: str, password: str = PASSWORD) -> requests.Response:
-    """Sign in through the real form, as a browser does (GET the form and its CSRF token, POST it); the POST answer."""
-    page = session.get(url + "/login", timeout=30)
+def web_sign_in(session: requests.Session, url: str, email: str, password: str = PASSWORD,
+                totp_secret: str | None = None) -> requests.Response:
+    """Sign in through the real form, as a browser does (GET the form and its CSRF token, POST it); the last POST's
+    answer. With `totp_secret`, the code step that follows is answered with the authenticator's current code."""
+    answer = _post_form(session, url, "/login", {"email": email, "password": password})
+    if totp_secret and urlsplit(answer.headers.get("Location", "")).path == "/login/code":
+        from server.services.mfa import STEP_SECONDS, code_for
+
+        answer = _post_form(session, url, "/login/code", {"code": code_for(totp_secret, int(time.time()) // STEP_SECONDS)})
+    return answer
+
+
+def _post_form(session: requests.Session, url: str, path: str, data: dict) -> requests.Response:
+    """GET the page's form and its CSRF token, POST `data` with it; the POST answer (redirects not followed)."""
+    page = session.get(url + path, timeout=30)
     page.raise_for_status()
     token = csrf_token_in(page.text)
-    assert token, f"no CSRF token on the sign-in page: {page.status_code} {page.text[:300]}"
-    return session.post(url + "/login", data={"email": email, "password": password, "csrf_token": token},
-                        allow_redirects=False, timeout=30)
+    assert token, f"no CSRF token on {path}: {page.status_code} {page.text[:300]}"
+    return session.post(url + path, data={**data, "csrf_token": token}, allow_redirects=False, timeout=30)
 
 
 def api_sign_in(url: str, email: str, device: str, password: str = PASSWORD) -> dict:

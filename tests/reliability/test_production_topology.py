@@ -20,6 +20,8 @@ from urllib.parse import urlsplit
 import pytest
 import requests
 
+from server.models.types import utcnow
+from tests.factories import TOTP_SECRET
 from tests.mobile.live import PASSWORD
 from tests.reliability.server_process import (ServerProcess, api_sign_in, csrf_token_in, redis_rate_limits,
                                               server_db, signed_in_as, web_sign_in)
@@ -28,7 +30,8 @@ WORKERS = 3
 THREADS = 8              # client threads sending at once
 ACTIONS = 480            # about 1,000 requests
 SEED = 20261201
-TOKEN_ROLES = ("admin", "manager", "shopper")  # who also signs in from a phone
+TOKEN_ROLES = ("manager", "shopper")  # who also signs in from a phone (an admin's token needs a fresh code each)
+CODE_ROLES = ("admin",)  # enrolled in a second factor: their one web sign-in passes the code step
 PEOPLE = [("admin", "Ada Admin"), ("admin", "Bruno Admin"), ("manager", "Chiara Manager"),
           ("manager", "Dmitri Manager"), ("shopper", "Emeka Shopper"), ("shopper", "Fumiko Shopper"),
           ("shopper", "Gustavo Shopper")]
@@ -96,7 +99,8 @@ class Traffic:
     def sign_in_everywhere(self, person: Person) -> None:
         """The person's own browser signs in through the form; with a TOKEN_ROLES role, two phones get tokens."""
         person.browser.headers.update(CLOSE)
-        signed = web_sign_in(person.browser, self.url, person.email)
+        secret = TOTP_SECRET if person.role in CODE_ROLES else None
+        signed = web_sign_in(person.browser, self.url, person.email, totp_secret=secret)
         with self._guard:
             self.requests += 2
         if signed.status_code != 302:
@@ -209,8 +213,11 @@ def seed_people(database_url: str, folder) -> list[Person]:
         people = []
         for role, name in PEOPLE:
             email = re.sub(r"\W+", ".", name.lower()) + "@example.test"
-            create_user(s, email=email, name=name, role=role, password=PASSWORD,
-                        regions=[region] if role == "manager" else [])
+            user = create_user(s, email=email, name=name, role=role, password=PASSWORD, temporary=False,
+                               regions=[region] if role == "manager" else [])
+            if role in CODE_ROLES:
+                user.totp_secret, user.totp_enabled_at = TOTP_SECRET, utcnow()
+                s.commit()
             people.append(Person(role, name, email))
         return people
 
@@ -218,13 +225,14 @@ def seed_people(database_url: str, folder) -> list[Person]:
 def plan(people: list[Person], rng: random.Random) -> list[tuple]:
     """ACTIONS actions in a seeded, interleaved order."""
     kinds = [("anonymous_page", None, 3), ("anonymous_api", None, 3), ("own_pages", "any", 4),
-             ("own_identity", "token", 3), ("own_tokens", "token", 2), ("fresh_sign_in", "any", 2),
-             ("csrf", "any", 1)]
+             ("own_identity", "token", 3), ("own_tokens", "token", 2), ("fresh_sign_in", "password", 2),
+             ("csrf", "password", 1)]  # a code is good once per 30 s: repeated sign-ins are for password-only users
     weighted = [kind for kind in kinds for _ in range(kind[2])]
     actions = []
     for _ in range(ACTIONS):
         name, who, _ = rng.choice(weighted)
-        candidates = [p for p in people if who == "any" or (who == "token" and p.token)]
+        candidates = [p for p in people if who == "any" or (who == "token" and p.token)
+                      or (who == "password" and p.role not in CODE_ROLES)]
         actions.append((name, rng.choice(candidates) if who else None, rng.randrange(2**32)))
     return actions
 
