@@ -1,6 +1,8 @@
 """Alembic migrations build exactly the schema the models declare, and can be undone."""
 from __future__ import annotations
 
+import logging
+
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
@@ -26,3 +28,11 @@ def test_downgrading_to_base_and_upgrading_again_restores_every_table(app):
     upgrade()
     db.engine.dispose()
     assert _differences() == []
+
+
+def test_running_the_migrations_leaves_the_applications_loggers_working(app):
+    logger = logging.getLogger("server.example_before_migrations")
+    downgrade(revision="0008")
+    upgrade()
+    db.engine.dispose()
+    assert not logger.disabled
