@@ -91,7 +91,13 @@ def create_user_command(email, name, role, regions, password, password_stdin) ->
     except AccountError as exc:
         db.session.rollback()
         raise fail_on(exc) from None
-    click.echo(f"Created {user.role.value} {user.email} (id {user.id}).")
+    click.echo(f"Created {user.role.value} {user.email} (id {user.id}). The password is temporary: "
+               f"they choose their own at first sign-in{_second_factor_note(user)}.")
+
+
+def _second_factor_note(user) -> str:
+    """Admins also set up an authenticator app at that first sign-in (the second factor is required for them)."""
+    return " and set up an authenticator app" if user.role.value == "admin" else ""
 
 
 def init_app(app: Flask) -> None:

@@ -37,6 +37,8 @@ def test_create_user_with_a_password_option(runner, session):
                                  "--password", PASSWORD])
     assert result.exit_code == 0, result.output
     assert "Created admin ada@example.org" in result.output
+    assert "The password is temporary" in result.output and "authenticator app" in result.output
+    assert authenticate(session, "ada@example.org", PASSWORD).must_change_password
     assert authenticate(session, "ada@example.org", PASSWORD).role is Role.ADMIN
 
 
