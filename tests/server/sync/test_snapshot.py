@@ -137,6 +137,40 @@ def test_every_page_costs_at_most_ten_statements_whatever_the_log_holds(client, 
     assert not page.more
 
 
+def http_page_costs(client, token: str, since: str = "", limit: int = 3) -> list[int]:
+    """Statements of every page request of a pull over HTTP, bearer sign-in included."""
+    costs, cursor = [], since
+    while True:
+        with count_statements() as statements:
+            page = client.get(CHANGES, query_string={"since": cursor, "limit": limit}, headers=bearer(token))
+        assert page.status_code == 200, page.json
+        costs.append(statements.count)
+        cursor = page.json["cursor"]
+        if not page.json["more"]:
+            return costs
+
+
+@pytest.mark.parametrize("other_rows", [0, 3000])
+def test_every_page_over_http_costs_at_most_ten_statements_sign_in_included(client, session, make, phone,
+                                                                            other_rows):
+    for _ in range(4):
+        pushed(client, session, phone.token, assign(session, make, shopper=phone.shopper))
+    others_fill_the_log(session, make, other_rows)
+    first_use = token_for(session, phone.shopper)  # its first page also records the token's use
+    with count_statements() as whole:
+        response = client.get(CHANGES, headers=bearer(first_use))
+    assert response.status_code == 200 and response.json["snapshot_complete"]
+    assert whole.count <= 9, str(whole)  # sign-in 2 (token with user, last use) + the page 7
+    assert max(http_page_costs(client, token_for(session, phone.shopper))) <= 10
+    _, cursor = pull_all(client, phone.token)
+    everything_changes(client, session, make, phone)
+    others_fill_the_log(session, make, other_rows)
+    with count_statements() as incremental:
+        page = client.get(CHANGES, query_string={"since": cursor, "limit": 1000}, headers=bearer(first_use))
+    assert {c["entity"] for c in page.json["changes"]} == {"assignment", "visit", "branch", "template_version"}
+    assert incremental.count <= 10, str(incremental)
+
+
 def test_the_cost_of_a_page_does_not_grow_with_other_users_rows(client, session, make, phone):
     for _ in range(3):
         pushed(client, session, phone.token, assign(session, make, shopper=phone.shopper))
