@@ -1,7 +1,7 @@
 """Growth: the full pull, the dashboard, the league and the region PDF against hand-written SQL, at growing sizes.
 
     .venv/bin/python -m benchmarks.scale                                  # 10k and 100k visits, SQLite
-    .venv/bin/python -m benchmarks.scale --visits 10000 100000 300000 --postgres postgresql://postgres@127.0.0.1:5432/test
+    .venv/bin/python -m benchmarks.scale --visits 300000 --postgres postgresql://postgres@127.0.0.1:5432/test
 
 Per size and database it builds a scratch organisation (benchmarks/world.py: 500 branches, 50 shoppers,
 the demo checklist, a seed through the services multiplied in SQL, answers included) and a manager of

@@ -78,7 +78,7 @@ def revoke_user_tokens(session: Session, user: User) -> int:
 
 
 def find_token(session: Session, plaintext: str | None) -> ApiToken | None:
-    """The token with this plaintext, whatever its state, or None; its user comes in the same query (one per request)."""
+    """The token with this plaintext, whatever its state, or None; its user comes in the same query."""
     if not plaintext or len(plaintext) > MAX_TOKEN_LENGTH or not plaintext.startswith(TOKEN_PREFIX):
         return None
     try:
