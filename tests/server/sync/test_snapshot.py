@@ -73,6 +73,17 @@ def test_managers_get_the_branches_of_their_regions_and_published_versions_only(
     assert ids(changes, "branch") == {str(phone.assignment.branch_id)} and str(other.id) not in ids(changes, "branch")
 
 
+def test_a_snapshot_names_the_newest_published_version_in_one_page_or_many(client, session, make, phone):
+    old = phone.assignment.template.latest_published()
+    new = publish_version(session, new_draft_from(session, old))
+    other = assign(session, make, shopper=phone.shopper)  # another checklist, one version
+    for limit in (500, 1):
+        changes, _ = pull_all(client, phone.token, limit=limit)
+        named = {c["id"]: c["data"]["template_version_id"] for c in changes if c["entity"] == "assignment"}
+        assert named == {str(phone.assignment.id): new.id,
+                         str(other.id): other.template.latest_published().id}, limit
+
+
 def test_a_snapshot_cursor_the_server_never_handed_out_is_a_422(client, phone):
     for since in ("s1.9.", "s1.0.abc", "s1.2.12", "s1.0.0", "s" + "9" * 25 + ".0.", "s1.3.0F8FAD5B-D9CB-469F-A165-70867728950E"):
         response = client.get(CHANGES, query_string={"since": since}, headers=bearer(phone.token))
