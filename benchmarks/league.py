@@ -33,11 +33,11 @@ BUCKET_SQL = {"sqlite": {"month": "strftime('%Y-%m', v.finished_at)", "week": "s
               "postgresql": {"month": "to_char(v.finished_at, 'YYYY-MM')", "week": "to_char(v.finished_at, 'IYYY-IW')"}}
 
 
-def _hand(session, name: str, dialect: str, **params):
-    """A hand-written query, run and fetched; datetimes bound exactly as the models store them."""
+def hand_query(session, sql: str, dialect: str, **params):
+    """A hand-written query ({month}/{week} filled for the dialect), run and fetched; datetimes bound as stored."""
     from server.models.types import UTCDateTime
 
-    sql = text(HAND[name].format(**BUCKET_SQL[dialect])).bindparams(
+    sql = text(sql.format(**BUCKET_SQL[dialect])).bindparams(
         bindparam("lo", type_=UTCDateTime()), bindparam("hi", type_=UTCDateTime()))
     return lambda: session.execute(sql, params).all()
 
@@ -63,7 +63,7 @@ def score_contests(session, data, repeat: int) -> list[tuple[str, float, float]]
     results = []
     for label, (service, name, scope, extra) in cases.items():
         low, high = scope.period.bounds()
-        hand = _hand(session, name, dialect, region=data.region.id, lo=low, hi=high, **extra)
+        hand = hand_query(session, HAND[name], dialect, region=data.region.id, lo=low, hi=high, **extra)
         timed = compare({"service": service, "sql": hand}, repeat)
         results.append((label, timed["service"], timed["sql"]))
     return results

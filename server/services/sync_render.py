@@ -35,6 +35,7 @@ class Loaded:
         self.documents: dict[uuid.UUID, dict | None] = {}
         self.missing: dict[uuid.UUID, list[str]] = {}
         self.latest: dict[int, int] = {}
+        self.every_version_seen = False  # `latest` holds every checklist with a published version: no query needed
 
     def get(self, entity: str, key):
         """The loaded thing, or None when it does not exist (any more)."""
@@ -44,7 +45,7 @@ class Loaded:
         """Register things loaded elsewhere (the snapshot's own queries), completing what rendering them needs."""
         objects = list(objects)
         self.things.setdefault(entity, {}).update((obj.id, obj) for obj in objects)
-        if entity == "assignment":
+        if entity == "assignment" and not self.every_version_seen:
             self.latest.update(latest_versions(session, {a.template_id for a in objects} - set(self.latest)))
         if entity == "visit":
             self.missing.update(missing_photos(session, [v.id for v in objects]))
@@ -78,13 +79,19 @@ def load(session: Session, wanted: dict[str, set]) -> Loaded:
 
 def latest_versions(session: Session, template_ids: set[int]) -> dict[int, int]:
     """The newest published version id of each checklist (the one new visits start on)."""
+    if not template_ids:
+        return {}
+    return newest_of(session.execute(select(TemplateVersion.template_id, TemplateVersion.number, TemplateVersion.id)
+                                     .where(TemplateVersion.template_id.in_(template_ids),
+                                            TemplateVersion.status == VersionStatus.PUBLISHED)))
+
+
+def newest_of(published: Iterable[tuple[int, int, int]]) -> dict[int, int]:
+    """Per checklist, the id of the highest-numbered of these published (template_id, number, id) versions."""
     latest: dict[int, tuple[int, int]] = {}
-    if template_ids:
-        for template_id, number, version_id in session.execute(select(
-                TemplateVersion.template_id, TemplateVersion.number, TemplateVersion.id).where(
-                TemplateVersion.template_id.in_(template_ids), TemplateVersion.status == VersionStatus.PUBLISHED)):
-            if number > latest.get(template_id, (0, 0))[0]:
-                latest[template_id] = (number, version_id)
+    for template_id, number, version_id in published:
+        if number > latest.get(template_id, (0, 0))[0]:
+            latest[template_id] = (number, version_id)
     return {template_id: version_id for template_id, (_, version_id) in latest.items()}
 
 

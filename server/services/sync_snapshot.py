@@ -31,7 +31,7 @@ from ..models import Assignment, AssignmentStatus, Branch, Change, Role, Templat
     Visit, VisitStatus
 from ..models.types import utcnow
 from ..permissions import role_of, visible_assignments_query, visible_branches_query
-from .sync_render import Loaded, upsert, visits_with_documents
+from .sync_render import Loaded, newest_of, upsert, visits_with_documents
 from .sync_view import allows_adhoc
 
 KINDS = ("template_version", "branch", "assignment", "visit")
@@ -80,12 +80,22 @@ def snapshot_page(session: Session, user: User, position: SnapshotPosition | Non
             return SnapshotPage(changes, SnapshotPosition(position.as_of, kind, after), position.as_of)
         entity = KINDS[kind]
         rows = scope.rows(session, entity, after, room + 1, loaded)
+        if entity == "template_version" and after is None and len(rows) <= room:
+            _every_published_seen(loaded, [version for version, _ in rows])
         objects = loaded.add(session, entity, [obj for obj, keep in rows[:room] if keep])
         changes += [upsert(entity, obj, loaded) for obj in objects]
         if len(rows) > room:
             return SnapshotPage(changes, SnapshotPosition(position.as_of, kind, rows[room - 1][0].id), position.as_of)
         kind, after = kind + 1, None
     return SnapshotPage(changes, None, position.as_of)
+
+
+def _every_published_seen(loaded: Loaded, versions: list[TemplateVersion]) -> None:
+    """The versions scan ran whole in this page and reads every published version (for any role): the newest of each
+    checklist is known, so the assignments after it need no query for it."""
+    loaded.latest.update(newest_of((v.template_id, v.number, v.id) for v in versions
+                                   if v.status is VersionStatus.PUBLISHED))
+    loaded.every_version_seen = True
 
 
 class _Scope:

@@ -6,8 +6,9 @@ import secrets
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import or_, select, update
+from sqlalchemy.orm import Session, joinedload, object_session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ..models import ApiToken, User
 from ..models.types import utcnow
@@ -77,14 +78,15 @@ def revoke_user_tokens(session: Session, user: User) -> int:
 
 
 def find_token(session: Session, plaintext: str | None) -> ApiToken | None:
-    """The token with this plaintext, whatever its state, or None."""
+    """The token with this plaintext, whatever its state, or None; its user comes in the same query."""
     if not plaintext or len(plaintext) > MAX_TOKEN_LENGTH or not plaintext.startswith(TOKEN_PREFIX):
         return None
     try:
         digest = hash_token(plaintext)
     except UnicodeEncodeError:
         return None
-    return session.scalar(select(ApiToken).where(ApiToken.token_hash == digest))
+    return session.scalar(select(ApiToken).options(joinedload(ApiToken.user, innerjoin=True))
+                          .where(ApiToken.token_hash == digest))
 
 
 def token_problem(token: ApiToken | None, now: datetime | None = None) -> str | None:
@@ -108,10 +110,30 @@ def authenticate_token(session: Session, plaintext: str | None) -> User | None:
 
 
 def touch_token(session: Session, token: ApiToken, now: datetime | None = None) -> bool:
-    """Record use, at most once per TOUCH_INTERVAL, so reads do not each cost a write."""
+    """Record use, at most once per TOUCH_INTERVAL, so reads do not each cost a write.
+
+    One UPDATE, committed at once without expiring what the request has loaded (the token and its
+    user stay usable with no second read); its WHERE repeats the interval, so concurrent requests of
+    one phone record it once. Call it before the request has changes of its own: they would be committed too.
+    """
     now = now or utcnow()
     if token.last_used_at is not None and now - token.last_used_at < TOUCH_INTERVAL:
         return False
-    token.last_used_at = now
-    session.commit()
-    return True
+    result = session.execute(
+        update(ApiToken).where(ApiToken.id == token.id, or_(ApiToken.last_used_at.is_(None),
+                                                            ApiToken.last_used_at <= now - TOUCH_INTERVAL))
+        .values(last_used_at=now).execution_options(synchronize_session=False))
+    _commit_keeping_loaded(object_session(token) or session)
+    set_committed_value(token, "last_used_at", now)
+    return bool(result.rowcount)
+
+
+def _commit_keeping_loaded(session: Session) -> None:
+    """Commit without expiring the session's objects (they were read in this transaction and nothing else changed).
+
+    `session` is the Session itself (a scoped_session proxy would take the setting on itself, not pass it on)."""
+    keep, session.expire_on_commit = session.expire_on_commit, False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = keep

@@ -73,6 +73,17 @@ def test_managers_get_the_branches_of_their_regions_and_published_versions_only(
     assert ids(changes, "branch") == {str(phone.assignment.branch_id)} and str(other.id) not in ids(changes, "branch")
 
 
+def test_a_snapshot_names_the_newest_published_version_in_one_page_or_many(client, session, make, phone):
+    old = phone.assignment.template.latest_published()
+    new = publish_version(session, new_draft_from(session, old))
+    other = assign(session, make, shopper=phone.shopper)  # another checklist, one version
+    for limit in (500, 1):
+        changes, _ = pull_all(client, phone.token, limit=limit)
+        named = {c["id"]: c["data"]["template_version_id"] for c in changes if c["entity"] == "assignment"}
+        assert named == {str(phone.assignment.id): new.id,
+                         str(other.id): other.template.latest_published().id}, limit
+
+
 def test_a_snapshot_cursor_the_server_never_handed_out_is_a_422(client, phone):
     for since in ("s1.9.", "s1.0.abc", "s1.2.12", "s1.0.0", "s" + "9" * 25 + ".0.", "s1.3.0F8FAD5B-D9CB-469F-A165-70867728950E"):
         response = client.get(CHANGES, query_string={"since": since}, headers=bearer(phone.token))
@@ -135,6 +146,40 @@ def test_every_page_costs_at_most_ten_statements_whatever_the_log_holds(client, 
     assert {c["entity"] for c in page.changes} == {"assignment", "visit", "branch", "template_version"}
     assert statements.count <= 10, str(statements)
     assert not page.more
+
+
+def http_page_costs(client, token: str, since: str = "", limit: int = 3) -> list[int]:
+    """Statements of every page request of a pull over HTTP, bearer sign-in included."""
+    costs, cursor = [], since
+    while True:
+        with count_statements() as statements:
+            page = client.get(CHANGES, query_string={"since": cursor, "limit": limit}, headers=bearer(token))
+        assert page.status_code == 200, page.json
+        costs.append(statements.count)
+        cursor = page.json["cursor"]
+        if not page.json["more"]:
+            return costs
+
+
+@pytest.mark.parametrize("other_rows", [0, 3000])
+def test_every_page_over_http_costs_at_most_ten_statements_sign_in_included(client, session, make, phone,
+                                                                            other_rows):
+    for _ in range(4):
+        pushed(client, session, phone.token, assign(session, make, shopper=phone.shopper))
+    others_fill_the_log(session, make, other_rows)
+    first_use = token_for(session, phone.shopper)  # its first page also records the token's use
+    with count_statements() as whole:
+        response = client.get(CHANGES, headers=bearer(first_use))
+    assert response.status_code == 200 and response.json["snapshot_complete"]
+    assert whole.count <= 9, str(whole)  # sign-in 2 (token with user, last use) + the page 7
+    assert max(http_page_costs(client, token_for(session, phone.shopper))) <= 10
+    _, cursor = pull_all(client, phone.token)
+    everything_changes(client, session, make, phone)
+    others_fill_the_log(session, make, other_rows)
+    with count_statements() as incremental:
+        page = client.get(CHANGES, query_string={"since": cursor, "limit": 1000}, headers=bearer(first_use))
+    assert {c["entity"] for c in page.json["changes"]} == {"assignment", "visit", "branch", "template_version"}
+    assert incremental.count <= 10, str(incremental)
 
 
 def test_the_cost_of_a_page_does_not_grow_with_other_users_rows(client, session, make, phone):
