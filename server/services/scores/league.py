@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session
 
 from ...models import Branch, Region
 from .filters import Period, Scope
-from .stats import competition_ranks, difference, mean_of, publish, uncertain_ranks
+from .cache import rollup
+from .stats import Sums, competition_ranks, difference, mean_of, publish, uncertain_ranks
 from .totals import BranchTotals, branch_totals
 
 
@@ -60,15 +61,16 @@ class League:
     standings: tuple[Standing, ...]
 
 
-def _standing(branch: Branch, now: BranchTotals | None, before: BranchTotals | None) -> Standing:
-    sums = now.sums if now else None
-    interval = sums.interval() if sums else None
+def _standing(branch_id: int, code: str, name: str, now: BranchTotals | None,
+              before: BranchTotals | None) -> Standing:
+    sums = now.sums if now else Sums()
+    previous = before.sums if before else Sums()
+    interval = sums.interval()
     return Standing(
-        branch_id=branch.id, code=branch.code, name=branch.name, visits=now.visits if now else 0,
-        scored_visits=sums.n if sums else 0, score=publish(now.mean if now else None),
-        ci_low=interval[0] if interval else None, ci_high=interval[1] if interval else None,
-        previous_score=publish(before.mean if before else None), previous_visits=before.sums.n if before else 0,
-        change=difference(now.mean if now else None, before.mean if before else None),
+        branch_id=branch_id, code=code, name=name, visits=now.visits if now else 0, scored_visits=sums.n,
+        score=sums.published_mean(), ci_low=interval[0] if interval else None,
+        ci_high=interval[1] if interval else None, previous_score=previous.published_mean(),
+        previous_visits=previous.n, change=sums.change_from(previous),
         critical_failures=now.critical_failures if now else 0)
 
 
@@ -82,13 +84,14 @@ def ranked(standings: list[Standing], totals: dict[int, BranchTotals]) -> tuple[
                  for s, rank, flag in zip(scored, ranks, unsure)) + tuple(unscored)
 
 
+@rollup
 def region_league(session: Session, region: Region, scope: Scope) -> League:
-    """The league table of `region` for `scope`: two aggregate queries (this period and the previous one)."""
+    """The league table of `region` for `scope`: one aggregate query over both periods and the branch names."""
     previous = scope.period.previous()
     now, before = branch_totals(session, scope, [region.id])
-    branches = session.scalars(select(Branch).where(
+    branches = session.execute(select(Branch.id, Branch.code, Branch.name).where(
         Branch.region_id == region.id, or_(Branch.active.is_(True), Branch.id.in_(list(now))))).all()
-    standings = ranked([_standing(b, now.get(b.id), before.get(b.id)) for b in branches], now)
+    standings = ranked([_standing(*b, now.get(b[0]), before.get(b[0])) for b in branches], now)
     score = mean_of([t.mean for t in now.values() if t.mean is not None])
     previous_score = mean_of([t.mean for t in before.values() if t.mean is not None])
     return League(
