@@ -8,7 +8,7 @@ from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer
 from . import fmt
 from .charts import for_pdf, section_bars, trend_line
 from .data import BranchReportData, VisitSummary
-from .layout import FRAME_WIDTH, build_pdf, cover, critical_box, grid, note, score_box
+from .layout import FRAME_WIDTH, build_pdf, cover, critical_box, grid, note, score_box, weakest_questions
 from .text import clean, para
 from .typography import Styles
 
@@ -23,7 +23,7 @@ def build_branch_report(data: BranchReportData) -> bytes:
     story += critical_box(data.critical_failures, f"Critical failures in this period ({len(data.critical_failures)})")
     story += [Paragraph("Score trend", Styles.h1), for_pdf(trend_line(data.trend, FRAME_WIDTH))]
     story += _sections(data)
-    story += _weakest(data)
+    story += weakest_questions(data.weakest_questions)
     story += _visits(data.visits)
     return build_pdf(story, data.header, KIND)
 
@@ -61,19 +61,6 @@ def _sections(data: BranchReportData) -> list[Flowable]:
                      fmt.change(gap)])
     table = grid(rows, [FRAME_WIDTH - 7.5 * cm, 2.5 * cm, 2.5 * cm, 2.5 * cm], numeric_from=1)
     return [head, for_pdf(chart), Spacer(1, 6), table]
-
-
-def _weakest(data: BranchReportData) -> list[Flowable]:
-    """The questions that passed least often."""
-    head = Paragraph("Weakest questions", Styles.h1)
-    if not data.weakest_questions:
-        return [head, note("No scored questions in this period.")]
-    rows = [["Question", "Section", "Pass rate", "Answered"]]
-    for q in data.weakest_questions:
-        text = clean(q.text) + ("  [critical]" if q.critical else "")
-        rows.append([para(text, Styles.cell), para(q.section_title, Styles.cell), fmt.pct(q.pass_rate),
-                     str(q.answered)])
-    return [head, grid(rows, [FRAME_WIDTH - 9.5 * cm, 5 * cm, 2.3 * cm, 2.2 * cm], numeric_from=2)]
 
 
 def _visits(visits: list[VisitSummary]) -> list[Flowable]:

@@ -46,12 +46,14 @@ class PhotoThumb:
 
 @dataclass(frozen=True, kw_only=True)
 class CriticalFailure:
-    """A critical question that earned nothing; visit_date is set when a branch report lists several visits' failures."""
+    """A critical question that earned nothing; visit_date is set when a report lists several visits' failures,
+    branch ("code name") when a region report lists several branches'."""
 
     question_text: str
     section_title: str
     comment: str = ""
     visit_date: date | None = None
+    branch: str = ""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -235,7 +237,8 @@ class SectionHeatmap:
 
 @dataclass(frozen=True, kw_only=True)
 class RegionReportData:
-    """A region over a period: its score, league table, score distribution and section heat map.
+    """A region over a period: its score, league table, score distribution, section heat map, its newest
+    critical failures (critical_failure_total in all) and weakest questions.
 
     distribution holds the values to histogram (0..100), by default the branches' scores; distribution_label names them.
     """
@@ -251,3 +254,6 @@ class RegionReportData:
     distribution_label: str = "Branch scores"
     heatmap: SectionHeatmap | None = None
     trend: Sequence[TrendPoint] = ()
+    weakest_questions: Sequence[QuestionRate] = ()
+    critical_failures: Sequence[CriticalFailure] = ()
+    critical_failure_total: int = 0

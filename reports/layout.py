@@ -11,7 +11,7 @@ from reportlab.pdfgen import canvas as pdfcanvas
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from . import fmt
-from .data import CriticalFailure, ReportHeader
+from .data import CriticalFailure, QuestionRate, ReportHeader
 from .images import logo
 from .text import clean, para, runs, visual
 from .typography import DANGER, DANGER_BG, MUTED, RULE, SANS, SANS_BOLD, SHADE, Styles, register_fonts, score_colour
@@ -122,6 +122,8 @@ def critical_box(failures: Sequence[CriticalFailure], title: str) -> list[Flowab
         where = clean(failure.section_title)
         if failure.visit_date is not None:
             where = f"{fmt.day(failure.visit_date)} · {where}"
+        if failure.branch:
+            where = f"{clean(failure.branch)} · {where}"
         cells.append(para(f"✗ {clean(failure.question_text)}", Styles.cell_bold))
         cells.append(para(where, Styles.small.clone("fs", leftIndent=10)))
         comment = clean(failure.comment).strip()
@@ -133,6 +135,19 @@ def critical_box(failures: Sequence[CriticalFailure], title: str) -> list[Flowab
                              ("BOTTOMPADDING", (0, 0), (-1, -1), 1), ("TOPPADDING", (0, 0), (-1, 0), 6),
                              ("BOTTOMPADDING", (0, -1), (-1, -1), 8)]))
     return [Spacer(1, 8), box]
+
+
+def weakest_questions(questions: Sequence[QuestionRate]) -> list[Flowable]:
+    """The questions that passed least often, as a table (branch and region reports)."""
+    head = Paragraph("Weakest questions", Styles.h1)
+    if not questions:
+        return [head, note("No scored questions in this period.")]
+    rows = [["Question", "Section", "Pass rate", "Answered"]]
+    for q in questions:
+        text = clean(q.text) + ("  [critical]" if q.critical else "")
+        rows.append([para(text, Styles.cell), para(q.section_title, Styles.cell), fmt.pct(q.pass_rate),
+                     str(q.answered)])
+    return [head, grid(rows, [FRAME_WIDTH - 9.5 * cm, 5 * cm, 2.3 * cm, 2.2 * cm], numeric_from=2)]
 
 
 def grid(rows: list[list], widths: Sequence[float | None], numeric_from: int | None = None) -> Table:

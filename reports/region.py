@@ -1,4 +1,5 @@
-"""The region PDF for a period: region score, score distribution, league table of branches, section heat map."""
+"""The region PDF for a period: region score, distribution, league table, section heat map, critical failures and
+weakest questions."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from reportlab.platypus import Flowable, KeepTogether, Paragraph
 from . import fmt
 from .charts import for_pdf, heatmap, histogram, trend_line
 from .data import LeagueRow, RegionReportData
-from .layout import FRAME_WIDTH, build_pdf, cover, grid, note, score_box
+from .layout import FRAME_WIDTH, build_pdf, cover, critical_box, grid, note, score_box, weakest_questions
 from .text import clean, para
 from .typography import Styles
 
@@ -29,6 +30,11 @@ def build_region_report(data: RegionReportData) -> bytes:
         story += [Paragraph("Score trend", Styles.h1), for_pdf(trend_line(data.trend, FRAME_WIDTH, 120))]
     story += _league(data.league)
     story += _heatmap(data)
+    shown = len(data.critical_failures)
+    story += critical_box(data.critical_failures, f"Critical failures in this period ({data.critical_failure_total}"
+                                                  + (f", newest {shown} listed)" if data.critical_failure_total > shown
+                                                     else ")"))
+    story += weakest_questions(data.weakest_questions)
     return build_pdf(story, data.header, KIND)
 
 

@@ -54,6 +54,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     from . import auth, cli, request_isolation, storage, web
     from .api import init_app as init_api
+    from .services.scores import cache as rollup_cache
 
     storage.init_app(app)
     auth.init_app(app)
@@ -61,4 +62,5 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     web.init_app(app)
     cli.init_app(app)
     request_isolation.init_app(app)
+    rollup_cache.init_app(app)
     return app

@@ -88,6 +88,7 @@ def from_environment(instance_path: Path) -> dict:
         "MAX_CONTENT_LENGTH": _env_int("MAX_REQUEST_BYTES", 32 * 1024 * 1024),
         "SYNC_MAX_VISITS": _env_int("SYNC_MAX_VISITS", 50),
         "SYNC_MAX_BYTES": _env_int("SYNC_MAX_BYTES", 5 * 1024 * 1024),
+        "ROLLUP_CACHE_SIZE": _env_int("ROLLUP_CACHE_SIZE", 256),  # score roll-ups kept per worker; 0: none
         "API_TITLE": "Fieldaudit API",
         "API_VERSION": "v1",
         "OPENAPI_VERSION": "3.0.3",

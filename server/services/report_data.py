@@ -18,7 +18,10 @@ from .scores import Scope, counted
 from .shopper_labels import ShopperLabels
 
 WEAKEST_QUESTIONS = 10
-"""How many of the weakest questions a branch report lists."""
+"""How many of the weakest questions a branch or region report (and the dashboard) lists."""
+
+RECENT_FAILURES = 25
+"""How many critical failures a region report (and the dashboard) lists, newest first."""
 
 
 def trend_bucket(scope: Scope) -> str:
@@ -52,10 +55,11 @@ def _visits(session: Session, branch: Branch, scope: Scope, labels: ShopperLabel
             for v, name, pseudonym, template in rows]
 
 
-def branch_report_data(session: Session, branch: Branch, scope: Scope, *, labels: ShopperLabels) -> BranchReportData:
+def branch_report_data(session: Session, branch: Branch, scope: Scope, *, labels: ShopperLabels,
+                       league: scores.League | None = None) -> BranchReportData:
     """A branch over a period: its league line, trend, sections against the region, weakest questions, visits
-    (their shoppers as `labels` says)."""
-    league = scores.region_league(session, branch.region, scope)
+    (their shoppers as `labels` says). `league`: the region's league for `scope`, if the caller has it."""
+    league = league or scores.region_league(session, branch.region, scope)
     mine = next((s for s in league.standings if s.branch_id == branch.id), None)
     rates = scores.question_rates(session, branch, scope)[:WEAKEST_QUESTIONS]
     failures = scores.critical_failures(session, branch, scope)
@@ -78,9 +82,14 @@ def branch_report_data(session: Session, branch: Branch, scope: Scope, *, labels
         visits=_visits(session, branch, scope, labels))
 
 
-def region_report_data(session: Session, region: Region, scope: Scope) -> RegionReportData:
-    """A region over a period: league table, distribution of branch scores, section heat map and trend."""
-    league = scores.region_league(session, region, scope)
+def region_report_data(session: Session, region: Region, scope: Scope, *, league: scores.League | None = None,
+                       questions: scores.RegionQuestions | None = None,
+                       failures: scores.RegionFailures | None = None) -> RegionReportData:
+    """A region over a period: league table, distribution of branch scores, section heat map, trend, newest
+    critical failures and weakest questions. The roll-ups a caller already has (the dashboard) are passed in."""
+    league = league or scores.region_league(session, region, scope)
+    questions = questions or scores.region_question_rates(session, region, scope, WEAKEST_QUESTIONS)
+    failures = failures or scores.region_critical_failures(session, region, scope, RECENT_FAILURES)
     grid = scores.section_grid(session, region, scope)
     by = trend_bucket(scope)
     heat_rows = [HeatmapRow(label=f"{s.code} {s.name}", percents=[grid.percents[s.branch_id][key]
@@ -96,4 +105,10 @@ def region_report_data(session: Session, region: Region, scope: Scope) -> Region
         distribution=[s.score for s in league.standings if s.score is not None],
         heatmap=SectionHeatmap(section_titles=[title for _, title in grid.sections], rows=heat_rows)
         if grid.sections else None,
-        trend=_trend(scores.region_trend(session, region, scope, by), by))
+        trend=_trend(scores.region_trend(session, region, scope, by), by),
+        weakest_questions=[QuestionRate(text=q.text, section_title=q.section_title, pass_rate=q.rate,
+                                        answered=q.answered, critical=q.critical) for q in questions.rows],
+        critical_failures=[CriticalFailure(question_text=f.item.question_text, section_title=f.item.section_title,
+                                           comment=f.item.comment, visit_date=f.item.finished_at.date(),
+                                           branch=f"{f.branch.code} {f.branch.name}") for f in failures.rows],
+        critical_failure_total=failures.total)

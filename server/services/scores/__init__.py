@@ -8,14 +8,16 @@ from .buckets import BUCKETS
 from .filters import DEFAULT_DAYS, MAX_PERIOD_DAYS, Period, Scope, ScoreFilterError, counted, make_scope
 from .league import League, Standing, region_league
 from .questions import CriticalFailureItem, QuestionRate, critical_failures, question_rates
+from .region_failures import BranchRef, RegionFailure, RegionFailures, region_critical_failures
+from .region_questions import RegionQuestion, RegionQuestions, region_question_rates
 from .regions import RegionSummary, region_summaries
 from .sections import SectionAverage, SectionGrid, branch_sections, section_grid
 from .stats import t_quantile_975
 from .trend import TrendBucket, branch_trend, region_trend
 
 __all__ = [
-    "BUCKETS", "CriticalFailureItem", "DEFAULT_DAYS", "League", "MAX_PERIOD_DAYS", "Period", "QuestionRate",
-    "RegionSummary", "Scope", "ScoreFilterError", "SectionAverage", "SectionGrid", "Standing", "TrendBucket",
+    "BUCKETS", "BranchRef", "CriticalFailureItem", "DEFAULT_DAYS", "League", "MAX_PERIOD_DAYS", "Period", "QuestionRate",
+    "RegionFailure", "RegionFailures", "RegionQuestion", "RegionQuestions", "RegionSummary", "Scope", "ScoreFilterError", "SectionAverage", "SectionGrid", "Standing", "TrendBucket",
     "branch_sections", "branch_trend", "counted", "critical_failures", "make_scope", "question_rates",
-    "region_league", "region_summaries", "region_trend", "section_grid", "t_quantile_975",
+    "region_critical_failures", "region_league", "region_question_rates", "region_summaries", "region_trend", "section_grid", "t_quantile_975",
 ]

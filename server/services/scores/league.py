@@ -5,14 +5,15 @@ region score = mean of its branches' scores. See `stats` for the interval and ra
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ...models import Branch, Region
 from .filters import Period, Scope
-from .stats import competition_ranks, difference, mean_of, publish, uncertain_ranks
+from .cache import rollup
+from .stats import Sums, competition_ranks, difference, mean_of, publish, uncertain_ranks
 from .totals import BranchTotals, branch_totals
 
 
@@ -60,35 +61,41 @@ class League:
     standings: tuple[Standing, ...]
 
 
-def _standing(branch: Branch, now: BranchTotals | None, before: BranchTotals | None) -> Standing:
-    sums = now.sums if now else None
-    interval = sums.interval() if sums else None
+def _standing(branch_id: int, code: str, name: str, now: BranchTotals | None, before: BranchTotals | None,
+              rank: int | None = None, rank_uncertain: bool = False) -> Standing:
+    sums = now.sums if now else Sums()
+    previous = before.sums if before else Sums()
+    interval = sums.interval()
     return Standing(
-        branch_id=branch.id, code=branch.code, name=branch.name, visits=now.visits if now else 0,
-        scored_visits=sums.n if sums else 0, score=publish(now.mean if now else None),
-        ci_low=interval[0] if interval else None, ci_high=interval[1] if interval else None,
-        previous_score=publish(before.mean if before else None), previous_visits=before.sums.n if before else 0,
-        change=difference(now.mean if now else None, before.mean if before else None),
-        critical_failures=now.critical_failures if now else 0)
+        branch_id=branch_id, code=code, name=name, visits=now.visits if now else 0, scored_visits=sums.n,
+        score=sums.published_mean(), ci_low=interval[0] if interval else None,
+        ci_high=interval[1] if interval else None, previous_score=previous.published_mean(),
+        previous_visits=previous.n, change=sums.change_from(previous),
+        critical_failures=now.critical_failures if now else 0, rank=rank, rank_uncertain=rank_uncertain)
 
 
-def ranked(standings: list[Standing], totals: dict[int, BranchTotals]) -> tuple[Standing, ...]:
-    """Best score first with competition ranks and uncertainty marks; unscored branches last, unranked, by code."""
-    scored = sorted((s for s in standings if s.score is not None), key=lambda s: (-s.score, s.code))
-    unscored = sorted((s for s in standings if s.score is None), key=lambda s: s.code)
-    ranks = competition_ranks([s.score for s in scored])
-    unsure = uncertain_ranks([totals[s.branch_id].sums.interval() for s in scored])
-    return tuple(replace(s, rank=rank, rank_uncertain=flag)
-                 for s, rank, flag in zip(scored, ranks, unsure)) + tuple(unscored)
+def ranked(branches, now: dict[int, BranchTotals], before: dict[int, BranchTotals]) -> tuple[Standing, ...]:
+    """Standings of (id, code, name) rows, best score first with competition ranks and uncertainty marks;
+    unscored branches last, unranked, by code. Each Standing is built once, rank included."""
+    scores = {b[0]: now[b[0]].sums.published_mean() if b[0] in now else None for b in branches}
+    scored = sorted((b for b in branches if scores[b[0]] is not None), key=lambda b: (-scores[b[0]], b[1]))
+    unscored = sorted((b for b in branches if scores[b[0]] is None), key=lambda b: b[1])
+    ranks = competition_ranks([scores[b[0]] for b in scored])
+    unsure = uncertain_ranks([now[b[0]].sums.interval() for b in scored])
+    return tuple(_standing(*b, now.get(b[0]), before.get(b[0]), rank, flag)
+                 for b, rank, flag in zip(scored, ranks, unsure)) + tuple(
+        _standing(*b, now.get(b[0]), before.get(b[0])) for b in unscored)
 
 
+@rollup
 def region_league(session: Session, region: Region, scope: Scope) -> League:
-    """The league table of `region` for `scope`: two aggregate queries (this period and the previous one)."""
+    """The league table of `region` for `scope`: one aggregate query over both periods and the branch names."""
     previous = scope.period.previous()
     now, before = branch_totals(session, scope, [region.id])
-    branches = session.scalars(select(Branch).where(
-        Branch.region_id == region.id, or_(Branch.active.is_(True), Branch.id.in_(list(now))))).all()
-    standings = ranked([_standing(b, now.get(b.id), before.get(b.id)) for b in branches], now)
+    rows = session.execute(select(Branch.id, Branch.code, Branch.name, Branch.active)
+                           .where(Branch.region_id == region.id)).all()
+    branches = [(b.id, b.code, b.name) for b in rows if b.active or b.id in now]  # switched off: shown while counted
+    standings = ranked(branches, now, before)
     score = mean_of([t.mean for t in now.values() if t.mean is not None])
     previous_score = mean_of([t.mean for t in before.values() if t.mean is not None])
     return League(

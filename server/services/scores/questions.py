@@ -15,6 +15,7 @@ from sqlalchemy import Integer, case, func, select
 from sqlalchemy.orm import Session
 
 from ...models import Answer, Branch, Visit
+from .cache import rollup
 from .filters import Scope, counted
 from .labels import labels_for, versions_of
 from .stats import publish
@@ -52,6 +53,7 @@ class CriticalFailureItem:
     flagged: bool
 
 
+@rollup
 def question_rates(session: Session, branch: Branch, scope: Scope) -> list[QuestionRate]:
     """The branch's questions, weakest pass rate first (ties: fewer full marks first, then by key)."""
     mine = [*counted(scope), Visit.branch_id == branch.id]
@@ -75,6 +77,7 @@ def question_rates(session: Session, branch: Branch, scope: Scope) -> list[Quest
     return sorted(rates, key=lambda r: (r.rate, r.full_marks, r.key))
 
 
+@rollup
 def critical_failures(session: Session, branch: Branch, scope: Scope) -> list[CriticalFailureItem]:
     """Every critical failure in the branch's counted visits, newest visit first, in checklist order."""
     query = (select(Answer.visit_id, Visit.template_version_id, Visit.finished_at, Answer.question_key,

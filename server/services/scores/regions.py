@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ...models import Branch, Region
+from .cache import rollup
 from .filters import Period, Scope
 from .stats import difference, mean_of, publish
 from .totals import branch_totals
@@ -39,6 +40,7 @@ def _means_by_region(totals) -> dict[int, list]:
     return means
 
 
+@rollup
 def region_summaries(session: Session, regions: Sequence[Region], scope: Scope) -> list[RegionSummary]:
     """Summaries of `regions` in their given order: two aggregate queries plus a branch count."""
     ids = [r.id for r in regions]

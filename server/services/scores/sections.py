@@ -12,8 +12,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ...models import Branch, Region, Visit, VisitSectionScore
+from .cache import rollup
 from .filters import Scope, counted
-from .labels import Labels, labels_for, versions_of
+from .labels import Labels
+from .region_questions import in_region, region_labels
 from .stats import Sums, difference, mean_of, publish
 from .totals import score_sums
 
@@ -40,16 +42,16 @@ class SectionGrid:
     region: dict[str, float | None]
 
 
+@rollup
 def _totals(session: Session, region_id: int, scope: Scope) -> tuple[dict[int, dict[str, Sums]], Labels]:
-    """branch -> section key -> Sums for a region's branches (one GROUP BY), with the sections' labels."""
-    in_region = Visit.branch_id.in_(select(Branch.id).where(Branch.region_id == region_id))
+    """branch -> section key -> Sums for a region's branches (one GROUP BY, cached), with the sections' labels."""
     query = (select(Visit.branch_id, VisitSectionScore.section_key, *score_sums(VisitSectionScore.percent))
              .join(Visit, Visit.id == VisitSectionScore.visit_id)
-             .where(*counted(scope), in_region).group_by(Visit.branch_id, VisitSectionScore.section_key))
+             .where(*counted(scope), in_region(region_id)).group_by(Visit.branch_id, VisitSectionScore.section_key))
     grid: dict[int, dict[str, Sums]] = defaultdict(dict)
     for branch_id, key, n, total, squares in session.execute(query):
         grid[branch_id][key] = Sums.of(n, total, squares)
-    return grid, labels_for(session, versions_of(session, *counted(scope), in_region))
+    return grid, region_labels(session, region_id, scope)
 
 
 def _region_means(grid: dict[int, dict[str, Sums]]) -> tuple[dict, dict]:

@@ -49,15 +49,21 @@ def t_quantile_975(df: int) -> float:
     return z + g1 / df + g2 / df**2 + g3 / df**3 + g4 / df**4
 
 
+def publish_ratio(numerator: int, denominator: int) -> float:
+    """numerator / denominator (integers, denominator > 0) published: 2 decimals, halves away from zero."""
+    scaled = numerator * 100
+    whole = (2 * abs(scaled) + denominator) // (2 * denominator)
+    return (whole if scaled >= 0 else -whole) / 100
+
+
 def publish(value: Fraction | float | None) -> float | None:
     """A percentage as the API and reports show it: 2 decimals, halves away from zero (as shared.exact.round2,
     in integer arithmetic because a 500-branch league publishes thousands of values); None stays None."""
     if value is None:
         return None
-    exact = value if isinstance(value, Fraction) else Fraction(value)
-    scaled, denominator = exact.numerator * 100, exact.denominator
-    whole = (2 * abs(scaled) + denominator) // (2 * denominator)
-    return (whole if scaled >= 0 else -whole) / 100
+    if isinstance(value, Fraction):
+        return publish_ratio(value.numerator, value.denominator)
+    return publish_ratio(*float(value).as_integer_ratio())
 
 
 @dataclass(frozen=True)
@@ -94,10 +100,31 @@ class Sums:
         """The 95 % t-interval of the mean, clipped to 0..100 and published; None below two scores."""
         return self._interval
 
+    def published_mean(self) -> float | None:
+        """publish(mean()) in integer arithmetic: the sums are whole hundredths, so no Fraction is needed."""
+        return publish_ratio(self.total, 100 * self.n) if self.n else None
+
+    def change_from(self, before: "Sums") -> float | None:
+        """The published difference of the means (self - before), None unless both have scores; integers only."""
+        if not self.n or not before.n:
+            return None
+        return publish_ratio(self.total * before.n - before.total * self.n, 100 * self.n * before.n)
+
 
 def mean_of(values: Sequence[Fraction]) -> Fraction | None:
-    """The exact mean of exact values (a region's mean of its branch means), None when there are none."""
-    return Fraction(sum(values, Fraction(0)), len(values)) if values else None
+    """The exact mean of exact values (a region's mean of its branch means), None when there are none.
+
+    Numerators are added per denominator first: branch means have few distinct denominators (100 x visit
+    counts), so the exact sum costs one addition per distinct denominator, not a growing one per branch.
+    """
+    if not values:
+        return None
+    by_denominator: dict[int, int] = {}
+    for value in values:
+        by_denominator[value.denominator] = by_denominator.get(value.denominator, 0) + value.numerator
+    common = math.lcm(*by_denominator)
+    total = sum(numerator * (common // denominator) for denominator, numerator in by_denominator.items())
+    return Fraction(total, common * len(values))
 
 
 def difference(now: Fraction | None, before: Fraction | None) -> float | None:

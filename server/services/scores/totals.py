@@ -4,11 +4,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 
-from sqlalchemy import Integer, cast, func, literal_column, select
+from sqlalchemy import Integer, case, cast, func, literal_column, select
 from sqlalchemy.orm import Session
 
 from ...models import Branch, Visit
-from .filters import Scope, counted
+from .filters import Period, Scope, counted
 from .stats import Sums
 
 
@@ -54,9 +54,22 @@ def period_totals(session: Session, scope: Scope, region_ids) -> Totals:
 
 
 def branch_totals(session: Session, scope: Scope, region_ids) -> tuple[Totals, Totals]:
-    """Totals for the scope's period and for the previous period of equal length.
+    """Totals for the scope's period and for the previous period of equal length, from one GROUP BY.
 
-    Two plain GROUP BY queries: measured faster on SQLite than one pass with CASE-filtered aggregates.
+    One pass over both periods grouped by (branch, which period): the rows each period's own query would
+    read, in one statement; branches appear only in the periods where they had counted visits.
     """
-    return (period_totals(session, scope, region_ids),
-            period_totals(session, scope.shifted(scope.period.previous()), region_ids))
+    previous = scope.period.previous()
+    both = Scope(Period(previous.start, scope.period.end), scope.template_id)
+    current = case((Visit.finished_at >= scope.period.bounds()[0], 1), else_=0).label("current")
+    query = (select(Visit.branch_id, Branch.region_id, current, func.count(Visit.id),
+                    *score_sums(Visit.score_percent), func.sum(Visit.critical_failures))
+             .join(Branch, Branch.id == Visit.branch_id)
+             .where(*counted(both), Branch.region_id.in_(region_ids))
+             .group_by(Visit.branch_id, Branch.region_id, current))
+    now: Totals = {}
+    before: Totals = {}
+    for branch_id, region_id, is_current, visits, n, total, squares, critical in session.execute(query):
+        (now if is_current else before)[branch_id] = BranchTotals(
+            branch_id, region_id, int(visits), Sums.of(n, total, squares), int(critical or 0))
+    return now, before

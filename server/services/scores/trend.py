@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from ...models import Branch, Region, Visit
 from . import buckets
+from .cache import rollup
 from .filters import Scope, counted
 from .stats import Sums, mean_of, publish
 from .totals import score_sums
@@ -53,11 +54,13 @@ def _fill(scope: Scope, by: str, rows: dict[date, list[tuple[int, Sums]]]) -> li
     return trend
 
 
+@rollup
 def branch_trend(session: Session, branch: Branch, scope: Scope, by: str = "month") -> list[TrendBucket]:
     """The branch's mean score per week or month of the period, oldest first."""
     return _fill(scope, by, _rows(session, scope, by, [Visit.branch_id == branch.id]))
 
 
+@rollup
 def region_trend(session: Session, region: Region, scope: Scope, by: str = "month") -> list[TrendBucket]:
     """The region's score (mean of branch means) per week or month of the period, oldest first."""
     branches = select(Branch.id).where(Branch.region_id == region.id)

@@ -1,0 +1,153 @@
+"""Roll-ups kept between requests, keyed by what they answer and the newest change row, so no counted visit is missed.
+
+Every event that moves what a roll-up counts (a visit approved or returned, its last photo arriving, a
+branch, region or checklist version changed) appends a change row in the same transaction
+(services/changes.py), and on PostgreSQL change rows become visible in `seq` order (the changes lock,
+models/changes.py). So `max(changes.seq)`, read in one index lookup *before* a roll-up is computed, is a
+marker no older than the data the roll-up then reads: an entry is stored under the marker read before it
+was computed and served only while that marker is still the newest; the next change moves the marker and
+every key with it. Old entries are never invalidated one by one: they stop being asked for and fall out
+of the bounded LRU (`ROLLUP_CACHE_SIZE` entries per worker process, default `DEFAULT_SIZE`; 0 turns the
+cache off). A session that has written and not committed bypasses the cache (its numbers may never be).
+"""
+from __future__ import annotations
+
+import functools
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from typing import Any, TypeVar
+
+from flask import current_app, has_app_context, has_request_context
+from sqlalchemy import event, func, inspect, select
+from sqlalchemy.orm import Session
+
+from ...models import Change
+
+DEFAULT_SIZE = 256
+"""Entries kept per worker process: a 500-branch league is ~0.3 MB, so the worst case stays near 80 MB."""
+
+MARKER = "rollup_last_change"
+WROTE = "rollup_wrote"
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class RollupCache:
+    """A thread-safe LRU of at most `size` roll-ups, with hit and miss counts."""
+
+    def __init__(self, size: int = DEFAULT_SIZE):
+        self.size, self.hits, self.misses = max(0, int(size)), 0, 0
+        self._entries: OrderedDict[Hashable, Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable) -> tuple[bool, Any]:
+        """(True, value) for a cached key, marking it recently used; (False, None) otherwise."""
+        with self._lock:
+            if key not in self._entries:
+                self.misses += 1
+                return False, None
+            self._entries.move_to_end(key)
+            self.hits += 1
+            return True, self._entries[key]
+
+    def put(self, key: Hashable, value: Any) -> None:
+        """Keep `value` under `key`, dropping the least recently used entries beyond the size limit."""
+        if not self.size:
+            return
+        with self._lock:
+            self._entries[key] = value
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+
+    def clear(self) -> None:
+        """Forget every entry (benchmarks use this to time a cold page)."""
+        with self._lock:
+            self._entries.clear()
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
+def init_app(app) -> None:
+    """Give the app its own roll-up cache, sized by ROLLUP_CACHE_SIZE."""
+    app.extensions["rollup_cache"] = RollupCache(app.config.get("ROLLUP_CACHE_SIZE", DEFAULT_SIZE))
+
+
+def current_cache() -> RollupCache | None:
+    """The running app's roll-up cache, or None outside an app (or when it has none)."""
+    return current_app.extensions.get("rollup_cache") if has_app_context() else None
+
+
+def last_change(session: Session) -> int:
+    """The newest change row's seq (0 for none): read once per request transaction, else on every call."""
+    if MARKER in session.info:
+        return session.info[MARKER]
+    marker = session.scalar(select(func.max(Change.seq))) or 0
+    if has_request_context():  # a request's marker lives until its next flush, commit or rollback
+        session.info[MARKER] = marker
+    return marker
+
+
+@event.listens_for(Session, "after_flush")
+def _wrote(session: Session, flush_context) -> None:
+    session.info[WROTE] = True
+    session.info.pop(MARKER, None)
+
+
+@event.listens_for(Session, "after_commit")
+def _committed(session: Session) -> None:
+    session.info.pop(WROTE, None)
+    session.info.pop(MARKER, None)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _rolled_back(session: Session, previous_transaction) -> None:
+    session.info.pop(WROTE, None)
+    session.info.pop(MARKER, None)
+
+
+def _key_part(value: Any) -> Hashable:
+    """A hashable stand-in for an argument: a mapped row by its class and primary key, sequences element-wise."""
+    if isinstance(value, (list, tuple)):
+        return tuple(_key_part(item) for item in value)
+    state = inspect(value, raiseerr=False)
+    if state is not None and getattr(state, "mapper", None) is not None and hasattr(state, "identity"):
+        return state.mapper.class_.__name__, state.identity or object()  # an unsaved row never matches
+    return value
+
+
+class _Listed(tuple):
+    """A cached list, kept as a tuple and handed out as a fresh list."""
+
+
+def _uncommitted(session: Session) -> bool:
+    return bool(session.info.get(WROTE) or session.new or session.dirty or session.deleted)
+
+
+def rollup(function: F) -> F:
+    """Serve `function(session, ...)` from the app's roll-up cache under (its name, arguments, last change).
+
+    The arguments are a region or branch (keyed by id), a Scope (period and checklist) and plain values.
+    Lists are stored as tuples and handed out as fresh lists, so no caller can change a cached answer.
+    """
+    name = f"{function.__module__}.{function.__qualname__}"
+
+    @functools.wraps(function)
+    def cached(session: Session, *args, **kwargs):
+        cache = current_cache()
+        if cache is None or not cache.size or _uncommitted(session):
+            return function(session, *args, **kwargs)
+        marker = last_change(session)
+        if _uncommitted(session):  # the marker query flushed pending writes
+            return function(session, *args, **kwargs)
+        key = (name, marker, _key_part(args), tuple(sorted((k, _key_part(v)) for k, v in kwargs.items())))
+        found, value = cache.get(key)
+        if not found:
+            value = function(session, *args, **kwargs)
+            cache.put(key, _Listed(value) if isinstance(value, list) else value)
+            return value
+        return list(value) if isinstance(value, _Listed) else value
+
+    return cached  # type: ignore[return-value]
