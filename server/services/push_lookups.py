@@ -1,10 +1,12 @@
-"""What a batch of pushed visits points at, read once per batch: versions, branches, assignments, the photo quota.
+"""What a batch of pushed visits points at, read once per batch: versions, branches, assignments, the photo quota,
+and the visits and photo ids already stored that the batch's visits would clash with.
 
-Each visit used to read its version, branch and assignment (and the shopper's daily photos) afresh,
-in its own transaction; a batch now reads them once, as plain values that outlive the per-visit
-commits. What one visit of the batch changes that the next must see is carried forward here
-(`recorded`); what the database must decide (the same id, assignment or photo id stored by a
-concurrent push) is still read per visit (`visit_checks.clashes`) and guarded by unique keys.
+Each visit used to read its version, branch and assignment (and the shopper's daily photos, and
+its clashes) afresh, in its own transaction; a batch now reads them once, as plain values that
+outlive the per-visit commits. What one visit of the batch changes that the next must see is
+carried forward here (`recorded`). A concurrent push that stores the same id, assignment or photo
+id after the batch was read is caught by the unique keys when the visit is written (record_visit's
+`duplicate()` then names the clash), as it always was in the moment between a check and its write.
 """
 from __future__ import annotations
 
@@ -13,13 +15,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from sqlalchemy import select, union
+from sqlalchemy import literal, or_, select, union, union_all
 from sqlalchemy.orm import Session
 
 from shared.checklist import Checklist
 from shared.visit import Visit as VisitDoc
 
-from ..models import Assignment, AssignmentStatus, Branch, Role, TemplateVersion, User, Visit, VersionStatus
+from ..models import Assignment, AssignmentStatus, Branch, Photo, Role, TemplateVersion, User, Visit, VersionStatus
 from ..models.types import utcnow
 from ..permissions import MAX_INT_ID
 from .checklists import checklist_of
@@ -63,6 +65,17 @@ class PushLookups:
     assignments: dict[uuid.UUID, AssignmentFacts] = field(default_factory=dict)
     worked_at: set[int] = field(default_factory=set)
     photos_sent: DailyPhotos | None = None
+    stored: set[uuid.UUID] = field(default_factory=set)
+    """Ids of the batch already stored (retries, corrections)."""
+    assignment_visits: dict[uuid.UUID, list[uuid.UUID]] = field(default_factory=dict)
+    """The batch's assignments: the visits stored for them."""
+    photos_taken: set[uuid.UUID] = field(default_factory=set)
+    """Photo ids of the batch's manifests already named by a stored visit."""
+
+    def clashes(self, doc: VisitDoc) -> tuple[bool, list[uuid.UUID], set[uuid.UUID]]:
+        """(the id is stored, visits stored for its assignment, its manifest's photo ids in use)."""
+        others = self.assignment_visits.get(doc.assignment_id, []) if doc.assignment_id else []
+        return doc.id in self.stored, others, {p.id for p in doc.photos if p.id in self.photos_taken}
 
     @classmethod
     def load(cls, session: Session, shopper: object, docs: Iterable[VisitDoc]) -> PushLookups:
@@ -93,7 +106,27 @@ class PushLookups:
                 select(Visit.branch_id).where(Visit.shopper_id == found.shopper_id, Visit.branch_id.in_(adhoc)))))
         if any(d.photos for d in docs):
             found.photos_sent = daily_photos(session, found.shopper_id, utcnow())
+        found._load_clashes(session, docs, assignment_ids)
         return found
+
+    def _load_clashes(self, session: Session, docs: list[VisitDoc], assignment_ids: set[uuid.UUID]) -> None:
+        """In one query: stored visits with the batch's ids or assignments, and the manifests' photo ids in use."""
+        ids = {d.id for d in docs}
+        where = or_(Visit.id.in_(ids), Visit.assignment_id.in_(assignment_ids)) if assignment_ids else Visit.id.in_(ids)
+        query = select(literal("visit").label("kind"), Visit.id.label("id"), Visit.assignment_id.label("other")) \
+            .where(where)
+        photo_ids = {p.id for d in docs for p in d.photos}
+        if photo_ids:
+            query = union_all(query, select(literal("photo"), Photo.id, Photo.visit_id).where(Photo.id.in_(photo_ids)))
+        for kind, key, other in session.execute(query):
+            if kind == "photo":
+                self.photos_taken.add(key)
+                continue
+            if key in ids:
+                self.stored.add(key)
+            if other is not None:
+                self.assignment_visits.setdefault(other, []).append(key)
+
 
     def recorded(self, doc: VisitDoc, submitted_at: datetime) -> None:
         """A visit of the batch was stored: its assignment is submitted, its photos count towards the quota."""
@@ -101,5 +134,9 @@ class PushLookups:
         if assignment is not None and assignment.status is AssignmentStatus.OPEN:
             self.assignments[assignment.id] = replace(assignment, status=AssignmentStatus.SUBMITTED)
         self.worked_at.add(doc.branch_id)
+        self.stored.add(doc.id)
+        if doc.assignment_id:
+            self.assignment_visits.setdefault(doc.assignment_id, []).append(doc.id)
+        self.photos_taken.update(p.id for p in doc.photos)
         if self.photos_sent is not None:
             self.photos_sent = self.photos_sent.plus(doc, submitted_at)

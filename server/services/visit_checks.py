@@ -1,11 +1,10 @@
 """What a visit document must satisfy before it is stored: its references, and for a correction, what it keeps."""
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import literal, or_, select, union_all
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from shared.errors import Issue, VisitInvalid
@@ -72,8 +71,8 @@ def references(session: Session, shopper: User, doc: VisitDoc, lookups: PushLook
     issues: list[Issue] = []
     if not lookups.may_submit:
         raise VisitRejected([Issue("", "only active shoppers can submit visits")], reason="forbidden")
-    visits, taken = clashes(session, doc)
-    if any(visit_id == doc.id for visit_id, _ in visits):
+    stored, visits, taken = lookups.clashes(doc)
+    if stored:
         raise DuplicateVisit([Issue("id", f"a visit with id {doc.id} has already been recorded")])
     version = lookups.versions.get(doc.template_version_id)
     if version is None:
@@ -89,7 +88,7 @@ def references(session: Session, shopper: User, doc: VisitDoc, lookups: PushLook
         assignment = None
     if assignment is not None:
         issues += _assignment_issues(assignment, doc, version)
-        issues += [Issue("assignment_id", f"the assignment already has visit {visit_id}") for visit_id, _ in visits]
+        issues += [Issue("assignment_id", f"the assignment already has visit {visit_id}") for visit_id in visits]
     elif doc.assignment_id is None and version is not None and version.checklist is not None \
             and not version.checklist.allow_adhoc:
         issues.append(Issue("assignment_id", "this checklist does not allow visits without an assignment"))
@@ -105,26 +104,6 @@ def references(session: Session, shopper: User, doc: VisitDoc, lookups: PushLook
     if issues:
         raise VisitRejected(issues)
     return version, branch, assignment
-
-
-def clashes(session: Session, doc: VisitDoc) -> tuple[list[tuple[uuid.UUID, uuid.UUID | None]], set[uuid.UUID]]:
-    """In one query: stored visits with this id or assignment (id, assignment id), and the manifest's photo ids in use.
-
-    Read per visit, not per batch: an earlier visit of the same batch (or a concurrent push) may have taken them.
-    """
-    same = Visit.id == doc.id
-    query = select(literal("visit").label("kind"), Visit.id.label("id"), Visit.assignment_id.label("other")).where(
-        or_(same, Visit.assignment_id == doc.assignment_id) if doc.assignment_id else same)
-    if doc.photos:
-        query = union_all(query, select(literal("photo"), Photo.id, Photo.visit_id)
-                          .where(Photo.id.in_([p.id for p in doc.photos])))
-    visits, taken = [], set()
-    for kind, key, other in session.execute(query):
-        if kind == "visit":
-            visits.append((key, other))
-        else:
-            taken.add(key)
-    return visits, taken
 
 
 def _assignment_issues(assignment: AssignmentFacts, doc: VisitDoc, version: VersionFacts | None) -> list[Issue]:
