@@ -67,7 +67,7 @@ def insert_changes(session: Session, rows: list[dict]) -> None:
     before the transaction's other writes, as a flush of the same rows would.
     """
     lock_changes(session)
-    session.execute(insert(Change.__table__), rows)
+    session.connection().execute(insert(Change.__table__), rows)
 
 
 def record_needs(session: Session, user_id: int, branch_id: int, template_id: int) -> None:
