@@ -2,7 +2,8 @@
 change rows it writes (entity, op, audience, order), on each database."""
 from __future__ import annotations
 
-from sqlalchemy import select
+import pytest
+from sqlalchemy import event, select
 
 from server.models import Change
 from tests.server.auth_helpers import bearer
@@ -60,3 +61,27 @@ def test_a_pushed_visit_writes_its_assignment_change_then_its_visit_change_both_
         ("assignment", str(phone.assignment.id), "upsert", phone.shopper.id, None),
         ("visit", first["id"], "upsert", phone.shopper.id, None),
     ]
+
+
+def test_on_postgresql_each_pushed_visit_takes_the_changes_lock_before_its_first_row(client, session, make, phone):
+    """The rows go in as Core inserts, past the ORM hook that locks the changes table: the push locks it itself."""
+    from server.extensions import db
+
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL only: SQLite serialises writers by itself")
+    jobs = [phone.assignment, assign(session, make, shopper=phone.shopper, branch=phone.assignment.branch,
+                                     template=phone.assignment.template)]
+    sent: list[str] = []
+
+    def record(conn, cursor, statement, *args) -> None:
+        sent.append(" ".join(statement.split()[:3]))
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        push(client, phone.token, *[visit_doc(job) for job in jobs])
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    writes = [s for s in sent if s.startswith(("LOCK", "INSERT", "UPDATE assignments"))]
+    per_visit = ["LOCK TABLE changes", "INSERT INTO changes", "INSERT INTO visits", "INSERT INTO answers",
+                 "INSERT INTO visit_section_scores", "INSERT INTO visit_revisions", "UPDATE assignments SET"]
+    assert writes == per_visit * 2, writes
