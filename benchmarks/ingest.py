@@ -30,6 +30,8 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from tests.clients import new_client
+
 CHECKLIST = Path(__file__).resolve().parents[1] / "server" / "demo" / "customer_service_checklist.json"
 BATCH = 50
 TABLES = ("visits", "visit_revisions", "answers", "visit_section_scores", "photos", "changes")
@@ -87,13 +89,14 @@ class Scratch:
         self.url = url
         self.app = create_app({"TESTING": False, "SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": url,
                                "PHOTO_STORAGE_PATH": str(folder / "photos"), "RATELIMIT_STORAGE_URI": "memory://",
-                               "PASSWORD_HASH_METHOD": "scrypt:1024:8:1"})
-        self.ctx = self.app.app_context()
+                               "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
+                               "SHOPPER_DAILY_PHOTOS": 10**9, "SHOPPER_DAILY_PHOTO_BYTES": 10**15})
+        self.ctx = self.app.app_context()  # for setup and the raw side; each request gets its own (new_client)
         self.ctx.push()
         upgrade_schema()
         s = db.session
         shopper = create_user(s, email="bench@example.test", name="Bench Shopper", role="shopper",
-                              password="benchmark password")
+                              password="correct horse battery staple")
         region = create_region(s, code="RB", name="Bench region")
         branch = create_branch(s, region=region, code="B1", name="Bench branch", address="1 High Street",
                                latitude=51.5, longitude=-0.12)
@@ -106,7 +109,7 @@ class Scratch:
         self.token = issue_token(s, shopper, "bench")[1]
         s.commit()
         s.remove()
-        self.client = self.app.test_client()
+        self.client = new_client(self.app)
 
     def push(self, batch: list[dict]) -> None:
         response = self.client.post("/api/v1/sync/push", json={"visits": batch},

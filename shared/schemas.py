@@ -2,11 +2,11 @@
 
 from .checklist_schema import (ChecklistSchema, OptionSchema, PassRuleSchema, QuestionSchema, SectionSchema,
                                StrictSchema, VisibleIfSchema, dump_checklist)
-from .visit_schema import (AnswerSchema, LocationSchema, PhotoRefSchema, VisitSchema, dump_visit, load_visit,
-                           visit_fingerprint, visit_issues)
+from .visit_schema import (AnswerSchema, LocationSchema, PhotoRefSchema, VisitSchema, document_fingerprint, dump_visit,
+                           load_visit, visit_fingerprint, visit_issues)
 
 __all__ = [
     "AnswerSchema", "ChecklistSchema", "LocationSchema", "OptionSchema", "PassRuleSchema", "PhotoRefSchema",
-    "QuestionSchema", "SectionSchema", "StrictSchema", "VisibleIfSchema", "VisitSchema", "dump_checklist",
-    "dump_visit", "load_visit", "visit_fingerprint", "visit_issues",
+    "QuestionSchema", "SectionSchema", "StrictSchema", "VisibleIfSchema", "VisitSchema", "document_fingerprint",
+    "dump_checklist", "dump_visit", "load_visit", "visit_fingerprint", "visit_issues",
 ]

@@ -93,6 +93,11 @@ class VisitSchema(StrictSchema):
         return Visit(**data)
 
 
+_SCHEMA = VisitSchema()
+"""One instance for every load and dump: building the schema (and its nested ones) cost as much as using it.
+Its hooks keep no state, so it is safe to share between threads."""
+
+
 def _describe(path: str, message: str, data: Any) -> Issue:
     """Turn a flattened marshmallow error into an Issue naming the answer or photo concerned."""
     for name, noun in (("answers", "answer"), ("photos", "photo")):
@@ -121,17 +126,22 @@ def load_visit(data: Any) -> Visit:
     if not isinstance(data, dict):
         raise VisitInvalid([Issue("", "a visit must be a JSON object")])
     try:
-        return VisitSchema().load(data)
+        return _SCHEMA.load(data)
     except ValidationError as error:
         raise VisitInvalid(_describe(p, m, data) for p, m in flatten_messages(error.messages)) from None
 
 
 def dump_visit(visit: Visit) -> dict[str, Any]:
     """The canonical JSON-ready dict of a visit (every field present); load_visit(dump_visit(v)) == v."""
-    return VisitSchema().dump(visit)
+    return _SCHEMA.dump(visit)
 
 
 def visit_fingerprint(visit: Visit) -> str:
     """SHA-256 of the canonical JSON of a visit: equal fingerprints = same content (tells a retry from a conflict)."""
-    text = json.dumps(dump_visit(visit), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return document_fingerprint(dump_visit(visit))
+
+
+def document_fingerprint(dumped: dict[str, Any]) -> str:
+    """visit_fingerprint of the visit whose dump_visit() this is, without dumping it again."""
+    text = json.dumps(dumped, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -62,6 +62,11 @@ def _serialise_change_writers(session: Session, flush_context, instances) -> Non
     """On PostgreSQL, take the changes lock before any change row gets its sequence value (see module docstring)."""
     if not any(isinstance(obj, Change) for obj in session.new):
         return
+    lock_changes(session)
+
+
+def lock_changes(session: Session) -> None:
+    """Take the changes lock now on PostgreSQL (a no-op on SQLite); Core inserts of change rows call this first."""
     connection = session.connection()
     if connection.dialect.name == "postgresql":
         connection.execute(LOCK_CHANGES)

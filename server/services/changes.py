@@ -15,10 +15,11 @@ changes lock (models/changes.py).
 """
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from ..models import Change, TemplateVersion, VersionStatus
+from ..models.changes import lock_changes
 
 ENTITIES = frozenset({"template_version", "branch", "region", "assignment", "user", "visit"})
 OPERATIONS = frozenset({"upsert", "delete"})
@@ -57,6 +58,16 @@ def record_change(session: Session, entity: str, entity_id: object, op: str = "u
     change = Change(**change_row(entity, entity_id, op, audience, region))
     session.add(change)
     return change
+
+
+def insert_changes(session: Session, rows: list[dict]) -> None:
+    """Append change rows (from change_row()) with one Core INSERT, taking the changes lock first as the ORM hook would.
+
+    Bypassing the ORM skips its before_flush hook, so the lock is taken here, explicitly: call this
+    before the transaction's other writes, as a flush of the same rows would.
+    """
+    lock_changes(session)
+    session.connection().execute(insert(Change.__table__), rows)
 
 
 def record_needs(session: Session, user_id: int, branch_id: int, template_id: int) -> None:

@@ -66,20 +66,46 @@ def _daily_problem(count: int, total: int, budget: PhotoBudget, oldest: datetime
     return f"this would take your photos of the last 24 hours over the daily allowance of {allowance}{when}"
 
 
-def manifest_budget_issues(session: Session, shopper: User, doc: VisitDoc) -> list[Issue]:
-    """The pushed visit's manifest against the visit budget and the shopper's daily quota (issues under `photos`)."""
+@dataclass(frozen=True)
+class DailyPhotos:
+    """Photos named by a shopper's visits submitted in the last 24 hours: how many, their bytes, the oldest visit's time."""
+
+    count: int
+    bytes: int
+    oldest: datetime | None
+
+    def plus(self, doc: VisitDoc, submitted_at: datetime) -> DailyPhotos:
+        """These photos and those of a visit just stored (a push checks its next visit against both)."""
+        oldest = submitted_at if self.oldest is None else min(self.oldest, submitted_at)
+        return DailyPhotos(self.count + len(doc.photos), self.bytes + sum(p.size for p in doc.photos), oldest)
+
+
+def daily_photos(session: Session, shopper_id: int, now: datetime, *, besides: object = None) -> DailyPhotos:
+    """Photos named by the shopper's visits submitted in the window, `besides` one visit (a correction replaces its own)."""
+    where = [Visit.shopper_id == shopper_id, Visit.submitted_at >= now - WINDOW]
+    if besides is not None:
+        where.append(Visit.id != besides)
+    sent, sent_bytes, oldest = session.execute(
+        select(func.count(Photo.id), func.coalesce(func.sum(Photo.size), 0), func.min(Visit.submitted_at))
+        .join(Visit, Visit.id == Photo.visit_id).where(*where)).one()
+    return DailyPhotos(sent, sent_bytes, oldest)
+
+
+def manifest_budget_issues(session: Session, shopper: User, doc: VisitDoc, sent: DailyPhotos | None = None,
+                           ) -> list[Issue]:
+    """The pushed visit's manifest against the visit budget and the shopper's daily quota (issues under `photos`).
+
+    `sent`: the shopper's photos of the window when the caller already has them (a push reads them once per batch).
+    """
     if not doc.photos:
         return []
     budget, now = PhotoBudget.from_config(), utcnow()
     count, total = len(doc.photos), sum(p.size for p in doc.photos)
     problem = visit_budget_problem(count, total, budget)
     if problem is None:
-        # Photos named by the shopper's other visits submitted in the window (a correction replaces its own).
-        sent, sent_bytes, oldest = session.execute(
-            select(func.count(Photo.id), func.coalesce(func.sum(Photo.size), 0), func.min(Visit.submitted_at))
-            .join(Visit, Visit.id == Photo.visit_id)
-            .where(Visit.shopper_id == shopper.id, Visit.submitted_at >= now - WINDOW, Visit.id != doc.id)).one()
-        problem = _daily_problem(sent + count, sent_bytes + total, budget, oldest, now)
+        if sent is None:
+            sent = daily_photos(session, shopper.id, now, besides=doc.id)
+        problem = _daily_problem(sent.count + count, sent.bytes + total, budget, sent.oldest, now)
     return [Issue("photos", problem)] if problem else []
 
 

@@ -1,5 +1,7 @@
 """Sync push: every visit of a batch in its own transaction, answered created / unchanged / conflict / invalid.
 
+What the batch refers to (versions, branches, assignments, the shopper's daily photos) is read once
+for the batch (push_lookups); each visit is then checked and written on its own.
 A visit is written completely or not at all (record_visit / record_revision commit per visit),
 so one bad visit never sinks the batch and a retried batch is always safe: content already
 stored (same fingerprint as one of the visit's revisions) answers `unchanged`. Two pushes of
@@ -22,6 +24,7 @@ from shared.schemas import load_visit, visit_fingerprint
 from shared.visit import Visit as VisitDoc
 
 from ..models import User, Visit, VisitRevision
+from .push_lookups import PushLookups
 from .visit_state import missing_photos
 from .visits import DuplicateVisit, RevisionConflict, VisitRejected, record_revision, record_visit
 
@@ -34,14 +37,32 @@ DIFFERENT_CONTENT = "The server already holds different content for this visit; 
 
 def push_visits(session: Session, shopper: User, documents: list[Any]) -> list[dict]:
     """One result per document, in order; each visit committed (or refused) before the next is looked at."""
-    return [push_visit(session, shopper, document) for document in documents]
+    loaded = [_load(document) for document in documents]
+    lookups = PushLookups.load(session, shopper, [doc for doc in loaded if isinstance(doc, VisitDoc)])
+    session.rollback()  # the lookups are plain values: no transaction (nor connection) held between visits
+    return [push_visit(session, shopper, document, doc, lookups) for document, doc in zip(documents, loaded)]
 
 
-def push_visit(session: Session, shopper: User, document: Any) -> dict:
-    """Store one pushed visit (or correction) in its own transaction and say what happened to it."""
+def _load(document: Any) -> VisitDoc | VisitRejected:
+    """The loaded document, or why its shape is refused."""
+    try:
+        return load_visit(document)
+    except VisitInvalid as exc:
+        return VisitRejected(exc.issues)
+
+
+def push_visit(session: Session, shopper: User, document: Any, doc: VisitDoc | VisitRejected | None = None,
+               lookups: PushLookups | None = None) -> dict:
+    """Store one pushed visit (or correction) in its own transaction and say what happened to it.
+
+    `doc`: the document already loaded (or its refusal); `lookups`: the batch's references (push_visits).
+    """
+    doc = _load(document) if doc is None else doc
+    if isinstance(doc, VisitRejected):
+        return _invalid(_raw_id(document), doc)
     for attempt in range(ATTEMPTS):
         try:
-            return _push(session, shopper, document)
+            return _push(session, shopper, _raw_id(document), doc, lookups)
         except OperationalError as exc:
             session.rollback()
             if attempt + 1 == ATTEMPTS or not _transient(exc):
@@ -66,28 +87,28 @@ def _raw_id(document: Any) -> str | None:
     return raw if isinstance(raw, str) and len(raw) <= 64 else None
 
 
-def _push(session: Session, shopper: User, document: Any) -> dict:
-    raw_id = _raw_id(document)
+def _push(session: Session, shopper: User, raw_id: str | None, doc: VisitDoc, lookups: PushLookups | None) -> dict:
     try:
-        doc = load_visit(document)
-    except VisitInvalid as exc:
-        return _invalid(raw_id, VisitRejected(exc.issues))
-    visit = session.get(Visit, doc.id)
-    if visit is None:
-        try:
-            return _answer(session, raw_id, "created", record_visit(session, shopper, doc))
-        except DuplicateVisit:
-            visit = session.get(Visit, doc.id)  # stored by a concurrent push since we looked
-            if visit is None:
-                raise
-        except VisitRejected as exc:
-            # A concurrent push of this visit may have committed between our look and the checks (its photo
-            # ids then read as "already used by another visit"): answer as for a known visit, not invalid.
-            session.rollback()
-            visit = session.get(Visit, doc.id)
-            if visit is None:
-                return _invalid(raw_id, exc)
+        visit = record_visit(session, shopper, doc, lookups=lookups)
+        return _created(raw_id, visit, doc)
+    except DuplicateVisit:
+        visit = session.get(Visit, doc.id)  # a known id (a retry or a correction), or stored by a concurrent push
+        if visit is None:
+            raise
+    except VisitRejected as exc:
+        # A concurrent push of this visit may have committed between our look and the checks (its photo
+        # ids then read as "already used by another visit"): answer as for a known visit, not invalid.
+        session.rollback()
+        visit = session.get(Visit, doc.id)
+        if visit is None:
+            return _invalid(raw_id, exc)
     return _known(session, shopper, raw_id, doc, visit)
+
+
+def _created(raw_id: str | None, visit: Visit, doc: VisitDoc) -> dict:
+    """The answer for a visit just stored: its photos are all missing, as its manifest names them."""
+    return {"id": raw_id, "result": "created", "revision": visit.revision, "status": visit.status.value,
+            "missing_photos": sorted(str(photo.id) for photo in doc.photos)}
 
 
 def _known(session: Session, shopper: User, raw_id: str | None, doc: VisitDoc, visit: Visit) -> dict:

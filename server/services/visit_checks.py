@@ -4,18 +4,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import exists, or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from shared.errors import Issue, VisitInvalid
 from shared.schemas import load_visit
 from shared.visit import Visit as VisitDoc
 
-from ..models import (Assignment, AssignmentStatus, Branch, Photo, Role, TemplateVersion, User, Visit,
-                      VersionStatus)
-from ..permissions import MAX_INT_ID
-from .checklists import checklist_of
+from ..models import AssignmentStatus, Photo, User, Visit, VersionStatus
 from .photo_budgets import manifest_budget_issues
+from .push_lookups import AssignmentFacts, BranchFacts, PushLookups, VersionFacts
 
 
 class VisitRejected(ValueError):
@@ -62,60 +60,53 @@ def load_document(document: Any) -> VisitDoc:
         raise VisitRejected(exc.issues) from None
 
 
-def references(session: Session, shopper: User, doc: VisitDoc) -> tuple[TemplateVersion, Branch, Assignment | None]:
-    """Check what the visit points at: its version, branch, assignment; every problem at once."""
+def references(session: Session, shopper: User, doc: VisitDoc, lookups: PushLookups | None = None,
+               ) -> tuple[VersionFacts, BranchFacts, AssignmentFacts | None]:
+    """Check what the visit points at: its version, branch, assignment; every problem at once.
+
+    `lookups`: the batch's references, read once (read here for this one visit without them).
+    """
+    if lookups is None:
+        lookups = PushLookups.load(session, shopper, [doc])
     issues: list[Issue] = []
-    if not isinstance(shopper, User) or shopper.role is not Role.SHOPPER or not shopper.active:
+    if not lookups.may_submit:
         raise VisitRejected([Issue("", "only active shoppers can submit visits")], reason="forbidden")
-    same = Visit.id == doc.id
-    clashes = session.execute(select(Visit.id, Visit.assignment_id).where(
-        or_(same, Visit.assignment_id == doc.assignment_id) if doc.assignment_id else same)).all()
-    if any(row.id == doc.id for row in clashes):
+    stored, visits, taken = lookups.clashes(doc)
+    if stored:
         raise DuplicateVisit([Issue("id", f"a visit with id {doc.id} has already been recorded")])
-    version = _get(session, TemplateVersion, doc.template_version_id)
+    version = lookups.versions.get(doc.template_version_id)
     if version is None:
         issues.append(Issue("template_version_id", f"there is no checklist version {doc.template_version_id}"))
     elif version.status is VersionStatus.DRAFT:
         issues.append(Issue("template_version_id", f"checklist version {version.id} is a draft, not published"))
-    branch = _get(session, Branch, doc.branch_id)
+    branch = lookups.branches.get(doc.branch_id)
     if branch is None:
         issues.append(Issue("branch_id", f"there is no branch {doc.branch_id}"))
-    assignment = session.get(Assignment, doc.assignment_id) if doc.assignment_id else None
-    if doc.assignment_id and (assignment is None or assignment.shopper_id != shopper.id):
+    assignment = lookups.assignments.get(doc.assignment_id) if doc.assignment_id else None
+    if doc.assignment_id and (assignment is None or assignment.shopper_id != lookups.shopper_id):
         issues.append(Issue("assignment_id", f"there is no assignment {doc.assignment_id} for this shopper"))
         assignment = None
     if assignment is not None:
         issues += _assignment_issues(assignment, doc, version)
-        issues += [Issue("assignment_id", f"the assignment already has visit {row.id}") for row in clashes]
-    elif doc.assignment_id is None and version is not None and not checklist_of(version).allow_adhoc:
+        issues += [Issue("assignment_id", f"the assignment already has visit {visit_id}") for visit_id in visits]
+    elif doc.assignment_id is None and version is not None and version.checklist is not None \
+            and not version.checklist.allow_adhoc:
         issues.append(Issue("assignment_id", "this checklist does not allow visits without an assignment"))
-    elif doc.assignment_id is None and branch is not None and not _may_visit(session, shopper, branch):
+    elif doc.assignment_id is None and branch is not None and not (branch.active and branch.id in lookups.worked_at):
+        # Ad-hoc visits go to active branches the shopper already works at (as the shopper's branch list shows them).
         issues.append(Issue("branch_id", f"there is no branch {doc.branch_id}"))
     if doc.base_revision is not None:
         issues.append(Issue("base_revision", "must be null for a first submission"))
     if doc.photos:
-        taken = set(session.scalars(select(Photo.id).where(Photo.id.in_([p.id for p in doc.photos]))))
         issues += [Issue(f"photos[{i}].id", f"photo {i + 1}: id {p.id} is already used by another visit", p.question)
                    for i, p in enumerate(doc.photos) if p.id in taken]
-        issues += manifest_issues(doc) + manifest_budget_issues(session, shopper, doc)
+        issues += manifest_issues(doc) + manifest_budget_issues(session, shopper, doc, lookups.photos_sent)
     if issues:
         raise VisitRejected(issues)
     return version, branch, assignment
 
 
-def _get(session: Session, model: type, key: int):
-    """The row with this integer id; ids no INTEGER column can hold name no row (never a database error)."""
-    return session.get(model, key) if 0 < key <= MAX_INT_ID else None
-
-
-def _may_visit(session: Session, shopper: User, branch: Branch) -> bool:
-    """Ad-hoc visits go to active branches the shopper already works at (as the shopper's branch list shows them)."""
-    assigned = exists().where(Assignment.shopper_id == shopper.id, Assignment.branch_id == branch.id)
-    visited = exists().where(Visit.shopper_id == shopper.id, Visit.branch_id == branch.id)
-    return branch.active and bool(session.scalar(select(or_(assigned, visited))))
-
-
-def _assignment_issues(assignment: Assignment, doc: VisitDoc, version: TemplateVersion | None) -> list[Issue]:
+def _assignment_issues(assignment: AssignmentFacts, doc: VisitDoc, version: VersionFacts | None) -> list[Issue]:
     issues = []
     if assignment.branch_id != doc.branch_id:
         issues.append(Issue("branch_id", f"the assignment is for branch {assignment.branch_id}, not {doc.branch_id}"))

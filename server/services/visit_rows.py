@@ -10,6 +10,12 @@ from ..models import Answer, Photo, Visit, VisitSectionScore
 
 def rows(doc: VisitDoc, checklist: Checklist, score: VisitScore) -> tuple[list, list, list]:
     """Answer, section-score and photo rows for the visit, with each question's scored points."""
+    answers, sections, photos = row_values(doc, checklist, score)
+    return [Answer(**a) for a in answers], [VisitSectionScore(**s) for s in sections], [Photo(**p) for p in photos]
+
+
+def row_values(doc: VisitDoc, checklist: Checklist, score: VisitScore) -> tuple[list[dict], list[dict], list[dict]]:
+    """The column values of rows(): answers, section scores and photos, without visit_id (for Core inserts)."""
     position = {q.key: i for i, q in enumerate(checklist.questions())}
     by_key = {q.key: q for q in score.questions}
     photo_keys = {p.question for p in doc.photos}
@@ -18,16 +24,16 @@ def rows(doc: VisitDoc, checklist: Checklist, score: VisitScore) -> tuple[list, 
     for key in sorted(answered.keys() | photo_keys, key=position.__getitem__):
         entry, scored = answered.get(key), by_key[key]
         counts = scored.status == "scored"
-        answers.append(Answer(
-            question_key=key, section_key=scored.section_key, position=position[key],
-            value=entry.value if entry else None, na=bool(entry and entry.na), comment=entry.comment if entry else "",
-            earned=scored.earned if counts else None, possible=scored.possible if counts else None,
-            critical_failure=scored.critical_failure,
-        ))
-    sections = [VisitSectionScore(section_key=s.key, position=i, title=s.title, earned=s.earned,
-                                  possible=s.possible, percent=s.percent) for i, s in enumerate(score.sections)]
-    photos = [Photo(id=p.id, question_key=p.question, sha256=p.sha256, size=p.size, content_type=p.content_type)
-              for p in doc.photos]
+        answers.append({
+            "question_key": key, "section_key": scored.section_key, "position": position[key],
+            "value": entry.value if entry else None, "na": bool(entry and entry.na),
+            "comment": entry.comment if entry else "", "earned": scored.earned if counts else None,
+            "possible": scored.possible if counts else None, "critical_failure": scored.critical_failure,
+        })
+    sections = [{"section_key": s.key, "position": i, "title": s.title, "earned": s.earned, "possible": s.possible,
+                 "percent": s.percent} for i, s in enumerate(score.sections)]
+    photos = [{"id": p.id, "question_key": p.question, "sha256": p.sha256, "size": p.size,
+               "content_type": p.content_type} for p in doc.photos]
     return answers, sections, photos
 
 

@@ -5,63 +5,76 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from shared.answers import validate_visit
 from shared.errors import Issue
-from shared.schemas import dump_visit, visit_fingerprint
+from shared.schemas import document_fingerprint, dump_visit
 from shared.scoring import score_visit
 from shared.visit import Visit as VisitDoc
 
-from ..models import AssignmentStatus, User, Visit, VisitRevision, VisitStatus
+from ..models import Assignment, AssignmentStatus, User, Visit, VisitRevision, VisitStatus
 from ..models.types import utcnow
-from .changes import record_change
+from .changes import change_row, insert_changes, record_change
 from .checklists import checklist_of
 from .photo_budgets import manifest_budget_issues
 from .visit_checks import (DuplicateVisit, RevisionConflict, VisitRejected, load_document, manifest_issues,
                            photo_issues, pinned_issues)
 from .visit_checks import references as _references
+from .push_lookups import PushLookups
+from .visit_inserts import insert_visit_rows, stored_visit
 from .visit_rows import apply_scored, location_columns, score_columns
+from .visit_rows import row_values as _row_values
 from .visit_rows import rows as _rows
 
 __all__ = ["DuplicateVisit", "RevisionConflict", "VisitRejected", "record_revision", "record_visit"]
 
 
 def record_visit(session: Session, shopper: User, document: Any, *, status: VisitStatus | str | None = None,
-                 submitted_at: datetime | None = None, commit: bool = True) -> Visit:
+                 submitted_at: datetime | None = None, commit: bool = True,
+                 lookups: PushLookups | None = None) -> Visit:
     """Check, score and store a completed visit (revision 1) with all its rows, all or nothing.
 
     Status defaults to awaiting_photos when the manifest names photos (none has arrived yet), else submitted.
-    With commit=False the rows are only flushed: the caller owns the transaction. Raises VisitRejected
-    (DuplicateVisit for a known id) with field-path issues before anything is written.
+    With commit=False the rows are only written: the caller owns the transaction. Raises VisitRejected
+    (DuplicateVisit for a known id) with field-path issues before anything is written. `lookups`: the
+    references of the push batch this visit is part of, read once for the batch (see push_lookups).
+    The rows go in as Core inserts, one per table; the Visit returned is the stored row, attached to the
+    session without reading it back (its collections load when first used).
     """
     doc = load_document(document)
-    version, branch, assignment = _references(session, shopper, doc)
-    checklist = checklist_of(version)
+    if lookups is None:
+        lookups = PushLookups.load(session, shopper, [doc])
+    version, branch, assignment = _references(session, shopper, doc, lookups)
+    checklist = version.checklist
     issues = validate_visit(checklist, doc)
     if issues:
         raise VisitRejected(issues)
     score = score_visit(checklist, doc.answers, doc.photos)
-    answers, sections, photos = _rows(doc, checklist, score)
-    if status is None:
-        status = VisitStatus.AWAITING_PHOTOS if photos else VisitStatus.SUBMITTED
+    rows = _row_values(doc, checklist, score)
+    status = VisitStatus(status) if status is not None else \
+        VisitStatus.AWAITING_PHOTOS if doc.photos else VisitStatus.SUBMITTED
     submitted_at = submitted_at or utcnow()
-    visit = Visit(
-        id=doc.id, assignment=assignment, branch=branch, shopper=shopper, template_version=version,
-        status=VisitStatus(status), revision=1, started_at=doc.started_at, finished_at=doc.finished_at,
-        submitted_at=submitted_at, **location_columns(doc), **score_columns(score),
-        answers=answers, section_scores=sections, photos=photos,
-        revisions=[_revision(doc, 1, submitted_at)],
-    )
+    columns = {"id": doc.id, "assignment_id": assignment.id if assignment else None, "branch_id": branch.id,
+               "shopper_id": lookups.shopper_id, "template_version_id": version.id, "status": status, "revision": 1,
+               "started_at": doc.started_at, "finished_at": doc.finished_at, "submitted_at": submitted_at,
+               **location_columns(doc), **score_columns(score), "review_note": "", "reviewed_by_id": None,
+               "reviewed_at": None}
+    submits = assignment is not None and assignment.status is AssignmentStatus.OPEN
 
     def add() -> None:
-        session.add(visit)
-        if assignment is not None and assignment.status is AssignmentStatus.OPEN:
-            assignment.status = AssignmentStatus.SUBMITTED
-            record_change(session, "assignment", assignment.id, audience=shopper.id)
-        record_change(session, "visit", visit.id, audience=shopper.id)
+        session.flush()  # anything the caller left pending goes first, as one flush of everything would
+        changes = [change_row("visit", doc.id, audience=lookups.shopper_id)]
+        if submits:
+            changes.insert(0, change_row("assignment", assignment.id, audience=lookups.shopper_id))
+        insert_changes(session, changes)  # first: on PostgreSQL the changes lock comes before any row lock
+        insert_visit_rows(session, columns, doc, rows, submitted_at)
+        if submits:
+            session.execute(update(Assignment).where(Assignment.id == assignment.id)
+                            .values(status=AssignmentStatus.SUBMITTED)
+                            .execution_options(synchronize_session="evaluate"))
 
     def duplicate() -> VisitRejected | None:
         if session.get(Visit, doc.id) is not None:
@@ -73,7 +86,8 @@ def record_visit(session: Session, shopper: User, document: Any, *, status: Visi
         return VisitRejected([Issue("assignment_id", f"the assignment already has visit {rival}")])
 
     _write(session, add, commit, duplicate)
-    return visit
+    lookups.recorded(doc, submitted_at)
+    return stored_visit(session, columns)
 
 
 def record_revision(session: Session, shopper: User, visit: Visit, document: Any, *,
@@ -123,13 +137,14 @@ def record_revision(session: Session, shopper: User, visit: Visit, document: Any
 
 
 def _revision(doc: VisitDoc, number: int, submitted_at: datetime) -> VisitRevision:
-    return VisitRevision(revision=number, base_revision=doc.base_revision, content_hash=visit_fingerprint(doc),
-                         document=dump_visit(doc), submitted_at=submitted_at)
+    document = dump_visit(doc)
+    return VisitRevision(revision=number, base_revision=doc.base_revision, content_hash=document_fingerprint(document),
+                         document=document, submitted_at=submitted_at)
 
 
 def _write(session: Session, add: Callable[[], None], commit: bool,
            duplicate: Callable[[], VisitRejected | None]) -> None:
-    """Run `add` and flush; with commit, one transaction rolled back whole on any failure.
+    """Run `add` (ORM changes, or Core inserts) and flush; with commit, one transaction rolled back whole on any failure.
 
     After an IntegrityError, `duplicate()` says whether the same visit (or revision) arrived concurrently.
     """

@@ -200,14 +200,14 @@ def test_a_photo_id_already_used_by_another_visit_is_rejected(session, make):
 def test_a_failure_in_the_middle_of_writing_leaves_nothing_behind(session, make, monkeypatch):
     template = make.template(PHOTO_CHECKLIST)
     assignment = make.assignment(template=template)
-    real_rows = visits_service._rows
+    real_rows = visits_service._row_values
 
     def rows_with_a_bad_photo(*args):
         answers, sections, photos = real_rows(*args)
-        photos[0].content_type = None  # NOT NULL: fails at the database, after the visit row is sent
+        photos[0]["content_type"] = None  # NOT NULL: fails at the database, after the visit row is sent
         return answers, sections, photos
 
-    monkeypatch.setattr(visits_service, "_rows", rows_with_a_bad_photo)
+    monkeypatch.setattr(visits_service, "_row_values", rows_with_a_bad_photo)
     with pytest.raises(Exception) as error:
         record_visit(session, assignment.shopper, document(assignment, photos=[photo_entry()]))
     assert not isinstance(error.value, VisitRejected)
@@ -221,14 +221,14 @@ def test_without_commit_a_callers_savepoint_undoes_only_the_failed_visit(session
     template = make.template(PHOTO_CHECKLIST)
     good, bad = make.assignment(template=template), make.assignment(template=template)
     record_visit(session, good.shopper, document(good, photos=[photo_entry()]), commit=False)
-    real_rows = visits_service._rows
+    real_rows = visits_service._row_values
 
     def failing(*args):
         answers, sections, photos = real_rows(*args)
-        photos[0].sha256 = None
+        photos[0]["sha256"] = None
         return answers, sections, photos
 
-    monkeypatch.setattr(visits_service, "_rows", failing)
+    monkeypatch.setattr(visits_service, "_row_values", failing)
     with pytest.raises(Exception):
         with session.begin_nested():
             record_visit(session, bad.shopper, document(bad, photos=[photo_entry()]), commit=False)
