@@ -18,7 +18,9 @@ server worker gives) against the hand-written SQL for the same answer, interleav
 - region PDF: GET /api/v1/reports/regions/<id>.pdf (90 days), against the queries of its data (league of
   both periods, section grid, weekly trend); the rest of its time is laying out the PDF.
 
-For each it prints the median time, the statements one request sends (for the pull: the most in one page,
+The dashboard, league and PDF run twice: `cold` with the roll-up cache emptied before each request (what
+the first request after a new counted visit computes) and `warm` (what every later one gets until the next
+change). For each it prints the median time, the statements one request sends (for the pull: the most in one page,
 with the pages), the hand-written SQL's median and the ratio, and the load average around the size's run.
 """
 from __future__ import annotations
@@ -68,11 +70,11 @@ class Row:
 
     def line(self) -> str:
         ratio = self.seconds / self.sql if self.sql else float("nan")
-        return (f"{self.visits:>8} {self.db:<10} {self.what:<12} {self.seconds:>9.3f} {self.statements:>14} "
+        return (f"{self.visits:>8} {self.db:<10} {self.what:<16} {self.seconds:>9.3f} {self.statements:>14} "
                 f"{self.sql:>9.4f} {ratio:>7.1f}  {self.load[0]:.2f} -> {self.load[1]:.2f}")
 
 
-HEADER = (f"{'visits':>8} {'db':<10} {'what':<12} {'app s':>9} {'statements':>14} {'hand SQL s':>9} {'ratio':>7}"
+HEADER = (f"{'visits':>8} {'db':<10} {'what':<16} {'app s':>9} {'statements':>14} {'hand SQL s':>9} {'ratio':>7}"
           "  load avg")
 
 
@@ -111,6 +113,15 @@ def _one_request(client, path: str, counts: list[int] | None, **kwargs) -> int:
     return counts[0] if counts is not None else 0
 
 
+def _cold(request: Callable, cache) -> Callable:
+    """The request with the roll-up cache emptied first: what the first manager after a new visit waits for."""
+    def run(counts):
+        if cache is not None:
+            cache.clear()
+        return request(counts)
+    return run
+
+
 def run_size(visits: int, postgres: str | None, repeat: int, *, branches: int = 500, shoppers: int = 50) -> list[Row]:
     """Build one size on one database and time the four requests against their hand-written SQL."""
     from server.extensions import db
@@ -143,6 +154,11 @@ def run_size(visits: int, postgres: str | None, repeat: int, *, branches: int = 
                                                        query_string=period, headers=bearer(manager_token)),
                            _hand_queries(db.session, REGION_PDF, region_id, scope)),
         }
+        cache = app.extensions.get("rollup_cache")
+        for what in ("dashboard", "league", "region PDF"):  # computed afresh, then as every later request finds it
+            request, hand = cases.pop(what)
+            cases[f"{what} cold"] = (_cold(request, cache), hand)
+            cases[f"{what} warm"] = (request, hand)
         statements = {}
         with statements_per_request(db.engine) as counts:  # once each, before and apart from the timing
             for what, (request, _) in cases.items():
