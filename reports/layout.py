@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import cm, mm
 from reportlab.pdfgen import canvas as pdfcanvas
-from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import CondPageBreak, Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from . import fmt
 from .data import CriticalFailure, QuestionRate, ReportHeader
@@ -113,6 +113,10 @@ def score_box(score: float | None, caption: str, notes: Sequence[str], facts: Se
     return band
 
 
+BOX_START = 3 * cm
+"""Room a critical-failure box needs for its title and first failure; with less left it starts on the next page."""
+
+
 def critical_box(failures: Sequence[CriticalFailure], title: str) -> list[Flowable]:
     """A red box listing critical failures (question, section, date, comment cut to 600 characters); [] when none."""
     if not failures:
@@ -134,7 +138,7 @@ def critical_box(failures: Sequence[CriticalFailure], title: str) -> list[Flowab
                              ("LEFTPADDING", (0, 0), (-1, -1), 8), ("TOPPADDING", (0, 0), (-1, -1), 1),
                              ("BOTTOMPADDING", (0, 0), (-1, -1), 1), ("TOPPADDING", (0, 0), (-1, 0), 6),
                              ("BOTTOMPADDING", (0, -1), (-1, -1), 8)]))
-    return [Spacer(1, 8), box]
+    return [CondPageBreak(BOX_START), Spacer(1, 8), box]
 
 
 def weakest_questions(questions: Sequence[QuestionRate]) -> list[Flowable]:

@@ -144,7 +144,8 @@ def sample_branch(visits: int = 9) -> BranchReportData:
 
 
 def sample_region(branches: int = 24) -> RegionReportData:
-    """A region's quarter: league table with intervals and changes, distribution and heat map over `branches` branches."""
+    """A region's quarter over `branches` branches: league table with intervals and changes, distribution, heat map,
+    weakest questions and the newest critical failures."""
     rnd = random.Random(11)
     rows = []
     for i in range(branches):
@@ -171,4 +172,13 @@ def sample_region(branches: int = 24) -> RegionReportData:
         score=round(sum(scores) / len(scores), 2) if scores else None, visit_count=sum(r.visits for r in league),
         league=league, distribution=scores, heatmap=heat,
         trend=[TrendPoint(label=m, score=s, visits=v) for m, s, v in
-               (("Jan", 74.2, 40), ("Feb", 76.9, 38), ("Mar", 78.1, 44))] if branches else [])
+               (("Jan", 74.2, 40), ("Feb", 76.9, 38), ("Mar", 78.1, 44))] if branches else [],
+        weakest_questions=[QuestionRate(text=CHECKLIST.question(k).text, section_title=CHECKLIST.section_of(k).title,
+                                        pass_rate=r, answered=120, critical=CHECKLIST.question(k).critical)
+                           for k, r in (("wait", 41.7), ("offer", 52.5), ("know", 66.7))] if branches else [],
+        critical_failures=[CriticalFailure(question_text=CHECKLIST.question("price").text, section_title=SECTIONS[3],
+                                           comment=comment, visit_date=date(2026, 3, day),
+                                           branch=f"{league[i].branch_code} {league[i].branch_name}")
+                           for i, day, comment in ((2, 27, "Shelf 24.90, till 29.90."), (5, 12, ""))
+                           if i < len(league)],
+        critical_failure_total=sum(r.critical_failures for r in league))

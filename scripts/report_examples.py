@@ -18,7 +18,7 @@ from reports.samples import sample_branch, sample_region, sample_visit  # noqa: 
 from reports.visit import build_visit_report  # noqa: E402
 
 OUT = ROOT / "docs" / "reports"
-PAGES = (1, 2)
+PAGES = (1, 2, 3)
 """Which pages of each example become PNGs (when the report has them)."""
 
 
