@@ -3,21 +3,9 @@ from __future__ import annotations
 
 from datetime import date
 
-import pytest
-
 from server.models import VisitStatus
 from server.services.scores import branch_sections, critical_failures, make_scope, question_rates, section_grid
-from tests.server.scores.world import MARCH, ScoreWorld, at
-
-
-@pytest.fixture
-def world(make, session):
-    return ScoreWorld(make, session)
-
-
-@pytest.fixture
-def scope(session):
-    return make_scope(session, *MARCH)
+from tests.server.scores.world import at
 
 
 def test_a_branch_sections_are_compared_with_the_mean_of_the_region_branches(session, make, world, scope):

@@ -7,12 +7,7 @@ import pytest
 
 from server.models import VisitStatus
 from server.services.scores import make_scope, region_league, region_summaries
-from tests.server.scores.world import MARCH, ScoreWorld, at
-
-
-@pytest.fixture
-def world(make, session):
-    return ScoreWorld(make, session)
+from tests.server.scores.world import MARCH, at
 
 
 def league(session, region, period=MARCH, template_id=None):

@@ -5,20 +5,10 @@ from datetime import date
 
 import pytest
 
-from server.services.scores import (critical_failures, make_scope, question_rates, region_critical_failures,
+from server.services.scores import (critical_failures, question_rates, region_critical_failures,
                                     region_question_rates)
 from server.services.scores.stats import publish
-from tests.server.scores.world import MARCH, ScoreWorld, at
-
-
-@pytest.fixture
-def world(make, session):
-    return ScoreWorld(make, session)
-
-
-@pytest.fixture
-def scope(session):
-    return make_scope(session, *MARCH)
+from tests.server.scores.world import at
 
 
 @pytest.fixture

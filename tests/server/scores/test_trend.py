@@ -7,14 +7,9 @@ import pytest
 
 from server.services.scores import Period, Scope, branch_trend, make_scope, region_trend
 from server.services.scores.buckets import calendar, label
-from tests.server.scores.world import ScoreWorld, at
+from tests.server.scores.world import at
 
 NEW_YEAR = (date(2026, 12, 20), date(2027, 1, 10))
-
-
-@pytest.fixture
-def world(make, session):
-    return ScoreWorld(make, session)
 
 
 @pytest.fixture
