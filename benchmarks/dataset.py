@@ -12,7 +12,7 @@ import shutil
 import tempfile
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from io import BytesIO
@@ -25,36 +25,41 @@ BATCH = 10_000
 
 
 @contextmanager
+def scratch_schema(postgres: str, prefix: str = "fa_bench") -> Iterator[str]:
+    """A throw-away schema in the PostgreSQL database at `postgres`: yields a URL whose search_path is it, drops it after."""
+    from server.config import normalise_database_url
+
+    base = make_url(normalise_database_url(postgres))
+    schema = f"{prefix}_{secrets.token_hex(4)}"
+    admin = create_engine(base)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield base.update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(hide_password=False)
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@contextmanager
 def scratch_app(postgres: str | None = None) -> Iterator:
     """A migrated, empty Fieldaudit app on a throw-away database; everything is removed afterwards."""
     from server import create_app
-    from server.config import normalise_database_url
     from server.database import upgrade_schema
     from server.extensions import db
 
     folder = Path(tempfile.mkdtemp(prefix="fieldaudit-bench-"))
-    url, admin, schema = f"sqlite:///{folder / 'bench.db'}", None, None
-    if postgres:
-        base = make_url(normalise_database_url(postgres))
-        schema = f"fa_bench_{secrets.token_hex(4)}"
-        admin = create_engine(base)
-        with admin.begin() as conn:
-            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-        url = base.update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(hide_password=False)
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "benchmark", "PHOTO_STORAGE_PATH":
-                      str(folder / "photos"), "RATELIMIT_STORAGE_URI": "memory://"})
-    try:
+    with ExitStack() as stack:
+        url = stack.enter_context(scratch_schema(postgres)) if postgres else f"sqlite:///{folder / 'bench.db'}"
+        stack.callback(shutil.rmtree, folder, ignore_errors=True)
+        app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "benchmark", "PHOTO_STORAGE_PATH":
+                          str(folder / "photos"), "RATELIMIT_STORAGE_URI": "memory://"})
         with app.app_context():
             upgrade_schema()
             yield app
             db.session.remove()
             db.engine.dispose()
-    finally:
-        if admin is not None:
-            with admin.begin() as conn:
-                conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-            admin.dispose()
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 @dataclass

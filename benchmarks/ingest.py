@@ -317,26 +317,13 @@ def main(argv: list[str] | None = None) -> None:
         runs.append(run(f"sqlite:///{path}", folder, args.visits, args.profile, lambda p=path: RawSQLite(str(p))))
     report("SQLite", median(runs))
     if args.postgres:
-        from sqlalchemy import create_engine, text
-        from sqlalchemy.engine import make_url
+        from benchmarks.dataset import scratch_schema
 
-        from server.config import normalise_database_url
-
-        base = make_url(normalise_database_url(args.postgres))
         runs = []
         for _ in range(args.repeat):
-            schema = f"fa_ingest_{secrets.token_hex(4)}"
-            admin = create_engine(base)
-            with admin.begin() as conn:
-                conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-            url = base.update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(hide_password=False)
-            try:
+            with scratch_schema(args.postgres, "fa_ingest") as url:
                 runs.append(run(url, Path(tempfile.mkdtemp(prefix="fa-ingest-")), args.visits, args.profile,
                                 lambda u=url: RawPostgres(u)))
-            finally:
-                with admin.begin() as conn:
-                    conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-                admin.dispose()
         report("PostgreSQL", median(runs))
 
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import secrets
 import statistics
 import tempfile
 import threading
@@ -144,24 +143,10 @@ def main(argv: list[str] | None = None) -> None:
         folder = Path(tempfile.mkdtemp(prefix="fa-ingest-load-"))
         run(f"sqlite:///{folder / 'load.db'}", folder, args)
     if args.postgres:
-        from sqlalchemy import create_engine, text
-        from sqlalchemy.engine import make_url
+        from benchmarks.dataset import scratch_schema
 
-        from server.config import normalise_database_url
-
-        base = make_url(normalise_database_url(args.postgres))
-        schema = f"fa_load_{secrets.token_hex(4)}"
-        admin = create_engine(base)
-        with admin.begin() as conn:
-            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-        url = base.update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(hide_password=False)
-        try:
+        with scratch_schema(args.postgres, "fa_load") as url:
             run(url, Path(tempfile.mkdtemp(prefix="fa-ingest-load-")), args)
-        finally:
-            with admin.begin() as conn:
-                conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-            admin.dispose()
-
 
 if __name__ == "__main__":
     main()
