@@ -10,8 +10,8 @@ from tests.server.auth_helpers import bearer
 from tests.server.sync.helpers import CHANGES, PHOTO_CHECKLIST, assign, photo_entry, push, visit_doc
 from tests.statements import count_statements
 
-SIGN_IN = 2
-"""The bearer token and its user (its last-used time was written by an earlier request, as it is once a minute)."""
+SIGN_IN = 1
+"""The bearer token joined to its user (its last-used time was written by an earlier request, as it is once a minute)."""
 PER_BATCH = 4
 """Versions, branches and assignments of the batch, its clashes (stored ids, assignments' visits, photo ids)."""
 PER_PHOTO_BATCH = 1
