@@ -20,12 +20,7 @@ def _matching(password: str, confirm: str) -> None:
 def choose_new_password(session: Session, user: User, password: str, confirm: str, client: Client, *,
                         keep: WebSession) -> PasswordChange:
     """Replace a temporary password at sign-in; ends the user's other sessions and tokens. Commits."""
-    _matching(password, confirm)
-    change = set_password(session, user, password, keep=keep)
-    log_auth_event(session, "password_changed", client, user=user,
-                   summary=f"{user.email} replaced a temporary password; {change.describe()}")
-    session.commit()
-    return change
+    return _replace_password(session, user, password, confirm, client, keep, "replaced a temporary password")
 
 
 def change_own_password(session: Session, user: User, current: str, password: str, confirm: str, client: Client,
@@ -33,10 +28,15 @@ def change_own_password(session: Session, user: User, current: str, password: st
     """The account page's password change: the current password is required. Commits."""
     if not password_matches(user, current):
         raise AccountError("current", "Your current password is not right.")
+    return _replace_password(session, user, password, confirm, client, keep, "changed their password")
+
+
+def _replace_password(session: Session, user: User, password: str, confirm: str, client: Client,
+                      keep: WebSession | None, what: str) -> PasswordChange:
+    """Set the user's own new password (typed twice), log `what` they did with its effects, commit."""
     _matching(password, confirm)
     change = set_password(session, user, password, keep=keep)
-    log_auth_event(session, "password_changed", client, user=user,
-                   summary=f"{user.email} changed their password; {change.describe()}")
+    log_auth_event(session, "password_changed", client, user=user, summary=f"{user.email} {what}; {change.describe()}")
     session.commit()
     return change
 

@@ -40,6 +40,21 @@ def waiting_for_lock(timeout: float = 5.0) -> bool:
     return False
 
 
+def second_writer(t2: Session, write, *, expect_wait: bool) -> threading.Thread:
+    """Start T2 (`write`, then commit) in a thread; with `expect_wait`, check it is blocked on T1's changes lock."""
+    def run() -> None:
+        write()
+        t2.commit()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    if expect_wait:
+        assert waiting_for_lock(), "T2 should wait for T1 before taking a sequence value"
+    else:
+        thread.join(10)
+    return thread
+
+
 def interleave(client, token, first, second, *, expect_wait: bool, audience: int):
     """T1 records assignment `first` and stays open while T2 records `second` and commits; a pull happens between."""
     _, cursor = pull_all(client, token)
@@ -48,17 +63,8 @@ def interleave(client, token, first, second, *, expect_wait: bool, audience: int
         one = record_change(t1, "assignment", first, audience=audience)
         t1.flush()
         two: list[Change] = []
-
-        def writer() -> None:
-            two.append(record_change(t2, "assignment", second, audience=audience))
-            t2.commit()
-
-        thread = threading.Thread(target=writer)
-        thread.start()
-        if expect_wait:
-            assert waiting_for_lock(), "T2 should wait for T1 before taking a sequence value"
-        else:
-            thread.join(10)
+        thread = second_writer(t2, lambda: two.append(record_change(t2, "assignment", second, audience=audience)),
+                               expect_wait=expect_wait)
         between = client.get(CHANGES, query_string={"since": cursor}, headers=bearer(token)).json
         t1.commit()
         thread.join(10)
@@ -114,17 +120,7 @@ def snapshot_while_open(client, token, phone, *, expect_wait: bool):
     try:
         first = _assign_in(t1, *ids).id
         second: list = []
-
-        def writer() -> None:
-            second.append(_assign_in(t2, *ids).id)
-            t2.commit()
-
-        thread = threading.Thread(target=writer)
-        thread.start()
-        if expect_wait:
-            assert waiting_for_lock(), "T2 should wait for T1 before taking a sequence value"
-        else:
-            thread.join(10)
+        thread = second_writer(t2, lambda: second.append(_assign_in(t2, *ids).id), expect_wait=expect_wait)
         snapshot, cursor = pull_all(client, token)
         t1.commit()
         thread.join(10)
