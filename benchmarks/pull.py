@@ -15,6 +15,7 @@ statements one page sent, the raw time and the ratio, and the load average aroun
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import statistics
 import time
@@ -69,7 +70,7 @@ def full_pull(client, token: str, limit: int | None, counts: list[int] | None = 
         query = {"since": cursor} | ({"limit": limit} if limit else {})
         page = client.get("/api/v1/sync/changes", query_string=query, headers={"Authorization": f"Bearer {token}"})
         assert page.status_code == 200, page.get_data(as_text=True)[:300]
-        body = page.get_json()
+        body = json.loads(page.get_data())  # as a phone reads it (the app's own loader checks *incoming* JSON)
         pages, changes = pages + 1, changes + len(body["changes"])
         most = max(most, counts[0]) if counts is not None else 0
         cursor = body["cursor"]
