@@ -137,7 +137,8 @@ class _Scope:
         if self.role is not Role.SHOPPER:
             return select(TemplateVersion, published, false()).where(published)
         live = TemplateVersion.template_id.in_(self._assignments().with_only_columns(Assignment.template_id))  # needed
-        pinned = (select(Visit.template_version_id)  # one read of the shopper's visits, used twice below
+        # The shopper's returned visits (in play, so in the window by definition), read once and used twice below.
+        pinned = (select(Visit.template_version_id)
                   .where(Visit.shopper_id == self.user.id, Visit.status == VisitStatus.RETURNED).cte("pinned"))
         returned = TemplateVersion.id.in_(select(pinned.c.template_version_id))
         return select(TemplateVersion, published & live, returned).where(or_(published, returned))
