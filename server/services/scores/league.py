@@ -14,7 +14,7 @@ from ...models import Branch, Region
 from .filters import Period, Scope
 from .cache import rollup
 from .stats import Sums, competition_ranks, difference, mean_of_sums, publish, uncertain_ranks
-from .totals import BranchTotals, branch_totals
+from .totals import BranchTotals, region_branch_totals
 
 
 @dataclass(frozen=True)
@@ -99,7 +99,7 @@ def ranked(branches, now: dict[int, BranchTotals], before: dict[int, BranchTotal
 def region_league(session: Session, region: Region, scope: Scope) -> League:
     """The league table of `region` for `scope`: one aggregate query over both periods and the branch names."""
     previous = scope.period.previous()
-    now, before = branch_totals(session, scope, [region.id])
+    now, before = region_branch_totals(session, scope, region.id)
     rows = session.execute(select(Branch.id, Branch.code, Branch.name, Branch.active)
                            .where(Branch.region_id == region.id)).all()
     branches = [(id_, code, name) for id_, code, name, active in rows if active or id_ in now]  # off: shown while counted
