@@ -10,11 +10,14 @@ bearer sign-in included), the same pull through the service alone (no HTTP, sign
 branch's sync_changes, so only the HTTP column is measured on older code), and the raw SELECTs a person would write for the rows that phone holds (its open
 and submitted assignments, their branches, published versions, its visits in play or of the last 14 days
 with their documents, the photos still missing). It prints the pull's time, pages, changes, the most
-statements one page sent, the raw time and the ratio, and the load average around each run.
+statements one page sent, the raw time and the ratios, and the load average around each run. `cpu` is the
+pull's CPU seconds over the raw SELECT's (this process's, so it means something on SQLite only, where the
+database runs in the process; steadier than wall time on a busy machine).
 """
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import statistics
 import time
@@ -69,7 +72,7 @@ def full_pull(client, token: str, limit: int | None, counts: list[int] | None = 
         query = {"since": cursor} | ({"limit": limit} if limit else {})
         page = client.get("/api/v1/sync/changes", query_string=query, headers={"Authorization": f"Bearer {token}"})
         assert page.status_code == 200, page.get_data(as_text=True)[:300]
-        body = page.get_json()
+        body = json.loads(page.get_data())  # as a phone reads it (the app's own loader checks *incoming* JSON)
         pages, changes = pages + 1, changes + len(body["changes"])
         most = max(most, counts[0]) if counts is not None else 0
         cursor = body["cursor"]
@@ -123,25 +126,30 @@ def run_size(visits: int, postgres: str | None, repeat: int, limit: int | None, 
             started = time.perf_counter()
             pages, changes, most = full_pull(client, token, limit, counts)
             first = time.perf_counter() - started
-        pulls, services, raws = [], [], []
+        pulls, services, raws, cpu_pulls, cpu_raws = [], [], [], [], []
         for _ in range(repeat):
-            started = time.perf_counter()
+            started, started_cpu = time.perf_counter(), time.process_time()
             full_pull(client, token, limit)
             pulls.append(time.perf_counter() - started)
+            cpu_pulls.append(time.process_time() - started_cpu)
             started = time.perf_counter()
             service_pull(db.session, shopper_id, limit)
             services.append(time.perf_counter() - started)
-            started = time.perf_counter()
+            started, started_cpu = time.perf_counter(), time.process_time()
             rows = raw_select(db.engine, shopper_id)
             raws.append(time.perf_counter() - started)
+            cpu_raws.append(time.process_time() - started_cpu)
         if not repeat:  # --repeat 0: the counted pull alone (for slow code), against one raw SELECT
             pulls, services, raws = [first], [float("nan")], [_clock(lambda: raw_select(db.engine, shopper_id))]
             rows = raw_select(db.engine, shopper_id)
         pull, service, raw = statistics.median(pulls), statistics.median(services), statistics.median(raws)
+        cpu_raw = statistics.median(cpu_raws) if cpu_raws else float("nan")
+        cpu_ratio = statistics.median(cpu_pulls) / cpu_raw if cpu_raws and cpu_raw else float("nan")
         return {"visits": visits, "db": "postgresql" if postgres else "sqlite", "built": built, "pull": pull,
                 "pages": pages, "changes": changes, "statements": most, "raw": raw, "rows": rows,
                 "ratio": pull / raw if raw else float("nan"), "service": service,
-                "service_ratio": service / raw if raw else float("nan"), "load": (load_before, os.getloadavg()[0])}
+                "service_ratio": service / raw if raw else float("nan"), "cpu_ratio": cpu_ratio,
+                "load": (load_before, os.getloadavg()[0])}
 
 
 def _clock(run) -> float:
@@ -164,13 +172,13 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     databases = ([] if args.no_sqlite else [None]) + ([args.postgres] if args.postgres else [])
     print(f"{'visits':>8} {'db':<10} {'build s':>8} {'pull s':>8} {'pages':>5} {'changes':>7} {'stmt/pg':>7} "
-          f"{'raw s':>8} {'rows':>6} {'ratio':>6} {'service s':>9} {'ratio':>6}  load avg")
+          f"{'raw s':>8} {'rows':>6} {'ratio':>6} {'service s':>9} {'ratio':>6} {'cpu':>5}  load avg")
     for visits in args.visits:
         for database in databases:
             r = run_size(visits, database, args.repeat, args.limit, branches=args.branches, shoppers=args.shoppers)
             print(f"{r['visits']:>8} {r['db']:<10} {r['built']:>8.1f} {r['pull']:>8.3f} {r['pages']:>5} "
                   f"{r['changes']:>7} {r['statements']:>7} {r['raw']:>8.4f} {r['rows']:>6} {r['ratio']:>6.1f} "
-                  f"{r['service']:>9.4f} {r['service_ratio']:>6.1f}  "
+                  f"{r['service']:>9.4f} {r['service_ratio']:>6.1f} {r['cpu_ratio']:>5.1f}  "
                   f"{r['load'][0]:.2f} -> {r['load'][1]:.2f}", flush=True)
 
 

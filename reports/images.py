@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import io
 import warnings
+from functools import lru_cache
 
 from PIL import Image as PILImage
 from PIL import ImageOps
+from reportlab.lib.utils import ImageReader
 from reportlab.platypus import Flowable, Image
 
 THUMB_PIXELS = 360
@@ -59,6 +61,23 @@ def jpeg_size(data: bytes) -> tuple[int, int] | None:
         return None
 
 
+class _JpegReader(ImageReader):
+    """An ImageReader for a ready-made JPEG that names it by its bytes, so drawing it never decodes its pixels."""
+
+    def getRGBData(self) -> bytes:
+        """The JPEG's own bytes: reportlab only hashes this to name the image, and embeds a JPEG's stream as it is."""
+        self._dataA = None
+        return self.fp.getvalue()
+
+
+class _ReadyJpeg(Image):
+    """A platypus Image of JPEG bytes drawn through _JpegReader."""
+
+    def __init__(self, data: bytes, width: float, height: float):
+        self._img = _JpegReader(io.BytesIO(data))
+        super().__init__(io.BytesIO(data), width=width, height=height)
+
+
 def embedded(data: bytes, max_width: float, max_height: float) -> Flowable | None:
     """A reportlab Image of a ready-made thumbnail JPEG, fitted inside max_width x max_height points; None if unusable."""
     size = jpeg_size(data)
@@ -66,13 +85,14 @@ def embedded(data: bytes, max_width: float, max_height: float) -> Flowable | Non
         return None
     width, height = size
     scale = min(max_width / width, max_height / height)
-    return Image(io.BytesIO(data), width=width * scale, height=height * scale)
+    return _ReadyJpeg(data, width * scale, height * scale)
 
 
-def fitted(data: bytes, max_width: float, max_height: float, max_side: int = THUMB_PIXELS,
-           keep_alpha: bool = False) -> Flowable | None:
-    """A reportlab Image of the downscaled picture fitted inside max_width x max_height points; None if unreadable."""
-    small = downscale(data, max_side, keep_alpha)
+def logo(data: bytes | None, max_width: float, max_height: float) -> Flowable | None:
+    """The header logo, downscaled and fitted; None when absent or unreadable."""
+    if not data:
+        return None
+    small = _small_logo(data)
     if small is None:
         return None
     body, width, height = small
@@ -80,8 +100,7 @@ def fitted(data: bytes, max_width: float, max_height: float, max_side: int = THU
     return Image(io.BytesIO(body), width=width * scale, height=height * scale)
 
 
-def logo(data: bytes | None, max_width: float, max_height: float) -> Flowable | None:
-    """The header logo, downscaled and fitted; None when absent or unreadable."""
-    if not data:
-        return None
-    return fitted(data, max_width, max_height, LOGO_PIXELS, keep_alpha=True)
+@lru_cache(maxsize=16)
+def _small_logo(data: bytes) -> tuple[bytes, int, int] | None:
+    """The logo downscaled once per process: an organisation's logo is the same in every report it builds."""
+    return downscale(data, LOGO_PIXELS, keep_alpha=True)

@@ -18,12 +18,16 @@ from .typography import CJK, SANS, SANS_BOLD, glyphs
 _RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc\u200f\u202b\u202e\u2067]")
 _ARABIC = re.compile("[\u0600-\u08ff]")
 _ESCAPES = {'"': "&quot;", "'": "&#39;"}
+_ASCII_CONTROLS = re.compile("[\x00-\x09\x0b-\x1f\x7f]")
+"""The only characters clean() drops from ASCII text (its control characters but the newline)."""
 
 
 def clean(text: object) -> str:
     """Any value as printable text: control and unassigned/surrogate characters dropped, tabs to spaces, CRLF to LF."""
     text = "" if text is None else str(text)
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
+    if text.isascii():
+        return _ASCII_CONTROLS.sub("", text)
     return "".join(ch for ch in text if ch == "\n" or unicodedata.category(ch) not in ("Cc", "Cs", "Co", "Cn"))
 
 
@@ -55,6 +59,9 @@ def font_for(ch: str, bold: bool = False, current: str | None = None) -> str:
 
 def runs(text: str, bold: bool = False) -> list[tuple[str, str]]:
     """Split text into (font name, chunk) runs so every chunk is drawn with a font that has its glyphs."""
+    base = SANS_BOLD if bold else SANS
+    if frozenset(map(ord, text)) <= glyphs(base):
+        return [(base, text)] if text else []
     out: list[tuple[str, str]] = []
     for ch in text:
         font = font_for(ch, bold, out[-1][0] if out else None)

@@ -24,7 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import false, func, or_, select
+from sqlalchemy import false, func, or_, select, union
 from sqlalchemy.orm import Session, joinedload
 
 from ..models import Assignment, AssignmentStatus, Branch, Change, Role, TemplateVersion, User, VersionStatus, \
@@ -137,17 +137,25 @@ class _Scope:
         if self.role is not Role.SHOPPER:
             return select(TemplateVersion, published, false()).where(published)
         live = TemplateVersion.template_id.in_(self._assignments().with_only_columns(Assignment.template_id))  # needed
-        returned = TemplateVersion.id.in_(self._visits().where(Visit.status == VisitStatus.RETURNED)
-                                          .with_only_columns(Visit.template_version_id))
+        # The shopper's returned visits (in play, so in the window by definition), read once and used twice below.
+        pinned = (select(Visit.template_version_id)
+                  .where(Visit.shopper_id == self.user.id, Visit.status == VisitStatus.RETURNED).cte("pinned"))
+        returned = TemplateVersion.id.in_(select(pinned.c.template_version_id))
         return select(TemplateVersion, published & live, returned).where(or_(published, returned))
 
     def branch(self):
-        """Active branches the user may see; a shopper's only where they have live work or a visit in the window."""
-        query = visible_branches_query(self.user).where(Branch.active.is_(True)).options(joinedload(Branch.region))
+        """Active branches the user may see; a shopper's only where they have live work or a visit in the window.
+
+        A shopper's are asked for directly: their live assignments and window visits are their own, so every
+        such branch is one visible_branches_query allows, and its wider reads of all their work are not needed.
+        """
         if self.role is Role.SHOPPER:
-            query = query.where(or_(Branch.id.in_(self._assignments().with_only_columns(Assignment.branch_id)),
-                                    Branch.id.in_(self._visits().with_only_columns(Visit.branch_id))))
-        return query
+            query = select(Branch).where(Branch.id.in_(union(  # one IN: SQLite reads each side once, an OR twice
+                self._assignments().with_only_columns(Assignment.branch_id),
+                self._visits().with_only_columns(Visit.branch_id))))
+        else:
+            query = visible_branches_query(self.user)
+        return query.where(Branch.active.is_(True)).options(joinedload(Branch.region))
 
     def assignment(self):
         """Open and submitted assignments, for the roles that hold any."""

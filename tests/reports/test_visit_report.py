@@ -75,6 +75,22 @@ def test_photo_thumbnails_are_embedded_as_the_given_jpeg_never_decoded_or_shrunk
     assert image_streams(pdf) == [source]  # the JPEG's own bytes are the PDF's image stream (DCTDecode)
 
 
+def test_drawing_a_photo_thumbnail_never_decodes_its_pixels(monkeypatch):
+    from PIL import ImageFile
+
+    source = photo(6, 360, 240)
+    data = bare_visit(questions=[QuestionRow(section_title="S", text="Storefront", answer_text="1 photo",
+                                             status="unscored", photos=[PhotoThumb(image=source)])])
+
+    def refuse(self):
+        raise AssertionError("a thumbnail's pixels were decoded")
+
+    monkeypatch.setattr(ImageFile.ImageFile, "load", refuse)
+    pdf = build_visit_report(data)
+    monkeypatch.undo()
+    assert image_streams(pdf) == [source]
+
+
 def test_a_camera_size_photo_is_never_embedded_in_a_report():
     data = bare_visit(questions=[QuestionRow(section_title="S", text="Storefront", answer_text="1 photo",
                                              status="unscored", photos=[PhotoThumb(image=photo(5, 3000, 2000))])])

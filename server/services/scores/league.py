@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session
 from ...models import Branch, Region
 from .filters import Period, Scope
 from .cache import rollup
-from .stats import Sums, competition_ranks, difference, mean_of, publish, uncertain_ranks
-from .totals import BranchTotals, branch_totals
+from .stats import Sums, competition_ranks, difference, mean_of_sums, publish, uncertain_ranks
+from .totals import BranchTotals, region_branch_totals
 
 
 @dataclass(frozen=True)
@@ -61,47 +61,55 @@ class League:
     standings: tuple[Standing, ...]
 
 
-def _standing(branch_id: int, code: str, name: str, now: BranchTotals | None, before: BranchTotals | None,
-              rank: int | None = None, rank_uncertain: bool = False) -> Standing:
-    sums = now.sums if now else Sums()
-    previous = before.sums if before else Sums()
-    interval = sums.interval()
+_NO_SUMS = Sums()
+
+
+def _standing(branch: tuple[int, str, str], sums: Sums, score: float | None, interval: tuple[float, float] | None,
+              now: BranchTotals | None, before: BranchTotals | None, rank: int | None = None,
+              rank_uncertain: bool = False) -> Standing:
+    """One branch's Standing from its sums and their published score and interval, worked out once by `ranked`."""
+    previous = before.sums if before else _NO_SUMS
     return Standing(
-        branch_id=branch_id, code=code, name=name, visits=now.visits if now else 0, scored_visits=sums.n,
-        score=sums.published_mean(), ci_low=interval[0] if interval else None,
-        ci_high=interval[1] if interval else None, previous_score=previous.published_mean(),
-        previous_visits=previous.n, change=sums.change_from(previous),
+        branch_id=branch[0], code=branch[1], name=branch[2], visits=now.visits if now else 0, scored_visits=sums.n,
+        score=score, ci_low=interval[0] if interval else None, ci_high=interval[1] if interval else None,
+        previous_score=previous.published_mean(), previous_visits=previous.n, change=sums.change_from(previous),
         critical_failures=now.critical_failures if now else 0, rank=rank, rank_uncertain=rank_uncertain)
 
 
 def ranked(branches, now: dict[int, BranchTotals], before: dict[int, BranchTotals]) -> tuple[Standing, ...]:
     """Standings of (id, code, name) rows, best score first with competition ranks and uncertainty marks;
-    unscored branches last, unranked, by code. Each Standing is built once, rank included."""
-    scores = {b[0]: now[b[0]].sums.published_mean() if b[0] in now else None for b in branches}
-    scored = sorted((b for b in branches if scores[b[0]] is not None), key=lambda b: (-scores[b[0]], b[1]))
-    unscored = sorted((b for b in branches if scores[b[0]] is None), key=lambda b: b[1])
-    ranks = competition_ranks([scores[b[0]] for b in scored])
-    unsure = uncertain_ranks([now[b[0]].sums.interval() for b in scored])
-    return tuple(_standing(*b, now.get(b[0]), before.get(b[0]), rank, flag)
-                 for b, rank, flag in zip(scored, ranks, unsure)) + tuple(
-        _standing(*b, now.get(b[0]), before.get(b[0])) for b in unscored)
+    unscored branches last, unranked, by code. Each branch's score and interval are worked out once."""
+    scored, unscored = [], []
+    for branch in branches:
+        totals = now.get(branch[0])
+        sums = totals.sums if totals else _NO_SUMS
+        score = sums.published_mean()
+        line = (branch, sums, score, sums.interval() if score is not None else None, totals)
+        (unscored if score is None else scored).append(line)
+    scored.sort(key=lambda line: (-line[2], line[0][1]))
+    unscored.sort(key=lambda line: line[0][1])
+    ranks = competition_ranks([line[2] for line in scored])
+    unsure = uncertain_ranks([line[3] for line in scored])
+    return tuple(_standing(*line, before.get(line[0][0]), rank, flag)
+                 for line, rank, flag in zip(scored, ranks, unsure)) + tuple(
+        _standing(*line, before.get(line[0][0])) for line in unscored)
 
 
 @rollup
 def region_league(session: Session, region: Region, scope: Scope) -> League:
     """The league table of `region` for `scope`: one aggregate query over both periods and the branch names."""
     previous = scope.period.previous()
-    now, before = branch_totals(session, scope, [region.id])
+    now, before = region_branch_totals(session, scope, region.id)
     rows = session.execute(select(Branch.id, Branch.code, Branch.name, Branch.active)
                            .where(Branch.region_id == region.id)).all()
-    branches = [(b.id, b.code, b.name) for b in rows if b.active or b.id in now]  # switched off: shown while counted
+    branches = [(id_, code, name) for id_, code, name, active in rows if active or id_ in now]  # off: shown while counted
     standings = ranked(branches, now, before)
-    score = mean_of([t.mean for t in now.values() if t.mean is not None])
-    previous_score = mean_of([t.mean for t in before.values() if t.mean is not None])
+    score = mean_of_sums(t.sums for t in now.values())
+    previous_score = mean_of_sums(t.sums for t in before.values())
     return League(
         region_id=region.id, region_code=region.code, region_name=region.name, period=scope.period,
         previous_period=previous, template_id=scope.template_id, score=publish(score),
         previous_score=publish(previous_score), change=difference(score, previous_score),
-        branches_scored=sum(t.mean is not None for t in now.values()),
+        branches_scored=sum(1 for t in now.values() if t.sums.n),
         visits=sum(t.visits for t in now.values()), scored_visits=sum(t.sums.n for t in now.values()),
         standings=standings)

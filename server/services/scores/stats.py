@@ -20,10 +20,10 @@ How the numbers are computed (this text is also the API's description of the sco
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from functools import cached_property
+from functools import lru_cache
 from statistics import NormalDist
 
 T_975 = (12.7062047, 4.3026527, 3.1824463, 2.7764451, 2.5705818, 2.4469119, 2.3646243, 2.3060041, 2.2621572,
@@ -35,6 +35,7 @@ T_975 = (12.7062047, 4.3026527, 3.1824463, 2.7764451, 2.5705818, 2.4469119, 2.36
 _Z = NormalDist().inv_cdf(0.975)
 
 
+@lru_cache(maxsize=None)
 def t_quantile_975(df: int) -> float:
     """The 0.975 quantile of Student's t with `df` degrees of freedom (two-sided 95 %)."""
     if df < 1:
@@ -61,6 +62,8 @@ def publish(value: Fraction | float | None) -> float | None:
     in integer arithmetic because a 500-branch league publishes thousands of values); None stays None."""
     if value is None:
         return None
+    if isinstance(value, float):  # checked first: a concrete type is quicker to test than the Rational ABC
+        return publish_ratio(*value.as_integer_ratio())
     if isinstance(value, Fraction):
         return publish_ratio(value.numerator, value.denominator)
     return publish_ratio(*float(value).as_integer_ratio())
@@ -79,26 +82,19 @@ class Sums:
         """From SQL results (None for an empty group, Decimal on PostgreSQL)."""
         return cls(int(n or 0), int(total or 0), int(squares or 0))
 
-    @cached_property
-    def _mean(self) -> Fraction | None:
-        return Fraction(self.total, 100 * self.n) if self.n else None
-
     def mean(self) -> Fraction | None:
         """The exact mean percentage, or None without scores."""
-        return self._mean
-
-    @cached_property
-    def _interval(self) -> tuple[float, float] | None:
-        if self.n < 2:
-            return None
-        spread = self.n * self.squares - self.total**2  # n(n - 1) s^2, in hundredths squared: an exact integer
-        half = t_quantile_975(self.n - 1) * math.sqrt(max(spread, 0) / (self.n - 1)) / (100 * self.n)
-        mean = self.total / (100 * self.n)
-        return publish(max(0.0, mean - half)), publish(min(100.0, mean + half))
+        return Fraction(self.total, 100 * self.n) if self.n else None
 
     def interval(self) -> tuple[float, float] | None:
         """The 95 % t-interval of the mean, clipped to 0..100 and published; None below two scores."""
-        return self._interval
+        n = self.n
+        if n < 2:
+            return None
+        spread = n * self.squares - self.total**2  # n(n - 1) s^2, in hundredths squared: an exact integer
+        half = t_quantile_975(n - 1) * math.sqrt(max(spread, 0) / (n - 1)) / (100 * n)
+        mean = self.total / (100 * n)
+        return publish(max(0.0, mean - half)), publish(min(100.0, mean + half))
 
     def published_mean(self) -> float | None:
         """publish(mean()) in integer arithmetic: the sums are whole hundredths, so no Fraction is needed."""
@@ -125,6 +121,25 @@ def mean_of(values: Sequence[Fraction]) -> Fraction | None:
     common = math.lcm(*by_denominator)
     total = sum(numerator * (common // denominator) for denominator, numerator in by_denominator.items())
     return Fraction(total, common * len(values))
+
+
+def mean_of_sums(groups: Iterable[Sums]) -> Fraction | None:
+    """mean_of the groups' means (those with scores), from their sums: totals added per count, one Fraction in all.
+
+    A group's mean is total / (100 n), so adding totals of equal counts first gives the exact sum with one
+    addition per distinct count and no Fraction per group (a 500-branch league has a few dozen counts).
+    """
+    by_count: dict[int, int] = {}
+    groups_scored = 0
+    for sums in groups:
+        if sums.n:
+            by_count[sums.n] = by_count.get(sums.n, 0) + sums.total
+            groups_scored += 1
+    if not groups_scored:
+        return None
+    common = math.lcm(*by_count)
+    total = sum(subtotal * (common // n) for n, subtotal in by_count.items())
+    return Fraction(total, 100 * common * groups_scored)
 
 
 def difference(now: Fraction | None, before: Fraction | None) -> float | None:

@@ -59,17 +59,30 @@ def branch_totals(session: Session, scope: Scope, region_ids) -> tuple[Totals, T
     One pass over both periods grouped by (branch, which period): the rows each period's own query would
     read, in one statement; branches appear only in the periods where they had counted visits.
     """
+    return _both_periods(session, scope, Branch.region_id.in_(region_ids), None)
+
+
+def region_branch_totals(session: Session, scope: Scope, region_id: int) -> tuple[Totals, Totals]:
+    """branch_totals of one region (a league table): the region is known, so the GROUP BY leaves it out."""
+    return _both_periods(session, scope, Branch.region_id == region_id, region_id)
+
+
+def _both_periods(session: Session, scope: Scope, in_regions, region_id: int | None) -> tuple[Totals, Totals]:
+    """The GROUP BY behind branch_totals; grouped by region too unless `region_id` names the only one."""
     previous = scope.period.previous()
     both = Scope(Period(previous.start, scope.period.end), scope.template_id)
     current = case((Visit.finished_at >= scope.period.bounds()[0], 1), else_=0).label("current")
-    query = (select(Visit.branch_id, Branch.region_id, current, func.count(Visit.id),
+    region = [Branch.region_id] if region_id is None else []
+    query = (select(Visit.branch_id, current, *region, func.count(Visit.id),
                     *score_sums(Visit.score_percent), func.sum(Visit.critical_failures))
              .join(Branch, Branch.id == Visit.branch_id)
-             .where(*counted(both), Branch.region_id.in_(region_ids))
-             .group_by(Visit.branch_id, Branch.region_id, current))
+             .where(*counted(both), in_regions)
+             .group_by(Visit.branch_id, current, *region))
     now: Totals = {}
     before: Totals = {}
-    for branch_id, region_id, is_current, visits, n, total, squares, critical in session.execute(query):
+    for row in session.execute(query):
+        branch_id, is_current, (visits, n, total, squares, critical) = row[0], row[1], row[-5:]
         (now if is_current else before)[branch_id] = BranchTotals(
-            branch_id, region_id, int(visits), Sums.of(n, total, squares), int(critical or 0))
+            branch_id, row[2] if region_id is None else region_id, int(visits), Sums.of(n, total, squares),
+            int(critical or 0))
     return now, before
