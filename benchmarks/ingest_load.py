@@ -9,8 +9,9 @@ starts `fieldaudit run --workers N` (gunicorn, as tests/reliability/server_proce
 in the local Redis, as several workers need). Pushes are sent on a fixed schedule (`--rate` per second for
 `--seconds`), each a POST /api/v1/sync/push of one visit (the phones take turns), whatever the server's
 answers: an open loop, so a slow server builds a queue and the latency, counted from each push's scheduled
-time, shows it. It prints pushes completed, the rate achieved, latency p50/p90/p99/max, failures, and the
-load average before and after.
+time, shows it. It prints pushes completed, the rate achieved, latency p50/p90/p99/max, failures, the load
+average before and after, and the CPU time per push of the server (gunicorn's master and workers) and of the
+load generator itself, against the cores there are: the rate this machine could sustain at best.
 """
 from __future__ import annotations
 
@@ -56,6 +57,30 @@ def seed(url: str, folder: Path, shoppers: int) -> tuple[list[str], int, int]:
         tokens = [issue_token(s, user, "load phone")[1] for user in users]
         s.commit()
         return tokens, version.id, branch.id
+
+
+def tree_cpu_seconds(root: int) -> float:
+    """User + system CPU seconds of a process and its descendants (from /proc; 0.0 where there is no /proc)."""
+    parents, used = {}, {}
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(entry.name)] = int(fields[1])
+        used[int(entry.name)] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    tree, grown = {root}, True
+    while grown:
+        more = {pid for pid, parent in parents.items() if parent in tree} - tree
+        tree |= more
+        grown = bool(more)
+    return sum(used.get(pid, 0.0) for pid in tree)
+
+
+def own_cpu_seconds() -> float:
+    """User + system CPU seconds of this process (the load generator, all its threads)."""
+    times = os.times()
+    return times.user + times.system
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -114,7 +139,10 @@ def run(url: str, folder: Path, args: argparse.Namespace) -> None:
         try:
             open_loop(server.url, tokens, warm, 20)  # every worker imports, connects and loads the checklist once
             before = os.getloadavg()
+            server_cpu, client_cpu = tree_cpu_seconds(server.proc.pid), own_cpu_seconds()
             result = open_loop(server.url, tokens, documents, args.rate)
+            server_cpu = tree_cpu_seconds(server.proc.pid) - server_cpu
+            client_cpu = own_cpu_seconds() - client_cpu
             after = os.getloadavg()
         finally:
             server.stop()
@@ -127,7 +155,11 @@ def run(url: str, folder: Path, args: argparse.Namespace) -> None:
               f"  p99 {percentile(latencies, .99):.3f} s  max {max(latencies):.3f} s")
     print(f"  not created: {result['failures'] or 'none'}")
     print(f"  load average before {before[0]:.2f} {before[1]:.2f} {before[2]:.2f}, after {after[0]:.2f} {after[1]:.2f} "
-          f"{after[2]:.2f}", flush=True)
+          f"{after[2]:.2f}")
+    cores = os.cpu_count() or 1
+    per_push = (server_cpu + client_cpu) / count
+    print(f"  CPU per push: server {1000 * server_cpu / count:.1f} ms, load generator {1000 * client_cpu / count:.1f} ms;"
+          f" {cores} cores sustain at most {cores / per_push:.0f} pushes/s with nothing else running", flush=True)
 
 
 def main(argv: list[str] | None = None) -> None:
