@@ -77,6 +77,30 @@ def tree_cpu_seconds(root: int) -> float:
     return sum(used.get(pid, 0.0) for pid in tree)
 
 
+def proc_cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of one process (0.0 if it is gone or there is no /proc)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def database_backends(url: str) -> list[int]:
+    """PostgreSQL backend pids serving connections of this URL's application_name (none for SQLite)."""
+    from sqlalchemy import create_engine, make_url, text
+
+    name = make_url(url).query.get("application_name")
+    if not url.startswith("postgresql") or not name:
+        return []
+    engine = create_engine(make_url(url).update_query_dict({"application_name": "fa_load_probe"}))
+    try:
+        with engine.connect() as conn:
+            return list(conn.scalars(text("SELECT pid FROM pg_stat_activity WHERE application_name = :n"), {"n": name}))
+    finally:
+        engine.dispose()
+
+
 def own_cpu_seconds() -> float:
     """User + system CPU seconds of this process (the load generator, all its threads)."""
     times = os.times()
@@ -140,9 +164,11 @@ def run(url: str, folder: Path, args: argparse.Namespace) -> None:
             open_loop(server.url, tokens, warm, 20)  # every worker imports, connects and loads the checklist once
             before = os.getloadavg()
             server_cpu, client_cpu = tree_cpu_seconds(server.proc.pid), own_cpu_seconds()
+            database_cpu = {pid: proc_cpu_seconds(pid) for pid in database_backends(url)}
             result = open_loop(server.url, tokens, documents, args.rate)
             server_cpu = tree_cpu_seconds(server.proc.pid) - server_cpu
             client_cpu = own_cpu_seconds() - client_cpu
+            database_cpu = sum(proc_cpu_seconds(pid) - database_cpu.get(pid, 0.0) for pid in database_backends(url))
             after = os.getloadavg()
         finally:
             server.stop()
@@ -157,9 +183,10 @@ def run(url: str, folder: Path, args: argparse.Namespace) -> None:
     print(f"  load average before {before[0]:.2f} {before[1]:.2f} {before[2]:.2f}, after {after[0]:.2f} {after[1]:.2f} "
           f"{after[2]:.2f}")
     cores = os.cpu_count() or 1
-    per_push = (server_cpu + client_cpu) / count
-    print(f"  CPU per push: server {1000 * server_cpu / count:.1f} ms, load generator {1000 * client_cpu / count:.1f} ms;"
-          f" {cores} cores sustain at most {cores / per_push:.0f} pushes/s with nothing else running", flush=True)
+    per_push = (server_cpu + database_cpu + client_cpu) / count
+    print(f"  CPU per push: server {1000 * server_cpu / count:.1f} ms, database {1000 * database_cpu / count:.1f} ms, "
+          f"load generator {1000 * client_cpu / count:.1f} ms; {cores} cores sustain at most {cores / per_push:.0f} "
+          "pushes/s with nothing else running", flush=True)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -177,8 +204,11 @@ def main(argv: list[str] | None = None) -> None:
     if args.postgres:
         from benchmarks.dataset import scratch_schema
 
-        with scratch_schema(args.postgres, "fa_load") as url:
-            run(url, Path(tempfile.mkdtemp(prefix="fa-ingest-load-")), args)
+        from sqlalchemy import make_url
+
+        with scratch_schema(args.postgres, "fa_load") as url:  # named, so its backends' CPU can be counted
+            url = make_url(url).update_query_dict({"application_name": f"fa_load_{os.getpid()}"})
+            run(url.render_as_string(hide_password=False), Path(tempfile.mkdtemp(prefix="fa-ingest-load-")), args)
 
 if __name__ == "__main__":
     main()
