@@ -20,7 +20,7 @@ from .activity import log_activity
 from .changes import record_change
 
 __all__ = [
-    "ChecklistInvalid", "TemplateError", "checklist_of", "key_type_issues", "export_version", "import_template", "list_templates",
+    "ChecklistInvalid", "TemplateError", "checklist_of", "published_checklist", "key_type_issues", "export_version", "import_template", "list_templates",
     "new_draft_from", "publish_version", "validate_checklist",
 ]
 
@@ -55,6 +55,16 @@ def checklist_of(version: TemplateVersion) -> Checklist:
 @lru_cache(maxsize=128)
 def _published_checklist(definition_json: str) -> Checklist:
     return load_checklist(json.loads(definition_json))
+
+
+@lru_cache(maxsize=128)
+def published_checklist(stored_json: str) -> Checklist:
+    """The Checklist of a published version's definition as stored (its JSON text), loaded once per process.
+
+    For readers that select the text itself (push_lookups): keyed by content, as checklist_of is, so a
+    reused id cannot return another checklist, and without parsing and re-serialising the JSON per request.
+    """
+    return load_checklist(json.loads(stored_json))
 
 
 def key_type_issues(template: Template, definition: dict, *, before: int | None = None) -> list[Issue]:
