@@ -1,18 +1,19 @@
-"""A quicker road through VisitSchema for a well-formed visit: the same fields and hooks, without marshmallow's machinery.
+"""A quicker road through VisitSchema: load and dump with the schema's own fields and hooks, without marshmallow's machinery.
 
 marshmallow's per-field wrappers, nested schema loads and error collection were most of the time a
 server spent on a pushed visit (issue 10). `plain_visit` reads a document with the schema's own
 field objects (their `_deserialize`, which does every check), its defaults and its hooks; at the
 first thing out of the ordinary (a missing or unknown field, a null, any refused value) it returns
 None and load_visit lets the schema itself load the document and say what is wrong, so refusals
-and their messages always come from the schema. tests/shared/test_visit_reader.py holds it to
-giving exactly what the schema gives.
+and their messages always come from the schema. `plain_dump` writes a visit with the fields'
+`_serialize`, as the schema's dump does. tests/shared/test_visit_quick.py holds both to giving
+exactly what the schema gives.
 """
 from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import Schema, ValidationError
+from marshmallow import Schema, ValidationError, fields
 
 from .visit import Visit
 
@@ -72,3 +73,19 @@ def _items(field: Any, value: Any) -> list[Any]:
         raise _Unusual
     schema = field.inner.schema
     return [schema.make(_record(schema, item)) for item in value]
+
+
+def plain_dump(schema: Schema, obj: Any) -> dict[str, Any]:
+    """What `schema.dump(obj)` gives (keys in the same order), for schemas without dump hooks such as VisitSchema's."""
+    found = {}
+    for name, field in schema.dump_fields.items():
+        value = getattr(obj, name)
+        if value is None:
+            found[field.data_key or name] = None
+        elif isinstance(field, fields.List) and isinstance(field.inner, fields.Nested):
+            found[field.data_key or name] = [plain_dump(field.inner.schema, item) for item in value]
+        elif isinstance(field, fields.Nested):
+            found[field.data_key or name] = plain_dump(field.schema, value)
+        else:
+            found[field.data_key or name] = field._serialize(value, name, obj)
+    return found
