@@ -158,7 +158,8 @@ def run(url: str, folder: Path, args: argparse.Namespace) -> None:
     documents = [visit_document(checklist, version_id, branch_id, rng) for _ in range(count)]
     warm = [visit_document(checklist, version_id, branch_id, rng) for _ in range(args.workers * 4)]
     with redis_rate_limits() as (env, _, _client):
-        server = ServerProcess(url, folder / "server", ["--workers", str(args.workers)], env)
+        options = ["--workers", str(args.workers)] + (["--threads", str(args.threads)] if args.threads else [])
+        server = ServerProcess(url, folder / "server", options, env)
         server.start()
         try:
             open_loop(server.url, tokens, warm, 20)  # every worker imports, connects and loads the checklist once
@@ -175,7 +176,7 @@ def run(url: str, folder: Path, args: argparse.Namespace) -> None:
     latencies = result["latencies"]
     done = len(latencies)
     print(f"{'postgresql' if url.startswith('postgresql') else 'sqlite':<10} {count} pushes at {args.rate:g}/s, "
-          f"{args.workers} workers: {done} created in {result['seconds']:.1f} s ({done / result['seconds']:.1f}/s)")
+          f"{args.workers} workers x {args.threads or 'default'} threads: {done} created in {result['seconds']:.1f} s ({done / result['seconds']:.1f}/s)")
     if latencies:
         print(f"  latency from schedule: p50 {statistics.median(latencies):.3f} s  p90 {percentile(latencies, .9):.3f} s"
               f"  p99 {percentile(latencies, .99):.3f} s  max {max(latencies):.3f} s")
@@ -194,6 +195,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--rate", type=float, default=100.0, help="pushes per second")
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--workers", type=int, default=5, help="gunicorn workers of `fieldaudit run`")
+    parser.add_argument("--threads", type=int, help="threads per worker (`fieldaudit run --threads`; default its own)")
     parser.add_argument("--shoppers", type=int, default=50, help="phones taking turns (photo quotas are per shopper)")
     parser.add_argument("--postgres", metavar="URL", help="on PostgreSQL (a throw-away schema) instead of SQLite")
     parser.add_argument("--sqlite", action="store_true", help="with --postgres: SQLite too")
