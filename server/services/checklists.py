@@ -47,24 +47,20 @@ def checklist_of(version: TemplateVersion) -> Checklist:
         return cached
     if version.status is VersionStatus.DRAFT:
         return load_checklist(version.definition)
-    checklist = _published_checklist(json.dumps(version.definition, sort_keys=True, separators=(",", ":")))
+    checklist = published_checklist(json.dumps(version.definition, sort_keys=True, separators=(",", ":")))
     version._fieldaudit_checklist = checklist
     return checklist
 
 
 @lru_cache(maxsize=128)
-def _published_checklist(definition_json: str) -> Checklist:
-    return load_checklist(json.loads(definition_json))
+def published_checklist(definition_json: str) -> Checklist:
+    """The Checklist of a published version's definition given as JSON text, loaded once per process.
 
-
-@lru_cache(maxsize=128)
-def published_checklist(stored_json: str) -> Checklist:
-    """The Checklist of a published version's definition as stored (its JSON text), loaded once per process.
-
-    For readers that select the text itself (push_lookups): keyed by content, as checklist_of is, so a
-    reused id cannot return another checklist, and without parsing and re-serialising the JSON per request.
+    Keyed by content, so a reused id cannot return another checklist. checklist_of passes the
+    definition's canonical text; push_lookups selects the stored text itself, so a push neither
+    parses nor re-serialises the definition.
     """
-    return load_checklist(json.loads(stored_json))
+    return load_checklist(json.loads(definition_json))
 
 
 def key_type_issues(template: Template, definition: dict, *, before: int | None = None) -> list[Issue]:
