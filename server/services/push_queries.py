@@ -42,12 +42,12 @@ CLASHES_AND_PHOTOS = union_all(CLASHES, _PHOTOS_TAKEN)
 """...and the manifests' photo ids already stored."""
 CLASHES_WITH_ASSIGNMENTS_AND_PHOTOS = union_all(CLASHES_WITH_ASSIGNMENTS, _PHOTOS_TAKEN)
 
-_DAILY = select(func.count(_photos.id), func.coalesce(func.sum(_photos.size), 0), func.min(_visits.submitted_at)) \
+DAILY_PHOTOS = select(func.count(_photos.id), func.coalesce(func.sum(_photos.size), 0),
+                      func.min(_visits.submitted_at)) \
     .select_from(Photo.__table__.join(Visit.__table__, _visits.id == _photos.visit_id)) \
     .where(_visits.shopper_id == bindparam("shopper"), _visits.submitted_at >= bindparam("since"))
-DAILY_PHOTOS = _DAILY
 """Photos named by the shopper's visits submitted since a time: how many, their bytes, the oldest visit's time."""
-DAILY_PHOTOS_BESIDES = _DAILY.where(_visits.id != bindparam("besides"))
+DAILY_PHOTOS_BESIDES = DAILY_PHOTOS.where(_visits.id != bindparam("besides"))
 """...leaving out one visit (a correction replaces its own photos)."""
 
 
