@@ -176,7 +176,8 @@ def run(url: str, folder: Path, args: argparse.Namespace) -> None:
     latencies = result["latencies"]
     done = len(latencies)
     print(f"{'postgresql' if url.startswith('postgresql') else 'sqlite':<10} {count} pushes at {args.rate:g}/s, "
-          f"{args.workers} workers x {args.threads or 'default'} threads: {done} created in {result['seconds']:.1f} s ({done / result['seconds']:.1f}/s)")
+          f"{args.workers} workers x {args.threads or 'default'} threads: {done} created in {result['seconds']:.1f} s "
+          f"({done / result['seconds']:.1f}/s)")
     if latencies:
         print(f"  latency from schedule: p50 {statistics.median(latencies):.3f} s  p90 {percentile(latencies, .9):.3f} s"
               f"  p99 {percentile(latencies, .99):.3f} s  max {max(latencies):.3f} s")

@@ -52,7 +52,7 @@ DAILY_PHOTOS_BESIDES = DAILY_PHOTOS.where(_visits.id != bindparam("besides"))
 
 
 def clashes_query(with_assignments: bool, with_photos: bool):
-    """The clash statement for a batch that names assignments and/or photos (none are sent for kinds it does not name)."""
+    """The clash statement for a batch naming assignments and/or photos (none sent for kinds it does not name)."""
     if with_photos:
         return CLASHES_WITH_ASSIGNMENTS_AND_PHOTOS if with_assignments else CLASHES_AND_PHOTOS
     return CLASHES_WITH_ASSIGNMENTS if with_assignments else CLASHES

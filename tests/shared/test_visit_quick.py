@@ -15,7 +15,8 @@ from shared.visit_quick import plain_dump, plain_visit
 from shared.visit_schema import _SCHEMA
 
 ODD = st.one_of(st.none(), st.booleans(), st.integers(-3, 3), st.integers(2**31 - 2, 2**63 + 1),
-                st.floats(allow_nan=True, allow_infinity=True), st.text(max_size=4), st.lists(st.integers(), max_size=2),
+                st.floats(allow_nan=True, allow_infinity=True), st.text(max_size=4),
+                st.lists(st.integers(), max_size=2),
                 st.dictionaries(st.text(max_size=2), st.integers(), max_size=2))
 """Values no field expects (or only some do)."""
 
