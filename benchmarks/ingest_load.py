@@ -9,8 +9,9 @@ starts `fieldaudit run --workers N` (gunicorn, as tests/reliability/server_proce
 in the local Redis, as several workers need). Pushes are sent on a fixed schedule (`--rate` per second for
 `--seconds`), each a POST /api/v1/sync/push of one visit (the phones take turns), whatever the server's
 answers: an open loop, so a slow server builds a queue and the latency, counted from each push's scheduled
-time, shows it. It prints pushes completed, the rate achieved, latency p50/p90/p99/max, failures, and the
-load average before and after.
+time, shows it. It prints pushes completed, the rate achieved, latency p50/p90/p99/max, failures, the load
+average before and after, and the CPU time per push of the server (gunicorn's master and workers) and of the
+load generator itself, against the cores there are: the rate this machine could sustain at best.
 """
 from __future__ import annotations
 
@@ -56,6 +57,54 @@ def seed(url: str, folder: Path, shoppers: int) -> tuple[list[str], int, int]:
         tokens = [issue_token(s, user, "load phone")[1] for user in users]
         s.commit()
         return tokens, version.id, branch.id
+
+
+def tree_cpu_seconds(root: int) -> float:
+    """User + system CPU seconds of a process and its descendants (from /proc; 0.0 where there is no /proc)."""
+    parents, used = {}, {}
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(entry.name)] = int(fields[1])
+        used[int(entry.name)] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    tree, grown = {root}, True
+    while grown:
+        more = {pid for pid, parent in parents.items() if parent in tree} - tree
+        tree |= more
+        grown = bool(more)
+    return sum(used.get(pid, 0.0) for pid in tree)
+
+
+def proc_cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of one process (0.0 if it is gone or there is no /proc)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def database_backends(url: str) -> list[int]:
+    """PostgreSQL backend pids serving connections of this URL's application_name (none for SQLite)."""
+    from sqlalchemy import create_engine, make_url, text
+
+    name = make_url(url).query.get("application_name")
+    if not url.startswith("postgresql") or not name:
+        return []
+    engine = create_engine(make_url(url).update_query_dict({"application_name": "fa_load_probe"}))
+    try:
+        with engine.connect() as conn:
+            return list(conn.scalars(text("SELECT pid FROM pg_stat_activity WHERE application_name = :n"), {"n": name}))
+    finally:
+        engine.dispose()
+
+
+def own_cpu_seconds() -> float:
+    """User + system CPU seconds of this process (the load generator, all its threads)."""
+    times = os.times()
+    return times.user + times.system
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -109,25 +158,37 @@ def run(url: str, folder: Path, args: argparse.Namespace) -> None:
     documents = [visit_document(checklist, version_id, branch_id, rng) for _ in range(count)]
     warm = [visit_document(checklist, version_id, branch_id, rng) for _ in range(args.workers * 4)]
     with redis_rate_limits() as (env, _, _client):
-        server = ServerProcess(url, folder / "server", ["--workers", str(args.workers)], env)
+        options = ["--workers", str(args.workers)] + (["--threads", str(args.threads)] if args.threads else [])
+        server = ServerProcess(url, folder / "server", options, env)
         server.start()
         try:
             open_loop(server.url, tokens, warm, 20)  # every worker imports, connects and loads the checklist once
             before = os.getloadavg()
+            server_cpu, client_cpu = tree_cpu_seconds(server.proc.pid), own_cpu_seconds()
+            database_cpu = {pid: proc_cpu_seconds(pid) for pid in database_backends(url)}
             result = open_loop(server.url, tokens, documents, args.rate)
+            server_cpu = tree_cpu_seconds(server.proc.pid) - server_cpu
+            client_cpu = own_cpu_seconds() - client_cpu
+            database_cpu = sum(proc_cpu_seconds(pid) - database_cpu.get(pid, 0.0) for pid in database_backends(url))
             after = os.getloadavg()
         finally:
             server.stop()
     latencies = result["latencies"]
     done = len(latencies)
     print(f"{'postgresql' if url.startswith('postgresql') else 'sqlite':<10} {count} pushes at {args.rate:g}/s, "
-          f"{args.workers} workers: {done} created in {result['seconds']:.1f} s ({done / result['seconds']:.1f}/s)")
+          f"{args.workers} workers x {args.threads or 'default'} threads: {done} created in {result['seconds']:.1f} s "
+          f"({done / result['seconds']:.1f}/s)")
     if latencies:
         print(f"  latency from schedule: p50 {statistics.median(latencies):.3f} s  p90 {percentile(latencies, .9):.3f} s"
               f"  p99 {percentile(latencies, .99):.3f} s  max {max(latencies):.3f} s")
     print(f"  not created: {result['failures'] or 'none'}")
     print(f"  load average before {before[0]:.2f} {before[1]:.2f} {before[2]:.2f}, after {after[0]:.2f} {after[1]:.2f} "
-          f"{after[2]:.2f}", flush=True)
+          f"{after[2]:.2f}")
+    cores = os.cpu_count() or 1
+    per_push = (server_cpu + database_cpu + client_cpu) / count
+    print(f"  CPU per push: server {1000 * server_cpu / count:.1f} ms, database {1000 * database_cpu / count:.1f} ms, "
+          f"load generator {1000 * client_cpu / count:.1f} ms; {cores} cores sustain at most {cores / per_push:.0f} "
+          "pushes/s with nothing else running", flush=True)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -135,6 +196,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--rate", type=float, default=100.0, help="pushes per second")
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--workers", type=int, default=5, help="gunicorn workers of `fieldaudit run`")
+    parser.add_argument("--threads", type=int, help="threads per worker (`fieldaudit run --threads`; default its own)")
     parser.add_argument("--shoppers", type=int, default=50, help="phones taking turns (photo quotas are per shopper)")
     parser.add_argument("--postgres", metavar="URL", help="on PostgreSQL (a throw-away schema) instead of SQLite")
     parser.add_argument("--sqlite", action="store_true", help="with --postgres: SQLite too")
@@ -145,8 +207,11 @@ def main(argv: list[str] | None = None) -> None:
     if args.postgres:
         from benchmarks.dataset import scratch_schema
 
-        with scratch_schema(args.postgres, "fa_load") as url:
-            run(url, Path(tempfile.mkdtemp(prefix="fa-ingest-load-")), args)
+        from sqlalchemy import make_url
+
+        with scratch_schema(args.postgres, "fa_load") as url:  # named, so its backends' CPU can be counted
+            url = make_url(url).update_query_dict({"application_name": f"fa_load_{os.getpid()}"})
+            run(url.render_as_string(hide_password=False), Path(tempfile.mkdtemp(prefix="fa-ingest-load-")), args)
 
 if __name__ == "__main__":
     main()

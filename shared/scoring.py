@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
@@ -69,6 +70,11 @@ def answer_fraction(question: Question, value: Any) -> Fraction | None:
     """The fraction 0..1 a value earns, or None when it does not score (unscored type or option, invalid value)."""
     if is_blank(value) or value_error(question, value) is not None:
         return None
+    return _valid_fraction(question, value)
+
+
+def _valid_fraction(question: Question, value: Any) -> Fraction | None:
+    """answer_fraction of a value that can answer the question (value_error found nothing)."""
     if question.type in ("yes_no", "choice"):
         if question.type == "yes_no" and question.options is None:
             return Fraction(1 if value == "yes" else 0)
@@ -81,8 +87,94 @@ def answer_fraction(question: Question, value: Any) -> Fraction | None:
     return None
 
 
-def _judge(question: Question, answer: Answer | None, shown: bool, photo_count: int) -> tuple[str, Fraction | None]:
-    """The status of one question and the fraction it earned (None unless scored)."""
+@dataclass(frozen=True)
+class _Points:
+    """What one scored answer adds: its fraction and earned points as floats, the earned points in plan units."""
+
+    fraction: float
+    earned: float
+    units: int
+    zero: bool
+
+
+SCALE_TABLE_LIMIT = 1_000
+"""Scales with at most this many values get their points computed once per checklist; wider ones per answer."""
+
+
+class _QuestionPlan:
+    """One question's constants for scoring: its weight exactly, as a float and in plan units, its answers' points."""
+
+    def __init__(self, question: Question, weight: Fraction, unit: int) -> None:
+        self.question, self.weight, self.unit = question, weight, unit
+        self.weight_float, self.weight_units = float(weight), int(weight * unit)
+        self.table: dict[Any, _Points | None] | None = None
+        if question.type in ("yes_no", "choice"):
+            self.table = {option.value: None if option.score is None else self.points(to_fraction(option.score))
+                          for option in question.options or ()}
+            if question.type == "yes_no" and question.options is None:
+                self.table = {"yes": self.points(Fraction(1)), "no": self.points(Fraction(0))}
+        elif question.type == "scale" and (_scale_range(question) or SCALE_TABLE_LIMIT + 1) <= SCALE_TABLE_LIMIT:
+            self.table = {value: self.points(_valid_fraction(question, value))
+                          for value in range(question.min, question.max + 1)}  # type: ignore[arg-type]
+
+    def points(self, fraction: Fraction) -> _Points:
+        earned = fraction * self.weight
+        return _Points(float(fraction), float(earned), int(earned * self.unit), fraction == 0)
+
+    def scored(self, value: Any) -> _Points | None:
+        """The points of a value that can answer the question, or None when it does not score."""
+        if self.table is not None:
+            return self.table.get(value)
+        fraction = _valid_fraction(self.question, value)
+        return None if fraction is None else self.points(fraction)
+
+
+def _denominators(question: Question) -> Iterable[int]:
+    """Denominators of every fraction an answer to the question can earn."""
+    if question.type in ("yes_no", "choice"):
+        return [to_fraction(o.score).denominator for o in question.options or () if o.score is not None]
+    if question.type == "scale" and _scale_range(question) is not None:
+        return [_scale_range(question)]  # type: ignore[list-item]
+    return []
+
+
+def _scale_range(question: Question) -> int | None:
+    """max - min of a scale with whole, increasing bounds (what validation allows), else None."""
+    low, high = question.min, question.max
+    whole = all(isinstance(b, int) and not isinstance(b, bool) for b in (low, high))
+    return high - low if whole and high > low else None  # type: ignore[operator]
+
+
+class _ScoringPlan:
+    """A checklist's scoring constants, made once per (immutable) Checklist object: see _plan.
+
+    Every weight and every fraction an answer can earn is a fraction whose denominator divides `unit`, so
+    earned and possible points are sums of integers (in units of 1/unit): a section costs one exact
+    division at the end, not a Fraction operation per question, and the results are the same exact values.
+    """
+
+    def __init__(self, checklist: Checklist) -> None:
+        weights = {q.key: to_fraction(q.weight) for q in checklist.questions()}
+        unit = 1
+        for question in checklist.questions():
+            for denominator in (1, *_denominators(question)):
+                unit = math.lcm(unit, weights[question.key].denominator * denominator)
+        self.unit = unit
+        self.questions = {q.key: _QuestionPlan(q, weights[q.key], unit) for q in checklist.questions()}
+        self.section_weights = {s.key: None if s.weight is None else to_fraction(s.weight) for s in checklist.sections}
+
+
+def _plan(checklist: Checklist) -> _ScoringPlan:
+    """The checklist's scoring plan, kept on the frozen Checklist itself (as functools.cached_property would)."""
+    plan = checklist.__dict__.get("_scoring_plan")
+    if plan is None:
+        plan = checklist.__dict__["_scoring_plan"] = _ScoringPlan(checklist)
+    return plan
+
+
+def _judge(plan: _QuestionPlan, answer: Answer | None, shown: bool, photo_count: int) -> tuple[str, _Points | None]:
+    """The status of one question and the points it earned (None unless scored)."""
+    question = plan.question
     if not shown:
         return "hidden", None
     if answer is not None and answer.na:
@@ -93,17 +185,19 @@ def _judge(question: Question, answer: Answer | None, shown: bool, photo_count: 
         return "unanswered", None
     if value_error(question, answer.value) is not None:
         return "invalid", None
-    fraction = answer_fraction(question, answer.value)
-    return ("unscored", None) if fraction is None else ("scored", fraction)
+    points = plan.scored(answer.value)
+    return ("unscored", None) if points is None else ("scored", points)
 
 
-def _percent(earned: Fraction, possible: Fraction) -> Fraction | None:
-    """earned / possible as a percentage, or None when nothing was possible."""
-    return None if possible == 0 else earned * 100 / possible
+def _percent(earned: int, possible: int) -> Fraction | None:
+    """earned / possible (in the same units) as a percentage, or None when nothing was possible."""
+    return None if possible == 0 else Fraction(earned * 100, possible)
 
 
 def score_visit(checklist: Checklist, answers: Iterable[Answer], photos: Iterable[PhotoRef] = ()) -> VisitScore:
     """Score a visit's answers against its pinned checklist version; never raises on odd or partial answers."""
+    plan = _plan(checklist)
+    unit = plan.unit
     by_key = answers_by_question(answers)
     shown = visible_questions(checklist, by_key)
     photo_counts = Counter(photo.question for photo in photos)
@@ -111,31 +205,32 @@ def score_visit(checklist: Checklist, answers: Iterable[Answer], photos: Iterabl
     sections: list[SectionScore] = []
     failures: list[str] = []
     policies: set[str] = set()
-    total_earned = total_possible = Fraction(0)
+    total_earned = total_possible = 0
     weighted_sum = weight_total = Fraction(0)
     for section in checklist.sections:
-        earned = possible = Fraction(0)
+        earned = possible = 0  # in units of 1/unit
         for question in section.questions:
-            status, fraction = _judge(question, by_key.get(question.key), question.key in shown,
-                                      photo_counts[question.key])
-            weight = to_fraction(question.weight)
-            failed = question.critical and fraction == 0
+            question_plan = plan.questions[question.key]
+            status, points = _judge(question_plan, by_key.get(question.key), question.key in shown,
+                                    photo_counts[question.key])
+            failed = question.critical and points is not None and points.zero
             if failed:
                 failures.append(question.key)
                 policies.add(checklist.effective_critical_policy(question))
-            if fraction is not None:
-                earned += fraction * weight
-                possible += weight
-            questions.append(QuestionScore(
-                question.key, section.key, None if fraction is None else float(fraction),
-                float(fraction * weight) if fraction is not None else 0.0,
-                float(weight) if fraction is not None else 0.0, failed, status))
+            if points is None:
+                questions.append(QuestionScore(question.key, section.key, None, 0.0, 0.0, failed, status))
+                continue
+            earned += points.units
+            possible += question_plan.weight_units
+            questions.append(QuestionScore(question.key, section.key, points.fraction, points.earned,
+                                           question_plan.weight_float, failed, status))
         percent = _percent(earned, possible)
-        if percent is not None and section.weight is not None:
-            weighted_sum += percent * to_fraction(section.weight)
-            weight_total += to_fraction(section.weight)
+        section_weight = plan.section_weights[section.key]
+        if percent is not None and section_weight is not None:
+            weighted_sum += percent * section_weight
+            weight_total += section_weight
         total_earned, total_possible = total_earned + earned, total_possible + possible
-        sections.append(SectionScore(section.key, section.title, float(earned), float(possible),
+        sections.append(SectionScore(section.key, section.title, earned / unit, possible / unit,
                                      None if percent is None else round2(percent),
                                      None if section.weight is None else float(section.weight)))
     if checklist.has_section_weights:
@@ -145,5 +240,5 @@ def score_visit(checklist: Checklist, answers: Iterable[Answer], photos: Iterabl
     zeroed = "zero" in policies
     return VisitScore(
         percent=0.0 if zeroed else (None if visit_percent is None else round2(visit_percent)),
-        earned=float(total_earned), possible=float(total_possible), sections=tuple(sections),
+        earned=total_earned / unit, possible=total_possible / unit, sections=tuple(sections),
         questions=tuple(questions), critical_failures=tuple(failures), flagged="flag" in policies, zeroed=zeroed)

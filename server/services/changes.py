@@ -27,6 +27,7 @@ FOR_ONE_USER = frozenset({"visit", "assignment", "user"})
 """Entities whose rows always name the one user who holds them."""
 FOR_A_REGION = frozenset({"branch", "region"})
 """Entities whose rows name a region (or one user)."""
+INSERT_CHANGES = insert(Change.__table__)
 
 
 def change_row(entity: str, entity_id: object, op: str = "upsert", audience: int | None = None,
@@ -67,7 +68,7 @@ def insert_changes(session: Session, rows: list[dict]) -> None:
     before the transaction's other writes, as a flush of the same rows would.
     """
     lock_changes(session)
-    session.connection().execute(insert(Change.__table__), rows)
+    session.connection().execute(INSERT_CHANGES, rows)
 
 
 def record_needs(session: Session, user_id: int, branch_id: int, template_id: int) -> None:

@@ -20,7 +20,7 @@ from .activity import log_activity
 from .changes import record_change
 
 __all__ = [
-    "ChecklistInvalid", "TemplateError", "checklist_of", "key_type_issues", "export_version", "import_template", "list_templates",
+    "ChecklistInvalid", "TemplateError", "checklist_of", "published_checklist", "key_type_issues", "export_version", "import_template", "list_templates",
     "new_draft_from", "publish_version", "validate_checklist",
 ]
 
@@ -47,13 +47,19 @@ def checklist_of(version: TemplateVersion) -> Checklist:
         return cached
     if version.status is VersionStatus.DRAFT:
         return load_checklist(version.definition)
-    checklist = _published_checklist(json.dumps(version.definition, sort_keys=True, separators=(",", ":")))
+    checklist = published_checklist(json.dumps(version.definition, sort_keys=True, separators=(",", ":")))
     version._fieldaudit_checklist = checklist
     return checklist
 
 
 @lru_cache(maxsize=128)
-def _published_checklist(definition_json: str) -> Checklist:
+def published_checklist(definition_json: str) -> Checklist:
+    """The Checklist of a published version's definition given as JSON text, loaded once per process.
+
+    Keyed by content, so a reused id cannot return another checklist. checklist_of passes the
+    definition's canonical text; push_lookups selects the stored text itself, so a push neither
+    parses nor re-serialises the definition.
+    """
     return load_checklist(json.loads(definition_json))
 
 

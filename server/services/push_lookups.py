@@ -15,16 +15,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from sqlalchemy import literal, or_, select, union, union_all
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from shared.checklist import Checklist
 from shared.visit import Visit as VisitDoc
 
-from ..models import Assignment, AssignmentStatus, Branch, Photo, Role, TemplateVersion, User, Visit, VersionStatus
+from . import push_queries as queries
+from ..models import AssignmentStatus, Role, User, VersionStatus
 from ..models.types import utcnow
 from ..permissions import MAX_INT_ID
-from .checklists import checklist_of
+from .checklists import published_checklist
 from .photo_budgets import DailyPhotos, daily_photos
 
 
@@ -79,46 +80,48 @@ class PushLookups:
 
     @classmethod
     def load(cls, session: Session, shopper: object, docs: Iterable[VisitDoc]) -> PushLookups:
-        """One query per kind of reference the documents name (none for kinds they do not name)."""
+        """One query per kind of reference the documents name (none for kinds they do not name).
+
+        Pending changes of the caller are flushed first, as the ORM would before its own queries;
+        the statements are push_queries' prepared ones, run on the session's connection.
+        """
         docs = list(docs)
         allowed = isinstance(shopper, User) and shopper.role is Role.SHOPPER and shopper.active
         found = cls(shopper.id if isinstance(shopper, User) else None, bool(allowed))
         if not allowed or not docs:
             return found
+        if session.autoflush:
+            session.flush()
+        connection = session.connection()
         version_ids = {d.template_version_id for d in docs if 0 < d.template_version_id <= MAX_INT_ID}
-        for version in session.scalars(select(TemplateVersion).where(TemplateVersion.id.in_(version_ids))):
-            draft = version.status is VersionStatus.DRAFT
-            found.versions[version.id] = VersionFacts(version.id, version.template_id, version.status,
-                                                      None if draft else checklist_of(version))
+        for version_id, template_id, status, definition in connection.execute(queries.VERSIONS,
+                                                                              {"ids": list(version_ids)}):
+            draft = status is VersionStatus.DRAFT
+            found.versions[version_id] = VersionFacts(version_id, template_id, status,
+                                                      None if draft else published_checklist(definition))
         branch_ids = {d.branch_id for d in docs if 0 < d.branch_id <= MAX_INT_ID}
-        found.branches = {row.id: BranchFacts(row.id, row.active) for row in session.execute(
-            select(Branch.id, Branch.active).where(Branch.id.in_(branch_ids)))}
+        found.branches = {row.id: BranchFacts(row.id, row.active)
+                          for row in connection.execute(queries.BRANCHES, {"ids": list(branch_ids)})}
         assignment_ids = {d.assignment_id for d in docs if d.assignment_id}
         if assignment_ids:
-            found.assignments = {row.id: AssignmentFacts(*row) for row in session.execute(
-                select(Assignment.id, Assignment.shopper_id, Assignment.branch_id, Assignment.template_id,
-                       Assignment.status).where(Assignment.id.in_(assignment_ids)))}
+            found.assignments = {row.id: AssignmentFacts(*row) for row in connection.execute(
+                queries.ASSIGNMENTS, {"ids": list(assignment_ids)})}
         adhoc = {d.branch_id for d in docs if d.assignment_id is None and d.branch_id in found.branches}
         if adhoc:
-            found.worked_at = set(session.scalars(union(
-                select(Assignment.branch_id).where(Assignment.shopper_id == found.shopper_id,
-                                                   Assignment.branch_id.in_(adhoc)),
-                select(Visit.branch_id).where(Visit.shopper_id == found.shopper_id, Visit.branch_id.in_(adhoc)))))
+            found.worked_at = set(connection.scalars(queries.WORKED_AT,
+                                                     {"shopper": found.shopper_id, "branches": list(adhoc)}))
         if any(d.photos for d in docs):
             found.photos_sent = daily_photos(session, found.shopper_id, utcnow())
-        found._load_clashes(session, docs, assignment_ids)
+        found._load_clashes(connection, docs, assignment_ids)
         return found
 
-    def _load_clashes(self, session: Session, docs: list[VisitDoc], assignment_ids: set[uuid.UUID]) -> None:
+    def _load_clashes(self, connection: Connection, docs: list[VisitDoc], assignment_ids: set[uuid.UUID]) -> None:
         """In one query: stored visits with the batch's ids or assignments, and the manifests' photo ids in use."""
         ids = {d.id for d in docs}
-        where = or_(Visit.id.in_(ids), Visit.assignment_id.in_(assignment_ids)) if assignment_ids else Visit.id.in_(ids)
-        query = select(literal("visit").label("kind"), Visit.id.label("id"), Visit.assignment_id.label("other")) \
-            .where(where)
         photo_ids = {p.id for d in docs for p in d.photos}
-        if photo_ids:
-            query = union_all(query, select(literal("photo"), Photo.id, Photo.visit_id).where(Photo.id.in_(photo_ids)))
-        for kind, key, other in session.execute(query):
+        query = queries.clashes_query(bool(assignment_ids), bool(photo_ids))
+        params = {"ids": list(ids), "assignments": list(assignment_ids), "photos": list(photo_ids)}
+        for kind, key, other in connection.execute(query, params):
             if kind == "photo":
                 self.photos_taken.add(key)
                 continue
@@ -126,7 +129,6 @@ class PushLookups:
                 self.stored.add(key)
             if other is not None:
                 self.assignment_visits.setdefault(other, []).append(key)
-
 
     def recorded(self, doc: VisitDoc, submitted_at: datetime) -> None:
         """A visit of the batch was stored: its assignment is submitted, its photos count towards the quota."""

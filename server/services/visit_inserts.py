@@ -16,6 +16,10 @@ from shared.visit import Visit as VisitDoc
 
 from ..models import Answer, Photo, Visit, VisitRevision, VisitSectionScore
 
+INSERT_VISIT, INSERT_REVISION = insert(Visit.__table__), insert(VisitRevision.__table__)
+INSERT_ROWS = (insert(Answer.__table__), insert(VisitSectionScore.__table__), insert(Photo.__table__))
+"""Built once: a statement made per visit also made its cache key per visit."""
+
 
 def insert_visit_rows(session: Session, columns: dict, doc: VisitDoc, rows: tuple[list[dict], list[dict], list[dict]],
                       submitted_at: datetime) -> None:
@@ -24,12 +28,11 @@ def insert_visit_rows(session: Session, columns: dict, doc: VisitDoc, rows: tupl
     answers, sections, photos = rows
     document = dump_visit(doc)
     connection = session.connection()  # Core statements: the ORM's execution layer has nothing to add
-    connection.execute(insert(Visit.__table__), [columns])
-    for table, rows in ((Answer.__table__, answers), (VisitSectionScore.__table__, sections),
-                        (Photo.__table__, photos)):
+    connection.execute(INSERT_VISIT, [columns])
+    for statement, rows in zip(INSERT_ROWS, (answers, sections, photos)):
         if rows:
-            connection.execute(insert(table), [{"visit_id": doc.id, **row} for row in rows])
-    connection.execute(insert(VisitRevision.__table__), [{
+            connection.execute(statement, [{"visit_id": doc.id, **row} for row in rows])
+    connection.execute(INSERT_REVISION, [{
         "visit_id": doc.id, "revision": 1, "base_revision": doc.base_revision,
         "content_hash": document_fingerprint(document), "document": document, "submitted_at": submitted_at}])
 

@@ -222,3 +222,21 @@ def test_scoring_never_raises_on_junk_answers():
 @pytest.mark.parametrize("value, fraction", [("yes", 1), ("no", 0), ("maybe", None), (True, None)])
 def test_answer_fraction_of_plain_yes_no(value, fraction):
     assert answer_fraction(one(q("a")).question("a"), value) == fraction
+
+
+@pytest.mark.parametrize("value", [0, 1, 1234, 4999, 5000])
+def test_a_scale_too_wide_for_the_scoring_plans_table_scores_exactly_as_a_narrow_one(value):
+    from fractions import Fraction
+
+    from shared.exact import round2
+    from shared.scoring import SCALE_TABLE_LIMIT
+
+    cl = one(scale("wide", 0, 5000, weight=0.3), scale("narrow", 1, 7, weight=2.5))
+    assert 5000 > SCALE_TABLE_LIMIT
+    score = score_visit(cl, [ans("wide", value), ans("narrow", 4)])
+    earned = Fraction(value, 5000) * Fraction(3, 10) + Fraction(3, 6) * Fraction(5, 2)
+    possible = Fraction(3, 10) + Fraction(5, 2)
+    assert (score.earned, score.possible) == (float(earned), float(possible))
+    assert score.percent == round2(earned * 100 / possible)
+    wide = score.questions[0]
+    assert (wide.fraction, wide.earned) == (value / 5000, float(Fraction(value, 5000) * Fraction(3, 10)))
