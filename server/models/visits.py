@@ -5,7 +5,7 @@ import enum
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint, Uuid
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, Uuid, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -116,6 +116,10 @@ class Answer(db.Model):
     """One question's answer in the visit's current revision, with its scored points."""
 
     __tablename__ = "answers"
+    __table_args__ = (  # critical failures are rare: the region's list reads only them (scores/region_failures.py)
+        Index("ix_answers_critical_failure", "visit_id", postgresql_where=text("critical_failure IS true"),
+              sqlite_where=text("critical_failure IS 1")),
+    )
 
     visit_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("visits.id", ondelete="CASCADE"), primary_key=True)
     question_key: Mapped[str] = mapped_column(String(64), primary_key=True)

@@ -88,3 +88,21 @@ def calendar(period: Period, by: str) -> list[tuple[date, date, date]]:
         found.append((start, max(start, period.start), min(after - timedelta(days=1), period.end)))
         start = after
     return found
+
+
+class day_of(FunctionElement):
+    """SQL: the UTC calendar date (a DATE) of a stored timestamp."""
+
+    type = Date()
+    name = "day_of"
+    inherit_cache = True
+
+
+@compiles(day_of, "postgresql")
+def _day_pg(element, compiler, **kw):
+    return f"CAST({compiler.process(element.clauses, **kw)} AS DATE)"
+
+
+@compiles(day_of, "sqlite")
+def _day_sqlite(element, compiler, **kw):
+    return f"date({compiler.process(element.clauses, **kw)})"

@@ -12,68 +12,97 @@ What can move a region's roll-ups, and so bumps its mark at commit:
 - the region itself edited.
 
 Published checklist versions never change (checklist_edit), so labels need no mark. The affected rows
-are gathered from the ORM's flushes (`after_flush`) and the marks moved by one UPDATE in
-`before_commit`, after the transaction's last flush: on PostgreSQL that is after any changes lock
+are gathered from the ORM's flushes (`after_flush`); in `before_commit`, after the transaction's last
+flush, the stored question days of the region-days they name are recomputed (`question_days.refresh`)
+and the marks moved by one UPDATE: on PostgreSQL that is after any changes lock
 (models/changes.py), so every writer takes the two locks in the same order. Core statements bypass
 this, as they bypass the change log; the only Core writes to visits (a push's new rows, the move to
-submitted) touch no approved visit. `fieldaudit scores forget` bumps every mark after hand edits.
+submitted) touch no approved visit. `fieldaudit scores rebuild` recomputes the stored rows and moves every mark after hand edits.
 """
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
 
 from flask import has_request_context
-from sqlalchemy import event, inspect, or_, select, update
+from sqlalchemy import event, inspect, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.util import identity_key
 
 from ...models import Answer, Branch, Photo, Region, Visit, VisitSectionScore, VisitStatus
+from . import question_days
+from .buckets import day_of
 
 PENDING = "rollup_marks_pending"
 READ = "rollup_marks_read"
 
 
+@dataclass
+class Touched:
+    """What a transaction's flushes wrote that can move roll-ups, gathered until its commit."""
+
+    regions: set = field(default_factory=set)
+    """Regions whose own rows or branch list changed."""
+    moved: dict = field(default_factory=dict)
+    """Branch id -> every region it belonged to in this transaction (branches that changed region)."""
+    visit_days: set = field(default_factory=set)
+    """(branch id, UTC day) of visits that are or were approved, as they are and as they were."""
+    visit_ids: set = field(default_factory=set)
+    """Visits whose answers, section scores or photos changed (they count only if approved at commit)."""
+
+    def __bool__(self) -> bool:
+        return bool(self.regions or self.moved or self.visit_days or self.visit_ids)
+
+
 def _values(obj, name: str) -> set:
-    """The attribute's current value and any value it had before this flush (None left out)."""
-    history = inspect(obj).attrs[name].history
+    """The attribute's current value and any value it had before this flush (None left out; loaded if need be)."""
+    state = inspect(obj)
+    if name not in state.dict and not state.deleted and state.key is not None:
+        getattr(obj, name)  # expired since the last commit: the flush is done, so it can be read
+    history = state.attrs[name].history
     return {v for v in (*history.added, *history.unchanged, *history.deleted) if v is not None}
 
 
-def _touched(session: Session) -> tuple[set, set, set]:
-    """(region ids, branch ids, visit ids to check) named by the objects this flush writes."""
-    regions, branches, visits = set(), set(), set()
+def _utc_day(moment: datetime):
+    return moment.astimezone(timezone.utc).date()
+
+
+def _gather_from(session: Session, touched: Touched) -> None:
+    """Add what the objects of the flush under way name (its new, deleted and really modified objects)."""
     changed = [*session.new, *session.deleted,
                *(obj for obj in session.dirty if session.is_modified(obj, include_collections=False))]
     for obj in changed:
         if isinstance(obj, Region):
-            regions.update(_values(obj, "id"))
+            touched.regions.update(_values(obj, "id"))
         elif isinstance(obj, Branch):
-            regions.update(_values(obj, "region_id"))
+            regions = _values(obj, "region_id")
+            touched.regions.update(regions)
+            if len(regions) > 1 and obj not in session.new:
+                touched.moved.setdefault(obj.id, set()).update(regions)
         elif isinstance(obj, Visit):
             if VisitStatus.APPROVED in _values(obj, "status"):
-                branches.update(_values(obj, "branch_id"))
+                touched.visit_days.update((branch, _utc_day(moment)) for branch in _values(obj, "branch_id")
+                                          for moment in _values(obj, "finished_at"))
         elif isinstance(obj, (Answer, VisitSectionScore)) or (
                 isinstance(obj, Photo) and (obj in session.new or obj in session.deleted
                                             or inspect(obj).attrs["completed_at"].history.has_changes())):
-            visits.update(_values(obj, "visit_id"))
-    return regions, branches, visits
+            touched.visit_ids.update(_values(obj, "visit_id"))
 
 
 @event.listens_for(Session, "after_flush")
 def _gather(session: Session, flush_context) -> None:
-    regions, branches, visits = _touched(session)
-    if regions or branches or visits:
-        pending = session.info.setdefault(PENDING, (set(), set(), set()))
-        for into, found in zip(pending, (regions, branches, visits)):
-            into.update(found)
+    touched = session.info.setdefault(PENDING, Touched())
+    _gather_from(session, touched)
 
 
 @event.listens_for(Session, "before_commit")
-def _bump_at_commit(session: Session) -> None:
+def _settle_at_commit(session: Session) -> None:
     if session.new or session.dirty or session.deleted:
         session.flush()  # the commit's own flush comes after this hook: gather its rows now
-    pending = session.info.pop(PENDING, None)
-    if pending:
-        bump(session, *pending)
+    touched = session.info.pop(PENDING, None)
+    if touched:
+        settle(session, touched)
 
 
 @event.listens_for(Session, "after_soft_rollback")
@@ -82,20 +111,50 @@ def _forget(session: Session, previous_transaction) -> None:
         session.info.pop(PENDING, None)
 
 
-def bump(session: Session, region_ids: Iterable[int] = (), branch_ids: Iterable[int] = (),
-         visit_ids: Iterable = ()) -> None:
-    """Move the marks of these regions, of these branches' regions and of these visits' regions (approved visits only)."""
-    region_ids, branch_ids, visit_ids = set(region_ids), set(branch_ids), set(visit_ids)
-    which = []
+def settle(session: Session, touched: Touched) -> None:
+    """Refresh the stored roll-ups of every region-day `touched` names and move the marks of their regions."""
+    visit_days = set(touched.visit_days)
+    if touched.visit_ids:
+        visit_days.update((branch, _utc_day(moment)) for branch, moment in session.execute(
+            select(Visit.branch_id, Visit.finished_at)
+            .where(Visit.id.in_(touched.visit_ids), Visit.status == VisitStatus.APPROVED)))
+    slices, regions = set(), set(touched.regions)
+    if touched.moved:
+        for branch, day in session.execute(select(Visit.branch_id, day_of(Visit.finished_at)).distinct().where(
+                Visit.branch_id.in_(touched.moved), Visit.status == VisitStatus.APPROVED)):
+            slices.update((region, _as_date(day)) for region in touched.moved[branch])
+        regions.update(*touched.moved.values())
+    if visit_days:
+        region_of = _regions_of(session, {branch for branch, _ in visit_days})
+        slices.update((region_of[branch], day) for branch, day in visit_days if branch in region_of)
+    regions.update(region for region, _ in slices)
+    question_days.refresh(session, slices)
+    bump(session, regions)
+
+
+def _as_date(value) -> date:
+    """A DATE as the driver returns it (SQLite: an ISO string)."""
+    return value if isinstance(value, date) else date.fromisoformat(value)
+
+
+def _regions_of(session: Session, branch_ids: set[int]) -> dict[int, int]:
+    """branch id -> its region, from the session's loaded branches where it can, else one query."""
+    found = {}
+    for branch_id in branch_ids:
+        branch = session.identity_map.get(identity_key(Branch, branch_id))
+        if branch is not None and "region_id" in branch.__dict__:
+            found[branch_id] = branch.region_id
+    missing = branch_ids - set(found)
+    if missing:
+        found.update(session.execute(select(Branch.id, Branch.region_id).where(Branch.id.in_(missing))).all())
+    return found
+
+
+def bump(session: Session, region_ids: Iterable[int]) -> None:
+    """Move the marks of these regions (one UPDATE; nothing for none)."""
+    region_ids = set(region_ids)
     if region_ids:
-        which.append(Region.id.in_(region_ids))
-    if branch_ids:
-        which.append(Region.id.in_(select(Branch.region_id).where(Branch.id.in_(branch_ids))))
-    if visit_ids:
-        which.append(Region.id.in_(select(Branch.region_id).join(Visit, Visit.branch_id == Branch.id)
-                                   .where(Visit.id.in_(visit_ids), Visit.status == VisitStatus.APPROVED)))
-    if which:
-        session.execute(update(Region).where(or_(*which)).values(rollup_mark=Region.rollup_mark + 1)
+        session.execute(update(Region).where(Region.id.in_(region_ids)).values(rollup_mark=Region.rollup_mark + 1)
                         .execution_options(synchronize_session=False))
 
 
