@@ -43,7 +43,8 @@ class Branch(db.Model):
     __tablename__ = "branches"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"), index=True)
+    # active_history: a move keeps the region it leaves, whose scores change too (services/scores/marks.py)
+    region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"), index=True, active_history=True)
     code: Mapped[str] = mapped_column(String(32), unique=True)
     name: Mapped[str] = mapped_column(String(120))
     address: Mapped[str] = mapped_column(Text, default="")
@@ -53,4 +54,4 @@ class Branch(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
-    region: Mapped[Region] = relationship(back_populates="branches")
+    region: Mapped[Region] = relationship(back_populates="branches", active_history=True)

@@ -75,8 +75,8 @@ def _gather_from(session: Session, touched: Touched) -> None:
     for obj in changed:
         if isinstance(obj, Region):
             touched.regions.update(_values(obj, "id"))
-        elif isinstance(obj, Branch):
-            regions = _values(obj, "region_id")
+        elif isinstance(obj, Branch):  # moved by region_id or by the region relationship (synced at flush)
+            regions = _values(obj, "region_id") | {region.id for region in _values(obj, "region")}
             touched.regions.update(regions)
             if len(regions) > 1 and obj not in session.new:
                 touched.moved.setdefault(obj.id, set()).update(regions)
