@@ -146,3 +146,11 @@ def test_a_branch_moving_region_takes_its_counted_answers_along(make, session):
     org.apply(("move branch", 0, 1))
     assert [key[0] for key in stored(session)] == [org.regions[1].id]
     assert same(stored(session), recomputed(session))
+
+
+def test_a_visit_leaving_approved_after_a_commit_leaves_its_region_day(make, session):
+    org = Org(make, session)
+    org.apply(("add", 1, DAYS[3], VisitStatus.APPROVED, [(QUESTIONS[1], 2, False)], False))
+    assert stored(session, org.regions)
+    org.apply(("status", 0, VisitStatus.RETURNED))  # the visit's columns expired at the last commit
+    assert stored(session, org.regions) == {} == recomputed(session, org.regions)
