@@ -19,7 +19,7 @@ depends_on = None
 
 def _fill_question_days() -> None:
     """The rows `fieldaudit scores rebuild` would store (services/scores/question_days.py `computed`)."""
-    day = "CAST(v.finished_at AS DATE)" if op.get_bind().dialect.name == "postgresql" else "date(v.finished_at)"
+    day = "date(v.finished_at)"  # a DATE on PostgreSQL, an ISO date string on SQLite (what Date stores there)
     op.execute(f"""INSERT INTO question_days (region_id, day, template_version_id, question_key, answered, earned, possible)
         SELECT b.region_id, {day}, v.template_version_id, a.question_key, COUNT(*), SUM(a.earned), SUM(a.possible)
         FROM answers a JOIN visits v ON v.id = a.visit_id JOIN branches b ON b.id = v.branch_id

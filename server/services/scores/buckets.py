@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import Date
+from sqlalchemy import Date, func
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
@@ -90,19 +90,7 @@ def calendar(period: Period, by: str) -> list[tuple[date, date, date]]:
     return found
 
 
-class day_of(FunctionElement):
-    """SQL: the UTC calendar date (a DATE) of a stored timestamp."""
 
-    type = Date()
-    name = "day_of"
-    inherit_cache = True
-
-
-@compiles(day_of, "postgresql")
-def _day_pg(element, compiler, **kw):
-    return f"CAST({compiler.process(element.clauses, **kw)} AS DATE)"
-
-
-@compiles(day_of, "sqlite")
-def _day_sqlite(element, compiler, **kw):
-    return f"date({compiler.process(element.clauses, **kw)})"
+def day_of(column):
+    """SQL: the UTC calendar date (a DATE) of a stored timestamp; date() means that on PostgreSQL and SQLite alike."""
+    return func.date(column, type_=Date)
