@@ -55,10 +55,10 @@ class Touched:
         return bool(self.regions or self.moved or self.visit_days or self.visit_ids)
 
 
-def _values(obj, name: str) -> set:
+def _values(obj, name: str, load: bool = True) -> set:
     """The attribute's current value and any value it had before this flush (None left out; loaded if need be)."""
     state = inspect(obj)
-    if name not in state.dict and not state.deleted and state.key is not None:
+    if load and name not in state.dict and not state.deleted and state.key is not None:
         getattr(obj, name)  # expired since the last commit: the flush is done, so it can be read
     history = state.attrs[name].history
     return {v for v in (*history.added, *history.unchanged, *history.deleted) if v is not None}
@@ -76,7 +76,7 @@ def _gather_from(session: Session, touched: Touched) -> None:
         if isinstance(obj, Region):
             touched.regions.update(_values(obj, "id"))
         elif isinstance(obj, Branch):  # moved by region_id or by the region relationship (synced at flush)
-            regions = _values(obj, "region_id") | {region.id for region in _values(obj, "region")}
+            regions = _values(obj, "region_id") | {region.id for region in _values(obj, "region", load=False)}
             touched.regions.update(regions)
             if len(regions) > 1 and obj not in session.new:
                 touched.moved.setdefault(obj.id, set()).update(regions)
