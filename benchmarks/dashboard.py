@@ -44,6 +44,7 @@ def _fail_some(session, world) -> int:
     """Fail the checklist's first critical question in every visit of one branch in ten; returns the visits hit."""
     from server.models import TemplateVersion
     from server.services.checklists import checklist_of
+    from server.services.scores.question_days import rebuild
 
     checklist = checklist_of(session.get(TemplateVersion, world.version_id))
     key = next(q.key for s in checklist.sections for q in s.questions if q.critical)
@@ -51,6 +52,7 @@ def _fail_some(session, world) -> int:
     session.execute(text(f"UPDATE answers SET critical_failure = TRUE, earned = 0 WHERE question_key = :key "
                          f"AND possible > 0 AND visit_id IN ({chosen})"), {"key": key})
     hit = session.execute(text(f"UPDATE visits SET critical_failures = 1 WHERE id IN ({chosen})")).rowcount
+    rebuild(session)  # the answers changed by SQL, past the hooks that keep the stored roll-ups
     session.commit()
     return hit
 

@@ -42,12 +42,21 @@ def build_world(session, *, visits: int, branches: int = 500, shoppers: int = 50
     """Fill an empty database; returns the World. `visits` counts the multiplied visits (the seed comes on top)."""
     world = _seed(session, branches=branches, shoppers=shoppers, days=days, seed=seed)
     _multiply(session, world, visits, days, answers)
+    _rebuild_rollups(session)
     if session.get_bind().dialect.name == "postgresql":  # fresh statistics, as autovacuum would gather them
         for table in ("changes", "visits", "visit_revisions", "visit_section_scores", "answers", "assignments",
-                      "photos", "branches", "template_versions"):
+                      "photos", "branches", "template_versions", "question_days"):
             session.execute(text(f"ANALYZE {table}"))  # this schema's tables only: never the whole database
         session.commit()
     return world
+
+
+def _rebuild_rollups(session) -> None:
+    """Recompute the stored score roll-ups: the multiplied rows went in by SQL, past the hooks that keep them."""
+    from server.services.scores.question_days import rebuild
+
+    rebuild(session)
+    session.commit()
 
 
 def _seed(session, *, branches: int, shoppers: int, days: int, seed: int) -> World:

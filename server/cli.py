@@ -112,6 +112,8 @@ def init_app(app: Flask) -> None:
     from .cli_photos import photos_group; app.cli.add_command(photos_group)  # noqa: E702 - one line to merge
     from .cli_accounts import reset_password_command  # accounts: reset-password for a locked-out user
     app.cli.add_command(reset_password_command)
+    from .cli_scores import scores_group  # scores rebuild: the stored roll-ups after edits outside the server
+    app.cli.add_command(scores_group)
 
 
 def _print_version(ctx: click.Context, param: click.Parameter, value: bool) -> None:

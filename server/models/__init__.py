@@ -4,6 +4,7 @@ from .activity import Activity
 from .changes import Change
 from .checklists import PublishedVersionChanged, Template, TemplateVersion, VersionStatus
 from .org import Branch, Region, manager_regions
+from .rollups import QuestionDay
 from .organisation_settings import OrganisationSetting
 from .sessions import SessionStage, WebSession
 from .throttle import SignInCounter
@@ -21,7 +22,7 @@ from .visits import (
 __all__ = [
     "Activity", "Answer", "ApiToken", "Assignment", "AssignmentStatus", "Branch", "Change", "Photo",
     "OrganisationSetting",
-    "PublishedVersionChanged", "Region", "Role", "Template", "TemplateVersion", "User",
+    "PublishedVersionChanged", "QuestionDay", "Region", "Role", "Template", "TemplateVersion", "User",
     "VersionStatus", "Visit", "VisitRevision", "VisitSectionScore", "VisitStatus",
     "manager_regions", "RecoveryCode", "SessionStage", "SignInCounter", "WebSession",
 ]

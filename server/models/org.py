@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Column, ForeignKey, String, Table, Text
+from sqlalchemy import BigInteger, Column, ForeignKey, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -27,6 +27,9 @@ class Region(db.Model):
     name: Mapped[str] = mapped_column(String(120))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Moved by every commit that can change this region's scores: the roll-up cache's key (services/scores/marks.py).
+    rollup_mark: Mapped[int] = mapped_column(BigInteger().with_variant(db.Integer, "sqlite"), default=0,
+                                             server_default="0")
 
     branches: Mapped[list["Branch"]] = relationship(back_populates="region", order_by="Branch.code")
     managers: Mapped[list["User"]] = relationship(  # noqa: F821
@@ -40,7 +43,8 @@ class Branch(db.Model):
     __tablename__ = "branches"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"), index=True)
+    # active_history: a move keeps the region it leaves, whose scores change too (services/scores/marks.py)
+    region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"), index=True, active_history=True)
     code: Mapped[str] = mapped_column(String(32), unique=True)
     name: Mapped[str] = mapped_column(String(120))
     address: Mapped[str] = mapped_column(Text, default="")
@@ -50,4 +54,4 @@ class Branch(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
-    region: Mapped[Region] = relationship(back_populates="branches")
+    region: Mapped[Region] = relationship(back_populates="branches", active_history=True)

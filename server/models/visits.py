@@ -5,7 +5,7 @@ import enum
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint, Uuid
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, Uuid, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -62,13 +62,16 @@ class Visit(db.Model):
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
     # Unique: one visit per assignment, even when two phones push different visits for it at once.
     assignment_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("assignments.id"), index=True, unique=True)
-    branch_id: Mapped[int] = mapped_column(ForeignKey("branches.id"), index=True)
+    # active_history on branch, status and finish time: a change keeps what it changed from, so the region-day
+    # a visit leaves has its scores refreshed too (services/scores/marks.py)
+    branch_id: Mapped[int] = mapped_column(ForeignKey("branches.id"), index=True, active_history=True)
     shopper_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     template_version_id: Mapped[int] = mapped_column(ForeignKey("template_versions.id"), index=True)
-    status: Mapped[VisitStatus] = mapped_column(str_enum(VisitStatus, "visit_status"), index=True)
+    status: Mapped[VisitStatus] = mapped_column(str_enum(VisitStatus, "visit_status"), index=True,
+                                                active_history=True)
     revision: Mapped[int] = mapped_column(default=1)
     started_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    finished_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    finished_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True, active_history=True)
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     latitude: Mapped[float | None]
     longitude: Mapped[float | None]
@@ -116,6 +119,10 @@ class Answer(db.Model):
     """One question's answer in the visit's current revision, with its scored points."""
 
     __tablename__ = "answers"
+    __table_args__ = (  # critical failures are rare: the region's list reads only them (scores/region_failures.py)
+        Index("ix_answers_critical_failure", "visit_id", postgresql_where=text("critical_failure IS true"),
+              sqlite_where=text("critical_failure IS 1")),
+    )
 
     visit_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("visits.id", ondelete="CASCADE"), primary_key=True)
     question_key: Mapped[str] = mapped_column(String(64), primary_key=True)

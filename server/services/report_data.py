@@ -42,6 +42,17 @@ def _trend(buckets: list[scores.TrendBucket], by: str) -> list[TrendPoint]:
     return [TrendPoint(label=b.start.strftime(shape), score=b.score, visits=b.visits) for b in buckets]
 
 
+def region_trend_points(session: Session, region: Region, scope: Scope) -> list[TrendPoint]:
+    """The region's trend as the region report and the dashboard chart it: weekly up to a quarter, else monthly."""
+    by = trend_bucket(scope)
+    return _trend(scores.region_trend(session, region, scope, by), by)
+
+
+def score_distribution(league: scores.League) -> list[float]:
+    """The branch scores of a league, for the distribution chart (unscored branches left out)."""
+    return [s.score for s in league.standings if s.score is not None]
+
+
 def _visits(session: Session, branch: Branch, scope: Scope, labels: ShopperLabels) -> list[VisitSummary]:
     """The branch's counted visits in the period, newest first (a listing, not an aggregate)."""
     rows = session.execute(
@@ -91,7 +102,6 @@ def region_report_data(session: Session, region: Region, scope: Scope, *, league
     questions = questions or scores.region_question_rates(session, region, scope, WEAKEST_QUESTIONS)
     failures = failures or scores.region_critical_failures(session, region, scope, RECENT_FAILURES)
     grid = scores.section_grid(session, region, scope)
-    by = trend_bucket(scope)
     heat_rows = [HeatmapRow(label=f"{s.code} {s.name}", percents=[grid.percents[s.branch_id][key]
                                                                  for key, _ in grid.sections])
                  for s in league.standings if s.branch_id in grid.percents]
@@ -102,10 +112,10 @@ def region_report_data(session: Session, region: Region, scope: Scope, *, league
         league=[LeagueRow(rank=s.rank, branch_code=s.code, branch_name=s.name, score=s.score, visits=s.visits,
                           change=s.change, ci_low=s.ci_low, ci_high=s.ci_high, rank_uncertain=s.rank_uncertain,
                           critical_failures=s.critical_failures) for s in league.standings],
-        distribution=[s.score for s in league.standings if s.score is not None],
+        distribution=score_distribution(league),
         heatmap=SectionHeatmap(section_titles=[title for _, title in grid.sections], rows=heat_rows)
         if grid.sections else None,
-        trend=_trend(scores.region_trend(session, region, scope, by), by),
+        trend=region_trend_points(session, region, scope),
         weakest_questions=[QuestionRate(text=q.text, section_title=q.section_title, pass_rate=q.rate,
                                         answered=q.answered, critical=q.critical) for q in questions.rows],
         critical_failures=[CriticalFailure(question_text=f.item.question_text, section_title=f.item.section_title,

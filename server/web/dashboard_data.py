@@ -6,7 +6,8 @@ from sqlalchemy.orm import Session
 
 from ..models import Branch, Region, User, Visit
 from ..services import scores
-from ..services.report_data import RECENT_FAILURES, WEAKEST_QUESTIONS, branch_report_data, region_report_data
+from ..services.report_data import (RECENT_FAILURES, WEAKEST_QUESTIONS, branch_report_data, region_trend_points,
+                                    score_distribution)
 from ..services.scores import RegionFailure, RegionQuestion, Scope, counted  # noqa: F401 - what the templates show
 from ..services.shopper_labels import ShopperLabels
 from .dashboard_charts import distribution_svg, sections_svg, trend_svg
@@ -18,16 +19,15 @@ WEAKEST = WEAKEST_QUESTIONS
 def region_view(session: Session, region: Region, scope: Scope) -> dict:
     """League table, trend and distribution charts, critical failures and weakest questions of a region.
 
-    Each roll-up is computed once (region-wide GROUP BYs) and handed to the report data, so the page and
-    the region PDF show the same numbers from the same objects.
+    The same cached roll-ups and chart data helpers as the region PDF (so both show the same numbers),
+    without the PDF's section heat map, which the page does not show.
     """
     league = scores.region_league(session, region, scope)
     questions = scores.region_question_rates(session, region, scope, WEAKEST)
     failures = scores.region_critical_failures(session, region, scope, RECENT_FAILURES)
-    report = region_report_data(session, region, scope, league=league, questions=questions, failures=failures)
     return {
-        "league": league, "trend_svg": trend_svg(report.trend, "Region score trend"),
-        "distribution_svg": distribution_svg(report.distribution), "failures": list(failures.rows),
+        "league": league, "trend_svg": trend_svg(region_trend_points(session, region, scope), "Region score trend"),
+        "distribution_svg": distribution_svg(score_distribution(league)), "failures": list(failures.rows),
         "failure_total": failures.total, "questions": list(questions.rows),
     }
 

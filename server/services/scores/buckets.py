@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import Date
+from sqlalchemy import Date, func
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
@@ -88,3 +88,9 @@ def calendar(period: Period, by: str) -> list[tuple[date, date, date]]:
         found.append((start, max(start, period.start), min(after - timedelta(days=1), period.end)))
         start = after
     return found
+
+
+
+def day_of(column):
+    """SQL: the UTC calendar date (a DATE) of a stored timestamp; date() means that on PostgreSQL and SQLite alike."""
+    return func.date(column, type_=Date)

@@ -1,14 +1,14 @@
-"""Roll-ups kept between requests, keyed by what they answer and the newest change row, so no counted visit is missed.
+"""Roll-ups kept between requests, keyed by what they answer and the marks of the regions they read, so no change is missed.
 
-Every event that moves what a roll-up counts (a visit approved or returned, its last photo arriving, a
-branch, region or checklist version changed) appends a change row in the same transaction
-(services/changes.py), and on PostgreSQL change rows become visible in `seq` order (the changes lock,
-models/changes.py). So `max(changes.seq)`, read in one index lookup *before* a roll-up is computed, is a
-marker no older than the data the roll-up then reads: an entry is stored under the marker read before it
-was computed and served only while that marker is still the newest; the next change moves the marker and
-every key with it. Old entries are never invalidated one by one: they stop being asked for and fall out
-of the bounded LRU (`ROLLUP_CACHE_SIZE` entries per worker process, default `DEFAULT_SIZE`; 0 turns the
-cache off). A session that has written and not committed bypasses the cache (its numbers may never be).
+Every event that can move what a region's roll-ups count (a visit approved or returned, its last photo
+arriving, a branch added, edited or moved, the region edited) moves that region's mark in the same
+transaction (`marks.py`). The marks a roll-up depends on are read *before* it is computed, so an entry is
+stored under marks no newer than the data it read, and served only while they are still current; the
+next change to the region moves its mark and every key of that region with it, while changes elsewhere
+(other regions, pushes of visits not yet approved, assignments) leave them warm. Old entries are never
+invalidated one by one: they stop being asked for and fall out of the bounded LRU (`ROLLUP_CACHE_SIZE`
+entries per worker process, default `DEFAULT_SIZE`; 0 turns the cache off). A session that has written
+and not committed bypasses the cache (its numbers may never be).
 """
 from __future__ import annotations
 
@@ -19,15 +19,15 @@ from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
 from flask import current_app, has_app_context, has_request_context
-from sqlalchemy import event, func, inspect, select
+from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
-from ...models import Change
+from ...models import Branch, Region
+from .marks import READ, region_marks
 
 DEFAULT_SIZE = 256
 """Entries kept per worker process: a 500-branch league is ~0.3 MB, so the worst case stays near 80 MB."""
 
-MARKER = "rollup_last_change"
 WROTE = "rollup_wrote"
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -80,32 +80,35 @@ def current_cache() -> RollupCache | None:
     return current_app.extensions.get("rollup_cache") if has_app_context() else None
 
 
-def last_change(session: Session) -> int:
-    """The newest change row's seq (0 for none): read once per request transaction, else on every call."""
-    if MARKER in session.info:
-        return session.info[MARKER]
-    marker = session.scalar(select(func.max(Change.seq))) or 0
-    if has_request_context():  # a request's marker lives until its next flush, commit or rollback
-        session.info[MARKER] = marker
-    return marker
+def regions_read(argument: Any) -> list[int]:
+    """The regions a roll-up's first argument names: a region, a branch (its region), a region id, or a list of regions."""
+    if isinstance(argument, Region):
+        return [argument.id]
+    if isinstance(argument, Branch):
+        return [argument.region_id]
+    if isinstance(argument, int):
+        return [argument]
+    if isinstance(argument, (list, tuple)) and all(isinstance(r, Region) for r in argument):
+        return [r.id for r in argument]
+    raise TypeError(f"a roll-up's first argument names its regions, not {type(argument).__name__}")
 
 
 @event.listens_for(Session, "after_flush")
 def _wrote(session: Session, flush_context) -> None:
     session.info[WROTE] = True
-    session.info.pop(MARKER, None)
+    session.info.pop(READ, None)
 
 
 @event.listens_for(Session, "after_commit")
 def _committed(session: Session) -> None:
     session.info.pop(WROTE, None)
-    session.info.pop(MARKER, None)
+    session.info.pop(READ, None)
 
 
 @event.listens_for(Session, "after_soft_rollback")
 def _rolled_back(session: Session, previous_transaction) -> None:
     session.info.pop(WROTE, None)
-    session.info.pop(MARKER, None)
+    session.info.pop(READ, None)
 
 
 def _key_part(value: Any) -> Hashable:
@@ -127,9 +130,10 @@ def _uncommitted(session: Session) -> bool:
 
 
 def rollup(function: F) -> F:
-    """Serve `function(session, ...)` from the app's roll-up cache under (its name, arguments, last change).
+    """Serve `function(session, ...)` from the app's roll-up cache under (its name, arguments, its regions' marks).
 
-    The arguments are a region or branch (keyed by id), a Scope (period and checklist) and plain values.
+    The first argument names the regions read (`regions_read`); the others are a Scope (period and checklist)
+    and plain values. Mapped rows are keyed by id.
     Lists are stored as tuples and handed out as fresh lists, so no caller can change a cached answer.
     """
     name = f"{function.__module__}.{function.__qualname__}"
@@ -139,10 +143,10 @@ def rollup(function: F) -> F:
         cache = current_cache()
         if cache is None or not cache.size or _uncommitted(session):
             return function(session, *args, **kwargs)
-        marker = last_change(session)
-        if _uncommitted(session):  # the marker query flushed pending writes
+        marks = region_marks(session, regions_read(args[0]))
+        if _uncommitted(session):  # the marks query flushed pending writes
             return function(session, *args, **kwargs)
-        key = (name, marker, _key_part(args), tuple(sorted((k, _key_part(v)) for k, v in kwargs.items())))
+        key = (name, marks, _key_part(args), tuple(sorted((k, _key_part(v)) for k, v in kwargs.items())))
         found, value = cache.get(key)
         if not found:
             value = function(session, *args, **kwargs)

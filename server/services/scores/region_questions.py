@@ -1,8 +1,9 @@
-"""A region's weakest questions: one GROUP BY over every counted answer of its branches, weakest first.
+"""A region's weakest questions, from the stored per-day roll-up (`question_days`), weakest first.
 
 Rate = sum(earned) / sum(possible) over the region's counted answers that could earn points, i.e. each
 branch's points combined (not an average of the branches' rates), as `questions.question_rates` does for
-one branch. Labels come from the versions behind the region's counted visits (`region_labels`).
+one branch. The sums are read from QuestionDay rows (a region, day, version and question each), so the
+cost is bounded by days x questions, not by answers. Labels come from the versions in those rows.
 """
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from fractions import Fraction
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ...models import Answer, Branch, Region, Visit
+from ...models import Branch, QuestionDay, Region, TemplateVersion, Visit
 from .cache import rollup
 from .filters import Scope, counted
 from .labels import Labels, labels_for, versions_of
@@ -28,7 +29,6 @@ class RegionQuestion:
     critical: bool
     answered: int
     rate: float
-    branches: int
 
 
 @dataclass(frozen=True)
@@ -52,25 +52,31 @@ def region_labels(session: Session, region_id: int, scope: Scope) -> Labels:
 
 @rollup
 def region_question_rates(session: Session, region: Region, scope: Scope, limit: int) -> RegionQuestions:
-    """The region's `limit` weakest questions (ties by text) from one GROUP BY question over its counted answers.
+    """The region's `limit` weakest questions (ties by text) from one GROUP BY over its stored question days.
 
     A question's rows are bounded by the checklist, not by visits or branches, so they are ranked here.
     """
-    query = (select(Answer.question_key, func.count(), func.sum(Answer.earned), func.sum(Answer.possible),
-                    func.count(func.distinct(Visit.branch_id)))
-             .join(Visit, Visit.id == Answer.visit_id)
-             .where(*counted(scope), in_region(region.id), Answer.possible > 0, Answer.earned.is_not(None))
-             .group_by(Answer.question_key))
+    query = (select(QuestionDay.question_key, QuestionDay.template_version_id, func.sum(QuestionDay.answered),
+                    func.sum(QuestionDay.earned), func.sum(QuestionDay.possible))
+             .where(QuestionDay.region_id == region.id, QuestionDay.day >= scope.period.start,
+                    QuestionDay.day <= scope.period.end)
+             .group_by(QuestionDay.question_key, QuestionDay.template_version_id))
+    if scope.template_id is not None:
+        query = query.where(QuestionDay.template_version_id.in_(
+            select(TemplateVersion.id).where(TemplateVersion.template_id == scope.template_id)))
     grouped = session.execute(query).all()
-    labels = region_labels(session, region.id, scope) if grouped else Labels()
+    labels = labels_for(session, {version for _, version, *_ in grouped}) if grouped else Labels()
+    sums: dict[str, list] = {}
+    for key, _version, answered, earned, possible in grouped:
+        total = sums.setdefault(key, [0, 0.0, 0.0])
+        total[0], total[1], total[2] = total[0] + int(answered), total[1] + float(earned), total[2] + float(possible)
     rows = []
-    for key, answered, earned, possible, branches in grouped:
+    for key, (answered, earned, possible) in sums.items():
         if not possible:
             continue
         label = labels.question(key)
         rows.append(RegionQuestion(
             text=label.text, section_title=labels.section_title(label.section_key), critical=label.critical,
-            answered=int(answered), rate=publish(Fraction(float(earned)) * 100 / Fraction(float(possible))),
-            branches=int(branches)))
+            answered=answered, rate=publish(Fraction(earned) * 100 / Fraction(possible))))
     rows.sort(key=lambda q: (q.rate, q.text))
     return RegionQuestions(tuple(rows[:limit]), len(rows))

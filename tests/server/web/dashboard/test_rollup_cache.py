@@ -1,9 +1,13 @@
 """Cached roll-ups never outlive a change: the dashboard, the scores API and the PDFs share one cache keyed by the
-newest change row, so an approval, a photo arriving or a branch edit shows on the very next request."""
+marks of the regions they read, so an approval, a photo arriving, a branch edit or move shows on the very next
+request, while changes that cannot move a region (another region's, a push not yet approved) leave it warm."""
 from __future__ import annotations
 
 import re
 
+from sqlalchemy import select
+
+from server.models import Visit, VisitStatus
 from server.services import scores
 from server.services.org_edit import edit_branch
 from server.services.reviews import approve_visit
@@ -82,3 +86,52 @@ def test_a_session_with_uncommitted_writes_computes_afresh_and_caches_nothing(ap
     assert len(cache) == kept
     session.rollback()
     assert any(s.name == "Harbour Street" for s in scores.region_league(session, north, scope).standings)
+
+
+def _misses(app, client, region_id: int) -> int:
+    """Roll-ups a dashboard request had to compute (0: every one came from the cache)."""
+    cache = app.extensions["rollup_cache"]
+    before = cache.misses
+    assert client.get(f"/dashboard/?region={region_id}").status_code == 200
+    return cache.misses - before
+
+
+def _edit(session, world, key: str, **fields) -> None:
+    branch = world.branches[key]
+    edit_branch(session, world.people["admin"], branch, {
+        "code": branch.code, "name": branch.name, "address": branch.address, "latitude": branch.latitude,
+        "longitude": branch.longitude, **fields})
+
+
+def test_changes_that_cannot_move_a_region_leave_its_dashboard_warm(app, client, session, world):
+    north = world.regions["north"]
+    web_login(client, world.people["nora"].email)
+    shown = _approved_visits(client, north.id)
+    world.visit("s1")  # another region's visit, pushed and approved
+    world.visit("n1", approve=False)  # this region's push and its assignment, not approved yet
+    _edit(session, world, "s1", name="Southside Arcade")  # another region's branch
+    assert _misses(app, client, north.id) == 0
+    assert _approved_visits(client, north.id) == shown
+
+
+def test_a_branch_moving_region_moves_the_dashboards_of_both(app, client, session, world):
+    north, south = world.regions["north"], world.regions["south"]
+    web_login(client, world.people["admin"].email)
+    before = _approved_visits(client, north.id), _approved_visits(client, south.id)
+    moving = sum(1 for v in session.scalars(select(Visit).where(Visit.branch_id == world.branches["n2"].id))
+                 if v.status is VisitStatus.APPROVED)
+    world.branches["n2"].region = south
+    session.commit()
+    assert moving and _misses(app, client, north.id) > 0 and _misses(app, client, south.id) > 0
+    assert (_approved_visits(client, north.id), _approved_visits(client, south.id)) == (
+        before[0] - moving, before[1] + moving)
+
+
+def test_a_visit_returned_after_approval_leaves_the_next_page(client, session, world):
+    north = world.regions["north"]
+    visit = world.visit("n1")
+    web_login(client, world.people["nora"].email)
+    shown = _approved_visits(client, north.id)
+    visit.status = VisitStatus.RETURNED  # no service returns an approved visit: any ORM write is seen all the same
+    session.commit()
+    assert _approved_visits(client, north.id) == shown - 1
