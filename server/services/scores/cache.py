@@ -8,7 +8,9 @@ next change to the region moves its mark and every key of that region with it, w
 (other regions, pushes of visits not yet approved, assignments) leave them warm. Old entries are never
 invalidated one by one: they stop being asked for and fall out of the bounded LRU (`ROLLUP_CACHE_SIZE`
 entries per worker process, default `DEFAULT_SIZE`; 0 turns the cache off). A session that has written
-and not committed bypasses the cache (its numbers may never be).
+and not committed bypasses the cache (its numbers may never be). Requests of one worker process that miss
+the same key at once compute it once: the first computes, the others wait for its answer (`RollupCache.compute`),
+so a change under a crowd of managers costs one computation per worker, not one per request.
 """
 from __future__ import annotations
 
@@ -33,6 +35,10 @@ WROTE = "rollup_wrote"
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+WAIT_SECONDS = 60.0
+"""How long a request waits for another thread's computation of the same roll-up before computing it itself."""
+
+
 class RollupCache:
     """A thread-safe LRU of at most `size` roll-ups, with hit and miss counts."""
 
@@ -40,6 +46,7 @@ class RollupCache:
         self.size, self.hits, self.misses = max(0, int(size)), 0, 0
         self._entries: OrderedDict[Hashable, Any] = OrderedDict()
         self._lock = threading.Lock()
+        self._computing: dict[Hashable, threading.Event] = {}
 
     def get(self, key: Hashable) -> tuple[bool, Any]:
         """(True, value) for a cached key, marking it recently used; (False, None) otherwise."""
@@ -60,6 +67,38 @@ class RollupCache:
             self._entries.move_to_end(key)
             while len(self._entries) > self.size:
                 self._entries.popitem(last=False)
+
+    def compute(self, key: Hashable, function: Callable[[], Any]) -> Any:
+        """The value under `key`; on a miss `function()` is run and kept, once for all the threads missing it at once.
+
+        A thread that finds another computing the key waits for it and takes its answer; if that one fails
+        (or takes over WAIT_SECONDS), the waiting thread computes it itself, so an error is never shared.
+        """
+        found, value = self.get(key)
+        if found:
+            return value
+        with self._lock:
+            running = self._computing.get(key)
+            if running is None:
+                running = self._computing[key] = threading.Event()
+                leader = True
+            else:
+                leader = False
+        if not leader:
+            running.wait(WAIT_SECONDS)
+            found, value = self.get(key)
+            if not found:
+                value = function()
+                self.put(key, value)
+            return value
+        try:
+            value = function()
+            self.put(key, value)
+            return value
+        finally:
+            with self._lock:
+                self._computing.pop(key, None)
+            running.set()
 
     def clear(self) -> None:
         """Forget every entry (benchmarks use this to time a cold page)."""
@@ -125,6 +164,11 @@ class _Listed(tuple):
     """A cached list, kept as a tuple and handed out as a fresh list."""
 
 
+def _kept(value: Any) -> Any:
+    """What the cache keeps of a roll-up: a list as a tuple, so nobody can change it in place."""
+    return _Listed(value) if isinstance(value, list) else value
+
+
 def _uncommitted(session: Session) -> bool:
     return bool(session.info.get(WROTE) or session.new or session.dirty or session.deleted)
 
@@ -147,11 +191,7 @@ def rollup(function: F) -> F:
         if _uncommitted(session):  # the marks query flushed pending writes
             return function(session, *args, **kwargs)
         key = (name, marks, _key_part(args), tuple(sorted((k, _key_part(v)) for k, v in kwargs.items())))
-        found, value = cache.get(key)
-        if not found:
-            value = function(session, *args, **kwargs)
-            cache.put(key, _Listed(value) if isinstance(value, list) else value)
-            return value
+        value = cache.compute(key, lambda: _kept(function(session, *args, **kwargs)))
         return list(value) if isinstance(value, _Listed) else value
 
     return cached  # type: ignore[return-value]

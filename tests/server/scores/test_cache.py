@@ -1,6 +1,9 @@
 """The roll-up cache: a bounded LRU per app, sized by ROLLUP_CACHE_SIZE (0 turns it off)."""
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 
 from server.services import scores
@@ -15,6 +18,48 @@ def test_the_cache_keeps_at_most_its_size_and_drops_the_least_recently_used():
     assert cache.get("a") == (True, 1)  # "b" is now the least recently used
     cache.put("c", 3)
     assert len(cache) == 2 and cache.get("b") == (False, None) and cache.get("c") == (True, 3)
+
+
+def test_threads_missing_the_same_key_at_once_compute_it_once_and_all_get_the_answer():
+    cache, calls, release = RollupCache(8), [], threading.Event()
+
+    def league():
+        calls.append(1)
+        release.wait(10)  # every other thread arrives while the first is still computing
+        return "league"
+
+    with ThreadPoolExecutor(6) as pool:
+        answers = [pool.submit(cache.compute, "key", league) for _ in range(6)]
+        while not calls:
+            release.wait(0.01)
+        release.set()
+        assert [answer.result(10) for answer in answers] == ["league"] * 6
+    assert len(calls) == 1 and cache.get("key") == (True, "league")
+
+
+def test_a_failed_computation_is_not_shared_the_waiting_thread_computes_it_itself():
+    cache, started, release, calls = RollupCache(8), threading.Event(), threading.Event(), []
+
+    def failing():
+        calls.append("failing")
+        started.set()
+        release.wait(10)
+        raise RuntimeError("database went away")
+
+    def working():
+        calls.append("working")
+        return 42
+
+    with ThreadPoolExecutor(2) as pool:
+        first = pool.submit(cache.compute, "key", failing)
+        started.wait(10)
+        second = pool.submit(cache.compute, "key", working)
+        release.wait(0.2)  # the second thread finds the first computing and waits for it
+        release.set()
+        with pytest.raises(RuntimeError):
+            first.result(10)
+        assert second.result(10) == 42
+    assert calls == ["failing", "working"] and cache.get("key") == (True, 42)
 
 
 def test_an_app_gets_a_cache_of_the_default_size(app):
