@@ -22,6 +22,9 @@ from sqlalchemy import create_engine, text  # noqa: E402
 
 from tests import factories  # noqa: E402
 from tests.clients import new_client  # noqa: E402
+from tests.route_builders import share_compiled_route_builders  # noqa: E402
+
+share_compiled_route_builders()  # an app per test: compile each route's URL builders once per process
 
 DATABASES = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
 
