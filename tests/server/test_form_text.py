@@ -202,7 +202,10 @@ def test_the_web_forms_and_the_api_refuse_exactly_the_same_characters():
     assert not differences
 
 
-def test_every_wtforms_form_of_the_server_checks_text():
+def test_every_wtforms_form_of_the_server_checks_text(tmp_path, monkeypatch):
+    # server.wsgi makes its app at import from the environment: its instance folder goes to tmp, not the checkout.
+    monkeypatch.setenv("FIELDAUDIT_INSTANCE_PATH", str(tmp_path / "instance"))
+    monkeypatch.delenv("FIELDAUDIT_DATABASE_URL", raising=False)
     import importlib
     import pkgutil
 

@@ -138,11 +138,13 @@ def test_only_one_upload_holds_a_photos_lock_and_it_leaves_no_file_behind(storag
     assert not list(storage.root.rglob("*.lock"))
 
 
+# Fixed UUIDs, so that every pytest-xdist worker collects the same test ids.
+U1, U2 = "3f0c5d2e-8a4b-4c1d-9e7f-1a2b3c4d5e6f", "b7e1c9a0-2d3f-4e5a-8b6c-7d8e9f0a1b2c"
+
+
 @pytest.mark.parametrize("key", [
-    "../../etc/passwd", "/etc/passwd", "a/b", "", f"{uuid.uuid4()}", f"{uuid.uuid4()}/../{uuid.uuid4()}",
-    f"{uuid.uuid4()}/{uuid.uuid4()}/..", f"{uuid.uuid4()}\\{uuid.uuid4()}", f"{uuid.uuid4()}/{uuid.uuid4()}\x00",
-    f"{uuid.uuid4()}/{uuid.uuid4()}".upper(), f"{uuid.uuid4()}/{uuid.uuid4()}.partial", f"../{uuid.uuid4()}",
-    f"{uuid.uuid4()}/{uuid.uuid4()}\n", None, 42,
+    "../../etc/passwd", "/etc/passwd", "a/b", "", U1, f"{U1}/../{U2}", f"{U1}/{U2}/..", f"{U1}\\{U2}",
+    f"{U1}/{U2}\x00", f"{U1}/{U2}".upper(), f"{U1}/{U2}.partial", f"../{U1}", f"{U1}/{U2}\n", None, 42,
 ])
 def test_keys_other_than_two_canonical_uuids_are_refused_by_every_method(storage, tmp_path, key):
     calls = [lambda: storage.write_chunk(key, io.BytesIO(b"x"), 0), lambda: storage.partial_size(key),
