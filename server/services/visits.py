@@ -24,6 +24,7 @@ from .visit_checks import (DuplicateVisit, RevisionConflict, VisitRejected, load
                            photo_issues, pinned_issues)
 from .visit_checks import references as _references
 from .push_lookups import PushLookups
+from .scores.marks import visit_inserted
 from .visit_inserts import insert_visit_rows, stored_visit
 from .visit_rows import apply_scored, location_columns, score_columns
 from .visit_rows import row_values as _row_values
@@ -71,6 +72,7 @@ def record_visit(session: Session, shopper: User, document: Any, *, status: Visi
             changes.insert(0, change_row("assignment", assignment.id, audience=lookups.shopper_id))
         insert_changes(session, changes)  # first: on PostgreSQL the changes lock comes before any row lock
         insert_visit_rows(session, columns, doc, rows, submitted_at)
+        visit_inserted(session, branch.id, doc.finished_at, status)
         if submits:
             session.execute(update(Assignment).where(Assignment.id == assignment.id)
                             .values(status=AssignmentStatus.SUBMITTED)

@@ -16,8 +16,10 @@ are gathered from the ORM's flushes (`after_flush`); in `before_commit`, after t
 flush, the stored question days of the region-days they name are recomputed (`question_days.refresh`)
 and the marks moved by one UPDATE: on PostgreSQL that is after any changes lock
 (models/changes.py), so every writer takes the two locks in the same order. Core statements bypass
-this, as they bypass the change log; the only Core writes to visits (a push's new rows, the move to
-submitted) touch no approved visit. `fieldaudit scores rebuild` recomputes the stored rows and moves every mark after hand edits.
+the flush hooks: the server's Core writes to visits are a push's new rows (which name their region-day
+through `visit_inserted` when they are stored already approved, as the demo's are) and the move to
+submitted, which counts nowhere. `fieldaudit scores rebuild` recomputes the stored rows and moves every
+mark after hand edits.
 """
 from __future__ import annotations
 
@@ -88,6 +90,12 @@ def _gather_from(session: Session, touched: Touched) -> None:
                 isinstance(obj, Photo) and (obj in session.new or obj in session.deleted
                                             or inspect(obj).attrs["completed_at"].history.has_changes())):
             touched.visit_ids.update(_values(obj, "visit_id"))
+
+
+def visit_inserted(session: Session, branch_id: int, finished_at: datetime, status: VisitStatus) -> None:
+    """A visit stored by Core inserts (no flush sees it): if it is approved, its region-day is refreshed at commit."""
+    if status is VisitStatus.APPROVED:
+        session.info.setdefault(PENDING, Touched()).visit_days.add((branch_id, _utc_day(finished_at)))
 
 
 @event.listens_for(Session, "after_flush")

@@ -14,9 +14,10 @@ from sqlalchemy import delete, func, select
 from server.demo import (DEMO_PASSWORD, DemoError, demo_checklist, demo_logins, is_database_empty, is_demo_loaded,
                          load_demo)
 from server.extensions import db
-from server.models import (Answer, Assignment, AssignmentStatus, Branch, Photo, Region, Role, User, Visit,
-                           VisitStatus)
+from server.models import (Answer, Assignment, AssignmentStatus, Branch, Photo, QuestionDay, Region, Role, User,
+                           Visit, VisitStatus)
 from server.services.accounts import authenticate
+from server.services.scores import question_days
 from shared.schemas import load_visit
 from shared.scoring import score_visit
 from shared.validation import load_checklist, validate_checklist
@@ -123,6 +124,14 @@ def test_the_demo_loads_into_an_empty_database_with_data_for_every_role(app, ses
     for photo in photos[::25]:
         for key in (photo.page_key, photo.thumb_key):
             assert (storage / key).read_bytes().startswith(b"\xff\xd8\xff")
+
+    # the stored question roll-ups (the dashboard's weakest questions) hold the demo's visits
+    stored = {tuple(row) for row in session.execute(select(
+        QuestionDay.region_id, QuestionDay.day, QuestionDay.template_version_id, QuestionDay.question_key,
+        QuestionDay.answered))}
+    fresh = {(region, day if isinstance(day, date) else date.fromisoformat(day), version, key, answered)
+             for region, day, version, key, answered, _, _ in session.execute(question_days.computed())}
+    assert stored and stored == fresh
 
     with pytest.raises(DemoError):
         load_demo(session, today=TODAY)

@@ -12,6 +12,7 @@ from sqlalchemy import insert, select, text
 
 from server.models import Branch, Photo, QuestionDay, Visit, VisitStatus
 from server.services.scores.question_days import computed
+from tests.server.scores.api_world import recorded_visit
 from tests.server.scores.world import ScoreWorld, at
 
 DAYS = [date(2026, 3, 1) + timedelta(days=n) for n in range(4)]
@@ -154,3 +155,9 @@ def test_a_visit_leaving_approved_after_a_commit_leaves_its_region_day(make, ses
     assert stored(session, org.regions)
     org.apply(("status", 0, VisitStatus.RETURNED))  # the visit's columns expired at the last commit
     assert stored(session, org.regions) == {} == recomputed(session, org.regions)
+
+
+def test_a_visit_recorded_already_approved_is_in_the_stored_question_days(make, session):
+    world, region = ScoreWorld(make, session), make.region()
+    recorded_visit(session, make, world, make.branch(region))  # Core inserts, as the demo records its visits
+    assert stored(session) and same(stored(session), recomputed(session))
