@@ -207,8 +207,8 @@ def run(visits: int, postgres: str | None, args: argparse.Namespace) -> None:
             try:
                 before = _load()
                 pulls = first_pulls(server.url, crowd.tokens, args.incremental)
-                print(f"{visits:>7} {name:<10} {len(crowd.tokens)} first pulls at once, {args.workers} workers: all done "
-                      f"in {pulls['seconds']:.2f} s; load {before} -> {_load()}", flush=True)
+                print(f"{visits:>7} {name:<10} {len(crowd.tokens)} first pulls at once, {args.workers} workers: "
+                      f"all done in {pulls['seconds']:.2f} s; load {before} -> {_load()}", flush=True)
                 print(f"{'':>18} wait per phone   {_spread(pulls['waits'])}")
                 print(f"{'':>18} page             {_spread(pulls['pages'])}  ({len(pulls['pages'])} pages)")
                 print(f"{'':>18} incremental pull {_spread(pulls['incremental'])}  ({len(pulls['incremental'])} at "

@@ -1,4 +1,4 @@
-"""The crowds benchmark runs end to end against the production command on a tiny organisation (timings never asserted)."""
+"""The crowds benchmark runs end to end against the production command on a tiny organisation (no timing asserted)."""
 from __future__ import annotations
 
 import re
