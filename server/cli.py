@@ -175,3 +175,7 @@ def main() -> None:
 
     set_private_umask()
     cli.main(args=sys.argv[1:], prog_name="fieldaudit")
+
+
+if __name__ == "__main__":  # `python -m server.cli ...` is the console script through this interpreter
+    main()
