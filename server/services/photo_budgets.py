@@ -20,7 +20,7 @@ from shared.visit import Visit as VisitDoc
 from ..models import Photo, User, Visit
 from ..models.types import utcnow
 from .photo_checks import PhotoTooLarge, QuotaExceeded
-from .push_queries import DAILY_PHOTOS, DAILY_PHOTOS_BESIDES
+from .push_queries import DAILY_PHOTOS, DAILY_PHOTOS_BESIDES, connection_after_flush
 
 WINDOW = timedelta(hours=24)
 """The daily quota is a rolling 24 hours (no time zone to argue about)."""
@@ -83,13 +83,11 @@ class DailyPhotos:
 
 def daily_photos(session: Session, shopper_id: int, now: datetime, *, besides: object = None) -> DailyPhotos:
     """Photos named by the shopper's visits submitted in the window, `besides` one visit (a correction replaces its own)."""
-    if session.autoflush:
-        session.flush()
     params = {"shopper": shopper_id, "since": now - WINDOW}
     query = DAILY_PHOTOS if besides is None else DAILY_PHOTOS_BESIDES
     if besides is not None:
         params["besides"] = besides
-    sent, sent_bytes, oldest = session.connection().execute(query, params).one()
+    sent, sent_bytes, oldest = connection_after_flush(session).execute(query, params).one()
     return DailyPhotos(sent, sent_bytes, oldest)
 
 

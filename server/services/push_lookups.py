@@ -90,9 +90,7 @@ class PushLookups:
         found = cls(shopper.id if isinstance(shopper, User) else None, bool(allowed))
         if not allowed or not docs:
             return found
-        if session.autoflush:
-            session.flush()
-        connection = session.connection()
+        connection = queries.connection_after_flush(session)
         version_ids = {d.template_version_id for d in docs if 0 < d.template_version_id <= MAX_INT_ID}
         for version_id, template_id, status, definition in connection.execute(queries.VERSIONS,
                                                                               {"ids": list(version_ids)}):

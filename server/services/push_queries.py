@@ -7,6 +7,8 @@ table columns, memoised cache keys included, executed on the session's connectio
 from __future__ import annotations
 
 from sqlalchemy import Text, bindparam, cast, func, literal, or_, select, union, union_all
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Session
 
 from ..models import Assignment, Branch, Photo, TemplateVersion, Visit
 
@@ -56,3 +58,10 @@ def clashes_query(with_assignments: bool, with_photos: bool):
     if with_photos:
         return CLASHES_WITH_ASSIGNMENTS_AND_PHOTOS if with_assignments else CLASHES_AND_PHOTOS
     return CLASHES_WITH_ASSIGNMENTS if with_assignments else CLASHES
+
+
+def connection_after_flush(session: Session) -> Connection:
+    """The session's connection for these Core statements, pending changes flushed first as the ORM's own queries do."""
+    if session.autoflush:
+        session.flush()
+    return session.connection()
