@@ -63,8 +63,8 @@ def seed(app, visits: int, branches: int, shoppers: int) -> Crowd:
 
     from server.extensions import db
     from server.models import Region, User, Visit, VisitStatus
-    from server.services.accounts import create_user
-    from server.services.tokens import issue_token
+    from server.services.accounts.users import create_user
+    from server.services.accounts.tokens import issue_token
 
     session = db.session
     world = build_world(session, visits=visits, branches=branches, shoppers=shoppers, answers=True)
@@ -162,7 +162,7 @@ def dashboards(url: str, browsers: list[requests.Session], region_id: int, secon
     def admin(app, admin_id: int, visits: list, every: float) -> None:
         from server.extensions import db
         from server.models import User, Visit
-        from server.services.reviews import approve_visit
+        from server.services.visits.reviews import approve_visit
 
         for visit_id in visits:
             if time.perf_counter() >= stop:

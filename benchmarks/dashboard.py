@@ -43,7 +43,7 @@ class Counter:
 def _fail_some(session, world) -> int:
     """Fail the checklist's first critical question in every visit of one branch in ten; returns the visits hit."""
     from server.models import TemplateVersion
-    from server.services.checklists import checklist_of
+    from server.services.checklists.versions import checklist_of
     from server.services.scores.question_days import rebuild
 
     checklist = checklist_of(session.get(TemplateVersion, world.version_id))

@@ -86,7 +86,7 @@ def _insert(session, model, rows: list[dict]) -> None:
 def _people_and_checklist(session):
     from server.demo.builder import demo_checklist
     from server.models import Role, User
-    from server.services.checklists import import_template
+    from server.services.checklists.versions import import_template
 
     admin = User(email="admin@bench.test", name="Bench Admin", role=Role.ADMIN, password_hash="-")
     shopper = User(email="shopper@bench.test", name="Bench Shopper", role=Role.SHOPPER, password_hash="-")
@@ -124,7 +124,7 @@ def populate(session, *, branches: int, visits: int, days: int = 365, samples: i
              today: date | None = None) -> Dataset:
     """Fill an empty scratch database: one region of `branches` branches and `visits` approved visits over `days`."""
     from server.models import Branch, Region, Visit, VisitSectionScore
-    from server.services.checklists import checklist_of
+    from server.services.checklists.versions import checklist_of
 
     rng = random.Random(seed)
     last_day = today or date.today()
@@ -154,10 +154,10 @@ def record_samples(session, rng, shopper, version, branch_ids, day) -> list:
     from server.demo.visit_maker import VisitMaker
     from server.models import Branch, VisitStatus
     from server.models.types import utcnow
-    from server.services.checklists import checklist_of
-    from server.services.org import create_assignment
-    from server.services.photo_renditions import max_pixels, render_photo, store_renditions
-    from server.services.visits import record_visit
+    from server.services.checklists.versions import checklist_of
+    from server.services.org.organisation import create_assignment
+    from server.services.photos.renditions import max_pixels, render_photo, store_renditions
+    from server.services.visits.record import record_visit
     from server.storage import current_storage, photo_key
 
     maker, storage, recorded = VisitMaker(rng, checklist_of(version), version.id), current_storage(), []

@@ -81,10 +81,10 @@ class Scratch:
         from server import create_app
         from server.database import upgrade_schema
         from server.extensions import db
-        from server.services.accounts import create_user
-        from server.services.checklists import import_template
-        from server.services.org import create_assignment, create_branch, create_region
-        from server.services.tokens import issue_token
+        from server.services.accounts.users import create_user
+        from server.services.checklists.versions import import_template
+        from server.services.org.organisation import create_assignment, create_branch, create_region
+        from server.services.accounts.tokens import issue_token
 
         self.url = url
         self.app = create_app({"TESTING": False, "SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": url,

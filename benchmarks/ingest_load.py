@@ -37,9 +37,9 @@ def seed(url: str, folder: Path, shoppers: int) -> tuple[list[str], int, int]:
 
     from server.database import upgrade_schema
     from server.models import Role, User
-    from server.services.checklists import import_template
-    from server.services.org import create_assignment, create_branch, create_region
-    from server.services.tokens import issue_token
+    from server.services.checklists.versions import import_template
+    from server.services.org.organisation import create_assignment, create_branch, create_region
+    from server.services.accounts.tokens import issue_token
 
     with server_db(url, folder) as s:
         upgrade_schema()

@@ -89,9 +89,9 @@ def score_contests(session, data, repeat: int) -> list[tuple[str, float, float]]
 def pdf_timings(session, data, repeat: int) -> dict[str, float]:
     """Seconds per visit report (mean over the sample visits) and per region report (median, data and PDF)."""
     from server.services import scores
-    from server.services.report_data import region_report_data
-    from server.services.report_files import region_pdf, visit_pdf
-    from server.services.shopper_labels import NAMES
+    from server.services.reports.data import region_report_data
+    from server.services.reports.files import region_pdf, visit_pdf
+    from server.services.accounts.shopper_labels import NAMES
     from server.storage import current_storage
 
     from server.services.scores.cache import current_cache

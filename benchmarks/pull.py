@@ -83,7 +83,7 @@ def full_pull(client, token: str, limit: int | None, counts: list[int] | None = 
 def service_pull(session, shopper_id: int, limit: int | None) -> int:
     """The same full pull through the service alone (no HTTP, no sign-in, no JSON); returns the changes."""
     from server.models import User
-    from server.services.sync_changes import DEFAULT_LIMIT, changes_page, parse_cursor
+    from server.services.sync.pull import DEFAULT_LIMIT, changes_page, parse_cursor
 
     user, cursor, changes = session.get(User, shopper_id), "", 0
     while True:
@@ -111,7 +111,7 @@ def run_size(visits: int, postgres: str | None, repeat: int, limit: int | None, 
     """Build one size on one database and time the pull against the raw SELECT."""
     from server.extensions import db
     from server.models import User
-    from server.services.tokens import issue_token
+    from server.services.accounts.tokens import issue_token
 
     with scratch_app(postgres) as app:
         started = time.perf_counter()

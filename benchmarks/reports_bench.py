@@ -76,7 +76,7 @@ def with_photos(data, images: list[bytes]):
 
 def camera_case(runs: int) -> None:
     """Old path (downscale three originals in every build) vs new path (embed the stored renditions), one run."""
-    from server.services.photo_renditions import render_photo
+    from server.services.photos.renditions import render_photo
 
     originals = [camera_photo(seed) for seed in (1, 2, 3)]
     start = time.perf_counter()

@@ -81,7 +81,7 @@ HEADER = (f"{'visits':>8} {'db':<10} {'what':<16} {'app s':>9} {'statements':>14
 def _manager(session, region_id: int):
     """A manager of the benchmark region with a password of their own (no temporary one, no second factor)."""
     from server.models import Region
-    from server.services.accounts import create_user
+    from server.services.accounts.users import create_user
 
     manager = create_user(session, email=MANAGER_EMAIL, name="Bench Manager", role="manager",
                           password=MANAGER_PASSWORD, regions=[session.get(Region, region_id)], temporary=False)
@@ -127,7 +127,7 @@ def run_size(visits: int, postgres: str | None, repeat: int, *, branches: int = 
     from server.extensions import db
     from server.models import User
     from server.services.scores import make_scope
-    from server.services.tokens import issue_token
+    from server.services.accounts.tokens import issue_token
 
     with scratch_app(postgres) as app:
         world = build_world(db.session, visits=visits, branches=branches, shoppers=shoppers, answers=True)

@@ -64,10 +64,10 @@ def _seed(session, *, branches: int, shoppers: int, days: int, seed: int) -> Wor
     from server.demo.builder import demo_checklist
     from server.demo.visit_maker import VisitMaker, new_uuid
     from server.models import Branch, Role, User, VisitStatus
-    from server.services.checklists import checklist_of, import_template
-    from server.services.org import create_assignment, create_branch, create_region
-    from server.services.reviews import approve_visit
-    from server.services.visits import record_visit
+    from server.services.checklists.versions import checklist_of, import_template
+    from server.services.org.organisation import create_assignment, create_branch, create_region
+    from server.services.visits.reviews import approve_visit
+    from server.services.visits.record import record_visit
 
     rng = random.Random(seed)
     admin = User(email="admin@bench.test", name="Bench Admin", role=Role.ADMIN, password_hash="-")

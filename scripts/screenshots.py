@@ -50,7 +50,7 @@ class Authenticator:
     def code(self) -> str:
         import time
 
-        from server.services.mfa import code_for
+        from server.services.accounts.mfa import code_for
 
         while True:
             now = int(time.time()) // 30
@@ -108,7 +108,7 @@ def serve_demo() -> str:
     from werkzeug.serving import make_server
 
     from server import create_app
-    from server.cli_run import prepare_database
+    from server.cli.run import prepare_database
     from server.demo import DEMO_PASSWORD
 
     app = create_app()

@@ -7,13 +7,13 @@ from typing import Any, Mapping
 
 from flask import Flask
 
-from . import config as config_module
+from server import config as config_module
 # `openapi`, not `api`: importing the server.api package rebinds the attribute `server.api`.
-from .extensions import api as openapi
-from .extensions import csrf, db, limiter, login_manager, migrate
-from .json_input import SafeJSONProvider
-from .private_files import private_folder, private_sqlite_database
-from .request_class import FieldauditRequest
+from server.extensions import api as openapi
+from server.extensions import csrf, db, limiter, login_manager, migrate
+from server.json_input import SafeJSONProvider
+from server.private_files import private_folder, private_sqlite_database
+from server.request_class import FieldauditRequest
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
@@ -40,7 +40,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         hops = app.config["PROXY_HOPS"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
-    from . import database, errors, http_headers, models  # noqa: F401 - models register tables
+    from server import database, errors, http_headers, models  # noqa: F401 - models register tables
 
     db.init_app(app)
     database.init_app(app)
@@ -52,9 +52,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     http_headers.init_app(app)
 
-    from . import auth, cli, request_isolation, storage, web
-    from .api import init_app as init_api
-    from .services.scores import cache as rollup_cache
+    from server import auth, cli, request_isolation, storage, web
+    from server.api import init_app as init_api
+    from server.services.scores import cache as rollup_cache
 
     storage.init_app(app)
     auth.init_app(app)

@@ -30,7 +30,7 @@ def _env_list(name: str) -> list[str] | None:
 
 def instance_secret_key(instance_path: Path) -> str:
     """A secret generated once and kept in the instance folder (0600, created atomically), for installs that set none."""
-    from .private_files import secret_key_in
+    from server.private_files import secret_key_in
 
     return secret_key_in(instance_path)
 

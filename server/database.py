@@ -5,7 +5,7 @@ from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from .extensions import db
+from server.extensions import db
 
 
 def _sqlite_pragmas(dbapi_connection, connection_record) -> None:

@@ -8,7 +8,7 @@ Deactivated and anonymous users see nothing. Queries (`visible_*`) and per-objec
 Confidentiality rule of mystery shopping (DESIGN section 7): managers are the audited side, so
 the schedule (assignments: when a visit will happen, and their notes) is for admins and the
 assignment's own shopper only. Managers learn of a visit once it has happened. Web pages, the
-sync feed (services/sync_view.py), the scores and report APIs, CSV and PDFs all ask the rule
+sync feed (services/sync/view.py), the scores and report APIs, CSV and PDFs all ask the rule
 below (`can_view_assignment`, `visible_assignments_query`); nothing else reads assignments for
 a manager.
 """
@@ -22,8 +22,8 @@ from flask import abort
 from flask_login import current_user
 from sqlalchemy import Select, exists, false, or_, select
 
-from .extensions import db, login_manager
-from .models import Assignment, Branch, Region, Role, Visit, manager_regions
+from server.extensions import db, login_manager
+from server.models import Assignment, Branch, Region, Role, Visit, manager_regions
 
 MAX_INT_ID = 2**31 - 1  # PostgreSQL INTEGER; larger ids cannot exist and must not reach the driver
 

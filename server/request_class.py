@@ -7,7 +7,7 @@ from werkzeug.wrappers import Request as WerkzeugRequest
 
 from shared.text import normalise_newlines
 
-from .json_input import JsonInputError
+from server.json_input import JsonInputError
 
 
 class FieldauditRequest(Request):

@@ -14,7 +14,7 @@ def schema_problem(app: Flask) -> str | None:
     code; None when it is current (the error was something else)."""
     from alembic.script import ScriptDirectory
 
-    from .extensions import db
+    from server.extensions import db
 
     with app.app_context():
         try:

@@ -1,6 +1,6 @@
 """Serving in production: gunicorn on a socket bound before start-up, every worker importing `server.wsgi:app`.
 
-The `fieldaudit run` command checks and prepares (server.cli_run); this module holds what it needs to serve:
+The `fieldaudit run` command checks and prepares (server.cli.run); this module holds what it needs to serve:
 the address checks, the listening socket, the shared-limits rule and the gunicorn application.
 """
 from __future__ import annotations

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask import has_app_context
 
-from . import create_app
+from server import create_app
 
 if has_app_context():  # pragma: no cover - only a wrongly built server gets here
     raise RuntimeError("server.wsgi must be imported outside any Flask application context")

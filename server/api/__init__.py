@@ -3,14 +3,14 @@ from __future__ import annotations
 
 from flask import Flask
 
-from ..extensions import api as openapi
-from ..extensions import csrf
-from .base import BEARER_SCHEME, Blueprint  # noqa: F401 - re-exported for endpoint modules
+from server.extensions import api as openapi
+from server.extensions import csrf
+from server.api.base import BEARER_SCHEME, Blueprint  # noqa: F401 - re-exported for endpoint modules
 
 
 def blueprints() -> list[Blueprint]:
     """Every API blueprint; add new endpoint modules here."""
-    from . import account, photos, reports, scores, sync, visits
+    from server.api import account, photos, reports, scores, sync, visits
 
     return [account.blp, photos.blp, sync.blp, visits.blp, scores.blp, reports.blp]
 

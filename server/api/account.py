@@ -4,17 +4,17 @@ from __future__ import annotations
 from flask import abort, jsonify
 from flask_login import current_user
 
-from ..auth.context import current_client
-from ..auth.limits import login_limits
-from ..errors import error_body
-from ..extensions import db
-from ..permissions import can_manage, login_required_role, scope_of, visible_regions_query
-from ..services.auth_log import log_auth_event
-from ..services.organisation_settings import current_settings, phone_settings
-from ..services.token_sign_in import TokenRefused, sign_in_for_token
-from ..services.tokens import TokenNotFound, list_tokens, revoke_token
-from .account_schemas import IssuedTokenSchema, MeSchema, TokenRequestSchema, TokenSchema
-from .base import BEARER, Blueprint
+from server.auth.context import current_client
+from server.auth.limits import login_limits
+from server.errors import error_body
+from server.extensions import db
+from server.permissions import can_manage, login_required_role, scope_of, visible_regions_query
+from server.services.accounts.auth_log import log_auth_event
+from server.services.org.settings import current_settings, phone_settings
+from server.services.accounts.token_sign_in import TokenRefused, sign_in_for_token
+from server.services.accounts.tokens import TokenNotFound, list_tokens, revoke_token
+from server.api.account_schemas import IssuedTokenSchema, MeSchema, TokenRequestSchema, TokenSchema
+from server.api.base import BEARER, Blueprint
 
 blp = Blueprint("account", __name__, url_prefix="/api/v1",
                 description="Sign in from the phone, manage its tokens, and see who you are.")

@@ -6,9 +6,9 @@ from marshmallow import Schema, fields
 
 from shared.phone_settings import PhoneSettingsSchema
 
-from ..models import Role
-from ..services.tokens import DEFAULT_DEVICE_NAME
-from .base import Text
+from server.models import Role
+from server.services.accounts.tokens import DEFAULT_DEVICE_NAME
+from server.api.base import Text
 
 
 class TokenRequestSchema(Schema):

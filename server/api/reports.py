@@ -6,14 +6,14 @@ from io import BytesIO
 from flask import send_file
 from flask_login import current_user
 
-from ..extensions import db
-from ..models import Branch, Region, Visit
-from ..permissions import get_visible_or_404, login_required_role
-from ..services.report_files import ReportFile, branch_pdf, region_pdf, visit_pdf
-from ..services.shopper_labels import labels_for
-from ..storage import current_storage
-from .base import BEARER, Blueprint
-from .score_args import PeriodArgs, scope_or_422
+from server.extensions import db
+from server.models import Branch, Region, Visit
+from server.permissions import get_visible_or_404, login_required_role
+from server.services.reports.files import ReportFile, branch_pdf, region_pdf, visit_pdf
+from server.services.accounts.shopper_labels import labels_for
+from server.storage import current_storage
+from server.api.base import BEARER, Blueprint
+from server.api.score_args import PeriodArgs, scope_or_422
 
 blp = Blueprint("reports", __name__, url_prefix="/api/v1/reports", description=(
     "PDF reports built from the same services as /api/v1/scores, so they show the same numbers. Admins may "

@@ -4,10 +4,10 @@ from __future__ import annotations
 from flask_smorest import abort
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from ..extensions import db
-from ..permissions import MAX_INT_ID
-from ..services.scores import BUCKETS, DEFAULT_DAYS, MAX_PERIOD_DAYS, Scope, ScoreFilterError, make_scope
-from ..services.scores.filters import EARLIEST, LATEST
+from server.extensions import db
+from server.permissions import MAX_INT_ID
+from server.services.scores import BUCKETS, DEFAULT_DAYS, MAX_PERIOD_DAYS, Scope, ScoreFilterError, make_scope
+from server.services.scores.filters import EARLIEST, LATEST
 
 TREND_DEFAULT_DAYS = 365
 """A trend with no `from` covers the year ending on `to`."""

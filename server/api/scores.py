@@ -3,14 +3,14 @@ from __future__ import annotations
 
 from flask_login import current_user
 
-from ..extensions import db
-from ..models import Branch, Region
-from ..permissions import get_visible_or_404, login_required_role, visible_regions_query
-from ..services import scores
-from ..services.scores import stats
-from .base import BEARER, Blueprint
-from .score_args import TREND_DEFAULT_DAYS, PeriodArgs, TrendArgs, scope_or_422
-from .scores_schemas import (CriticalFailuresSchema, LeagueSchema, QuestionsSchema, RegionListSchema, SectionsSchema,
+from server.extensions import db
+from server.models import Branch, Region
+from server.permissions import get_visible_or_404, login_required_role, visible_regions_query
+from server.services import scores
+from server.services.scores import stats
+from server.api.base import BEARER, Blueprint
+from server.api.score_args import TREND_DEFAULT_DAYS, PeriodArgs, TrendArgs, scope_or_422
+from server.api.scores_schemas import (CriticalFailuresSchema, LeagueSchema, QuestionsSchema, RegionListSchema, SectionsSchema,
                              TrendSchema)
 
 COUNTED = ("Only approved visits with every photo received count, finished between `from` and `to` (UTC dates, "

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from flask import Flask
 
-from . import cookies, limits, loaders
-from .views import bp
+from server.auth import cookies, limits, loaders
+from server.auth.views import bp
 
 
 def init_app(app: Flask) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, Length
 
-from ..form_text import TextCheckedForm
+from server.form_text import TextCheckedForm
 
 
 class LoginForm(TextCheckedForm):

@@ -11,7 +11,7 @@ import time
 from flask import Flask, Response, current_app
 from flask_limiter.util import get_remote_address
 
-from ..extensions import limiter
+from server.extensions import limiter
 
 TOO_MANY = "Too many sign-in attempts. Please wait a minute and try again."
 

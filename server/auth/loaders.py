@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from flask import g, jsonify, redirect, request, session, url_for
 
-from ..errors import error_body, wants_json
-from ..extensions import db, login_manager
-from ..models import SessionStage, User
-from ..services.auth_log import Client
-from ..services.tokens import find_token, token_problem, touch_token
-from ..services.web_sessions import touch_session, usable_session
+from server.errors import error_body, wants_json
+from server.extensions import db, login_manager
+from server.models import SessionStage, User
+from server.services.accounts.auth_log import Client
+from server.services.accounts.tokens import find_token, token_problem, touch_token
+from server.services.accounts.web_sessions import touch_session, usable_session
 
 API_PREFIX = "/api/"
 SESSION_KEY = "sid"

@@ -7,20 +7,20 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
-from ..extensions import db
-from ..form_text import shows_text_errors
-from ..models import SessionStage, WebSession
-from ..services.accounts import AccountError
-from ..services.auth_log import log_auth_event
-from ..services.mfa import MfaError, confirm_enrolment, grouped, qr_svg, start_enrolment
-from ..services.self_service import choose_new_password, enrol_second_factor
-from ..services.sign_in import check_code, check_password, next_stage, record_sign_in
-from ..services.web_sessions import end_session
-from .context import (any_pending_session, begin_web_session, current_client, current_web_session,
+from server.extensions import db
+from server.form_text import shows_text_errors
+from server.models import SessionStage, WebSession
+from server.services.accounts.users import AccountError
+from server.services.accounts.auth_log import log_auth_event
+from server.services.accounts.mfa import MfaError, confirm_enrolment, grouped, qr_svg, start_enrolment
+from server.services.accounts.self_service import choose_new_password, enrol_second_factor
+from server.services.accounts.sign_in import check_code, check_password, next_stage, record_sign_in
+from server.services.accounts.web_sessions import end_session
+from server.auth.context import (any_pending_session, begin_web_session, current_client, current_web_session,
                       move_web_session, pending_session, take_target)
-from .cookies import known_device_user_ids, remember_device
-from .forms import LoginForm
-from .limits import TOO_MANY, login_limits, too_many_message
+from server.auth.cookies import known_device_user_ids, remember_device
+from server.auth.forms import LoginForm
+from server.auth.limits import TOO_MANY, login_limits, too_many_message
 
 bp = Blueprint("auth", __name__)
 

@@ -11,16 +11,16 @@ from pathlib import Path
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from ..models import Assignment, AssignmentStatus, Branch, Photo, Region, Role, TemplateVersion, User, Visit, VisitStatus
-from ..private_files import private_folder, write_private_file
-from ..services.accounts import hash_password
-from ..services.checklists import checklist_of, import_template
-from ..services.org import create_assignment, create_branch, create_region
-from ..services.photo_renditions import Rendered, max_pixels, render_photo
-from ..storage import FilesystemStorage, photo_key, rendition_key
-from ..services.visits import record_visit
-from . import org_data
-from .visit_maker import PhotoFile, VisitMaker, new_uuid
+from server.models import Assignment, AssignmentStatus, Branch, Photo, Region, Role, TemplateVersion, User, Visit, VisitStatus
+from server.private_files import private_folder, write_private_file
+from server.services.accounts.users import hash_password
+from server.services.checklists.versions import checklist_of, import_template
+from server.services.org.organisation import create_assignment, create_branch, create_region
+from server.services.photos.renditions import Rendered, max_pixels, render_photo
+from server.storage import FilesystemStorage, photo_key, rendition_key
+from server.services.visits.record import record_visit
+from server.demo import org_data
+from server.demo.visit_maker import PhotoFile, VisitMaker, new_uuid
 
 CHECKLIST_PATH = Path(__file__).with_name("customer_service_checklist.json")
 DAYS_PER_MONTH = 30

@@ -11,9 +11,9 @@ from flask import current_app
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
-from ..models import Region, Template, User
-from . import org_data
-from .builder import DemoBuilder
+from server.models import Region, Template, User
+from server.demo import org_data
+from server.demo.builder import DemoBuilder
 
 MONTHS = 4
 """Months of visit history the demo holds (about 3-4 approved visits per branch per month)."""

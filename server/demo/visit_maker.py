@@ -9,8 +9,8 @@ from datetime import date, datetime, time, timedelta, timezone
 
 from shared.checklist import Checklist, Question
 
-from .comments import FAILED_ITEM, STOOD_OUT
-from .images import receipt_png, storefront_png
+from server.demo.comments import FAILED_ITEM, STOOD_OUT
+from server.demo.images import receipt_png, storefront_png
 
 NA_RATE = {"phone_answered_four_rings": 0.55, "admitted_unsure": 0.45, "follow_up_on_time": 0.6}
 """How often shoppers could not apply a question (did not call, staff were never unsure, nothing promised)."""

@@ -1,14 +1,14 @@
 """SQLAlchemy models; importing this package registers every table on the metadata."""
-from .accounts import ApiToken, RecoveryCode, Role, User
-from .activity import Activity
-from .changes import Change
-from .checklists import PublishedVersionChanged, Template, TemplateVersion, VersionStatus
-from .org import Branch, Region, manager_regions
-from .rollups import QuestionDay
-from .organisation_settings import OrganisationSetting
-from .sessions import SessionStage, WebSession
-from .throttle import SignInCounter
-from .visits import (
+from server.models.accounts import ApiToken, RecoveryCode, Role, User
+from server.models.activity import Activity
+from server.models.changes import Change
+from server.models.checklists import PublishedVersionChanged, Template, TemplateVersion, VersionStatus
+from server.models.org import Branch, Region, manager_regions
+from server.models.rollups import QuestionDay
+from server.models.organisation_settings import OrganisationSetting
+from server.models.sessions import SessionStage, WebSession
+from server.models.throttle import SignInCounter
+from server.models.visits import (
     Answer,
     Assignment,
     AssignmentStatus,

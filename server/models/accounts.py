@@ -8,9 +8,9 @@ from sqlalchemy import ForeignKey, String
 from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
-from .pseudonyms import new_pseudonym
-from .types import UTCDateTime, str_enum, utcnow
+from server.extensions import db
+from server.models.pseudonyms import new_pseudonym
+from server.models.types import UTCDateTime, str_enum, utcnow
 
 
 class Role(str, enum.Enum):

@@ -28,12 +28,12 @@ from datetime import datetime
 from sqlalchemy import BigInteger, ForeignKey, String, event, text
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from ..extensions import db
-from .types import UTCDateTime, utcnow
+from server.extensions import db
+from server.models.types import UTCDateTime, utcnow
 
 
 class Change(db.Model):
-    """`seq` is the sync cursor; the audience says who the row is for (services/changes.py `record_change`).
+    """`seq` is the sync cursor; the audience says who the row is for (services/sync/changes.py `record_change`).
 
     `audience_user_id`: that user alone (their visits and assignments, a tombstone for them);
     `audience_region_id`: whoever may hold things of that region (its managers, admins, and the

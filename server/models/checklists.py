@@ -7,8 +7,8 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint, event, inspect
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
-from .types import UTCDateTime, str_enum, utcnow
+from server.extensions import db
+from server.models.types import UTCDateTime, str_enum, utcnow
 
 
 class VersionStatus(str, enum.Enum):

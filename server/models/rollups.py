@@ -6,7 +6,7 @@ from datetime import date
 from sqlalchemy import Date, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..extensions import db
+from server.extensions import db
 
 
 class QuestionDay(db.Model):

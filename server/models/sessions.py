@@ -7,8 +7,8 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
-from .types import UTCDateTime, str_enum, utcnow
+from server.extensions import db
+from server.models.types import UTCDateTime, str_enum, utcnow
 
 
 class SessionStage(str, enum.Enum):

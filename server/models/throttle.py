@@ -6,8 +6,8 @@ from datetime import datetime
 from sqlalchemy import String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..extensions import db
-from .types import UTCDateTime
+from server.extensions import db
+from server.models.types import UTCDateTime
 
 
 class SignInCounter(db.Model):

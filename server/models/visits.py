@@ -8,8 +8,8 @@ from datetime import date, datetime
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, Uuid, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
-from .types import UTCDateTime, str_enum, utcnow
+from server.extensions import db
+from server.models.types import UTCDateTime, str_enum, utcnow
 
 
 class AssignmentStatus(str, enum.Enum):

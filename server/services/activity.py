@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
 
-from ..models import Activity, User
+from server.models import Activity, User
 
 PER_PAGE = 50
 

@@ -5,9 +5,9 @@ from collections.abc import Callable
 
 from flask import Flask, current_app
 
-from .base import (BLOCK_SIZE, RENDITIONS, InvalidKey, NotStored, OffsetMismatch, PhotoStorage, StorageBusy,
+from server.storage.base import (BLOCK_SIZE, RENDITIONS, InvalidKey, NotStored, OffsetMismatch, PhotoStorage, StorageBusy,
                    StorageError, check_key, photo_key, rendition_key)
-from .filesystem import FilesystemStorage
+from server.storage.filesystem import FilesystemStorage
 
 __all__ = ["BLOCK_SIZE", "RENDITIONS", "FilesystemStorage", "InvalidKey", "NotStored", "OffsetMismatch",
            "PhotoStorage", "StorageBusy", "StorageError", "check_key", "current_storage", "init_app", "photo_key",

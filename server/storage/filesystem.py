@@ -10,8 +10,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import BinaryIO
 
-from ..private_files import FILE_MODE, private_folder
-from .base import BLOCK_SIZE, InvalidKey, NotStored, OffsetMismatch, StorageBusy, check_key
+from server.private_files import FILE_MODE, private_folder
+from server.storage.base import BLOCK_SIZE, InvalidKey, NotStored, OffsetMismatch, StorageBusy, check_key
 
 try:
     import fcntl

@@ -4,16 +4,16 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
-from ..auth.context import current_client, current_web_session
-from ..extensions import db
-from ..models.types import utcnow
-from ..permissions import login_required_role
-from ..services.accounts import AccountError
-from ..services.mfa import MfaError, grouped, mfa_required, qr_svg, recovery_codes_left, start_enrolment
-from ..services.self_service import (change_own_password, enrol_second_factor, new_recovery_codes,
+from server.auth.context import current_client, current_web_session
+from server.extensions import db
+from server.models.types import utcnow
+from server.permissions import login_required_role
+from server.services.accounts.users import AccountError
+from server.services.accounts.mfa import MfaError, grouped, mfa_required, qr_svg, recovery_codes_left, start_enrolment
+from server.services.accounts.self_service import (change_own_password, enrol_second_factor, new_recovery_codes,
                                      revoke_own_token, sign_out_everywhere, turn_off_second_factor)
-from ..services.tokens import TokenNotFound, list_tokens
-from ..services.web_sessions import list_sessions
+from server.services.accounts.tokens import TokenNotFound, list_tokens
+from server.services.accounts.web_sessions import list_sessions
 
 bp = Blueprint("my_account", __name__, url_prefix="/account")
 

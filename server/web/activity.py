@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template, request
 
-from ..extensions import db
-from ..permissions import login_required_role
-from ..services.activity import activity_filters, activity_page
+from server.extensions import db
+from server.permissions import login_required_role
+from server.services.activity import activity_filters, activity_page
 
 bp = Blueprint("activity", __name__, url_prefix="/admin/activity")
 

@@ -6,13 +6,13 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from ..extensions import db
-from ..form_text import form_text_errors, shows_text_errors
-from ..models import Assignment, AssignmentStatus, Branch, Region, Template
-from ..permissions import get_visible_or_404, login_required_role
-from ..services.org import OrgError, cancel_assignment, create_assignment, reassign_assignment
-from .assignments_bulk import schedule_region
-from .assignments_forms import FormErrors, choices, due_window, pick, shopper
+from server.extensions import db
+from server.form_text import form_text_errors, shows_text_errors
+from server.models import Assignment, AssignmentStatus, Branch, Region, Template
+from server.permissions import get_visible_or_404, login_required_role
+from server.services.org.organisation import OrgError, cancel_assignment, create_assignment, reassign_assignment
+from server.web.assignments_bulk import schedule_region
+from server.web.assignments_forms import FormErrors, choices, due_window, pick, shopper
 
 bp = Blueprint("assignments", __name__, url_prefix="/assignments")
 LIMIT = 500

@@ -8,8 +8,8 @@ from itertools import cycle
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..models import Assignment, Branch, Region, Template, User
-from ..services.org import OrgError, create_assignment
+from server.models import Assignment, Branch, Region, Template, User
+from server.services.org.organisation import OrgError, create_assignment
 
 
 def schedule_region(session: Session, region: Region, shoppers: Sequence[User], template: Template,

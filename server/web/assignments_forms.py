@@ -5,8 +5,8 @@ from datetime import date
 
 from sqlalchemy import select
 
-from ..extensions import db
-from ..models import Branch, Region, Role, Template, User
+from server.extensions import db
+from server.models import Branch, Region, Role, Template, User
 
 
 class FormErrors(dict):

@@ -7,14 +7,14 @@ import re
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ..extensions import db
-from ..form_text import form_text_errors, shows_text_errors
-from ..json_input import JsonInputError, load_json
-from ..models import Template, TemplateVersion, VersionStatus
-from ..permissions import MAX_INT_ID, login_required_role
-from ..services.checklist_diff import diff_versions
-from ..services.checklist_edit import create_template, draft_issues
-from ..services.checklists import (ChecklistInvalid, TemplateError, export_version, import_template, list_templates,
+from server.extensions import db
+from server.form_text import form_text_errors, shows_text_errors
+from server.json_input import JsonInputError, load_json
+from server.models import Template, TemplateVersion, VersionStatus
+from server.permissions import MAX_INT_ID, login_required_role
+from server.services.checklists.diff import diff_versions
+from server.services.checklists.edit import create_template, draft_issues
+from server.services.checklists.versions import (ChecklistInvalid, TemplateError, export_version, import_template, list_templates,
                                    new_draft_from, publish_version)
 
 bp = Blueprint("builder", __name__, url_prefix="/builder")
@@ -85,7 +85,7 @@ def create():
 @bp.route("/versions/<int:version_id>/publish", methods=["POST"])
 def publish(version_id: int):
     """Publish a draft; with problems it stays a draft and the problems are listed."""
-    from .builder_edit import render_edit
+    from server.web.builder_edit import render_edit
 
     version = version_or_404(version_id)
     problems = draft_issues(version) if version.status is VersionStatus.DRAFT else []
@@ -186,4 +186,4 @@ def history(template_id: int):
                            changes=changes, VersionStatus=VersionStatus)
 
 
-from . import builder_edit, builder_live, builder_preview  # noqa: E402,F401 - their routes join this blueprint
+from server.web import builder_edit, builder_live, builder_preview  # noqa: E402,F401 - their routes join this blueprint

@@ -5,13 +5,13 @@ from flask import flash, redirect, render_template, request, url_for
 
 from shared.checklist import CRITICAL_POLICIES
 
-from ..extensions import db
-from ..form_text import form_text_errors, shows_text_errors, with_form_text_errors
-from ..models import TemplateVersion
-from ..services import checklist_edit as service
-from ..services.checklist_edit import TemplateError
-from .builder import bp, version_or_404
-from .builder_forms import (PASS_OPS, TYPE_LABELS, place_issues, question_from, question_form, section_from,
+from server.extensions import db
+from server.form_text import form_text_errors, shows_text_errors, with_form_text_errors
+from server.models import TemplateVersion
+from server.services.checklists import edit as service
+from server.services.checklists.edit import TemplateError
+from server.web.builder import bp, version_or_404
+from server.web.builder_forms import (PASS_OPS, TYPE_LABELS, place_issues, question_from, question_form, section_from,
                             settings_from)
 
 

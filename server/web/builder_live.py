@@ -7,11 +7,11 @@ from flask import jsonify, request
 
 from shared.validation import validate_checklist
 
-from ..form_text import form_text_errors, shows_text_errors, with_form_text_errors
-from ..services.checklist_edit import KEY, TemplateError, preview_issues
-from .builder import bp, version_or_404
-from .builder_edit import question_types
-from .builder_forms import place_issues, question_from, settings_from
+from server.form_text import form_text_errors, shows_text_errors, with_form_text_errors
+from server.services.checklists.edit import KEY, TemplateError, preview_issues
+from server.web.builder import bp, version_or_404
+from server.web.builder_edit import question_types
+from server.web.builder_forms import place_issues, question_from, settings_from
 
 
 def _find(definition: dict, key: str) -> tuple[dict, int] | None:

@@ -13,8 +13,8 @@ from shared.scoring import score_visit
 from shared.validation import load_checklist
 from shared.visit import Answer
 
-from ..form_text import form_text_errors, shows_text_errors
-from .builder import bp, version_or_404
+from server.form_text import form_text_errors, shows_text_errors
+from server.web.builder import bp, version_or_404
 
 
 def _typed(question: Question, text: str):

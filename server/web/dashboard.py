@@ -4,14 +4,14 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request
 from flask_login import current_user
 
-from ..extensions import db
-from ..models import Branch, Region
-from ..permissions import get_visible_or_404, login_required_role
-from ..services.shopper_labels import labels_for
-from .csv_export import csv_response
-from .dashboard_data import branch_view, region_view
-from .dashboard_export import VISIT_COLUMNS, visit_rows
-from .dashboard_period import chosen_region, page_period
+from server.extensions import db
+from server.models import Branch, Region
+from server.permissions import get_visible_or_404, login_required_role
+from server.services.accounts.shopper_labels import labels_for
+from server.web.csv_export import csv_response
+from server.web.dashboard_data import branch_view, region_view
+from server.web.dashboard_export import VISIT_COLUMNS, visit_rows
+from server.web.dashboard_period import chosen_region, page_period
 
 READERS = ("admin", "manager")
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")

@@ -4,13 +4,13 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..models import Branch, Region, User, Visit
-from ..services import scores
-from ..services.report_data import (RECENT_FAILURES, WEAKEST_QUESTIONS, branch_report_data, region_trend_points,
+from server.models import Branch, Region, User, Visit
+from server.services import scores
+from server.services.reports.data import (RECENT_FAILURES, WEAKEST_QUESTIONS, branch_report_data, region_trend_points,
                                     score_distribution)
-from ..services.scores import RegionFailure, RegionQuestion, Scope, counted  # noqa: F401 - what the templates show
-from ..services.shopper_labels import ShopperLabels
-from .dashboard_charts import distribution_svg, sections_svg, trend_svg
+from server.services.scores import RegionFailure, RegionQuestion, Scope, counted  # noqa: F401 - what the templates show
+from server.services.accounts.shopper_labels import ShopperLabels
+from server.web.dashboard_charts import distribution_svg, sections_svg, trend_svg
 
 WEAKEST = WEAKEST_QUESTIONS
 """How many weakest questions a page lists (as many as the reports)."""

@@ -6,9 +6,9 @@ from collections.abc import Iterator
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..models import Branch, Region, Template, TemplateVersion, User, Visit
-from ..services.scores import Scope, counted
-from ..services.shopper_labels import ShopperLabels
+from server.models import Branch, Region, Template, TemplateVersion, User, Visit
+from server.services.scores import Scope, counted
+from server.services.accounts.shopper_labels import ShopperLabels
 
 VISIT_COLUMNS = ("visit_id", "finished_at_utc", "region", "branch_code", "branch_name", "shopper", "checklist",
                  "version", "status", "score_percent", "critical_failures", "flagged", "zeroed")

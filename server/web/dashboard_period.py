@@ -6,10 +6,10 @@ from datetime import date
 
 from flask_login import current_user
 
-from ..extensions import db
-from ..models import Region
-from ..permissions import visible_regions_query
-from ..services.scores import Scope, ScoreFilterError, make_scope
+from server.extensions import db
+from server.models import Region
+from server.permissions import visible_regions_query
+from server.services.scores import Scope, ScoreFilterError, make_scope
 
 
 @dataclass(frozen=True)

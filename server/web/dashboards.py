@@ -7,9 +7,9 @@ from itertools import groupby
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from ..extensions import db
-from ..models import Assignment, AssignmentStatus, Branch, Region, Role, Template, User, Visit, VisitStatus
-from ..permissions import (
+from server.extensions import db
+from server.models import Assignment, AssignmentStatus, Branch, Region, Role, Template, User, Visit, VisitStatus
+from server.permissions import (
     can_manage,
     visible_assignments_query,
     visible_branches_query,

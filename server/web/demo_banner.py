@@ -4,9 +4,9 @@ from __future__ import annotations
 from flask import Flask
 from flask_login import current_user
 
-from ..extensions import db
-from ..models import Role
-from ..services.demo_accounts import demo_accounts_present
+from server.extensions import db
+from server.models import Role
+from server.services.accounts.demo_accounts import demo_accounts_present
 
 
 def demo_banner_shown() -> bool:

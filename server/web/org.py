@@ -4,11 +4,11 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ..extensions import db
-from ..form_text import form_text_errors, shows_text_errors
-from ..models import Region
-from ..permissions import MAX_INT_ID, login_required_role
-from ..services.org_edit import OrgError, add_region, edit_region, region_branch_counts, set_region_active
+from server.extensions import db
+from server.form_text import form_text_errors, shows_text_errors
+from server.models import Region
+from server.permissions import MAX_INT_ID, login_required_role
+from server.services.org.edit import OrgError, add_region, edit_region, region_branch_counts, set_region_active
 
 bp = Blueprint("org", __name__, url_prefix="/admin")
 
@@ -85,4 +85,4 @@ def region_active(region_id: int):
     return redirect(url_for("org.regions"))
 
 
-from . import org_branches, org_import, org_settings, org_users  # noqa: E402,F401 - their routes join this blueprint
+from server.web import org_branches, org_import, org_settings, org_users  # noqa: E402,F401 - their routes join this blueprint

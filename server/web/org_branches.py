@@ -4,11 +4,11 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ..extensions import db
-from ..form_text import form_text_errors, shows_text_errors
-from ..models import Branch, Region
-from ..services.org_edit import OrgError, add_branch, edit_branch, set_branch_active
-from .org import bp, get_or_404, wants_active
+from server.extensions import db
+from server.form_text import form_text_errors, shows_text_errors
+from server.models import Branch, Region
+from server.services.org.edit import OrgError, add_branch, edit_branch, set_branch_active
+from server.web.org import bp, get_or_404, wants_active
 
 FIELDS = ("code", "name", "address", "latitude", "longitude")
 

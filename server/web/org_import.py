@@ -5,10 +5,10 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from ..extensions import db
-from ..models import Region
-from ..services.branch_import import MAX_IMPORT_BYTES, CsvFileError, apply_import, preview, rows_to_payload
-from .org import bp, get_or_404
+from server.extensions import db
+from server.models import Region
+from server.services.org.branch_import import MAX_IMPORT_BYTES, CsvFileError, apply_import, preview, rows_to_payload
+from server.web.org import bp, get_or_404
 
 TOKEN_MAX_AGE = 3600  # seconds between preview and confirmation
 CSV_SUFFIXES = (".csv", ".txt")

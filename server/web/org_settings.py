@@ -6,10 +6,10 @@ from itertools import groupby
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ..extensions import db
-from ..services.organisation_settings import current_settings, save_settings, settings_from_form
-from ..services.settings_registry import SETTINGS, SettingError
-from .org import bp
+from server.extensions import db
+from server.services.org.settings import current_settings, save_settings, settings_from_form
+from server.services.org.settings_registry import SETTINGS, SettingError
+from server.web.org import bp
 
 
 def _page(values: dict, errors: dict, status: int = 200):

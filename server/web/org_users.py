@@ -6,17 +6,17 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from ..auth.context import current_client
-from ..extensions import db
-from ..form_text import form_text_errors, shows_text_errors
-from ..models import Region, Role, User
-from ..models.types import utcnow
-from ..services.auth_log import recent_failures
-from ..services.mfa import mfa_required
-from ..services.tokens import list_tokens
-from ..services.user_admin import (AccountError, add_user, edit_user, list_users, reset_password,
+from server.auth.context import current_client
+from server.extensions import db
+from server.form_text import form_text_errors, shows_text_errors
+from server.models import Region, Role, User
+from server.models.types import utcnow
+from server.services.accounts.auth_log import recent_failures
+from server.services.accounts.mfa import mfa_required
+from server.services.accounts.tokens import list_tokens
+from server.services.accounts.user_admin import (AccountError, add_user, edit_user, list_users, reset_password,
                                    reset_second_factor, revoke_user_token, set_user_active)
-from .org import bp, get_or_404, wants_active
+from server.web.org import bp, get_or_404, wants_active
 
 ROLES = [(r.value, r.value.capitalize()) for r in Role]
 STATES = {"1": True, "0": False}

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from flask import Blueprint, request
 
-from ..api.reports import READERS, branch_download, region_download, visit_download
-from ..api.score_args import PeriodArgs, load_query_or_422
-from ..permissions import login_required_role
+from server.api.reports import READERS, branch_download, region_download, visit_download
+from server.api.score_args import PeriodArgs, load_query_or_422
+from server.permissions import login_required_role
 
 bp = Blueprint("report_downloads", __name__, url_prefix="/reports")
 

@@ -5,13 +5,13 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from ..extensions import db
-from ..form_text import form_text_errors, shows_text_errors
-from ..models import Visit, VisitStatus
-from ..permissions import get_visible_or_404, login_required_role
-from ..services.reviews import ReviewError, approve_visit, reject_visit, return_for_correction
-from ..services.shopper_labels import labels_for
-from .visits_data import visit_view
+from server.extensions import db
+from server.form_text import form_text_errors, shows_text_errors
+from server.models import Visit, VisitStatus
+from server.permissions import get_visible_or_404, login_required_role
+from server.services.visits.reviews import ReviewError, approve_visit, reject_visit, return_for_correction
+from server.services.accounts.shopper_labels import labels_for
+from server.web.visits_data import visit_view
 
 bp = Blueprint("review", __name__, url_prefix="/review")
 

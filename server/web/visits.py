@@ -4,13 +4,13 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template, request, send_file
 from flask_login import current_user
 
-from ..extensions import db
-from ..models import Visit
-from ..permissions import get_visible_or_404, login_required_role
-from ..services.photos import PhotoNotFound, StoredPhoto, open_photo, open_rendition
-from ..services.shopper_labels import labels_for
-from ..storage import current_storage
-from .visits_data import visit_view
+from server.extensions import db
+from server.models import Visit
+from server.permissions import get_visible_or_404, login_required_role
+from server.services.photos.uploads import PhotoNotFound, StoredPhoto, open_photo, open_rendition
+from server.services.accounts.shopper_labels import labels_for
+from server.storage import current_storage
+from server.web.visits_data import visit_view
 
 READERS = ("admin", "manager")
 CACHE_SECONDS = 3600

@@ -11,11 +11,11 @@ from reports.adapt import visit_rows
 from shared.schemas import load_visit
 from shared.scoring import score_visit
 
-from ..extensions import db
-from ..models import User, Visit
-from ..services.checklists import checklist_of
-from ..services.shopper_labels import ShopperLabels
-from ..services.visit_report_data import current_document
+from server.extensions import db
+from server.models import User, Visit
+from server.services.checklists.versions import checklist_of
+from server.services.accounts.shopper_labels import ShopperLabels
+from server.services.reports.visit_data import current_document
 
 EARTH_RADIUS_M = 6_371_008.8
 """Mean Earth radius (IUGG), metres."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from server.services.mfa import code_for
+from server.services.accounts.mfa import code_for
 from tests.browser.conftest import sign_in
 from tests.factories import PASSWORD
 

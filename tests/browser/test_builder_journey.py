@@ -73,7 +73,7 @@ def test_an_admin_builds_previews_and_publishes_a_checklist(page, live_server, m
 
 
 def test_preview_shows_and_hides_a_conditional_question_as_answers_change(page, live_server, make, session):
-    from server.services.checklists import import_template
+    from server.services.checklists.versions import import_template
 
     version = import_template(session, {"format": 1, "title": "Conditional", "sections": [
         {"key": "s", "title": "Counter", "questions": [

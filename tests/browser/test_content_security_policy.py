@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from server.demo import DEMO_PASSWORD, load_demo
 from server.models import Branch, Photo, Role, Template, User, Visit
-from server.services.checklists import new_draft_from
+from server.services.checklists.versions import new_draft_from
 from tests.browser.conftest import sign_in
 
 WATCH = """

@@ -83,7 +83,7 @@ class LiveServer:
         return self._n
 
     def shopper(self, name: str = "Sam Shopper", role: str = "shopper") -> Shopper:
-        from server.services.accounts import create_user
+        from server.services.accounts.users import create_user
 
         n = self._next()
         email = f"{role}{n}@example.test"
@@ -114,7 +114,7 @@ class LiveServer:
         return TOTP_SECRET
 
     def branch(self, name: str | None = None) -> int:
-        from server.services.org import create_branch, create_region
+        from server.services.org.organisation import create_branch, create_region
 
         n = self._next()
         with self.ctx():
@@ -124,7 +124,7 @@ class LiveServer:
 
     def template(self, definition: dict[str, Any]) -> tuple[int, int]:
         """Import and publish a checklist; returns (template id, version id)."""
-        from server.services.checklists import import_template
+        from server.services.checklists.versions import import_template
 
         with self.ctx():
             version = import_template(self.session, copy.deepcopy(definition), publish=True)
@@ -132,7 +132,7 @@ class LiveServer:
 
     def assignment(self, shopper: Shopper, branch_id: int, template_id: int) -> str:
         from server.models import Branch, Template, User
-        from server.services.org import create_assignment
+        from server.services.org.organisation import create_assignment
 
         with self.ctx():
             s = self.session
@@ -143,7 +143,7 @@ class LiveServer:
 
     def set_settings(self, **values: Any) -> None:
         """Change organisation settings as an admin would (e.g. show_score_preview=True); phones learn at a sync."""
-        from server.services.organisation_settings import save_settings
+        from server.services.org.settings import save_settings
 
         with self.ctx():
             save_settings(self.session, None, values)
@@ -180,9 +180,9 @@ class LiveServer:
             return self.session.scalar(select(func.count()).select_from(getattr(models, model_name)))
 
     def return_for_correction(self, visit_id: str, note: str = "Add a comment to the price check.") -> None:
-        """An admin sends the visit back to its shopper (server.services.reviews)."""
+        """An admin sends the visit back to its shopper (server.services.visits.reviews)."""
         from server.models import Visit
-        from server.services.reviews import return_for_correction
+        from server.services.visits.reviews import return_for_correction
 
         admin = self.shopper("Ada Admin", role="admin")
         with self.ctx():
@@ -204,7 +204,7 @@ class LiveServer:
     def publish_new_version(self, template_id: int, definition: dict[str, Any]) -> int:
         """Import and publish the next version of a template (the earlier one is retired)."""
         from server.models import Template
-        from server.services.checklists import import_template
+        from server.services.checklists.versions import import_template
 
         with self.ctx():
             template = self.session.get(Template, template_id)

@@ -31,7 +31,7 @@ def test_a_wrong_password_is_an_auth_error_with_the_servers_message(live_server)
 def test_an_account_with_a_second_factor_is_asked_for_its_code_and_signs_in_with_it(live_server):
     import time
 
-    from server.services.mfa import code_for
+    from server.services.accounts.mfa import code_for
 
     shopper = live_server.shopper()
     secret = live_server.enrol_second_factor(shopper)

@@ -18,7 +18,7 @@ def world(live_server, tmp_path):
 
 def cancel(server, assignment_id: str) -> None:
     from server.models import Assignment
-    from server.services.org import cancel_assignment
+    from server.services.org.organisation import cancel_assignment
 
     with server.ctx():
         cancel_assignment(server.session, server.session.get(Assignment, uuid.UUID(assignment_id)))

@@ -196,9 +196,9 @@ def seed_org(database_url: str, folder: Path, definition: dict[str, Any], shoppe
     from datetime import date, timedelta
 
     from server.database import upgrade_schema
-    from server.services.accounts import create_user
-    from server.services.checklists import import_template
-    from server.services.org import create_assignment, create_branch, create_region
+    from server.services.accounts.users import create_user
+    from server.services.checklists.versions import import_template
+    from server.services.org.organisation import create_assignment, create_branch, create_region
 
     tag = uuid.uuid4().hex[:6]
     with server_db(database_url, folder) as s:
@@ -254,7 +254,7 @@ def web_sign_in(session: requests.Session, url: str, email: str, password: str =
     answer. With `totp_secret`, the code step that follows is answered with the authenticator's current code."""
     answer = _post_form(session, url, "/login", {"email": email, "password": password})
     if totp_secret and urlsplit(answer.headers.get("Location", "")).path == "/login/code":
-        from server.services.mfa import STEP_SECONDS, code_for
+        from server.services.accounts.mfa import STEP_SECONDS, code_for
 
         answer = _post_form(session, url, "/login/code", {"code": code_for(totp_secret, int(time.time()) // STEP_SECONDS)})
     return answer

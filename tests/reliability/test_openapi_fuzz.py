@@ -14,7 +14,7 @@ from schemathesis import GenerationMode
 from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis.checks import not_a_server_error, response_schema_conformance
 
-from server.services.tokens import issue_token
+from server.services.accounts.tokens import issue_token
 from tests.clients import fresh_context_wsgi
 from tests.server.sync.helpers import assign, push, token_for, visit_doc
 

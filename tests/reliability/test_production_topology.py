@@ -204,8 +204,8 @@ class Traffic:
 def seed_people(database_url: str, folder) -> list[Person]:
     """The users of the test, straight into the database through the services."""
     from server.database import upgrade_schema
-    from server.services.accounts import create_user
-    from server.services.org import create_region
+    from server.services.accounts.users import create_user
+    from server.services.org.organisation import create_region
 
     with server_db(database_url, folder) as s:
         upgrade_schema()

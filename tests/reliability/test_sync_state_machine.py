@@ -189,7 +189,7 @@ class SyncMachine(RuleBasedStateMachine):
     @rule(index=st.integers(0, 2))
     def reassign(self, index):
         from server.models import Assignment, User
-        from server.services.org import OrgError, reassign_assignment
+        from server.services.org.organisation import OrgError, reassign_assignment
 
         with self.server.ctx():
             s = self.server.session

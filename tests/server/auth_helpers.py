@@ -38,7 +38,7 @@ def authenticator_code(email: str) -> str | None:
     current one is accepted too, so this gives the next unused one, waiting for a new step only
     when a test signs the same person in more than twice within one.
     """
-    from server.services.mfa import DRIFT_STEPS, STEP_SECONDS, code_for
+    from server.services.accounts.mfa import DRIFT_STEPS, STEP_SECONDS, code_for
 
     secret, last = _totp_state(email)
     if secret is None:

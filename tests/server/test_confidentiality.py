@@ -11,8 +11,8 @@ from pypdf import PdfReader
 
 from server.models import Visit
 from server.permissions import can_view_visit, visible_assignments_query
-from server.services.org import create_assignment, create_branch
-from server.services.reviews import approve_visit
+from server.services.org.organisation import create_assignment, create_branch
+from server.services.visits.reviews import approve_visit
 from tests.server.auth_helpers import bearer, new_client, web_login
 from tests.server.sync.helpers import pull_all, push, token_for, visit_doc
 

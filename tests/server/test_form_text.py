@@ -15,7 +15,7 @@ from werkzeug.datastructures import MultiDict
 
 from server.extensions import db
 from server.form_text import form_text_errors
-from server.services.checklists import import_template
+from server.services.checklists.versions import import_template
 from shared import fields as f
 from tests.factories import SMALL_CHECKLIST
 from tests.server.auth_helpers import csrf_token, new_client, web_login

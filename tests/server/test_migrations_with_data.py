@@ -7,7 +7,7 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import text
 
 from server.extensions import db
-from server.services.tokens import issue_token
+from server.services.accounts.tokens import issue_token
 
 COUNTED = ("users", "regions", "branches", "manager_regions", "api_tokens", "templates", "template_versions",
            "assignments", "activity_log")

@@ -25,7 +25,7 @@ from server.permissions import (
     visible_regions_query,
     visible_visits_query,
 )
-from server.services.tokens import issue_token
+from server.services.accounts.tokens import issue_token
 from tests.server.auth_helpers import bearer, new_client, web_login
 
 

@@ -9,8 +9,8 @@ from sqlalchemy import insert, select, text
 from server.extensions import db
 from server.models import Role, User
 from server.models import pseudonyms as pseudonym_module
-from server.services.accounts import create_user
-from server.services.shopper_labels import NAMES, PSEUDONYMS, labels_for, pseudonym_label, shopper_label
+from server.services.accounts.users import create_user
+from server.services.accounts.shopper_labels import NAMES, PSEUDONYMS, labels_for, pseudonym_label, shopper_label
 
 
 def _users(make, count: int) -> list[User]:

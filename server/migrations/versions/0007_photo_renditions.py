@@ -1,7 +1,7 @@
 """Photos are decoded once: their pixels, downscaled renditions, why an upload was refused, when files were removed.
 
 Photos stored before this revision have no rendition; pages and PDFs make one the first time
-they need it (server.services.photo_renditions.ensure_renditions), or all at once with
+they need it (server.services.photos.renditions.ensure_renditions), or all at once with
 `fieldaudit photos renditions`.
 
 Revision ID: 0007

@@ -4,16 +4,16 @@ Every roll-up counts only approved visits with all their photos, finished in the
 (`filters.counted`), and is computed with GROUP BY queries over the stored per-visit, per-section and
 per-answer scores; Python only combines the aggregated rows. Statistics: see `stats`.
 """
-from .buckets import BUCKETS
-from .filters import DEFAULT_DAYS, MAX_PERIOD_DAYS, Period, Scope, ScoreFilterError, counted, make_scope
-from .league import League, Standing, region_league
-from .questions import CriticalFailureItem, QuestionRate, critical_failures, question_rates
-from .region_failures import BranchRef, RegionFailure, RegionFailures, region_critical_failures
-from .region_questions import RegionQuestion, RegionQuestions, region_question_rates
-from .regions import RegionSummary, region_summaries
-from .sections import SectionAverage, SectionGrid, branch_sections, section_grid
-from .stats import t_quantile_975
-from .trend import TrendBucket, branch_trend, region_trend
+from server.services.scores.buckets import BUCKETS
+from server.services.scores.filters import DEFAULT_DAYS, MAX_PERIOD_DAYS, Period, Scope, ScoreFilterError, counted, make_scope
+from server.services.scores.league import League, Standing, region_league
+from server.services.scores.questions import CriticalFailureItem, QuestionRate, critical_failures, question_rates
+from server.services.scores.region_failures import BranchRef, RegionFailure, RegionFailures, region_critical_failures
+from server.services.scores.region_questions import RegionQuestion, RegionQuestions, region_question_rates
+from server.services.scores.regions import RegionSummary, region_summaries
+from server.services.scores.sections import SectionAverage, SectionGrid, branch_sections, section_grid
+from server.services.scores.stats import t_quantile_975
+from server.services.scores.trend import TrendBucket, branch_trend, region_trend
 
 __all__ = [
     "BUCKETS", "BranchRef", "CriticalFailureItem", "DEFAULT_DAYS", "League", "MAX_PERIOD_DAYS", "Period", "QuestionRate",

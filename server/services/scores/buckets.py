@@ -11,7 +11,7 @@ from sqlalchemy import Date, func
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
-from .filters import Period
+from server.services.scores.filters import Period
 
 BUCKETS = ("week", "month")
 

@@ -24,8 +24,8 @@ from flask import current_app, has_app_context, has_request_context
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
-from ...models import Branch, Region
-from .marks import READ, region_marks
+from server.models import Branch, Region
+from server.services.scores.marks import READ, region_marks
 
 DEFAULT_SIZE = 256
 """Entries kept per worker process: a 500-branch league is ~0.3 MB, so the worst case stays near 80 MB."""

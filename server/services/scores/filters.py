@@ -7,7 +7,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from sqlalchemy import ColumnElement, exists, select
 from sqlalchemy.orm import Session
 
-from ...models import Photo, Template, TemplateVersion, Visit, VisitStatus
+from server.models import Photo, Template, TemplateVersion, Visit, VisitStatus
 
 DEFAULT_DAYS = 90
 """A period with no `from` covers the 90 days ending on `to` (a quarter)."""

@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ...models import TemplateVersion, Visit
-from ..checklists import checklist_of
+from server.models import TemplateVersion, Visit
+from server.services.checklists.versions import checklist_of
 
 
 @dataclass(frozen=True)

@@ -10,11 +10,11 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ...models import Branch, Region
-from .filters import Period, Scope
-from .cache import rollup
-from .stats import Sums, competition_ranks, difference, mean_of_sums, publish, uncertain_ranks
-from .totals import BranchTotals, region_branch_totals
+from server.models import Branch, Region
+from server.services.scores.filters import Period, Scope
+from server.services.scores.cache import rollup
+from server.services.scores.stats import Sums, competition_ranks, difference, mean_of_sums, publish, uncertain_ranks
+from server.services.scores.totals import BranchTotals, region_branch_totals
 
 
 @dataclass(frozen=True)

@@ -32,9 +32,9 @@ from sqlalchemy import event, inspect, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
-from ...models import Answer, Branch, Photo, Region, Visit, VisitSectionScore, VisitStatus
-from . import question_days
-from .buckets import day_of
+from server.models import Answer, Branch, Photo, Region, Visit, VisitSectionScore, VisitStatus
+from server.services.scores import question_days
+from server.services.scores.buckets import day_of
 
 PENDING = "rollup_marks_pending"
 READ = "rollup_marks_read"

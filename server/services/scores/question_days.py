@@ -15,9 +15,9 @@ from datetime import date
 from sqlalchemy import Select, delete, func, insert, select, tuple_
 from sqlalchemy.orm import Session
 
-from ...models import Answer, Branch, QuestionDay, Visit, VisitStatus
-from .buckets import day_of
-from .filters import Period, complete
+from server.models import Answer, Branch, QuestionDay, Visit, VisitStatus
+from server.services.scores.buckets import day_of
+from server.services.scores.filters import Period, complete
 
 COLUMNS = ("region_id", "day", "template_version_id", "question_key", "answered", "earned", "possible")
 

@@ -14,11 +14,11 @@ from fractions import Fraction
 from sqlalchemy import Integer, case, func, select
 from sqlalchemy.orm import Session
 
-from ...models import Answer, Branch, Visit
-from .cache import rollup
-from .filters import Scope, counted
-from .labels import labels_for, versions_of
-from .stats import publish
+from server.models import Answer, Branch, Visit
+from server.services.scores.cache import rollup
+from server.services.scores.filters import Scope, counted
+from server.services.scores.labels import labels_for, versions_of
+from server.services.scores.stats import publish
 
 
 @dataclass(frozen=True)

@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from sqlalchemy import func, over, select
 from sqlalchemy.orm import Session
 
-from ...models import Answer, Branch, Region, Visit
-from .cache import rollup
-from .filters import Scope, counted
-from .questions import CriticalFailureItem
-from .region_questions import region_labels
+from server.models import Answer, Branch, Region, Visit
+from server.services.scores.cache import rollup
+from server.services.scores.filters import Scope, counted
+from server.services.scores.questions import CriticalFailureItem
+from server.services.scores.region_questions import region_labels
 
 
 @dataclass(frozen=True)

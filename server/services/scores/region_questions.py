@@ -13,11 +13,11 @@ from fractions import Fraction
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ...models import Branch, QuestionDay, Region, TemplateVersion, Visit
-from .cache import rollup
-from .filters import Scope, counted
-from .labels import Labels, labels_for, versions_of
-from .stats import publish
+from server.models import Branch, QuestionDay, Region, TemplateVersion, Visit
+from server.services.scores.cache import rollup
+from server.services.scores.filters import Scope, counted
+from server.services.scores.labels import Labels, labels_for, versions_of
+from server.services.scores.stats import publish
 
 
 @dataclass(frozen=True)

@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ...models import Branch, Region
-from .cache import rollup
-from .filters import Period, Scope
-from .stats import difference, mean_of, publish
-from .totals import branch_totals
+from server.models import Branch, Region
+from server.services.scores.cache import rollup
+from server.services.scores.filters import Period, Scope
+from server.services.scores.stats import difference, mean_of, publish
+from server.services.scores.totals import branch_totals
 
 
 @dataclass(frozen=True)

@@ -11,13 +11,13 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ...models import Branch, Region, Visit, VisitSectionScore
-from .cache import rollup
-from .filters import Scope, counted
-from .labels import Labels
-from .region_questions import in_region, region_labels
-from .stats import Sums, difference, mean_of, publish
-from .totals import score_sums
+from server.models import Branch, Region, Visit, VisitSectionScore
+from server.services.scores.cache import rollup
+from server.services.scores.filters import Scope, counted
+from server.services.scores.labels import Labels
+from server.services.scores.region_questions import in_region, region_labels
+from server.services.scores.stats import Sums, difference, mean_of, publish
+from server.services.scores.totals import score_sums
 
 
 @dataclass(frozen=True)

@@ -7,9 +7,9 @@ from fractions import Fraction
 from sqlalchemy import Integer, case, cast, func, literal_column, select
 from sqlalchemy.orm import Session
 
-from ...models import Branch, Visit
-from .filters import Period, Scope, counted
-from .stats import Sums
+from server.models import Branch, Visit
+from server.services.scores.filters import Period, Scope, counted
+from server.services.scores.stats import Sums
 
 
 def hundredths(column):

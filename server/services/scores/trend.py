@@ -8,12 +8,12 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ...models import Branch, Region, Visit
-from . import buckets
-from .cache import rollup
-from .filters import Scope, counted
-from .stats import Sums, mean_of, publish
-from .totals import score_sums
+from server.models import Branch, Region, Visit
+from server.services.scores import buckets
+from server.services.scores.cache import rollup
+from server.services.scores.filters import Scope, counted
+from server.services.scores.stats import Sums, mean_of, publish
+from server.services.scores.totals import score_sums
 
 
 @dataclass(frozen=True)

@@ -92,7 +92,7 @@ def test_sign_out_warns_about_unsent_visits_and_keeps_them(world, tmp_path):
 def test_a_shopper_with_an_authenticator_is_asked_for_the_code_and_gets_in_with_it(world, tmp_path):
     import time
 
-    from server.services.mfa import code_for
+    from server.services.accounts.mfa import code_for
 
     server, shopper, photo = world
     secret = server.enrol_second_factor(shopper)

@@ -8,8 +8,8 @@ from sqlalchemy import select
 
 from server.models import ApiToken
 from server.models.types import utcnow
-from server.services.accounts import deactivate_user, set_password
-from server.services.tokens import issue_token
+from server.services.accounts.users import deactivate_user, set_password
+from server.services.accounts.tokens import issue_token
 from tests.server.auth_helpers import api_login, bearer, web_login
 
 
@@ -180,7 +180,7 @@ def test_the_openapi_document_describes_these_endpoints_and_the_bearer_scheme(cl
 
 
 def test_me_carries_the_settings_the_phone_app_follows(client, make, session):
-    from server.services.organisation_settings import save_settings
+    from server.services.org.settings import save_settings
 
     _, token = issue_token(session, make.user("shopper"), "Phone")
     assert client.get("/api/v1/me", headers=bearer(token)).json["phone_settings"] == {"show_score_preview": False}

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from server.services.tokens import issue_token
+from server.services.accounts.tokens import issue_token
 from tests.server.auth_helpers import bearer, new_client
 
 TOKENS = "/api/v1/auth/tokens"

@@ -8,7 +8,7 @@ from sqlalchemy import select, update
 from server.extensions import db
 from server.models import ApiToken
 from server.models.types import utcnow
-from server.services.tokens import find_token, issue_token, touch_token
+from server.services.accounts.tokens import find_token, issue_token, touch_token
 from tests.server.auth_helpers import bearer
 from tests.statements import count_statements
 

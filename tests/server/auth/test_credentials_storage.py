@@ -6,8 +6,8 @@ import hashlib
 from sqlalchemy import text
 
 from server.models import ApiToken, Role
-from server.services.accounts import authenticate, create_user, set_password
-from server.services.tokens import issue_token
+from server.services.accounts.users import authenticate, create_user, set_password
+from server.services.accounts.tokens import issue_token
 
 
 def test_passwords_are_stored_with_scrypt_at_its_real_default_cost(app, session):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from server.services.passwords import MAX_LENGTH, PasswordRejected, check_new_password, common_passwords
+from server.services.accounts.passwords import MAX_LENGTH, PasswordRejected, check_new_password, common_passwords
 
 EMAIL = "emma.clarke@example.org"
 
@@ -51,7 +51,7 @@ def test_the_common_password_list_is_bundled_as_data_and_large():
 
 @pytest.mark.parametrize("path", ["create", "admin_reset", "own_change"])
 def test_every_path_that_sets_a_password_uses_the_rule(session, make, path):
-    from server.services.accounts import AccountError, create_user, set_password
+    from server.services.accounts.users import AccountError, create_user, set_password
 
     user = make.user(email="kim.lee@example.org")
     with pytest.raises(AccountError) as refused:

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select, text
 
 from server.models import Activity, RecoveryCode, Role, User
-from server.services.mfa import code_for, mfa_required
+from server.services.accounts.mfa import code_for, mfa_required
 from tests.factories import PASSWORD, TOTP_SECRET
 from tests.server.auth_helpers import (answer_code_step, api_login, authenticator_code, bearer, csrf_token,
                                        new_client, web_login, web_logout)
@@ -233,7 +233,7 @@ def test_shoppers_without_a_second_factor_sign_in_on_the_phone_with_a_password_a
 
 
 def test_a_recovery_code_works_at_the_token_endpoint_once(client, make, session):
-    from server.services.mfa import replace_recovery_codes
+    from server.services.accounts.mfa import replace_recovery_codes
 
     manager = make.user("manager", mfa=True)
     codes = replace_recovery_codes(session, manager)

@@ -9,7 +9,7 @@ from sqlalchemy import select, text
 
 from server.models import SessionStage, WebSession
 from server.models.types import utcnow
-from server.services.tokens import issue_token
+from server.services.accounts.tokens import issue_token
 from tests.clients import FreshContextClient
 from tests.server.auth_helpers import bearer, new_client, web_login, web_logout
 

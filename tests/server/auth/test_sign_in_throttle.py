@@ -9,7 +9,7 @@ import pytest
 
 from server.models import Activity, SignInCounter
 from server.models.types import utcnow
-from server.services.sign_in_throttle import EMAIL, PAIR, record_failure, retry_after
+from server.services.accounts.sign_in_throttle import EMAIL, PAIR, record_failure, retry_after
 from tests.factories import PASSWORD
 from tests.server.auth_helpers import api_login, new_client, web_login, web_logout
 
@@ -164,8 +164,8 @@ def test_wrong_second_factor_codes_count_as_failures_too(app, make):
 
 def test_stale_counters_and_old_sessions_are_deleted(session, make):
     from server.models import SessionStage, WebSession
-    from server.services.auth_log import Client
-    from server.services.web_sessions import start_session
+    from server.services.accounts.auth_log import Client
+    from server.services.accounts.web_sessions import start_session
 
     long_ago = utcnow() - timedelta(days=2)
     record_failure(session, "old@example.org", "192.0.2.1", now=long_ago)

@@ -6,8 +6,8 @@ from datetime import timedelta
 import pytest
 
 from server.models.types import utcnow
-from server.services.accounts import deactivate_user
-from server.services.tokens import (
+from server.services.accounts.users import deactivate_user
+from server.services.accounts.tokens import (
     TokenNotFound,
     authenticate_token,
     issue_token,

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from server.services.accounts import deactivate_user, set_password
+from server.services.accounts.users import deactivate_user, set_password
 from tests.server.auth_helpers import csrf_token, new_client, web_login, web_logout
 
 

@@ -8,10 +8,10 @@ from sqlalchemy import select
 
 import server.demo.loader as demo_loader
 from server.cli import cli
-from server.cli_run import prepare_database, startup_lines
+from server.cli.run import prepare_database, startup_lines
 from server.demo import DEMO_PASSWORD
 from server.models import Role, User
-from server.services.accounts import authenticate
+from server.services.accounts.users import authenticate
 
 PASSWORD = "a long enough password"
 

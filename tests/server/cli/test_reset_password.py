@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from server.models import Activity, ApiToken, User
-from server.services.tokens import issue_token
+from server.services.accounts.tokens import issue_token
 from tests.server.auth_helpers import new_client, web_login
 
 TEMPORARY = "temporary from the shell"

@@ -16,7 +16,7 @@ from server.demo import (DEMO_PASSWORD, DemoError, demo_checklist, demo_logins, 
 from server.extensions import db
 from server.models import (Answer, Assignment, AssignmentStatus, Branch, Photo, QuestionDay, Region, Role, User,
                            Visit, VisitStatus)
-from server.services.accounts import authenticate
+from server.services.accounts.users import authenticate
 from server.services.scores import question_days
 from shared.schemas import load_visit
 from shared.scoring import score_visit

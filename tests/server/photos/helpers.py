@@ -8,8 +8,8 @@ import uuid
 import zlib
 from dataclasses import dataclass, field
 
-from server.services.tokens import issue_token
-from server.services.visits import record_visit
+from server.services.accounts.tokens import issue_token
+from server.services.visits.record import record_visit
 from tests.server.auth_helpers import bearer
 
 PHOTO_CHECKLIST = {

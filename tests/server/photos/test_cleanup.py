@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from server.models import Photo, Visit, VisitStatus
 from server.models.types import utcnow
-from server.services.photo_cleanup import cleanup_photos
+from server.services.photos.cleanup import cleanup_photos
 from server.storage import current_storage, photo_key, rendition_key
 from tests.server.photos.helpers import big_png, make_photo_visit, put
 

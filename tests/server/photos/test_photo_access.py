@@ -9,7 +9,7 @@ import pytest
 
 from server.models import ApiToken
 from server.models.types import utcnow
-from server.services.tokens import issue_token
+from server.services.accounts.tokens import issue_token
 from tests.server.auth_helpers import bearer
 from tests.server.photos.helpers import make_photo_visit, put
 

@@ -11,9 +11,9 @@ import zlib
 import pytest
 from PIL import Image
 
-import server.services.photo_renditions as renditions
+import server.services.photos.renditions as renditions
 from server.models import Photo, Visit
-from server.services.photo_renditions import PAGE_PIXELS
+from server.services.photos.renditions import PAGE_PIXELS
 from server.storage import current_storage, photo_key, rendition_key
 from tests.clients import new_client
 from tests.reports.pdfcheck import contains, image_streams, pages
@@ -211,7 +211,7 @@ def test_the_renditions_command_makes_the_missing_ones(app, client, session, mak
 
 MEASURE = """
 import io, json, resource, sys
-from server.services.photo_renditions import render_photo, ImageRefused
+from server.services.photos.renditions import render_photo, ImageRefused
 data = open(sys.argv[1], "rb").read()
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 try:

@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import func, select
 
 from server.models import Change, Photo, Visit
-from server.services.photo_renditions import readable
-from server.services.visits import VisitRejected
+from server.services.photos.renditions import readable
+from server.services.visits.record import VisitRejected
 from server.storage import current_storage, photo_key
 from tests.server.photos.helpers import big_png, image_bytes, jpeg_bytes, make_photo_visit, png_bytes, put
 

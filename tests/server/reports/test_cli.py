@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-import server.services.report_files as report_files
+import server.services.reports.files as report_files
 from tests.server.scores.api_world import build
 
 

@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from server.models import VisitStatus
-from server.services.tokens import issue_token
-from server.services.visits import record_visit
+from server.services.accounts.tokens import issue_token
+from server.services.visits.record import record_visit
 from tests.server.auth_helpers import bearer
 from tests.server.scores.world import ScoreWorld
 

@@ -6,10 +6,10 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from server.models import Activity, Visit
-from server.services.checklists import new_draft_from, publish_version
-from server.services.org import cancel_assignment, create_assignment, reassign_assignment
-from server.services.reviews import approve_visit, return_for_correction
-from server.services.visits import record_visit
+from server.services.checklists.versions import new_draft_from, publish_version
+from server.services.org.organisation import cancel_assignment, create_assignment, reassign_assignment
+from server.services.visits.reviews import approve_visit, return_for_correction
+from server.services.visits.record import record_visit
 from tests.server.sync.helpers import visit_doc
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from server.services.changes import change_row, record_change
+from server.services.sync.changes import change_row, record_change
 
 
 def test_a_change_rides_in_the_callers_transaction(session, make):

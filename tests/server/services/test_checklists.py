@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from server.demo import demo_checklist
 from server.models import Change, Template, VersionStatus
-from server.services.checklists import (ChecklistInvalid, TemplateError, export_version, import_template,
+from server.services.checklists.versions import (ChecklistInvalid, TemplateError, export_version, import_template,
                                         new_draft_from, publish_version)
 from shared.schemas import dump_checklist
 from shared.validation import load_checklist

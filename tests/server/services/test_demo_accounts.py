@@ -9,9 +9,9 @@ from sqlalchemy import func, select
 
 from server.demo import DEMO_PASSWORD, demo_logins, load_demo
 from server.models import Activity, ApiToken, Role, User, Visit
-from server.services.accounts import authenticate, reactivate_user
-from server.services.demo_accounts import DemoAccountsError, demo_accounts_present, remove_demo_accounts
-from server.services.tokens import authenticate_token, issue_token
+from server.services.accounts.users import authenticate, reactivate_user
+from server.services.accounts.demo_accounts import DemoAccountsError, demo_accounts_present, remove_demo_accounts
+from server.services.accounts.tokens import authenticate_token, issue_token
 
 
 @pytest.fixture

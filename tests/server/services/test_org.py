@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from server.models import Branch, Change
-from server.services.org import OrgError, create_assignment, create_branch, create_region
+from server.services.org.organisation import OrgError, create_assignment, create_branch, create_region
 
 
 def test_a_region_is_created_with_an_upper_case_code_and_a_change_row(session):

@@ -7,9 +7,9 @@ import pytest
 from sqlalchemy import select
 
 from server.models import Activity, OrganisationSetting
-from server.services.organisation_settings import (current_settings, load_settings, phone_settings, save_settings,
+from server.services.org.settings import (current_settings, load_settings, phone_settings, save_settings,
                                                    settings_from_form)
-from server.services.settings_registry import DEFAULTS, SETTINGS, SettingError, SettingSpec
+from server.services.org.settings_registry import DEFAULTS, SETTINGS, SettingError, SettingSpec
 from shared.phone_settings import PhoneSettings
 from tests.statements import count_statements
 

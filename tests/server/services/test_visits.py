@@ -7,10 +7,10 @@ import uuid
 import pytest
 from sqlalchemy import func, select
 
-import server.services.visits as visits_service
+import server.services.visits.record as visits_service
 from server.models import (Answer, AssignmentStatus, Change, Photo, Visit, VisitRevision, VisitSectionScore,
                            VisitStatus)
-from server.services.visits import DuplicateVisit, VisitRejected, record_visit
+from server.services.visits.record import DuplicateVisit, VisitRejected, record_visit
 from shared.schemas import dump_visit, load_visit, visit_fingerprint
 from shared.scoring import score_visit
 from shared.validation import load_checklist

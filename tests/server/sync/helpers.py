@@ -8,8 +8,8 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 
 from server.models import Answer, Change, Photo, Visit, VisitRevision, VisitSectionScore
-from server.services.org import create_assignment
-from server.services.tokens import issue_token
+from server.services.org.organisation import create_assignment
+from server.services.accounts.tokens import issue_token
 from tests.factories import SMALL_CHECKLIST
 from tests.server.auth_helpers import bearer
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 import pytest
 
 from server.models import Branch, Change
-from server.services.changes import record_change
-from server.services.checklists import new_draft_from, publish_version
-from server.services.org import OrgError, cancel_assignment, create_branch, reassign_assignment
+from server.services.sync.changes import record_change
+from server.services.checklists.versions import new_draft_from, publish_version
+from server.services.org.organisation import OrgError, cancel_assignment, create_branch, reassign_assignment
 from tests.factories import SMALL_CHECKLIST
 from tests.server.auth_helpers import bearer
 from tests.server.sync.helpers import CHANGES, assign, pull_all, push, token_for, visit_doc

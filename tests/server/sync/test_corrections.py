@@ -6,7 +6,7 @@ import uuid
 import pytest
 
 from server.models import AssignmentStatus, Visit, VisitStatus
-from server.services.reviews import (ReviewError, ReviewForbidden, approve_visit, reject_visit,
+from server.services.visits.reviews import (ReviewError, ReviewForbidden, approve_visit, reject_visit,
                                      return_for_correction)
 from tests.server.sync.helpers import (PHOTO_CHECKLIST, assign, counts, photo_entry, pull_all, push, snapshot,
                                        token_for, visit_doc)

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from server.extensions import db
 from server.models import Change
 from server.models import changes as change_model
-from server.services.changes import record_change
+from server.services.sync.changes import record_change
 from tests.server.auth_helpers import bearer
 from tests.server.sync.helpers import CHANGES, assign, pull_all
 
@@ -103,7 +103,7 @@ def _assign_in(session: Session, shopper_id: int, branch_id: int, template_id: i
     from datetime import date, timedelta
 
     from server.models import Branch, Template, User
-    from server.services.org import create_assignment
+    from server.services.org.organisation import create_assignment
 
     assignment = create_assignment(session, shopper=session.get(User, shopper_id), branch=session.get(Branch, branch_id),
                                    template=session.get(Template, template_id), due_from=date.today(),

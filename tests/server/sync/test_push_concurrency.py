@@ -6,8 +6,8 @@ import threading
 from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 
-import server.services.sync_push as sync_push
-import server.services.visits as visits_service
+import server.services.sync.push as sync_push
+import server.services.visits.record as visits_service
 from server.models import Visit, VisitRevision
 from tests.clients import new_client
 from tests.server.sync.helpers import counts, push, visit_doc

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from server.services.tokens import issue_token, revoke_token
+from server.services.accounts.tokens import issue_token, revoke_token
 from tests.factories import SMALL_CHECKLIST
 from tests.server.auth_helpers import bearer
 from tests.server.sync.helpers import (PHOTO_CHECKLIST, PUSH, assign, counts, photo_entry, push, snapshot, token_for,

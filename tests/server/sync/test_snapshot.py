@@ -9,12 +9,12 @@ from sqlalchemy import insert, or_, select, update
 
 from server.models import Change, Visit, VisitStatus
 from server.models.types import utcnow
-from server.services.checklists import new_draft_from, publish_version
-from server.services.org import cancel_assignment, create_branch, reassign_assignment
-from server.services.org_edit import edit_branch, set_branch_active
-from server.services.reviews import approve_visit, return_for_correction
-from server.services.sync_changes import changes_page, parse_cursor
-from server.services.sync_snapshot import VISIT_WINDOW_DAYS
+from server.services.checklists.versions import new_draft_from, publish_version
+from server.services.org.organisation import cancel_assignment, create_branch, reassign_assignment
+from server.services.org.edit import edit_branch, set_branch_active
+from server.services.visits.reviews import approve_visit, return_for_correction
+from server.services.sync.pull import changes_page, parse_cursor
+from server.services.sync.snapshot import VISIT_WINDOW_DAYS
 from tests.server.auth_helpers import bearer
 from tests.server.photos.helpers import make_photo_visit, put
 from tests.server.sync.helpers import CHANGES, assign, pull_all, push, token_for, visit_doc

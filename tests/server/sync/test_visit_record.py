@@ -6,7 +6,7 @@ import uuid
 import pytest
 
 from server.models import Visit
-from server.services.reviews import return_for_correction
+from server.services.visits.reviews import return_for_correction
 from tests.server.auth_helpers import bearer
 from tests.server.sync.helpers import push, token_for, visit_doc
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from server.models import ApiToken, WebSession
-from server.services.tokens import issue_token
+from server.services.accounts.tokens import issue_token
 from tests.server.auth_helpers import api_login, bearer, csrf_token, new_client, web_login
 
 
@@ -89,7 +89,7 @@ def test_the_account_forms_need_their_csrf_token(client, make):
 
 def test_new_recovery_codes_need_the_password_and_are_shown_once(client, make, session):
     from server.models import RecoveryCode
-    from server.services.mfa import replace_recovery_codes
+    from server.services.accounts.mfa import replace_recovery_codes
 
     manager = make.user("manager", mfa=True)
     old = replace_recovery_codes(session, manager)

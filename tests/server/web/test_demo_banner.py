@@ -1,7 +1,7 @@
 """While demo accounts can sign in, every web page an admin opens says so and how to remove them; nobody else sees it."""
 from __future__ import annotations
 
-from server.services.demo_accounts import remove_demo_accounts
+from server.services.accounts.demo_accounts import remove_demo_accounts
 from tests.server.auth_helpers import new_client, web_login
 
 BANNER = "Demo accounts are active."

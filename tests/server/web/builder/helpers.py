@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import copy
 
-from server.services.checklists import import_template
+from server.services.checklists.versions import import_template
 from tests.factories import SMALL_CHECKLIST
 from tests.server.auth_helpers import csrf_token, web_login
 

@@ -8,8 +8,8 @@ import pytest
 
 from server.models import TemplateVersion
 from server.models.checklists import PublishedVersionChanged
-from server.services import checklist_edit as edit
-from server.services.checklists import TemplateError, import_template, new_draft_from, publish_version
+from server.services.checklists import edit
+from server.services.checklists.versions import TemplateError, import_template, new_draft_from, publish_version
 from tests.factories import SMALL_CHECKLIST
 
 YES_NO = {"key": "smiled", "text": "Did they smile?", "type": "yes_no"}

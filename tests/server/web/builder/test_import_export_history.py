@@ -7,8 +7,8 @@ import io
 import json
 
 from server.models import Template, TemplateVersion, VersionStatus
-from server.services.checklist_diff import diff_versions
-from server.services.checklists import publish_version
+from server.services.checklists.diff import diff_versions
+from server.services.checklists.versions import publish_version
 from tests.factories import SMALL_CHECKLIST
 from tests.server.web.builder.helpers import admin_client, draft_of, post
 

@@ -184,7 +184,7 @@ def test_an_unknown_version_is_not_found(client, make):
 
 
 def test_publishing_is_blocked_when_a_key_changed_its_type_since_an_earlier_version(client, make, session):
-    from server.services.checklists import new_draft_from, publish_version
+    from server.services.checklists.versions import new_draft_from, publish_version
 
     admin_client(client, make)
     first = draft_of(session)

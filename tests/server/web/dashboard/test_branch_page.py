@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 from server.services import scores
-from server.services.report_data import branch_report_data
-from server.services.shopper_labels import NAMES
+from server.services.reports.data import branch_report_data
+from server.services.accounts.shopper_labels import NAMES
 from tests.server.auth_helpers import web_login
 
 

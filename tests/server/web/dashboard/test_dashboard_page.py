@@ -92,7 +92,7 @@ def test_a_manager_without_regions_is_told_so(client, make):
 
 def test_the_trend_chart_is_the_reports_drawing_with_the_services_numbers(client, session, world):
     from reports.charts import to_svg, trend_line
-    from server.services.report_data import region_report_data
+    from server.services.reports.data import region_report_data
 
     web_login(client, world.people["nora"].email)
     page = client.get("/dashboard/").text

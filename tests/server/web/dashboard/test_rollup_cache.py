@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from server.models import Visit, VisitStatus
 from server.services import scores
-from server.services.org_edit import edit_branch
-from server.services.reviews import approve_visit
+from server.services.org.edit import edit_branch
+from server.services.visits.reviews import approve_visit
 from tests.server.auth_helpers import bearer, web_login
 from tests.server.sync.helpers import token_for
 from tests.server.web.dashboard.world import PNG

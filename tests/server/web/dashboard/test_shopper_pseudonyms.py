@@ -12,7 +12,7 @@ from io import BytesIO
 import pytest
 from pypdf import PdfReader
 
-from server.services.organisation_settings import save_settings
+from server.services.org.settings import save_settings
 from tests.server.auth_helpers import bearer, new_client, web_login
 from tests.server.sync.helpers import token_for
 

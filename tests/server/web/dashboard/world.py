@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta, timezone
 
 from server.models import Visit
-from server.services.reviews import approve_visit
+from server.services.visits.reviews import approve_visit
 from server.services.scores.filters import today_utc
 from tests.factories import SMALL_CHECKLIST
 from tests.server.auth_helpers import bearer

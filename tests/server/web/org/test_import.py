@@ -7,7 +7,7 @@ import re
 import pytest
 
 from server.models import Activity, Branch, Change
-from server.services.branch_import import MAX_IMPORT_BYTES
+from server.services.org.branch_import import MAX_IMPORT_BYTES
 
 HEADER = "code,name,address,latitude,longitude,region_code\n"
 
@@ -145,7 +145,7 @@ def test_utf8_with_bom_and_accents_is_read_correctly(as_admin, region):
 
 
 def test_a_failure_half_way_through_the_import_writes_nothing(as_admin, region, make, session, monkeypatch):
-    from server.services import branch_import
+    from server.services.org import branch_import
     existing = make.branch(region, code="N-1", name="Old name")
     preview = upload(as_admin, region, HEADER + "N-1,New name,,,,\nN-2,Second,,,,\nN-3,Third,,,,\n")
     calls = []
@@ -164,7 +164,7 @@ def test_a_failure_half_way_through_the_import_writes_nothing(as_admin, region, 
 
 
 def test_a_code_saved_by_someone_else_at_the_same_moment_is_reported_not_a_crash(as_admin, region, make, session, monkeypatch):
-    from server.services import branch_import
+    from server.services.org import branch_import
     preview = upload(as_admin, region, HEADER + "A-1,First,,,,\nA-2,Second,,,,\n")
     real_check = branch_import.check_rows
 

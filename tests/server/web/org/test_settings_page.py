@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from server.models import Activity
-from server.services.organisation_settings import load_settings
-from server.services.settings_registry import DEFAULTS
+from server.services.org.settings import load_settings
+from server.services.org.settings_registry import DEFAULTS
 
 
 def test_a_fresh_organisation_shows_every_setting_at_its_default(as_admin):

@@ -1,0 +1,177 @@
+"""The `fieldaudit` command: run the server, set up the database, manage users and checklists."""
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import Flask
+from flask.cli import FlaskGroup, ScriptInfo, routes_command, shell_command, with_appcontext
+from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError
+
+from server.cli.run import run_command as _run_command
+from server.extensions import db
+
+
+class InputError(click.ClickException):
+    """Bad input the user can fix (missing file, not JSON): exit status 2, like a usage error."""
+
+    exit_code = 2
+
+
+def fail_on(exc: Exception, field: str | None = None) -> click.ClickException:
+    """A service error as a one-line CLI error naming the input at fault."""
+    field = field or getattr(exc, "field", None)
+    message = getattr(exc, "message", None) or str(exc)
+    return click.ClickException(f"{field}: {message}" if field else message)
+
+
+@click.command("init-db")
+@with_appcontext
+def init_db_command() -> None:
+    """Create or upgrade the database schema to the newest version."""
+    from server.database import upgrade_schema
+
+    upgrade_schema()
+    click.echo("Database is up to date.")
+
+
+@click.command("load-demo")
+@click.option("--seed", default=2026, show_default=True, type=int, help="Same seed, same demo data.")
+@with_appcontext
+def load_demo_command(seed: int) -> None:
+    """Load the demo organisation, checklist and visits into an empty database."""
+    from server.demo import DEMO_PASSWORD, DemoError, load_demo
+
+    try:
+        summary = load_demo(db.session, seed=seed)
+    except DemoError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Loaded demo data: {summary.describe()}")
+    click.echo(f"Demo log-ins (password for all: {DEMO_PASSWORD}):")
+    for login in summary.logins:
+        click.echo(f"  {login.email}  {login.role}")
+
+
+def _read_password(password: str | None, password_stdin: bool) -> str:
+    if password is not None and password_stdin:
+        raise click.UsageError("Give --password or --password-stdin, not both.")
+    if password_stdin:
+        line = sys.stdin.readline()
+        if not line:
+            raise click.UsageError("--password-stdin given but nothing was read from standard input.")
+        return line.rstrip("\r\n")
+    if password is not None:
+        return password
+    return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+
+
+@click.command("create-user")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option("--role", required=True, type=click.Choice(["admin", "manager", "shopper"]))
+@click.option("--region", "regions", multiple=True, metavar="CODE", help="Region a manager follows (repeatable).")
+@click.option("--password", default=None, help="Prompted for (hidden) when not given.")
+@click.option("--password-stdin", is_flag=True, help="Read the password from the first line of standard input.")
+@with_appcontext
+def create_user_command(email, name, role, regions, password, password_stdin) -> None:
+    """Create an admin, manager or shopper account."""
+    from server.models import Region
+    from server.services.accounts.users import AccountError, create_user
+
+    found = []
+    for code in regions:
+        region = db.session.scalar(select(Region).where(Region.code == code.strip().upper()))
+        if region is None:
+            raise click.ClickException(f"region: no region with code {code!r}.")
+        found.append(region)
+    secret = _read_password(password, password_stdin)
+    try:
+        user = create_user(db.session, email=email, name=name, role=role, password=secret, regions=found)
+    except AccountError as exc:
+        db.session.rollback()
+        raise fail_on(exc) from None
+    click.echo(f"Created {user.role.value} {user.email} (id {user.id}). The password is temporary: "
+               f"they choose their own at first sign-in{_second_factor_note(user)}.")
+
+
+def _second_factor_note(user) -> str:
+    """Admins also set up an authenticator app at that first sign-in (the second factor is required for them)."""
+    return " and set up an authenticator app" if user.role.value == "admin" else ""
+
+
+def init_app(app: Flask) -> None:
+    """Register the commands on the app, so `fieldaudit ...` and `flask --app server ...` both have them."""
+    from server.cli.demo import remove_demo_accounts_command
+    from server.cli.reports import reports_group
+    from server.cli.checklists import template_group
+
+    for command in (init_db_command, load_demo_command, create_user_command, template_group,
+                    reports_group, remove_demo_accounts_command):
+        app.cli.add_command(command)
+    from server.cli.photos import photos_group; app.cli.add_command(photos_group)  # noqa: E702 - one line to merge
+    from server.cli.accounts import reset_password_command  # accounts: reset-password for a locked-out user
+    app.cli.add_command(reset_password_command)
+    from server.cli.scores import scores_group  # scores rebuild: the stored roll-ups after edits outside the server
+    app.cli.add_command(scores_group)
+
+
+def _print_version(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    if not value or ctx.resilient_parsing:
+        return
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        click.echo(f"fieldaudit {version('fieldaudit')}")
+    except PackageNotFoundError:
+        click.echo("fieldaudit (not installed as a package)")
+    ctx.exit()
+
+
+def _create_app() -> Flask:
+    from server import create_app
+
+    return create_app()
+
+
+SCHEMA_BUILDERS = {"init-db", "db", "run"}
+"""Commands that create the schema themselves: their own database errors are not 'run init-db'."""
+
+
+class FieldauditGroup(FlaskGroup):
+    """The `fieldaudit` group: a command that meets a database without our schema says how to make it."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except DBAPIError:
+            from server.schema_state import UNREACHABLE, schema_problem
+
+            problem = schema_problem(ctx.ensure_object(ScriptInfo).load_app())
+            if problem is None or (ctx.invoked_subcommand in SCHEMA_BUILDERS and not problem.startswith(UNREACHABLE)):
+                raise
+            raise click.ClickException(problem) from None
+
+
+cli = FieldauditGroup(
+    name="fieldaudit",
+    create_app=_create_app,
+    add_default_commands=False,
+    add_version_option=False,
+    params=[click.Option(["--version"], is_flag=True, expose_value=False, is_eager=True,
+                         callback=_print_version, help="Show the Fieldaudit version.")],
+    help="Fieldaudit: mystery shopping and field audits. Start with `fieldaudit run`.",
+)
+cli.add_command(shell_command)
+cli.add_command(routes_command)
+# `run` is the group's own command, not the app's: FlaskGroup pushes an application context around app commands,
+# and gunicorn must never fork inside one (issue 9). It loads the app itself and prepares in a context it pops.
+cli.add_command(_run_command)
+
+
+def main() -> None:
+    """Entry point of the `fieldaudit` console script (umask 077: what it writes is for its own user only)."""
+    from server.private_files import set_private_umask
+
+    set_private_umask()
+    cli.main(args=sys.argv[1:], prog_name="fieldaudit")

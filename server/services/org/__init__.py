@@ -1,0 +1,1 @@
+"""The organisation: regions, branches, scheduled assignments, the branch CSV import and the settings."""

@@ -1,0 +1,1 @@
+"""Visits: recording a completed visit and its corrections, its stored rows and state, and reviews."""

@@ -1,0 +1,90 @@
+"""Reviewing submitted visits (admins): approve, reject, or return to the shopper for correction.
+
+Each decision records who made it and when, and a change for the visit, so the shopper's
+phone learns of it on its next pull. A returned visit also re-announces its branch and
+pinned checklist version to the shopper, whose phone may have dropped them since.
+"""
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from server.models import AssignmentStatus, User, Visit, VisitStatus
+from server.models.types import utcnow
+from server.permissions import can_manage
+from server.services.activity import log_activity
+from server.services.sync.changes import record_change
+
+MAX_NOTE_LENGTH = 2000
+
+
+class ReviewError(ValueError):
+    """A review that cannot be made; `field` names the input at fault."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+class ReviewForbidden(ReviewError):
+    """The reviewer is not an admin."""
+
+
+def _note(note: object, required: bool) -> str:
+    text = str(note or "").strip()
+    if required and not text:
+        raise ReviewError("note", "Say what the shopper should correct.")
+    if len(text) > MAX_NOTE_LENGTH:
+        raise ReviewError("note", f"The note must be at most {MAX_NOTE_LENGTH} characters long.")
+    return text
+
+
+def _decide(session: Session, reviewer: User, visit: Visit, status: VisitStatus, note: object, verb: str) -> None:
+    """Check and record one review decision (not committed); a return needs a note."""
+    if not can_manage(reviewer):
+        raise ReviewForbidden("reviewer", "Only admins review visits.")
+    note = _note(note, required=status is VisitStatus.RETURNED)
+    if visit.status is not VisitStatus.SUBMITTED:
+        raise ReviewError("status", f"Visit {visit.id} is {visit.status.value}; only submitted visits can be {verb}.")
+    visit.status = status
+    visit.reviewed_by_id, visit.reviewed_at, visit.review_note = reviewer.id, utcnow(), note
+    log_activity(session, reviewer, verb, "visit", visit.id, f"Visit of {visit.finished_at:%Y-%m-%d} at branch "
+                 f"{visit.branch_id} {verb}" + (f": {note}" if note else ""))
+
+
+def _close_assignment(session: Session, visit: Visit) -> None:
+    with session.no_autoflush:  # flush once, at commit: on PostgreSQL the changes lock comes before row locks
+        assignment = visit.assignment
+    if assignment is not None and assignment.status is AssignmentStatus.SUBMITTED:
+        assignment.status = AssignmentStatus.DONE
+        record_change(session, "assignment", assignment.id, audience=assignment.shopper_id)
+
+
+def _finish(session: Session, visit: Visit, commit: bool) -> Visit:
+    record_change(session, "visit", visit.id, audience=visit.shopper_id)
+    if commit:
+        session.commit()
+    return visit
+
+
+def return_for_correction(session: Session, reviewer: User, visit: Visit, note: str, *,
+                          commit: bool = True) -> Visit:
+    """Send a submitted visit back to its shopper with a note; they resubmit it as the next revision."""
+    _decide(session, reviewer, visit, VisitStatus.RETURNED, note, "returned")
+    record_change(session, "template_version", visit.template_version_id, audience=visit.shopper_id)
+    record_change(session, "branch", visit.branch_id, audience=visit.shopper_id)
+    return _finish(session, visit, commit)
+
+
+def approve_visit(session: Session, reviewer: User, visit: Visit, note: str = "", *, commit: bool = True) -> Visit:
+    """Accept a submitted visit: it counts in the scores and its assignment is done."""
+    _decide(session, reviewer, visit, VisitStatus.APPROVED, note, "approved")
+    _close_assignment(session, visit)
+    return _finish(session, visit, commit)
+
+
+def reject_visit(session: Session, reviewer: User, visit: Visit, note: str = "", *, commit: bool = True) -> Visit:
+    """Refuse a submitted visit for good (it never counts in scores); its assignment is closed."""
+    _decide(session, reviewer, visit, VisitStatus.REJECTED, note, "rejected")
+    _close_assignment(session, visit)
+    return _finish(session, visit, commit)
