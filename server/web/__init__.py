@@ -8,7 +8,7 @@ from server import form_text
 from server.permissions import login_required_role
 from server.services.accounts.shopper_labels import shopper_label
 from server.web import demo_banner
-from server.web.dashboards import overview_for
+from server.web.dashboard.overviews import overview_for
 from server.web.nav import nav_for
 
 bp = Blueprint("web", __name__)
@@ -23,15 +23,15 @@ def home():
 
 def web_blueprints() -> list[Blueprint]:
     """Every web blueprint; each area of the web app adds its module here."""
-    from server.web.account import bp as account  # every role: my account (password, sessions, phones, second factor)
+    from server.web.accounts.my_account import bp as account  # every role: my account (password, sessions, phones, second factor)
     from server.web.activity import bp as activity  # the admin's activity log
-    from server.web.builder import bp as builder  # admin: checklist builder
+    from server.web.checklists import bp as builder  # admin: checklist builder
     from server.web.org import bp as org  # admin: regions, branches, CSV import, users
-    from server.web.report_downloads import bp as report_downloads  # PDF reports for signed-in browsers
-    from server.web.assignments import bp as assignments  # admin: schedule, cancel, reassign visits
-    from server.web.dashboard import bp as dashboard  # managers: dashboard, branch pages, CSV export
-    from server.web.review import bp as review  # admin: review queue and decisions
-    from server.web.visits import bp as visits  # visit pages and their photos
+    from server.web.reports.downloads import bp as report_downloads  # PDF reports for signed-in browsers
+    from server.web.assignments.views import bp as assignments  # admin: schedule, cancel, reassign visits
+    from server.web.dashboard.views import bp as dashboard  # managers: dashboard, branch pages, CSV export
+    from server.web.visits.reviews import bp as review  # admin: review queue and decisions
+    from server.web.visits.views import bp as visits  # visit pages and their photos
 
     return [bp, report_downloads, org, activity, builder, dashboard, visits, review, assignments, account]
 

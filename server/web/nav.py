@@ -28,7 +28,7 @@ NAV: tuple[NavItem, ...] = (
     NavItem("Dashboard", "dashboard.index", ("admin", "manager")),
     NavItem("Review", "review.queue", ("admin",)),
     NavItem("Assignments", "assignments.index", ("admin",)),
-    NavItem("Checklists", "builder.templates", ("admin",)),
+    NavItem("Checklists", "checklists.templates", ("admin",)),
     NavItem("Regions", "org.regions", ("admin",), ("org.region", "org.branch")),
     NavItem("Users", "org.users", ("admin",), ("org.user", "org.token")),
     NavItem("Settings", "org.settings", ("admin",), ("org.settings",)),

@@ -85,24 +85,24 @@ FORMS = {
                          lambda s: {"region": s.world.regions["north"].id, "shoppers": s.world.people["bob"].id,
                                     "template": s.world.template.id, "due_from": _soon(4), "due_to": _soon(8),
                                     "notes": BELL}, "Notes", BELL, _soon(8)),
-    "builder.create": (lambda s: "/builder/templates", lambda s: {"title": BIDI}, "Title", BIDI, "Kept"),
-    "builder.import_json": (lambda s: "/builder/import",
+    "checklists.create": (lambda s: "/builder/templates", lambda s: {"title": BIDI}, "Title", BIDI, "Kept"),
+    "checklists.import_json": (lambda s: "/builder/import",
                             lambda s: {"template_id": "1\x1b", "file": (io.BytesIO(json.dumps(SMALL_CHECKLIST).encode()),
                                                                        "c.json")}, "Template", "1\x1b", None),
-    "builder.settings": (lambda s: f"/builder/versions/{s.draft.id}/settings",
+    "checklists.settings": (lambda s: f"/builder/versions/{s.draft.id}/settings",
                          lambda s: {"scope": "settings", "title": "A kept title", "description": BIDI,
                                     "critical_policy": "flag"}, "Description", BIDI, "A kept title"),
-    "builder.add_section": (lambda s: f"/builder/versions/{s.draft.id}/sections",
+    "checklists.add_section": (lambda s: f"/builder/versions/{s.draft.id}/sections",
                             lambda s: {"key": "kept_key", "title": BIDI}, "Title", BIDI, "kept_key"),
-    "builder.update_section": (lambda s: f"/builder/versions/{s.draft.id}/sections/front",
+    "checklists.update_section": (lambda s: f"/builder/versions/{s.draft.id}/sections/front",
                                lambda s: {"key": "front", "title": BELL, "weight": "7"}, "Title", BELL, "7"),
-    "builder.new_question": (lambda s: f"/builder/versions/{s.draft.id}/sections/front/questions/new",
+    "checklists.new_question": (lambda s: f"/builder/versions/{s.draft.id}/sections/front/questions/new",
                              lambda s: {"key": "kept_q", "text": "Kept question?", "type": "text", "help": BIDI},
                              "Help text", BIDI, "Kept question?"),
-    "builder.question": (lambda s: f"/builder/versions/{s.draft.id}/questions/greeted",
+    "checklists.question": (lambda s: f"/builder/versions/{s.draft.id}/questions/greeted",
                          lambda s: {"key": "greeted", "text": BIDI, "type": "yes_no", "weight": "3"},
                          "Question text", BIDI, "3"),
-    "builder.preview": (lambda s: f"/builder/versions/{s.world.template.latest_published().id}/preview",
+    "checklists.preview": (lambda s: f"/builder/versions/{s.world.template.latest_published().id}/preview",
                         lambda s: {"a-greeted": "yes", "a-notes": BIDI}, "The answer to 'notes'", BIDI,
                         'value="yes" checked'),
 }
@@ -119,7 +119,7 @@ def test_a_form_page_names_the_field_keeps_the_other_input_and_stores_nothing(si
     form = data(site)
     before = stored(session)
     response = site.post(url(site), form, **({"content_type": "multipart/form-data"}
-                                               if endpoint == "builder.import_json" else {}))
+                                               if endpoint == "checklists.import_json" else {}))
     assert response.status_code == 422, (endpoint, response.status_code, response.text[:500])
     assert _message(label, text) in response.text, response.text
     assert kept is None or escape(kept) in response.text or kept in response.text
@@ -147,7 +147,7 @@ def test_live_validation_reports_refused_text_on_its_field(site):
 
 def test_every_form_page_that_shows_its_own_text_errors_is_tested_above(app):
     marked = {endpoint for endpoint, view in app.view_functions.items() if getattr(view, "shows_text_errors", False)}
-    assert marked == set(FORMS) | {"auth.login", "builder.validate"}
+    assert marked == set(FORMS) | {"auth.login", "checklists.validate"}
 
 
 def _url_for_rule(rule) -> str:

@@ -140,7 +140,7 @@ def json_routes(client, make, session):
     """name -> a function posting raw JSON text the way that route's real client does."""
     from tests.server.auth_helpers import csrf_token, web_login
     from tests.server.sync.helpers import assign, token_for
-    from tests.server.web.builder.helpers import draft_of
+    from tests.server.web.checklists.helpers import draft_of
 
     shopper = make.user("shopper")
     assign(session, make, shopper=shopper)
@@ -172,7 +172,7 @@ def test_huge_integers_deep_nesting_and_non_json_numbers_get_400_with_the_error_
 @pytest.mark.parametrize("payload", HOSTILE_JSON)
 def test_the_builder_import_names_the_file_for_huge_integers_and_deep_nesting(json_routes, client, make, payload):
     from tests.server.auth_helpers import web_login
-    from tests.server.web.builder.helpers import post
+    from tests.server.web.checklists.helpers import post
 
     web_login(client, make.user("admin").email)
     body, reason = HOSTILE_JSON[payload]

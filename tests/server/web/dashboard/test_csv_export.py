@@ -5,7 +5,7 @@ import csv
 import io
 
 from server.services import scores
-from server.web.csv_export import csv_text, safe_cell
+from server.web.dashboard.csv_export import csv_text, safe_cell
 from tests.server.auth_helpers import web_login
 
 

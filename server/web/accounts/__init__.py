@@ -1,0 +1,1 @@
+"""Account pages: what every signed-in user does to their own account."""

@@ -1,0 +1,1 @@
+"""Assignment pages (admins): schedule one or a region's worth, cancel, reassign."""

@@ -1,0 +1,40 @@
+"""What the checklist pages share: the version a URL names, the edit page, and question counts and types."""
+from __future__ import annotations
+
+from flask import abort, render_template
+
+from shared.checklist import CRITICAL_POLICIES
+
+from server.extensions import db
+from server.models import TemplateVersion
+from server.permissions import MAX_INT_ID
+from server.services.checklists import edit as service
+from server.web.checklists.forms import place_issues
+
+
+def version_or_404(version_id: int) -> TemplateVersion:
+    """The template version with this id, else 404."""
+    version = db.session.get(TemplateVersion, version_id) if 0 < version_id <= MAX_INT_ID else None
+    if version is None:
+        abort(404)
+    return version
+
+
+def question_count(definition: dict) -> int:
+    """How many questions a (possibly unfinished) definition holds."""
+    return sum(len(s.get("questions") or []) for s in definition.get("sections") or [] if isinstance(s, dict))
+
+
+def render_edit(version: TemplateVersion, *, errors: dict | None = None, forms: dict | None = None, status: int = 200):
+    """The edit page (read-only for published versions) with the validator's issues placed by section and question."""
+    definition = version.definition
+    issues = service.draft_issues(version)
+    return render_template("checklists/edit.html", version=version, definition=definition, issues=issues,
+                           placed=place_issues(definition, issues), errors=errors or {}, forms=forms or {},
+                           policies=CRITICAL_POLICIES), status
+
+
+def question_types(version: TemplateVersion) -> dict[str, str]:
+    """Question key -> type, for typing visible_if values."""
+    return {q.get("key"): q.get("type") for s in version.definition.get("sections") or []
+            for q in s.get("questions") or []}

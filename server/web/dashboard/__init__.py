@@ -1,0 +1,1 @@
+"""Dashboard pages (managers, admins): league tables, branch pages, charts, CSV export."""

@@ -1,0 +1,140 @@
+"""Admin pages for users: list, create, edit role and regions, deactivate/reactivate, reset password and
+second factor, tokens, recent sign-in failures."""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from server.auth.context import current_client
+from server.extensions import db
+from server.form_text import form_text_errors, shows_text_errors
+from server.models import Region, Role, User
+from server.models.types import utcnow
+from server.services.accounts.auth_log import recent_failures
+from server.services.accounts.mfa import mfa_required
+from server.services.accounts.tokens import list_tokens
+from server.services.accounts.user_admin import (AccountError, add_user, edit_user, list_users, reset_password,
+                                   reset_second_factor, revoke_user_token, set_user_active)
+from server.web.org.blueprint import bp
+from server.web.org.common import get_or_404, wants_active
+
+ROLES = [(r.value, r.value.capitalize()) for r in Role]
+STATES = {"1": True, "0": False}
+
+
+def _region_options() -> list[tuple[int, str]]:
+    return [(r.id, f"{r.code} · {r.name}") for r in db.session.scalars(select(Region).order_by(Region.name))]
+
+
+def _user_page(user: User, form: dict, errors: dict | None = None, pw_errors: dict | None = None, status: int = 200):
+    tokens = list_tokens(db.session, user, include_inactive=True)
+    return render_template("org/user.html", user=user, form=form, errors=errors or {}, pw_errors=pw_errors or {},
+                           roles=ROLES, regions=_region_options(), tokens=tokens, now=utcnow(),
+                           failures=recent_failures(db.session, user), mfa_required=mfa_required(user)), status
+
+
+@bp.route("/users")
+def users():
+    """Users, filtered by ?role= and ?active=1|0."""
+    role = request.args.get("role", "")
+    role = role if role in {r.value for r in Role} else ""
+    active = request.args.get("active", "")
+    rows = list_users(db.session, role=role or None, active=STATES.get(active))
+    return render_template("org/users.html", users=rows, roles=ROLES, role=role, active=active if active in STATES else "")
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@shows_text_errors
+def user_new():
+    """Create a user."""
+    form, errors = request.form, {}
+    if request.method == "POST" and not (errors := form_text_errors()):
+        try:
+            user = add_user(db.session, current_user, email=form.get("email", ""), name=form.get("name", ""),
+                            role=form.get("role", ""), password=form.get("password", ""),
+                            region_ids=form.getlist("regions"))
+        except AccountError as exc:
+            db.session.rollback()
+            errors = {exc.field: [exc.message]}
+        else:
+            flash(f"User {user.email} created with a temporary password: they choose their own at first "
+                  "sign-in.", "success")
+            return redirect(url_for("org.users"))
+    selected = form.getlist("regions") if request.method == "POST" else []
+    return render_template("org/user_new.html", form=form, errors=errors, roles=ROLES, regions=_region_options(),
+                           selected=selected), 422 if errors else 200
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+def user_edit(user_id: int):
+    """A user's page: role and regions (editable), tokens, password reset, deactivation."""
+    user = get_or_404(User, user_id)
+    if request.method == "GET":
+        return _user_page(user, {"role": user.role.value, "regions": [r.id for r in user.regions]})
+    form = {"role": request.form.get("role", ""), "regions": request.form.getlist("regions")}
+    try:
+        edit_user(db.session, current_user, user, role=form["role"], region_ids=form["regions"])
+    except AccountError as exc:
+        db.session.rollback()
+        return _user_page(user, form, errors={exc.field: [exc.message]}, status=422)
+    flash(f"{user.email} saved.", "success")
+    return redirect(url_for("org.user_edit", user_id=user.id))
+
+
+@bp.route("/users/<int:user_id>/active", methods=["POST"])
+def user_active(user_id: int):
+    """Deactivate (ends sessions and tokens) or reactivate a user."""
+    user = get_or_404(User, user_id)
+    try:
+        set_user_active(db.session, current_user, user, wants_active())
+    except AccountError as exc:
+        flash(exc.message, "error")
+    else:
+        flash(f"{user.email} {'reactivated' if user.active else 'deactivated: signed out everywhere'}.", "success")
+    return redirect(url_for("org.user_edit", user_id=user.id))
+
+
+@bp.route("/users/<int:user_id>/password", methods=["POST"])
+@shows_text_errors
+def user_password(user_id: int):
+    """Set a temporary password for the user: revokes their phone sign-ins and ends their web sessions."""
+    user = get_or_404(User, user_id)
+    if errors := form_text_errors():
+        return _user_page(user, {"role": user.role.value, "regions": [r.id for r in user.regions]},
+                          pw_errors=errors, status=422)
+    try:
+        change = reset_password(db.session, current_user, user, request.form.get("password", ""),
+                                request.form.get("confirm", ""), current_client())
+    except AccountError as exc:
+        db.session.rollback()
+        return _user_page(user, {"role": user.role.value, "regions": [r.id for r in user.regions]},
+                          pw_errors={exc.field: [exc.message]}, status=422)
+    flash(f"Temporary password set for {user.email}: they must choose their own at next sign-in; "
+          f"{change.describe()}.", "success")
+    return redirect(url_for("org.user_edit", user_id=user.id))
+
+
+@bp.route("/users/<int:user_id>/mfa/reset", methods=["POST"])
+def user_mfa_reset(user_id: int):
+    """Remove the user's second factor (lost phone); logged. They enrol again (admins at their next sign-in)."""
+    user = get_or_404(User, user_id)
+    try:
+        reset_second_factor(db.session, current_user, user, current_client())
+    except AccountError as exc:
+        flash(exc.message, "error")
+    else:
+        flash(f"Second factor of {user.email} removed and their web sessions ended"
+              f"{': they set up a new one at next sign-in' if mfa_required(user) else ''}.", "success")
+    return redirect(url_for("org.user_edit", user_id=user.id))
+
+
+@bp.route("/users/<int:user_id>/tokens/<int:token_id>/revoke", methods=["POST"])
+def token_revoke(user_id: int, token_id: int):
+    """Revoke one of the user's API tokens."""
+    user = get_or_404(User, user_id)
+    token = revoke_user_token(db.session, current_user, user, token_id, current_client())
+    if token is None:
+        abort(404)
+    flash(f"Token {token.prefix}… revoked.", "success")
+    return redirect(url_for("org.user_edit", user_id=user.id))

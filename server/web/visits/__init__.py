@@ -1,0 +1,1 @@
+"""Visit pages: one visit with its photos, and the admins' review queue and decisions."""

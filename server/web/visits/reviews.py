@@ -1,0 +1,75 @@
+"""The review queue (/review, admins): submitted visits oldest first; approve, reject or return each, then the next."""
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from server.extensions import db
+from server.form_text import form_text_errors, shows_text_errors
+from server.models import Visit, VisitStatus
+from server.permissions import get_visible_or_404, login_required_role
+from server.services.visits.reviews import ReviewError, approve_visit, reject_visit, return_for_correction
+from server.services.accounts.shopper_labels import labels_for
+from server.web.visits.data import visit_view
+
+bp = Blueprint("review", __name__, url_prefix="/review")
+
+DECISIONS = {"approve": (approve_visit, "approved"), "reject": (reject_visit, "rejected"),
+             "return": (return_for_correction, "returned for correction")}
+NOTE_NEEDED = {"reject": "Say why the visit is rejected.", "return": "Say what the shopper should correct."}
+
+
+def waiting(status: VisitStatus) -> list[Visit]:
+    """Visits in this status, oldest submission first."""
+    return db.session.scalars(select(Visit).where(Visit.status == status)
+                              .order_by(Visit.submitted_at, Visit.finished_at, Visit.id)).all()
+
+
+@bp.route("/")
+@login_required_role("admin")
+def queue():
+    """Submitted visits to decide on, and those still awaiting photos."""
+    return render_template("review/queue.html", submitted=waiting(VisitStatus.SUBMITTED),
+                           awaiting=waiting(VisitStatus.AWAITING_PHOTOS))
+
+
+def _page(visit: Visit, errors: dict | None = None, note: str = "", status: int = 200):
+    queue_ids = [v.id for v in waiting(VisitStatus.SUBMITTED)]
+    position = queue_ids.index(visit.id) + 1 if visit.id in queue_ids else None
+    return render_template("review/visit.html", errors=errors or {}, note=note, position=position,
+                           queue_length=len(queue_ids), **visit_view(visit, labels_for(current_user))), status
+
+
+@bp.route("/visits/<visit_id>", methods=["GET"])
+@login_required_role("admin")
+def visit(visit_id: str):
+    """The visit page with the decision form."""
+    return _page(get_visible_or_404(Visit, visit_id))
+
+
+@bp.route("/visits/<visit_id>", methods=["POST"])
+@login_required_role("admin")
+@shows_text_errors
+def decide(visit_id: str):
+    """Record the decision (who and when), then open the next submitted visit in the queue."""
+    found = get_visible_or_404(Visit, visit_id)
+    action, note = request.form.get("decision", ""), request.form.get("note", "").strip()
+    if errors := form_text_errors():
+        return _page(found, errors, note, 422)
+    if action not in DECISIONS:
+        return _page(found, {"decision": ["Choose approve, reject or return for correction."]}, note, 422)
+    if action in NOTE_NEEDED and not note:
+        return _page(found, {"note": [NOTE_NEEDED[action]]}, note, 422)
+    service, done = DECISIONS[action]
+    try:
+        service(db.session, current_user._get_current_object(), found, note)
+    except ReviewError as exc:
+        db.session.rollback()
+        return _page(found, {exc.field if exc.field == "note" else "decision": [exc.message]}, note, 422)
+    flash(f"Visit at {found.branch.name} on {found.finished_at:%Y-%m-%d} {done}.", "success")
+    following = waiting(VisitStatus.SUBMITTED)
+    if following:
+        return redirect(url_for("review.visit", visit_id=following[0].id))
+    flash("The review queue is empty.", "success")
+    return redirect(url_for("review.queue"))
