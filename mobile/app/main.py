@@ -94,7 +94,7 @@ class FieldauditApp(App):
         visit_id = self.resume.get("visit_id")
         if visit_id:
             try:
-                if self.shop.visit(visit_id).editable:
+                if self.shop.drafts.visit(visit_id).editable:
                     self.open_visit(visit_id, self.resume.get("section", 0))
                     return
             except Exception:  # noqa: BLE001 - a vanished visit just means: start at the list
@@ -128,13 +128,13 @@ class FieldauditApp(App):
         """Visits the server does not fully hold yet (drafts included)."""
         if self.shop is None:
             return 0
-        return sum(n for state, n in self.shop.state_counts().items() if state in UNSENT_STATES)
+        return sum(n for state, n in self.shop.drafts.state_counts().items() if state in UNSENT_STATES)
 
     def refresh_status(self) -> None:
         """Update the badges: visits waiting to sync and the last successful sync."""
         if self.shop is None:
             return
-        counts = self.shop.state_counts()
+        counts = self.shop.drafts.state_counts()
         self.pending = sum(n for state, n in counts.items() if state in UNSENT_STATES and state != "draft")
         when = self.shop.account.last_sync_at
         self.last_sync = when.astimezone().strftime("%d %b %H:%M") if when else "never"

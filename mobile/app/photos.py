@@ -42,11 +42,11 @@ class PhotoInput(BoxLayout):
         """List the question's photos from the store."""
         shop, key = self.card.shop, self.card.question.key
         self.gallery.clear_widgets()
-        photos = shop.photos(self.card.visit_id, key)
+        photos = shop.drafts.photos(self.card.visit_id, key)
         wanted = self.card.question.min_photos or (1 if self.card.question.required else 0)
         for n, photo in enumerate(photos, 1):
             row = BoxLayout(size_hint_y=None, height=dp(96), spacing=dp(8))
-            path = shop.photo_path(photo)
+            path = shop.drafts.photo_path(photo)
             row.add_widget(Image(source=str(path) if path else "", size_hint_x=None, width=dp(120),
                                  fit_mode="contain"))
             row.add_widget(Factory.Muted(text=f"Photo {n}: {photo.size // 1024 or 1} KB, "
@@ -71,8 +71,8 @@ class PhotoInput(BoxLayout):
             return
         app = App.get_running_app()
         try:
-            self.card.shop.add_photo(self.card.visit_id, self.card.question.key, path,
-                                     taken_at=app.devices.clock.now())
+            self.card.shop.drafts.add_photo(self.card.visit_id, self.card.question.key, path,
+                                            taken_at=app.devices.clock.now())
         except (StoreError, OSError, ValueError) as error:
             self.card.set_hint(f"The photo could not be saved: {error}")
             return
@@ -84,6 +84,6 @@ class PhotoInput(BoxLayout):
         self.card.on_saved(self.card.question.key)
 
     def remove(self, photo_id: str) -> None:
-        self.card.shop.remove_photo(photo_id)
+        self.card.shop.drafts.remove_photo(photo_id)
         self.refresh()
         self.card.on_saved(self.card.question.key)

@@ -74,7 +74,7 @@ class QuestionCard(BoxLayout):
     def save_value(self, value) -> None:
         if self._loading:
             return
-        self.shop.save_answer(self.visit_id, self.question.key, value=value)
+        self.shop.drafts.save_answer(self.visit_id, self.question.key, value=value)
         if value is not None and self.na is not None:
             self.na.state = "normal"
         self.on_saved(self.question.key)
@@ -82,7 +82,7 @@ class QuestionCard(BoxLayout):
     def save_na(self, na: bool) -> None:
         if self._loading:
             return
-        self.shop.save_answer(self.visit_id, self.question.key, na=na)
+        self.shop.drafts.save_answer(self.visit_id, self.question.key, na=na)
         if na and self.question.type != "photo":
             self._loading = True
             self.input.show(None)
@@ -92,4 +92,4 @@ class QuestionCard(BoxLayout):
     def save_comment(self, text: str) -> None:
         if self._loading:
             return
-        self.shop.save_answer(self.visit_id, self.question.key, comment=text)
+        self.shop.drafts.save_answer(self.visit_id, self.question.key, comment=text)

@@ -9,10 +9,10 @@ from pathlib import Path
 from shared.checklist import Checklist
 
 from .db import Database
-from .drafts import draft_row, touch
 from .errors import NotFound, StoreError
 from .models import LocalPhoto, to_text, utcnow
 from .photofiles import copy_photo
+from .rows import draft_row, touch
 
 
 def add_photo(db: Database, account_id: int, checklist: Checklist, folder: Path, visit_id: str, question_key: str,

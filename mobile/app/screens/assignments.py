@@ -61,11 +61,11 @@ class AssignmentsScreen(Screen):
         today = date.today().isoformat()
         groups: dict[str, list[AssignmentRow]] = {"Today": [], "Upcoming": [], "Other unfinished visits": []}
         listed = set()
-        for item in app.shop.assignments():
+        for item in app.shop.pulled.assignments():
             listed.add(item.id)
             row = self._row(app.shop, item)
             groups["Upcoming" if item.due_from and item.due_from > today else "Today"].append(row)
-        for visit in app.shop.visits(["draft"]):
+        for visit in app.shop.drafts.visits(["draft"]):
             if visit.assignment_id not in listed:   # ad hoc, or its assignment was withdrawn: never hide a draft
                 groups["Other unfinished visits"].append(self._draft_row(app.shop, visit))
         for title, rows in groups.items():
@@ -79,15 +79,15 @@ class AssignmentsScreen(Screen):
 
     def _row(self, shop, item: Assignment) -> AssignmentRow:
         try:
-            branch = shop.branch(item.branch_id)
+            branch = shop.pulled.branch(item.branch_id)
             title, address = f"{branch.name} ({branch.code})", branch.address
         except NotFound:
             title, address = f"Branch {item.branch_id}", ""
-        visit = shop.visit_for_assignment(item.id)
+        visit = shop.drafts.visit_for_assignment(item.id)
         if visit is None:
             status, action = "Not started", "Start visit"
         elif visit.editable:
-            status, action = f"In progress: {len(shop.answers(visit.id))} answers saved", "Continue visit"
+            status, action = f"In progress: {len(shop.drafts.answers(visit.id))} answers saved", "Continue visit"
         else:
             status, action = {"outbox": "Finished, waiting to sync", "sent": "Sent"}.get(
                 str(visit.state), f"Needs attention ({visit.state})"), "See sent visits"
@@ -98,13 +98,13 @@ class AssignmentsScreen(Screen):
 
     def _draft_row(self, shop, visit) -> AssignmentRow:
         try:
-            branch = shop.branch(visit.branch_id)
+            branch = shop.pulled.branch(visit.branch_id)
             title, address = f"{branch.name} ({branch.code})", branch.address
         except NotFound:
             title, address = f"Branch {visit.branch_id}", ""
         row = AssignmentRow(assignment_id="", title=title, address=address,
                             due=f"Started {visit.started_at.astimezone():%d %b %H:%M}",
-                            status=f"In progress: {len(shop.answers(visit.id))} answers saved",
+                            status=f"In progress: {len(shop.drafts.answers(visit.id))} answers saved",
                             action="Continue visit")
         row.open = lambda: App.get_running_app().open_visit(visit.id, 0)
         return row
@@ -112,15 +112,15 @@ class AssignmentsScreen(Screen):
     def open_assignment(self, assignment_id: str) -> None:
         """Continue the visit of this assignment, or start one (time stamped with the device clock)."""
         app = App.get_running_app()
-        visit = app.shop.visit_for_assignment(assignment_id)
+        visit = app.shop.drafts.visit_for_assignment(assignment_id)
         if visit is not None and not visit.editable:
             app.go("sent")
             return
         if visit is None:
             app.devices.gps.start()
             try:
-                visit = app.shop.start_visit(assignment_id, location=app.devices.gps.last,
-                                             started_at=app.devices.clock.now())
+                visit = app.shop.drafts.start_visit(assignment_id, location=app.devices.gps.last,
+                                                    started_at=app.devices.clock.now())
             except StoreError as error:
                 self.message = f"{error}."
                 return

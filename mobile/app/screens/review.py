@@ -58,9 +58,9 @@ class ReviewScreen(Screen):
         if self.visit_id is None:
             return
         app = App.get_running_app()
-        self.issues = app.shop.issues(self.visit_id)
+        self.issues = app.shop.drafts.issues(self.visit_id)
         shown = app.shop.account.phone_settings.show_score_preview
-        self.preview = app.shop.score_preview(self.visit_id) if shown else None
+        self.preview = app.shop.drafts.score_preview(self.visit_id) if shown else None
         self.score = score_text(self.preview) if self.preview is not None else ""
         box = self.ids.issues
         box.clear_widgets()
@@ -68,8 +68,8 @@ class ReviewScreen(Screen):
             self.summary = "Every required question is answered. Submit to send it with the next sync."
             return
         self.summary = f"{len(self.issues)} thing(s) to fix before you can submit. Tap one to go there."
-        visit = app.shop.visit(self.visit_id)
-        checklist = app.shop.checklist(visit.template_version_id)
+        visit = app.shop.drafts.visit(self.visit_id)
+        checklist = app.shop.pulled.checklist(visit.template_version_id)
         for issue in self.issues:
             label = plain(issue.message)
             if issue.question and checklist.has_question(issue.question):
@@ -92,8 +92,8 @@ class ReviewScreen(Screen):
     def submit(self) -> None:
         """Validate and freeze the visit into the outbox, with finish time and position from the facades."""
         app = App.get_running_app()
-        result = app.shop.finish_visit(self.visit_id, location=app.devices.gps.last,
-                                       finished_at=app.devices.clock.now())
+        result = app.shop.drafts.finish_visit(self.visit_id, location=app.devices.gps.last,
+                                              finished_at=app.devices.clock.now())
         if not result.ok:
             self.reload()
             self.message = "Not submitted yet: fix the items listed above."

@@ -26,7 +26,7 @@ STATE_TEXT = {
 def describe(shop, visit: LocalVisit, show_score: bool) -> str:
     """Several lines about one visit, as Kivy markup (every value escaped); the score only where the organisation shows it."""
     try:
-        branch = shop.branch(visit.branch_id).name
+        branch = shop.pulled.branch(visit.branch_id).name
     except Exception:  # noqa: BLE001
         branch = f"Branch {visit.branch_id}"
     when = (visit.finished_at or visit.started_at).astimezone().strftime("%d %b %H:%M")
@@ -62,7 +62,7 @@ class SentScreen(Screen):
         app = App.get_running_app()
         box = self.ids.visits
         box.clear_widgets()
-        visits = [v for v in app.shop.visits() if v.state is not VisitState.DRAFT]
+        visits = [v for v in app.shop.drafts.visits() if v.state is not VisitState.DRAFT]
         show_score = app.shop.account.phone_settings.show_score_preview
         if not visits:
             box.add_widget(Factory.Wrapped(text="No finished visits yet."))
@@ -89,7 +89,7 @@ class SentScreen(Screen):
         """Reopen a returned visit as a draft (same id, next revision) and go to its first section."""
         app = App.get_running_app()
         try:
-            app.shop.reopen_for_correction(visit_id)
+            app.shop.drafts.reopen_for_correction(visit_id)
         except StoreError as error:
             box = self.ids.visits
             box.add_widget(Factory.Wrapped(text=str(error)), index=len(box.children))
@@ -99,11 +99,11 @@ class SentScreen(Screen):
     def send_again(self, visit_id: str) -> None:
         """Queue a refused visit again (the cause was fixed on the server) and sync."""
         app = App.get_running_app()
-        app.shop.requeue(visit_id)
+        app.shop.drafts.requeue(visit_id)
         self.reload()
         app.start_sync()
 
     def edit(self, visit_id: str) -> None:
         app = App.get_running_app()
-        app.shop.edit_again(visit_id)
+        app.shop.drafts.edit_again(visit_id)
         app.open_visit(visit_id, 0)

@@ -16,8 +16,8 @@ from ..questions import QuestionCard
 
 def answered_keys(shop, visit_id: str) -> set[str]:
     """Questions with a value, an N/A or (photo questions) at least one photo."""
-    keys = {k for k, a in shop.answers(visit_id).items() if a.na or a.value not in (None, "")}
-    return keys | {p.question for p in shop.photos(visit_id)}
+    keys = {k for k, a in shop.drafts.answers(visit_id).items() if a.na or a.value not in (None, "")}
+    return keys | {p.question for p in shop.drafts.photos(visit_id)}
 
 
 class VisitScreen(Screen):
@@ -41,10 +41,10 @@ class VisitScreen(Screen):
         """Open a draft at a section (clamped to the checklist)."""
         app = App.get_running_app()
         app.devices.gps.start()
-        visit = app.shop.visit(visit_id)
-        self.visit_id, self.checklist = visit_id, app.shop.checklist(visit.template_version_id)
+        visit = app.shop.drafts.visit(visit_id)
+        self.visit_id, self.checklist = visit_id, app.shop.pulled.checklist(visit.template_version_id)
         try:
-            branch = app.shop.branch(visit.branch_id).name
+            branch = app.shop.pulled.branch(visit.branch_id).name
         except Exception:  # noqa: BLE001 - a withdrawn branch still lets the visit be finished
             branch = f"Branch {visit.branch_id}"
         self.visit_title = branch
@@ -63,11 +63,11 @@ class VisitScreen(Screen):
         app.resume.set(visit_id=self.visit_id, section=index)
         section = self.checklist.sections[index]
         self.section_title = section.title
-        answers = app.shop.answers(self.visit_id)
-        visit = app.shop.visit(self.visit_id)
+        answers = app.shop.drafts.answers(self.visit_id)
+        visit = app.shop.drafts.visit(self.visit_id)
         errors = visit.field_errors
         if visit.location is None and app.devices.gps.last is not None:
-            app.shop.set_location(self.visit_id, app.devices.gps.last)   # the first fix arrived after the start
+            app.shop.drafts.set_location(self.visit_id, app.devices.gps.last)   # the first fix arrived after the start
         self._visible = self._compute_visible()
         box = self.ids.questions
         box.clear_widgets()
@@ -84,7 +84,7 @@ class VisitScreen(Screen):
 
     def _compute_visible(self) -> frozenset[str]:
         shop = App.get_running_app().shop
-        answers = {k: Answer(k, a.value, a.na, a.comment) for k, a in shop.answers(self.visit_id).items()}
+        answers = {k: Answer(k, a.value, a.na, a.comment) for k, a in shop.drafts.answers(self.visit_id).items()}
         return visible_questions(self.checklist, answers)
 
     def _saved(self, key: str) -> None:

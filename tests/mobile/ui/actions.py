@@ -188,7 +188,7 @@ class Runner(DeviceActions):
             data.update(visit_id=visit.visit_id, section=visit.section_index, title=visit.section_title,
                         progress=visit.progress_text, cards=list(visit.cards),
                         answers={k: {"value": a.value, "na": a.na, "comment": a.comment}
-                                 for k, a in app.shop.answers(visit.visit_id).items()},
+                                 for k, a in app.shop.drafts.answers(visit.visit_id).items()},
                         shown={k: _shown(c) for k, c in visit.cards.items()},
                         hints={k: c.hint.text for k, c in visit.cards.items() if c.hint.text})
         if app.manager.current == "review":
