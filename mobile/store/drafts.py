@@ -118,7 +118,8 @@ class Drafts:
     # -- reading -------------------------------------------------------------------------------------------------
     def visits(self, states: Sequence[str] | None = None) -> list[LocalVisit]:
         """The account's visits (optionally in some states), most recently changed first."""
-        sql, params = "SELECT * FROM visits WHERE account_id = ?", [self.account_id]
+        sql = "SELECT * FROM visits WHERE account_id = ?"
+        params: list[object] = [self.account_id]
         if states is not None:
             sql += f" AND state IN ({','.join('?' * len(states))})"
             params += [str(s) for s in states]

@@ -205,7 +205,8 @@ class Pulled:
     def assignments(self, *, statuses: Sequence[str] | None = ("open",),
                     include_removed: bool = False) -> list[Assignment]:
         """The user's assignments (open ones by default), soonest due first."""
-        sql, params = "SELECT * FROM assignments WHERE account_id = ?", [self.account_id]
+        sql = "SELECT * FROM assignments WHERE account_id = ?"
+        params: list[object] = [self.account_id]
         if not include_removed:
             sql += " AND tombstoned = 0"
         if statuses is not None:
