@@ -6,13 +6,14 @@ import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kivy.app import App
 from kivy.factory import Factory
 from kivy.metrics import dp
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.image import Image
 
 from mobile.store import StoreError
+
+from .running import running_app
 
 if TYPE_CHECKING:
     from .questions import QuestionCard
@@ -25,7 +26,7 @@ class PhotoInput(BoxLayout):
         super().__init__(orientation="vertical", spacing=dp(6), size_hint_y=None)
         self.bind(minimum_height=self.setter("height"))
         self.card = card
-        app = App.get_running_app()
+        app = running_app()
         verb = "Choose a photo file" if app.devices.camera.name == "file chooser" else "Take a photo"
         self.capture_button = Factory.TouchButton(text=verb)
         self.capture_button.bind(on_release=lambda *_: self.capture())
@@ -59,7 +60,7 @@ class PhotoInput(BoxLayout):
             f" ({len(photos)} of {wanted} needed)" if wanted else f" ({len(photos)} taken)")
 
     def capture(self) -> None:
-        app = App.get_running_app()
+        app = running_app()
         folder = Path(app.data_dir) / "capture"
         folder.mkdir(parents=True, exist_ok=True)
         target = folder / f"{uuid.uuid4()}.jpg"
@@ -69,7 +70,7 @@ class PhotoInput(BoxLayout):
         if not path:
             self.card.set_hint("No photo was taken.")
             return
-        app = App.get_running_app()
+        app = running_app()
         try:
             self.card.shop.drafts.add_photo(self.card.visit_id, self.card.question.key, path,
                                             taken_at=app.devices.clock.now())
