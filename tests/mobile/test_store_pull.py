@@ -66,7 +66,7 @@ def test_a_tombstone_keeps_what_an_unsent_visit_needs_and_the_checklist_of_a_sen
     shop.mark_synced()
     assert shop.pulled.assignment(assignment_id).removed  # still queued: still needed
     shop.outbox.record_push_result(visit.id, {"id": visit.id, "result": "created", "revision": 1, "status": "submitted",
-                                       "missing_photos": []})
+                                              "missing_photos": []})
     assert shop.drafts.visit(visit.id).state is VisitState.SENT
     shop.mark_synced()
     with pytest.raises(NotFound):
@@ -93,7 +93,7 @@ def test_a_pulled_visit_updates_the_server_state_of_a_sent_visit(shop, assignmen
     assert shop.drafts.finish_visit(visit.id).ok
     document = shop.drafts.visit_document(visit.id)
     shop.outbox.record_push_result(visit.id, {"id": visit.id, "result": "created", "revision": 1, "status": "submitted",
-                                       "missing_photos": []})
+                                              "missing_photos": []})
     data = {"id": visit.id, "revision": 1, "status": "returned", "score_percent": 81.25,
             "review_note": "Add the till photo", "missing_photos": [], "document": document}
     shop.pulled.apply_changes([change("visit", visit.id, data)], "c3")
@@ -112,9 +112,9 @@ def test_a_pulled_visit_the_phone_never_had_is_kept_for_display_and_correction(s
                 "started_at": "2026-03-02T09:00:00Z", "finished_at": "2026-03-02T09:30:00Z", "location": None,
                 "base_revision": None, "answers": [{"question": "greeted", "value": "no", "na": False,
                                                     "comment": ""}], "photos": []}
-    shop.pulled.apply_changes([change("visit", visit_id, {"id": visit_id, "revision": 1, "status": "returned",
-                                                   "score_percent": 0.0, "review_note": "Redo", "missing_photos": [],
-                                                   "document": document})], "c2")
+    returned = {"id": visit_id, "revision": 1, "status": "returned", "score_percent": 0.0, "review_note": "Redo",
+                "missing_photos": [], "document": document}
+    shop.pulled.apply_changes([change("visit", visit_id, returned)], "c2")
     visit = shop.drafts.visit(visit_id)
     assert visit.state is VisitState.SENT and visit.correctable and visit.server.document == document
     draft = shop.drafts.reopen_for_correction(visit_id)
@@ -153,7 +153,7 @@ def test_a_snapshot_never_touches_drafts_the_outbox_or_sent_visits(shop, assignm
     shop.drafts.add_photo(sent.id, "storefront", write_png(tmp_path, "sent.png"))
     assert shop.drafts.finish_visit(sent.id).ok
     shop.outbox.record_push_result(sent.id, {"id": sent.id, "result": "created", "revision": 1, "status": "submitted",
-                                      "missing_photos": []})
+                                             "missing_photos": []})
     before = {v.id: (v.state, shop.drafts.answers(v.id)) for v in shop.drafts.visits()}
     shop.pulled.apply_changes([], "20", reset=True, snapshot_complete=True)  # the server holds nothing for this phone
     assert {v.id: (v.state, shop.drafts.answers(v.id)) for v in shop.drafts.visits()} == before
