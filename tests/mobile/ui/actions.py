@@ -198,6 +198,9 @@ class Runner(DeviceActions):
             data.update(visit_id=review.visit_id, score_text=review.score, summary=review.summary,
                         issues=[i.question for i in review.issues],
                         preview=None if review.preview is None else review.preview.percent)
+        if app.manager.current == "assignments":
+            data["rows"] = [item["title"] for item in self.screen("assignments").ids.scroller.data
+                            if item.get("viewclass") == "AssignmentRow"]
         if app.manager.current == "sent":
             data["texts"] = [item["text"] for item in self.screen("sent").ids.visits.data]  # every card's text
         if app.manager.current == "signin":
