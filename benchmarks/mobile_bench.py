@@ -31,14 +31,14 @@ def build_store(folder: Path, visits: int, assignments: int) -> str:
                                  name="Sam Shopper", role="shopper", token="fa_bench")
     shop = store.for_account(account.id)
     ids = [str(uuid.uuid4()) for _ in range(assignments)]
-    shop.apply_changes([version_change(), branch_change()] + [assignment_change(a) for a in ids], "c1")
+    shop.pulled.apply_changes([version_change(), branch_change()] + [assignment_change(a) for a in ids], "c1")
     photo = write_png(folder / "camera", "shot.png")
     for n in range(visits):
-        visit = shop.start_visit(branch_id=12, template_version_id=7)
+        visit = shop.drafts.start_visit(branch_id=12, template_version_id=7)
         fill(shop, visit.id, ANSWERS)
-        shop.add_photo(visit.id, "storefront", photo)
+        shop.drafts.add_photo(visit.id, "storefront", photo)
         if n % 10:
-            assert shop.finish_visit(visit.id).ok
+            assert shop.drafts.finish_visit(visit.id).ok
     store.close()
     return ids[0]
 

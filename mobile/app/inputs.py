@@ -66,9 +66,9 @@ class TextLikeInput(BoxLayout):
         self._showing = False
 
     def _now(self) -> None:
-        from kivy.app import App
+        from .running import running_app
 
-        now = App.get_running_app().devices.clock.now().astimezone()
+        now = running_app().devices.clock.now().astimezone()
         self.field.text = now.strftime("%Y-%m-%d" if self.kind == "date" else "%H:%M")
 
     def _typed(self, _field: object, text: str) -> None:

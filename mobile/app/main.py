@@ -7,13 +7,15 @@ from pathlib import Path
 
 from kivy.app import App
 from kivy.lang import Builder
-from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, StringProperty
+from kivy.properties import NumericProperty, ObjectProperty, StringProperty
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 
 from mobile.devices import Devices, default_devices
-from mobile.store import UNSENT_STATES, LocalStore
+from mobile.store import UNSENT_STATES, Account, LocalStore
+from mobile.sync import SyncResult, sign_out
 
 from .resume import ResumeState
+from .screens import SCREENS
 from .syncing import SyncController
 
 KV_DIR = Path(__file__).with_name("kv")
@@ -21,17 +23,15 @@ KV_FILES = ("styles.kv", "signin.kv", "assignments.kv", "visit.kv", "review.kv",
 
 
 class FieldauditApp(App):
-    """The shopper's app; everything a screen shows comes from here (store, account, sync state)."""
+    """The shopper's app; everything a screen shows comes from here: kv binds ``app.shop`` (the signed-in account's
+    store, None when signed out), ``app.syncer`` (the SyncController's state) and the status badges."""
 
     title = "Fieldaudit"
     account_name = StringProperty("")
     pending = NumericProperty(0)
-    online = StringProperty("unknown")        # unknown | online | offline
     last_sync = StringProperty("never")
-    sync_running = BooleanProperty(False)
-    sync_progress = NumericProperty(0)
-    sync_message = StringProperty("")
     shop = ObjectProperty(None, allownone=True)
+    syncer = ObjectProperty(None, allownone=True)
 
     def __init__(self, data_dir: Path | str | None = None, server: str | None = None,
                  devices: Devices | None = None, **kwargs: object) -> None:
@@ -56,12 +56,11 @@ class FieldauditApp(App):
     def build(self) -> ScreenManager:
         for name in KV_FILES:
             Builder.load_file(str(KV_DIR / name))
-        from .screens import SCREENS
-
         self.devices = self.devices or default_devices()
         self.store = LocalStore(self.data_dir)
         self.resume = ResumeState(self.data_dir)
-        self.syncer = SyncController(self)
+        self.syncer = SyncController(self.store)
+        self.syncer.bind(on_finished=self._synced)
         self.manager = ScreenManager(transition=NoTransition())
         for screen_class in SCREENS:
             self.manager.add_widget(screen_class())
@@ -94,7 +93,7 @@ class FieldauditApp(App):
         visit_id = self.resume.get("visit_id")
         if visit_id:
             try:
-                if self.shop.visit(visit_id).editable:
+                if self.shop.drafts.visit(visit_id).editable:
                     self.open_visit(visit_id, self.resume.get("section", 0))
                     return
             except Exception:  # noqa: BLE001 - a vanished visit just means: start at the list
@@ -102,7 +101,7 @@ class FieldauditApp(App):
             self.resume.set(visit_id=None, section=None)
         self.go("assignments")
 
-    def _remembered_account(self):
+    def _remembered_account(self) -> Account | None:
         accounts = self.store.accounts()
         wanted = self.resume.get("account_id")
         for account in accounts:
@@ -113,7 +112,7 @@ class FieldauditApp(App):
     # -- account -------------------------------------------------------------------------------------------------
     def use_account(self, account_id: int) -> None:
         """Make an account the signed-in one (after sign-in or at start)."""
-        self.account_id = account_id
+        self.account_id = self.syncer.account_id = account_id
         self.shop = self.store.for_account(account_id)
         account = self.shop.account
         self.account_name = account.name or account.email
@@ -128,13 +127,13 @@ class FieldauditApp(App):
         """Visits the server does not fully hold yet (drafts included)."""
         if self.shop is None:
             return 0
-        return sum(n for state, n in self.shop.state_counts().items() if state in UNSENT_STATES)
+        return sum(n for state, n in self.shop.drafts.state_counts().items() if state in UNSENT_STATES)
 
     def refresh_status(self) -> None:
         """Update the badges: visits waiting to sync and the last successful sync."""
         if self.shop is None:
             return
-        counts = self.shop.state_counts()
+        counts = self.shop.drafts.state_counts()
         self.pending = sum(n for state, n in counts.items() if state in UNSENT_STATES and state != "draft")
         when = self.shop.account.last_sync_at
         self.last_sync = when.astimezone().strftime("%d %b %H:%M") if when else "never"
@@ -163,8 +162,24 @@ class FieldauditApp(App):
         self.manager.get_screen("review").load(visit_id)
         self.manager.current = "review"
 
-    def start_sync(self) -> bool:
-        return self.syncer.start()
+    def sign_out(self, message: str) -> None:
+        """Forget the signed-in account here (its data stays on the phone) and show sign in."""
+        self.syncer.cancel()
+        sign_out(self.store, self.account_id)
+        self.shop, self.account_id = None, None
+        self.syncer.account_id = None
+        self.resume.set(visit_id=None, section=None)
+        self.show_sign_in(message)
+
+    def _synced(self, _syncer: SyncController, result: SyncResult) -> None:
+        """After every sync: badges, then sign in if the token was refused, else reload what is on screen."""
+        self.refresh_status()
+        if result.needs_login:
+            self.show_sign_in(self.syncer.message)
+            return
+        screen = self.manager.current_screen
+        if hasattr(screen, "reload"):
+            screen.reload()
 
     def on_pause(self) -> bool:
         return True

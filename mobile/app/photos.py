@@ -6,13 +6,14 @@ import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kivy.app import App
 from kivy.factory import Factory
 from kivy.metrics import dp
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.image import Image
 
 from mobile.store import StoreError
+
+from .running import running_app
 
 if TYPE_CHECKING:
     from .questions import QuestionCard
@@ -25,7 +26,7 @@ class PhotoInput(BoxLayout):
         super().__init__(orientation="vertical", spacing=dp(6), size_hint_y=None)
         self.bind(minimum_height=self.setter("height"))
         self.card = card
-        app = App.get_running_app()
+        app = running_app()
         verb = "Choose a photo file" if app.devices.camera.name == "file chooser" else "Take a photo"
         self.capture_button = Factory.TouchButton(text=verb)
         self.capture_button.bind(on_release=lambda *_: self.capture())
@@ -42,11 +43,11 @@ class PhotoInput(BoxLayout):
         """List the question's photos from the store."""
         shop, key = self.card.shop, self.card.question.key
         self.gallery.clear_widgets()
-        photos = shop.photos(self.card.visit_id, key)
+        photos = shop.drafts.photos(self.card.visit_id, key)
         wanted = self.card.question.min_photos or (1 if self.card.question.required else 0)
         for n, photo in enumerate(photos, 1):
             row = BoxLayout(size_hint_y=None, height=dp(96), spacing=dp(8))
-            path = shop.photo_path(photo)
+            path = shop.drafts.photo_path(photo)
             row.add_widget(Image(source=str(path) if path else "", size_hint_x=None, width=dp(120),
                                  fit_mode="contain"))
             row.add_widget(Factory.Muted(text=f"Photo {n}: {photo.size // 1024 or 1} KB, "
@@ -59,7 +60,7 @@ class PhotoInput(BoxLayout):
             f" ({len(photos)} of {wanted} needed)" if wanted else f" ({len(photos)} taken)")
 
     def capture(self) -> None:
-        app = App.get_running_app()
+        app = running_app()
         folder = Path(app.data_dir) / "capture"
         folder.mkdir(parents=True, exist_ok=True)
         target = folder / f"{uuid.uuid4()}.jpg"
@@ -69,10 +70,10 @@ class PhotoInput(BoxLayout):
         if not path:
             self.card.set_hint("No photo was taken.")
             return
-        app = App.get_running_app()
+        app = running_app()
         try:
-            self.card.shop.add_photo(self.card.visit_id, self.card.question.key, path,
-                                     taken_at=app.devices.clock.now())
+            self.card.shop.drafts.add_photo(self.card.visit_id, self.card.question.key, path,
+                                            taken_at=app.devices.clock.now())
         except (StoreError, OSError, ValueError) as error:
             self.card.set_hint(f"The photo could not be saved: {error}")
             return
@@ -84,6 +85,6 @@ class PhotoInput(BoxLayout):
         self.card.on_saved(self.card.question.key)
 
     def remove(self, photo_id: str) -> None:
-        self.card.shop.remove_photo(photo_id)
+        self.card.shop.drafts.remove_photo(photo_id)
         self.refresh()
         self.card.on_saved(self.card.question.key)

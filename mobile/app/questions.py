@@ -1,62 +1,61 @@
-"""A question card: text with required marker, help, the typed input, N/A and a comment; saves on every change."""
+"""A question card: text with required marker, help, the typed input, N/A and a comment; saves on every change.
+
+The layout is the ``<QuestionCard>`` rule in kv/visit.kv; this class fills in what depends on the question."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from kivy.factory import Factory
-from kivy.metrics import dp, sp
+from kivy.properties import StringProperty
 from kivy.uix.boxlayout import BoxLayout
-from kivy.uix.togglebutton import ToggleButton
+from kivy.uix.widget import Widget
 from kivy.utils import escape_markup
 
 from mobile.store import AccountStore, LocalAnswer
 from shared.checklist import Question
 
-from .inputs import make_input
+InputFactory = Callable[["QuestionCard"], Widget]
+"""Builds the input widget for a card's question type (inputs.make_input; passed in, so no import cycle)."""
+
+
+def title_markup(question: Question) -> str:
+    """The question's text as Kivy markup (escaped), with the required marker."""
+    marker = "  [color=ff8866][b]* required[/b][/color]" if question.required else ""
+    return f"{escape_markup(question.text)}{marker}"
 
 
 class QuestionCard(BoxLayout):
     """One question of the open visit; ``on_saved`` lets the visit screen re-apply visible_if and progress."""
 
+    title = StringProperty("")
+    """The question's text as markup (escaped, with the required marker)."""
+    help_text = StringProperty("")
+    legend = StringProperty("")
+    """What the points of a scale mean ("1 = poor, 5 = great"), shown for scale questions only."""
+
     def __init__(self, shop: AccountStore, visit_id: str, question: Question, answer: LocalAnswer | None,
-                 on_saved: Callable[[str], None], errors: list[str] | None = None) -> None:
-        super().__init__(orientation="vertical", size_hint_y=None, padding=dp(12), spacing=dp(8))
-        self.bind(minimum_height=self.setter("height"))
+                 on_saved: Callable[[str], None], errors: list[str] | None = None, *,
+                 make_input: InputFactory) -> None:
         self.shop, self.visit_id, self.question, self.on_saved = shop, visit_id, question, on_saved
         self._loading = True
-        marker = "  [color=ff8866][b]* required[/b][/color]" if question.required else ""
-        self.add_widget(Factory.Wrapped(text=f"{escape_markup(question.text)}{marker}", markup=True, font_size=sp(17)))
-        if question.help:
-            self.add_widget(Factory.Muted(text=question.help))
-        for error in errors or ():
-            self.add_widget(Factory.Wrapped(text=f"Reviewer/server: {error}", color=(1, 0.6, 0.5, 1)))
         legend = ", ".join(f"{n} = {label}" for n, label in question.labels or ())
-        if question.type == "scale" and legend:
-            self.add_widget(Factory.Muted(text=legend))
-        self.input = make_input(self)
-        self.add_widget(self.input)
-        self.hint = Factory.Muted(text="", color=(1, 0.6, 0.5, 1), opacity=0)
-        self.add_widget(self.hint)
-        self.na = None
+        super().__init__(title=title_markup(question), help_text=question.help or "",
+                         legend=legend if question.type == "scale" else "")
+        for error in errors or ():
+            self.ids.errors.add_widget(Factory.Wrapped(text=f"Reviewer/server: {error}", color=(1, 0.6, 0.5, 1)))
+        self.input: Any = make_input(self)
+        self.ids.input_slot.add_widget(self.input)
+        self.hint = self.ids.hint
+        self.comment = self.ids.comment
+        self.na: Any = None
         if question.allow_na:
-            self.na = ToggleButton(text="Not applicable (N/A)", size_hint_y=None, height=dp(48), font_size=sp(15))
+            self.na = Factory.NaToggle()
             self.na.bind(on_press=lambda b: self.save_na(b.state == "down"))
-            self.add_widget(self.na)
-        self.comment = Factory.Field(hint_text="Comment (optional)")
-        self.comment.bind(text=lambda _f, text: self.save_comment(text))
-        self.add_widget(self.comment)
+            self.ids.na_slot.add_widget(self.na)
         self.show(answer)
         self._loading = False
-        with self.canvas.before:
-            from kivy.graphics import Color, RoundedRectangle
-
-            Color(0.16, 0.18, 0.22, 1)
-            self._bg = RoundedRectangle(radius=[dp(6)])
-        self.bind(pos=self._redraw, size=self._redraw)
-
-    def _redraw(self, *_: object) -> None:
-        self._bg.pos, self._bg.size = self.pos, self.size
 
     def show(self, answer: LocalAnswer | None) -> None:
         """Put the saved answer on screen (without saving it again)."""
@@ -71,10 +70,10 @@ class QuestionCard(BoxLayout):
     def set_hint(self, text: str) -> None:
         self.hint.text, self.hint.opacity = text, 1 if text else 0
 
-    def save_value(self, value) -> None:
+    def save_value(self, value: Any) -> None:
         if self._loading:
             return
-        self.shop.save_answer(self.visit_id, self.question.key, value=value)
+        self.shop.drafts.save_answer(self.visit_id, self.question.key, value=value)
         if value is not None and self.na is not None:
             self.na.state = "normal"
         self.on_saved(self.question.key)
@@ -82,7 +81,7 @@ class QuestionCard(BoxLayout):
     def save_na(self, na: bool) -> None:
         if self._loading:
             return
-        self.shop.save_answer(self.visit_id, self.question.key, na=na)
+        self.shop.drafts.save_answer(self.visit_id, self.question.key, na=na)
         if na and self.question.type != "photo":
             self._loading = True
             self.input.show(None)
@@ -92,4 +91,4 @@ class QuestionCard(BoxLayout):
     def save_comment(self, text: str) -> None:
         if self._loading:
             return
-        self.shop.save_answer(self.visit_id, self.question.key, comment=text)
+        self.shop.drafts.save_answer(self.visit_id, self.question.key, comment=text)

@@ -1,46 +1,58 @@
-"""Runs BackgroundSync for the app and turns its progress and result into status text (main thread only)."""
+"""SyncController: runs BackgroundSync for one account; its Kivy properties and events carry sync state to the UI."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
 
 from kivy.clock import Clock
+from kivy.event import EventDispatcher
+from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, OptionProperty, StringProperty
 
+from mobile.store import LocalStore
 from mobile.sync import BackgroundSync, SyncEngine, SyncResult
-
-if TYPE_CHECKING:
-    from .main import FieldauditApp
 
 STAGES = {"pull": "Getting updates", "push": "Sending visits", "photos": "Uploading photos",
           "refresh": "Checking sent visits"}
 
 
-def dispatch(fn) -> None:
+def dispatch(fn: Callable[[], None]) -> None:
     """Run fn on the Kivy main thread."""
     Clock.schedule_once(lambda dt: fn())
 
 
-class SyncController:
-    """One sync at a time in a thread; widgets are only touched in the callbacks Clock runs on the main thread."""
+class SyncController(EventDispatcher):
+    """One sync at a time in a thread; properties change (and on_finished fires) only on the Kivy main thread.
 
-    def __init__(self, app: FieldauditApp) -> None:
-        self.app = app
+    kv binds to ``running``, ``progress``, ``message`` and ``online``; the app listens to ``on_finished``.
+    """
+
+    account_id = ObjectProperty(None, allownone=True)
+    """The signed-in account the next sync is for (None: nobody signed in, nothing to sync)."""
+    running = BooleanProperty(False)
+    progress = NumericProperty(0)
+    message = StringProperty("")
+    online = OptionProperty("unknown", options=["unknown", "online", "offline"])
+    last_result = ObjectProperty(None, allownone=True)
+    finished_runs = NumericProperty(0)
+
+    __events__ = ("on_finished",)
+
+    def __init__(self, store: LocalStore, **kwargs: object) -> None:
+        super().__init__(**kwargs)
+        self.store = store
         self.runner = BackgroundSync(self._engine, on_progress=self._progress, on_finished=self._finished,
                                      dispatch=dispatch)
-        self.last_result: SyncResult | None = None
-        self.finished_runs = 0
 
     def _engine(self) -> SyncEngine:
-        return SyncEngine.for_account(self.app.store, self.app.account_id)
+        return SyncEngine.for_account(self.store, self.account_id)
 
     def start(self) -> bool:
         """Start a sync (False when one is running or nobody is signed in)."""
-        if self.app.account_id is None or self.runner.running:
+        if self.account_id is None or self.runner.running:
             return False
         started = self.runner.start()
         if started:
-            self.app.sync_running, self.app.sync_progress = True, 0
-            self.app.sync_message = "Connecting..."
+            self.running, self.progress, self.message = True, 0, "Connecting..."
         return started
 
     def cancel(self) -> None:
@@ -55,27 +67,23 @@ class SyncController:
     def _progress(self, stage: str, done: int, total: int | None) -> None:
         label = STAGES.get(stage, stage)
         if total:
-            self.app.sync_progress = min(100, 100 * done / total)
-            self.app.sync_message = f"{label}: {done} of {total}"
+            self.progress = min(100, 100 * done / total)
+            self.message = f"{label}: {done} of {total}"
         else:
-            self.app.sync_progress = (self.app.sync_progress + 10) % 100
-            self.app.sync_message = f"{label}: {done}"
+            self.progress = (self.progress + 10) % 100
+            self.message = f"{label}: {done}"
 
     def _finished(self, result: SyncResult) -> None:
-        app = self.app
         self.last_result = result
         self.finished_runs += 1
-        app.sync_running = False
-        app.sync_progress = 100 if result.ok else 0
-        app.sync_message = describe(result)
-        app.online = "offline" if result.offline else ("online" if not result.needs_login else app.online)
-        app.refresh_status()
-        if result.needs_login:
-            app.show_sign_in(app.sync_message)
-            return
-        screen = app.manager.current_screen
-        if hasattr(screen, "reload"):
-            screen.reload()
+        self.running = False
+        self.progress = 100 if result.ok else 0
+        self.message = describe(result)
+        self.online = "offline" if result.offline else ("online" if not result.needs_login else self.online)
+        self.dispatch("on_finished", result)
+
+    def on_finished(self, result: SyncResult) -> None:
+        """Default handler of the event (the app binds its own)."""
 
 
 def describe(result: SyncResult) -> str:

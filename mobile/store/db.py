@@ -70,7 +70,8 @@ class Database:
     def one(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Row | None:
         """The first row of one read, or None."""
         with self._lock:
-            return self._conn.execute(sql, params).fetchone()
+            row: sqlite3.Row | None = self._conn.execute(sql, params).fetchone()
+            return row
 
     def pragma(self, name: str) -> Any:
         """The value of a PRAGMA (tests and diagnostics)."""

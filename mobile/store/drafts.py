@@ -1,46 +1,31 @@
-"""Drafts: starting a visit and saving every answer the moment it is given (each its own transaction)."""
+"""Drafts: starting a visit and saving every answer the moment it is given (each its own transaction); Drafts
+is one account's view of its visits."""
 
 from __future__ import annotations
 
 import json
-import sqlite3
 import uuid
+from collections.abc import Sequence
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
+from shared.answers import validate_visit
 from shared.checklist import Checklist
+from shared.errors import Issue, VisitInvalid
+from shared.scoring import VisitScore, score_visit
 from shared.visit import Location
 
+from . import finishing, visit_photos
 from .db import Database
-from .errors import NotEditable, NotFound, StoreError
-from .models import LocalVisit, VisitState, to_text, utcnow
+from .documents import canonical, frozen_document, ordered_answers, photo_refs, raw_document, read_answers, read_photos
+from .errors import NotEditable, StoreError
+from .models import FinishResult, LocalAnswer, LocalPhoto, LocalVisit, VisitState, to_text, utcnow
+from .pulled import Pulled
+from .rows import draft_row, location_json, touch, visit_row
 
 KEEP: Any = object()
 """Default of save_answer's fields: leave that part of the answer as it is."""
-
-
-def visit_row(conn: sqlite3.Connection | Database, account_id: int, visit_id: str) -> sqlite3.Row:
-    """The account's visit row; NotFound for a missing id or another account's visit."""
-    sql, params = "SELECT * FROM visits WHERE account_id = ? AND id = ?", (account_id, str(visit_id))
-    row = conn.one(sql, params) if isinstance(conn, Database) else conn.execute(sql, params).fetchone()
-    if row is None:
-        raise NotFound(f"there is no visit {visit_id} on this device for this account")
-    return row
-
-
-def draft_row(conn: sqlite3.Connection | Database, account_id: int, visit_id: str) -> sqlite3.Row:
-    """The visit row, which must still be a draft."""
-    row = visit_row(conn, account_id, visit_id)
-    if row["state"] != VisitState.DRAFT:
-        raise NotEditable(f"visit {visit_id} is {row['state']}, no longer a draft")
-    return row
-
-
-def location_json(location: Location | None) -> str | None:
-    """A Location as stored (the wire shape)."""
-    if location is None:
-        return None
-    return json.dumps({"lat": location.lat, "lon": location.lon, "accuracy_m": location.accuracy_m})
 
 
 def insert_draft(db: Database, account_id: int, *, branch_id: int, template_version_id: int,
@@ -124,7 +109,149 @@ def discard_draft(db: Database, account_id: int, visit_id: str) -> list[str]:
     return files
 
 
-def touch(conn: sqlite3.Connection, account_id: int, visit_id: str) -> None:
-    """Note that the visit changed now (the UI sorts by it)."""
-    conn.execute("UPDATE visits SET updated_at = ? WHERE account_id = ? AND id = ?",
-                 (to_text(utcnow()), account_id, visit_id))
+class Drafts:
+    """One account's visits on the phone: read them, start and answer drafts, finish them into the outbox."""
+
+    def __init__(self, db: Database, account_id: int, photo_folder: Path, pulled: Pulled) -> None:
+        self.db, self.account_id, self.photo_folder, self.pulled = db, account_id, photo_folder, pulled
+
+    # -- reading -------------------------------------------------------------------------------------------------
+    def visits(self, states: Sequence[str] | None = None) -> list[LocalVisit]:
+        """The account's visits (optionally in some states), most recently changed first."""
+        sql = "SELECT * FROM visits WHERE account_id = ?"
+        params: list[object] = [self.account_id]
+        if states is not None:
+            sql += f" AND state IN ({','.join('?' * len(states))})"
+            params += [str(s) for s in states]
+        return [LocalVisit.from_row(r) for r in self.db.query(sql + " ORDER BY updated_at DESC, id", params)]
+
+    def visit(self, visit_id: str) -> LocalVisit:
+        """One visit of this account (NotFound for another account's)."""
+        return LocalVisit.from_row(visit_row(self.db, self.account_id, str(visit_id)))
+
+    def visit_for_assignment(self, assignment_id: str) -> LocalVisit | None:
+        """The visit started for an assignment, if any (to continue it rather than start another)."""
+        row = self.db.one("SELECT * FROM visits WHERE account_id = ? AND assignment_id = ?",
+                          (self.account_id, str(assignment_id)))
+        return None if row is None else LocalVisit.from_row(row)
+
+    def answers(self, visit_id: str) -> dict[str, LocalAnswer]:
+        """The visit's saved answers by question key."""
+        with self.db.transaction() as conn:
+            visit_row(conn, self.account_id, str(visit_id))
+            return {a.question: a for a in read_answers(conn, self.account_id, str(visit_id))}
+
+    def photos(self, visit_id: str, question_key: str | None = None) -> list[LocalPhoto]:
+        """The visit's photos in capture order (optionally one question's)."""
+        return visit_photos.list_photos(self.db, self.account_id, visit_id, question_key)
+
+    def photo_path(self, photo: LocalPhoto) -> Path | None:
+        """Where a photo's file is (None when only the server holds it)."""
+        return None if photo.file_name is None else self.photo_folder / photo.file_name
+
+    def state_counts(self) -> dict[VisitState, int]:
+        """How many visits are in each sync state (badges: 2 in the outbox, 1 awaiting photos...)."""
+        rows = self.db.query("SELECT state, COUNT(*) AS n FROM visits WHERE account_id = ? GROUP BY state",
+                             (self.account_id,))
+        return {VisitState(r["state"]): r["n"] for r in rows}
+
+    # -- writing -------------------------------------------------------------------------------------------------
+    def start_visit(self, assignment_id: str | None = None, *, branch_id: int | None = None,
+                    template_version_id: int | None = None, location: Location | None = None,
+                    started_at: datetime | None = None) -> LocalVisit:
+        """Start a visit for an assignment, or ad hoc at (branch, template version); the visit id is made now."""
+        if assignment_id is not None:
+            assignment = self.pulled.assignment(assignment_id)
+            if assignment.removed or assignment.status != "open":
+                raise StoreError(f"assignment {assignment_id} is no longer open")
+            if assignment.template_version_id is None:
+                raise StoreError("the checklist of this assignment is not on the phone yet; sync first")
+            branch_id, template_version_id = assignment.branch_id, assignment.template_version_id
+        elif branch_id is None or template_version_id is None:
+            raise StoreError("start a visit with an assignment, or with a branch and a checklist version")
+        elif not self.pulled.template_version(template_version_id).allow_adhoc:
+            raise StoreError("this checklist does not allow visits without an assignment")
+        self.pulled.branch(branch_id)
+        self.pulled.checklist(template_version_id)
+        return insert_draft(self.db, self.account_id, branch_id=branch_id, template_version_id=template_version_id,
+                            assignment_id=None if assignment_id is None else str(assignment_id),
+                            location=location, started_at=started_at)
+
+    def save_answer(self, visit_id: str, question_key: str, *, value: Any = KEEP, na: Any = KEEP,
+                    comment: Any = KEEP) -> None:
+        """Save (merge) one answer at once, in its own transaction: a killed app keeps it."""
+        save_answer(self.db, self.account_id, self._checklist_of(visit_id), str(visit_id), question_key,
+                    value=value, na=na, comment=comment)
+
+    def clear_answer(self, visit_id: str, question_key: str) -> None:
+        """Remove a question's answer (value, N/A and comment)."""
+        clear_answer(self.db, self.account_id, str(visit_id), question_key)
+
+    def set_location(self, visit_id: str, location: Location | None) -> None:
+        """Record the GPS fix of a draft when it arrives."""
+        set_location(self.db, self.account_id, str(visit_id), location)
+
+    def add_photo(self, visit_id: str, question_key: str, source_path: Path | str, *, photo_id: str | None = None,
+                  taken_at: datetime | None = None) -> LocalPhoto:
+        """Copy a captured image into the store (sha256, size, type from its magic bytes) and attach it."""
+        return visit_photos.add_photo(self.db, self.account_id, self._checklist_of(visit_id), self.photo_folder,
+                                      str(visit_id), question_key, source_path, photo_id=photo_id, taken_at=taken_at)
+
+    def remove_photo(self, photo_id: str) -> None:
+        """Take a photo off a draft and delete its file."""
+        visit_photos.remove_photo(self.db, self.account_id, self.photo_folder, str(photo_id))
+
+    def discard_visit(self, visit_id: str) -> None:
+        """Delete a draft that was never sent, with its photo files."""
+        for name in discard_draft(self.db, self.account_id, str(visit_id)):
+            (self.photo_folder / name).unlink(missing_ok=True)
+
+    # -- finishing -----------------------------------------------------------------------------------------------
+    def visit_document(self, visit_id: str, finished_at: datetime | None = None) -> dict[str, Any]:
+        """The completed-visit JSON, canonical via shared.schemas.load_visit (frozen once finished; drafts end now)."""
+        with self.db.transaction() as conn:
+            row = visit_row(conn, self.account_id, str(visit_id))
+            frozen = frozen_document(row)
+            if frozen is not None:
+                return frozen
+            checklist = self._checklist_of(visit_id)
+            return canonical(raw_document(conn, self.account_id, row, checklist, finished_at))[1]
+
+    def issues(self, visit_id: str) -> list[Issue]:
+        """What still stops the visit from being finished (missing required answers...), empty when none."""
+        try:
+            document = self.visit_document(visit_id)
+        except VisitInvalid as exc:
+            return list(exc.issues)
+        return validate_visit(self._checklist_of(visit_id), canonical(document)[0])
+
+    def score_preview(self, visit_id: str) -> VisitScore:
+        """The visit's score as it stands, computed by shared.scoring exactly as the server will."""
+        checklist = self._checklist_of(visit_id)
+        with self.db.transaction() as conn:
+            visit_row(conn, self.account_id, str(visit_id))
+            answers = ordered_answers(checklist, read_answers(conn, self.account_id, str(visit_id)))
+            photos = photo_refs(read_photos(conn, self.account_id, str(visit_id)))
+        return score_visit(checklist, answers, photos)
+
+    def finish_visit(self, visit_id: str, location: Location | None = None,
+                     finished_at: datetime | None = None) -> FinishResult:
+        """Validate with shared; if complete, freeze the document and queue it (durable commit); else the issues."""
+        return finishing.finish_visit(self.db, self.account_id, self._checklist_of(visit_id), str(visit_id),
+                                      location, finished_at)
+
+    def edit_again(self, visit_id: str) -> None:
+        """Turn a queued or refused visit back into a draft to fix it."""
+        finishing.edit_again(self.db, self.account_id, str(visit_id))
+
+    def requeue(self, visit_id: str) -> None:
+        """Queue a refused visit again unchanged (after the cause was fixed on the server)."""
+        finishing.requeue(self.db, self.account_id, str(visit_id))
+
+    def reopen_for_correction(self, visit_id: str) -> LocalVisit:
+        """Make a returned visit a draft again: same id, base_revision = the server's revision."""
+        finishing.reopen_for_correction(self.db, self.account_id, str(visit_id))
+        return self.visit(visit_id)
+
+    def _checklist_of(self, visit_id: str) -> Checklist:
+        return self.pulled.checklist(self.visit(visit_id).template_version_id)

@@ -13,9 +13,9 @@ from shared.visit import Location
 
 from .db import Database
 from .documents import canonical, raw_document
-from .drafts import draft_row, location_json, touch, visit_row
 from .errors import NotEditable
 from .models import FinishResult, VisitState, to_text, utcnow
+from .rows import draft_row, location_json, touch, visit_row
 
 
 def finish_visit(db: Database, account_id: int, checklist: Checklist, visit_id: str,

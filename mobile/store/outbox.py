@@ -6,11 +6,12 @@ import json
 import sqlite3
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from .db import Database
-from .drafts import visit_row
 from .models import LocalPhoto, VisitState, to_text, utcnow
+from .rows import visit_row
 
 
 @dataclass(frozen=True)
@@ -151,3 +152,48 @@ def update_server_state(db: Database, account_id: int, visit_id: str, data: Mapp
         if reasons:  # the server refused a photo (pixels, type): say why, whichever device uploaded it
             conn.execute("UPDATE visits SET last_error = ? WHERE account_id = ? AND id = ?",
                          ("Photo refused by the server: " + "; ".join(dict.fromkeys(reasons)), account_id, visit_id))
+
+
+class Outbox:
+    """What the sync engine reads and writes for one account: queued visits, push answers, photo progress."""
+
+    def __init__(self, db: Database, account_id: int, photo_folder: Path) -> None:
+        self.db, self.account_id, self.photo_folder = db, account_id, photo_folder
+
+    def queued(self) -> list[QueuedVisit]:
+        """Finished visits waiting to be pushed, with their frozen documents, oldest first."""
+        return queued(self.db, self.account_id)
+
+    def record_push_result(self, visit_id: str, result: Mapping[str, Any],
+                           pushed: Mapping[str, Any] | None = None) -> VisitState | None:
+        """Store the server's per-visit answer (for the ``pushed`` document); only created/unchanged make it sent."""
+        return record_push_result(self.db, self.account_id, str(visit_id), result, pushed)
+
+    def mark_error(self, visit_ids: Iterable[str], message: str, errors: Mapping[str, Any] | None = None,
+                   *, states: Iterable[str] = (VisitState.OUTBOX,)) -> None:
+        """Mark visits refused with a message (and field errors); they keep everything and can be queued again."""
+        mark_error(self.db, self.account_id, [str(v) for v in visit_ids], message, errors, states=states)
+
+    def note_problem(self, visit_id: str, message: str | None) -> None:
+        """Show a message on a visit without changing its state."""
+        note_problem(self.db, self.account_id, str(visit_id), message)
+
+    def photos_to_upload(self) -> list[LocalPhoto]:
+        """Photos whose visit the server holds but whose bytes it still lacks."""
+        return photos_to_upload(self.db, self.account_id)
+
+    def photo_path(self, photo: LocalPhoto) -> Path | None:
+        """Where a photo's file is (None when only the server holds it)."""
+        return None if photo.file_name is None else self.photo_folder / photo.file_name
+
+    def set_photo_offset(self, photo_id: str, received: int) -> None:
+        """Bytes of a photo the server has acknowledged so far."""
+        set_photo_offset(self.db, self.account_id, str(photo_id), received)
+
+    def mark_photo_uploaded(self, photo_id: str, visit_status: str | None = None) -> VisitState | None:
+        """The server has the whole photo; the visit is sent once its last photo is. Returns the visit's state."""
+        return mark_photo_uploaded(self.db, self.account_id, str(photo_id), visit_status)
+
+    def update_server_state(self, visit_id: str, data: Mapping[str, Any]) -> None:
+        """Store the server's record of a visit (status, score, review note, missing photos)."""
+        update_server_state(self.db, self.account_id, str(visit_id), data)

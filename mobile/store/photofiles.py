@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Iterator
+from collections.abc import Generator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -70,7 +70,7 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def read_range(path: Path, start: int, chunk_size: int) -> Iterator[tuple[int, bytes]]:
+def read_range(path: Path, start: int, chunk_size: int) -> Generator[tuple[int, bytes], None, None]:
     """(offset, bytes) chunks of a file from ``start`` on, read lazily."""
     with open(path, "rb") as handle:
         handle.seek(start)

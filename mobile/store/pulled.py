@@ -11,11 +11,16 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import threading
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from shared.checklist import Checklist
+from shared.validation import load_checklist
+
 from .db import Database
-from .models import VisitState, to_text, utcnow
+from .errors import NotFound
+from .models import Assignment, Branch, TemplateVersion, VisitState, to_text, utcnow
 
 NEEDED_BY_VISIT = "(v.state != 'sent' OR v.server_status = 'returned')"
 """A local visit needs its assignment until it is sent (or while it may be corrected)."""
@@ -153,3 +158,81 @@ def _visit(conn: sqlite3.Connection, account_id: int, visit_id: str, data: Mappi
          int(document["template_version_id"]), document["started_at"], document.get("finished_at"),
          None if location is None else json.dumps(location), document.get("base_revision"), now, *server))
     return 1
+
+
+class Pulled:
+    """One account's pulled data (checklist versions, branches, assignments) and the pages that bring it."""
+
+    def __init__(self, db: Database, account_id: int) -> None:
+        self.db, self.account_id = db, account_id
+        self._checklists: dict[int, Checklist] = {}
+        self._cache_lock = threading.Lock()
+
+    def template_versions(self, *, include_removed: bool = False) -> list[TemplateVersion]:
+        """Checklist versions on the phone, by template and number."""
+        sql = "SELECT * FROM template_versions WHERE account_id = ?"
+        sql += "" if include_removed else " AND tombstoned = 0"
+        return [TemplateVersion.from_row(r) for r in self.db.query(sql + " ORDER BY template_id, number",
+                                                                   (self.account_id,))]
+
+    def template_version(self, version_id: int) -> TemplateVersion:
+        """One version (also a withdrawn one a visit still needs)."""
+        row = self.db.one("SELECT * FROM template_versions WHERE account_id = ? AND id = ?",
+                          (self.account_id, version_id))
+        if row is None:
+            raise NotFound(f"checklist version {version_id} is not on this device; sync first")
+        return TemplateVersion.from_row(row)
+
+    def checklist(self, version_id: int) -> Checklist:
+        """The shared Checklist of a version, loaded once (versions never change)."""
+        with self._cache_lock:
+            if version_id not in self._checklists:
+                self._checklists[version_id] = load_checklist(self.template_version(version_id).definition)
+            return self._checklists[version_id]
+
+    def branches(self, *, include_removed: bool = False) -> list[Branch]:
+        """Branches the user may visit, by code."""
+        sql = "SELECT * FROM branches WHERE account_id = ?" + ("" if include_removed else " AND tombstoned = 0")
+        return [Branch.from_row(r) for r in self.db.query(sql + " ORDER BY code", (self.account_id,))]
+
+    def branch(self, branch_id: int) -> Branch:
+        """One branch (also a withdrawn one a visit still needs)."""
+        row = self.db.one("SELECT * FROM branches WHERE account_id = ? AND id = ?", (self.account_id, branch_id))
+        if row is None:
+            raise NotFound(f"branch {branch_id} is not on this device; sync first")
+        return Branch.from_row(row)
+
+    def assignments(self, *, statuses: Sequence[str] | None = ("open",),
+                    include_removed: bool = False) -> list[Assignment]:
+        """The user's assignments (open ones by default), soonest due first."""
+        sql = "SELECT * FROM assignments WHERE account_id = ?"
+        params: list[object] = [self.account_id]
+        if not include_removed:
+            sql += " AND tombstoned = 0"
+        if statuses is not None:
+            sql += f" AND status IN ({','.join('?' * len(statuses))})"
+            params += list(statuses)
+        return [Assignment.from_row(r) for r in self.db.query(sql + " ORDER BY due_to, due_from, id", params)]
+
+    def assignment(self, assignment_id: str) -> Assignment:
+        """One assignment (also a withdrawn one an unsent visit still needs)."""
+        row = self.db.one("SELECT * FROM assignments WHERE account_id = ? AND id = ?",
+                          (self.account_id, str(assignment_id)))
+        if row is None:
+            raise NotFound(f"assignment {assignment_id} is not on this device")
+        return Assignment.from_row(row)
+
+    def apply_changes(self, changes: Sequence[Mapping[str, Any]], cursor: str | None, *, reset: bool = False,
+                      snapshot_complete: bool = False) -> int:
+        """Store a pulled page and its new cursor in one transaction (BadChange: nothing stored, cursor kept).
+
+        `reset` / `snapshot_complete`: the page starts / ends a snapshot (see the module's docstring).
+        """
+        with self._cache_lock:
+            self._checklists.clear()
+        return apply_page(self.db, self.account_id, changes, cursor, reset=reset,
+                          snapshot_complete=snapshot_complete)
+
+    def purge_unneeded(self) -> None:
+        """Drop withdrawn rows no unsent visit needs any more."""
+        purge_unneeded(self.db, self.account_id)

@@ -9,10 +9,10 @@ from pathlib import Path
 from shared.checklist import Checklist
 
 from .db import Database
-from .drafts import draft_row, touch
 from .errors import NotFound, StoreError
 from .models import LocalPhoto, to_text, utcnow
 from .photofiles import copy_photo
+from .rows import draft_row, touch
 
 
 def add_photo(db: Database, account_id: int, checklist: Checklist, folder: Path, visit_id: str, question_key: str,
@@ -20,7 +20,7 @@ def add_photo(db: Database, account_id: int, checklist: Checklist, folder: Path,
     """Copy the image into the store (hashing it), then record it; the photo id is made at capture."""
     if not checklist.has_question(question_key) or checklist.question(question_key).type != "photo":
         raise StoreError(f"question {question_key!r} does not take photos")
-    draft_row(db, account_id, visit_id)  # type: ignore[arg-type]
+    draft_row(db, account_id, visit_id)
     photo_id = str(uuid.UUID(str(photo_id))) if photo_id else str(uuid.uuid4())
     stored = copy_photo(source, folder, photo_id)
     try:

@@ -62,7 +62,7 @@ class SyncEngine:
             if touched:
                 self._pull()
             for visit_id, message in self._held_back.items():  # last, so the refresh does not clear it
-                self.store.note_problem(visit_id, message)
+                self.store.outbox.note_problem(visit_id, message)
             self.store.mark_synced()
         except SyncCancelled:
             result.cancelled = True
@@ -113,8 +113,8 @@ class SyncEngine:
             self._check_cancel()
             cursor = self.store.account.cursor
             page = self._call(lambda: self.client.changes(cursor, self.page_limit))
-            self._result.pulled += self.store.apply_changes(page.changes, page.cursor, reset=page.reset,
-                                                            snapshot_complete=page.snapshot_complete)
+            self._result.pulled += self.store.pulled.apply_changes(page.changes, page.cursor, reset=page.reset,
+                                                                   snapshot_complete=page.snapshot_complete)
             self._result.pages += 1
             report(self._progress, PULL, self._result.pulled, None)
             if not page.more:
@@ -124,7 +124,7 @@ class SyncEngine:
 
     def _push(self) -> set[str]:
         """Push the outbox in batches; returns the ids the server now holds."""
-        queued = self.store.queued_visits()
+        queued = self.store.outbox.queued()
         accepted: set[str] = set()
         done = 0
         report(self._progress, PUSH, 0, len(queued))
@@ -171,7 +171,7 @@ class SyncEngine:
             if answer is None:
                 self._result.errors.append(f"the server gave no answer for visit {visit_id}; it stays queued")
                 continue
-            state = self.store.record_push_result(visit_id, answer, documents[visit_id])
+            state = self.store.outbox.record_push_result(visit_id, answer, documents[visit_id])
             if state in (VisitState.SENT, VisitState.AWAITING_PHOTOS):
                 self._result.pushed += 1
                 accepted.add(visit_id)
@@ -184,7 +184,7 @@ class SyncEngine:
         return accepted
 
     def _refuse(self, ids: list[str], error: ClientError) -> None:
-        self.store.mark_error(ids, error.message, error.errors)
+        self.store.outbox.mark_error(ids, error.message, error.errors)
         self._result.failed += ids
         self._result.errors.append(error.message)
 
@@ -196,7 +196,7 @@ class SyncEngine:
         the daily allowance used up (429) stop the photo step: every visit stays queued for the next
         sync and shows the server's message.
         """
-        photos = self.store.photos_to_upload()
+        photos = self.store.outbox.photos_to_upload()
         total = sum(p.size for p in photos)
         acknowledged = {p.id: p.uploaded_bytes for p in photos}
         uploader = PhotoUploader(self.store, self.client, self.retry, self.chunk_size, self._cancel)
@@ -220,7 +220,7 @@ class SyncEngine:
                     self._result.errors.append(error.message)
                     break
                 self._result.uploaded += 1
-                if self.store.mark_photo_uploaded(photo.id, status) is VisitState.SENT:
+                if self.store.outbox.mark_photo_uploaded(photo.id, status) is VisitState.SENT:
                     completed.add(photo.visit_id)
         finally:
             self._result.retries += uploader.retries
@@ -241,6 +241,6 @@ class SyncEngine:
             except ApiError as error:
                 log.info("could not refresh visit %s: %s", visit_id, error.message)
                 continue
-            self.store.update_server_state(visit_id, record)
+            self.store.outbox.update_server_state(visit_id, record)
             self._result.refreshed += 1
             report(self._progress, REFRESH, index + 1, len(visit_ids))

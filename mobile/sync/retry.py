@@ -26,7 +26,7 @@ class RetryPolicy:
 
     def delay(self, failures: int) -> float:
         """The wait after ``failures`` consecutive failures (full jitter)."""
-        return self.rng() * min(self.cap, self.base * (2 ** (failures - 1)))
+        return float(self.rng() * min(self.cap, self.base * (2 ** (failures - 1))))
 
     def call(self, action: Callable[[], T], cancel: threading.Event | None = None,
              on_retry: Callable[[ApiError, float], None] | None = None) -> T:

@@ -39,7 +39,7 @@ class PhotoUploader:
 
     def upload(self, photo: LocalPhoto, progress: Callable[[int], None]) -> str | None:
         """Send until the server has it all, resuming from its offset; returns the visit status it reported, if any."""
-        path = self.store.photo_path(photo)
+        path = self.store.drafts.photo_path(photo)
         if path is None or not path.is_file():
             raise PhotoFailed(f"photo {photo.id} is no longer on this device")
         failures = stalls = restarts = 0
@@ -92,7 +92,7 @@ class PhotoUploader:
                 raise
             received = 0
         if received < photo.size:
-            self.store.set_photo_offset(photo.id, received)
+            self.store.outbox.set_photo_offset(photo.id, received)
         return received
 
     def _send_from(self, photo: LocalPhoto, path: Path, offset: int,
@@ -110,7 +110,7 @@ class PhotoUploader:
                 received = body.get("received_bytes")
                 if not isinstance(received, int) or isinstance(received, bool):
                     return None, start
-                self.store.set_photo_offset(photo.id, received)
+                self.store.outbox.set_photo_offset(photo.id, received)
                 progress(received)
                 if received != start + len(chunk):
                     return None, received  # the server holds something else: ask it again
@@ -123,4 +123,4 @@ class PhotoUploader:
 
 def visit_failed(store: AccountStore, photo: LocalPhoto, message: str) -> None:
     """A photo that cannot be sent: the visit leaves the upload queue, marked with the reason, nothing deleted."""
-    store.mark_error([photo.visit_id], message, states=(VisitState.AWAITING_PHOTOS,))
+    store.outbox.mark_error([photo.visit_id], message, states=(VisitState.AWAITING_PHOTOS,))

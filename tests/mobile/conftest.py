@@ -34,7 +34,7 @@ def assignment_id() -> str:
 def shop(local_store, assignment_id) -> AccountStore:
     """One account that has pulled a checklist version (7), a branch (12) and an open assignment."""
     view = add_account(local_store)
-    view.apply_changes(base_page(assignment_id), "c1")
+    view.pulled.apply_changes(base_page(assignment_id), "c1")
     return view
 
 

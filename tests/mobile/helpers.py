@@ -111,7 +111,7 @@ def base_page(assignment_id: str) -> list[dict]:
 def fill(store: Any, visit_id: str, answers: dict[str, dict[str, Any]] | None = None) -> None:
     """Save every answer of ANSWERS (or the given ones) as a shopper would, one at a time."""
     for key, parts in (answers or ANSWERS).items():
-        store.save_answer(visit_id, key, **parts)
+        store.drafts.save_answer(visit_id, key, **parts)
 
 
 def child_env() -> dict[str, str]:

@@ -31,7 +31,7 @@ def test_background_sync_runs_in_a_thread_and_reports_through_the_dispatcher(liv
     for callback in queued:
         callback()
     assert finished == [result] and progress[0][0] == PULL
-    assert [a.id for a in phone.shop.assignments()] == [world.assignment_id]
+    assert [a.id for a in phone.shop.pulled.assignments()] == [world.assignment_id]
 
 
 def test_one_sync_at_a_time_and_cancel_keeps_what_was_sent(live_server, tmp_path):
@@ -55,11 +55,11 @@ def test_one_sync_at_a_time_and_cancel_keeps_what_was_sent(live_server, tmp_path
     release.set()
     result = runner.join(10)
     assert result.cancelled and not result.ok
-    photo = phone.shop.photos(visit_id)[0]
+    photo = phone.shop.drafts.photos(visit_id)[0]
     assert 0 < photo.uploaded_bytes < photo.size
-    assert phone.shop.visit(visit_id).state is VisitState.AWAITING_PHOTOS
+    assert phone.shop.drafts.visit(visit_id).state is VisitState.AWAITING_PHOTOS
     assert runner.start()
-    assert runner.join(30).ok and phone.shop.visit(visit_id).state is VisitState.SENT
+    assert runner.join(30).ok and phone.shop.drafts.visit(visit_id).state is VisitState.SENT
 
 
 def test_a_second_run_of_the_same_engine_while_one_is_running_is_refused(live_server, tmp_path):

@@ -21,17 +21,17 @@ CHILD = textwrap.dedent("""
     folder, account_id, visit_id, png = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
     store = LocalStore(folder)
     shop = store.for_account(account_id)
-    photo = shop.add_photo(visit_id, "storefront", png)
+    photo = shop.drafts.add_photo(visit_id, "storefront", png)
     print(json.dumps({"photo": photo.id}), flush=True)
     answers = [("greeted", {"value": "yes", "comment": "kept?"}), ("clean", {"value": 4}),
                ("price_ok", {"value": "yes"}), ("wait", {"value": 1.5}), ("mood", {"na": True})]
     for key, parts in answers:
-        shop.save_answer(visit_id, key, **parts)
+        shop.drafts.save_answer(visit_id, key, **parts)
         print(json.dumps({"saved": key}), flush=True)
     n = 0
     while True:  # keep typing into the notes field until killed
         n += 1
-        shop.save_answer(visit_id, "notes", value=f"draft {n}")
+        shop.drafts.save_answer(visit_id, "notes", value=f"draft {n}")
         print(json.dumps({"notes": n}), flush=True)
 """)
 
@@ -41,8 +41,8 @@ def test_answers_and_photos_survive_the_app_being_killed_without_finishing(tmp_p
     store = LocalStore(folder)
     shop = add_account(store)
     assignment = "0f8fad5b-d9cb-469f-a165-70867728950e"
-    shop.apply_changes(base_page(assignment), "c1")
-    visit = shop.start_visit(assignment)
+    shop.pulled.apply_changes(base_page(assignment), "c1")
+    visit = shop.drafts.start_visit(assignment)
     store.close()
     png = tmp_path / "camera.png"
     png.write_bytes(png_bytes(noise=50_000))
@@ -63,13 +63,13 @@ def test_answers_and_photos_survive_the_app_being_killed_without_finishing(tmp_p
 
     reopened = LocalStore(folder)
     shop = reopened.for_account(shop.account_id)
-    answers = shop.answers(visit.id)
+    answers = shop.drafts.answers(visit.id)
     assert answers["greeted"].value == "yes" and answers["greeted"].comment == "kept?"
     assert answers["clean"].value == 4 and answers["wait"].value == 1.5 and answers["mood"].na
     last_reported = max(e["notes"] for e in events if "notes" in e)
     assert int(answers["notes"].value.split()[1]) >= last_reported
-    photos = shop.photos(visit.id)
+    photos = shop.drafts.photos(visit.id)
     assert [p.id for p in photos] == [events[0]["photo"]]
-    assert shop.photo_path(photos[0]).read_bytes() == png.read_bytes()
-    assert shop.visit(visit.id).state is VisitState.DRAFT
+    assert shop.drafts.photo_path(photos[0]).read_bytes() == png.read_bytes()
+    assert shop.drafts.visit(visit.id).state is VisitState.DRAFT
     reopened.close()

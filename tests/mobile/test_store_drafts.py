@@ -19,7 +19,7 @@ from tests.mobile.helpers import CHECKLIST, fill, jpeg_bytes, png_bytes, write_p
 
 def test_starting_a_visit_makes_a_uuid4_id_and_an_aware_utc_start_time(shop, assignment_id):
     before = datetime.now(timezone.utc)
-    visit = shop.start_visit(assignment_id, location=Location(51.5, -0.12, 8.0))
+    visit = shop.drafts.start_visit(assignment_id, location=Location(51.5, -0.12, 8.0))
     assert uuid.UUID(visit.id).version == 4
     assert visit.started_at.tzinfo is not None and visit.started_at.utcoffset() == timedelta(0)
     assert before <= visit.started_at <= datetime.now(timezone.utc)
@@ -28,111 +28,111 @@ def test_starting_a_visit_makes_a_uuid4_id_and_an_aware_utc_start_time(shop, ass
 
 
 def test_an_assignment_gets_one_visit_and_the_ui_can_find_it_again(shop, assignment_id):
-    visit = shop.start_visit(assignment_id)
+    visit = shop.drafts.start_visit(assignment_id)
     with pytest.raises(StoreError, match="already has visit"):
-        shop.start_visit(assignment_id)
-    assert shop.visit_for_assignment(assignment_id).id == visit.id
+        shop.drafts.start_visit(assignment_id)
+    assert shop.drafts.visit_for_assignment(assignment_id).id == visit.id
 
 
 def test_an_ad_hoc_visit_needs_a_checklist_that_allows_it(shop):
-    visit = shop.start_visit(branch_id=12, template_version_id=7)
+    visit = shop.drafts.start_visit(branch_id=12, template_version_id=7)
     assert visit.assignment_id is None
     with pytest.raises(StoreError):
-        shop.start_visit(branch_id=12)
+        shop.drafts.start_visit(branch_id=12)
 
 
 def test_save_answer_merges_value_na_and_comment(shop, assignment_id):
-    visit = shop.start_visit(assignment_id)
-    shop.save_answer(visit.id, "greeted", value="yes")
-    shop.save_answer(visit.id, "greeted", comment="Warm welcome")
-    assert shop.answers(visit.id)["greeted"].value == "yes"
-    assert shop.answers(visit.id)["greeted"].comment == "Warm welcome"
-    shop.save_answer(visit.id, "mood", value="warm")
-    shop.save_answer(visit.id, "mood", na=True)
-    mood = shop.answers(visit.id)["mood"]
+    visit = shop.drafts.start_visit(assignment_id)
+    shop.drafts.save_answer(visit.id, "greeted", value="yes")
+    shop.drafts.save_answer(visit.id, "greeted", comment="Warm welcome")
+    assert shop.drafts.answers(visit.id)["greeted"].value == "yes"
+    assert shop.drafts.answers(visit.id)["greeted"].comment == "Warm welcome"
+    shop.drafts.save_answer(visit.id, "mood", value="warm")
+    shop.drafts.save_answer(visit.id, "mood", na=True)
+    mood = shop.drafts.answers(visit.id)["mood"]
     assert (mood.value, mood.na) == (None, True)
-    shop.save_answer(visit.id, "mood", value="rude")
-    assert (shop.answers(visit.id)["mood"].value, shop.answers(visit.id)["mood"].na) == ("rude", False)
-    shop.clear_answer(visit.id, "mood")
-    assert "mood" not in shop.answers(visit.id)
+    shop.drafts.save_answer(visit.id, "mood", value="rude")
+    assert (shop.drafts.answers(visit.id)["mood"].value, shop.drafts.answers(visit.id)["mood"].na) == ("rude", False)
+    shop.drafts.clear_answer(visit.id, "mood")
+    assert "mood" not in shop.drafts.answers(visit.id)
 
 
 def test_save_answer_refuses_unknown_questions_and_values_on_photo_questions(shop, assignment_id):
-    visit = shop.start_visit(assignment_id)
+    visit = shop.drafts.start_visit(assignment_id)
     with pytest.raises(StoreError):
-        shop.save_answer(visit.id, "no_such_question", value="yes")
+        shop.drafts.save_answer(visit.id, "no_such_question", value="yes")
     with pytest.raises(StoreError):
-        shop.save_answer(visit.id, "storefront", value="yes")
-    shop.save_answer(visit.id, "storefront", comment="Sign was broken")
+        shop.drafts.save_answer(visit.id, "storefront", value="yes")
+    shop.drafts.save_answer(visit.id, "storefront", comment="Sign was broken")
     with pytest.raises(TypeError):
-        shop.save_answer(visit.id, "notes", value=["not", "a", "scalar"])
+        shop.drafts.save_answer(visit.id, "notes", value=["not", "a", "scalar"])
 
 
 def test_a_photo_is_copied_into_the_store_with_its_hash_size_and_type(shop, assignment_id, tmp_path):
-    visit = shop.start_visit(assignment_id)
+    visit = shop.drafts.start_visit(assignment_id)
     source = write_png(tmp_path / "camera")
-    photo = shop.add_photo(visit.id, "storefront", source)
+    photo = shop.drafts.add_photo(visit.id, "storefront", source)
     data = source.read_bytes()
     assert uuid.UUID(photo.id).version == 4
     assert (photo.sha256, photo.size, photo.content_type) == (hashlib.sha256(data).hexdigest(), len(data), "image/png")
-    stored = shop.photo_path(photo)
+    stored = shop.drafts.photo_path(photo)
     assert stored.read_bytes() == data and stored.parent == shop.photo_folder and stored.name == photo.id + ".png"
     source.unlink()
     assert stored.exists()
     jpeg = tmp_path / "camera" / "x.bin"
     jpeg.write_bytes(jpeg_bytes())
-    assert shop.add_photo(visit.id, "storefront", jpeg).content_type == "image/jpeg"
+    assert shop.drafts.add_photo(visit.id, "storefront", jpeg).content_type == "image/jpeg"
 
 
 def test_a_file_that_is_not_an_image_is_refused_and_leaves_nothing_behind(shop, assignment_id, tmp_path):
-    visit = shop.start_visit(assignment_id)
+    visit = shop.drafts.start_visit(assignment_id)
     text = tmp_path / "notes.txt"
     text.write_text("hello")
     with pytest.raises(StoreError, match="not a JPEG"):
-        shop.add_photo(visit.id, "storefront", text)
+        shop.drafts.add_photo(visit.id, "storefront", text)
     with pytest.raises(StoreError, match="does not take photos"):
-        shop.add_photo(visit.id, "greeted", write_png(tmp_path))
-    assert shop.photos(visit.id) == []
+        shop.drafts.add_photo(visit.id, "greeted", write_png(tmp_path))
+    assert shop.drafts.photos(visit.id) == []
     assert not shop.photo_folder.exists() or list(shop.photo_folder.iterdir()) == []
 
 
 def test_removing_a_photo_deletes_its_row_and_file(shop, assignment_id, tmp_path):
-    visit = shop.start_visit(assignment_id)
-    photo = shop.add_photo(visit.id, "storefront", write_png(tmp_path))
-    path = shop.photo_path(photo)
-    shop.remove_photo(photo.id)
-    assert shop.photos(visit.id) == [] and not path.exists()
+    visit = shop.drafts.start_visit(assignment_id)
+    photo = shop.drafts.add_photo(visit.id, "storefront", write_png(tmp_path))
+    path = shop.drafts.photo_path(photo)
+    shop.drafts.remove_photo(photo.id)
+    assert shop.drafts.photos(visit.id) == [] and not path.exists()
 
 
 def test_finishing_an_incomplete_visit_returns_the_issues_and_keeps_the_draft(shop, assignment_id):
-    visit = shop.start_visit(assignment_id)
-    shop.save_answer(visit.id, "clean", value=9)
-    result = shop.finish_visit(visit.id)
+    visit = shop.drafts.start_visit(assignment_id)
+    shop.drafts.save_answer(visit.id, "clean", value=9)
+    result = shop.drafts.finish_visit(visit.id)
     assert not result.ok
     questions = {issue.question for issue in result.issues}
     assert {"greeted", "storefront", "clean"} <= questions
     assert any("required" in issue.message for issue in result.issues)
-    assert shop.visit(visit.id).state is VisitState.DRAFT and shop.visit(visit.id).finished_at is None
-    assert {i.question for i in shop.issues(visit.id)} == questions
+    assert shop.drafts.visit(visit.id).state is VisitState.DRAFT and shop.drafts.visit(visit.id).finished_at is None
+    assert {i.question for i in shop.drafts.issues(visit.id)} == questions
 
 
 def test_finishing_a_complete_visit_freezes_its_document_and_queues_it(shop, assignment_id, tmp_path):
-    visit = shop.start_visit(assignment_id, location=Location(51.5, -0.12))
+    visit = shop.drafts.start_visit(assignment_id, location=Location(51.5, -0.12))
     fill(shop, visit.id)
-    shop.add_photo(visit.id, "storefront", write_png(tmp_path))
-    result = shop.finish_visit(visit.id, location=Location(51.51, -0.13, 5.0))
+    shop.drafts.add_photo(visit.id, "storefront", write_png(tmp_path))
+    result = shop.drafts.finish_visit(visit.id, location=Location(51.51, -0.13, 5.0))
     assert result.ok and result.issues == ()
-    finished = shop.visit(visit.id)
+    finished = shop.drafts.visit(visit.id)
     assert finished.state is VisitState.OUTBOX and finished.finished_at >= finished.started_at
     assert finished.location == Location(51.51, -0.13, 5.0)
-    document = shop.visit_document(visit.id)
-    assert [q.id for q in shop.queued_visits()] == [visit.id]
-    assert shop.queued_visits()[0].document == document
+    document = shop.drafts.visit_document(visit.id)
+    assert [q.id for q in shop.outbox.queued()] == [visit.id]
+    assert shop.outbox.queued()[0].document == document
     with pytest.raises(NotEditable):
-        shop.save_answer(visit.id, "greeted", value="no")
+        shop.drafts.save_answer(visit.id, "greeted", value="no")
     with pytest.raises(NotEditable):
-        shop.add_photo(visit.id, "storefront", write_png(tmp_path))
-    assert shop.visit_document(visit.id) == document
+        shop.drafts.add_photo(visit.id, "storefront", write_png(tmp_path))
+    assert shop.drafts.visit_document(visit.id) == document
 
 
 def test_the_outbox_commit_is_made_with_synchronous_full_and_the_store_runs_in_wal(shop, assignment_id, tmp_path,
@@ -151,23 +151,23 @@ def test_the_outbox_commit_is_made_with_synchronous_full_and_the_store_runs_in_w
         def __getattr__(self, name):
             return getattr(original, name)
 
-    visit = shop.start_visit(assignment_id)
+    visit = shop.drafts.start_visit(assignment_id)
     fill(shop, visit.id)
-    shop.add_photo(visit.id, "storefront", write_png(tmp_path))
+    shop.drafts.add_photo(visit.id, "storefront", write_png(tmp_path))
     monkeypatch.setattr(shop.db, "_conn", Spy())
-    assert shop.finish_visit(visit.id).ok
+    assert shop.drafts.finish_visit(visit.id).ok
     monkeypatch.setattr(shop.db, "_conn", original)
     assert seen == [2]  # FULL
     assert shop.db.pragma("synchronous") == 1
 
 
 def test_the_visit_document_follows_the_format_and_validates_with_shared(shop, assignment_id, tmp_path):
-    visit = shop.start_visit(assignment_id)
+    visit = shop.drafts.start_visit(assignment_id)
     fill(shop, visit.id)
-    photo = shop.add_photo(visit.id, "storefront", write_png(tmp_path))
-    shop.save_answer(visit.id, "storefront", comment="Clean windows")
-    assert shop.finish_visit(visit.id).ok
-    document = shop.visit_document(visit.id)
+    photo = shop.drafts.add_photo(visit.id, "storefront", write_png(tmp_path))
+    shop.drafts.save_answer(visit.id, "storefront", comment="Clean windows")
+    assert shop.drafts.finish_visit(visit.id).ok
+    document = shop.drafts.visit_document(visit.id)
     assert set(document) == {"id", "template_version_id", "assignment_id", "branch_id", "started_at", "finished_at",
                              "location", "base_revision", "answers", "photos"}
     assert document["started_at"].endswith("Z") and document["finished_at"].endswith("Z")
@@ -179,49 +179,49 @@ def test_the_visit_document_follows_the_format_and_validates_with_shared(shop, a
     loaded = load_visit(document)
     checklist = load_checklist(CHECKLIST)
     assert validate_visit(checklist, loaded) == []
-    assert shop.queued_visits()[0].document == document
+    assert shop.outbox.queued()[0].document == document
     assert shop.db.one("SELECT fingerprint FROM visits WHERE id = ?", (visit.id,))["fingerprint"] == \
         visit_fingerprint(loaded)
 
 
 def test_the_score_preview_equals_shared_score_of_the_document(shop, assignment_id, tmp_path):
-    visit = shop.start_visit(assignment_id)
+    visit = shop.drafts.start_visit(assignment_id)
     checklist = load_checklist(CHECKLIST)
-    shop.save_answer(visit.id, "clean", value=2)
-    partial = shop.score_preview(visit.id)
+    shop.drafts.save_answer(visit.id, "clean", value=2)
+    partial = shop.drafts.score_preview(visit.id)
     assert partial.percent == 25.0  # only the scale counts so far: (2-1)/4
     fill(shop, visit.id, {"greeted": {"value": "yes"}, "price_ok": {"value": "no"}, "wait": {"value": 2.5},
                           "mood": {"value": "flat"}, "why_dirty": {"value": "floor"}})
-    shop.add_photo(visit.id, "storefront", write_png(tmp_path))
-    preview = shop.score_preview(visit.id)
-    loaded = load_visit(shop.visit_document(visit.id))
+    shop.drafts.add_photo(visit.id, "storefront", write_png(tmp_path))
+    preview = shop.drafts.score_preview(visit.id)
+    loaded = load_visit(shop.drafts.visit_document(visit.id))
     assert preview == score_visit(checklist, loaded.answers, loaded.photos)
     assert preview.zeroed and preview.percent == 0.0 and preview.critical_failures == ("price_ok",)
-    assert shop.finish_visit(visit.id).ok
-    loaded = load_visit(shop.visit_document(visit.id))
-    assert shop.score_preview(visit.id) == score_visit(checklist, loaded.answers, loaded.photos)
+    assert shop.drafts.finish_visit(visit.id).ok
+    loaded = load_visit(shop.drafts.visit_document(visit.id))
+    assert shop.drafts.score_preview(visit.id) == score_visit(checklist, loaded.answers, loaded.photos)
 
 
 def test_a_queued_or_refused_visit_can_be_edited_again_and_a_draft_discarded(shop, assignment_id, tmp_path):
-    visit = shop.start_visit(assignment_id)
+    visit = shop.drafts.start_visit(assignment_id)
     fill(shop, visit.id)
-    photo = shop.add_photo(visit.id, "storefront", write_png(tmp_path))
-    assert shop.finish_visit(visit.id).ok
-    shop.edit_again(visit.id)
-    assert shop.visit(visit.id).state is VisitState.DRAFT and shop.queued_visits() == []
-    shop.save_answer(visit.id, "notes", value="changed my mind")
-    path = shop.photo_path(photo)
-    shop.discard_visit(visit.id)
-    assert shop.visits() == [] and not path.exists()
+    photo = shop.drafts.add_photo(visit.id, "storefront", write_png(tmp_path))
+    assert shop.drafts.finish_visit(visit.id).ok
+    shop.drafts.edit_again(visit.id)
+    assert shop.drafts.visit(visit.id).state is VisitState.DRAFT and shop.outbox.queued() == []
+    shop.drafts.save_answer(visit.id, "notes", value="changed my mind")
+    path = shop.drafts.photo_path(photo)
+    shop.drafts.discard_visit(visit.id)
+    assert shop.drafts.visits() == [] and not path.exists()
 
 
 def test_a_finish_time_before_the_start_is_clamped_to_the_start(shop, assignment_id, tmp_path):
     start = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
-    visit = shop.start_visit(assignment_id, started_at=start)
+    visit = shop.drafts.start_visit(assignment_id, started_at=start)
     fill(shop, visit.id)
-    shop.add_photo(visit.id, "storefront", write_png(tmp_path))
-    assert shop.finish_visit(visit.id, finished_at=start - timedelta(minutes=5)).ok
-    assert shop.visit_document(visit.id)["finished_at"] == "2026-03-02T09:00:00Z"
+    shop.drafts.add_photo(visit.id, "storefront", write_png(tmp_path))
+    assert shop.drafts.finish_visit(visit.id, finished_at=start - timedelta(minutes=5)).ok
+    assert shop.drafts.visit_document(visit.id)["finished_at"] == "2026-03-02T09:00:00Z"
 
 
 def test_png_helper_makes_valid_png_bytes():
@@ -230,27 +230,27 @@ def test_png_helper_makes_valid_png_bytes():
 
 
 def test_a_push_answer_for_a_copy_edited_meanwhile_does_not_mark_the_new_copy_sent(shop, assignment_id, tmp_path):
-    visit = shop.start_visit(assignment_id)
+    visit = shop.drafts.start_visit(assignment_id)
     fill(shop, visit.id)
-    shop.add_photo(visit.id, "storefront", write_png(tmp_path))
-    assert shop.finish_visit(visit.id).ok
-    pushed = shop.queued_visits()[0].document
-    shop.edit_again(visit.id)
-    shop.save_answer(visit.id, "notes", value="edited while the push was on its way")
-    assert shop.finish_visit(visit.id).ok
+    shop.drafts.add_photo(visit.id, "storefront", write_png(tmp_path))
+    assert shop.drafts.finish_visit(visit.id).ok
+    pushed = shop.outbox.queued()[0].document
+    shop.drafts.edit_again(visit.id)
+    shop.drafts.save_answer(visit.id, "notes", value="edited while the push was on its way")
+    assert shop.drafts.finish_visit(visit.id).ok
     answer = {"id": visit.id, "result": "created", "revision": 1, "status": "submitted", "missing_photos": []}
-    assert shop.record_push_result(visit.id, answer, pushed) is None
-    stored = shop.visit(visit.id)
+    assert shop.outbox.record_push_result(visit.id, answer, pushed) is None
+    stored = shop.drafts.visit(visit.id)
     assert stored.state is VisitState.OUTBOX and stored.server.revision == 1
 
 
 def test_a_comment_with_a_bidi_override_is_an_issue_on_the_phone_before_it_reaches_the_server(shop, assignment_id,
                                                                                             tmp_path):
-    visit = shop.start_visit(assignment_id, location=Location(51.5, -0.12))
+    visit = shop.drafts.start_visit(assignment_id, location=Location(51.5, -0.12))
     fill(shop, visit.id)
-    shop.add_photo(visit.id, "storefront", write_png(tmp_path))
-    shop.save_answer(visit.id, "greeted", comment="looks fine\u202e")
-    result = shop.finish_visit(visit.id)
-    assert not result.ok and shop.visit(visit.id).state is VisitState.DRAFT
+    shop.drafts.add_photo(visit.id, "storefront", write_png(tmp_path))
+    shop.drafts.save_answer(visit.id, "greeted", comment="looks fine\u202e")
+    result = shop.drafts.finish_visit(visit.id)
+    assert not result.ok and shop.drafts.visit(visit.id).state is VisitState.DRAFT
     [issue] = result.issues
     assert "comment" in issue.path and "bidirectional control character" in issue.message

@@ -20,8 +20,8 @@ def test_an_upgrade_runs_only_the_new_migrations_in_order_and_keeps_the_data(tmp
     store = LocalStore(tmp_path / "phone")
     view = add_account(store)
     from tests.mobile.helpers import base_page
-    view.apply_changes(base_page("0f8fad5b-d9cb-469f-a165-70867728950e"), "c1")
-    visit = view.start_visit("0f8fad5b-d9cb-469f-a165-70867728950e")
+    view.pulled.apply_changes(base_page("0f8fad5b-d9cb-469f-a165-70867728950e"), "c1")
+    visit = view.drafts.start_visit("0f8fad5b-d9cb-469f-a165-70867728950e")
     fill(view, visit.id)
     store.close()
 
@@ -41,7 +41,7 @@ def test_an_upgrade_runs_only_the_new_migrations_in_order_and_keeps_the_data(tmp
     assert ran == [shipped + 1, shipped + 2] and upgraded.db.pragma("user_version") == shipped + 2
     assert upgraded.db.one("SELECT favourite FROM branches WHERE id = 12")["favourite"] == 1
     again = upgraded.for_account(view.account_id)
-    assert again.answers(visit.id)["greeted"].value == "yes" and again.account.cursor == "c1"
+    assert again.drafts.answers(visit.id)["greeted"].value == "yes" and again.account.cursor == "c1"
     upgraded.close()
     LocalStore(tmp_path / "phone", migrations=[*MIGRATIONS, v2_add_favourite, v3_mark_home]).close()
     assert ran == [shipped + 1, shipped + 2]
@@ -81,7 +81,7 @@ def test_a_store_from_before_the_snapshot_marks_gets_them_and_keeps_what_it_pull
     old.close()
     store = LocalStore(tmp_path / "phone")
     view = store.for_account(account.account_id)
-    assert view.branch(12).code == "B012"
-    view.apply_changes([], "5", reset=True, snapshot_complete=True)
-    assert view.branches(include_removed=True) == []
+    assert view.pulled.branch(12).code == "B012"
+    view.pulled.apply_changes([], "5", reset=True, snapshot_complete=True)
+    assert view.pulled.branches(include_removed=True) == []
     store.close()

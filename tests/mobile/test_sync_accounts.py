@@ -19,8 +19,8 @@ def test_two_shoppers_on_one_phone_each_sync_only_their_own_work(live_server, tm
     assert a_phone.shop.account_id != b_phone.shop.account_id
 
     assert a_phone.sync().ok and b_phone.sync().ok
-    assert [a.id for a in a_phone.shop.assignments()] == [a_assignment]
-    assert [a.id for a in b_phone.shop.assignments()] == [b_assignment]
+    assert [a.id for a in a_phone.shop.pulled.assignments()] == [a_assignment]
+    assert [a.id for a in b_phone.shop.pulled.assignments()] == [b_assignment]
 
     a_visit = a_phone.complete_visit(a_assignment)
     assert b_phone.sync().pushed == 0  # Bob's sync does not carry Alice's visit
@@ -29,6 +29,6 @@ def test_two_shoppers_on_one_phone_each_sync_only_their_own_work(live_server, tm
     assert a_phone.sync().pushed == 1 and b_phone.sync().pushed == 1
     assert live_server.visit(a_visit)["shopper_id"] == alice.id
     assert live_server.visit(b_visit)["shopper_id"] == bob.id
-    assert [v.id for v in a_phone.shop.visits()] == [a_visit]
-    assert [v.id for v in b_phone.shop.visits()] == [b_visit]
-    assert a_phone.shop.visit(a_visit).state is VisitState.SENT
+    assert [v.id for v in a_phone.shop.drafts.visits()] == [a_visit]
+    assert [v.id for v in b_phone.shop.drafts.visits()] == [b_visit]
+    assert a_phone.shop.drafts.visit(a_visit).state is VisitState.SENT

@@ -35,25 +35,25 @@ def test_a_413_splits_the_batch_until_every_visit_is_stored(world):
     statuses = [s.status for s in phone.faults.calls("POST", "/sync/push")]
     assert statuses.count(413) >= 2 and statuses.count(200) == 3
     assert server.count("Visit") == 5
-    assert all(phone.shop.visit(i).state is VisitState.SENT for i in ids)
+    assert all(phone.shop.drafts.visit(i).state is VisitState.SENT for i in ids)
     assert phone.waits == []  # a 413 is split, not retried
 
 
 def test_a_single_visit_over_the_byte_limit_is_kept_with_the_servers_message(world):
     phone, server = world.phone, world.server
     phone.sync()
-    visit = phone.shop.start_visit(world.assignment_id)
+    visit = phone.shop.drafts.start_visit(world.assignment_id)
     for key, value in (("greeted", "yes"), ("clean", 3), ("price_ok", "yes"), ("notes", "x" * 7000)):
-        phone.shop.save_answer(visit.id, key, value=value)
-    assert phone.shop.finish_visit(visit.id).ok
+        phone.shop.drafts.save_answer(visit.id, key, value=value)
+    assert phone.shop.drafts.finish_visit(visit.id).ok
     result = phone.sync()
     assert result.failed == [visit.id]
-    stored = phone.shop.visit(visit.id)
+    stored = phone.shop.drafts.visit(visit.id)
     assert stored.state is VisitState.ERROR and "SYNC_MAX_BYTES" in stored.last_error
     assert server.count("Visit") == 0
-    phone.shop.edit_again(visit.id)
-    phone.shop.save_answer(visit.id, "notes", value="shorter")
-    assert phone.shop.finish_visit(visit.id).ok and phone.sync().ok
+    phone.shop.drafts.edit_again(visit.id)
+    phone.shop.drafts.save_answer(visit.id, "notes", value="shorter")
+    assert phone.shop.drafts.finish_visit(visit.id).ok and phone.sync().ok
     assert server.count("Visit") == 1
 
 
@@ -62,10 +62,10 @@ def test_an_admin_cannot_push_visits_and_the_403_is_not_retried(world, tmp_path)
     admin = server.shopper("Ada Admin", role="admin")
     phone = new_phone(server, tmp_path / "admin-phone", admin)
     assert phone.sync().ok
-    assert phone.shop.template_version(world.version_id)
+    assert phone.shop.pulled.template_version(world.version_id)
     visit_id = phone.complete_visit(branch_id=world.branch_id, template_version_id=world.version_id)
     result = phone.sync()
     assert result.failed == [visit_id] and "Only shoppers" in result.errors[0]
     assert len(phone.faults.calls("POST", "/sync/push")) == 1 and phone.waits == []
-    assert phone.shop.visit(visit_id).state is VisitState.ERROR
+    assert phone.shop.drafts.visit(visit_id).state is VisitState.ERROR
     assert server.count("Visit") == 0

@@ -27,15 +27,15 @@ def sent_and_returned(world) -> str:
 def test_a_returned_visit_is_corrected_as_the_next_revision_of_the_same_visit(world):
     phone, server = world.phone, world.server
     visit_id = sent_and_returned(world)
-    visit = phone.shop.visit(visit_id)
+    visit = phone.shop.drafts.visit(visit_id)
     assert visit.correctable and visit.server.status == "returned"
     assert visit.server.review_note == "Say what the price label said."
-    draft = phone.shop.reopen_for_correction(visit_id)
+    draft = phone.shop.drafts.reopen_for_correction(visit_id)
     assert draft.base_revision == 1
-    phone.shop.save_answer(visit_id, "price_ok", value="no", comment="Label 2.99, till 3.49")
-    phone.shop.save_answer(visit_id, "clean", value=5)
-    preview = phone.shop.score_preview(visit_id)
-    assert phone.shop.finish_visit(visit_id).ok
+    phone.shop.drafts.save_answer(visit_id, "price_ok", value="no", comment="Label 2.99, till 3.49")
+    phone.shop.drafts.save_answer(visit_id, "clean", value=5)
+    preview = phone.shop.drafts.score_preview(visit_id)
+    assert phone.shop.drafts.finish_visit(visit_id).ok
     puts_before = len(phone.faults.calls("PUT", "/photos/"))
     result = phone.sync()
     assert result.ok and result.pushed == 1 and result.uploaded == 0
@@ -45,7 +45,7 @@ def test_a_returned_visit_is_corrected_as_the_next_revision_of_the_same_visit(wo
     assert record["score_percent"] == preview.percent == 0.0 and record["zeroed"]
     revisions = server.revision_documents(visit_id)
     assert [r["_revision"] for r in revisions] == [1, 2] and revisions[1]["base_revision"] == 1
-    local = phone.shop.visit(visit_id)
+    local = phone.shop.drafts.visit(visit_id)
     assert local.state is VisitState.SENT and local.server.revision == 2 and not local.correctable
 
 
@@ -53,19 +53,19 @@ def test_a_correction_from_a_stale_base_is_a_conflict_and_the_phone_keeps_its_co
     phone, server = world.phone, world.server
     visit_id = sent_and_returned(world)
     other = new_phone(server, tmp_path / "second-phone", phone.shopper)  # the same shopper's second phone
-    assert other.sync().ok and other.shop.visit(visit_id).correctable
-    other.shop.reopen_for_correction(visit_id)
-    other.shop.save_answer(visit_id, "notes", value="corrected on the tablet")
-    assert other.shop.finish_visit(visit_id).ok
+    assert other.sync().ok and other.shop.drafts.visit(visit_id).correctable
+    other.shop.drafts.reopen_for_correction(visit_id)
+    other.shop.drafts.save_answer(visit_id, "notes", value="corrected on the tablet")
+    assert other.shop.drafts.finish_visit(visit_id).ok
     assert other.sync().ok and server.visit(visit_id)["revision"] == 2
 
-    phone.shop.reopen_for_correction(visit_id)  # still based on revision 1
-    phone.shop.save_answer(visit_id, "notes", value="corrected on the phone")
-    assert phone.shop.finish_visit(visit_id).ok
+    phone.shop.drafts.reopen_for_correction(visit_id)  # still based on revision 1
+    phone.shop.drafts.save_answer(visit_id, "notes", value="corrected on the phone")
+    assert phone.shop.drafts.finish_visit(visit_id).ok
     result = phone.sync()
     assert result.conflicts == [visit_id] and len(phone.faults.calls("POST", "/sync/push")) == 2
-    local = phone.shop.visit(visit_id)
+    local = phone.shop.drafts.visit(visit_id)
     assert local.state is VisitState.CONFLICT and local.last_error
-    assert phone.shop.answers(visit_id)["notes"].value == "corrected on the phone"
+    assert phone.shop.drafts.answers(visit_id)["notes"].value == "corrected on the phone"
     assert server.visit(visit_id)["revision"] == 2
     assert server.revision_documents(visit_id)[-1]["answers"][-1]["value"] == "corrected on the tablet"

@@ -34,7 +34,7 @@ def test_random_dropped_connections_lose_and_duplicate_nothing(live_server, tmp_
         phone.faults.fail(method, path, kind, after=rng.randrange(0, 4), status=rng.choice([500, 502, 503]))
 
     for _ in range(10):
-        if phone.sync().ok and not phone.shop.photos_to_upload():
+        if phone.sync().ok and not phone.shop.outbox.photos_to_upload():
             break
     else:
         pytest.fail("the phone never finished syncing")
@@ -42,14 +42,14 @@ def test_random_dropped_connections_lose_and_duplicate_nothing(live_server, tmp_
     injected = [s.injected for s in phone.faults.seen if s.injected]
     assert len(injected) >= 3, injected
     assert server.count("Visit") == 3 and server.count("VisitRevision") == 3
-    photos = [p for i in ids for p in phone.shop.photos(i)]
+    photos = [p for i in ids for p in phone.shop.drafts.photos(i)]
     assert server.count("Photo") == len(photos) == 3
     stored = {hashlib.sha256(p.read_bytes()).hexdigest() for p in Path(server.app.config["PHOTO_STORAGE_PATH"])
               .rglob("*") if p.is_file() and not p.name.endswith(".partial")}
     for visit_id in ids:
         record = server.visit(visit_id)
         assert record["status"] == "submitted"
-        assert record["score_percent"] == phone.shop.score_preview(visit_id).percent
-        assert phone.shop.visit(visit_id).state is VisitState.SENT
+        assert record["score_percent"] == phone.shop.drafts.score_preview(visit_id).percent
+        assert phone.shop.drafts.visit(visit_id).state is VisitState.SENT
     for photo in photos:
         assert photo.uploaded and photo.sha256 in stored

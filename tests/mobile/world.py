@@ -44,12 +44,12 @@ class Phone:
     def complete_visit(self, assignment_id: str | None = None, *, photo_options: dict | None = None,
                        **start: Any) -> str:
         """Start, answer everything, take the storefront photo, finish; returns the visit id."""
-        visit = self.shop.start_visit(assignment_id, **start)
+        visit = self.shop.drafts.start_visit(assignment_id, **start)
         fill(self.shop, visit.id)
-        if self.shop.checklist(visit.template_version_id).has_question("storefront"):
+        if self.shop.pulled.checklist(visit.template_version_id).has_question("storefront"):
             png = write_png(self.folder / "camera", f"{visit.id}.png", **(photo_options or {}))
-            self.shop.add_photo(visit.id, "storefront", png)
-        result = self.shop.finish_visit(visit.id)
+            self.shop.drafts.add_photo(visit.id, "storefront", png)
+        result = self.shop.drafts.finish_visit(visit.id)
         assert result.ok, result.issues
         return visit.id
 

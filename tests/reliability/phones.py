@@ -68,21 +68,21 @@ class FieldPhone:
     def start(self, *, assignment_id: str | None = None, branch_id: int | None = None,
               version_id: int | None = None) -> str:
         if assignment_id is not None:
-            return self.shop.start_visit(assignment_id).id
-        return self.shop.start_visit(branch_id=branch_id, template_version_id=version_id).id
+            return self.shop.drafts.start_visit(assignment_id).id
+        return self.shop.drafts.start_visit(branch_id=branch_id, template_version_id=version_id).id
 
     def answer(self, visit_id: str, rng: random.Random) -> None:
         for key, parts in random_answers(rng).items():
-            self.shop.save_answer(visit_id, key, **parts)
+            self.shop.drafts.save_answer(visit_id, key, **parts)
 
     def photo(self, visit_id: str, rng: random.Random, noise: int | None = None) -> None:
         noise = rng.randrange(2_000, 60_000) if noise is None else noise
         path = write_png(self.folder / "camera", f"{visit_id}-{rng.randrange(10**9)}.png", noise=noise,
                          seed=rng.randrange(10**9))
-        self.shop.add_photo(visit_id, "storefront", path)
+        self.shop.drafts.add_photo(visit_id, "storefront", path)
 
     def finish(self, visit_id: str) -> None:
-        result = self.shop.finish_visit(visit_id)
+        result = self.shop.drafts.finish_visit(visit_id)
         assert result.ok, result.issues
 
     def complete_visit(self, rng: random.Random, **start: Any) -> str:
@@ -94,13 +94,13 @@ class FieldPhone:
 
     def finished(self) -> list[str]:
         """Every visit the user finished (whatever its sync state)."""
-        return [v.id for v in self.shop.visits() if v.state is not VisitState.DRAFT]
+        return [v.id for v in self.shop.drafts.visits() if v.state is not VisitState.DRAFT]
 
     def settled(self) -> bool:
         """Nothing left to send: no outbox, no photo bytes the server lacks."""
-        counts = self.shop.state_counts()
+        counts = self.shop.drafts.state_counts()
         return not counts.get(VisitState.OUTBOX) and not counts.get(VisitState.AWAITING_PHOTOS) \
-            and not self.shop.photos_to_upload()
+            and not self.shop.outbox.photos_to_upload()
 
     def close(self) -> None:
         self.session.close()
@@ -112,10 +112,10 @@ def expected_totals(phones: list[FieldPhone]) -> dict[str, Any]:
     visits, answers, photos, scores = 0, 0, {}, {}
     for phone in phones:
         for visit_id in phone.finished():
-            document = phone.shop.visit_document(visit_id)
+            document = phone.shop.drafts.visit_document(visit_id)
             visits += 1
             answered = {a["question"] for a in document["answers"]}
             answers += len(answered | {p["question"] for p in document.get("photos", [])})  # a photo answers too
             photos.update({p["id"]: p["sha256"] for p in document.get("photos", [])})
-            scores[visit_id] = phone.shop.score_preview(visit_id).percent
+            scores[visit_id] = phone.shop.drafts.score_preview(visit_id).percent
     return {"visits": visits, "answers": answers, "photos": photos, "scores": scores}

@@ -31,7 +31,7 @@ def test_two_devices_pushing_the_same_visits_at_once_store_each_once(server_proc
         ids = [phone.complete_visit(rng, assignment_id=org.assignments[shopper_id][0])]
         ids += [phone.complete_visit(rng, branch_id=org.branch_id, version_id=org.version_id)
                 for _ in range(VISITS - 1)]
-        documents = [phone.shop.visit_document(i) for i in ids]
+        documents = [phone.shop.drafts.visit_document(i) for i in ids]
     finally:
         phone.close()
     other = copy.deepcopy(documents[-1])

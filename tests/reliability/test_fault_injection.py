@@ -110,7 +110,7 @@ def test_faults_between_phone_and_server_process_lose_and_duplicate_nothing(serv
         assert totals["complete_photos"] == expected["photos"]                # every photo, hash verified
         assert set(totals["records"]) == set(expected["scores"])
         for phone, (shopper_id, _) in zip(phones, org.shoppers):
-            for visit in phone.shop.visits():
+            for visit in phone.shop.drafts.visits():
                 assert visit.state is VisitState.SENT, (visit.id, visit.state, visit.last_error)
                 record = totals["records"][visit.id]
                 assert record["shopper_id"] == shopper_id

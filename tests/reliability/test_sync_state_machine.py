@@ -117,13 +117,13 @@ class SyncMachine(RuleBasedStateMachine):
         try:
             if use_assignment:
                 assignment_id = self.assignments[index]
-                if self.shop.visit_for_assignment(assignment_id) is not None:
+                if self.shop.drafts.visit_for_assignment(assignment_id) is not None:
                     return
-                visit = self.shop.start_visit(assignment_id)
+                visit = self.shop.drafts.start_visit(assignment_id)
             else:
-                if self.shop.branch(self.branch_id).removed:  # the app offers only branches the user may visit
+                if self.shop.pulled.branch(self.branch_id).removed:  # the app offers only branches the user may visit
                     return
-                visit = self.shop.start_visit(branch_id=self.branch_id, template_version_id=self.version_id)
+                visit = self.shop.drafts.start_visit(branch_id=self.branch_id, template_version_id=self.version_id)
         except StoreError:  # reassigned away / not on the phone (any more): the app would not offer it
             return
         self.drafts.append(visit.id)
@@ -144,7 +144,7 @@ class SyncMachine(RuleBasedStateMachine):
     def answer(self, pick, seed):
         visit_id = self.drafts[pick % len(self.drafts)]
         for key, parts in random_answers(random.Random(seed)).items():
-            self.shop.save_answer(visit_id, key, **parts)
+            self.shop.drafts.save_answer(visit_id, key, **parts)
 
     @precondition(lambda self: self.drafts)
     @rule(pick=st.integers(0, 100), noise=st.integers(100, 30_000), seed=st.integers(0, 10**6))
@@ -152,10 +152,10 @@ class SyncMachine(RuleBasedStateMachine):
         from tests.mobile.helpers import write_png
 
         visit_id = self.drafts[pick % len(self.drafts)]
-        for photo in self.shop.photos(visit_id, "storefront"):
-            self.shop.remove_photo(photo.id)
+        for photo in self.shop.drafts.photos(visit_id, "storefront"):
+            self.shop.drafts.remove_photo(photo.id)
         path = write_png(self.folder / "camera", f"{uuid.uuid4()}.png", noise=noise, seed=seed)
-        self.shop.add_photo(visit_id, "storefront", path)
+        self.shop.drafts.add_photo(visit_id, "storefront", path)
 
     @precondition(lambda self: self.drafts)
     @rule(pick=st.integers(0, 100), fill=st.booleans(), seed=st.integers(0, 10**6))
@@ -163,16 +163,16 @@ class SyncMachine(RuleBasedStateMachine):
         """Finish a draft as it is (may be refused: required answers missing), or after the shopper filled it in."""
         visit_id = self.drafts[pick % len(self.drafts)]
         if fill:
-            if not self.shop.answers(visit_id).get("greeted"):
+            if not self.shop.drafts.answers(visit_id).get("greeted"):
                 self.answer(pick, seed)
-            if not self.shop.photos(visit_id, "storefront"):
+            if not self.shop.drafts.photos(visit_id, "storefront"):
                 self.add_photo(pick, 2_000 + seed % 20_000, seed)
-        result = self.shop.finish_visit(visit_id)
+        result = self.shop.drafts.finish_visit(visit_id)
         if not result.ok:
             return
         self.drafts.remove(visit_id)
-        self.finished[visit_id] = self.shop.visit_document(visit_id)
-        self.previews[visit_id] = self.shop.score_preview(visit_id).percent
+        self.finished[visit_id] = self.shop.drafts.visit_document(visit_id)
+        self.previews[visit_id] = self.shop.drafts.score_preview(visit_id).percent
 
     @rule(kind=st.sampled_from(FAULT_KINDS), where=st.sampled_from(TARGETS), after=st.integers(0, 1),
           times=st.integers(1, 3), status=st.sampled_from([500, 502, 503]))
@@ -205,11 +205,12 @@ class SyncMachine(RuleBasedStateMachine):
     @invariant()
     def nothing_finished_is_lost_or_altered(self):
         for visit_id, document in self.finished.items():
-            visit = self.shop.visit(visit_id)
+            visit = self.shop.drafts.visit(visit_id)
             assert visit.state is not VisitState.DRAFT
-            assert self.shop.visit_document(visit_id) == document
-            for photo in self.shop.photos(visit_id):  # the phone keeps the bytes until the server has them
-                assert photo.uploaded or (self.shop.photo_path(photo) and self.shop.photo_path(photo).is_file())
+            assert self.shop.drafts.visit_document(visit_id) == document
+            for photo in self.shop.drafts.photos(visit_id):  # the phone keeps the bytes until the server has them
+                path = self.shop.drafts.photo_path(photo)
+                assert photo.uploaded or (path and path.is_file())
 
     @invariant()
     def server_holds_nothing_twice_and_agrees(self):
@@ -223,7 +224,7 @@ class SyncMachine(RuleBasedStateMachine):
             assert photo_ids <= state["photos"]
             if status == "submitted":
                 assert photo_ids <= state["complete"]
-        for visit in self.shop.visits((VisitState.SENT, VisitState.AWAITING_PHOTOS)):
+        for visit in self.shop.drafts.visits((VisitState.SENT, VisitState.AWAITING_PHOTOS)):
             assert visit.id in state["visits"]                             # acknowledged => on the server
             if visit.state is VisitState.SENT:
                 assert state["visits"][visit.id][2] == "submitted"
@@ -232,18 +233,19 @@ class SyncMachine(RuleBasedStateMachine):
         try:
             for _ in range(4):  # quiet syncs: then acknowledged == server records
                 result = self.sync(clean=True)
-                if result.ok and not self.shop.photos_to_upload() \
-                        and not self.shop.state_counts().get(VisitState.OUTBOX):
+                if result.ok and not self.shop.outbox.photos_to_upload() \
+                        and not self.shop.drafts.state_counts().get(VisitState.OUTBOX):
                     break
             state = self.server_state()
-            acknowledged = {v.id for v in self.shop.visits((VisitState.SENT,))}
-            refused = {v.id for v in self.shop.visits((VisitState.INVALID, VisitState.CONFLICT, VisitState.ERROR))}
+            acknowledged = {v.id for v in self.shop.drafts.visits((VisitState.SENT,))}
+            refused = {v.id for v in self.shop.drafts.visits((VisitState.INVALID, VisitState.CONFLICT,
+                                                               VisitState.ERROR))}
             assert acknowledged == set(state["visits"])
             assert acknowledged | refused == set(self.finished)
             for visit_id in refused:
                 # refused only because reassignment took the assignment (or, with the last assignment there, the
                 # branch) away from the shopper: kept on the phone, invalid, naming the field
-                visit = self.shop.visit(visit_id)
+                visit = self.shop.drafts.visit(visit_id)
                 assert visit.state is VisitState.INVALID, (visit.state, visit.last_error)
                 assert set(visit.field_errors) & {"assignment_id", "branch_id"}, (visit.field_errors, visit.last_error)
                 assert self.reassigned, visit.last_error

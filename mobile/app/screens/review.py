@@ -5,13 +5,14 @@ shop: a shopper should not know the score they are giving)."""
 
 from __future__ import annotations
 
-from kivy.app import App
 from kivy.factory import Factory
 from kivy.metrics import dp
 from kivy.properties import StringProperty
-from kivy.uix.screenmanager import Screen
 
+from shared.errors import Issue
 from shared.scoring import VisitScore
+
+from .base import AppScreen
 
 
 def plain(message: str) -> str:
@@ -36,7 +37,7 @@ def score_text(score: VisitScore) -> str:
     return text
 
 
-class ReviewScreen(Screen):
+class ReviewScreen(AppScreen):
     """Last step of a visit."""
 
     score = StringProperty("")
@@ -47,7 +48,7 @@ class ReviewScreen(Screen):
         super().__init__(name="review", **kwargs)
         self.visit_id: str | None = None
         self.preview: VisitScore | None = None
-        self.issues = []
+        self.issues: list[Issue] = []
 
     def load(self, visit_id: str) -> None:
         self.visit_id, self.message = visit_id, ""
@@ -57,10 +58,10 @@ class ReviewScreen(Screen):
         """Recompute issues and, where the organisation shows it, the score from what is saved."""
         if self.visit_id is None:
             return
-        app = App.get_running_app()
-        self.issues = app.shop.issues(self.visit_id)
-        shown = app.shop.account.phone_settings.show_score_preview
-        self.preview = app.shop.score_preview(self.visit_id) if shown else None
+        shop = self.shop
+        self.issues = shop.drafts.issues(self.visit_id)
+        shown = shop.account.phone_settings.show_score_preview
+        self.preview = shop.drafts.score_preview(self.visit_id) if shown else None
         self.score = score_text(self.preview) if self.preview is not None else ""
         box = self.ids.issues
         box.clear_widgets()
@@ -68,8 +69,8 @@ class ReviewScreen(Screen):
             self.summary = "Every required question is answered. Submit to send it with the next sync."
             return
         self.summary = f"{len(self.issues)} thing(s) to fix before you can submit. Tap one to go there."
-        visit = app.shop.visit(self.visit_id)
-        checklist = app.shop.checklist(visit.template_version_id)
+        visit = shop.drafts.visit(self.visit_id)
+        checklist = shop.pulled.checklist(visit.template_version_id)
         for issue in self.issues:
             label = plain(issue.message)
             if issue.question and checklist.has_question(issue.question):
@@ -81,19 +82,18 @@ class ReviewScreen(Screen):
             box.add_widget(button)
 
     def jump(self, key: str | None) -> None:
-        app = App.get_running_app()
-        app.manager.current = "visit"
+        self.manager.current = "visit"
         if key:
-            app.manager.get_screen("visit").focus_question(key)
+            self.manager.get_screen("visit").focus_question(key)
 
     def back(self) -> None:
-        App.get_running_app().manager.current = "visit"
+        self.manager.current = "visit"
 
     def submit(self) -> None:
         """Validate and freeze the visit into the outbox, with finish time and position from the facades."""
-        app = App.get_running_app()
-        result = app.shop.finish_visit(self.visit_id, location=app.devices.gps.last,
-                                       finished_at=app.devices.clock.now())
+        app = self.app
+        result = self.shop.drafts.finish_visit(self.visit_id, location=app.devices.gps.last,
+                                               finished_at=app.devices.clock.now())
         if not result.ok:
             self.reload()
             self.message = "Not submitted yet: fix the items listed above."
@@ -102,4 +102,4 @@ class ReviewScreen(Screen):
         app.resume.set(visit_id=None, section=None, last_submitted=self.visit_id)
         app.go("assignments")
         app.refresh_status()
-        app.start_sync()
+        app.syncer.start()

@@ -3,15 +3,13 @@ note); correct returned visits."""
 
 from __future__ import annotations
 
-from kivy.app import App
-from kivy.factory import Factory
-from kivy.uix.screenmanager import Screen
+from kivy.properties import BooleanProperty, StringProperty
+from kivy.uix.boxlayout import BoxLayout
 from kivy.utils import escape_markup
 
-from mobile.store import LocalVisit, StoreError, VisitState
+from mobile.store import AccountStore, LocalVisit, StoreError, VisitState
 
-SHOWN = 100
-"""Most recent visits listed (a phone holding months of visits stays quick)."""
+from .base import AppScreen
 
 STATE_TEXT = {
     VisitState.OUTBOX: "Waiting to sync (kept safely on this phone)",
@@ -23,10 +21,11 @@ STATE_TEXT = {
 }
 
 
-def describe(shop, visit: LocalVisit, show_score: bool) -> str:
-    """Several lines about one visit, as Kivy markup (every value escaped); the score only where the organisation shows it."""
+def describe(shop: AccountStore, visit: LocalVisit, show_score: bool) -> str:
+    """Several lines about one visit, as Kivy markup (every value escaped); the score only where the organisation
+    shows it."""
     try:
-        branch = shop.branch(visit.branch_id).name
+        branch = shop.pulled.branch(visit.branch_id).name
     except Exception:  # noqa: BLE001
         branch = f"Branch {visit.branch_id}"
     when = (visit.finished_at or visit.started_at).astimezone().strftime("%d %b %H:%M")
@@ -49,8 +48,31 @@ def describe(shop, visit: LocalVisit, show_score: bool) -> str:
     return "\n".join(lines)
 
 
-class SentScreen(Screen):
-    """Finished visits, newest first."""
+class SentCard(BoxLayout):
+    """One finished visit in the RecycleView: what the server holds, and the buttons its state allows."""
+
+    visit_id = StringProperty("")
+    text = StringProperty("")
+    """Kivy markup: describe() escapes every value."""
+    correctable = BooleanProperty(False)
+    editable = BooleanProperty(False)
+    """Refused (invalid or error): the shopper can edit it again."""
+    resendable = BooleanProperty(False)
+    """Refused with an error: it can also be sent again unchanged."""
+
+
+def card_data(shop: AccountStore, visit: LocalVisit, show_score: bool) -> dict[str, object]:
+    """The RecycleView item of one visit (SentCard's properties)."""
+    refused = visit.state in (VisitState.INVALID, VisitState.ERROR)
+    return {"viewclass": "SentCard", "visit_id": visit.id, "text": describe(shop, visit, show_score),
+            "correctable": visit.correctable, "editable": not visit.correctable and refused,
+            "resendable": not visit.correctable and visit.state is VisitState.ERROR}
+
+
+class SentScreen(AppScreen):
+    """Finished visits, newest first, all of them (a RecycleView makes widgets only for those on screen)."""
+
+    message = StringProperty("")
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(name="sent", **kwargs)
@@ -59,51 +81,27 @@ class SentScreen(Screen):
         self.reload()
 
     def reload(self) -> None:
-        app = App.get_running_app()
-        box = self.ids.visits
-        box.clear_widgets()
-        visits = [v for v in app.shop.visits() if v.state is not VisitState.DRAFT]
-        show_score = app.shop.account.phone_settings.show_score_preview
-        if not visits:
-            box.add_widget(Factory.Wrapped(text="No finished visits yet."))
-        if len(visits) > SHOWN:
-            box.add_widget(Factory.Muted(text=f"The {SHOWN} most recent of {len(visits)} visits."))
-        for visit in visits[:SHOWN]:
-            card = Factory.Card()
-            card.add_widget(Factory.Wrapped(text=describe(app.shop, visit, show_score), markup=True))
-            if visit.correctable:
-                button = Factory.PrimaryButton(text="Correct and resubmit")
-                button.bind(on_release=lambda *_, vid=visit.id: self.correct(vid))
-                card.add_widget(button)
-            elif visit.state in (VisitState.INVALID, VisitState.ERROR):
-                button = Factory.TouchButton(text="Edit again")
-                button.bind(on_release=lambda *_, vid=visit.id: self.edit(vid))
-                card.add_widget(button)
-                if visit.state is VisitState.ERROR:
-                    again = Factory.TouchButton(text="Send again unchanged")
-                    again.bind(on_release=lambda *_, vid=visit.id: self.send_again(vid))
-                    card.add_widget(again)
-            box.add_widget(card)
+        shop = self.shop
+        visits = [v for v in shop.drafts.visits() if v.state is not VisitState.DRAFT]
+        show_score = shop.account.phone_settings.show_score_preview
+        self.message = "" if visits else "No finished visits yet."
+        self.ids.visits.data = [card_data(shop, visit, show_score) for visit in visits]
 
     def correct(self, visit_id: str) -> None:
         """Reopen a returned visit as a draft (same id, next revision) and go to its first section."""
-        app = App.get_running_app()
         try:
-            app.shop.reopen_for_correction(visit_id)
+            self.shop.drafts.reopen_for_correction(visit_id)
         except StoreError as error:
-            box = self.ids.visits
-            box.add_widget(Factory.Wrapped(text=str(error)), index=len(box.children))
+            self.message = str(error)
             return
-        app.open_visit(visit_id, 0)
+        self.app.open_visit(visit_id, 0)
 
     def send_again(self, visit_id: str) -> None:
         """Queue a refused visit again (the cause was fixed on the server) and sync."""
-        app = App.get_running_app()
-        app.shop.requeue(visit_id)
+        self.shop.drafts.requeue(visit_id)
         self.reload()
-        app.start_sync()
+        self.app.syncer.start()
 
     def edit(self, visit_id: str) -> None:
-        app = App.get_running_app()
-        app.shop.edit_again(visit_id)
-        app.open_visit(visit_id, 0)
+        self.shop.drafts.edit_again(visit_id)
+        self.app.open_visit(visit_id, 0)

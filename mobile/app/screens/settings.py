@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from kivy.app import App
 from kivy.factory import Factory
 from kivy.metrics import dp
 from kivy.properties import StringProperty
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.popup import Popup
-from kivy.uix.screenmanager import Screen
 
-from mobile.sync import sign_out
+from .base import AppScreen
 
 
-class SettingsScreen(Screen):
+class SettingsScreen(AppScreen):
     """Account details and sign out."""
 
     details = StringProperty("")
@@ -23,8 +21,8 @@ class SettingsScreen(Screen):
         self.popup: Popup | None = None
 
     def on_pre_enter(self, *args: object) -> None:
-        app = App.get_running_app()
-        account = app.shop.account
+        app = self.app
+        account = self.shop.account
         devices = app.devices
         self.details = (f"Signed in as {account.name} <{account.email}>\nServer: {account.server_url}\n"
                         f"Data folder: {app.data_dir}\nPhotos from: {devices.camera.name}; position: "
@@ -32,7 +30,7 @@ class SettingsScreen(Screen):
 
     def ask_sign_out(self) -> None:
         """Sign out at once when nothing is unsent; else warn first (the visits stay on the phone either way)."""
-        unsent = App.get_running_app().unsent_count()
+        unsent = self.app.unsent_count()
         if not unsent:
             self.sign_out()
             return
@@ -43,18 +41,17 @@ class SettingsScreen(Screen):
         row = BoxLayout(size_hint_y=None, height=dp(52), spacing=dp(8))
         stay = Factory.TouchButton(text="Stay signed in")
         leave = Factory.DangerButton(text="Sign out anyway")
-        stay.bind(on_release=lambda *_: self.popup.dismiss())
-        leave.bind(on_release=lambda *_: (self.popup.dismiss(), self.sign_out()))
+        stay.bind(on_release=lambda *_: self._dismiss())
+        leave.bind(on_release=lambda *_: (self._dismiss(), self.sign_out()))
         row.add_widget(stay)
         row.add_widget(leave)
         box.add_widget(row)
         self.popup = Popup(title="Unsent visits", content=box, size_hint=(0.92, None), height=dp(320))
         self.popup.open()
 
+    def _dismiss(self) -> None:
+        if self.popup is not None:
+            self.popup.dismiss()
+
     def sign_out(self) -> None:
-        app = App.get_running_app()
-        app.syncer.cancel()
-        sign_out(app.store, app.account_id)
-        app.shop, app.account_id = None, None
-        app.resume.set(visit_id=None, section=None)
-        app.show_sign_in("Signed out. Your unsent visits are kept on this phone.")
+        self.app.sign_out("Signed out. Your unsent visits are kept on this phone.")

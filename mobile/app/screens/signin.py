@@ -4,13 +4,14 @@ login runs in a thread so the screen never freezes."""
 from __future__ import annotations
 
 import threading
+from typing import Any
 
-from kivy.app import App
 from kivy.clock import Clock
 from kivy.properties import BooleanProperty, StringProperty
-from kivy.uix.screenmanager import Screen
 
 from mobile.sync import AuthError, ClientError, NetworkError, ServerError, sign_in
+
+from .base import AppScreen
 
 
 def explain(error: Exception, server: str) -> str:
@@ -34,7 +35,7 @@ def explain(error: Exception, server: str) -> str:
     return f"Sign-in failed: {error}"
 
 
-class SignInScreen(Screen):
+class SignInScreen(AppScreen):
     """The first screen, and where an expired session comes back to."""
 
     message = StringProperty("")
@@ -65,10 +66,10 @@ class SignInScreen(Screen):
         if self.busy:
             return
         self.busy, self.message = True, "Signing in..."
-        app = App.get_running_app()
+        app = self.app
         threading.Thread(target=self._work, args=(app, server, email, password, code or None), daemon=True).start()
 
-    def _work(self, app, server: str, email: str, password: str, code: str | None) -> None:
+    def _work(self, app: Any, server: str, email: str, password: str, code: str | None) -> None:
         try:
             account = sign_in(app.store, server, email, password, app.device_name, otp=code)
         except Exception as error:  # noqa: BLE001 - every failure becomes a message on the screen
@@ -84,12 +85,12 @@ class SignInScreen(Screen):
             self.needs_code = True
             self.ids.code.text = ""
             self.ids.code.focus = True
-        App.get_running_app().online = "offline" if text.startswith("Cannot reach") else "online"
+        self.app.syncer.online = "offline" if text.startswith("Cannot reach") else "online"
 
-    def _signed_in(self, app, account_id: int) -> None:
+    def _signed_in(self, app: Any, account_id: int) -> None:
         self.busy, self.message, self.needs_code = False, "", False
         self.ids.password.text = self.ids.code.text = ""
-        app.online = "online"
+        app.syncer.online = "online"
         app.use_account(account_id)
         app.go("assignments")
-        app.start_sync()
+        app.syncer.start()

@@ -2,25 +2,26 @@
 
 from __future__ import annotations
 
-from kivy.app import App
 from kivy.clock import Clock
 from kivy.properties import NumericProperty, StringProperty
-from kivy.uix.screenmanager import Screen
 
+from mobile.store import AccountStore
 from shared.checklist import Checklist
 from shared.visibility import visible_questions
 from shared.visit import Answer
 
+from ..inputs import make_input
 from ..questions import QuestionCard
+from .base import AppScreen
 
 
-def answered_keys(shop, visit_id: str) -> set[str]:
+def answered_keys(shop: AccountStore, visit_id: str) -> set[str]:
     """Questions with a value, an N/A or (photo questions) at least one photo."""
-    keys = {k for k, a in shop.answers(visit_id).items() if a.na or a.value not in (None, "")}
-    return keys | {p.question for p in shop.photos(visit_id)}
+    keys = {k for k, a in shop.drafts.answers(visit_id).items() if a.na or a.value not in (None, "")}
+    return keys | {p.question for p in shop.drafts.photos(visit_id)}
 
 
-class VisitScreen(Screen):
+class VisitScreen(AppScreen):
     """Shows the current section's visible questions; Previous / Next / Review at the bottom."""
 
     section_index = NumericProperty(0)
@@ -39,12 +40,11 @@ class VisitScreen(Screen):
 
     def load(self, visit_id: str, section: int = 0) -> None:
         """Open a draft at a section (clamped to the checklist)."""
-        app = App.get_running_app()
-        app.devices.gps.start()
-        visit = app.shop.visit(visit_id)
-        self.visit_id, self.checklist = visit_id, app.shop.checklist(visit.template_version_id)
+        self.app.devices.gps.start()
+        visit = self.shop.drafts.visit(visit_id)
+        self.visit_id, self.checklist = visit_id, self.shop.pulled.checklist(visit.template_version_id)
         try:
-            branch = app.shop.branch(visit.branch_id).name
+            branch = self.shop.pulled.branch(visit.branch_id).name
         except Exception:  # noqa: BLE001 - a withdrawn branch still lets the visit be finished
             branch = f"Branch {visit.branch_id}"
         self.visit_title = branch
@@ -57,17 +57,17 @@ class VisitScreen(Screen):
 
     def show_section(self, index: int) -> None:
         """Build the section's cards; remember the place so a killed app comes back here."""
-        app = App.get_running_app()
+        app, shop = self.app, self.shop
         index = max(0, min(int(index), self.section_count - 1))
         self.section_index = index
         app.resume.set(visit_id=self.visit_id, section=index)
         section = self.checklist.sections[index]
         self.section_title = section.title
-        answers = app.shop.answers(self.visit_id)
-        visit = app.shop.visit(self.visit_id)
+        answers = shop.drafts.answers(self.visit_id)
+        visit = shop.drafts.visit(self.visit_id)
         errors = visit.field_errors
         if visit.location is None and app.devices.gps.last is not None:
-            app.shop.set_location(self.visit_id, app.devices.gps.last)   # the first fix arrived after the start
+            shop.drafts.set_location(self.visit_id, app.devices.gps.last)   # the first fix arrived after the start
         self._visible = self._compute_visible()
         box = self.ids.questions
         box.clear_widgets()
@@ -75,16 +75,17 @@ class VisitScreen(Screen):
         for question in section.questions:
             if question.key not in self._visible:
                 continue
-            card = QuestionCard(app.shop, self.visit_id, question, answers.get(question.key), self._saved,
-                                [m for path, msgs in errors.items() if question.key in path for m in msgs])
+            card = QuestionCard(shop, self.visit_id, question, answers.get(question.key), self._saved,
+                                [m for path, msgs in errors.items() if question.key in path for m in msgs],
+                                make_input=make_input)
             self.cards[question.key] = card
             box.add_widget(card)
         self.ids.scroller.scroll_y = 1
         self._update_progress()
 
     def _compute_visible(self) -> frozenset[str]:
-        shop = App.get_running_app().shop
-        answers = {k: Answer(k, a.value, a.na, a.comment) for k, a in shop.answers(self.visit_id).items()}
+        shop = self.shop
+        answers = {k: Answer(k, a.value, a.na, a.comment) for k, a in shop.drafts.answers(self.visit_id).items()}
         return visible_questions(self.checklist, answers)
 
     def _saved(self, key: str) -> None:
@@ -103,7 +104,7 @@ class VisitScreen(Screen):
         self.ids.scroller.scroll_y = scroll
 
     def _update_progress(self) -> None:
-        shop = App.get_running_app().shop
+        shop = self.shop
         visible = self._visible
         done = len(answered_keys(shop, self.visit_id) & visible)
         self.progress = 100 * done / len(visible) if visible else 100
@@ -127,7 +128,7 @@ class VisitScreen(Screen):
         self.show_section(self.section_index - 1)
 
     def review(self) -> None:
-        App.get_running_app().open_review(self.visit_id)
+        self.app.open_review(self.visit_id)
 
     def leave(self) -> None:
-        App.get_running_app().go("assignments")
+        self.app.go("assignments")

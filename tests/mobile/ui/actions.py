@@ -87,7 +87,7 @@ class Runner(DeviceActions):
         return lambda: self.app.manager.current == name
 
     def do_wait_sync(self):
-        return lambda: not self.app.sync_running and self.app.syncer.finished_runs > 0
+        return lambda: not self.app.syncer.running and self.app.syncer.finished_runs > 0
 
     def do_sync(self):
         runs = self.app.syncer.finished_runs
@@ -97,8 +97,11 @@ class Runner(DeviceActions):
     def do_open_assignment(self, index: int = 0):
         from mobile.app.screens.assignments import AssignmentRow
 
-        rows = [w for w in reversed(self.screen("assignments").ids.rows.children) if isinstance(w, AssignmentRow)]
-        button = [c for c in rows[index].children if hasattr(c, "trigger_action")][0]
+        listing = self.screen("assignments").ids.scroller   # a RecycleView: find the row showing that item
+        wanted = [d for d in listing.data if d.get("viewclass") == "AssignmentRow"][index]
+        row = next(w for w in self.screen("assignments").ids.rows.children if isinstance(w, AssignmentRow)
+                   and (w.assignment_id, w.visit_id) == (wanted["assignment_id"], wanted["visit_id"]))
+        button = [c for c in row.children if hasattr(c, "trigger_action")][0]
         press(button)
         return lambda: self.app.manager.current == "visit"
 
@@ -182,22 +185,24 @@ class Runner(DeviceActions):
         """Store what the shopper sees now under ``name``."""
         app, visit = self.app, self.screen("visit")
         review = self.screen("review")
-        data = {"wall": time.time(), "screen": app.manager.current, "online": app.online, "pending": app.pending,
-                "sync_message": app.sync_message, "last_sync": app.last_sync}
+        data = {"wall": time.time(), "screen": app.manager.current, "online": app.syncer.online,
+                "pending": app.pending, "sync_message": app.syncer.message, "last_sync": app.last_sync}
         if app.manager.current == "visit":
             data.update(visit_id=visit.visit_id, section=visit.section_index, title=visit.section_title,
                         progress=visit.progress_text, cards=list(visit.cards),
                         answers={k: {"value": a.value, "na": a.na, "comment": a.comment}
-                                 for k, a in app.shop.answers(visit.visit_id).items()},
+                                 for k, a in app.shop.drafts.answers(visit.visit_id).items()},
                         shown={k: _shown(c) for k, c in visit.cards.items()},
                         hints={k: c.hint.text for k, c in visit.cards.items() if c.hint.text})
         if app.manager.current == "review":
             data.update(visit_id=review.visit_id, score_text=review.score, summary=review.summary,
                         issues=[i.question for i in review.issues],
                         preview=None if review.preview is None else review.preview.percent)
+        if app.manager.current == "assignments":
+            data["rows"] = [item["title"] for item in self.screen("assignments").ids.scroller.data
+                            if item.get("viewclass") == "AssignmentRow"]
         if app.manager.current == "sent":
-            data["texts"] = [c.children[-1].text for c in self.screen("sent").ids.visits.children
-                             if hasattr(c, "children") and c.children]
+            data["texts"] = [item["text"] for item in self.screen("sent").ids.visits.data]  # every card's text
         if app.manager.current == "signin":
             data["message"] = self.screen("signin").message
             data["needs_code"] = self.screen("signin").needs_code
