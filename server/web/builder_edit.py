@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 
 from shared.checklist import CRITICAL_POLICIES
+from shared.checklist_paths import iter_questions
 
 from server.extensions import db
 from server.form_text import form_text_errors, shows_text_errors, with_form_text_errors
@@ -113,11 +114,10 @@ def delete_section(version_id: int, key: str):
 def _earlier_questions(definition: dict, key: str | None) -> list[dict]:
     """Questions before `key` (all of them for a new question): what visible_if may name."""
     earlier = []
-    for section in definition.get("sections") or []:
-        for question in section.get("questions") or []:
-            if question.get("key") == key:
-                return earlier
-            earlier.append(question)
+    for _, _, _, question in iter_questions(definition):
+        if question.get("key") == key:
+            return earlier
+        earlier.append(question)
     return earlier
 
 
@@ -132,8 +132,7 @@ def _question_page(version, section_key, key, form, errors, status=200):
 
 def question_types(version: TemplateVersion) -> dict[str, str]:
     """Question key -> type, for typing visible_if values."""
-    return {q.get("key"): q.get("type") for s in version.definition.get("sections") or []
-            for q in s.get("questions") or []}
+    return {q.get("key"): q.get("type") for _, _, _, q in iter_questions(version.definition)}
 
 
 @bp.route("/versions/<int:version_id>/sections/<section_key>/questions/new", methods=["GET", "POST"])
