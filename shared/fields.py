@@ -12,7 +12,7 @@ from marshmallow import ValidationError, fields
 from .exact import NUMBER_LIMIT, is_number, number_text
 from .text import UncleanText, clean_text
 
-_COMMON: dict[str, str | list[Any] | dict[Any, Any]] = {"required": "is required", "null": "must not be null", "validator_failed": "is not valid"}
+_COMMON: dict[str, Any] = {"required": "is required", "null": "must not be null", "validator_failed": "is not valid"}
 SLUG = re.compile(r"[a-z0-9_]{1,64}\Z")
 _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\Z")
 _DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|z|[+-]\d{2}:\d{2})?\Z")
