@@ -12,8 +12,8 @@ from server.models import TemplateVersion
 from server.services.checklists import edit as service
 from server.services.checklists.edit import TemplateError
 from server.web.builder import bp, version_or_404
-from server.web.builder_forms import (PASS_OPS, TYPE_LABELS, place_issues, question_from, question_form, section_from,
-                            settings_from)
+from server.web.builder_forms import (FIELD_TYPES, PASS_OPS, TYPE_LABELS, place_issues, question_from, question_form,
+                                      section_from, settings_from)
 
 
 def render_edit(version: TemplateVersion, *, errors: dict | None = None, forms: dict | None = None, status: int = 200):
@@ -126,8 +126,8 @@ def _question_page(version, section_key, key, form, errors, status=200):
     issues = service.draft_issues(version)
     return render_template("builder/question.html", version=version, section_key=section_key, key=key, form=form,
                            errors=errors, issues=place_issues(definition, issues).get(f"q:{key}", []) if key else [],
-                           earlier=_earlier_questions(definition, key), types=TYPE_LABELS, pass_ops=PASS_OPS,
-                           policies=CRITICAL_POLICIES), status
+                           earlier=_earlier_questions(definition, key), types=TYPE_LABELS, field_types=FIELD_TYPES,
+                           pass_ops=PASS_OPS, policies=CRITICAL_POLICIES), status
 
 
 def question_types(version: TemplateVersion) -> dict[str, str]:

@@ -6,11 +6,14 @@ import re
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from shared.checklist import TYPE_FIELDS
+from shared.checklist import TYPE_FIELDS, TYPE_SPECIFIC_FIELDS
 from shared.question_types import SPECS, QuestionType
 
 Errors = dict[str, list[str]]
 TYPE_LABELS = [(kind.value, spec.label) for kind, spec in SPECS.items()]
+FIELD_TYPES = {name: " ".join(kind.value for kind, names in TYPE_FIELDS.items() if name in names)
+               for name in TYPE_SPECIFIC_FIELDS}
+"""Type-specific field -> the types that carry it, space separated: which question form fieldsets builder.js shows."""
 PASS_OPS = ["<", "<=", "==", "!=", ">=", ">"]
 _PATH = re.compile(r"sections\[(\d+)\](?:\.questions\[(\d+)\])?")
 
