@@ -9,7 +9,8 @@ from typing import Any
 RawQuestion = tuple[int, int, dict[str, Any], dict[str, Any]]
 """(section index, question index, section, question) of one question in a raw document."""
 
-_PATH = re.compile(r"sections\[(\d+)\](?:\.questions\[(\d+)\])?(?:\.(.*))?\Z", re.S)
+_PLACE = re.compile(r"sections\[(\d+)\](?:\.questions\[(\d+)\])?")
+_PATH = re.compile(_PLACE.pattern + r"(?:\.(.*))?\Z", re.S)
 
 
 def raw_sections(raw: Any) -> list[Any]:
@@ -47,6 +48,15 @@ def section_path(s: int, field: str | None = None) -> str:
 def question_path(s: int, j: int, field: str | None = None) -> str:
     """The path of question j of section s or of one of its fields: ``sections[1].questions[2].type``."""
     return f"{section_path(s)}.questions[{j}]" + (f".{field}" if field else "")
+
+
+def path_place(path: str) -> tuple[int | None, int | None]:
+    """(section index, question index) of the section or question a path starts in; None where it names none."""
+    match = _PLACE.match(path)
+    if not match:
+        return None, None
+    s, j = match.groups()
+    return int(s), None if j is None else int(j)
 
 
 def parse_path(path: str) -> tuple[int | None, int | None, str]:

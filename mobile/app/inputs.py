@@ -22,11 +22,28 @@ DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 TIME_RE = re.compile(r"^\d{2}:\d{2}$")
 
 
+def _as_text(text: str) -> Any:
+    return text
+
+
+def _as_number(text: str) -> Any:
+    try:
+        number = float(text)
+    except ValueError:
+        return None
+    return int(number) if number.is_integer() and "." not in text else number
+
+
+def _matching(pattern: re.Pattern[str]) -> Callable[[str], Any]:
+    return lambda text: text if pattern.match(text) else None
+
+
 @dataclass(frozen=True)
 class TextKind:
-    """How a typed answer is asked for: field hint, keyboard, hint after a wrong entry, a Today/Now shortcut."""
+    """How a typed answer is asked for and read: field hint, parser, keyboard, hint after a wrong entry, shortcut."""
 
     hint_text: str
+    parse: Callable[[str], Any] = _as_text
     input_type: str = "text"
     wrong_hint: str = ""
     shortcut: str = ""
@@ -36,10 +53,11 @@ class TextKind:
 
 
 TEXT_KINDS_BY_TYPE: dict[QuestionType, TextKind] = {
-    QuestionType.NUMBER: TextKind("Number", "number", "Enter a number.", input_filter="float"),
+    QuestionType.NUMBER: TextKind("Number", _as_number, "number", "Enter a number.", input_filter="float"),
     QuestionType.TEXT: TextKind("Type your answer", multiline=True),
-    QuestionType.DATE: TextKind("YYYY-MM-DD", "datetime", "Use the form 2024-05-31.", "Today", "%Y-%m-%d"),
-    QuestionType.TIME: TextKind("HH:MM", "datetime", "Use the form 14:30.", "Now", "%H:%M"),
+    QuestionType.DATE: TextKind("YYYY-MM-DD", _matching(DATE_RE), "datetime", "Use the form 2024-05-31.", "Today",
+                                "%Y-%m-%d"),
+    QuestionType.TIME: TextKind("HH:MM", _matching(TIME_RE), "datetime", "Use the form 14:30.", "Now", "%H:%M"),
 }
 """The question types typed into a TextLikeInput, and how each is asked for."""
 
@@ -112,16 +130,7 @@ class TextLikeInput(BoxLayout):
 
 def parse(kind: str, text: str) -> Any:
     """The value a typed text stands for, or None while it is not one yet."""
-    if kind == "text":
-        return text
-    if kind == "number":
-        try:
-            number = float(text)
-        except ValueError:
-            return None
-        return int(number) if number.is_integer() and "." not in text else number
-    pattern = DATE_RE if kind == "date" else TIME_RE
-    return text if pattern.match(text) else None
+    return TEXT_KINDS_BY_TYPE[kind].parse(text)
 
 
 def _yes_no_input(card: QuestionCard) -> Widget:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from shared.checklist import TYPE_FIELDS, TYPE_SPECIFIC_FIELDS
+from shared.checklist_paths import path_place, raw_questions, raw_sections
 from shared.question_types import SPECS, QuestionType
 
 Errors = dict[str, list[str]]
@@ -15,7 +16,6 @@ FIELD_TYPES = {name: " ".join(kind.value for kind, names in TYPE_FIELDS.items() 
                for name in TYPE_SPECIFIC_FIELDS}
 """Type-specific field -> the types that carry it, space separated: which question form fieldsets builder.js shows."""
 PASS_OPS = ["<", "<=", "==", "!=", ">=", ">"]
-_PATH = re.compile(r"sections\[(\d+)\](?:\.questions\[(\d+)\])?")
 
 
 def _number(text: str, name: str, errors: Errors, *, whole: bool = False) -> int | float | None:
@@ -195,15 +195,16 @@ def question_form(question: dict) -> dict[str, str]:
 
 def place_issues(definition: dict, issues) -> dict[str, list]:
     """Issues grouped by where they are shown: "" (the checklist), "s:<section key>" or "q:<question key>"."""
-    sections = definition.get("sections") or []
+    sections = raw_sections(definition)
     placed: dict[str, list] = {}
     for issue in issues:
-        match = _PATH.match(issue.path)
+        s, j = path_place(issue.path)
         where = ""
-        if match and int(match.group(1)) < len(sections):
-            section = sections[int(match.group(1))]
+        if s is not None and s < len(sections):
+            section = sections[s]
             where = f"s:{section.get('key')}"
-            if match.group(2) is not None and int(match.group(2)) < len(section.get("questions") or []):
-                where = f"q:{section['questions'][int(match.group(2))].get('key')}"
+            questions = raw_questions(section)
+            if j is not None and j < len(questions):
+                where = f"q:{questions[j].get('key')}"
         placed.setdefault(where, []).append(issue)
     return placed
