@@ -33,32 +33,24 @@ class QuestionTypeSpec:
     """Whether answers are picked from a list of options."""
     takes_photos: bool = False
     """Answered by photos in the visit's photo list, never by a value."""
-    value_kind: str = ""
-    """What JSON value answers it: "option", "integer", "number", "text", "date", "time" ("" for none)."""
 
 
 SPECS: dict[QuestionType, QuestionTypeSpec] = {
-    QuestionType.YES_NO: QuestionTypeSpec("Yes / no", ("options",), scorable=True, has_options=True,
-                                          value_kind="option"),
-    QuestionType.CHOICE: QuestionTypeSpec("Choice", ("options",), scorable=True, has_options=True,
-                                          value_kind="option"),
-    QuestionType.SCALE: QuestionTypeSpec("Scale", ("min", "max", "labels"), scorable=True, value_kind="integer"),
-    QuestionType.NUMBER: QuestionTypeSpec("Number", ("min", "max", "pass_rule"), scorable=True, value_kind="number"),
-    QuestionType.TEXT: QuestionTypeSpec("Text", ("max_length",), value_kind="text"),
+    QuestionType.YES_NO: QuestionTypeSpec("Yes / no", ("options",), scorable=True, has_options=True),
+    QuestionType.CHOICE: QuestionTypeSpec("Choice", ("options",), scorable=True, has_options=True),
+    QuestionType.SCALE: QuestionTypeSpec("Scale", ("min", "max", "labels"), scorable=True),
+    QuestionType.NUMBER: QuestionTypeSpec("Number", ("min", "max", "pass_rule"), scorable=True),
+    QuestionType.TEXT: QuestionTypeSpec("Text", ("max_length",)),
     QuestionType.PHOTO: QuestionTypeSpec("Photo", ("min_photos",), takes_photos=True),
-    QuestionType.DATE: QuestionTypeSpec("Date", value_kind="date"),
-    QuestionType.TIME: QuestionTypeSpec("Time", value_kind="time"),
+    QuestionType.DATE: QuestionTypeSpec("Date"),
+    QuestionType.TIME: QuestionTypeSpec("Time"),
 }
 """Every question type's spec, in the order the docs list the types. A new type is a member above, its spec here,
 and one entry in each dispatch table that tests/shared/test_question_types.py lists (it fails until each has one)."""
 
 
 _BY_WIRE: dict[str, QuestionTypeSpec] = {kind.value: spec for kind, spec in SPECS.items()}
-
-
-def spec_of(kind: str) -> QuestionTypeSpec | None:
-    """The spec of a type given as its wire string (or member), None for a string that is no type."""
-    return _BY_WIRE.get(kind)
+"""SPECS keyed by plain strings, for callers holding a raw type that may be no type at all."""
 
 
 def takes_photos(kind: str) -> bool:

@@ -13,7 +13,8 @@ from reports.adapt import ANSWER_TEXT_BY_TYPE
 from server.demo.visit_maker import DEMO_ANSWERS_BY_TYPE
 from server.web.builder_forms import FIELD_TYPES, FORM_TYPES_BY_TYPE, TYPE_LABELS
 from shared import QuestionType, load_checklist
-from shared.checklist import CAN_SCORE_BY_TYPE, QUESTION_TYPES, SCORABLE_TYPES, TYPE_FIELDS, TYPE_SPECIFIC_FIELDS
+from shared.checklist import (CAN_SCORE_BY_TYPE, QUESTION_TYPES, SCORABLE_TYPES, TYPE_FIELDS, TYPE_SPECIFIC_FIELDS,
+                             Option, PassRule, Question)
 from shared.question_types import SPECS
 from shared.schemas import dump_checklist
 from shared.scoring import FRACTION_BY_TYPE
@@ -58,6 +59,13 @@ def test_the_type_values_are_the_wire_strings_in_the_documented_order():
 def test_the_builder_shows_a_field_for_the_types_that_carry_it():
     assert FIELD_TYPES["min"] == "scale number" and FIELD_TYPES["options"] == "yes_no choice"
     assert set(FIELD_TYPES) == set(TYPE_SPECIFIC_FIELDS)
+
+
+def test_only_the_types_the_specs_call_scorable_can_ever_score():
+    for kind in QuestionType:
+        bare = Question("q", "Q?", kind, options=(Option("yes", "Yes", 1), Option("no", "No", 0)), min=1, max=5,
+                        pass_rule=PassRule(">=", 1))
+        assert bare.can_score is (kind in SCORABLE_TYPES), kind
 
 
 def test_the_old_names_derive_from_the_specs():
