@@ -2,39 +2,81 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
-from shared.checklist import Checklist, Question
+from shared.checklist import Checklist, Question, Scalar
+from shared.question_types import QuestionType
 from shared.scoring import VisitScore
 from shared.visibility import answers_by_question
 from shared.visit import Answer
 
 from .data import CriticalFailure, PhotoThumb, QuestionRow, SectionRow
 
+AnswerText = Callable[[Question, Answer | None, int], str]
+"""How a report prints one answer: (question, answer or None, photo count) -> text."""
+
 
 def answer_text(question: Question, answer: Answer | None, photo_count: int = 0) -> str:
     """An answer as a reader should see it: option labels, "Yes"/"No", "4 (Good) on 1–5", "N/A", "" when unanswered."""
-    if question.type == "photo":
-        return f"{photo_count} photo{'s' if photo_count != 1 else ''}" if photo_count else ""
-    if answer is None:
-        return ""
-    if answer.na:
-        return "N/A"
-    value = answer.value
-    if value is None:
-        return ""
-    option = question.option(value)
-    if option is not None:
-        return option.label
-    if question.type == "yes_no" and value in ("yes", "no"):
-        return "Yes" if value == "yes" else "No"
-    if question.type == "scale" and isinstance(value, int) and not isinstance(value, bool):
-        named = question.label_for(value)
-        scale = f"on {question.min}–{question.max}"
-        return f"{value} ({named}) {scale}" if named else f"{value} {scale}"
-    if isinstance(value, bool):
-        return "Yes" if value else "No"
-    return str(value)
+    return ANSWER_TEXT_BY_TYPE.get(question.type, _value_text)(question, answer, photo_count)
+
+
+def _photos_text(question: Question, answer: Answer | None, photo_count: int) -> str:
+    """How many photos were taken ("" for none)."""
+    return f"{photo_count} photo{'s' if photo_count != 1 else ''}" if photo_count else ""
+
+
+def _answered(typed: Callable[[Question, Scalar], str | None]) -> AnswerText:
+    """An answer text that says "N/A", "" or the chosen option's label, else what ``typed`` says, else the value."""
+    def text(question: Question, answer: Answer | None, photo_count: int) -> str:
+        if answer is None:
+            return ""
+        if answer.na:
+            return "N/A"
+        value = answer.value
+        if value is None:
+            return ""
+        option = question.option(value)
+        if option is not None:
+            return option.label
+        shown = typed(question, value)
+        if shown is not None:
+            return shown
+        if isinstance(value, bool):
+            return "Yes" if value else "No"
+        return str(value)
+    return text
+
+
+def _yes_no(question: Question, value: Scalar) -> str | None:
+    return ("Yes" if value == "yes" else "No") if value in ("yes", "no") else None
+
+
+def _scale(question: Question, value: Scalar) -> str | None:
+    if not isinstance(value, int) or isinstance(value, bool):
+        return None
+    named = question.label_for(value)
+    scale = f"on {question.min}–{question.max}"
+    return f"{value} ({named}) {scale}" if named else f"{value} {scale}"
+
+
+def _as_given(question: Question, value: Scalar) -> str | None:
+    return None
+
+
+_value_text = _answered(_as_given)
+
+ANSWER_TEXT_BY_TYPE: dict[QuestionType, AnswerText] = {
+    QuestionType.YES_NO: _answered(_yes_no),
+    QuestionType.CHOICE: _value_text,
+    QuestionType.SCALE: _answered(_scale),
+    QuestionType.NUMBER: _value_text,
+    QuestionType.TEXT: _value_text,
+    QuestionType.PHOTO: _photos_text,
+    QuestionType.DATE: _value_text,
+    QuestionType.TIME: _value_text,
+}
+"""How a report prints an answer to each question type."""
 
 
 def visit_rows(checklist: Checklist, score: VisitScore, answers: Iterable[Answer],

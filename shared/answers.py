@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from .checklist import Checklist, Question
 from .errors import Issue, shorten
+from .question_types import takes_photos
 from .values import is_blank, value_error
 from .visibility import answers_by_question, visible_questions
 from .visit import Answer, PhotoRef, Visit
@@ -34,7 +35,7 @@ def _answer_issues(checklist: Checklist, index: int, answer: Answer, first_seen:
         issues.append(Issue(f"{path}.na", f"{name}: N/A is not allowed for this question", key))
     if answer.na and answer.value is not None:
         issues.append(Issue(f"{path}.value", f"{name}: an answer is either a value or N/A, not both", key))
-    elif answer.value is None and not answer.na and not answer.comment and question.type != "photo":
+    elif answer.value is None and not answer.na and not answer.comment and not takes_photos(question.type):
         # A comment alone is kept as "unanswered, with a comment" (a shopper may note before answering).
         issues.append(Issue(f"{path}.value", f"{name}: the answer has no value, N/A or comment", key))
     elif answer.value is not None:
@@ -57,7 +58,7 @@ def _photo_issues(checklist: Checklist, photos: Sequence[PhotoRef]) -> list[Issu
         if not checklist.has_question(photo.question):
             issues.append(Issue(f"{path}.question", f"photo {index + 1}: there is no question "
                                                     f"'{shorten(photo.question)}' in this checklist", photo.question))
-        elif (question := checklist.question(photo.question)).type != "photo":
+        elif not takes_photos((question := checklist.question(photo.question)).type):
             issues.append(Issue(f"{path}.question", f"photo {index + 1}: {_name(checklist, question)} is a "
                                                     f"{question.type} question and takes no photos", question.key))
     return issues
@@ -74,7 +75,7 @@ def _completeness_issues(checklist: Checklist, answers: Sequence[Answer], photos
         if question.key not in shown or (answer is not None and answer.na):
             continue
         name = _name(checklist, question)
-        if question.type == "photo":
+        if takes_photos(question.type):
             have, least = counts[question.key], question.min_photos or 0
             need = max(least, 1) if question.required else least if have else 0
             if have < need:

@@ -5,39 +5,32 @@ from __future__ import annotations
 import operator
 from collections.abc import Iterator
 from dataclasses import dataclass
+from fractions import Fraction
 from functools import cached_property
 from typing import Callable, Union
 
 from .exact import to_fraction
+from .question_types import SPECS, QuestionType
 
 Number = Union[int, float]
 Scalar = Union[str, int, float, bool]
 
-QUESTION_TYPES: tuple[str, ...] = ("yes_no", "choice", "scale", "number", "text", "photo", "date", "time")
-"""Every question type, in the order the docs list them."""
+QUESTION_TYPES: tuple[str, ...] = tuple(kind.value for kind in QuestionType)
+"""Every question type, in the order the docs list them (from shared.question_types)."""
 
-TYPE_FIELDS: dict[str, frozenset[str]] = {
-    "yes_no": frozenset({"options"}),
-    "choice": frozenset({"options"}),
-    "scale": frozenset({"min", "max", "labels"}),
-    "number": frozenset({"min", "max", "pass_rule"}),
-    "text": frozenset({"max_length"}),
-    "photo": frozenset({"min_photos"}),
-    "date": frozenset(),
-    "time": frozenset(),
-}
+TYPE_FIELDS: dict[QuestionType, frozenset[str]] = {kind: frozenset(spec.fields) for kind, spec in SPECS.items()}
 """Which type-specific fields each question type may carry."""
 
-TYPE_SPECIFIC_FIELDS: tuple[str, ...] = ("options", "min", "max", "labels", "pass_rule", "max_length", "min_photos")
-"""Fields that exist only for some question types (absent or null elsewhere)."""
+TYPE_SPECIFIC_FIELDS: tuple[str, ...] = tuple(dict.fromkeys(name for spec in SPECS.values() for name in spec.fields))
+"""Fields that exist only for some question types (absent or null elsewhere), in document order."""
 
-SCORABLE_TYPES: frozenset[str] = frozenset({"yes_no", "choice", "scale", "number"})
+SCORABLE_TYPES: frozenset[QuestionType] = frozenset(kind for kind, spec in SPECS.items() if spec.scorable)
 """Types that can earn points (number only with a pass rule, choice only with a scored option)."""
 
 CRITICAL_POLICIES: tuple[str, ...] = ("zero", "flag")
 """What a critical failure does: zero the visit score, or keep it and flag the visit."""
 
-PASS_RULE_OPS: dict[str, Callable[[object, object], bool]] = {
+PASS_RULE_OPS: dict[str, Callable[[Fraction, Fraction], bool]] = {
     "<": operator.lt, "<=": operator.le, "==": operator.eq,
     "!=": operator.ne, ">=": operator.ge, ">": operator.gt,
 }
@@ -82,7 +75,7 @@ class Question:
 
     key: str
     text: str
-    type: str
+    type: QuestionType
     required: bool = False
     allow_na: bool = False
     weight: Number = 1
@@ -112,13 +105,24 @@ class Question:
     @property
     def can_score(self) -> bool:
         """Whether some answer to this question can earn points (what a critical question needs)."""
-        if self.type == "yes_no":
-            return self.options is None or any(o.score is not None for o in self.options)
-        if self.type == "choice":
-            return any(o.score is not None for o in self.options or ())
-        if self.type == "number":
-            return self.pass_rule is not None
-        return self.type == "scale"
+        return CAN_SCORE_BY_TYPE[self.type](self)
+
+
+def _scored_option(question: Question) -> bool:
+    return any(o.score is not None for o in question.options or ())
+
+
+CAN_SCORE_BY_TYPE: dict[QuestionType, Callable[[Question], bool]] = {
+    QuestionType.YES_NO: lambda q: q.options is None or _scored_option(q),
+    QuestionType.CHOICE: _scored_option,
+    QuestionType.SCALE: lambda q: True,
+    QuestionType.NUMBER: lambda q: q.pass_rule is not None,
+    QuestionType.TEXT: lambda q: False,
+    QuestionType.PHOTO: lambda q: False,
+    QuestionType.DATE: lambda q: False,
+    QuestionType.TIME: lambda q: False,
+}
+"""Whether a question of each type, as configured, can earn points (only SCORABLE_TYPES ever can)."""
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from marshmallow import RAISE, Schema, post_dump, post_load, validate
 from . import fields as f
 from .checklist import (CRITICAL_POLICIES, PASS_RULE_OPS, QUESTION_TYPES, TYPE_SPECIFIC_FIELDS, Checklist, Option,
                         PassRule, Question, Section, VisibleIf)
+from .question_types import QuestionType
 
 MAX_WEIGHT = 1_000_000
 MAX_SECTIONS = 100
@@ -93,11 +94,14 @@ class QuestionSchema(StrictSchema):
         """Build the Question dataclass from the checked fields."""
         if data["options"] is not None:
             data["options"] = tuple(data["options"])
+        data["type"] = QuestionType(data["type"])
         return Question(**data)
 
     @post_dump
     def drop_unused(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
         """Leave out type-specific fields that are not set, so the dump reads like a hand-written document."""
+        if isinstance(data.get("type"), QuestionType):
+            data["type"] = data["type"].value  # the plain wire string, as a loaded document holds it
         return {k: v for k, v in data.items() if not (k in TYPE_SPECIFIC_FIELDS and v is None)}
 
 
@@ -138,4 +142,5 @@ class ChecklistSchema(StrictSchema):
 
 def dump_checklist(checklist: Checklist) -> dict[str, Any]:
     """The canonical JSON-ready dict of a checklist; load_checklist(dump_checklist(c)) == c."""
-    return ChecklistSchema().dump(checklist)
+    dumped: dict[str, Any] = ChecklistSchema().dump(checklist)
+    return dumped

@@ -12,7 +12,7 @@ from marshmallow import ValidationError, fields
 from .exact import NUMBER_LIMIT, is_number, number_text
 from .text import UncleanText, clean_text
 
-_COMMON = {"required": "is required", "null": "must not be null", "validator_failed": "is not valid"}
+_COMMON: dict[str, Any] = {"required": "is required", "null": "must not be null", "validator_failed": "is not valid"}
 SLUG = re.compile(r"[a-z0-9_]{1,64}\Z")
 _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\Z")
 _DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|z|[+-]\d{2}:\d{2})?\Z")
@@ -26,7 +26,7 @@ def _clean(value: str) -> str:
         raise ValidationError(exc.reason) from None
 
 
-class _Field(fields.Field):
+class _Field(fields.Field[Any]):
     """Base with sentence-style messages for missing and null values."""
 
     default_error_messages = _COMMON
@@ -98,7 +98,8 @@ class Number(_Field):
         if value > self.high:
             raise ValidationError(f"must be {self.what}" if self.what_covers_high
                                   else f"must be at most {number_text(self.high)}")
-        return value
+        number: int | float = value
+        return number
 
 
 class Scalar(_Field):
@@ -114,18 +115,20 @@ class Scalar(_Field):
                 raise ValidationError(f"must be at most {self.max_length:,} characters")
             return _clean(value)
         if isinstance(value, bool) or is_number(value):
-            return value
+            scalar: bool | int | float = value
+            return scalar
         if isinstance(value, (int, float)):
             raise ValidationError(f"must be a finite number between -{NUMBER_LIMIT:,} and {NUMBER_LIMIT:,}")
         raise ValidationError("must be a string, a number or true/false")
 
 
-class List(fields.List):
+class List(fields.List[Any]):
     """A JSON list with bounded length, checked before its items are read."""
 
     default_error_messages = {**_COMMON, "invalid": "must be a list"}
 
-    def __init__(self, inner: fields.Field, *, noun: str, min_items: int = 0, max_items: int, **kwargs: Any) -> None:
+    def __init__(self, inner: fields.Field[Any], *, noun: str, min_items: int = 0, max_items: int,
+                 **kwargs: Any) -> None:
         super().__init__(inner, **kwargs)
         self.noun, self.min_items, self.max_items = noun, min_items, max_items
 
@@ -200,4 +203,5 @@ class UtcDateTime(_Field):
     def _serialize(self, value: Any, attr: Any, obj: Any, **kwargs: Any) -> str | None:
         if value is None:
             return None
-        return value.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+        moment: datetime = value
+        return moment.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")

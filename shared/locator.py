@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from .checklist_paths import question_path, raw_questions, raw_sections, section_path
 from .checklist_schema import MAX_SECTIONS
 from .errors import Issue, sentence, shorten
 from .fields import SLUG
@@ -14,8 +15,7 @@ class Locator:
     """Names the sections and questions of a raw document ("section 'arrival' (1), question 'x' (2)") for messages."""
 
     def __init__(self, data: Mapping[str, Any]) -> None:
-        sections = data.get("sections")
-        self.sections: list[Any] = sections[:MAX_SECTIONS] if isinstance(sections, list) else []
+        self.sections: list[Any] = raw_sections(data)[:MAX_SECTIONS]
 
     def _key(self, item: Any) -> str | None:
         """The raw "key" of a section or question object, if it is a string."""
@@ -24,9 +24,8 @@ class Locator:
 
     def question_key(self, s: int, j: int) -> str | None:
         """The raw key of question j of section s, if it is a string."""
-        section = self.sections[s] if s < len(self.sections) else None
-        questions = section.get("questions") if isinstance(section, dict) else None
-        return self._key(questions[j]) if isinstance(questions, list) and j < len(questions) else None
+        questions = raw_questions(self.sections[s]) if s < len(self.sections) else []
+        return self._key(questions[j]) if j < len(questions) else None
 
     def name(self, s: int | None, j: int | None = None) -> str:
         """Human name of a section or question by position; empty for the checklist itself."""
@@ -41,10 +40,13 @@ class Locator:
 
     def issue(self, s: int | None, j: int | None, rel: str, text: str) -> Issue:
         """An Issue at a position plus a relative path, its message prefixed with the section and question names."""
-        base = "" if s is None else f"sections[{s}]" + ("" if j is None else f".questions[{j}]")
-        path = f"{base}.{rel}" if base and rel else base or rel
+        if s is None:
+            path, key = rel, None
+        elif j is None:
+            path, key = section_path(s, rel), None
+        else:
+            path, key = question_path(s, j, rel), self.question_key(s, j)
         name = self.name(s, j)
-        key = None if j is None else self.question_key(s, j)
         return Issue(path, f"{name}: {text}" if name else text, key if key and SLUG.match(key) else None)
 
     def structural(self, s: int | None, j: int | None, rel: str, message: str) -> Issue:

@@ -7,10 +7,11 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from fractions import Fraction
-from typing import Any
+from typing import Any, Callable, cast
 
 from .checklist import Checklist, Question
 from .exact import round2, to_fraction
+from .question_types import SPECS, QuestionType
 from .values import is_blank, value_error
 from .visibility import answers_by_question, visible_questions
 from .visit import Answer, PhotoRef
@@ -75,16 +76,48 @@ def answer_fraction(question: Question, value: Any) -> Fraction | None:
 
 def _valid_fraction(question: Question, value: Any) -> Fraction | None:
     """answer_fraction of a value that can answer the question (value_error found nothing)."""
-    if question.type in ("yes_no", "choice"):
-        if question.type == "yes_no" and question.options is None:
-            return Fraction(1 if value == "yes" else 0)
-        option = question.option(value)
-        return None if option is None or option.score is None else to_fraction(option.score)
-    if question.type == "scale":
-        return Fraction(value - question.min, question.max - question.min)  # type: ignore[operator]
-    if question.type == "number" and question.pass_rule is not None:
-        return Fraction(int(question.pass_rule.holds(value)))
+    return FRACTION_BY_TYPE[question.type](question, value)
+
+
+def _option_fraction(question: Question, value: Any) -> Fraction | None:
+    """The score of the chosen option; None for an option without one."""
+    option = question.option(value)
+    return None if option is None or option.score is None else to_fraction(option.score)
+
+
+def _yes_no_fraction(question: Question, value: Any) -> Fraction | None:
+    """yes earns 1 and no 0, unless the question's options give their own scores."""
+    if question.options is None:
+        return Fraction(1 if value == "yes" else 0)
+    return _option_fraction(question, value)
+
+
+def _scale_fraction(question: Question, value: Any) -> Fraction:
+    """Where the value lies between min (0) and max (1)."""
+    low, high = cast(int, question.min), cast(int, question.max)
+    return Fraction(value - low, high - low)
+
+
+def _number_fraction(question: Question, value: Any) -> Fraction | None:
+    """1 when the pass rule holds, 0 when not; None without a pass rule."""
+    return None if question.pass_rule is None else Fraction(int(question.pass_rule.holds(value)))
+
+
+def _never_scores(question: Question, value: Any) -> Fraction | None:
     return None
+
+
+FRACTION_BY_TYPE: dict[QuestionType, Callable[[Question, Any], Fraction | None]] = {
+    QuestionType.YES_NO: _yes_no_fraction,
+    QuestionType.CHOICE: _option_fraction,
+    QuestionType.SCALE: _scale_fraction,
+    QuestionType.NUMBER: _number_fraction,
+    QuestionType.TEXT: _never_scores,
+    QuestionType.PHOTO: _never_scores,
+    QuestionType.DATE: _never_scores,
+    QuestionType.TIME: _never_scores,
+}
+"""The fraction 0..1 a valid answer earns, by question type (None: the answer does not score)."""
 
 
 @dataclass(frozen=True)
@@ -108,16 +141,19 @@ class _QuestionPlan:
         self.question, self.weight, self.unit = question, weight, unit
         self.weight_float, self.weight_units = float(weight), int(weight * unit)
         self.table: dict[Any, _Points | None] | None = None
-        if question.type in ("yes_no", "choice"):
+        self.takes_photos = SPECS[question.type].takes_photos
+        if SPECS[question.type].has_options:
             self.table = {option.value: None if option.score is None else self.points(to_fraction(option.score))
                           for option in question.options or ()}
-            if question.type == "yes_no" and question.options is None:
+            if question.type == QuestionType.YES_NO and question.options is None:
                 self.table = {"yes": self.points(Fraction(1)), "no": self.points(Fraction(0))}
-        elif question.type == "scale" and (_scale_range(question) or SCALE_TABLE_LIMIT + 1) <= SCALE_TABLE_LIMIT:
-            self.table = {value: self.points(_valid_fraction(question, value))
-                          for value in range(question.min, question.max + 1)}  # type: ignore[arg-type]
+        elif question.type == QuestionType.SCALE and (span := _scale_range(question)) is not None \
+                and span <= SCALE_TABLE_LIMIT:
+            low = cast(int, question.min)
+            self.table = {value: self.points(_scale_fraction(question, value)) for value in range(low, low + span + 1)}
 
     def points(self, fraction: Fraction) -> _Points:
+        """The points a fraction of this question's weight earns."""
         earned = fraction * self.weight
         return _Points(float(fraction), float(earned), int(earned * self.unit), fraction == 0)
 
@@ -131,18 +167,20 @@ class _QuestionPlan:
 
 def _denominators(question: Question) -> Iterable[int]:
     """Denominators of every fraction an answer to the question can earn."""
-    if question.type in ("yes_no", "choice"):
+    if SPECS[question.type].has_options:
         return [to_fraction(o.score).denominator for o in question.options or () if o.score is not None]
-    if question.type == "scale" and _scale_range(question) is not None:
-        return [_scale_range(question)]  # type: ignore[list-item]
+    if question.type == QuestionType.SCALE and (span := _scale_range(question)) is not None:
+        return [span]
     return []
 
 
 def _scale_range(question: Question) -> int | None:
     """max - min of a scale with whole, increasing bounds (what validation allows), else None."""
     low, high = question.min, question.max
-    whole = all(isinstance(b, int) and not isinstance(b, bool) for b in (low, high))
-    return high - low if whole and high > low else None  # type: ignore[operator]
+    if isinstance(low, int) and not isinstance(low, bool) and isinstance(high, int) and not isinstance(high, bool) \
+            and high > low:
+        return high - low
+    return None
 
 
 class _ScoringPlan:
@@ -166,7 +204,7 @@ class _ScoringPlan:
 
 def _plan(checklist: Checklist) -> _ScoringPlan:
     """The checklist's scoring plan, kept on the frozen Checklist itself (as functools.cached_property would)."""
-    plan = checklist.__dict__.get("_scoring_plan")
+    plan: _ScoringPlan | None = checklist.__dict__.get("_scoring_plan")
     if plan is None:
         plan = checklist.__dict__["_scoring_plan"] = _ScoringPlan(checklist)
     return plan
@@ -179,7 +217,7 @@ def _judge(plan: _QuestionPlan, answer: Answer | None, shown: bool, photo_count:
         return "hidden", None
     if answer is not None and answer.na:
         return "na", None
-    if question.type == "photo":
+    if plan.takes_photos:
         return ("unscored" if photo_count or answer is not None else "unanswered"), None
     if answer is None or is_blank(answer.value):
         return "unanswered", None

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
 from marshmallow import ValidationError
 
 from .checklist import TYPE_FIELDS, TYPE_SPECIFIC_FIELDS, Question
+from .checklist_paths import raw_questions
 from .checklist_schema import MAX_QUESTIONS, MAX_QUESTIONS_PER_SECTION, QuestionSchema
 from .errors import Issue, shorten, show
 from .locator import Locator
+from .question_types import QuestionType, takes_photos
 from .values import is_blank, value_error
 
 
@@ -35,7 +37,8 @@ def _lenient_load(schema: QuestionSchema, raw: Any) -> Question | None:
     if not isinstance(raw, dict):
         return None
     try:
-        return schema.load(raw)
+        question: Question = schema.load(raw)
+        return question
     except ValidationError as error:
         broken = set(error.messages) if isinstance(error.messages, dict) else {"_schema"}
         data = error.valid_data if isinstance(error.valid_data, dict) else {}
@@ -43,22 +46,23 @@ def _lenient_load(schema: QuestionSchema, raw: Any) -> Question | None:
             return None
         known = {k: v for k, v in data.items() if k in _NEEDED or k in _PLACEHOLDERS}
         options = known.get("options")
-        return Question(**{**_PLACEHOLDERS, **known, "options": None if options is None else tuple(options)})
+        return Question(**{**_PLACEHOLDERS, **known, "options": None if options is None else tuple(options),
+                           "type": QuestionType(known["type"])})
 
 
 def _slots(loc: Locator) -> list[Slot]:
     """Every question position in the document, loaded one by one so one broken question hides no other error."""
     schema, slots = QuestionSchema(), []
     for s, section in enumerate(loc.sections):
-        questions = section.get("questions") if isinstance(section, dict) else None
-        for j, raw in enumerate(questions[:MAX_QUESTIONS_PER_SECTION] if isinstance(questions, list) else []):
+        for j, raw in enumerate(raw_questions(section)[:MAX_QUESTIONS_PER_SECTION]):
             slots.append(Slot(s, j, loc.question_key(s, j), _lenient_load(schema, raw)))
     return slots
 
 
 def _section_rules(loc: Locator) -> list[Issue]:
     """Duplicate section keys and section weights given for some sections but not all."""
-    issues, seen = [], {}
+    issues: list[Issue] = []
+    seen: dict[str, int] = {}
     for s, section in enumerate(loc.sections):
         key = section.get("key") if isinstance(section, dict) else None
         if isinstance(key, str) and key in seen:
@@ -84,25 +88,43 @@ def _config_rules(q: Question) -> tuple[list[tuple[str, str]], bool]:
         if getattr(q, name) is not None and name not in TYPE_FIELDS[q.type]:
             users = ", ".join(t for t, names in TYPE_FIELDS.items() if name in names)
             misplaced.append((name, f"{name} does not belong to a {q.type} question (only to: {users})"))
+    rules = TYPE_RULES_BY_TYPE[q.type]
     found: list[tuple[str, str]] = []
-    if q.type == "choice" and not q.options:
-        found.append(("options", "a choice question needs at least one option"))
     seen: dict[str, int] = {}
     for k, option in enumerate(q.options or ()):
         if option.value in seen:
             found.append((f"options[{k}].value", f"option value {show(option.value)} is used twice "
                                                  f"(options {seen[option.value] + 1} and {k + 1})"))
         seen.setdefault(option.value, k)
-    if q.type == "yes_no" and q.options is not None and sorted(o.value for o in q.options) != ["no", "yes"]:
-        found.append(("options", "the options of a yes_no question must be exactly 'yes' and 'no'"))
-    if q.type == "scale":
-        found += _scale_rules(q)
-    if q.type == "number" and q.min is not None and q.max is not None and q.min > q.max:
-        found.append(("max", f"max must not be less than min (min is {show(q.min)}, max is {show(q.max)})"))
+    found += rules.config(q)
     if not found and q.critical and not q.can_score:
-        found.append(("critical", f"a critical question must be able to score, and {_why_unscorable(q)}"))
+        found.append(("critical", f"a critical question must be able to score, and {rules.unscorable(q)}"))
         return misplaced + found, True
     return misplaced + found, not found
+
+
+def _no_config_rules(q: Question) -> list[tuple[str, str]]:
+    """Types whose configuration has no rule beyond the fields it may carry."""
+    return []
+
+
+def _choice_rules(q: Question) -> list[tuple[str, str]]:
+    """A choice question needs an option (an empty list has no duplicate values, so the order of messages holds)."""
+    return [] if q.options else [("options", "a choice question needs at least one option")]
+
+
+def _yes_no_rules(q: Question) -> list[tuple[str, str]]:
+    """Options of a yes_no question, when given, are exactly yes and no."""
+    if q.options is not None and sorted(o.value for o in q.options) != ["no", "yes"]:
+        return [("options", "the options of a yes_no question must be exactly 'yes' and 'no'")]
+    return []
+
+
+def _number_rules(q: Question) -> list[tuple[str, str]]:
+    """min, when given with max, is not above it."""
+    if q.min is not None and q.max is not None and q.min > q.max:
+        return [("max", f"max must not be less than min (min is {show(q.min)}, max is {show(q.max)})")]
+    return []
 
 
 def _scale_rules(q: Question) -> list[tuple[str, str]]:
@@ -114,21 +136,42 @@ def _scale_rules(q: Question) -> list[tuple[str, str]]:
             found.append((bound, f"a scale question needs {bound} (a whole number)"))
         elif not isinstance(value, int):
             found.append((bound, f"{bound} must be a whole number for a scale question"))
-    if found:
+    low, high = q.min, q.max
+    if found or not isinstance(low, int) or not isinstance(high, int):
         return found
-    if q.min >= q.max:  # type: ignore[operator]
-        return [("max", f"max must be greater than min (min is {q.min}, max is {q.max})")]
-    return [("labels", f"label {k} is outside the scale {q.min}..{q.max}")
-            for k, _ in q.labels or () if not q.min <= k <= q.max]  # type: ignore[operator]
+    if low >= high:
+        return [("max", f"max must be greater than min (min is {low}, max is {high})")]
+    return [("labels", f"label {k} is outside the scale {low}..{high}")
+            for k, _ in q.labels or () if not low <= k <= high]
 
 
-def _why_unscorable(q: Question) -> str:
-    """Why a question can never score, in words."""
-    if q.type == "number":
-        return "a number question scores only with a pass_rule"
-    if q.type in ("choice", "yes_no"):
-        return f"this {q.type} question has no option with a score"
+def _never_scores(q: Question) -> str:
     return f"a {q.type} question never scores"
+
+
+def _no_scored_option(q: Question) -> str:
+    return f"this {q.type} question has no option with a score"
+
+
+@dataclass(frozen=True)
+class TypeRules:
+    """A question type's template rules: its configuration checks, and why such a question cannot score."""
+
+    config: Callable[[Question], list[tuple[str, str]]]
+    unscorable: Callable[[Question], str] = _never_scores
+
+
+TYPE_RULES_BY_TYPE: dict[QuestionType, TypeRules] = {
+    QuestionType.YES_NO: TypeRules(_yes_no_rules, _no_scored_option),
+    QuestionType.CHOICE: TypeRules(_choice_rules, _no_scored_option),
+    QuestionType.SCALE: TypeRules(_scale_rules),
+    QuestionType.NUMBER: TypeRules(_number_rules, lambda q: "a number question scores only with a pass_rule"),
+    QuestionType.TEXT: TypeRules(_no_config_rules),
+    QuestionType.PHOTO: TypeRules(_no_config_rules),
+    QuestionType.DATE: TypeRules(_no_config_rules),
+    QuestionType.TIME: TypeRules(_no_config_rules),
+}
+"""The template rules of each question type (the rules every type shares stay in _config_rules)."""
 
 
 def _reference_rules(slots: list[Slot], loc: Locator) -> list[Issue]:
@@ -167,7 +210,7 @@ def _condition(index: int, slot: Slot, q: Question, slots: list[Slot], first: di
         issues.append(loc.issue(slot.s, slot.j, at, f"visible_if names {loc.name(target.s, target.j)}, which comes "
                                                     "later; a condition may only name an earlier question"))
         return None
-    if target.question is None or target.question.type == "photo":
+    if target.question is None or takes_photos(target.question.type):
         if target.question is not None:
             issues.append(loc.issue(slot.s, slot.j, at, f"visible_if cannot depend on photo question '{target_key}'"))
         return None

@@ -2,31 +2,19 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Any
 
 from .checklist import Checklist
+from .checklist_paths import parse_path
 from .checklist_schema import ChecklistSchema
 from .errors import ChecklistInvalid, Issue, flatten_messages
 from .locator import Locator
 from .template_rules import checklist_rules
 
-_WHERE = re.compile(r"sections\[(\d+)\](?:\.questions\[(\d+)\])?(?:\.(.*))?\Z", re.S)
-
-
-def _position(path: str) -> tuple[int | None, int | None, str]:
-    """(section index, question index, rest) of a path; the indexes are None above that level."""
-    match = _WHERE.match(path)
-    if not match:
-        return None, None, path
-    s, j, rest = match.groups()
-    return int(s), None if j is None else int(j), rest or ""
-
-
 def _sort_key(issue: Issue) -> tuple[int, int]:
     """Document order: checklist-level issues first, then by section and question."""
-    s, j, _ = _position(issue.path)
+    s, j, _ = parse_path(issue.path)
     return (-1 if s is None else s, -1 if j is None else j)
 
 
@@ -37,7 +25,7 @@ def validate_checklist(data: Any) -> list[Issue]:
     loc = Locator(data)
     issues = []
     for path, message in flatten_messages(ChecklistSchema().validate(data)):
-        s, j, rest = _position(path)
+        s, j, rest = parse_path(path)
         issues.append(loc.structural(s, j, rest, message))
     issues += checklist_rules(loc)
     unique = list(dict.fromkeys(issues))
@@ -49,4 +37,5 @@ def load_checklist(data: Any) -> Checklist:
     issues = validate_checklist(data)
     if issues:
         raise ChecklistInvalid(issues)
-    return ChecklistSchema().load(data)
+    checklist: Checklist = ChecklistSchema().load(data)
+    return checklist

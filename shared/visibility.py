@@ -30,7 +30,7 @@ def condition_met(question: Question, visible: set[str], answers: Mapping[str, A
     return any(same_value(answer.value, wanted) for wanted in rule.values)
 
 
-def visible_questions(checklist: Checklist, answers: Iterable[Answer]) -> frozenset[str]:
+def visible_questions(checklist: Checklist, answers: Iterable[Answer] | Mapping[str, Answer]) -> frozenset[str]:
     """Keys of the questions shown for these answers (conditions point backwards, so one pass in order suffices)."""
     by_key = answers if isinstance(answers, Mapping) else answers_by_question(answers)
     visible: set[str] = set()

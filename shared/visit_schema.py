@@ -126,14 +126,16 @@ def load_visit(data: Any) -> Visit:
     if not isinstance(data, dict):
         raise VisitInvalid([Issue("", "a visit must be a JSON object")])
     try:
-        return _SCHEMA.load(data)
+        visit: Visit = _SCHEMA.load(data)
+        return visit
     except ValidationError as error:
         raise VisitInvalid(_describe(p, m, data) for p, m in flatten_messages(error.messages)) from None
 
 
 def dump_visit(visit: Visit) -> dict[str, Any]:
     """The canonical JSON-ready dict of a visit (every field present); load_visit(dump_visit(v)) == v."""
-    return _SCHEMA.dump(visit)
+    dumped: dict[str, Any] = _SCHEMA.dump(visit)
+    return dumped
 
 
 def visit_fingerprint(visit: Visit) -> str:

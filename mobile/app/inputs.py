@@ -3,19 +3,63 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Callable
 
 from kivy.factory import Factory
 from kivy.metrics import dp, sp
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.gridlayout import GridLayout
 from kivy.uix.togglebutton import ToggleButton
+from kivy.uix.widget import Widget
+
+from shared.question_types import QuestionType
 
 if TYPE_CHECKING:
     from .questions import QuestionCard
 
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 TIME_RE = re.compile(r"^\d{2}:\d{2}$")
+
+
+def _as_text(text: str) -> Any:
+    return text
+
+
+def _as_number(text: str) -> Any:
+    try:
+        number = float(text)
+    except ValueError:
+        return None
+    return int(number) if number.is_integer() and "." not in text else number
+
+
+def _matching(pattern: re.Pattern[str]) -> Callable[[str], Any]:
+    return lambda text: text if pattern.match(text) else None
+
+
+@dataclass(frozen=True)
+class TextKind:
+    """How a typed answer is asked for and read: field hint, parser, keyboard, hint after a wrong entry, shortcut."""
+
+    hint_text: str
+    parse: Callable[[str], Any] = _as_text
+    input_type: str = "text"
+    wrong_hint: str = ""
+    shortcut: str = ""
+    now_format: str = ""
+    multiline: bool = False
+    input_filter: str | None = None
+
+
+TEXT_KINDS_BY_TYPE: dict[QuestionType, TextKind] = {
+    QuestionType.NUMBER: TextKind("Number", _as_number, "number", "Enter a number.", input_filter="float"),
+    QuestionType.TEXT: TextKind("Type your answer", multiline=True),
+    QuestionType.DATE: TextKind("YYYY-MM-DD", _matching(DATE_RE), "datetime", "Use the form 2024-05-31.", "Today",
+                                "%Y-%m-%d"),
+    QuestionType.TIME: TextKind("HH:MM", _matching(TIME_RE), "datetime", "Use the form 14:30.", "Now", "%H:%M"),
+}
+"""The question types typed into a TextLikeInput, and how each is asked for."""
 
 
 class ChoiceInput(GridLayout):
@@ -44,18 +88,16 @@ class TextLikeInput(BoxLayout):
     def __init__(self, card: QuestionCard, kind: str) -> None:
         super().__init__(orientation="horizontal", spacing=dp(6), size_hint_y=None)
         self.card, self.kind, self._showing = card, kind, False
-        multiline = kind == "text"
-        self.field = Factory.Field(multiline=multiline, input_filter="float" if kind == "number" else None,
-                                   hint_text={"number": "Number", "date": "YYYY-MM-DD", "time": "HH:MM",
-                                              "text": "Type your answer"}[kind])
-        self.field.input_type = {"number": "number", "date": "datetime", "time": "datetime"}.get(kind, "text")
-        if multiline:
+        self.spec = spec = TEXT_KINDS_BY_TYPE[kind]
+        self.field = Factory.Field(multiline=spec.multiline, input_filter=spec.input_filter, hint_text=spec.hint_text)
+        self.field.input_type = spec.input_type
+        if spec.multiline:
             self.field.height = dp(110)
         self.height = self.field.height
         self.field.bind(text=self._typed)
         self.add_widget(self.field)
-        if kind in ("date", "time"):
-            shortcut = Factory.TouchButton(text="Today" if kind == "date" else "Now", size_hint_x=None, width=dp(96))
+        if spec.shortcut:
+            shortcut = Factory.TouchButton(text=spec.shortcut, size_hint_x=None, width=dp(96))
             shortcut.bind(on_release=lambda *_: self._now())
             self.add_widget(shortcut)
 
@@ -69,7 +111,7 @@ class TextLikeInput(BoxLayout):
         from .running import running_app
 
         now = running_app().devices.clock.now().astimezone()
-        self.field.text = now.strftime("%Y-%m-%d" if self.kind == "date" else "%H:%M")
+        self.field.text = now.strftime(self.spec.now_format)
 
     def _typed(self, _field: object, text: str) -> None:
         if self._showing:
@@ -80,8 +122,7 @@ class TextLikeInput(BoxLayout):
             return
         value = parse(self.kind, text)
         if value is None:
-            self.card.set_hint({"number": "Enter a number.", "date": "Use the form 2024-05-31.",
-                                "time": "Use the form 14:30."}[self.kind])
+            self.card.set_hint(self.spec.wrong_hint)
             return
         self.card.set_hint("")
         self.card.save_value(value)
@@ -89,32 +130,47 @@ class TextLikeInput(BoxLayout):
 
 def parse(kind: str, text: str) -> Any:
     """The value a typed text stands for, or None while it is not one yet."""
-    if kind == "text":
-        return text
-    if kind == "number":
-        try:
-            number = float(text)
-        except ValueError:
-            return None
-        return int(number) if number.is_integer() and "." not in text else number
-    pattern = DATE_RE if kind == "date" else TIME_RE
-    return text if pattern.match(text) else None
+    return TEXT_KINDS_BY_TYPE[kind].parse(text)
+
+
+def _yes_no_input(card: QuestionCard) -> Widget:
+    labels = {o.value: o.label for o in card.question.options or ()}
+    return ChoiceInput(card, [("yes", labels.get("yes", "Yes")), ("no", labels.get("no", "No"))], cols=2)
+
+
+def _choice_input(card: QuestionCard) -> Widget:
+    return ChoiceInput(card, [(o.value, o.label) for o in card.question.options or ()], cols=1)
+
+
+def _scale_input(card: QuestionCard) -> Widget:
+    low, high = int(card.question.min or 1), int(card.question.max or 5)
+    points = [(n, str(n)) for n in range(low, high + 1)]
+    return ChoiceInput(card, points, cols=min(len(points), 6))
+
+
+def _photo_input(card: QuestionCard) -> Widget:
+    from .photos import PhotoInput
+
+    return PhotoInput(card)
+
+
+def _typed_input(card: QuestionCard) -> Widget:
+    return TextLikeInput(card, card.question.type)
+
+
+INPUTS_BY_TYPE: dict[QuestionType, Callable[[QuestionCard], Widget]] = {
+    QuestionType.YES_NO: _yes_no_input,
+    QuestionType.CHOICE: _choice_input,
+    QuestionType.SCALE: _scale_input,
+    QuestionType.NUMBER: _typed_input,
+    QuestionType.TEXT: _typed_input,
+    QuestionType.PHOTO: _photo_input,
+    QuestionType.DATE: _typed_input,
+    QuestionType.TIME: _typed_input,
+}
+"""The answer input of each question type (the types in TEXT_KINDS_BY_TYPE use TextLikeInput)."""
 
 
 def make_input(card: QuestionCard):
     """The input widget for the card's question type (photo questions use PhotoInput from photos.py)."""
-    question = card.question
-    if question.type == "yes_no":
-        labels = {o.value: o.label for o in question.options or ()}
-        return ChoiceInput(card, [("yes", labels.get("yes", "Yes")), ("no", labels.get("no", "No"))], cols=2)
-    if question.type == "choice":
-        return ChoiceInput(card, [(o.value, o.label) for o in question.options or ()], cols=1)
-    if question.type == "scale":
-        low, high = int(question.min or 1), int(question.max or 5)
-        points = [(n, str(n)) for n in range(low, high + 1)]
-        return ChoiceInput(card, points, cols=min(len(points), 6))
-    if question.type == "photo":
-        from .photos import PhotoInput
-
-        return PhotoInput(card)
-    return TextLikeInput(card, question.type)
+    return INPUTS_BY_TYPE[card.question.type](card)

@@ -6,8 +6,10 @@ import random
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
+from typing import Any, Callable
 
 from shared.checklist import Checklist, Question
+from shared.question_types import QuestionType
 
 from server.demo.comments import FAILED_ITEM, STOOD_OUT
 from server.demo.images import receipt_png, storefront_png
@@ -62,21 +64,30 @@ class VisitMaker:
                                  tzinfo=timezone.utc)
         return start, start + timedelta(minutes=self.rng.randint(20, 55))
 
-    def _value(self, question: Question, level: float):
+    def _yes_no(self, question: Question, level: float, languages: tuple[str, ...]):
         rng = self.rng
-        if question.type == "yes_no":
-            if question.critical:
-                return "no" if rng.random() < CRITICAL_FAILURE_RATE.get(question.key, 0.05) * (1.1 - level) else "yes"
-            return "yes" if rng.random() < level - DIFFICULTY.get(question.key, 0.0) + 0.12 else "no"
-        if question.type == "scale":
-            span = question.max - question.min
-            return int(min(question.max, max(question.min, round(question.min + span * (level + rng.gauss(0, 0.15))))))
-        if question.type == "number":
-            return rng.randint(0, 3) if rng.random() < level + 0.1 else rng.randint(4, 14)
-        if question.type == "choice":
-            options = question.options
-            pick = level + rng.gauss(0, 0.1)
-            return options[0 if pick < 0.6 else 1 if pick < 0.86 else min(2, len(options) - 1)].value
+        if question.critical:
+            return "no" if rng.random() < CRITICAL_FAILURE_RATE.get(question.key, 0.05) * (1.1 - level) else "yes"
+        return "yes" if rng.random() < level - DIFFICULTY.get(question.key, 0.0) + 0.12 else "no"
+
+    def _scale(self, question: Question, level: float, languages: tuple[str, ...]):
+        span = question.max - question.min
+        return int(min(question.max, max(question.min, round(question.min + span * (level + self.rng.gauss(0, 0.15))))))
+
+    def _number(self, question: Question, level: float, languages: tuple[str, ...]):
+        rng = self.rng
+        return rng.randint(0, 3) if rng.random() < level + 0.1 else rng.randint(4, 14)
+
+    def _choice(self, question: Question, level: float, languages: tuple[str, ...]):
+        options = question.options
+        pick = level + self.rng.gauss(0, 0.1)
+        return options[0 if pick < 0.6 else 1 if pick < 0.86 else min(2, len(options) - 1)].value
+
+    def _comment_text(self, question: Question, level: float, languages: tuple[str, ...]):
+        mood = "good" if level > 0.78 else "mixed" if level > 0.5 else "bad"
+        return self._text(mood, languages)
+
+    def _no_answer(self, question: Question, level: float, languages: tuple[str, ...]):
         raise ValueError(f"no demo answer for {question.type} question {question.key}")
 
     def _text(self, mood: str, languages: tuple[str, ...]) -> str:
@@ -88,18 +99,15 @@ class VisitMaker:
         """Answer entries for a visit of this quality, and the keys of the photo questions to fill."""
         entries, photo_questions = [], []
         for question in self.checklist.questions():
-            if question.type == "photo":
+            demo = DEMO_ANSWERS_BY_TYPE[question.type]
+            if demo.answer is None:
                 photo_questions.append(question.key)
                 continue
-            if question.type == "text":
-                mood = "good" if level > 0.78 else "mixed" if level > 0.5 else "bad"
-                entries.append({"question": question.key, "value": self._text(mood, languages)})
-                continue
-            if question.allow_na and self.rng.random() < NA_RATE.get(question.key, 0.2):
+            if demo.may_be_na and question.allow_na and self.rng.random() < NA_RATE.get(question.key, 0.2):
                 entries.append({"question": question.key, "na": True})
                 continue
-            entry = {"question": question.key, "value": self._value(question, level)}
-            notes = FAILED_ITEM.get(question.key)
+            entry = {"question": question.key, "value": demo.answer(self, question, level, languages)}
+            notes = FAILED_ITEM.get(question.key) if demo.takes_notes else None
             if entry["value"] == "no" and notes and self.rng.random() < 0.75:
                 note = notes.get(self.rng.choice(languages), notes["en"])
                 entry["comment"] = note if isinstance(note, str) else self.rng.choice(note)
@@ -137,3 +145,25 @@ class VisitMaker:
             "photos": [f.entry for f in files],
         }
         return document, files
+
+
+@dataclass(frozen=True)
+class DemoAnswer:
+    """How demo visits answer a question type: a value drawn for it (None: photos instead), N/A and notes or not."""
+
+    answer: Callable[[VisitMaker, Question, float, tuple[str, ...]], Any] | None
+    may_be_na: bool = True
+    takes_notes: bool = True
+
+
+DEMO_ANSWERS_BY_TYPE: dict[QuestionType, DemoAnswer] = {
+    QuestionType.YES_NO: DemoAnswer(VisitMaker._yes_no),
+    QuestionType.CHOICE: DemoAnswer(VisitMaker._choice),
+    QuestionType.SCALE: DemoAnswer(VisitMaker._scale),
+    QuestionType.NUMBER: DemoAnswer(VisitMaker._number),
+    QuestionType.TEXT: DemoAnswer(VisitMaker._comment_text, may_be_na=False, takes_notes=False),
+    QuestionType.PHOTO: DemoAnswer(None),
+    QuestionType.DATE: DemoAnswer(VisitMaker._no_answer),
+    QuestionType.TIME: DemoAnswer(VisitMaker._no_answer),
+}
+"""What the demo draws for each question type (the demo checklist has no date or time questions)."""

@@ -4,6 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from shared.checklist_paths import iter_questions
+
 COMPARED = ("text", "type", "weight", "critical", "options", "required", "allow_na", "min", "max", "pass_rule",
             "visible_if")
 DEFAULTS = {"weight": 1, "critical": False, "required": False, "allow_na": False}
@@ -23,9 +25,8 @@ class Change:
 def _questions(definition: dict) -> dict[str, tuple[str, dict]]:
     """Question key -> (section title, question) in checklist order."""
     found: dict[str, tuple[str, dict]] = {}
-    for section in definition.get("sections") or []:
-        for question in section.get("questions") or []:
-            found.setdefault(question.get("key"), (section.get("title") or section.get("key") or "", question))
+    for _, _, section, question in iter_questions(definition):
+        found.setdefault(question.get("key"), (section.get("title") or section.get("key") or "", question))
     return found
 
 

@@ -7,6 +7,7 @@ from typing import Any, Callable
 
 from sqlalchemy.orm import Session
 
+from shared.checklist_paths import find_question, iter_questions
 from shared.errors import Issue
 from shared.validation import validate_checklist
 
@@ -73,11 +74,11 @@ def _section_index(definition: dict, key: str) -> int:
 
 
 def _question_place(definition: dict, key: str) -> tuple[dict, int]:
-    for section in _sections(definition):
-        for index, question in enumerate(section.get("questions", [])):
-            if question.get("key") == key:
-                return section, index
-    raise TemplateError("question", f"there is no question '{key}'")
+    found = find_question(definition, key)
+    if found is None:
+        raise TemplateError("question", f"there is no question '{key}'")
+    _, index, section, _ = found
+    return section, index
 
 
 def _check_key(definition: dict, key: Any, kind: str, keep: str | None = None) -> None:
@@ -87,7 +88,7 @@ def _check_key(definition: dict, key: Any, kind: str, keep: str | None = None) -
     if kind == "section":
         taken = {s.get("key") for s in _sections(definition)}
     else:
-        taken = {q.get("key") for s in _sections(definition) for q in s.get("questions", [])}
+        taken = {q.get("key") for _, _, _, q in iter_questions(definition)}
     if key != keep and key in taken:
         raise TemplateError("key", f"the key '{key}' is already used by another {kind}")
 
@@ -137,11 +138,10 @@ def delete_section(session: Session, version: TemplateVersion, key: str) -> list
 
 def _rename_references(definition: dict, old: str, new: str) -> None:
     """Conditions follow a question whose key changed."""
-    for section in _sections(definition):
-        for question in section.get("questions", []):
-            condition = question.get("visible_if")
-            if isinstance(condition, dict) and condition.get("question") == old:
-                condition["question"] = new
+    for _, _, _, question in iter_questions(definition):
+        condition = question.get("visible_if")
+        if isinstance(condition, dict) and condition.get("question") == old:
+            condition["question"] = new
 
 
 def add_question(session: Session, version: TemplateVersion, section_key: str, data: dict) -> list[Issue]:

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from shared.checklist import Checklist
+from shared.checklist_paths import iter_questions, question_path
 from shared.errors import ChecklistInvalid, Issue
 from shared.schemas import dump_checklist
 from shared.validation import load_checklist, validate_checklist
@@ -71,19 +72,17 @@ def key_type_issues(template: Template, definition: dict, *, before: int | None 
     earlier: dict[str, tuple[str, int]] = {}
     for other in sorted(template.versions, key=lambda v: v.number):
         if before is None or other.number < before:
-            for section in other.definition.get("sections") or []:
-                for question in section.get("questions") or []:
-                    earlier[question.get("key")] = (question.get("type"), other.number)
+            for _, _, _, question in iter_questions(other.definition):
+                earlier[question.get("key")] = (question.get("type"), other.number)
     issues = []
-    for s, section in enumerate(definition.get("sections") or []):
-        for j, question in enumerate(section.get("questions") or []):
-            old = earlier.get(question.get("key"))
-            if old and question.get("type") != old[0]:
-                issues.append(Issue(
-                    f"sections[{s}].questions[{j}].type",
-                    f"section '{section.get('key')}' ({s + 1}), question '{question.get('key')}' ({j + 1}): the key "
-                    f"was a {old[0]} question in version {old[1]}; a key keeps its type across versions, use a new key",
-                    question.get("key")))
+    for s, j, section, question in iter_questions(definition):
+        old = earlier.get(question.get("key"))
+        if old and question.get("type") != old[0]:
+            issues.append(Issue(
+                question_path(s, j, "type"),
+                f"section '{section.get('key')}' ({s + 1}), question '{question.get('key')}' ({j + 1}): the key "
+                f"was a {old[0]} question in version {old[1]}; a key keeps its type across versions, use a new key",
+                question.get("key")))
     return issues
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import abort, render_template
 
 from shared.checklist import CRITICAL_POLICIES
+from shared.checklist_paths import iter_questions
 
 from server.extensions import db
 from server.models import TemplateVersion
@@ -36,5 +37,4 @@ def render_edit(version: TemplateVersion, *, errors: dict | None = None, forms: 
 
 def question_types(version: TemplateVersion) -> dict[str, str]:
     """Question key -> type, for typing visible_if values."""
-    return {q.get("key"): q.get("type") for s in version.definition.get("sections") or []
-            for q in s.get("questions") or []}
+    return {q.get("key"): q.get("type") for _, _, _, q in iter_questions(version.definition)}

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 
 from shared.checklist import CRITICAL_POLICIES
+from shared.checklist_paths import iter_questions
 
 from server.extensions import db
 from server.form_text import form_text_errors, shows_text_errors, with_form_text_errors
@@ -12,8 +13,8 @@ from server.services.checklists import edit as service
 from server.services.checklists.edit import TemplateError
 from server.web.checklists.blueprint import bp
 from server.web.checklists.common import question_types, render_edit, version_or_404
-from server.web.checklists.forms import (PASS_OPS, TYPE_LABELS, place_issues, question_from, question_form, section_from,
-                            settings_from)
+from server.web.checklists.forms import (FIELD_TYPES, PASS_OPS, TYPE_LABELS, place_issues, question_from, question_form,
+                                          section_from, settings_from)
 
 
 def _saved(version: TemplateVersion, issues, what: str, anchor: str = ""):
@@ -105,11 +106,10 @@ def delete_section(version_id: int, key: str):
 def _earlier_questions(definition: dict, key: str | None) -> list[dict]:
     """Questions before `key` (all of them for a new question): what visible_if may name."""
     earlier = []
-    for section in definition.get("sections") or []:
-        for question in section.get("questions") or []:
-            if question.get("key") == key:
-                return earlier
-            earlier.append(question)
+    for _, _, _, question in iter_questions(definition):
+        if question.get("key") == key:
+            return earlier
+        earlier.append(question)
     return earlier
 
 
@@ -118,8 +118,8 @@ def _question_page(version, section_key, key, form, errors, status=200):
     issues = service.draft_issues(version)
     return render_template("checklists/question.html", version=version, section_key=section_key, key=key, form=form,
                            errors=errors, issues=place_issues(definition, issues).get(f"q:{key}", []) if key else [],
-                           earlier=_earlier_questions(definition, key), types=TYPE_LABELS, pass_ops=PASS_OPS,
-                           policies=CRITICAL_POLICIES), status
+                           earlier=_earlier_questions(definition, key), types=TYPE_LABELS, field_types=FIELD_TYPES,
+                           pass_ops=PASS_OPS, policies=CRITICAL_POLICIES), status
 
 
 @bp.route("/versions/<int:version_id>/sections/<section_key>/questions/new", methods=["GET", "POST"])

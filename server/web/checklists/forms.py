@@ -3,15 +3,19 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Callable
 
-from shared.checklist import TYPE_FIELDS
+from shared.checklist import TYPE_FIELDS, TYPE_SPECIFIC_FIELDS
+from shared.checklist_paths import path_place, raw_questions, raw_sections
+from shared.question_types import SPECS, QuestionType
 
 Errors = dict[str, list[str]]
-TYPE_LABELS = [("yes_no", "Yes / no"), ("choice", "Choice"), ("scale", "Scale"), ("number", "Number"),
-               ("text", "Text"), ("photo", "Photo"), ("date", "Date"), ("time", "Time")]
+TYPE_LABELS = [(kind.value, spec.label) for kind, spec in SPECS.items()]
+FIELD_TYPES = {name: " ".join(kind.value for kind, names in TYPE_FIELDS.items() if name in names)
+               for name in TYPE_SPECIFIC_FIELDS}
+"""Type-specific field -> the types that carry it, space separated: which question form fieldsets builder.js shows."""
 PASS_OPS = ["<", "<=", "==", "!=", ">=", ">"]
-_PATH = re.compile(r"sections\[(\d+)\](?:\.questions\[(\d+)\])?")
 
 
 def _number(text: str, name: str, errors: Errors, *, whole: bool = False) -> int | float | None:
@@ -77,19 +81,60 @@ def _labels(text: str, errors: Errors) -> dict | None:
     return labels or None
 
 
-def _typed(text: str, source_type: str | None) -> Any:
-    """A visible_if value as the source question's answers are typed."""
-    if source_type == "scale" and re.fullmatch(r"-?\d+", text):
-        return int(text)
-    if source_type == "number" and re.fullmatch(r"-?\d+(\.\d+)?", text):
+def _as_text(text: str) -> Any:
+    return text
+
+
+def _whole_or_text(text: str) -> Any:
+    return int(text) if re.fullmatch(r"-?\d+", text) else text
+
+
+def _number_or_text(text: str) -> Any:
+    if re.fullmatch(r"-?\d+(\.\d+)?", text):
         return float(text) if "." in text else int(text)
     return text
+
+
+def _any_number_or_text(text: str) -> Any:
+    try:
+        return int(text) if re.fullmatch(r"-?\d+", text) else float(text)
+    except ValueError:
+        return text
+
+
+@dataclass(frozen=True)
+class FormType:
+    """How the builder treats a type: typed visible_if values and preview answers as values, whole min/max or not."""
+
+    typed_value: Callable[[str], Any] = _as_text
+    preview_value: Callable[[str], Any] = _as_text
+    whole_bounds: bool = False
+
+
+FORM_TYPES_BY_TYPE: dict[QuestionType, FormType] = {
+    QuestionType.YES_NO: FormType(),
+    QuestionType.CHOICE: FormType(),
+    QuestionType.SCALE: FormType(_whole_or_text, _whole_or_text, whole_bounds=True),
+    QuestionType.NUMBER: FormType(_number_or_text, _any_number_or_text),
+    QuestionType.TEXT: FormType(),
+    QuestionType.PHOTO: FormType(),
+    QuestionType.DATE: FormType(),
+    QuestionType.TIME: FormType(),
+}
+"""The builder form's handling of each question type (its label and fields come from shared.question_types)."""
+
+
+def _typed(text: str, source_type: str | None) -> Any:
+    """A visible_if value as the source question's answers are typed."""
+    form_type = FORM_TYPES_BY_TYPE.get(source_type) if isinstance(source_type, str) else None
+    return (form_type or FormType()).typed_value(text)
 
 
 def question_from(form, types: dict[str, str]) -> tuple[dict, Errors]:
     """A whole question from its form; `types` maps earlier question keys to their types (for visible_if values)."""
     errors: Errors = {}
     kind = form.get("type", "yes_no")
+    whole_bounds = FORM_TYPES_BY_TYPE.get(kind, FormType()).whole_bounds
     data: dict[str, Any] = {
         "key": form.get("key", "").strip(), "text": form.get("text", "").strip(), "type": kind,
         "required": form.get("required") == "1", "allow_na": form.get("allow_na") == "1",
@@ -106,8 +151,8 @@ def question_from(form, types: dict[str, str]) -> tuple[dict, Errors]:
         data["visible_if"] = {"question": source, "in": [_typed(v, types.get(source)) for v in values]}
     extra = {
         "options": lambda: _options(form.get("options", ""), errors),
-        "min": lambda: _number(form.get("min", ""), "min", errors, whole=kind == "scale"),
-        "max": lambda: _number(form.get("max", ""), "max", errors, whole=kind == "scale"),
+        "min": lambda: _number(form.get("min", ""), "min", errors, whole=whole_bounds),
+        "max": lambda: _number(form.get("max", ""), "max", errors, whole=whole_bounds),
         "labels": lambda: _labels(form.get("labels", ""), errors),
         "pass_rule": lambda: _pass_rule(form, errors),
         "max_length": lambda: _number(form.get("max_length", ""), "max_length", errors, whole=True),
@@ -150,15 +195,16 @@ def question_form(question: dict) -> dict[str, str]:
 
 def place_issues(definition: dict, issues) -> dict[str, list]:
     """Issues grouped by where they are shown: "" (the checklist), "s:<section key>" or "q:<question key>"."""
-    sections = definition.get("sections") or []
+    sections = raw_sections(definition)
     placed: dict[str, list] = {}
     for issue in issues:
-        match = _PATH.match(issue.path)
+        s, j = path_place(issue.path)
         where = ""
-        if match and int(match.group(1)) < len(sections):
-            section = sections[int(match.group(1))]
+        if s is not None and s < len(sections):
+            section = sections[s]
             where = f"s:{section.get('key')}"
-            if match.group(2) is not None and int(match.group(2)) < len(section.get("questions") or []):
-                where = f"q:{section['questions'][int(match.group(2))].get('key')}"
+            questions = raw_questions(section)
+            if j is not None and j < len(questions):
+                where = f"q:{questions[j].get('key')}"
         placed.setdefault(where, []).append(issue)
     return placed

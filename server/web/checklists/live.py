@@ -5,6 +5,7 @@ import copy
 
 from flask import jsonify, request
 
+from shared.checklist_paths import find_question
 from shared.validation import validate_checklist
 
 from server.form_text import form_text_errors, shows_text_errors, with_form_text_errors
@@ -16,11 +17,9 @@ from server.web.checklists.forms import place_issues, question_from, settings_fr
 
 
 def _find(definition: dict, key: str) -> tuple[dict, int] | None:
-    for section in definition.get("sections") or []:
-        for index, question in enumerate(section.get("questions") or []):
-            if question.get("key") == key:
-                return section, index
-    return None
+    """(section, index) of the question with this key, or None."""
+    found = find_question(definition, key)
+    return None if found is None else (found[2], found[1])
 
 
 def _apply_question(form, data: dict):

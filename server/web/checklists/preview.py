@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 import json
-import re
 
 from flask import render_template, request
 
 from shared.answers import validate_answers
 from shared.checklist import Checklist, Question
 from shared.errors import ChecklistInvalid
+from shared.question_types import takes_photos
 from shared.scoring import score_visit
 from shared.validation import load_checklist
 from shared.visit import Answer
@@ -16,18 +16,13 @@ from shared.visit import Answer
 from server.form_text import form_text_errors, shows_text_errors
 from server.web.checklists.blueprint import bp
 from server.web.checklists.common import version_or_404
+from server.web.checklists.forms import FORM_TYPES_BY_TYPE
 
 
 def _typed(question: Question, text: str):
     """A form value as the question's answers are typed (a scale is a whole number, a number a number)."""
-    if question.type == "scale" and re.fullmatch(r"-?\d+", text):
-        return int(text)
-    if question.type == "number":
-        try:
-            return int(text) if re.fullmatch(r"-?\d+", text) else float(text)
-        except ValueError:
-            return text
-    return text
+    form_type = FORM_TYPES_BY_TYPE.get(question.type)
+    return text if form_type is None else form_type.preview_value(text)
 
 
 def answers_from(checklist: Checklist, form) -> list[Answer]:
@@ -36,7 +31,7 @@ def answers_from(checklist: Checklist, form) -> list[Answer]:
     for question in checklist.questions():
         if form.get(f"na-{question.key}") == "1":
             answers.append(Answer(question.key, na=True))
-        elif question.type != "photo" and (text := form.get(f"a-{question.key}", "").strip()):
+        elif not takes_photos(question.type) and (text := form.get(f"a-{question.key}", "").strip()):
             answers.append(Answer(question.key, _typed(question, text)))
     return answers
 
