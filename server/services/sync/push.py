@@ -100,7 +100,7 @@ def push_visit(session: Session, shopper: User, document: Any, doc: VisitDoc | V
                 raise
             time.sleep(BACKOFF_SECONDS * (2 ** attempt) * (0.5 + random.random()))
         finally:
-            session.rollback()  # deliberate: ends the read-only transaction of an answer that wrote nothing
+            session.rollback()  # deliberate: an answer that wrote nothing ends its read-only transaction here too
     raise AssertionError("unreachable")
 
 
