@@ -151,16 +151,20 @@ def populate(session, *, branches: int, visits: int, days: int = 365, samples: i
 
 def record_samples(session, rng, shopper, version, branch_ids, day) -> list:
     """Real visits (answers, comments, photos in storage) through record_visit, for the visit-report timing."""
+    from flask import current_app
+
     from server.demo.visit_maker import VisitMaker
     from server.models import Branch, VisitStatus
     from server.models.types import utcnow
     from server.services.checklists.versions import checklist_of
     from server.services.org.organisation import create_assignment
+    from server.services.photos.budgets import PhotoLimits
     from server.services.photos.renditions import max_pixels, render_photo, store_renditions
     from server.services.visits.record import record_visit
     from server.storage import current_storage, photo_key
 
     maker, storage, recorded = VisitMaker(rng, checklist_of(version), version.id), current_storage(), []
+    limits = PhotoLimits.from_config(current_app.config)
     for index, branch_id in enumerate(branch_ids):
         branch = session.get(Branch, branch_id)
         assignment = create_assignment(session, shopper=shopper, branch=branch, template=version.template,
@@ -168,7 +172,7 @@ def record_samples(session, rng, shopper, version, branch_ids, day) -> list:
         document, files = maker.document(visit_id=_uuid(rng), assignment_id=assignment.id, branch_id=branch_id,
                                          day=day, lat=51.5, lon=-0.12, level=rng.uniform(0.4, 0.95),
                                          languages=("en", "fr"), branch_index=index)
-        visit = record_visit(session, shopper, document, status=VisitStatus.APPROVED, commit=False)
+        visit = record_visit(session, shopper, document, status=VisitStatus.APPROVED, limits=limits)
         for photo, file in zip(visit.photos, files):
             key = photo_key(visit.id, photo.id)
             storage.write_chunk(key, BytesIO(file.content), 0)

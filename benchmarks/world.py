@@ -63,9 +63,13 @@ def _seed(session, *, branches: int, shoppers: int, days: int, seed: int) -> Wor
     """The organisation and a few visits per shopper, all through the services (so every change row is real)."""
     from server.demo.builder import demo_checklist
     from server.demo.visit_maker import VisitMaker, new_uuid
+    from flask import current_app
+
     from server.models import Branch, Role, User, VisitStatus
     from server.services.checklists.versions import checklist_of, import_template
     from server.services.org.organisation import create_assignment, create_branch, create_region
+    from server.services.photos.budgets import PhotoLimits
+    from server.services.transactions import atomic
     from server.services.visits.reviews import approve_visit
     from server.services.visits.record import record_visit
 
@@ -82,7 +86,7 @@ def _seed(session, *, branches: int, shoppers: int, days: int, seed: int) -> Wor
                    for n in range(1, branches + 1)]
     session.commit()
     last_day = date.today()
-    maker = VisitMaker(rng, checklist_of(version), version.id)
+    maker, limits = VisitMaker(rng, checklist_of(version), version.id), PhotoLimits.from_config(current_app.config)
     seeded = []
     for index, shopper in enumerate(people):
         for n in range(SEED_VISITS_PER_SHOPPER + OPEN_PER_SHOPPER):
@@ -96,7 +100,8 @@ def _seed(session, *, branches: int, shoppers: int, days: int, seed: int) -> Wor
             document, _ = maker.document(visit_id=new_uuid(rng), assignment_id=assignment.id, branch_id=branch.id,
                                          day=day, lat=51.5, lon=-0.12, level=rng.uniform(0.4, 0.95),
                                          languages=("en",), branch_index=index)
-            visit = record_visit(session, shopper, document, status=VisitStatus.SUBMITTED)
+            with atomic(session):
+                visit = record_visit(session, shopper, document, status=VisitStatus.SUBMITTED, limits=limits)
             seeded.append(visit.id)
             if n == 0:
                 approve_visit(session, admin, visit)

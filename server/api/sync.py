@@ -12,6 +12,7 @@ from server.errors import error_body
 from server.extensions import db
 from server.models import Role
 from server.permissions import login_required_role, role_of
+from server.services.photos.budgets import PhotoLimits
 from server.services.sync.pull import changes_page, parse_cursor
 from server.services.sync.push import push_visits
 from server.api.base import BEARER, Blueprint
@@ -71,7 +72,8 @@ def body_limit(view):
 @blp.doc(security=BEARER)
 def push(body):
     """Store completed visits, each in its own transaction; one result per visit (created/unchanged/conflict/invalid)."""
-    return {"results": push_visits(db.session, current_user, body["visits"])}
+    results = push_visits(db.session, current_user, body["visits"], PhotoLimits.from_config(current_app.config))
+    return {"results": [result.as_wire() for result in results]}
 
 
 @blp.route("/changes", methods=["GET"])

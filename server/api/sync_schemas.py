@@ -33,7 +33,7 @@ class PushSchema(Schema):
 
 
 class PushResultSchema(Schema):
-    """What happened to one pushed visit."""
+    """What happened to one pushed visit (the service's PushResult, as_wire())."""
 
     id = fields.String(allow_none=True, metadata={"description": "the visit id as sent"})
     result = fields.String(metadata={"description": "created, unchanged, conflict or invalid"})

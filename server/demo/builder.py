@@ -8,6 +8,7 @@ import random
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+from flask import current_app
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
@@ -16,6 +17,7 @@ from server.private_files import private_folder, write_private_file
 from server.services.accounts.users import hash_password
 from server.services.checklists.versions import checklist_of, import_template
 from server.services.org.organisation import create_assignment, create_branch, create_region
+from server.services.photos.budgets import PhotoLimits
 from server.services.photos.renditions import Rendered, max_pixels, render_photo
 from server.storage import FilesystemStorage, photo_key, rendition_key
 from server.services.visits.record import record_visit
@@ -103,6 +105,7 @@ class DemoBuilder:
         maker = VisitMaker(self.rng, checklist_of(version), version.id)
         languages = {s.email: s.languages for s in org_data.USERS}
         photos, reviews, done = [], [], []
+        limits = PhotoLimits.from_config(current_app.config)
         for index, branch in enumerate(self.branches):
             base, trend = self.rng.uniform(0.42, 0.95), self.rng.uniform(-0.05, 0.07)
             for month, day, shopper, assignment in self._schedule(branch, version):
@@ -111,7 +114,7 @@ class DemoBuilder:
                     lat=branch.latitude, lon=branch.longitude, level=maker.quality(base, trend, month),
                     languages=languages[shopper.email], branch_index=index)
                 finished = datetime.fromisoformat(document["finished_at"])
-                visit = record_visit(self.session, shopper, document, status=VisitStatus.APPROVED, commit=False,
+                visit = record_visit(self.session, shopper, document, status=VisitStatus.APPROVED, limits=limits,
                                      submitted_at=finished + timedelta(minutes=self.rng.randint(1, 30)))
                 photos += self._store_photos(visit, files, finished + timedelta(minutes=self.rng.randint(2, 90)))
                 reviews.append({"id": visit.id, "reviewed_by_id": self.admin.id,

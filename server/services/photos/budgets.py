@@ -7,10 +7,10 @@ a shopper over the daily quota `429` with `Retry-After`.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -27,20 +27,21 @@ WINDOW = timedelta(hours=24)
 
 
 @dataclass(frozen=True)
-class PhotoBudget:
-    """The configured limits: per visit (VISIT_MAX_PHOTOS, VISIT_MAX_PHOTO_BYTES) and per shopper per 24 hours."""
+class PhotoLimits:
+    """The configured limits: one photo (PHOTO_MAX_BYTES), one visit (VISIT_MAX_PHOTOS, VISIT_MAX_PHOTO_BYTES) and
+    one shopper per 24 hours (SHOPPER_DAILY_PHOTOS, SHOPPER_DAILY_PHOTO_BYTES); read at the edge, passed in."""
 
+    photo_bytes: int
     visit_photos: int
     visit_bytes: int
     daily_photos: int
     daily_bytes: int
 
     @classmethod
-    def from_config(cls) -> PhotoBudget:
-        """The limits of the current app."""
-        config = current_app.config
-        return cls(config["VISIT_MAX_PHOTOS"], config["VISIT_MAX_PHOTO_BYTES"], config["SHOPPER_DAILY_PHOTOS"],
-                   config["SHOPPER_DAILY_PHOTO_BYTES"])
+    def from_config(cls, config: Mapping) -> PhotoLimits:
+        """The limits of an app's config (the edges pass `current_app.config`)."""
+        return cls(config["PHOTO_MAX_BYTES"], config["VISIT_MAX_PHOTOS"], config["VISIT_MAX_PHOTO_BYTES"],
+                   config["SHOPPER_DAILY_PHOTOS"], config["SHOPPER_DAILY_PHOTO_BYTES"])
 
 
 def size_text(count: int) -> str:
@@ -48,21 +49,21 @@ def size_text(count: int) -> str:
     return f"{count:,} bytes" if count < 1_000_000 else f"{count / 1e6:,.1f} MB"
 
 
-def visit_budget_problem(count: int, total: int, budget: PhotoBudget) -> str | None:
+def visit_budget_problem(count: int, total: int, limits: PhotoLimits) -> str | None:
     """Why a visit naming `count` photos of `total` bytes is over its budget, or None."""
-    if count > budget.visit_photos:
-        return f"the visit has {count} photos; the server takes at most {budget.visit_photos} per visit"
-    if total > budget.visit_bytes:
+    if count > limits.visit_photos:
+        return f"the visit has {count} photos; the server takes at most {limits.visit_photos} per visit"
+    if total > limits.visit_bytes:
         return (f"the visit's photos total {size_text(total)}; the server takes at most "
-                f"{size_text(budget.visit_bytes)} per visit")
+                f"{size_text(limits.visit_bytes)} per visit")
     return None
 
 
-def _daily_problem(count: int, total: int, budget: PhotoBudget, oldest: datetime | None, now: datetime) -> str | None:
+def _daily_problem(count: int, total: int, limits: PhotoLimits, oldest: datetime | None, now: datetime) -> str | None:
     """Why `count` photos of `total` bytes in 24 hours are over the shopper's quota, or None."""
-    if count <= budget.daily_photos and total <= budget.daily_bytes:
+    if count <= limits.daily_photos and total <= limits.daily_bytes:
         return None
-    allowance = f"{budget.daily_photos} photos or {size_text(budget.daily_bytes)}"
+    allowance = f"{limits.daily_photos} photos or {size_text(limits.daily_bytes)}"
     when = f"; try again after {(oldest + WINDOW):%H:%M} UTC" if oldest is not None and oldest + WINDOW > now else ""
     return f"this would take your photos of the last 24 hours over the daily allowance of {allowance}{when}"
 
@@ -91,37 +92,37 @@ def daily_photos(session: Session, shopper_id: int, now: datetime, *, besides: o
     return DailyPhotos(sent, sent_bytes, oldest)
 
 
-def manifest_budget_issues(session: Session, shopper: User, doc: VisitDoc, sent: DailyPhotos | None = None,
-                           ) -> list[Issue]:
+def manifest_budget_issues(session: Session, shopper: User, doc: VisitDoc, limits: PhotoLimits,
+                           sent: DailyPhotos | None = None) -> list[Issue]:
     """The pushed visit's manifest against the visit budget and the shopper's daily quota (issues under `photos`).
 
     `sent`: the shopper's photos of the window when the caller already has them (a push reads them once per batch).
     """
     if not doc.photos:
         return []
-    budget, now = PhotoBudget.from_config(), utcnow()
+    now = utcnow()
     count, total = len(doc.photos), sum(p.size for p in doc.photos)
-    problem = visit_budget_problem(count, total, budget)
+    problem = visit_budget_problem(count, total, limits)
     if problem is None:
         if sent is None:
             sent = daily_photos(session, shopper.id, now, besides=doc.id)
-        problem = _daily_problem(sent.count + count, sent.bytes + total, budget, sent.oldest, now)
+        problem = _daily_problem(sent.count + count, sent.bytes + total, limits, sent.oldest, now)
     return [Issue("photos", problem)] if problem else []
 
 
-def check_upload_budget(session: Session, shopper: User, visit: Visit, photo: Photo) -> None:
+def check_upload_budget(session: Session, shopper: User, visit: Visit, photo: Photo, limits: PhotoLimits) -> None:
     """Before a chunk is read: the visit's photos within its budget (else 413), the shopper's quota (else 429)."""
-    budget, now = PhotoBudget.from_config(), utcnow()
+    now = utcnow()
     count, total = session.execute(select(func.count(Photo.id), func.coalesce(func.sum(Photo.size), 0))
                                    .where(Photo.visit_id == visit.id)).one()
-    problem = visit_budget_problem(count, total, budget)
+    problem = visit_budget_problem(count, total, limits)
     if problem:
         raise PhotoTooLarge(f"Not stored: {problem}.", errors={"photos": [problem]})
     done, done_bytes, oldest = session.execute(
         select(func.count(Photo.id), func.coalesce(func.sum(Photo.size), 0), func.min(Photo.completed_at))
         .join(Visit, Visit.id == Photo.visit_id)
         .where(Visit.shopper_id == shopper.id, Photo.completed_at >= now - WINDOW)).one()
-    problem = _daily_problem(done + 1, done_bytes + photo.size, budget, oldest, now)
+    problem = _daily_problem(done + 1, done_bytes + photo.size, limits, oldest, now)
     if problem:
         wait = int((oldest + WINDOW - now).total_seconds()) + 1 if oldest is not None else int(WINDOW.total_seconds())
         raise QuotaExceeded(f"Not stored: {problem}.", retry_after=max(60, wait), errors={"photos": [problem]})

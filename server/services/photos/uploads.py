@@ -17,7 +17,7 @@ from server.models.types import utcnow
 from server.permissions import can_view_visit, role_of
 from server.storage import BLOCK_SIZE, NotStored, OffsetMismatch, PhotoStorage, StorageBusy, photo_key, rendition_key
 from server.services.sync.changes import record_change
-from server.services.photos.budgets import check_upload_budget
+from server.services.photos.budgets import PhotoLimits, check_upload_budget
 from server.services.photos.checks import (EXTENSIONS, SNIFF_BYTES, BadUpload, ContentRange, GuardedBody, HashMismatch,
                            InsufficientStorage, NotAnImage, OffsetConflict, PhotoNotFound, PhotoTooLarge,
                            UploadForbidden, UploadInProgress, check_declared_type, check_signature,
@@ -141,7 +141,7 @@ def receive_photo_chunk(session: Session, storage: PhotoStorage, user: Any, visi
     chunk = parse_content_range(content_range)
     _check_size(photo, chunk, content_length, limit)
     check_declared_type(photo.content_type, content_type)
-    check_upload_budget(session, user, visit, photo)
+    check_upload_budget(session, user, visit, photo, PhotoLimits.from_config(current_app.config))
     _check_free_space(storage, content_length if content_length is not None else photo.size - (chunk.start if chunk
                                                                                                  else 0))
     key = photo_key(visit.id, photo.id)

@@ -4,9 +4,10 @@ and the visits and photo ids already stored that the batch's visits would clash 
 Each visit used to read its version, branch and assignment (and the shopper's daily photos, and
 its clashes) afresh, in its own transaction; a batch now reads them once, as plain values that
 outlive the per-visit commits. What one visit of the batch changes that the next must see is
-carried forward here (`recorded`). A concurrent push that stores the same id, assignment or photo
-id after the batch was read is caught by the unique keys when the visit is written (record_visit's
-`duplicate()` then names the clash), as it always was in the moment between a check and its write.
+carried forward here (`recorded`, once the push has committed it). A concurrent push that stores the
+same id, assignment or photo id after the batch was read is caught by the unique keys when the visit
+is written (the push's `_stored_concurrently` then names the clash), as it always was in the moment
+between a check and its write.
 """
 from __future__ import annotations
 

@@ -12,22 +12,26 @@ from shared.schemas import load_visit
 from shared.visit import Visit as VisitDoc
 
 from server.models import AssignmentStatus, Photo, User, Visit, VersionStatus
-from server.services.photos.budgets import manifest_budget_issues
+from server.services.errors import ServiceError, first_and_more
+from server.services.photos.budgets import PhotoLimits, manifest_budget_issues
 from server.services.sync.push_lookups import AssignmentFacts, BranchFacts, PushLookups, VersionFacts
 
 
-class VisitRejected(ValueError):
-    """A visit the server will not record; `issues` carry field paths and messages, `reason` a short code."""
+class VisitRejected(ServiceError):
+    """A visit the server will not record; `issues` carry field paths and messages, `reason` a short code.
 
+    The whole document is at fault (`field` None); `errors` (and `as_errors`) map each issue's path to its messages.
+    """
+
+    status = 422
     reason = "invalid"
 
-    def __init__(self, issues: Iterable[Issue], reason: str | None = None):
+    def __init__(self, issues: Iterable[Issue], reason: str | None = None, *, status: int | None = None):
         self.issues: tuple[Issue, ...] = tuple(issues)
         if reason:
             self.reason = reason
-        first = self.issues[0].message if self.issues else "no details"
-        more = f" (and {len(self.issues) - 1} more)" if len(self.issues) > 1 else ""
-        super().__init__(f"visit rejected: {first}{more}")
+        details = first_and_more(issue.message for issue in self.issues) or "no details"
+        super().__init__(None, f"visit rejected: {details}", status=status)
 
     @property
     def errors(self) -> dict[str, list[str]]:
@@ -37,17 +41,15 @@ class VisitRejected(ValueError):
             found.setdefault(issue.path or "_schema", []).append(issue.message)
         return found
 
+    def as_errors(self) -> dict[str, list[str]]:
+        return self.errors
+
 
 class DuplicateVisit(VisitRejected):
     """A visit with this id is already recorded (retries and conflicts are told apart by the sync push)."""
 
+    status = 409
     reason = "duplicate"
-
-
-class RevisionConflict(VisitRejected):
-    """A correction that may not be stored: stale base revision, visit not returned, or another one won the race."""
-
-    reason = "conflict"
 
 
 def load_document(document: Any) -> VisitDoc:
@@ -60,17 +62,15 @@ def load_document(document: Any) -> VisitDoc:
         raise VisitRejected(exc.issues) from None
 
 
-def references(session: Session, shopper: User, doc: VisitDoc, lookups: PushLookups | None = None,
+def references(session: Session, shopper: User, doc: VisitDoc, lookups: PushLookups, limits: PhotoLimits,
                ) -> tuple[VersionFacts, BranchFacts, AssignmentFacts | None]:
-    """Check what the visit points at: its version, branch, assignment; every problem at once.
+    """Check what the visit points at: its version, branch, assignment, photo ids; every problem at once.
 
-    `lookups`: the batch's references, read once (read here for this one visit without them).
+    `lookups`: the references of the visit's batch, read once (push_lookups).
     """
-    if lookups is None:
-        lookups = PushLookups.load(session, shopper, [doc])
     issues: list[Issue] = []
     if not lookups.may_submit:
-        raise VisitRejected([Issue("", "only active shoppers can submit visits")], reason="forbidden")
+        raise VisitRejected([Issue("", "only active shoppers can submit visits")], reason="forbidden", status=403)
     stored, visits, taken = lookups.clashes(doc)
     if stored:
         raise DuplicateVisit([Issue("id", f"a visit with id {doc.id} has already been recorded")])
@@ -88,7 +88,7 @@ def references(session: Session, shopper: User, doc: VisitDoc, lookups: PushLook
         assignment = None
     if assignment is not None:
         issues += _assignment_issues(assignment, doc, version)
-        issues += [Issue("assignment_id", f"the assignment already has visit {visit_id}") for visit_id in visits]
+        issues += [assignment_taken(visit_id) for visit_id in visits]
     elif doc.assignment_id is None and version is not None and version.checklist is not None \
             and not version.checklist.allow_adhoc:
         issues.append(Issue("assignment_id", "this checklist does not allow visits without an assignment"))
@@ -100,10 +100,16 @@ def references(session: Session, shopper: User, doc: VisitDoc, lookups: PushLook
     if doc.photos:
         issues += [Issue(f"photos[{i}].id", f"photo {i + 1}: id {p.id} is already used by another visit", p.question)
                    for i, p in enumerate(doc.photos) if p.id in taken]
-        issues += manifest_issues(doc) + manifest_budget_issues(session, shopper, doc, lookups.photos_sent)
+        issues += manifest_issues(doc, limits) + manifest_budget_issues(session, shopper, doc, limits,
+                                                                        lookups.photos_sent)
     if issues:
         raise VisitRejected(issues)
     return version, branch, assignment
+
+
+def assignment_taken(visit_id: object) -> Issue:
+    """One assignment, one visit: the issue naming the visit already stored for it."""
+    return Issue("assignment_id", f"the assignment already has visit {visit_id}")
 
 
 def _assignment_issues(assignment: AssignmentFacts, doc: VisitDoc, version: VersionFacts | None) -> list[Issue]:
@@ -125,14 +131,12 @@ def pinned_issues(visit: Visit, doc: VisitDoc) -> list[Issue]:
             for name, stored, sent in pinned if stored != sent]
 
 
-def manifest_issues(doc: VisitDoc) -> list[Issue]:
+def manifest_issues(doc: VisitDoc, limits: PhotoLimits) -> list[Issue]:
     """Photos the upload endpoint would refuse: refused now, so no visit waits forever for them."""
-    from flask import current_app
-
     from server.services.photos.checks import KINDS
     from server.services.photos.renditions import NAMES, readable
 
-    limit = current_app.config["PHOTO_MAX_BYTES"]
+    limit = limits.photo_bytes
     issues = []
     for i, ref in enumerate(doc.photos):
         if ref.size > limit:

@@ -2,7 +2,7 @@
 
 One ORM object per row cost more than the database did (issue 10): record_visit builds the column
 values once and sends them as executemany batches. The column values are those the ORM objects
-of visit_rows.rows() would have written (visit_rows.row_values).
+of rows.rows() would have written (rows.row_values).
 """
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ INSERT_ROWS = (insert(Answer.__table__), insert(VisitSectionScore.__table__), in
 
 def insert_visit_rows(session: Session, columns: dict, doc: VisitDoc, rows: tuple[list[dict], list[dict], list[dict]],
                       submitted_at: datetime) -> None:
-    """The visit row (`columns`), its answers, section scores and photos (`rows`, from visit_rows.row_values) and its
+    """The visit row (`columns`), its answers, section scores and photos (`rows`, from rows.row_values) and its
     first revision, in the caller's transaction."""
     answers, sections, photos = rows
     document = dump_visit(doc)

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -40,25 +42,62 @@ def visit_change_data(visit: Visit, document: dict | None, missing: list[str]) -
             "document": document}
 
 
-def visit_record(session: Session, visit: Visit) -> dict:
-    """The server's record of one visit (GET /api/v1/visits/<id>): state, scores by section, critical failures."""
+@dataclass(frozen=True)
+class SectionRecord:
+    """A section's score in a visit."""
+
+    key: str
+    title: str
+    earned: float
+    possible: float
+    percent: float | None
+
+
+@dataclass(frozen=True)
+class RefusedPhoto:
+    """A missing photo whose complete upload the server refused, and why (a sentence for the shopper)."""
+
+    id: str
+    question: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class VisitRecord:
+    """The server's record of one visit as the phone reads it (GET /api/v1/visits/<id>, VisitRecordSchema)."""
+
+    id: str
+    revision: int
+    status: str
+    score_percent: float | None
+    flagged: bool
+    zeroed: bool
+    critical_failures: tuple[str, ...]
+    """Keys of the failed critical questions, in checklist order."""
+    sections: tuple[SectionRecord, ...]
+    missing_photos: tuple[str, ...]
+    refused_photos: tuple[RefusedPhoto, ...]
+    review_note: str
+    submitted_at: datetime | None
+
+
+def visit_record(session: Session, visit: Visit) -> VisitRecord:
+    """The server's record of one visit: state, scores by section, critical failures, photos still to come."""
     failures = session.scalars(select(Answer.question_key).where(Answer.visit_id == visit.id, Answer.critical_failure)
                                .order_by(Answer.position))
-    return {
-        "id": str(visit.id), "revision": visit.revision, "status": visit.status.value,
-        "score_percent": visit.score_percent, "flagged": visit.flagged, "zeroed": visit.zeroed,
-        "critical_failures": list(failures),
-        "sections": [{"key": s.section_key, "title": s.title, "earned": s.earned, "possible": s.possible,
-                      "percent": s.percent} for s in visit.section_scores],
-        "missing_photos": missing_photos(session, [visit.id])[visit.id],
-        "refused_photos": refused_photos(session, visit.id),
-        "review_note": visit.review_note, "submitted_at": visit.submitted_at,
-    }
+    return VisitRecord(
+        id=str(visit.id), revision=visit.revision, status=visit.status.value, score_percent=visit.score_percent,
+        flagged=visit.flagged, zeroed=visit.zeroed, critical_failures=tuple(failures),
+        sections=tuple(SectionRecord(s.section_key, s.title, s.earned, s.possible, s.percent)
+                       for s in visit.section_scores),
+        missing_photos=tuple(missing_photos(session, [visit.id])[visit.id]),
+        refused_photos=refused_photos(session, visit.id), review_note=visit.review_note,
+        submitted_at=visit.submitted_at)
 
 
-def refused_photos(session: Session, visit_id: uuid.UUID) -> list[dict]:
+def refused_photos(session: Session, visit_id: uuid.UUID) -> tuple[RefusedPhoto, ...]:
     """Missing photos whose complete upload the server refused: id, question key and the reason, for the phone."""
     rows = session.execute(select(Photo.id, Photo.question_key, Photo.refused_reason)
                            .where(Photo.visit_id == visit_id, Photo.completed_at.is_(None),
                                   Photo.refused_reason.is_not(None)).order_by(Photo.id))
-    return [{"id": str(photo_id), "question": question, "reason": reason} for photo_id, question, reason in rows]
+    return tuple(RefusedPhoto(str(photo_id), question, reason) for photo_id, question, reason in rows)

@@ -9,8 +9,8 @@ import zlib
 from dataclasses import dataclass, field
 
 from server.services.accounts.tokens import issue_token
-from server.services.visits.record import record_visit
 from tests.server.auth_helpers import bearer
+from tests.server.sync.helpers import record_and_commit
 
 PHOTO_CHECKLIST = {
     "format": 1,
@@ -99,7 +99,7 @@ class PhotoVisit:
 
 def make_photo_visit(make, session, files: list[tuple[str, bytes, str]] | None = None, *, shopper=None,
                      branch=None) -> PhotoVisit:
-    """Record (through record_visit) a visit whose manifest names `files`: (question, bytes, content type)."""
+    """Record (through record_visit, committed) a visit whose manifest names `files`: (question, bytes, content type)."""
     files = files if files is not None else [("storefront", png_bytes(), "image/png"),
                                              ("receipt", jpeg_bytes(), "image/jpeg")]
     shopper = shopper or make.user("shopper")
@@ -112,7 +112,7 @@ def make_photo_visit(make, session, files: list[tuple[str, bytes, str]] | None =
         "started_at": "2026-11-20T09:14:03Z", "finished_at": "2026-11-20T09:52:40Z",
         "answers": [{"question": "greeted", "value": "yes"}], "photos": [p.entry for p in photos],
     }
-    visit = record_visit(session, shopper, document)
+    visit = record_and_commit(session, shopper, document)
     _, token = issue_token(session, shopper, "Phone")
     return PhotoVisit(str(visit.id), shopper, token, photos)
 

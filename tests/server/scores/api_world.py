@@ -7,9 +7,9 @@ from datetime import date
 
 from server.models import VisitStatus
 from server.services.accounts.tokens import issue_token
-from server.services.visits.record import record_visit
 from tests.server.auth_helpers import bearer
 from tests.server.scores.world import ScoreWorld
+from tests.server.sync.helpers import record_and_commit
 
 ACTORS = ("admin", "manager of the region", "manager of another region", "shopper", "anonymous")
 ALLOWED = {"admin": 200, "manager of the region": 200, "manager of another region": 404, "shopper": 403,
@@ -52,7 +52,7 @@ def recorded_visit(session, make, world: ScoreWorld, branch, **document):
                        {"question": "clean", "value": 4}, {"question": "price_ok", "value": "no",
                                                             "comment": "Shelf 2.49, till 2.99"},
                        {"question": "notes", "value": "Nothing else."}], **document}
-    return record_visit(session, world.shopper, doc, status=VisitStatus.APPROVED)
+    return record_and_commit(session, world.shopper, doc, status=VisitStatus.APPROVED)
 
 
 def build(session, make) -> ApiWorld:

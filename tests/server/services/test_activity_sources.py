@@ -9,8 +9,7 @@ from server.models import Activity, Visit
 from server.services.checklists.versions import new_draft_from, publish_version
 from server.services.org.organisation import cancel_assignment, create_assignment, reassign_assignment
 from server.services.visits.reviews import approve_visit, return_for_correction
-from server.services.visits.record import record_visit
-from tests.server.sync.helpers import visit_doc
+from tests.server.sync.helpers import record_and_commit, visit_doc
 
 
 def entries(session) -> list[tuple[str, str, str, int | None]]:
@@ -40,7 +39,7 @@ def test_review_decisions_are_logged_with_the_reviewer_and_the_note(session, mak
     for _ in range(2):
         assignment = create_assignment(session, shopper=shopper, branch=make.branch(), template=template,
                                        due_from=today, due_to=today)
-        visits.append(record_visit(session, shopper, visit_doc(assignment)))
+        visits.append(record_and_commit(session, shopper, visit_doc(assignment)))
     return_for_correction(session, admin, visits[0], "Please add the receipt photo.")
     approve_visit(session, admin, session.get(Visit, visits[1].id))
     logged = [e for e in entries(session) if e[1] == "visit"]

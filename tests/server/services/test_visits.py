@@ -10,11 +10,13 @@ from sqlalchemy import func, select
 import server.services.visits.record as visits_service
 from server.models import (Answer, AssignmentStatus, Change, Photo, Visit, VisitRevision, VisitSectionScore,
                            VisitStatus)
+from server.services.photos.budgets import PhotoLimits
 from server.services.visits.record import DuplicateVisit, VisitRejected, record_visit
 from shared.schemas import dump_visit, load_visit, visit_fingerprint
 from shared.scoring import score_visit
 from shared.validation import load_checklist
 from tests.factories import SMALL_CHECKLIST
+from tests.server.sync.helpers import record_and_commit
 
 PHOTO_CHECKLIST = copy.deepcopy(SMALL_CHECKLIST)
 PHOTO_CHECKLIST["sections"][0]["questions"].append(
@@ -64,7 +66,7 @@ def test_a_valid_visit_is_stored_with_exactly_the_scores_shared_computes(session
         {"question": "price_ok", "value": "yes"},
         {"question": "notes", "value": "Queue by the door."},
     ])
-    visit = record_visit(session, assignment.shopper, doc)
+    visit = record_and_commit(session, assignment.shopper, doc)
     loaded = load_visit(doc)
     expected = score_visit(load_checklist(SMALL_CHECKLIST), loaded.answers, loaded.photos)
     session.expire_all()
@@ -89,7 +91,7 @@ def test_a_valid_visit_is_stored_with_exactly_the_scores_shared_computes(session
 def test_a_critical_failure_under_the_zero_policy_stores_a_zero_score(session, assignment):
     doc = document(assignment)
     doc["answers"][2]["value"] = "no"
-    visit = record_visit(session, assignment.shopper, doc)
+    visit = record_and_commit(session, assignment.shopper, doc)
     assert (visit.score_percent, visit.zeroed, visit.critical_failures) == (0.0, True, 1)
     assert next(a for a in visit.answers if a.question_key == "price_ok").critical_failure
 
@@ -98,7 +100,7 @@ def test_a_visit_whose_photos_have_not_arrived_is_awaiting_photos(session, make)
     template = make.template(PHOTO_CHECKLIST)
     assignment = make.assignment(template=template)
     photo = photo_entry()
-    visit = record_visit(session, assignment.shopper, document(assignment, photos=[photo]))
+    visit = record_and_commit(session, assignment.shopper, document(assignment, photos=[photo]))
     assert visit.status is VisitStatus.AWAITING_PHOTOS
     [row] = visit.photos
     assert (str(row.id), row.question_key, row.size, row.received_bytes, row.completed_at) == (
@@ -107,15 +109,15 @@ def test_a_visit_whose_photos_have_not_arrived_is_awaiting_photos(session, make)
 
 
 def test_the_caller_may_choose_the_status(session, assignment):
-    visit = record_visit(session, assignment.shopper, document(assignment), status="approved")
+    visit = record_and_commit(session, assignment.shopper, document(assignment), status="approved")
     assert visit.status is VisitStatus.APPROVED
 
 
 def test_the_same_visit_id_twice_is_a_clear_duplicate_error(session, assignment, make):
     doc = document(assignment)
-    record_visit(session, assignment.shopper, doc)
+    record_and_commit(session, assignment.shopper, doc)
     with pytest.raises(DuplicateVisit) as error:
-        record_visit(session, assignment.shopper, doc)
+        record_and_commit(session, assignment.shopper, doc)
     assert error.value.errors == {"id": [f"a visit with id {doc['id']} has already been recorded"]}
     assert error.value.reason == "duplicate"
     assert counts(session)["Visit"] == 1
@@ -123,7 +125,7 @@ def test_the_same_visit_id_twice_is_a_clear_duplicate_error(session, assignment,
 
 def reject(session, shopper, doc) -> dict[str, list[str]]:
     with pytest.raises(VisitRejected) as error:
-        record_visit(session, shopper, doc)
+        record_and_commit(session, shopper, doc)
     assert counts(session) == NOTHING
     return error.value.errors
 
@@ -161,7 +163,7 @@ def test_a_visit_without_assignment_needs_an_ad_hoc_checklist(session, assignmen
 
 def test_only_active_shoppers_submit_visits(session, assignment, make):
     with pytest.raises(VisitRejected) as error:
-        record_visit(session, make.user("manager"), document(assignment))
+        record_and_commit(session, make.user("manager"), document(assignment))
     assert error.value.reason == "forbidden"
 
 
@@ -191,9 +193,9 @@ def test_a_photo_id_already_used_by_another_visit_is_rejected(session, make):
     template = make.template(PHOTO_CHECKLIST)
     first, second = make.assignment(template=template), make.assignment(template=template)
     photo = photo_entry()
-    record_visit(session, first.shopper, document(first, photos=[photo]))
+    record_and_commit(session, first.shopper, document(first, photos=[photo]))
     with pytest.raises(VisitRejected) as error:
-        record_visit(session, second.shopper, document(second, photos=[photo]))
+        record_and_commit(session, second.shopper, document(second, photos=[photo]))
     assert "already used by another visit" in error.value.errors["photos[0].id"][0]
 
 
@@ -209,7 +211,7 @@ def test_a_failure_in_the_middle_of_writing_leaves_nothing_behind(session, make,
 
     monkeypatch.setattr(visits_service, "_row_values", rows_with_a_bad_photo)
     with pytest.raises(Exception) as error:
-        record_visit(session, assignment.shopper, document(assignment, photos=[photo_entry()]))
+        record_and_commit(session, assignment.shopper, document(assignment, photos=[photo_entry()]))
     assert not isinstance(error.value, VisitRejected)
     assert counts(session) == NOTHING
     session.refresh(assignment)
@@ -217,10 +219,11 @@ def test_a_failure_in_the_middle_of_writing_leaves_nothing_behind(session, make,
     assert session.scalar(select(func.count()).select_from(Change).where(Change.entity == "assignment")) == 0
 
 
-def test_without_commit_a_callers_savepoint_undoes_only_the_failed_visit(session, make, monkeypatch):
+def test_in_the_callers_transaction_its_savepoint_undoes_only_the_failed_visit(app, session, make, monkeypatch):
+    limits = PhotoLimits.from_config(app.config)
     template = make.template(PHOTO_CHECKLIST)
     good, bad = make.assignment(template=template), make.assignment(template=template)
-    record_visit(session, good.shopper, document(good, photos=[photo_entry()]), commit=False)
+    record_visit(session, good.shopper, document(good, photos=[photo_entry()]), limits=limits)
     real_rows = visits_service._row_values
 
     def failing(*args):
@@ -231,7 +234,7 @@ def test_without_commit_a_callers_savepoint_undoes_only_the_failed_visit(session
     monkeypatch.setattr(visits_service, "_row_values", failing)
     with pytest.raises(Exception):
         with session.begin_nested():
-            record_visit(session, bad.shopper, document(bad, photos=[photo_entry()]), commit=False)
+            record_visit(session, bad.shopper, document(bad, photos=[photo_entry()]), limits=limits)
     session.commit()
     assert counts(session)["Visit"] == 1
     assert session.scalar(select(Visit.assignment_id)) == good.id

@@ -5,11 +5,15 @@ import copy
 import uuid
 from datetime import date, timedelta
 
+from flask import current_app
 from sqlalchemy import func, select
 
 from server.models import Answer, Change, Photo, Visit, VisitRevision, VisitSectionScore
 from server.services.org.organisation import create_assignment
 from server.services.accounts.tokens import issue_token
+from server.services.photos.budgets import PhotoLimits
+from server.services.transactions import atomic
+from server.services.visits.record import record_visit
 from tests.factories import SMALL_CHECKLIST
 from tests.server.auth_helpers import bearer
 
@@ -44,6 +48,12 @@ def visit_doc(assignment, **changes) -> dict:
     }
     doc.update(changes)
     return doc
+
+
+def record_and_commit(session, shopper, document, **options):
+    """record_visit as an edge calls it: with the app's photo limits, in its own transaction (committed)."""
+    with atomic(session):
+        return record_visit(session, shopper, document, limits=PhotoLimits.from_config(current_app.config), **options)
 
 
 def photo_entry(question: str = "front_photo") -> dict:
