@@ -5,6 +5,8 @@ from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
+from server.services.errors import ServiceError
+
 
 def wants_json() -> bool:
     """API callers and clients that sent JSON get JSON; browsers get HTML."""
@@ -45,6 +47,11 @@ def _untrusted_host(exc: SecurityError):
     return message + "\n", 400, {"Content-Type": "text/plain; charset=utf-8"}
 
 
+def _service_error(exc: ServiceError):
+    """A use case refused what was asked (nothing was stored): its status, and the message under its field."""
+    return _render(exc.status, "Not possible", exc.message, exc.as_errors())
+
+
 def _csrf_error(exc: CSRFError):
     return _render(400, "Form expired", "The form expired or was not sent by this site. Reload the page and try again.")
 
@@ -77,6 +84,7 @@ def _flatten(messages, prefix: str = "") -> dict[str, list[str]]:
 def init_app(app: Flask) -> None:
     """Register the handlers for this app."""
     app.register_error_handler(CSRFError, _csrf_error)
+    app.register_error_handler(ServiceError, _service_error)
     app.register_error_handler(SecurityError, _untrusted_host)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(InternalServerError, _unexpected)

@@ -9,21 +9,9 @@ from flask.cli import FlaskGroup, ScriptInfo, routes_command, shell_command, wit
 from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError
 
+from server.cli.common import as_click_error
 from server.cli.run import run_command as _run_command
 from server.extensions import db
-
-
-class InputError(click.ClickException):
-    """Bad input the user can fix (missing file, not JSON): exit status 2, like a usage error."""
-
-    exit_code = 2
-
-
-def fail_on(exc: Exception, field: str | None = None) -> click.ClickException:
-    """A service error as a one-line CLI error naming the input at fault."""
-    field = field or getattr(exc, "field", None)
-    message = getattr(exc, "message", None) or str(exc)
-    return click.ClickException(f"{field}: {message}" if field else message)
 
 
 @click.command("init-db")
@@ -90,7 +78,7 @@ def create_user_command(email, name, role, regions, password, password_stdin) ->
         user = create_user(db.session, email=email, name=name, role=role, password=secret, regions=found)
     except AccountError as exc:
         db.session.rollback()
-        raise fail_on(exc) from None
+        raise as_click_error(exc) from None
     click.echo(f"Created {user.role.value} {user.email} (id {user.id}). The password is temporary: "
                f"they choose their own at first sign-in{_second_factor_note(user)}.")
 

@@ -8,7 +8,7 @@ from typing import Any
 import click
 from flask.cli import AppGroup
 
-from server.cli import InputError, fail_on
+from server.cli.common import InputError, as_click_error
 from server.extensions import db
 from server.json_input import JsonInputError, load_json
 
@@ -88,7 +88,7 @@ def import_command(file: str, publish: bool, template_id: int | None) -> None:
         report_issues(file, exc.issues)
     except TemplateError as exc:
         db.session.rollback()
-        raise fail_on(exc) from None
+        raise as_click_error(exc) from None
     click.echo(f"Imported '{version.template.name}' as template {version.template_id}, version {version.number} "
                f"(version id {version.id}, {version.status.value}).")
 
@@ -126,7 +126,7 @@ def publish_command(version_id: int) -> None:
         report_issues(f"version {version_id}", exc.issues)
     except TemplateError as exc:
         db.session.rollback()
-        raise fail_on(exc) from None
+        raise as_click_error(exc) from None
     click.echo(f"Published version {version.number} of template {version.template_id}.")
 
 
