@@ -16,7 +16,7 @@ KIND = "Branch report"
 
 
 def build_branch_report(data: BranchReportData) -> bytes:
-    """The branch report PDF (DESIGN section 6), as bytes."""
+    """The branch report PDF (docs/architecture.md, Reports), as bytes."""
     story: list[Flowable] = cover(data.header)
     story.append(score_box(data.score, f"Branch score: mean of {data.visit_count} visit"
                                        f"{'' if data.visit_count == 1 else 's'}", _notes(data), _facts(data)))

@@ -19,7 +19,7 @@ UNCERTAIN = "≈"
 
 
 def build_region_report(data: RegionReportData) -> bytes:
-    """The region report PDF (DESIGN section 6), as bytes."""
+    """The region report PDF (docs/architecture.md, Reports), as bytes."""
     story: list[Flowable] = cover(data.header)
     scored = sum(1 for row in data.league if row.score is not None)  # unvisited branches are listed, not averaged
     story.append(score_box(data.score, f"Region score: mean of {scored} branch{'' if scored == 1 else 'es'}",

@@ -24,7 +24,7 @@ STATUS_WORDS = {"unscored": "Not scored", "na": "N/A", "hidden": "Not shown", "u
 
 
 def build_visit_report(data: VisitReportData) -> bytes:
-    """The visit report PDF for one visit (DESIGN section 6), as bytes."""
+    """The visit report PDF for one visit (docs/architecture.md, Reports), as bytes."""
     story: list[Flowable] = cover(data.header)
     story.append(score_box(data.score, "Visit score", score_notes(data.score, data.flagged, data.zeroed),
                            _facts(data)))

@@ -14,7 +14,7 @@ from server.models.types import UTCDateTime, str_enum, utcnow
 
 
 class Role(str, enum.Enum):
-    """What a user may do (DESIGN section 5)."""
+    """What a user may do (docs/architecture.md, Roles, permissions and confidentiality)."""
 
     ADMIN = "admin"
     MANAGER = "manager"

@@ -22,7 +22,7 @@ class AssignmentStatus(str, enum.Enum):
 
 
 class VisitStatus(str, enum.Enum):
-    """Where a submitted visit stands on the server (DESIGN sections 1 and 4)."""
+    """Where a submitted visit stands on the server (docs/architecture.md, Sync)."""
 
     AWAITING_PHOTOS = "awaiting_photos"
     SUBMITTED = "submitted"
