@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from reportlab.lib.units import cm
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer
 
@@ -63,7 +65,7 @@ def _sections(data: BranchReportData) -> list[Flowable]:
     return [head, for_pdf(chart), Spacer(1, 6), table]
 
 
-def _visits(visits: list[VisitSummary]) -> list[Flowable]:
+def _visits(visits: Sequence[VisitSummary]) -> list[Flowable]:
     """Every visit in the period with its score and what critical failures did to it."""
     head = Paragraph("Visits", Styles.h1)
     if not visits:
