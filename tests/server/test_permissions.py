@@ -11,14 +11,13 @@ from werkzeug.exceptions import Forbidden, NotFound
 from server.extensions import db
 from server.models import Assignment, Branch, Region, Visit, VisitStatus
 from server.models.types import utcnow
+from server.http.access import get_visible_or_404, login_required_role
 from server.permissions import (
     can_manage,
     can_view_assignment,
     can_view_branch,
     can_view_region,
     can_view_visit,
-    get_visible_or_404,
-    login_required_role,
     visible_assignments_query,
     visible_branches_query,
     visible_region_ids,
