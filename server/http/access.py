@@ -1,9 +1,10 @@
-"""The HTTP half of the permission rules (server.permissions): a 404 for what the caller may not see, 401/403 by role."""
+"""The HTTP half of server.permissions: a 404 for what the caller may not see, 401 or 403 by role."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from functools import wraps
-from typing import Any, Callable
+from typing import Any
 
 from flask import abort
 from flask_login import current_user

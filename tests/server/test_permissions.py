@@ -9,9 +9,9 @@ from flask_login import AnonymousUserMixin
 from werkzeug.exceptions import Forbidden, NotFound
 
 from server.extensions import db
+from server.http.access import get_visible_or_404, login_required_role
 from server.models import Assignment, Branch, Region, Visit, VisitStatus
 from server.models.types import utcnow
-from server.http.access import get_visible_or_404, login_required_role
 from server.permissions import (
     can_manage,
     can_view_assignment,

@@ -12,7 +12,17 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from server.models import Assignment, AssignmentStatus, Branch, Region, Role, Template, User, Visit, VisitStatus
+from server.models import (
+    Assignment,
+    AssignmentStatus,
+    Branch,
+    Region,
+    Role,
+    Template,
+    User,
+    Visit,
+    VisitStatus,
+)
 from server.permissions import (
     can_manage,
     visible_assignments_query,

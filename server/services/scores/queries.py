@@ -1,4 +1,4 @@
-"""Read models of the dashboard: the visits behind a branch page and a region's CSV export, counted as the roll-ups are."""
+"""Read models of the dashboard: the visits behind a branch page and a region's CSV export, as the roll-ups count."""
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -33,5 +33,5 @@ def visit_rows(session: Session, region: Region, scope: Scope, labels: ShopperLa
              .order_by(Branch.code, Visit.finished_at, Visit.id))
     for visit, branch, name, pseudonym, checklist, version in session.execute(query):
         yield (str(visit.id), visit.finished_at.strftime("%Y-%m-%d %H:%M"), region.name, branch.code, branch.name,
-               labels.label(name, pseudonym), checklist, version, visit.status.value, visit.score_percent, visit.critical_failures,
-               "yes" if visit.flagged else "no", "yes" if visit.zeroed else "no")
+               labels.label(name, pseudonym), checklist, version, visit.status.value, visit.score_percent,
+               visit.critical_failures, "yes" if visit.flagged else "no", "yes" if visit.zeroed else "no")

@@ -5,8 +5,8 @@ from flask import Blueprint, render_template, request
 from flask_login import current_user
 
 from server.extensions import db
-from server.models import Branch, Region
 from server.http.access import get_visible_or_404, login_required_role
+from server.models import Branch, Region
 from server.permissions import READER_ROLES
 from server.services.accounts.shopper_labels import labels_for
 from server.services.scores.queries import VISIT_COLUMNS, visit_rows

@@ -11,7 +11,7 @@ from server.http.access import get_visible_or_404, login_required_role
 from server.services.visits.reviews import ReviewError, approve_visit, reject_visit, return_for_correction
 from server.services.accounts.shopper_labels import labels_for
 from server.services.visits.queries import queue_place, waiting
-from server.web.visits.data import visit_view
+from server.services.visits.visit_page import visit_view
 
 bp = Blueprint("review", __name__, url_prefix="/review")
 
@@ -31,7 +31,7 @@ def queue():
 def _page(visit: Visit, errors: dict | None = None, note: str = "", status: int = 200):
     position, queue_length = queue_place(db.session, visit.id)
     return render_template("review/visit.html", errors=errors or {}, note=note, position=position,
-                           queue_length=queue_length, **visit_view(visit, labels_for(current_user))), status
+                           queue_length=queue_length, **visit_view(db.session, visit, labels_for(current_user))), status
 
 
 @bp.route("/visits/<visit_id>", methods=["GET"])
