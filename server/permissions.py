@@ -1,4 +1,4 @@
-"""Who may see what (DESIGN section 5): the one module every page, endpoint and service asks.
+"""Who may see what (DESIGN section 5): the rules every page, endpoint and service asks.
 
 admin: everything. manager: the branches of their regions and the visits made there, never
 an assignment. shopper: their own assignments and visits, and the branches those are at.
@@ -11,21 +11,23 @@ assignment's own shopper only. Managers learn of a visit once it has happened. W
 sync feed (services/sync/view.py), the scores and report APIs, CSV and PDFs all ask the rule
 below (`can_view_assignment`, `visible_assignments_query`); nothing else reads assignments for
 a manager.
+
+These are the rules only, without HTTP: services import them. The HTTP half (a 404 for what the caller may not
+see, the role decorator answering 401/403) is server.http.access.
 """
 from __future__ import annotations
 
-import uuid
-from functools import wraps
 from typing import Any, Callable
 
-from flask import abort
-from flask_login import current_user
 from sqlalchemy import Select, exists, false, or_, select
 
-from server.extensions import db, login_manager
+from server.extensions import db
 from server.models import Assignment, Branch, Region, Role, Visit, manager_regions
 
 MAX_INT_ID = 2**31 - 1  # PostgreSQL INTEGER; larger ids cannot exist and must not reach the driver
+
+READER_ROLES = (Role.ADMIN, Role.MANAGER)
+"""Who reads results: visit pages, dashboards, score roll-ups and PDF reports (in their scope, see above)."""
 
 
 def role_of(user: Any) -> Role | None:
@@ -165,46 +167,3 @@ VISIBLE_QUERIES: dict[type, Callable[[Any], Select]] = {
     Visit: visible_visits_query,
     Assignment: visible_assignments_query,
 }
-
-
-def _coerce_id(kind: type, object_id: Any) -> Any:
-    """The id as the column's type, or None when it cannot name a row (then: 404, not a 500)."""
-    if kind.__table__.c.id.type.python_type is uuid.UUID:
-        try:
-            return object_id if isinstance(object_id, uuid.UUID) else uuid.UUID(str(object_id))
-        except ValueError:
-            return None
-    if isinstance(object_id, str) and object_id.isascii() and object_id.isdigit():
-        object_id = int(object_id)
-    if not isinstance(object_id, int) or isinstance(object_id, bool):
-        return None
-    return object_id if 0 < object_id <= MAX_INT_ID else None
-
-
-def get_visible_or_404(kind: type, object_id: Any, user: Any = None):
-    """The object of model `kind` with this id if `user` (default: current user) may see it, else 404."""
-    user = current_user if user is None else user
-    key = _coerce_id(kind, object_id)
-    found = None if key is None else db.session.scalar(VISIBLE_QUERIES[kind](user).where(kind.id == key))
-    if found is None:
-        abort(404)
-    return found
-
-
-def login_required_role(*roles: Role | str) -> Callable:
-    """Decorator for pages and endpoints: anonymous -> 401/sign-in page, wrong role -> 403; no roles = any role."""
-    wanted = {Role(role) for role in roles}
-
-    def decorator(view: Callable) -> Callable:
-        @wraps(view)
-        def wrapper(*args, **kwargs):
-            role = role_of(current_user)
-            if role is None:
-                return login_manager.unauthorized()
-            if wanted and role not in wanted:
-                abort(403)
-            return view(*args, **kwargs)
-
-        return wrapper
-
-    return decorator

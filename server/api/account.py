@@ -8,8 +8,10 @@ from server.auth.context import current_client
 from server.auth.limits import login_limits
 from server.errors import error_body
 from server.extensions import db
-from server.permissions import can_manage, login_required_role, scope_of, visible_regions_query
+from server.http.access import login_required_role
+from server.permissions import can_manage, scope_of
 from server.services.accounts.auth_log import log_auth_event
+from server.services.org.queries import visible_regions
 from server.services.org.settings import current_settings, phone_settings
 from server.services.accounts.token_sign_in import TokenRefused, sign_in_for_token
 from server.services.accounts.tokens import TokenNotFound, list_tokens, revoke_token
@@ -89,5 +91,5 @@ def me():
     user = current_user
     return {"id": user.id, "email": user.email, "name": user.name, "role": user.role,
             "scope": scope_of(user), "can_manage": can_manage(user),
-            "regions": db.session.scalars(visible_regions_query(user)).all(),
+            "regions": visible_regions(db.session, user),
             "phone_settings": phone_settings(current_settings())}

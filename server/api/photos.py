@@ -7,7 +7,7 @@ from marshmallow import Schema, fields
 
 from server.errors import error_body
 from server.extensions import db
-from server.permissions import login_required_role
+from server.http.access import login_required_role
 from server.services.photos.checks import KINDS, PhotoUploadError
 from server.services.photos.uploads import PhotoStatus, open_photo, photo_status, receive_photo_chunk
 from server.storage import current_storage

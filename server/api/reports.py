@@ -1,19 +1,11 @@
 """PDF downloads: one visit, one branch over a period, one region over a period (admins and managers)."""
 from __future__ import annotations
 
-from io import BytesIO
-
-from flask import send_file
-from flask_login import current_user
-
-from server.extensions import db
-from server.models import Branch, Region, Visit
-from server.permissions import get_visible_or_404, login_required_role
-from server.services.reports.files import ReportFile, branch_pdf, region_pdf, visit_pdf
-from server.services.accounts.shopper_labels import labels_for
-from server.storage import current_storage
 from server.api.base import BEARER, Blueprint
-from server.api.score_args import PeriodArgs, scope_or_422
+from server.http.access import login_required_role
+from server.http.reports import branch_download, region_download, visit_download
+from server.http.score_args import PeriodArgs
+from server.permissions import READER_ROLES
 
 blp = Blueprint("reports", __name__, url_prefix="/api/v1/reports", description=(
     "PDF reports built from the same services as /api/v1/scores, so they show the same numbers. Admins may "
@@ -22,35 +14,8 @@ blp = Blueprint("reports", __name__, url_prefix="/api/v1/reports", description=(
     "pseudonym (\"Shopper 4821\") while the organisation setting shopper_pseudonyms is on (the default); admins "
     "see names."))
 
-READERS = ("admin", "manager")
 PDF_CONTENT = {"200": {"description": "The report, as a PDF attachment.",
                        "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}}}
-
-
-def send_report(report: ReportFile):
-    """The PDF as an attachment, never cached by shared caches."""
-    response = send_file(BytesIO(report.content), mimetype=report.mimetype, as_attachment=True,
-                         download_name=report.filename)
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
-
-
-def visit_download(visit_id: str):
-    """The visit report of a visit the caller may see (404 otherwise)."""
-    visit = get_visible_or_404(Visit, visit_id)
-    return send_report(visit_pdf(visit, current_storage(), labels=labels_for(current_user)))
-
-
-def branch_download(branch_id: int, args: dict):
-    """The branch report for the period in `args`."""
-    branch = get_visible_or_404(Branch, branch_id)
-    return send_report(branch_pdf(db.session, branch, scope_or_422(args), labels=labels_for(current_user)))
-
-
-def region_download(region_id: int, args: dict):
-    """The region report for the period in `args`."""
-    region = get_visible_or_404(Region, region_id)
-    return send_report(region_pdf(db.session, region, scope_or_422(args)))
 
 
 def documented(view):
@@ -61,7 +26,7 @@ def documented(view):
 
 
 @blp.route("/visits/<visit_id>.pdf", methods=["GET"])
-@login_required_role(*READERS)
+@login_required_role(*READER_ROLES)
 @blp.response(200)
 @documented
 def visit_report(visit_id: str):
@@ -70,7 +35,7 @@ def visit_report(visit_id: str):
 
 
 @blp.route("/branches/<int:branch_id>.pdf", methods=["GET"])
-@login_required_role(*READERS)
+@login_required_role(*READER_ROLES)
 @blp.arguments(PeriodArgs, location="query")
 @blp.response(200)
 @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
@@ -82,7 +47,7 @@ def branch_report(args, branch_id: int):
 
 
 @blp.route("/regions/<int:region_id>.pdf", methods=["GET"])
-@login_required_role(*READERS)
+@login_required_role(*READER_ROLES)
 @blp.arguments(PeriodArgs, location="query")
 @blp.response(200)
 @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")

@@ -5,11 +5,13 @@ from flask_login import current_user
 
 from server.extensions import db
 from server.models import Branch, Region
-from server.permissions import get_visible_or_404, login_required_role, visible_regions_query
+from server.http.access import get_visible_or_404, login_required_role
+from server.permissions import READER_ROLES
 from server.services import scores
+from server.services.org.queries import visible_regions
 from server.services.scores import stats
 from server.api.base import BEARER, Blueprint
-from server.api.score_args import TREND_DEFAULT_DAYS, PeriodArgs, TrendArgs, scope_or_422
+from server.http.score_args import TREND_DEFAULT_DAYS, PeriodArgs, TrendArgs, scope_or_422
 from server.api.scores_schemas import (CriticalFailuresSchema, LeagueSchema, QuestionsSchema, RegionListSchema, SectionsSchema,
                              TrendSchema)
 
@@ -20,7 +22,6 @@ blp = Blueprint("scores", __name__, url_prefix="/api/v1/scores", description=(
     "Score roll-ups. Branch score = mean of its visits' scores (unscored visits are counted, not averaged); "
     "region score = mean of its branches' scores. " + COUNTED + "\n\n" + stats.__doc__.split("\n\n", 1)[1]))
 
-READERS = ("admin", "manager")
 
 
 def _region(region_id: int) -> Region:
@@ -44,19 +45,19 @@ def documented(view):
 
 
 @blp.route("/regions", methods=["GET"])
-@login_required_role(*READERS)
+@login_required_role(*READER_ROLES)
 @blp.arguments(PeriodArgs, location="query")
 @blp.response(200, RegionListSchema)
 @documented
 def regions(args):
     """Every region the caller may see, with its score, counts and change against the previous period."""
     scope = scope_or_422(args)
-    visible = db.session.scalars(visible_regions_query(current_user)).all()
+    visible = visible_regions(db.session, current_user)
     return _common(scope, regions=scores.region_summaries(db.session, visible, scope))
 
 
 @blp.route("/regions/<int:region_id>/league", methods=["GET"])
-@login_required_role(*READERS)
+@login_required_role(*READER_ROLES)
 @blp.arguments(PeriodArgs, location="query")
 @blp.response(200, LeagueSchema)
 @documented
@@ -74,7 +75,7 @@ def league(args, region_id: int):
 
 
 @blp.route("/regions/<int:region_id>/trend", methods=["GET"])
-@login_required_role(*READERS)
+@login_required_role(*READER_ROLES)
 @blp.arguments(TrendArgs, location="query")
 @blp.response(200, TrendSchema)
 @documented
@@ -87,7 +88,7 @@ def region_trend(args, region_id: int):
 
 
 @blp.route("/branches/<int:branch_id>/trend", methods=["GET"])
-@login_required_role(*READERS)
+@login_required_role(*READER_ROLES)
 @blp.arguments(TrendArgs, location="query")
 @blp.response(200, TrendSchema)
 @documented
@@ -100,7 +101,7 @@ def branch_trend(args, branch_id: int):
 
 
 @blp.route("/branches/<int:branch_id>/sections", methods=["GET"])
-@login_required_role(*READERS)
+@login_required_role(*READER_ROLES)
 @blp.arguments(PeriodArgs, location="query")
 @blp.response(200, SectionsSchema)
 @documented
@@ -112,7 +113,7 @@ def branch_sections(args, branch_id: int):
 
 
 @blp.route("/branches/<int:branch_id>/questions", methods=["GET"])
-@login_required_role(*READERS)
+@login_required_role(*READER_ROLES)
 @blp.arguments(PeriodArgs, location="query")
 @blp.response(200, QuestionsSchema)
 @documented
@@ -124,7 +125,7 @@ def branch_questions(args, branch_id: int):
 
 
 @blp.route("/branches/<int:branch_id>/critical-failures", methods=["GET"])
-@login_required_role(*READERS)
+@login_required_role(*READER_ROLES)
 @blp.arguments(PeriodArgs, location="query")
 @blp.response(200, CriticalFailuresSchema)
 @documented

@@ -11,7 +11,8 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from server.errors import error_body
 from server.extensions import db
 from server.models import Role
-from server.permissions import login_required_role, role_of
+from server.http.access import login_required_role
+from server.permissions import role_of
 from server.services.photos.budgets import PhotoLimits
 from server.services.sync.pull import changes_page, parse_cursor
 from server.services.sync.push import push_visits

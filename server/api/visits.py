@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from server.extensions import db
 from server.models import Visit
-from server.permissions import get_visible_or_404, login_required_role
+from server.http.access import get_visible_or_404, login_required_role
 from server.services.visits.state import visit_record
 from server.api.base import BEARER, Blueprint
 from server.api.sync_schemas import VisitRecordSchema

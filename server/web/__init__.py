@@ -5,10 +5,11 @@ from flask import Blueprint, Flask, render_template
 from flask_login import current_user
 
 from server import form_text
-from server.permissions import login_required_role
+from server.extensions import db
+from server.http.access import login_required_role
 from server.services.accounts.shopper_labels import shopper_label
+from server.services.org.queries import overview_for
 from server.web import demo_banner
-from server.web.dashboard.overviews import overview_for
 from server.web.nav import nav_for
 
 bp = Blueprint("web", __name__)
@@ -18,7 +19,7 @@ bp = Blueprint("web", __name__)
 @login_required_role()
 def home():
     """The start page: each role sees its own overview."""
-    return render_template(f"web/home_{current_user.role.value}.html", **overview_for(current_user))
+    return render_template(f"web/home_{current_user.role.value}.html", **overview_for(db.session, current_user))
 
 
 def web_blueprints() -> list[Blueprint]:

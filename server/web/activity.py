@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request
 
 from server.extensions import db
-from server.permissions import login_required_role
+from server.http.access import login_required_role
 from server.services.activity import activity_filters, activity_page
 
 bp = Blueprint("activity", __name__, url_prefix="/admin/activity")

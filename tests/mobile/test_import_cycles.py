@@ -5,22 +5,11 @@ from __future__ import annotations
 
 import grimp
 
-
-def cycles(graph: grimp.ImportGraph, package: str) -> list[list[str]]:
-    """Each import a -> b inside the package for which b leads back to a, with the way back."""
-    found = []
-    for module in sorted(m for m in graph.modules if m == package or m.startswith(package + ".")):
-        for imported in sorted(graph.find_modules_directly_imported_by(module)):
-            if imported.startswith(package + ".") and imported != module:
-                back = graph.find_shortest_chain(importer=imported, imported=module)
-                if back:
-                    found.append([module, *back])
-    return found
+from tests.import_graph import cycles, package_graph
 
 
 def test_mobile_has_no_import_cycles():
-    graph = grimp.build_graph("mobile", exclude_type_checking_imports=False, cache_dir=None)
-    assert cycles(graph, "mobile") == []
+    assert cycles(package_graph("mobile"), "mobile") == []
 
 
 def test_the_check_finds_a_cycle():

@@ -148,7 +148,7 @@ def fieldaudit_command() -> list[str]:
     """`.venv/bin/fieldaudit`, or the same entry point through this interpreter when there is no venv script."""
     if FIELDAUDIT.exists():
         return [str(FIELDAUDIT)]
-    return [sys.executable, "-c", "from server.cli import main; main()"]
+    return [sys.executable, "-c", "from server.cli.console import main; main()"]
 
 
 def _kill_group(proc: subprocess.Popen) -> None:

@@ -9,6 +9,7 @@ from flask_login import AnonymousUserMixin
 from werkzeug.exceptions import Forbidden, NotFound
 
 from server.extensions import db
+from server.http.access import get_visible_or_404, login_required_role
 from server.models import Assignment, Branch, Region, Visit, VisitStatus
 from server.models.types import utcnow
 from server.permissions import (
@@ -17,8 +18,6 @@ from server.permissions import (
     can_view_branch,
     can_view_region,
     can_view_visit,
-    get_visible_or_404,
-    login_required_role,
     visible_assignments_query,
     visible_branches_query,
     visible_region_ids,

@@ -7,7 +7,7 @@ from flask_login import current_user
 from server.auth.context import current_client, current_web_session
 from server.extensions import db
 from server.models.types import utcnow
-from server.permissions import login_required_role
+from server.http.access import login_required_role
 from server.services.accounts.users import AccountError
 from server.services.accounts.mfa import MfaError, grouped, mfa_required, qr_svg, recovery_codes_left, start_enrolment
 from server.services.accounts.self_service import (change_own_password, enrol_second_factor, new_recovery_codes,

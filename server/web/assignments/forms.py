@@ -3,10 +3,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import select
-
 from server.extensions import db
-from server.models import Branch, Region, Role, Template, User
+from server.models import Role, User
 
 
 class FormErrors(dict):
@@ -49,16 +47,3 @@ def due_window(form, errors: FormErrors) -> tuple[date | None, date | None]:
     if days[0] and days[1] and days[1] < days[0]:
         errors.add("due_to", "The window must end on or after its first day.")
     return days[0], days[1]
-
-
-def choices() -> dict:
-    """Options for the forms and filters: regions, active branches, active shoppers, published checklists."""
-    templates = [t for t in db.session.scalars(select(Template).order_by(Template.name)) if t.latest_published()]
-    return {
-        "regions": db.session.scalars(select(Region).order_by(Region.name)).all(),
-        "branches": db.session.scalars(select(Branch).where(Branch.active.is_(True)).order_by(Branch.code)).all(),
-        "shoppers": db.session.scalars(select(User).where(User.role == Role.SHOPPER, User.active.is_(True))
-                                       .order_by(User.name)).all(),
-        "templates": templates,
-    }
-

@@ -3,16 +3,16 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
 
 from server.extensions import db
 from server.form_text import form_text_errors, shows_text_errors
 from server.models import Assignment, AssignmentStatus, Branch, Region, Template
-from server.permissions import get_visible_or_404, login_required_role
+from server.http.access import get_visible_or_404, login_required_role
 from server.services.org.organisation import OrgError, cancel_assignment, create_assignment, reassign_assignment
-from server.web.assignments.bulk import schedule_region
-from server.web.assignments.forms import FormErrors, choices, due_window, pick, shopper
+from server.services.org.queries import assignment_choices, assignment_list
+from server.services.org.scheduling import schedule_region
+from server.services.transactions import atomic
+from server.web.assignments.forms import FormErrors, due_window, pick, shopper
 
 bp = Blueprint("assignments", __name__, url_prefix="/assignments")
 LIMIT = 500
@@ -25,18 +25,14 @@ def _filters() -> dict:
 
 
 def _listing(filters: dict) -> tuple[list[Assignment], int]:
-    query = select(Assignment).join(Branch, Branch.id == Assignment.branch_id)
-    if filters["region"].isdigit():
-        query = query.where(Branch.region_id == int(filters["region"]))
-    if filters["status"] in {s.value for s in AssignmentStatus}:
-        query = query.where(Assignment.status == AssignmentStatus(filters["status"]))
-    if filters["shopper"].isdigit():
-        query = query.where(Assignment.shopper_id == int(filters["shopper"]))
-    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    rows = db.session.scalars(query.options(selectinload(Assignment.branch), selectinload(Assignment.shopper),
-                                            selectinload(Assignment.template))
-                              .order_by(Assignment.due_to, Assignment.due_from, Branch.code).limit(LIMIT)).all()
-    return rows, total
+    status = filters["status"]
+    return assignment_list(db.session, region_id=_number(filters["region"]), shopper_id=_number(filters["shopper"]),
+                           status=AssignmentStatus(status) if status in {s.value for s in AssignmentStatus} else None,
+                           limit=LIMIT)
+
+
+def _number(text: str) -> int | None:
+    return int(text) if text.isdigit() else None
 
 
 def _page(errors: FormErrors | None = None, form_name: str = "", status: int = 200):
@@ -44,7 +40,7 @@ def _page(errors: FormErrors | None = None, form_name: str = "", status: int = 2
     rows, total = _listing(filters)
     return render_template("assignments/index.html", rows=rows, total=total, filters=filters, errors=errors or {},
                            form_name=form_name, form=request.form, statuses=list(AssignmentStatus),
-                           **choices()), status
+                           **assignment_choices(db.session)), status
 
 
 @bp.route("/", methods=["GET"])
@@ -94,8 +90,9 @@ def bulk():
     made = []
     if not errors:
         try:
-            made = schedule_region(db.session, region, people, template, due_from, due_to,
-                                   request.form.get("notes", "").strip(), actor=current_user)
+            with atomic(db.session):
+                made = schedule_region(db.session, region, people, template, due_from, due_to,
+                                       request.form.get("notes", "").strip(), actor=current_user)
         except OrgError as exc:
             errors.add(exc.field, exc.message)
     if errors:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from server.permissions import login_required_role
+from server.http.access import login_required_role
 from server.web.checklists.common import question_count
 
 bp = Blueprint("checklists", __name__, url_prefix="/builder")

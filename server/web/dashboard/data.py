@@ -1,15 +1,15 @@
 """What the dashboard and branch pages show, gathered from the same score services the PDFs and the API use."""
 from __future__ import annotations
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from server.models import Branch, Region, User, Visit
+from server.models import Branch, Region
 from server.services import scores
 from server.services.reports.data import (RECENT_FAILURES, WEAKEST_QUESTIONS, branch_report_data, region_trend_points,
                                     score_distribution)
-from server.services.scores import RegionFailure, RegionQuestion, Scope, counted  # noqa: F401 - what the templates show
+from server.services.scores import RegionFailure, RegionQuestion, Scope  # noqa: F401 - what the templates show
 from server.services.accounts.shopper_labels import ShopperLabels
+from server.services.scores.queries import branch_visits
 from server.web.dashboard.charts import distribution_svg, sections_svg, trend_svg
 
 WEAKEST = WEAKEST_QUESTIONS
@@ -30,14 +30,6 @@ def region_view(session: Session, region: Region, scope: Scope) -> dict:
         "distribution_svg": distribution_svg(score_distribution(league)), "failures": list(failures.rows),
         "failure_total": failures.total, "questions": list(questions.rows),
     }
-
-
-def branch_visits(session: Session, branch: Branch, scope: Scope, labels: ShopperLabels) -> list[tuple[Visit, str]]:
-    """The branch's counted visits in the period with their shoppers as `labels` says, newest first (as the PDF)."""
-    rows = session.execute(select(Visit, User.name, User.pseudonym).join(User, User.id == Visit.shopper_id)
-                           .where(*counted(scope), Visit.branch_id == branch.id)
-                           .order_by(Visit.finished_at.desc(), Visit.id))
-    return [(visit, labels.label(name, pseudonym)) for visit, name, pseudonym in rows]
 
 
 def branch_view(session: Session, branch: Branch, scope: Scope, labels: ShopperLabels) -> dict:

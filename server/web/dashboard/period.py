@@ -4,11 +4,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from flask import abort
 from flask_login import current_user
 
 from server.extensions import db
 from server.models import Region
-from server.permissions import visible_regions_query
+from server.services.org.queries import visible_regions
 from server.services.scores import Scope, ScoreFilterError, make_scope
 
 
@@ -41,12 +42,11 @@ def page_period(args) -> PagePeriod:
 
 def chosen_region(args) -> tuple[list[Region], Region | None]:
     """The regions this user may pick from and the one picked (?region=<id>, default the first); foreign ids: 404."""
-    regions = db.session.scalars(visible_regions_query(current_user)).all()
+    regions = visible_regions(db.session, current_user)
     wanted = args.get("region")
     if not wanted:
         return regions, regions[0] if regions else None
     match = next((r for r in regions if str(r.id) == wanted), None)
     if match is None:
-        from flask import abort
         abort(404)
     return regions, match

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from server.permissions import login_required_role
+from server.http.access import login_required_role
 
 bp = Blueprint("org", __name__, url_prefix="/admin")
 

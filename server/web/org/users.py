@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
 
 from server.auth.context import current_client
 from server.extensions import db
 from server.form_text import form_text_errors, shows_text_errors
-from server.models import Region, Role, User
+from server.models import Role, User
 from server.models.types import utcnow
 from server.services.accounts.auth_log import recent_failures
 from server.services.accounts.mfa import mfa_required
 from server.services.accounts.tokens import list_tokens
 from server.services.accounts.user_admin import (AccountError, add_user, edit_user, list_users, reset_password,
                                    reset_second_factor, revoke_user_token, set_user_active)
+from server.services.org.queries import region_options
 from server.web.org.blueprint import bp
 from server.web.org.common import get_or_404, wants_active
 
@@ -24,7 +24,7 @@ STATES = {"1": True, "0": False}
 
 
 def _region_options() -> list[tuple[int, str]]:
-    return [(r.id, f"{r.code} · {r.name}") for r in db.session.scalars(select(Region).order_by(Region.name))]
+    return region_options(db.session)
 
 
 def _user_page(user: User, form: dict, errors: dict | None = None, pw_errors: dict | None = None, status: int = 200):

@@ -3,15 +3,15 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
 
 from server.extensions import db
 from server.form_text import form_text_errors, shows_text_errors
 from server.models import Visit, VisitStatus
-from server.permissions import get_visible_or_404, login_required_role
+from server.http.access import get_visible_or_404, login_required_role
 from server.services.visits.reviews import ReviewError, approve_visit, reject_visit, return_for_correction
 from server.services.accounts.shopper_labels import labels_for
-from server.web.visits.data import visit_view
+from server.services.visits.queries import queue_place, waiting
+from server.services.visits.visit_page import visit_view
 
 bp = Blueprint("review", __name__, url_prefix="/review")
 
@@ -20,25 +20,18 @@ DECISIONS = {"approve": (approve_visit, "approved"), "reject": (reject_visit, "r
 NOTE_NEEDED = {"reject": "Say why the visit is rejected.", "return": "Say what the shopper should correct."}
 
 
-def waiting(status: VisitStatus) -> list[Visit]:
-    """Visits in this status, oldest submission first."""
-    return db.session.scalars(select(Visit).where(Visit.status == status)
-                              .order_by(Visit.submitted_at, Visit.finished_at, Visit.id)).all()
-
-
 @bp.route("/")
 @login_required_role("admin")
 def queue():
     """Submitted visits to decide on, and those still awaiting photos."""
-    return render_template("review/queue.html", submitted=waiting(VisitStatus.SUBMITTED),
-                           awaiting=waiting(VisitStatus.AWAITING_PHOTOS))
+    return render_template("review/queue.html", submitted=waiting(db.session, VisitStatus.SUBMITTED),
+                           awaiting=waiting(db.session, VisitStatus.AWAITING_PHOTOS))
 
 
 def _page(visit: Visit, errors: dict | None = None, note: str = "", status: int = 200):
-    queue_ids = [v.id for v in waiting(VisitStatus.SUBMITTED)]
-    position = queue_ids.index(visit.id) + 1 if visit.id in queue_ids else None
+    position, queue_length = queue_place(db.session, visit.id)
     return render_template("review/visit.html", errors=errors or {}, note=note, position=position,
-                           queue_length=len(queue_ids), **visit_view(visit, labels_for(current_user))), status
+                           queue_length=queue_length, **visit_view(db.session, visit, labels_for(current_user))), status
 
 
 @bp.route("/visits/<visit_id>", methods=["GET"])
@@ -68,7 +61,7 @@ def decide(visit_id: str):
         db.session.rollback()
         return _page(found, {exc.field if exc.field == "note" else "decision": [exc.message]}, note, 422)
     flash(f"Visit at {found.branch.name} on {found.finished_at:%Y-%m-%d} {done}.", "success")
-    following = waiting(VisitStatus.SUBMITTED)
+    following = waiting(db.session, VisitStatus.SUBMITTED)
     if following:
         return redirect(url_for("review.visit", visit_id=following[0].id))
     flash("The review queue is empty.", "success")

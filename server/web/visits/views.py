@@ -6,27 +6,27 @@ from flask_login import current_user
 
 from server.extensions import db
 from server.models import Visit
-from server.permissions import get_visible_or_404, login_required_role
+from server.http.access import get_visible_or_404, login_required_role
+from server.permissions import READER_ROLES
 from server.services.photos.uploads import PhotoNotFound, StoredPhoto, open_photo, open_rendition
 from server.services.accounts.shopper_labels import labels_for
+from server.services.visits.visit_page import visit_view
 from server.storage import current_storage
-from server.web.visits.data import visit_view
 
-READERS = ("admin", "manager")
 CACHE_SECONDS = 3600
 bp = Blueprint("visit_pages", __name__, url_prefix="/visits")
 
 
 @bp.route("/<visit_id>")
-@login_required_role(*READERS)
+@login_required_role(*READER_ROLES)
 def show(visit_id: str):
     """One visit: header, sections, every answer with comments and photos, position, time on site, history."""
     visit = get_visible_or_404(Visit, visit_id)
-    return render_template("visits/show.html", **visit_view(visit, labels_for(current_user)))
+    return render_template("visits/show.html", **visit_view(db.session, visit, labels_for(current_user)))
 
 
 @bp.route("/<visit_id>/photos/<photo_id>")
-@login_required_role(*READERS)
+@login_required_role(*READER_ROLES)
 def photo(visit_id: str, photo_id: str):
     """A photo's downscaled JPEG (`?size=thumb` for the small one), never the original, with the API's visibility check."""
     size = "thumb" if request.args.get("size") == "thumb" else "page"

@@ -7,7 +7,7 @@ from click.testing import CliRunner
 from sqlalchemy import select
 
 import server.demo.loader as demo_loader
-from server.cli import cli
+from server.cli.console import cli
 from server.cli.run import prepare_database, startup_lines
 from server.demo import DEMO_PASSWORD
 from server.models import Role, User

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from server.cli import cli
+from server.cli.console import cli
 from server.schema_state import NO_SCHEMA
 from tests.conftest import DATABASES
 from tests.factories import SMALL_CHECKLIST

@@ -11,7 +11,7 @@ import pytest
 import requests
 from click.testing import CliRunner
 
-from server.cli import cli
+from server.cli.console import cli
 from tests.reliability.server_process import ROOT, ServerProcess, free_port, run_fieldaudit
 
 
@@ -126,7 +126,7 @@ def test_no_demo_is_still_accepted_and_overrides_demo(cli_env):
 
 def test_the_entry_point_sets_a_private_umask(tmp_path):
     probe = ("import atexit, os, sys; atexit.register(lambda: print('umask', oct(os.umask(0)))); "
-             "sys.argv = ['fieldaudit', '--version']; from server.cli import main; main()")
+             "sys.argv = ['fieldaudit', '--version']; from server.cli.console import main; main()")
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120,
                             cwd=str(ROOT))
     assert result.returncode == 0, result.stderr

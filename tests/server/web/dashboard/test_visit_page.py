@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from server.web.visits.data import haversine_m
+from server.services.visits.visit_page import haversine_m
 from tests.server.auth_helpers import web_login
 from tests.server.web.dashboard.world import PNG
 

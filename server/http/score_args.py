@@ -1,4 +1,4 @@
-"""Query parameters shared by the score and report endpoints (period, checklist, bucket) and their 422s."""
+"""Query parameters of the score and report endpoints and the web's PDF links (period, checklist, bucket)."""
 from __future__ import annotations
 
 from flask_smorest import abort

@@ -1,4 +1,4 @@
-"""The rows of the dashboard's CSV export: every visit counted in a region's league table for a period."""
+"""Read models of the dashboard: the visits behind a branch page and a region's CSV export, as the roll-ups count."""
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -7,11 +7,20 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from server.models import Branch, Region, Template, TemplateVersion, User, Visit
-from server.services.scores import Scope, counted
 from server.services.accounts.shopper_labels import ShopperLabels
+from server.services.scores.filters import Scope, counted
 
 VISIT_COLUMNS = ("visit_id", "finished_at_utc", "region", "branch_code", "branch_name", "shopper", "checklist",
                  "version", "status", "score_percent", "critical_failures", "flagged", "zeroed")
+"""The header of `visit_rows`, the dashboard's CSV export."""
+
+
+def branch_visits(session: Session, branch: Branch, scope: Scope, labels: ShopperLabels) -> list[tuple[Visit, str]]:
+    """The branch's counted visits in the period with their shoppers as `labels` says, newest first (as the PDF)."""
+    rows = session.execute(select(Visit, User.name, User.pseudonym).join(User, User.id == Visit.shopper_id)
+                           .where(*counted(scope), Visit.branch_id == branch.id)
+                           .order_by(Visit.finished_at.desc(), Visit.id))
+    return [(visit, labels.label(name, pseudonym)) for visit, name, pseudonym in rows]
 
 
 def visit_rows(session: Session, region: Region, scope: Scope, labels: ShopperLabels) -> Iterator[tuple]:
@@ -24,5 +33,5 @@ def visit_rows(session: Session, region: Region, scope: Scope, labels: ShopperLa
              .order_by(Branch.code, Visit.finished_at, Visit.id))
     for visit, branch, name, pseudonym, checklist, version in session.execute(query):
         yield (str(visit.id), visit.finished_at.strftime("%Y-%m-%d %H:%M"), region.name, branch.code, branch.name,
-               labels.label(name, pseudonym), checklist, version, visit.status.value, visit.score_percent, visit.critical_failures,
-               "yes" if visit.flagged else "no", "yes" if visit.zeroed else "no")
+               labels.label(name, pseudonym), checklist, version, visit.status.value, visit.score_percent,
+               visit.critical_failures, "yes" if visit.flagged else "no", "yes" if visit.zeroed else "no")

@@ -1,4 +1,4 @@
-"""What the visit page shows: the stored record, every answer with its photos, position, time on site, history."""
+"""Read model of the visit page: the stored record, every answer with its photos, position, time on site, history."""
 from __future__ import annotations
 
 import math
@@ -7,11 +7,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from itertools import groupby
 
+from sqlalchemy.orm import Session
+
 from reports.adapt import visit_rows
 from shared.schemas import load_visit
 from shared.scoring import score_visit
 
-from server.extensions import db
 from server.models import User, Visit
 from server.services.checklists.versions import checklist_of
 from server.services.accounts.shopper_labels import ShopperLabels
@@ -56,13 +57,13 @@ def time_on_site(visit: Visit) -> timedelta | None:
     return spent if spent >= timedelta(0) else None
 
 
-def history(visit: Visit, labels: ShopperLabels) -> list[HistoryEntry]:
+def history(session: Session, visit: Visit, labels: ShopperLabels) -> list[HistoryEntry]:
     """Submissions (by the shopper, as `labels` says) and the review decision, oldest first."""
     entries = [HistoryEntry(r.submitted_at, f"Submitted revision {r.revision}" if r.base_revision is None
                             else f"Resubmitted revision {r.revision} (corrects {r.base_revision})", labels(visit.shopper))
                for r in visit.revisions]
     if visit.reviewed_at is not None:
-        reviewer = db.session.get(User, visit.reviewed_by_id) if visit.reviewed_by_id else None
+        reviewer = session.get(User, visit.reviewed_by_id) if visit.reviewed_by_id else None
         entries.append(HistoryEntry(visit.reviewed_at, _decision(visit), reviewer.name if reviewer else "–",
                                     visit.review_note))
     return sorted(entries, key=lambda e: e.when)
@@ -96,13 +97,13 @@ def refused_photos(visit: Visit) -> list[tuple[str, str]]:
     return [(texts.get(p.question_key, p.question_key), p.refused_reason) for p in sorted(refused, key=lambda p: p.id)]
 
 
-def visit_view(visit: Visit, labels: ShopperLabels) -> dict:
+def visit_view(session: Session, visit: Visit, labels: ShopperLabels) -> dict:
     """Everything the visit page template needs; the shopper as `labels` says (services.shopper_labels)."""
     groups = question_groups(visit)
     return {
         "visit": visit, "shopper": labels(visit.shopper), "groups": groups,
         "failures": [row for _, rows in groups for row in rows if row.critical_failure],
         "distance_m": distance_to_branch(visit), "far_m": FAR_M, "time_on_site": time_on_site(visit),
-        "missing_photos": sum(1 for p in visit.photos if p.completed_at is None), "history": history(visit, labels),
+        "missing_photos": sum(1 for p in visit.photos if p.completed_at is None), "history": history(session, visit, labels),
         "refused_photos": refused_photos(visit),
     }
