@@ -1,11 +1,11 @@
-"""Who may see what (DESIGN section 5): the rules every page, endpoint and service asks.
+"""Who may see what (docs/architecture.md, Roles, permissions and confidentiality): the rules every page, endpoint and service asks.
 
 admin: everything. manager: the branches of their regions and the visits made there, never
 an assignment. shopper: their own assignments and visits, and the branches those are at.
 Deactivated and anonymous users see nothing. Queries (`visible_*`) and per-object checks
 (`can_view_*`) answer the same question and are tested to agree.
 
-Confidentiality rule of mystery shopping (DESIGN section 7): managers are the audited side, so
+Confidentiality rule of mystery shopping (docs/architecture.md, Roles, permissions and confidentiality): managers are the audited side, so
 the schedule (assignments: when a visit will happen, and their notes) is for admins and the
 assignment's own shopper only. Managers learn of a visit once it has happened. Web pages, the
 sync feed (services/sync/view.py), the scores and report APIs, CSV and PDFs all ask the rule

@@ -5,9 +5,9 @@ from __future__ import annotations
 import grimp
 
 
-def package_graph(package: str) -> grimp.ImportGraph:
-    """The package's import graph, counting imports inside functions and under TYPE_CHECKING: all are dependencies."""
-    return grimp.build_graph(package, exclude_type_checking_imports=False, cache_dir=None)
+def package_graph(package: str, *, type_checking: bool = True) -> grimp.ImportGraph:
+    """The package's import graph, counting imports inside functions and (unless told not to) under TYPE_CHECKING."""
+    return grimp.build_graph(package, exclude_type_checking_imports=not type_checking, cache_dir=None)
 
 
 def cycles(graph: grimp.ImportGraph, package: str) -> list[list[str]]:
