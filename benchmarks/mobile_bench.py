@@ -24,7 +24,7 @@ os.environ.setdefault("KIVY_NO_ARGS", "1")
 def build_store(folder: Path, visits: int, assignments: int) -> str:
     """A signed-in account with pulled data, ``assignments`` open assignments and ``visits`` visits."""
     from mobile.store import LocalStore
-    from tests.mobile.helpers import ANSWERS, assignment_change, branch_change, fill, version_change, write_png
+    from tests.mobile.factories import ANSWERS, assignment_change, branch_change, fill, version_change, write_png
 
     store = LocalStore(folder / "phone")
     account = store.save_account(server_url="http://127.0.0.1:9", user_id=1, email="sam@example.test",

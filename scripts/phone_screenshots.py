@@ -54,7 +54,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=OUT, help="folder for the PNGs (default docs/screenshots)")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
-    from tests.mobile.helpers import write_png
+    from tests.mobile.factories import write_png
     from tests.mobile.live import PASSWORD, LiveServer, build_template_db
     from tests.mobile.ui.harness import DEMO, SwitchableServer
 

@@ -7,7 +7,7 @@ import uuid
 import pytest
 
 from mobile.store import AccountStore, LocalStore
-from tests.mobile.helpers import base_page
+from tests.mobile.factories import base_page
 
 
 @pytest.fixture

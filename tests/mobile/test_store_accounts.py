@@ -10,7 +10,7 @@ import pytest
 
 from mobile.store import LocalStore, NotFound, StoreError
 from tests.mobile.conftest import add_account
-from tests.mobile.helpers import base_page, fill, write_png
+from tests.mobile.factories import base_page, fill, write_png
 
 
 def test_two_accounts_on_one_device_never_see_each_others_data(local_store, tmp_path):

@@ -6,7 +6,7 @@ import pytest
 
 from mobile.store import NotEditable, VisitState
 from shared.schemas import load_visit
-from tests.mobile.helpers import change, fill, write_png
+from tests.mobile.factories import change, fill, write_png
 
 
 def sent_and_returned(shop, assignment_id, tmp_path, revision: int = 1) -> str:

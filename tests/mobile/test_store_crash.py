@@ -11,7 +11,7 @@ import textwrap
 
 from mobile.store import LocalStore, VisitState
 from tests.mobile.conftest import add_account
-from tests.mobile.helpers import base_page, child_env, png_bytes
+from tests.mobile.factories import base_page, child_env, png_bytes
 
 CHILD = textwrap.dedent("""
     import json, sys, time

@@ -14,7 +14,7 @@ from shared.schemas import load_visit, visit_fingerprint
 from shared.scoring import score_visit
 from shared.validation import load_checklist
 from shared.visit import Location
-from tests.mobile.helpers import CHECKLIST, fill, jpeg_bytes, png_bytes, write_png
+from tests.mobile.factories import CHECKLIST, fill, jpeg_bytes, png_bytes, write_png
 
 
 def test_starting_a_visit_makes_a_uuid4_id_and_an_aware_utc_start_time(shop, assignment_id):

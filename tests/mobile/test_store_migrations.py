@@ -9,7 +9,7 @@ import pytest
 from mobile.store import LocalStore, StoreError
 from mobile.store.migrations import MIGRATIONS
 from tests.mobile.conftest import add_account
-from tests.mobile.helpers import fill
+from tests.mobile.factories import fill
 
 
 def test_a_new_store_is_at_the_newest_schema_version(local_store):
@@ -19,7 +19,7 @@ def test_a_new_store_is_at_the_newest_schema_version(local_store):
 def test_an_upgrade_runs_only_the_new_migrations_in_order_and_keeps_the_data(tmp_path):
     store = LocalStore(tmp_path / "phone")
     view = add_account(store)
-    from tests.mobile.helpers import base_page
+    from tests.mobile.factories import base_page
     view.pulled.apply_changes(base_page("0f8fad5b-d9cb-469f-a165-70867728950e"), "c1")
     visit = view.drafts.start_visit("0f8fad5b-d9cb-469f-a165-70867728950e")
     fill(view, visit.id)

@@ -7,7 +7,7 @@ import uuid
 import pytest
 
 from mobile.store import BadChange, NotFound, VisitState
-from tests.mobile.helpers import (NO_PHOTO_CHECKLIST, assignment_change, branch_change, change, fill,
+from tests.mobile.factories import (NO_PHOTO_CHECKLIST, assignment_change, branch_change, change, fill,
                                   version_change, write_png)
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from mobile.store import LocalStore, VisitState
-from tests.mobile.helpers import CHECKLIST
+from tests.mobile.factories import CHECKLIST
 from tests.mobile.world import new_phone
 
 

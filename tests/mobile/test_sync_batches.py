@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from mobile.store import VisitState
-from tests.mobile.helpers import NO_PHOTO_CHECKLIST
+from tests.mobile.factories import NO_PHOTO_CHECKLIST
 from tests.mobile.world import make_world, new_phone
 
 

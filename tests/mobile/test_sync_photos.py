@@ -115,7 +115,7 @@ def _two_photo_visit(phone, world, sizes: list[tuple[int, int]]) -> str:
     """A finished visit with one storefront photo per size, taken in that order."""
     from datetime import datetime, timedelta, timezone
 
-    from tests.mobile.helpers import fill, write_png
+    from tests.mobile.factories import fill, write_png
 
     visit = phone.shop.drafts.start_visit(world.assignment_id)
     fill(phone.shop, visit.id)

@@ -8,7 +8,7 @@ import pytest
 
 from mobile.store import VisitState
 from mobile.sync import PHOTOS, PULL, PUSH
-from tests.mobile.helpers import NO_PHOTO_CHECKLIST
+from tests.mobile.factories import NO_PHOTO_CHECKLIST
 from tests.mobile.world import make_world
 
 
@@ -95,7 +95,7 @@ def test_pulling_in_small_pages_advances_the_cursor_page_by_page(world):
 def test_a_draft_stays_pinned_to_its_version_when_a_new_one_is_published(world):
     import copy
 
-    from tests.mobile.helpers import CHECKLIST
+    from tests.mobile.factories import CHECKLIST
 
     phone, server = world.phone, world.server
     phone.sync()

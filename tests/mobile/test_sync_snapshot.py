@@ -7,7 +7,7 @@ import uuid
 import pytest
 
 from mobile.store import NotFound, VisitState
-from tests.mobile.helpers import fill
+from tests.mobile.factories import fill
 from tests.mobile.world import make_world
 
 

@@ -11,7 +11,7 @@ import requests
 from mobile.store import AccountStore, LocalStore
 from mobile.sync import ApiClient, RetryPolicy, SyncEngine, SyncResult, sign_in
 from tests.mobile.faults import FaultyAdapter, faulty_session
-from tests.mobile.helpers import CHECKLIST, fill, write_png
+from tests.mobile.factories import CHECKLIST, fill, write_png
 from tests.mobile.live import PASSWORD, LiveServer, Shopper
 
 

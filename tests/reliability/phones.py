@@ -10,12 +10,12 @@ import requests
 
 from mobile.store import AccountStore, LocalStore, VisitState
 from mobile.sync import ApiClient, RetryPolicy, SyncEngine, SyncResult, sign_in
-from tests.mobile.helpers import write_png
+from tests.mobile.factories import write_png
 from tests.mobile.live import PASSWORD
 
 
 def random_answers(rng: random.Random) -> dict[str, dict[str, Any]]:
-    """Valid answers to tests.mobile.helpers.CHECKLIST, varied so scores differ from visit to visit."""
+    """Valid answers to tests.mobile.factories.CHECKLIST, varied so scores differ from visit to visit."""
     answers: dict[str, dict[str, Any]] = {"greeted": {"value": rng.choice(["yes", "no"])}}
     if rng.random() < 0.9:
         clean = rng.randint(1, 5)

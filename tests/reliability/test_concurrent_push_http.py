@@ -12,7 +12,7 @@ import threading
 
 import requests
 
-from tests.mobile.helpers import CHECKLIST
+from tests.mobile.factories import CHECKLIST
 from tests.mobile.live import PASSWORD
 from tests.reliability.phones import FieldPhone
 from tests.reliability.server_process import seed_org, server_totals

@@ -14,7 +14,7 @@ import time
 import pytest
 
 from mobile.store import VisitState
-from tests.mobile.helpers import CHECKLIST
+from tests.mobile.factories import CHECKLIST
 from tests.reliability.phones import FieldPhone, expected_totals
 from tests.reliability.proxy import CUT_BODY, DROP_AFTER, DROP_BEFORE, KILL, PASS, FaultProxy, Request
 from tests.reliability.server_process import seed_org, server_totals

@@ -25,7 +25,7 @@ from werkzeug.serving import make_server
 from mobile.store import LocalStore, StoreError, VisitState
 from mobile.sync import ApiClient, RetryPolicy, SyncEngine, sign_in
 from tests.mobile.faults import faulty_session
-from tests.mobile.helpers import CHECKLIST
+from tests.mobile.factories import CHECKLIST
 from tests.mobile.live import PASSWORD, LiveServer, build_template_db, server_config
 from tests.reliability.phones import random_answers
 
@@ -149,7 +149,7 @@ class SyncMachine(RuleBasedStateMachine):
     @precondition(lambda self: self.drafts)
     @rule(pick=st.integers(0, 100), noise=st.integers(100, 30_000), seed=st.integers(0, 10**6))
     def add_photo(self, pick, noise, seed):
-        from tests.mobile.helpers import write_png
+        from tests.mobile.factories import write_png
 
         visit_id = self.drafts[pick % len(self.drafts)]
         for photo in self.shop.drafts.photos(visit_id, "storefront"):

@@ -13,7 +13,7 @@ from typing import Any
 
 from werkzeug.serving import make_server
 
-from tests.mobile.helpers import child_env
+from tests.mobile.factories import child_env
 from tests.mobile.live import LiveServer
 
 DEMO = Path(__file__).resolve().parents[3] / "server" / "demo" / "customer_service_checklist.json"

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tests.mobile.helpers import write_png
+from tests.mobile.factories import write_png
 from tests.mobile.live import PASSWORD
 from tests.mobile.ui.harness import DEMO, run_app
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 
 from mobile.store import LocalStore
-from tests.mobile.helpers import assignment_change, branch_change, change, version_change
+from tests.mobile.factories import assignment_change, branch_change, change, version_change
 from tests.mobile.ui.harness import run_app
 
 MANY = 130

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from tests.mobile.helpers import write_png
+from tests.mobile.factories import write_png
 from tests.mobile.live import PASSWORD
 from tests.mobile.ui.harness import run_app
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from tests.mobile.helpers import write_png
+from tests.mobile.factories import write_png
 from tests.mobile.live import PASSWORD
 from tests.mobile.ui.harness import DEMO, run_app
 from tests.mobile.ui.test_account_and_corrections import ALL

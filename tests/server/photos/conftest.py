@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.server.photos.helpers import make_photo_visit
+from tests.server.photos.factories import make_photo_visit
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from server.models import Photo, Visit, VisitStatus
 from server.models.types import utcnow
 from server.services.photos.cleanup import cleanup_photos
 from server.storage import current_storage, photo_key, rendition_key
-from tests.server.photos.helpers import big_png, make_photo_visit, put
+from tests.server.photos.factories import big_png, make_photo_visit, put
 
 
 def fresh(session, model, key):

@@ -11,7 +11,7 @@ from server.models import Photo, Visit
 from server.models.types import utcnow
 from server.storage import current_storage, photo_key
 from server.services.visits.record import VisitRejected
-from tests.server.photos.helpers import big_png, image_bytes, make_photo_visit, png_bytes, put
+from tests.server.photos.factories import big_png, image_bytes, make_photo_visit, png_bytes, put
 
 
 def fresh(session, key) -> Photo:
@@ -46,7 +46,7 @@ def test_a_visit_whose_photos_total_more_than_its_byte_budget_is_refused_at_push
 
 
 def test_the_push_endpoint_answers_invalid_naming_photos_for_a_budget_refusal(app, client, session, make):
-    from tests.server.photos.helpers import PHOTO_CHECKLIST
+    from tests.server.photos.factories import PHOTO_CHECKLIST
     from server.services.accounts.tokens import issue_token
     from tests.server.auth_helpers import bearer
 

@@ -11,7 +11,7 @@ from server.models import ApiToken
 from server.models.types import utcnow
 from server.services.accounts.tokens import issue_token
 from tests.server.auth_helpers import bearer
-from tests.server.photos.helpers import make_photo_visit, put
+from tests.server.photos.factories import make_photo_visit, put
 
 
 def token_for(session, user) -> dict:

@@ -18,7 +18,7 @@ from server.storage import current_storage, photo_key, rendition_key
 from tests.clients import new_client
 from tests.reports.pdfcheck import contains, image_streams, pages
 from tests.server.auth_helpers import web_login
-from tests.server.photos.helpers import image_bytes, make_photo_visit, png_bytes, put
+from tests.server.photos.factories import image_bytes, make_photo_visit, png_bytes, put
 
 CAMERA = (4032, 3024)
 

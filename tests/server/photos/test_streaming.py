@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from server.models import Change, Photo, Visit
 from server.storage import current_storage, photo_key
 from tests.clients import new_client
-from tests.server.photos.helpers import PhotoFile, big_png, make_photo_visit, png_bytes, put
+from tests.server.photos.factories import PhotoFile, big_png, make_photo_visit, png_bytes, put
 
 MIB = 1024 * 1024
 PATTERN = hashlib.sha256(b"pattern").digest() * 2048  # 64 KiB of bytes that do not compress to nothing

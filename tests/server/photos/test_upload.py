@@ -12,7 +12,7 @@ from server.models import Change, Photo, Visit
 from server.services.photos.renditions import readable
 from server.services.visits.record import VisitRejected
 from server.storage import current_storage, photo_key
-from tests.server.photos.helpers import big_png, image_bytes, jpeg_bytes, make_photo_visit, png_bytes, put
+from tests.server.photos.factories import big_png, image_bytes, jpeg_bytes, make_photo_visit, png_bytes, put
 
 
 def fresh(session, model, key):

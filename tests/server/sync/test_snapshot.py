@@ -16,7 +16,7 @@ from server.services.visits.reviews import approve_visit, return_for_correction
 from server.services.sync.pull import changes_page, parse_cursor
 from server.services.sync.snapshot import VISIT_WINDOW_DAYS
 from tests.server.auth_helpers import bearer
-from tests.server.photos.helpers import make_photo_visit, put
+from tests.server.photos.factories import make_photo_visit, put
 from tests.server.sync.helpers import CHANGES, assign, pull_all, push, token_for, visit_doc
 from tests.statements import count_statements
 

@@ -12,7 +12,7 @@ from server.services.visits.reviews import approve_visit
 from server.services.scores.filters import today_utc
 from tests.factories import SMALL_CHECKLIST
 from tests.server.auth_helpers import bearer
-from tests.server.photos.helpers import png_bytes
+from tests.server.photos.factories import png_bytes
 from tests.server.sync.helpers import assign, push, token_for
 
 CHECKLIST = copy.deepcopy(SMALL_CHECKLIST)

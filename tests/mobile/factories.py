@@ -1,4 +1,4 @@
-"""Test data for the phone: a checklist with every scored type and a photo question, pulled pages, tiny images."""
+"""Factories of test data for the phone: a checklist with every scored type and a photo question, pulled pages, tiny images."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Test data for photo uploads: a checklist with photo questions, tiny real images, a visit awaiting them."""
+"""Factories of test data for photo uploads: a checklist with photo questions, tiny real images, a visit awaiting them."""
 from __future__ import annotations
 
 import hashlib
