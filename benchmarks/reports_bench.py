@@ -1,4 +1,4 @@
-"""PDF build time (DESIGN section 8): seconds per visit report and per 500-branch region report, from sample data.
+"""PDF build time (docs/architecture.md, Scale path): seconds per visit report and per 500-branch region report, from sample data.
 
 Also the visit report with three camera-size photos (4032 x 3024 JPEGs), old path against new in one
 run: before, the report builder downscaled every original each time it built a PDF; now the upload
@@ -25,7 +25,7 @@ from reports.branch import build_branch_report  # noqa: E402
 from reports.data import PhotoThumb  # noqa: E402
 from reports.images import THUMB_PIXELS, downscale  # noqa: E402
 from reports.region import build_region_report  # noqa: E402
-from reports.samples import sample_branch, sample_region, sample_visit  # noqa: E402
+from tests.reports.samples import sample_branch, sample_region, sample_visit  # noqa: E402
 from reports.visit import build_visit_report  # noqa: E402
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from reportlab.lib.units import cm
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer
 
@@ -16,7 +18,7 @@ KIND = "Branch report"
 
 
 def build_branch_report(data: BranchReportData) -> bytes:
-    """The branch report PDF (DESIGN section 6), as bytes."""
+    """The branch report PDF (docs/architecture.md, Reports), as bytes."""
     story: list[Flowable] = cover(data.header)
     story.append(score_box(data.score, f"Branch score: mean of {data.visit_count} visit"
                                        f"{'' if data.visit_count == 1 else 's'}", _notes(data), _facts(data)))
@@ -63,7 +65,7 @@ def _sections(data: BranchReportData) -> list[Flowable]:
     return [head, for_pdf(chart), Spacer(1, 6), table]
 
 
-def _visits(visits: list[VisitSummary]) -> list[Flowable]:
+def _visits(visits: Sequence[VisitSummary]) -> list[Flowable]:
     """Every visit in the period with its score and what critical failures did to it."""
     head = Paragraph("Visits", Styles.h1)
     if not visits:

@@ -46,7 +46,7 @@ def section_bars(titles: Sequence[str], percents: Sequence[float | None], width:
         bar_h = row * (0.42 if pair else 0.62)
         y_bar = y + row - bar_h - (row * 0.12 if pair else row * 0.19)
         _bar(drawing, left, right, y_bar, bar_h, value, ACCENT)
-        if pair:
+        if compare is not None:
             _bar(drawing, left, right, y_bar - bar_h - 1, bar_h * 0.8, compare[i] if i < len(compare) else None,
                  REGION, size=6.5)
     if pair:

@@ -98,7 +98,7 @@ class GeoPoint:
 
 @dataclass(frozen=True, kw_only=True)
 class VisitReportData:
-    """Everything a one-visit PDF shows (DESIGN section 6): who, where, when, the score and every answer.
+    """Everything a one-visit PDF shows (docs/architecture.md, Reports): who, where, when, the score and every answer.
 
     shopper is the shopper's name or pseudonym ("Shopper 4821"): the caller decides what a reader may see.
     score is the visit percent (0 when zeroed by a critical failure), None when not scored.

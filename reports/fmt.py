@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import math
 from datetime import date, datetime
+from typing import TypeGuard
 
 NONE = "—"
 """What an empty table cell prints (no data / not scored)."""
 
 
-def _finite(value: float | None) -> bool:
+def _finite(value: float | None) -> TypeGuard[float]:
     """Whether value is a real number that can be printed."""
     return value is not None and not isinstance(value, bool) and math.isfinite(value)
 

@@ -30,11 +30,11 @@ def downscale(data: bytes, max_side: int, keep_alpha: bool = False) -> tuple[byt
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            with PILImage.open(io.BytesIO(data)) as img:
-                if img.width * img.height > MAX_SOURCE_PIXELS:
+            with PILImage.open(io.BytesIO(data)) as source:
+                if source.width * source.height > MAX_SOURCE_PIXELS:
                     return None
-                img.draft("RGB", (max_side * 2, max_side * 2))
-                img = ImageOps.exif_transpose(img)
+                source.draft("RGB", (max_side * 2, max_side * 2))
+                img = ImageOps.exif_transpose(source)
                 alpha = keep_alpha and (img.mode in ("RGBA", "LA", "PA") or "transparency" in img.info)
                 img = img.convert("RGBA" if alpha else "RGB")
                 img.thumbnail((max_side, max_side), PILImage.Resampling.LANCZOS)

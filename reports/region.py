@@ -3,6 +3,8 @@ weakest questions."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from reportlab.lib.units import cm
 from reportlab.platypus import Flowable, KeepTogether, Paragraph
 
@@ -19,7 +21,7 @@ UNCERTAIN = "≈"
 
 
 def build_region_report(data: RegionReportData) -> bytes:
-    """The region report PDF (DESIGN section 6), as bytes."""
+    """The region report PDF (docs/architecture.md, Reports), as bytes."""
     story: list[Flowable] = cover(data.header)
     scored = sum(1 for row in data.league if row.score is not None)  # unvisited branches are listed, not averaged
     story.append(score_box(data.score, f"Region score: mean of {scored} branch{'' if scored == 1 else 'es'}",
@@ -49,13 +51,13 @@ def _notes(data: RegionReportData) -> list[str]:
 
 def _facts(data: RegionReportData) -> list[tuple[str, str]]:
     """Region, period and counts."""
-    scored = [row for row in data.league if row.score is not None]
+    scored = [(row.score, row) for row in data.league if row.score is not None]
     facts = [("Region", data.region_name), ("Period", fmt.period(data.period_from, data.period_to)),
              ("Branches", str(len(data.league))), ("Visits", str(data.visit_count)),
              ("Critical failures", str(sum(row.critical_failures for row in data.league)))]
     if scored:
-        best = max(scored, key=lambda row: row.score)
-        worst = min(scored, key=lambda row: row.score)
+        best = max(scored, key=lambda pair: pair[0])[1]
+        worst = min(scored, key=lambda pair: pair[0])[1]
         facts += [("Highest", f"{fmt.pct(best.score)} {clean(best.branch_name)}"),
                   ("Lowest", f"{fmt.pct(worst.score)} {clean(worst.branch_name)}")]
     return facts
@@ -68,7 +70,7 @@ def league_cells(row: LeagueRow) -> list:
             fmt.interval(row.ci_low, row.ci_high), str(row.visits), fmt.change(row.change), str(row.critical_failures)]
 
 
-def _league(league: list[LeagueRow]) -> list[Flowable]:
+def _league(league: Sequence[LeagueRow]) -> list[Flowable]:
     """The league table, header repeated on every page, with a key for the uncertain-rank mark."""
     head = Paragraph("League table", Styles.h1)
     if not league:

@@ -148,6 +148,7 @@ class BidiParagraph(Flowable):
         return self._build(avail_width).split(avail_width, avail_height)
 
     def draw(self):
+        assert self._para is not None, "platypus wraps a flowable before drawing it"
         self._para.drawOn(self.canv, 0, 0)
 
     def getSpaceBefore(self):

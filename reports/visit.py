@@ -24,7 +24,7 @@ STATUS_WORDS = {"unscored": "Not scored", "na": "N/A", "hidden": "Not shown", "u
 
 
 def build_visit_report(data: VisitReportData) -> bytes:
-    """The visit report PDF for one visit (DESIGN section 6), as bytes."""
+    """The visit report PDF for one visit (docs/architecture.md, Reports), as bytes."""
     story: list[Flowable] = cover(data.header)
     story.append(score_box(data.score, "Visit score", score_notes(data.score, data.flagged, data.zeroed),
                            _facts(data)))
@@ -137,7 +137,7 @@ def _thumbnails(q: QuestionRow) -> list[Flowable]:
     """The question's photos (their thumbnail JPEGs as they are), four to a row, each with its caption."""
     if not q.photos:
         return []
-    cells = []
+    cells: list[list[Flowable] | str] = []  # str: the empty cells padding the last row
     for photo in q.photos:
         image = embedded(photo.image, THUMB_WIDTH - 6, THUMB_HEIGHT) if photo.image else None
         placeholder = f"(photo not shown: {photo.missing})" if photo.missing else "(photo could not be read)"

@@ -1,4 +1,4 @@
-"""Regenerate the example report PDFs and page PNGs in docs/reports/ from reports.samples (needs pdftoppm for PNGs)."""
+"""Regenerate the example report PDFs and page PNGs in docs/reports/ from tests.reports.samples (needs pdftoppm for PNGs)."""
 from __future__ import annotations
 
 import io
@@ -14,7 +14,7 @@ from pypdf import PdfReader  # noqa: E402
 
 from reports.branch import build_branch_report  # noqa: E402
 from reports.region import build_region_report  # noqa: E402
-from reports.samples import sample_branch, sample_region, sample_visit  # noqa: E402
+from tests.reports.samples import sample_branch, sample_region, sample_visit  # noqa: E402
 from reports.visit import build_visit_report  # noqa: E402
 
 OUT = ROOT / "docs" / "reports"

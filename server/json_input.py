@@ -10,6 +10,7 @@ The app's JSON provider uses it, so ``request.get_json()`` and the API's argumen
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from typing import Any
 
 from flask.json.provider import DefaultJSONProvider
@@ -45,6 +46,7 @@ def _depth(document: Any) -> int:
     deepest, stack = 0, [(document, 1)]
     while stack:
         value, level = stack.pop()
+        children: Iterable[Any]
         if isinstance(value, dict):
             children = value.values()
         elif isinstance(value, list):

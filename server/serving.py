@@ -10,7 +10,7 @@ import ipaddress
 import os
 import socket
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
 
@@ -51,7 +51,7 @@ def is_loopback(host: str) -> bool:
         infos = socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)
     except OSError:
         return False
-    return bool(infos) and all(ipaddress.ip_address(info[4][0].split("%")[0]).is_loopback for info in infos)
+    return bool(infos) and all(ipaddress.ip_address(str(info[4][0]).split("%")[0]).is_loopback for info in infos)
 
 
 def shown_url(host: str, port: int) -> str:
@@ -97,7 +97,7 @@ def shared_limits_problem(app: Flask, workers: int) -> str | None:
     return None
 
 
-def exposure_warning(host: str, environ: dict[str, str] | None = None) -> str | None:
+def exposure_warning(host: str, environ: Mapping[str, str] | None = None) -> str | None:
     """A warning when a public address serves session cookies that are not marked Secure and no proxy is set."""
     environ = os.environ if environ is None else environ
     if is_loopback(host):

@@ -1,4 +1,4 @@
-"""Visit scoring (DESIGN section 3): exact fractions inside, percentages rounded to 2 decimals once at the end."""
+"""Visit scoring (docs/architecture.md, Domain rules and scoring): exact fractions inside, percentages rounded to 2 decimals once at the end."""
 
 from __future__ import annotations
 

@@ -159,3 +159,17 @@ def client(app):
 def make(session):
     """Factories for users, regions, branches, templates: `make.user(role="manager")`."""
     return factories.Factory(session)
+
+
+# The fast lane (`scripts/test --fast`) leaves these out: real browsers, real servers and their faults, the Kivy
+# screens, the schema fuzzer and the benchmark smokes. CI and the plain README command run them all.
+SLOW_FOLDERS = ("tests/browser/", "tests/reliability/", "tests/mobile/ui/", "tests/benchmarks/")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark every test under a SLOW_FOLDERS folder `slow` (one place, instead of a marker in each module)."""
+    root = str(config.rootpath) + os.sep
+    for item in items:
+        where = str(item.path).removeprefix(root).replace(os.sep, "/")
+        if where.startswith(SLOW_FOLDERS):
+            item.add_marker(pytest.mark.slow)

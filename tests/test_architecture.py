@@ -1,4 +1,4 @@
-"""The dependency rules of DESIGN section 2 hold: checked with import-linter on every run."""
+"""The dependency rules hold (docs/architecture.md, Packages and layers): checked with import-linter on every run."""
 from __future__ import annotations
 
 import ast

@@ -85,7 +85,7 @@ class ChoiceInput(GridLayout):
 class TextLikeInput(BoxLayout):
     """A text field (number, text, date, time) that saves while the shopper types; a shortcut button for date/time."""
 
-    def __init__(self, card: QuestionCard, kind: str) -> None:
+    def __init__(self, card: QuestionCard, kind: QuestionType) -> None:
         super().__init__(orientation="horizontal", spacing=dp(6), size_hint_y=None)
         self.card, self.kind, self._showing = card, kind, False
         self.spec = spec = TEXT_KINDS_BY_TYPE[kind]
@@ -128,7 +128,7 @@ class TextLikeInput(BoxLayout):
         self.card.save_value(value)
 
 
-def parse(kind: str, text: str) -> Any:
+def parse(kind: QuestionType, text: str) -> Any:
     """The value a typed text stands for, or None while it is not one yet."""
     return TEXT_KINDS_BY_TYPE[kind].parse(text)
 

@@ -101,8 +101,13 @@ class FieldauditApp(App):
             self.resume.set(visit_id=None, section=None)
         self.go("assignments")
 
+    def _opened_store(self) -> LocalStore:
+        """The phone's store: build() opens it before anything asks for it."""
+        assert self.store is not None, "build() opens the store first"
+        return self.store
+
     def _remembered_account(self) -> Account | None:
-        accounts = self.store.accounts()
+        accounts = self._opened_store().accounts()
         wanted = self.resume.get("account_id")
         for account in accounts:
             if account.id == wanted:
@@ -113,7 +118,7 @@ class FieldauditApp(App):
     def use_account(self, account_id: int) -> None:
         """Make an account the signed-in one (after sign-in or at start)."""
         self.account_id = self.syncer.account_id = account_id
-        self.shop = self.store.for_account(account_id)
+        self.shop = self._opened_store().for_account(account_id)
         account = self.shop.account
         self.account_name = account.name or account.email
         self.resume.set(account_id=account_id, server=account.server_url, email=account.email)
@@ -164,8 +169,9 @@ class FieldauditApp(App):
 
     def sign_out(self, message: str) -> None:
         """Forget the signed-in account here (its data stays on the phone) and show sign in."""
+        assert self.account_id is not None, "sign out is offered only while signed in"
         self.syncer.cancel()
-        sign_out(self.store, self.account_id)
+        sign_out(self._opened_store(), self.account_id)
         self.shop, self.account_id = None, None
         self.syncer.account_id = None
         self.resume.set(visit_id=None, section=None)

@@ -4,8 +4,8 @@ from server.models.activity import Activity
 from server.models.changes import Change
 from server.models.checklists import PublishedVersionChanged, Template, TemplateVersion, VersionStatus
 from server.models.org import Branch, Region, manager_regions
-from server.models.rollups import QuestionDay
 from server.models.organisation_settings import OrganisationSetting
+from server.models.rollups import QuestionDay
 from server.models.sessions import SessionStage, WebSession
 from server.models.throttle import SignInCounter
 from server.models.visits import (

@@ -3,25 +3,29 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, String
 from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from server.extensions import db
+from server.extensions import Model
 from server.models.pseudonyms import new_pseudonym
 from server.models.types import UTCDateTime, str_enum, utcnow
 
+if TYPE_CHECKING:  # the other side of a relationship, for type checkers only
+    from server.models.org import Region
+
 
 class Role(str, enum.Enum):
-    """What a user may do (DESIGN section 5)."""
+    """What a user may do (docs/architecture.md, Roles, permissions and confidentiality)."""
 
     ADMIN = "admin"
     MANAGER = "manager"
     SHOPPER = "shopper"
 
 
-class User(db.Model):
+class User(Model):
     """An admin, a regional manager or a shopper."""
 
     __tablename__ = "users"
@@ -78,7 +82,7 @@ class User(db.Model):
         return f"<User {self.id} {self.email} {self.role.value}>"
 
 
-class ApiToken(db.Model):
+class ApiToken(Model):
     """A bearer token for the phone app; only its SHA-256 is stored."""
 
     __tablename__ = "api_tokens"
@@ -100,7 +104,7 @@ class ApiToken(db.Model):
         return self.revoked_at is None and self.expires_at > now and self.user.active
 
 
-class RecoveryCode(db.Model):
+class RecoveryCode(Model):
     """A one-time code that stands in for the authenticator; only its SHA-256 is stored."""
 
     __tablename__ = "recovery_codes"

@@ -2,15 +2,19 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from server.extensions import db
+from server.extensions import Model
 from server.models.types import UTCDateTime, utcnow
 
+if TYPE_CHECKING:  # the other side of a relationship, for type checkers only
+    from server.models.accounts import User
 
-class Activity(db.Model):
+
+class Activity(Model):
     """One thing a person did: `action` on (`object_type`, `object_id`), described in `summary`."""
 
     __tablename__ = "activity_log"

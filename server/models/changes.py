@@ -28,11 +28,11 @@ from datetime import datetime
 from sqlalchemy import BigInteger, ForeignKey, String, event, text
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from server.extensions import db
+from server.extensions import Model, db
 from server.models.types import UTCDateTime, utcnow
 
 
-class Change(db.Model):
+class Change(Model):
     """`seq` is the sync cursor; the audience says who the row is for (services/sync/changes.py `record_change`).
 
     `audience_user_id`: that user alone (their visits and assignments, a tombstone for them);

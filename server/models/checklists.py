@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint, event, inspect
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from server.extensions import db
+from server.extensions import Model
 from server.models.types import UTCDateTime, str_enum, utcnow
 
 
@@ -19,7 +19,7 @@ class VersionStatus(str, enum.Enum):
     RETIRED = "retired"
 
 
-class Template(db.Model):
+class Template(Model):
     """A checklist, e.g. 'Customer service mystery shop', across all its versions."""
 
     __tablename__ = "templates"
@@ -40,7 +40,7 @@ class Template(db.Model):
         return published[-1] if published else None
 
 
-class TemplateVersion(db.Model):
+class TemplateVersion(Model):
     """One numbered version of a template; `definition` is the validated checklist JSON."""
 
     __tablename__ = "template_versions"

@@ -2,12 +2,16 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import BigInteger, Column, ForeignKey, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from server.extensions import db
+from server.extensions import Model, db
 from server.models.types import UTCDateTime, utcnow
+
+if TYPE_CHECKING:  # the other side of a relationship, for type checkers only
+    from server.models.accounts import User
 
 manager_regions = Table(
     "manager_regions",
@@ -17,7 +21,7 @@ manager_regions = Table(
 )
 
 
-class Region(db.Model):
+class Region(Model):
     """A group of branches that one or more managers follow."""
 
     __tablename__ = "regions"
@@ -37,7 +41,7 @@ class Region(db.Model):
     )
 
 
-class Branch(db.Model):
+class Branch(Model):
     """A shop, office or site that shoppers visit."""
 
     __tablename__ = "branches"

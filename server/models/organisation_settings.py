@@ -7,11 +7,11 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from server.extensions import db
+from server.extensions import Model
 from server.models.types import UTCDateTime, utcnow
 
 
-class OrganisationSetting(db.Model):
+class OrganisationSetting(Model):
     """One setting an admin changed; a setting without a row has its registered default."""
 
     __tablename__ = "organisation_settings"

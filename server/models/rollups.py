@@ -6,10 +6,10 @@ from datetime import date
 from sqlalchemy import Date, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from server.extensions import db
+from server.extensions import Model
 
 
-class QuestionDay(db.Model):
+class QuestionDay(Model):
     """Counted answers that could earn points (possible > 0) of one question, in one region on one UTC day.
 
     Maintained at commit for every region-day a change touches (services/scores/question_days.py), rebuilt

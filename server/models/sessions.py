@@ -3,12 +3,16 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from server.extensions import db
+from server.extensions import Model
 from server.models.types import UTCDateTime, str_enum, utcnow
+
+if TYPE_CHECKING:  # the other side of a relationship, for type checkers only
+    from server.models.accounts import User
 
 
 class SessionStage(str, enum.Enum):
@@ -20,7 +24,7 @@ class SessionStage(str, enum.Enum):
     ACTIVE = "active"
 
 
-class WebSession(db.Model):
+class WebSession(Model):
     """One browser's sign-in: the cookie holds a random id, the table only its SHA-256."""
 
     __tablename__ = "web_sessions"

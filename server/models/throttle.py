@@ -6,11 +6,11 @@ from datetime import datetime
 from sqlalchemy import String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from server.extensions import db
+from server.extensions import Model
 from server.models.types import UTCDateTime
 
 
-class SignInCounter(db.Model):
+class SignInCounter(Model):
     """Failures for one key of one kind ("pair": email and client address; "email": the email alone)."""
 
     __tablename__ = "sign_in_counters"

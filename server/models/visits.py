@@ -4,12 +4,18 @@ from __future__ import annotations
 import enum
 import uuid
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, Uuid, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from server.extensions import db
+from server.extensions import Model
 from server.models.types import UTCDateTime, str_enum, utcnow
+
+if TYPE_CHECKING:  # the other side of a relationship, for type checkers only
+    from server.models.accounts import User
+    from server.models.checklists import Template, TemplateVersion
+    from server.models.org import Branch
 
 
 class AssignmentStatus(str, enum.Enum):
@@ -22,7 +28,7 @@ class AssignmentStatus(str, enum.Enum):
 
 
 class VisitStatus(str, enum.Enum):
-    """Where a submitted visit stands on the server (DESIGN sections 1 and 4)."""
+    """Where a submitted visit stands on the server (docs/architecture.md, Sync)."""
 
     AWAITING_PHOTOS = "awaiting_photos"
     SUBMITTED = "submitted"
@@ -31,7 +37,7 @@ class VisitStatus(str, enum.Enum):
     RETURNED = "returned"
 
 
-class Assignment(db.Model):
+class Assignment(Model):
     """A visit scheduled for a shopper at a branch, with a checklist and a due window."""
 
     __tablename__ = "assignments"
@@ -54,7 +60,7 @@ class Assignment(db.Model):
     template: Mapped["Template"] = relationship()  # noqa: F821
 
 
-class Visit(db.Model):
+class Visit(Model):
     """The server's record of one visit: its id comes from the phone, its scores from shared."""
 
     __tablename__ = "visits"
@@ -100,7 +106,7 @@ class Visit(db.Model):
     )
 
 
-class VisitRevision(db.Model):
+class VisitRevision(Model):
     """The exact document of each submission, kept forever; corrections add a revision."""
 
     __tablename__ = "visit_revisions"
@@ -115,7 +121,7 @@ class VisitRevision(db.Model):
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
-class Answer(db.Model):
+class Answer(Model):
     """One question's answer in the visit's current revision, with its scored points."""
 
     __tablename__ = "answers"
@@ -136,7 +142,7 @@ class Answer(db.Model):
     critical_failure: Mapped[bool] = mapped_column(default=False)
 
 
-class VisitSectionScore(db.Model):
+class VisitSectionScore(Model):
     """A section's score in one visit, stored so roll-ups are plain SQL."""
 
     __tablename__ = "visit_section_scores"
@@ -150,7 +156,7 @@ class VisitSectionScore(db.Model):
     percent: Mapped[float | None]
 
 
-class Photo(db.Model):
+class Photo(Model):
     """A photo named in a visit's manifest; `received_bytes == size` once it has arrived.
 
     The original is decoded once, when its upload completes: `width`/`height` are its pixels and

@@ -1,4 +1,4 @@
-"""Photo storage behind a small interface (DESIGN section 7), chosen by `PHOTO_STORAGE` and attached to the app."""
+"""Photo storage behind a small interface (docs/architecture.md, Scale path), chosen by `PHOTO_STORAGE` and attached to the app."""
 from __future__ import annotations
 
 from collections.abc import Callable

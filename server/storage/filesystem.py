@@ -8,11 +8,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
+from types import ModuleType
 from typing import BinaryIO
 
 from server.private_files import FILE_MODE, private_folder
 from server.storage.base import BLOCK_SIZE, InvalidKey, NotStored, OffsetMismatch, StorageBusy, check_key
 
+fcntl: ModuleType | None
 try:
     import fcntl
 except ImportError:  # Windows: a development server is one process, so an in-process lock is enough
@@ -173,6 +175,7 @@ class FilesystemStorage:
 
 def _acquire(path: Path) -> int:
     """Open and flock `path`; retry if the previous holder removed the file between our open and lock."""
+    assert fcntl is not None  # called only where fcntl exists (the in-process lock serves elsewhere)
     for _ in range(5):
         fd = os.open(path, os.O_RDWR | os.O_CREAT, FILE_MODE)
         try:

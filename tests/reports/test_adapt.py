@@ -6,7 +6,7 @@ from shared.scoring import score_visit
 from shared.visit import Answer
 
 from reports.adapt import answer_text, visit_rows
-from reports.samples import ANSWERS, CHECKLIST
+from tests.reports.samples import ANSWERS, CHECKLIST
 
 
 def test_answers_print_as_a_reader_expects():

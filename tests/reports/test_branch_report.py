@@ -6,7 +6,7 @@ from datetime import date
 
 from reports.branch import build_branch_report
 from reports.data import BranchReportData
-from reports.samples import sample_branch
+from tests.reports.samples import sample_branch
 
 from .factories import bare_header
 from .pdfcheck import body, contains, pages

@@ -14,7 +14,7 @@ from reports.data import (BranchReportData, CriticalFailure, HeatmapRow, LeagueR
                           QuestionRow, RegionReportData, ReportHeader, SectionComparison, SectionHeatmap, SectionRow,
                           TrendPoint, VisitReportData, VisitSummary)
 from reports.region import build_region_report
-from reports.samples import sample_branch, sample_region
+from tests.reports.samples import sample_branch, sample_region
 from reports.visit import build_visit_report
 
 FUZZ = settings(max_examples=int(os.environ.get("REPORT_FUZZ_EXAMPLES", "20")), deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -4,7 +4,7 @@ from __future__ import annotations
 import dataclasses
 from datetime import datetime, timedelta, timezone
 
-from reports.samples import logo, sample_visit
+from tests.reports.samples import logo, sample_visit
 from reports.visit import build_visit_report
 
 from .factories import bare_header, bare_visit

@@ -9,7 +9,7 @@ import pytest
 from reports.branch import build_branch_report
 from reports.data import CriticalFailure, PhotoThumb, QuestionRow, ReportHeader, SectionRow
 from reports.region import build_region_report
-from reports.samples import photo, sample_branch, sample_region
+from tests.reports.samples import photo, sample_branch, sample_region
 from reports.visit import build_visit_report
 
 from .factories import NOW, bare_visit

@@ -7,7 +7,7 @@ from datetime import date
 
 from reports.data import RegionReportData
 from reports.region import build_region_report
-from reports.samples import sample_region
+from tests.reports.samples import sample_region
 from reports.text import has_rtl
 
 from .factories import bare_header

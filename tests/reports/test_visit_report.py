@@ -4,7 +4,7 @@ from __future__ import annotations
 import dataclasses
 
 from reports.data import CriticalFailure, PhotoThumb, QuestionRow, SectionRow
-from reports.samples import photo, sample_visit
+from tests.reports.samples import photo, sample_visit
 from reports.visit import build_visit_report
 
 from .factories import bare_visit

@@ -1,4 +1,4 @@
-"""shared/ stays pure: only the standard library, marshmallow and itself (DESIGN section 2)."""
+"""shared/ stays pure: only the standard library, marshmallow and itself (docs/architecture.md, Packages and layers)."""
 
 from __future__ import annotations
 

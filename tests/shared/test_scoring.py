@@ -1,4 +1,4 @@
-"""Scoring rules, table-driven with hand-computed numbers (docs/checklist-format.md "Scoring", DESIGN section 3)."""
+"""Scoring rules, table-driven with hand-computed numbers (docs/checklist-format.md "Scoring", docs/architecture.md, Domain rules and scoring)."""
 
 from __future__ import annotations
 

@@ -42,7 +42,7 @@ class SettingsScreen(AppScreen):
         stay = Factory.TouchButton(text="Stay signed in")
         leave = Factory.DangerButton(text="Sign out anyway")
         stay.bind(on_release=lambda *_: self._dismiss())
-        leave.bind(on_release=lambda *_: (self._dismiss(), self.sign_out()))
+        leave.bind(on_release=lambda *_: self._dismiss_and_sign_out())
         row.add_widget(stay)
         row.add_widget(leave)
         box.add_widget(row)
@@ -52,6 +52,11 @@ class SettingsScreen(AppScreen):
     def _dismiss(self) -> None:
         if self.popup is not None:
             self.popup.dismiss()
+
+    def _dismiss_and_sign_out(self) -> None:
+        """Close the warning, then sign out."""
+        self._dismiss()
+        self.sign_out()
 
     def sign_out(self) -> None:
         self.app.sign_out("Signed out. Your unsent visits are kept on this phone.")

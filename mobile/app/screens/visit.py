@@ -55,19 +55,25 @@ class VisitScreen(AppScreen):
         if self.visit_id is not None and self.manager.current == "visit":
             self._update_progress()
 
+    def _loaded(self) -> tuple[str, Checklist]:
+        """The open visit's id and checklist; everything but load() runs on a loaded visit."""
+        assert self.visit_id is not None and self.checklist is not None, "no visit is loaded"
+        return self.visit_id, self.checklist
+
     def show_section(self, index: int) -> None:
         """Build the section's cards; remember the place so a killed app comes back here."""
         app, shop = self.app, self.shop
+        visit_id, checklist = self._loaded()
         index = max(0, min(int(index), self.section_count - 1))
         self.section_index = index
-        app.resume.set(visit_id=self.visit_id, section=index)
-        section = self.checklist.sections[index]
+        app.resume.set(visit_id=visit_id, section=index)
+        section = checklist.sections[index]
         self.section_title = section.title
-        answers = shop.drafts.answers(self.visit_id)
-        visit = shop.drafts.visit(self.visit_id)
+        answers = shop.drafts.answers(visit_id)
+        visit = shop.drafts.visit(visit_id)
         errors = visit.field_errors
         if visit.location is None and app.devices.gps.last is not None:
-            shop.drafts.set_location(self.visit_id, app.devices.gps.last)   # the first fix arrived after the start
+            shop.drafts.set_location(visit_id, app.devices.gps.last)   # the first fix arrived after the start
         self._visible = self._compute_visible()
         box = self.ids.questions
         box.clear_widgets()
@@ -75,7 +81,7 @@ class VisitScreen(AppScreen):
         for question in section.questions:
             if question.key not in self._visible:
                 continue
-            card = QuestionCard(shop, self.visit_id, question, answers.get(question.key), self._saved,
+            card = QuestionCard(shop, visit_id, question, answers.get(question.key), self._saved,
                                 [m for path, msgs in errors.items() if question.key in path for m in msgs],
                                 make_input=make_input)
             self.cards[question.key] = card
@@ -85,15 +91,17 @@ class VisitScreen(AppScreen):
 
     def _compute_visible(self) -> frozenset[str]:
         shop = self.shop
-        answers = {k: Answer(k, a.value, a.na, a.comment) for k, a in shop.drafts.answers(self.visit_id).items()}
-        return visible_questions(self.checklist, answers)
+        visit_id, checklist = self._loaded()
+        answers = {k: Answer(k, a.value, a.na, a.comment) for k, a in shop.drafts.answers(visit_id).items()}
+        return visible_questions(checklist, answers)
 
     def _saved(self, key: str) -> None:
         """After every save: re-apply visible_if (rebuild the section if it changed) and update progress."""
         visible = self._compute_visible()
         if visible != self._visible:
             self._visible = visible
-            section_keys = {q.key for q in self.checklist.sections[self.section_index].questions}
+            _visit_id, checklist = self._loaded()
+            section_keys = {q.key for q in checklist.sections[self.section_index].questions}
             if (visible & section_keys) != set(self.cards):
                 Clock.schedule_once(lambda dt: self._rebuild_keeping_scroll())
         self._update_progress()
@@ -105,15 +113,17 @@ class VisitScreen(AppScreen):
 
     def _update_progress(self) -> None:
         shop = self.shop
+        visit_id, _checklist = self._loaded()
         visible = self._visible
-        done = len(answered_keys(shop, self.visit_id) & visible)
+        done = len(answered_keys(shop, visit_id) & visible)
         self.progress = 100 * done / len(visible) if visible else 100
         self.progress_text = (f"Section {self.section_index + 1} of {self.section_count}  -  "
                               f"{done} of {len(visible)} questions answered")
 
     def focus_question(self, key: str) -> None:
         """Jump to a question (from the review list): its section, scrolled into view."""
-        self.show_section(self.checklist.sections.index(self.checklist.section_of(key)))
+        _visit_id, checklist = self._loaded()
+        self.show_section(checklist.sections.index(checklist.section_of(key)))
         card = self.cards.get(key)
         if card is not None:
             Clock.schedule_once(lambda dt: self.ids.scroller.scroll_to(card, padding=20, animate=False), 0.05)

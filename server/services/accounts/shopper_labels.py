@@ -1,6 +1,6 @@
 """How a reader sees a shopper: by name, or by the shopper's stable pseudonym ("Shopper 4821").
 
-The one place that decides (DESIGN section 7, the confidentiality rule of mystery shopping): admins
+The one place that decides (docs/architecture.md, Roles, permissions and confidentiality): admins
 always see names; every other reader (managers: the audited side) sees pseudonyms while the
 organisation setting `shopper_pseudonyms` is on, which is the default. Pages, the CSV export and
 every PDF label shoppers through `labels_for(viewer)` or `shopper_label(viewer, shopper)`.

@@ -1,4 +1,4 @@
-"""Score roll-ups (DESIGN section 3): league tables, trends, section and question breakdowns, critical failures.
+"""Score roll-ups (docs/architecture.md, Domain rules and scoring): league tables, trends, section and question breakdowns, critical failures.
 
 Every roll-up counts only approved visits with all their photos, finished in the scope's period
 (`filters.counted`), and is computed with GROUP BY queries over the stored per-visit, per-section and

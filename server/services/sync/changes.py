@@ -2,7 +2,7 @@
 
 Rows name a thing, never its content: a pull renders the thing's current state for the caller
 (or a tombstone when the caller may no longer hold it). Every row is addressed when it is
-written, so a pull reads only the rows meant for its user (DESIGN section 7, cost rule):
+written, so a pull reads only the rows meant for its user (docs/architecture.md, Scale path: the cost rule):
 
 - `visit` and `assignment` rows: to the thing's shopper (`audience=shopper_id`);
 - `branch` and `region` rows: to the branch's region (`region=region_id`), read by that

@@ -13,8 +13,8 @@ from shared.checklist import Checklist, Option, PassRule, Question, Section
 from shared.scoring import score_visit
 from shared.visit import Answer, PhotoRef
 
-from .adapt import visit_rows
-from .data import (BranchReportData, CriticalFailure, GeoPoint, HeatmapRow, LeagueRow, PhotoThumb, QuestionRate,
+from reports.adapt import visit_rows
+from reports.data import (BranchReportData, CriticalFailure, GeoPoint, HeatmapRow, LeagueRow, PhotoThumb, QuestionRate,
                    RegionReportData, ReportHeader, SectionComparison, SectionHeatmap, TrendPoint, VisitReportData,
                    VisitSummary)
 
