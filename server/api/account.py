@@ -1,7 +1,7 @@
 """Signing in from the phone (bearer tokens), managing one's tokens, and who am I."""
 from __future__ import annotations
 
-from flask import abort, jsonify
+from flask import jsonify
 from flask_login import current_user
 
 from server.auth.context import current_client
@@ -14,7 +14,8 @@ from server.services.accounts.auth_log import log_auth_event
 from server.services.org.queries import visible_regions
 from server.services.org.settings import current_settings, phone_settings
 from server.services.accounts.token_sign_in import TokenRefused, sign_in_for_token
-from server.services.accounts.tokens import TokenNotFound, list_tokens, revoke_token
+from server.services.accounts.tokens import list_tokens, revoke_token
+from server.services.transactions import atomic
 from server.api.account_schemas import IssuedTokenSchema, MeSchema, TokenRequestSchema, TokenSchema
 from server.api.base import BEARER, Blueprint
 
@@ -45,8 +46,10 @@ def _refusal(exc: TokenRefused):
 def create_token(body):
     """Sign in: exchange email, password (and `otp` when the account has a second factor) for a bearer token."""
     try:
-        issued = sign_in_for_token(db.session, email=body["email"], password=body["password"],
-                                   device_name=body["device_name"], otp=body.get("otp"), client=current_client())
+        with atomic(db.session):  # a refused password or code was counted and committed by the sign-in already
+            issued = sign_in_for_token(db.session, email=body["email"], password=body["password"],
+                                       device_name=body["device_name"], otp=body.get("otp"),
+                                       client=current_client())
     except TokenRefused as exc:
         return _refusal(exc)
     token = issued.token
@@ -71,14 +74,11 @@ def get_tokens():
 @blp.alt_response(404, response="NOT_FOUND")
 @blp.doc(security=BEARER)
 def delete_token(token_id: int):
-    """Revoke a token: your own, or any as an admin (signing out a phone)."""
-    try:
+    """Revoke a token: your own, or any as an admin (signing out a phone); another user's id answers 404."""
+    with atomic(db.session):  # revoked before the answer says so; TokenNotFound is answered as 404
         token = revoke_token(db.session, current_user, token_id)
-    except TokenNotFound:
-        abort(404, "No such token.")
-    log_auth_event(db.session, "token_revoked", current_client(), user=token.user, actor=current_user,
-                   summary=f"Token {token.prefix}… ({token.name}) of {token.user.email} revoked through the API")
-    db.session.commit()
+        log_auth_event(db.session, "token_revoked", current_client(), user=token.user, actor=current_user,
+                       summary=f"Token {token.prefix}… ({token.name}) of {token.user.email} revoked through the API")
 
 
 @blp.route("/me", methods=["GET"])

@@ -36,10 +36,9 @@ def any_pending_session() -> WebSession | None:
 
 
 def begin_web_session(user: User, stage: SessionStage, target: str) -> WebSession:
-    """A fresh cookie session (nothing from before sign-in survives) naming a new record at `stage`."""
+    """A fresh cookie session (nothing from before sign-in survives) naming a new record at `stage` (not committed)."""
     session.clear()
     record, plaintext = start_session(db.session, user, stage, current_client())
-    db.session.commit()
     session.permanent = True
     session[SESSION_KEY] = plaintext
     session[NEXT_KEY] = target
@@ -47,10 +46,9 @@ def begin_web_session(user: User, stage: SessionStage, target: str) -> WebSessio
 
 
 def move_web_session(record: WebSession, stage: SessionStage) -> None:
-    """Advance a pending sign-in to `stage` under a new id, keeping where the user was heading."""
+    """Advance a pending sign-in to `stage` under a new id, keeping where the user was heading (not committed)."""
     target = session.get(NEXT_KEY)
     plaintext = advance_session(db.session, record, stage)
-    db.session.commit()
     session.clear()
     session.permanent = True
     session[SESSION_KEY] = plaintext

@@ -10,12 +10,13 @@ from flask_wtf.csrf import CSRFError
 from server.extensions import db
 from server.form_text import shows_text_errors
 from server.models import SessionStage, WebSession
-from server.services.accounts.users import AccountError
 from server.services.accounts.auth_log import log_auth_event
-from server.services.accounts.mfa import MfaError, confirm_enrolment, grouped, qr_svg, start_enrolment
+from server.services.accounts.mfa import grouped, qr_svg, start_enrolment
 from server.services.accounts.self_service import choose_new_password, enrol_second_factor
 from server.services.accounts.sign_in import check_code, check_password, next_stage, record_sign_in
 from server.services.accounts.web_sessions import end_session
+from server.services.errors import ServiceError
+from server.services.transactions import atomic
 from server.auth.context import (any_pending_session, begin_web_session, current_client, current_web_session,
                       move_web_session, pending_session, take_target)
 from server.auth.cookies import known_device_user_ids, remember_device
@@ -48,7 +49,7 @@ def _render_login(form: LoginForm, error: str | None = None, status: int = 200, 
 
 
 def _go_on(record: WebSession, second_factor_done: bool) -> Response:
-    """Send a pending sign-in to its next step, or finish it."""
+    """Send a pending sign-in to its next step, or finish it (inside the caller's transaction)."""
     stage = next_stage(record.user, second_factor_done)
     move_web_session(record, stage)
     if stage is not SessionStage.ACTIVE:
@@ -57,7 +58,9 @@ def _go_on(record: WebSession, second_factor_done: bool) -> Response:
 
 
 def _finish(record: WebSession, response: Response | None = None) -> Response:
-    """The sign-in is complete: log it, remember this browser for the owner, go where they were heading."""
+    """The sign-in is complete: log it, remember this browser for the owner, go where they were heading.
+
+    Inside the caller's transaction."""
     record_sign_in(db.session, record.user, current_client())
     response = response or redirect(take_target(url_for("web.home")))
     return remember_device(response, record.user_id)
@@ -78,16 +81,18 @@ def login():
     form = LoginForm()
     if not form.validate_on_submit():
         return _render_login(form)
-    step = check_password(db.session, form.email.data, form.password.data, current_client(), known_device_user_ids())
-    if step.problem == "throttled":
-        return _render_login(form, too_many_message(step.retry_after), 429, step.retry_after)
-    if step.user is None:
-        return _render_login(form, WRONG_CREDENTIALS)
-    stage = next_stage(step.user, second_factor_done=False)
-    record = begin_web_session(step.user, stage, target)
-    if stage is SessionStage.ACTIVE:
-        return _finish(record)
-    return redirect(url_for(STAGE_ENDPOINTS[stage]))
+    with atomic(db.session):  # a refused password was counted and committed by check_password already
+        step = check_password(db.session, form.email.data, form.password.data, current_client(),
+                              known_device_user_ids())
+        if step.problem == "throttled":
+            return _render_login(form, too_many_message(step.retry_after), 429, step.retry_after)
+        if step.user is None:
+            return _render_login(form, WRONG_CREDENTIALS)
+        stage = next_stage(step.user, second_factor_done=False)
+        record = begin_web_session(step.user, stage, target)
+        if stage is SessionStage.ACTIVE:
+            return _finish(record)
+        return redirect(url_for(STAGE_ENDPOINTS[stage]))
 
 
 def _back_to_login(message: str) -> Response:
@@ -111,24 +116,25 @@ def code():
         return _back_to_login("Your sign-in expired. Please sign in again.")
     if request.method == "GET":
         return Response(render_template("auth/code.html"))
-    step = check_code(db.session, record.user, request.form.get("code", "")[:64], current_client(),
-                      known_device_user_ids())
-    if step.problem == "throttled":
-        return render_template("auth/code.html", error=too_many_message(step.retry_after)), 429, {
-            "Retry-After": str(step.retry_after)}
-    if step.user is None:
+    with atomic(db.session):  # a refused code was counted and committed by check_code already
+        step = check_code(db.session, record.user, request.form.get("code", "")[:64], current_client(),
+                          known_device_user_ids())
+        if step.problem == "throttled":
+            return render_template("auth/code.html", error=too_many_message(step.retry_after)), 429, {
+                "Retry-After": str(step.retry_after)}
+        if step.user is not None:
+            if step.method == "recovery":
+                flash("You used a recovery code; it will not work again. Set up your authenticator again or make "
+                      "new codes on your account page if you are running out.", "info")
+            return _go_on(record, second_factor_done=True)
         record.failed_codes += 1
-        if record.failed_codes >= MAX_CODE_TRIES:
+        too_many = record.failed_codes >= MAX_CODE_TRIES
+        if too_many:
             end_session(db.session, record, "too_many_codes")
-            db.session.commit()
-            return _back_to_login("Too many wrong codes. Sign in again with your password.")
-        db.session.commit()
-        return render_template("auth/code.html", error="That code is not right, or was used already. "
-                                                       "Wait for the next code and try again."), 422
-    if step.method == "recovery":
-        flash("You used a recovery code; it will not work again. Set up your authenticator again or make new "
-              "codes on your account page if you are running out.", "info")
-    return _go_on(record, second_factor_done=True)
+    if too_many:
+        return _back_to_login("Too many wrong codes. Sign in again with your password.")
+    return render_template("auth/code.html", error="That code is not right, or was used already. "
+                                                   "Wait for the next code and try again."), 422
 
 
 @bp.route("/login/new-password", methods=["GET", "POST"])
@@ -141,14 +147,13 @@ def new_password():
     errors = {}
     if request.method == "POST":
         try:
-            choose_new_password(db.session, record.user, request.form.get("password", ""),
-                                request.form.get("confirm", ""), current_client(), keep=record)
-        except AccountError as exc:
-            db.session.rollback()
-            errors = {exc.field: [exc.message]}
-        else:
-            flash("Your new password is set.", "success")
-            return _go_on(record, second_factor_done=True)
+            with atomic(db.session):
+                choose_new_password(db.session, record.user, request.form.get("password", ""),
+                                    request.form.get("confirm", ""), current_client(), keep=record)
+                flash("Your new password is set.", "success")
+                return _go_on(record, second_factor_done=True)
+        except ServiceError as exc:
+            errors = exc.as_errors()
     return render_template("auth/new_password.html", errors=errors), 422 if errors else 200
 
 
@@ -163,17 +168,17 @@ def enrol():
     error = None
     if request.method == "POST":
         try:
-            codes = enrol_second_factor(db.session, user, request.form.get("code", "")[:64], current_client())
-        except MfaError as exc:
-            db.session.rollback()
+            with atomic(db.session):
+                codes = enrol_second_factor(db.session, user, request.form.get("code", "")[:64], current_client())
+                move_web_session(record, SessionStage.ACTIVE)
+                page = render_template("account/recovery_codes.html", codes=codes,
+                                       continue_url=take_target(url_for("web.home")))
+                return _finish(record, Response(page))
+        except ServiceError as exc:
             error = exc.message
-        else:
-            move_web_session(record, SessionStage.ACTIVE)
-            page = render_template("account/recovery_codes.html", codes=codes,
-                                   continue_url=take_target(url_for("web.home")))
-            return _finish(record, Response(page))
     elif not user.totp_pending_secret or request.args.get("restart") == "1":
-        start_enrolment(db.session, user)
+        with atomic(db.session):
+            start_enrolment(db.session, user)
     secret = user.totp_pending_secret
     page = render_template("account/enrol.html", qr=qr_svg(user, secret), secret=grouped(secret), error=error,
                            action=url_for("auth.enrol"), restart=url_for("auth.enrol", restart="1"), required=True)
@@ -185,10 +190,10 @@ def logout():
     """End this browser's session on the server (a copy of the cookie stops working too); POST with a CSRF token."""
     record = current_web_session() or any_pending_session()
     if record is not None:
-        end_session(db.session, record, "signed_out")
-        log_auth_event(db.session, "sign_out", current_client(), user=record.user,
-                       summary=f"{record.user.email} signed out")
-        db.session.commit()
+        with atomic(db.session):  # the session is over on the server before the answer says so
+            end_session(db.session, record, "signed_out")
+            log_auth_event(db.session, "sign_out", current_client(), user=record.user,
+                           summary=f"{record.user.email} signed out")
     session.clear()
     flash("You have signed out.", "info")
     return redirect(url_for("auth.login"))

@@ -11,7 +11,7 @@ from flask import Flask
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
-from server.cli.common import as_click_error
+from server.cli.common import fail_on
 from server.extensions import db
 
 
@@ -32,10 +32,8 @@ def load_demo_command(seed: int) -> None:
     """Load the demo organisation, checklist and visits into an empty database."""
     from server.demo import DEMO_PASSWORD, DemoError, load_demo
 
-    try:
+    with fail_on(DemoError):
         summary = load_demo(db.session, seed=seed)
-    except DemoError as exc:
-        raise click.ClickException(str(exc)) from None
     click.echo(f"Loaded demo data: {summary.describe()}")
     click.echo(f"Demo log-ins (password for all: {DEMO_PASSWORD}):")
     for login in summary.logins:
@@ -66,7 +64,7 @@ def _read_password(password: str | None, password_stdin: bool) -> str:
 def create_user_command(email, name, role, regions, password, password_stdin) -> None:
     """Create an admin, manager or shopper account."""
     from server.models import Region
-    from server.services.accounts.users import AccountError, create_user
+    from server.services.accounts.users import create_user
 
     found = []
     for code in regions:
@@ -75,11 +73,8 @@ def create_user_command(email, name, role, regions, password, password_stdin) ->
             raise click.ClickException(f"region: no region with code {code!r}.")
         found.append(region)
     secret = _read_password(password, password_stdin)
-    try:
+    with fail_on():
         user = create_user(db.session, email=email, name=name, role=role, password=secret, regions=found)
-    except AccountError as exc:
-        db.session.rollback()
-        raise as_click_error(exc) from None
     click.echo(f"Created {user.role.value} {user.email} (id {user.id}). The password is temporary: "
                f"they choose their own at first sign-in{_second_factor_note(user)}.")
 

@@ -6,6 +6,7 @@ import sys
 import click
 from flask.cli import with_appcontext
 
+from server.cli.common import fail_on
 from server.extensions import db
 
 
@@ -30,7 +31,7 @@ def reset_password_command(email: str, password_stdin: bool, reset_mfa: bool) ->
     The user must choose their own password at next sign-in (and, with --reset-mfa, set up a
     new authenticator app if their role needs one). Logged in the activity log.
     """
-    from server.services.accounts.users import AccountError, find_user_by_email
+    from server.services.accounts.users import find_user_by_email
     from server.services.accounts.auth_log import Client
     from server.services.accounts.user_admin import reset_password, reset_second_factor
 
@@ -39,13 +40,10 @@ def reset_password_command(email: str, password_stdin: bool, reset_mfa: bool) ->
         raise click.ClickException(f"email: no user has the email {email.strip()!r}.")
     secret = _read_new_password(password_stdin)
     client = Client.of("", "fieldaudit CLI")
-    try:
+    with fail_on():
         change = reset_password(db.session, None, user, secret, secret, client, via="fieldaudit reset-password")
         if reset_mfa and (user.mfa_enabled or user.totp_pending_secret):
             reset_second_factor(db.session, None, user, client, via="fieldaudit reset-password --reset-mfa")
-    except AccountError as exc:
-        db.session.rollback()
-        raise click.ClickException(f"{exc.field}: {exc.message}") from None
     click.echo(f"Temporary password set for {user.email} ({user.role.value}): {change.describe()}.")
     if reset_mfa:
         click.echo("Second factor removed: they set up a new one at next sign-in." if user.role.value == "admin"

@@ -4,6 +4,7 @@ from __future__ import annotations
 import click
 from flask.cli import with_appcontext
 
+from server.cli.common import fail_on
 from server.extensions import db
 
 
@@ -11,13 +12,10 @@ from server.extensions import db
 @with_appcontext
 def remove_demo_accounts_command() -> None:
     """Deactivate the demo accounts, give them random passwords and revoke their tokens (their data stays)."""
-    from server.services.accounts.demo_accounts import DemoAccountsError, remove_demo_accounts
+    from server.services.accounts.demo_accounts import remove_demo_accounts
 
-    try:
+    with fail_on():
         closed = remove_demo_accounts(db.session)
-    except DemoAccountsError as exc:
-        db.session.rollback()
-        raise click.ClickException(str(exc)) from None
     if not closed:
         click.echo("No demo account can sign in: nothing to do.")
         return

@@ -90,6 +90,7 @@ class LiveServer:
         with self.ctx():
             user_id = create_user(self.session, email=email, name=name, role=role, password=PASSWORD,
                                   temporary=False).id  # a shopper who has chosen their own password
+            self.session.commit()
         if role == "admin":  # admins must have a second factor, as in tests/factories
             self.enrol_second_factor(Shopper(user_id, email))
         return Shopper(user_id, email)

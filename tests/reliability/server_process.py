@@ -205,6 +205,7 @@ def seed_org(database_url: str, folder: Path, definition: dict[str, Any], shoppe
         upgrade_schema()
         users = [create_user(s, email=f"shopper{n}-{tag}@example.test", name=f"Shopper {n}", role="shopper",
                              password=PASSWORD, temporary=False) for n in range(shoppers)]
+        s.commit()
         region = create_region(s, code=f"R{tag}", name="Region")
         branch = create_branch(s, region=region, code=f"B{tag}", name="Branch", address="1 High Street",
                                latitude=51.5, longitude=-0.12)

@@ -219,6 +219,7 @@ def seed_people(database_url: str, folder) -> list[Person]:
                 user.totp_secret, user.totp_enabled_at = TOTP_SECRET, utcnow()
                 s.commit()
             people.append(Person(role, name, email))
+        s.commit()
         return people
 
 

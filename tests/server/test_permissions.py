@@ -165,9 +165,11 @@ def test_the_role_decorator_answers_401_and_403_in_json_on_the_api(guarded_app, 
     response = client.get("/api/test/admin-only")
     assert response.status_code == 401 and response.is_json
     _, shopper_token = issue_token(session, make.user("shopper"), "Phone")
+    session.commit()
     response = client.get("/api/test/admin-only", headers=bearer(shopper_token))
     assert response.status_code == 403 and response.json["status"] == 403
     _, admin_token = issue_token(session, make.user("admin"), "Laptop")
+    session.commit()
     assert client.get("/api/test/admin-only", headers=bearer(admin_token)).text == "secret admin page"
 
 

@@ -9,10 +9,14 @@ from sqlalchemy.orm import Session
 from server.models import Role, User
 from server.services.accounts.users import deactivate_user, hash_password
 from server.services.activity import log_activity
+from server.services.errors import Conflict
 
 
-class DemoAccountsError(RuntimeError):
+class DemoAccountsError(Conflict):
     """The demo accounts cannot be removed now (nobody could administer the site afterwards)."""
+
+    def __init__(self, message: str):
+        super().__init__(None, message)
 
 
 def demo_accounts_present(session: Session) -> bool:
@@ -30,7 +34,7 @@ def remove_demo_accounts(session: Session) -> list[str]:
 
     The accounts stay (visits, reviews and the activity log point at them) but can never sign in with the
     published password again, even if an admin reactivates one. Refused while no other admin is active:
-    removing the demo admin must not lock the operator out. Returns the emails closed.
+    removing the demo admin must not lock the operator out. Returns the emails closed. Not committed.
     """
     accounts = active_demo_accounts(session)
     if not accounts:
@@ -43,5 +47,5 @@ def remove_demo_accounts(session: Session) -> list[str]:
     for user in accounts:
         user.password_hash = hash_password(secrets.token_urlsafe(32))
         log_activity(session, None, "deactivate", "user", user.id, f"Removed demo account {user.email}")
-        deactivate_user(session, user)  # commits: ends web sessions, revokes API tokens
+        deactivate_user(session, user)  # ends web sessions, revokes API tokens
     return [user.email for user in accounts]

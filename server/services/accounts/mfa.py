@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from server.models import RecoveryCode, Role, User
 from server.models.types import utcnow
+from server.services.errors import ServiceError
 
 ISSUER = "Fieldaudit"
 STEP_SECONDS = 30
@@ -23,13 +24,8 @@ _RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: read of
 _RECOVERY_LENGTH = 16  # 16 characters of 31: 79 bits, enough that a plain SHA-256 is a safe way to store them
 
 
-class MfaError(ValueError):
+class MfaError(ServiceError):
     """A second-factor request that cannot be carried out; `field` names the input at fault."""
-
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
-        self.field = field
-        self.message = message
 
 
 def mfa_required(user: User) -> bool:
@@ -62,9 +58,8 @@ def _digits(code: object) -> str | None:
 
 # -- enrolment ------------------------------------------------------------------------------------------------------
 def start_enrolment(session: Session, user: User) -> str:
-    """A new pending secret (the current factor, if any, keeps working until the new one is confirmed)."""
+    """A new pending secret (the current factor keeps working until the new one is confirmed). Not committed."""
     user.totp_pending_secret = pyotp.random_base32()
-    session.commit()
     return user.totp_pending_secret
 
 
@@ -87,7 +82,7 @@ def grouped(secret: str) -> str:
 def confirm_enrolment(session: Session, user: User, code: object, now: float | None = None) -> list[str]:
     """Check the first code of the pending secret, make it the user's factor; returns new recovery codes.
 
-    Not committed when it raises; the caller logs and commits on success.
+    Not committed: the caller logs it, and its edge commits.
     """
     secret = user.totp_pending_secret
     if not secret:

@@ -5,6 +5,8 @@ import re
 from functools import lru_cache
 from importlib.resources import files
 
+from server.services.errors import ServiceError
+
 MIN_LENGTH = 12
 MAX_LENGTH = 256
 """Long enough for any passphrase; short enough that hashing a hostile input costs nothing special."""
@@ -14,12 +16,11 @@ MIN_CONTEXT_PART = 4
 _EMAIL_PARTS = re.compile(r"[._+\-]+")
 
 
-class PasswordRejected(ValueError):
+class PasswordRejected(ServiceError):
     """A new password that breaks the rule; `message` says why in words for the person choosing it."""
 
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+    def __init__(self, message: str, field: str = "password"):
+        super().__init__(field, message)
 
 
 @lru_cache(maxsize=1)

@@ -51,18 +51,18 @@ def _throttled(session: Session, email: str, user: User | None, client: Client,
 
 def _count_failure(session: Session, action: str, email: str, user: User | None, client: Client,
                    summary: str) -> None:
-    """Count and log one failure (and the lockout it starts, if it does); commits."""
+    """Count and log one failure (and the lockout it starts, if it does); commits at once, on purpose."""
     locked_until = record_failure(session, email, client.ip)
     log_auth_event(session, action, client, user=user, email=email, summary=summary, actor=None)
     if locked_until is not None:
         log_auth_event(session, "sign_in_locked", client, user=user, email=email, actor=None,
                        summary=f"Further sign-ins for {email} locked until {locked_until:%Y-%m-%d %H:%M:%S} UTC")
-    session.commit()
+    session.commit()  # deliberate: a refused sign-in counts and is logged even though the request then fails
 
 
 def check_password(session: Session, email: object, password: object, client: Client,
                    device_user_ids: Collection[int] = ()) -> StepResult:
-    """The password step: throttled first, then checked; a failure is counted and logged."""
+    """The password step: throttled first, then checked; a failure is counted and logged (committed here)."""
     email = normal_email(email)
     known = find_user_by_email(session, email)
     wait = _throttled(session, email, known, client, device_user_ids)
@@ -78,7 +78,9 @@ def check_password(session: Session, email: object, password: object, client: Cl
 
 def check_code(session: Session, user: User, code: object, client: Client,
                device_user_ids: Collection[int] = ()) -> StepResult:
-    """The second-factor step: an authenticator code or a recovery code; throttled and counted like passwords."""
+    """The second-factor step: an authenticator code or a recovery code; throttled and counted like passwords.
+
+    A failure is committed here (it must count); a success is not: the edge commits it with what follows."""
     wait = _throttled(session, user.email, user, client, device_user_ids)
     if wait is not None:
         return StepResult(problem="throttled", retry_after=wait)
@@ -90,7 +92,6 @@ def check_code(session: Session, user: User, code: object, client: Client,
     action = "mfa_code_used" if method == "totp" else "recovery_code_used"
     log_auth_event(session, action, client, user=user, summary=f"{user.email} passed the second factor with "
                                                                f"{METHODS[method]}")
-    session.commit()
     return StepResult(user=user, method=method)
 
 
@@ -109,9 +110,8 @@ def record_sign_in(session: Session, user: User, client: Client, how: str = "the
     """The sign-in is complete: note the time, clear this address's failures, and log it.
 
     Only a complete sign-in clears the count: a right password followed by wrong codes keeps counting.
-    The address then counts as the user's usual network.
+    The address then counts as the user's usual network. Not committed.
     """
     user.last_login_at = utcnow()
     record_success(session, user.email, client.ip)
     log_auth_event(session, "sign_in", client, user=user, summary=f"{user.email} signed in on {how}")
-    session.commit()

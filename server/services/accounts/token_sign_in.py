@@ -16,16 +16,17 @@ from server.services.accounts.auth_log import Client, log_auth_event
 from server.services.accounts.mfa import mfa_required
 from server.services.accounts.sign_in import check_code, check_password, record_sign_in
 from server.services.accounts.tokens import issue_token
+from server.services.errors import ServiceError
 
 WRONG_CREDENTIALS = "Email or password is incorrect."
 
 
-class TokenRefused(Exception):
+class TokenRefused(ServiceError):
     """Why no token was issued: an HTTP status, a machine-readable reason and a sentence for people."""
 
     def __init__(self, status: int, reason: str, message: str, retry_after: int | None = None):
-        super().__init__(message)
-        self.status, self.reason, self.message, self.retry_after = status, reason, message, retry_after
+        super().__init__(None, message, status=status)
+        self.reason, self.retry_after = reason, retry_after
 
 
 def _too_many(wait: int) -> TokenRefused:
@@ -45,7 +46,9 @@ class IssuedSignIn:
 
 def sign_in_for_token(session: Session, *, email: str, password: str, device_name: str, otp: str | None,
                       client: Client, device_user_ids: Collection[int] = ()) -> IssuedSignIn:
-    """Check password (and second factor), then issue a token and log it; raises TokenRefused."""
+    """Check password (and second factor), then issue a token and log it; raises TokenRefused.
+
+    Not committed on success (the edge commits); a refused password or code was counted and committed already."""
     step = check_password(session, email, password, client, device_user_ids)
     if step.problem == "throttled":
         raise _too_many(step.retry_after)

@@ -13,6 +13,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from server.models import ApiToken, User
 from server.models.types import utcnow
 from server.permissions import MAX_INT_ID, can_manage
+from server.services.errors import NotFound
 
 TOKEN_PREFIX = "fa_"
 # "fa_" + 43 url-safe characters for 32 random bytes; anything much longer is not one of ours.
@@ -22,8 +23,12 @@ DEFAULT_DEVICE_NAME = "Unnamed device"
 TOUCH_INTERVAL = timedelta(minutes=1)
 
 
-class TokenNotFound(LookupError):
+class TokenNotFound(NotFound):
     """No token with that id that this actor may see (foreign ids look exactly like missing ones)."""
+
+    def __init__(self, token_id: object):
+        super().__init__("token_id", "No such token.")
+        self.token_id = token_id
 
 
 def hash_token(plaintext: str) -> str:
@@ -32,7 +37,7 @@ def hash_token(plaintext: str) -> str:
 
 
 def issue_token(session: Session, user: User, name: str, lifetime: timedelta | None = None) -> tuple[ApiToken, str]:
-    """Create a token for `user`; the plaintext is returned here once and never stored."""
+    """Create a token for `user` (flushed: it has its id); the plaintext is returned here once and never stored."""
     lifetime = lifetime if lifetime is not None else current_app.config["TOKEN_LIFETIME"]
     plaintext = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(
@@ -43,7 +48,7 @@ def issue_token(session: Session, user: User, name: str, lifetime: timedelta | N
         expires_at=utcnow() + lifetime,
     )
     session.add(token)
-    session.commit()
+    session.flush()
     return token, plaintext
 
 
@@ -56,7 +61,7 @@ def list_tokens(session: Session, user: User, *, include_inactive: bool = False)
 
 
 def revoke_token(session: Session, actor: User, token_id: int) -> ApiToken:
-    """Revoke one token (its owner or an admin may); revoking twice is harmless."""
+    """Revoke one token (its owner or an admin may); revoking twice is harmless. Not committed."""
     token = None
     if isinstance(token_id, int) and 0 < token_id <= MAX_INT_ID:
         token = session.get(ApiToken, token_id)
@@ -64,7 +69,6 @@ def revoke_token(session: Session, actor: User, token_id: int) -> ApiToken:
         raise TokenNotFound(token_id)
     if token.revoked_at is None:
         token.revoked_at = utcnow()
-        session.commit()
     return token
 
 
@@ -127,6 +131,7 @@ def touch_token(session: Session, token: ApiToken, now: datetime | None = None) 
         update(ApiToken).where(ApiToken.id == token.id, or_(ApiToken.last_used_at.is_(None),
                                                             ApiToken.last_used_at <= now - TOUCH_INTERVAL))
         .values(last_used_at=now).execution_options(synchronize_session=False))
+    # Deliberate commit: the use is recorded before, and whatever, the request does (the loader calls this first).
     _commit_keeping_loaded(object_session(token) or session)
     set_committed_value(token, "last_used_at", now)
     return bool(result.rowcount)

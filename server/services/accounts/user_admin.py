@@ -1,4 +1,6 @@
-"""Admin changes to user accounts: create, edit role and regions, deactivate, reset password, revoke tokens; all logged."""
+"""Admin changes to user accounts: create, edit role and regions, deactivate, reset password, revoke tokens.
+
+All logged; none committed (the page or command that asks commits)."""
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -7,7 +9,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from server.models import ApiToken, Region, Role, User
-from server.services.accounts.users import AccountError, PasswordChange, create_user, deactivate_user, reactivate_user, set_password
+from server.services.accounts.users import (AccountError, PasswordChange, create_user, deactivate_user, reactivate_user,
+                                            set_password)
 from server.services.activity import log_activity
 from server.services.accounts.auth_log import Client, log_auth_event
 from server.services.accounts.mfa import clear_mfa
@@ -53,7 +56,6 @@ def add_user(session: Session, actor: User, *, email: str, name: str, role: str,
     regions = _regions(session, region_ids)
     user = create_user(session, email=email, name=name, role=_role(role), password=password, regions=regions)
     log_activity(session, actor, "create", "user", user.id, f"Created {user.role.value} {user.email}")
-    session.commit()
     return user
 
 
@@ -68,7 +70,6 @@ def edit_user(session: Session, actor: User, user: User, *, role: str, region_id
     user.role, user.regions = new_role, regions
     codes = ", ".join(r.code for r in regions) or "none"
     log_activity(session, actor, "update", "user", user.id, f"Set {user.email} to {new_role.value} (regions: {codes})")
-    session.commit()
     return user
 
 
@@ -88,7 +89,7 @@ def reset_password(session: Session, actor: User | None, user: User, password: s
                    client: Client, *, via: str = "the admin pages") -> PasswordChange:
     """Set a temporary password chosen by an admin (web or CLI): the user must replace it at next sign-in.
 
-    Revokes every API token and ends every web session of the user. Commits.
+    Revokes every API token and ends every web session of the user. Not committed.
     """
     if password != confirm:
         raise AccountError("confirm", "The two passwords differ.")
@@ -96,13 +97,12 @@ def reset_password(session: Session, actor: User | None, user: User, password: s
     who = actor.email if actor is not None else "the command line"
     log_auth_event(session, "password_reset", client, user=user, actor=actor,
                    summary=f"Temporary password for {user.email} set by {who} ({via}); {change.describe()}")
-    session.commit()
     return change
 
 
 def reset_second_factor(session: Session, actor: User | None, user: User, client: Client, *,
                         via: str = "the admin pages") -> None:
-    """Remove a user's authenticator and recovery codes (lost phone): they enrol again at next sign-in. Commits.
+    """Remove a user's authenticator and recovery codes (lost phone): they enrol again at next sign-in. Not committed.
 
     An admin cannot reset their own from the admin pages (their account page replaces it), so one
     admin cannot quietly drop the factor that protects their own account.
@@ -116,7 +116,6 @@ def reset_second_factor(session: Session, actor: User | None, user: User, client
     who = actor.email if actor is not None else "the command line"
     log_auth_event(session, "mfa_reset", client, user=user, actor=actor,
                    summary=f"Second factor of {user.email} reset by {who} ({via})")
-    session.commit()
 
 
 def revoke_user_token(session: Session, actor: User, user: User, token_id: int,
@@ -130,5 +129,4 @@ def revoke_user_token(session: Session, actor: User, user: User, token_id: int,
     if was_active:
         log_auth_event(session, "token_revoked", client, user=user, actor=actor,
                        summary=f"Revoked token {token.prefix}… ({token.name}) of {user.email}")
-        session.commit()
     return token

@@ -14,19 +14,15 @@ from server.models import Region, Role, User, WebSession
 from server.services.accounts.passwords import PasswordRejected, check_new_password
 from server.services.accounts.tokens import revoke_user_tokens
 from server.services.accounts.web_sessions import end_user_sessions
+from server.services.errors import ServiceError
 
 EMAIL_PATTERN = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
 # A valid hash to compare against when the email is unknown, so timing does not reveal which emails exist.
 _DUMMY_HASH = generate_password_hash("not a real password", method="scrypt")
 
 
-class AccountError(ValueError):
+class AccountError(ServiceError):
     """A request about an account that cannot be carried out; `field` names the input at fault."""
-
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
-        self.field = field
-        self.message = message
 
 
 def hash_password(password: str) -> str:
@@ -77,7 +73,7 @@ def create_user(
     regions: Iterable[Region] = (),
     temporary: bool = True,
 ) -> User:
-    """Create an active user; managers may be given the regions they follow.
+    """Create an active user (flushed, so it has its id); managers may be given the regions they follow.
 
     The password was chosen by someone else (an admin, the CLI), so by default it is temporary:
     the user must choose their own at first sign-in.
@@ -99,7 +95,7 @@ def create_user(
     user = User(email=email, name=name, role=role, password_hash=hash_password(password), regions=regions,
                 must_change_password=temporary)
     session.add(user)
-    session.commit()
+    session.flush()
     return user
 
 
@@ -152,14 +148,12 @@ def set_password(session: Session, user: User, password: str, *, temporary: bool
 
 
 def deactivate_user(session: Session, user: User) -> None:
-    """Block a user: ends their web sessions and revokes every API token they hold."""
+    """Block a user: ends their web sessions and revokes every API token they hold. Not committed."""
     user.active = False
     end_user_sessions(session, user, "deactivated")
     revoke_user_tokens(session, user)
-    session.commit()
 
 
 def reactivate_user(session: Session, user: User) -> None:
-    """Let a deactivated user sign in again (old tokens stay revoked)."""
+    """Let a deactivated user sign in again (old tokens stay revoked). Not committed."""
     user.active = True
-    session.commit()

@@ -98,7 +98,7 @@ def usable_session(session: Session, plaintext: object, stage: SessionStage | No
         why = "its absolute lifetime is over" if problem == "expired" else "it was idle too long"
         log_auth_event(session, "session_ended", client or Client(), user=record.user, actor=None,
                        summary=f"Web session of {record.user.email} ended: {why}")
-        session.commit()
+        session.commit()  # deliberate: the loader ends it for good, before and whatever the request does
         return None
     if problem is not None or (stage is not None and record.stage is not stage):
         return None
@@ -111,7 +111,7 @@ def touch_session(session: Session, record: WebSession, now: datetime | None = N
     if now - record.last_seen_at < TOUCH_INTERVAL:
         return False
     record.last_seen_at = now
-    session.commit()
+    session.commit()  # deliberate: the loader records activity before, and whatever, the request does
     return True
 
 

@@ -1,19 +1,21 @@
 """'My account', for every signed-in role: password, web sessions, phone sign-ins, second factor."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
 from server.auth.context import current_client, current_web_session
 from server.extensions import db
 from server.models.types import utcnow
 from server.http.access import login_required_role
-from server.services.accounts.users import AccountError
-from server.services.accounts.mfa import MfaError, grouped, mfa_required, qr_svg, recovery_codes_left, start_enrolment
+from server.services.accounts.mfa import grouped, mfa_required, qr_svg, recovery_codes_left, start_enrolment
 from server.services.accounts.self_service import (change_own_password, enrol_second_factor, new_recovery_codes,
                                      revoke_own_token, sign_out_everywhere, turn_off_second_factor)
-from server.services.accounts.tokens import TokenNotFound, list_tokens
+from server.services.accounts.tokens import list_tokens
 from server.services.accounts.web_sessions import list_sessions
+from server.services.errors import ServiceError
+from server.services.transactions import atomic
+from server.web.common import attempt
 
 bp = Blueprint("my_account", __name__, url_prefix="/account")
 
@@ -47,12 +49,11 @@ def index():
 def password():
     """Change your own password (the current one is required); your other sign-ins end."""
     form = request.form
-    try:
-        change = change_own_password(db.session, current_user, form.get("current", ""), form.get("password", ""),
-                                     form.get("confirm", ""), current_client(), keep=current_web_session())
-    except AccountError as exc:
-        db.session.rollback()
-        return _page(errors={exc.field: [exc.message]}, status=422)
+    change, errors = attempt(change_own_password, db.session, current_user, form.get("current", ""),
+                             form.get("password", ""), form.get("confirm", ""), current_client(),
+                             keep=current_web_session())
+    if errors:
+        return _page(errors=errors, status=422)
     flash(f"Password changed; {change.describe()}. This browser stays signed in.", "success")
     return redirect(url_for("my_account.index"))
 
@@ -60,7 +61,8 @@ def password():
 @bp.route("/sign-out-everywhere", methods=["POST"])
 def sign_out_all():
     """End every web session (this one too) and revoke every phone sign-in."""
-    ended = sign_out_everywhere(db.session, current_user, current_client())
+    with atomic(db.session):  # every session and token is revoked before the answer says so
+        ended = sign_out_everywhere(db.session, current_user, current_client())
     session.clear()
     flash(f"Signed out everywhere: {ended.describe()}.", "info")
     return redirect(url_for("auth.login"))
@@ -68,11 +70,9 @@ def sign_out_all():
 
 @bp.route("/tokens/<int:token_id>/revoke", methods=["POST"])
 def token_revoke(token_id: int):
-    """Revoke one of your phone sign-ins."""
-    try:
+    """Revoke one of your phone sign-ins (anyone else's id: TokenNotFound, answered as 404)."""
+    with atomic(db.session):
         token = revoke_own_token(db.session, current_user, token_id, current_client())
-    except TokenNotFound:
-        abort(404)
     flash(f"Phone sign-in {token.name} ({token.prefix}…) revoked.", "success")
     return redirect(url_for("my_account.index"))
 
@@ -84,16 +84,17 @@ def enrol():
     error = None
     if request.method == "POST":
         try:
-            codes = enrol_second_factor(db.session, user, request.form.get("code", "")[:64], current_client(),
-                                        password=request.form.get("password", ""))
-        except MfaError as exc:
-            db.session.rollback()
+            with atomic(db.session):
+                codes = enrol_second_factor(db.session, user, request.form.get("code", "")[:64], current_client(),
+                                            password=request.form.get("password", ""))
+        except ServiceError as exc:
             error = exc.message
         else:
             return Response(render_template("account/recovery_codes.html", codes=codes,
                                                       continue_url=url_for("my_account.index")))
     elif not user.totp_pending_secret or request.args.get("restart") == "1":
-        start_enrolment(db.session, user)
+        with atomic(db.session):
+            start_enrolment(db.session, user)
     secret = user.totp_pending_secret
     page = render_template("account/enrol.html", qr=qr_svg(user, secret), secret=grouped(secret), error=error,
                            action=url_for("my_account.enrol"), restart=url_for("my_account.enrol", restart="1"),
@@ -105,10 +106,10 @@ def enrol():
 def recovery_codes():
     """New recovery codes (the old ones stop working); your password is required."""
     try:
-        codes = new_recovery_codes(db.session, current_user, request.form.get("codes_password", ""),
-                                   current_client())
-    except MfaError as exc:
-        db.session.rollback()
+        with atomic(db.session):
+            codes = new_recovery_codes(db.session, current_user, request.form.get("codes_password", ""),
+                                       current_client())
+    except ServiceError as exc:
         return _page(mfa_errors={"codes_password": [exc.message]}, status=422)
     return Response(render_template("account/recovery_codes.html", codes=codes,
                                               continue_url=url_for("my_account.index")))
@@ -118,9 +119,9 @@ def recovery_codes():
 def mfa_off():
     """Stop using a second factor (managers and shoppers only); your password is required."""
     try:
-        turn_off_second_factor(db.session, current_user, request.form.get("off_password", ""), current_client())
-    except MfaError as exc:
-        db.session.rollback()
+        with atomic(db.session):
+            turn_off_second_factor(db.session, current_user, request.form.get("off_password", ""), current_client())
+    except ServiceError as exc:
         return _page(mfa_errors={"off_password": [exc.message]}, status=422)
     flash("Second factor turned off: signing in asks for your password only.", "success")
     return redirect(url_for("my_account.index"))

@@ -13,8 +13,11 @@ from server.models.types import utcnow
 from server.services.accounts.auth_log import recent_failures
 from server.services.accounts.mfa import mfa_required
 from server.services.accounts.tokens import list_tokens
-from server.services.accounts.user_admin import (AccountError, add_user, edit_user, list_users, reset_password,
-                                   reset_second_factor, revoke_user_token, set_user_active)
+from server.services.accounts.user_admin import (add_user, edit_user, list_users, reset_password, reset_second_factor,
+                                                 revoke_user_token, set_user_active)
+from server.services.errors import ServiceError
+from server.services.transactions import atomic
+from server.web.common import attempt
 from server.services.org.queries import region_options
 from server.web.org.blueprint import bp
 from server.web.org.common import get_or_404, wants_active
@@ -50,14 +53,10 @@ def user_new():
     """Create a user."""
     form, errors = request.form, {}
     if request.method == "POST" and not (errors := form_text_errors()):
-        try:
-            user = add_user(db.session, current_user, email=form.get("email", ""), name=form.get("name", ""),
-                            role=form.get("role", ""), password=form.get("password", ""),
-                            region_ids=form.getlist("regions"))
-        except AccountError as exc:
-            db.session.rollback()
-            errors = {exc.field: [exc.message]}
-        else:
+        user, errors = attempt(add_user, db.session, current_user, email=form.get("email", ""),
+                               name=form.get("name", ""), role=form.get("role", ""),
+                               password=form.get("password", ""), region_ids=form.getlist("regions"))
+        if not errors:
             flash(f"User {user.email} created with a temporary password: they choose their own at first "
                   "sign-in.", "success")
             return redirect(url_for("org.users"))
@@ -73,11 +72,9 @@ def user_edit(user_id: int):
     if request.method == "GET":
         return _user_page(user, {"role": user.role.value, "regions": [r.id for r in user.regions]})
     form = {"role": request.form.get("role", ""), "regions": request.form.getlist("regions")}
-    try:
-        edit_user(db.session, current_user, user, role=form["role"], region_ids=form["regions"])
-    except AccountError as exc:
-        db.session.rollback()
-        return _user_page(user, form, errors={exc.field: [exc.message]}, status=422)
+    _, errors = attempt(edit_user, db.session, current_user, user, role=form["role"], region_ids=form["regions"])
+    if errors:
+        return _user_page(user, form, errors=errors, status=422)
     flash(f"{user.email} saved.", "success")
     return redirect(url_for("org.user_edit", user_id=user.id))
 
@@ -87,8 +84,9 @@ def user_active(user_id: int):
     """Deactivate (ends sessions and tokens) or reactivate a user."""
     user = get_or_404(User, user_id)
     try:
-        set_user_active(db.session, current_user, user, wants_active())
-    except AccountError as exc:
+        with atomic(db.session):  # a deactivation ends sessions and tokens before the answer says so
+            set_user_active(db.session, current_user, user, wants_active())
+    except ServiceError as exc:
         flash(exc.message, "error")
     else:
         flash(f"{user.email} {'reactivated' if user.active else 'deactivated: signed out everywhere'}.", "success")
@@ -103,13 +101,11 @@ def user_password(user_id: int):
     if errors := form_text_errors():
         return _user_page(user, {"role": user.role.value, "regions": [r.id for r in user.regions]},
                           pw_errors=errors, status=422)
-    try:
-        change = reset_password(db.session, current_user, user, request.form.get("password", ""),
-                                request.form.get("confirm", ""), current_client())
-    except AccountError as exc:
-        db.session.rollback()
+    change, errors = attempt(reset_password, db.session, current_user, user, request.form.get("password", ""),
+                             request.form.get("confirm", ""), current_client())
+    if errors:
         return _user_page(user, {"role": user.role.value, "regions": [r.id for r in user.regions]},
-                          pw_errors={exc.field: [exc.message]}, status=422)
+                          pw_errors=errors, status=422)
     flash(f"Temporary password set for {user.email}: they must choose their own at next sign-in; "
           f"{change.describe()}.", "success")
     return redirect(url_for("org.user_edit", user_id=user.id))
@@ -120,8 +116,9 @@ def user_mfa_reset(user_id: int):
     """Remove the user's second factor (lost phone); logged. They enrol again (admins at their next sign-in)."""
     user = get_or_404(User, user_id)
     try:
-        reset_second_factor(db.session, current_user, user, current_client())
-    except AccountError as exc:
+        with atomic(db.session):
+            reset_second_factor(db.session, current_user, user, current_client())
+    except ServiceError as exc:
         flash(exc.message, "error")
     else:
         flash(f"Second factor of {user.email} removed and their web sessions ended"
@@ -133,7 +130,8 @@ def user_mfa_reset(user_id: int):
 def token_revoke(user_id: int, token_id: int):
     """Revoke one of the user's API tokens."""
     user = get_or_404(User, user_id)
-    token = revoke_user_token(db.session, current_user, user, token_id, current_client())
+    with atomic(db.session):  # revoked before the answer says so
+        token = revoke_user_token(db.session, current_user, user, token_id, current_client())
     if token is None:
         abort(404)
     flash(f"Token {token.prefix}… revoked.", "success")

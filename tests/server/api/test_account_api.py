@@ -56,6 +56,7 @@ def test_a_token_opens_me_and_shows_role_and_regions(client, make):
 def test_me_says_how_far_each_role_sees(client, make, session, role, scope, manage, all_regions):
     make.region("North"), make.region("South")
     _, token = issue_token(session, make.user(role), "Phone")
+    session.commit()
     me = client.get("/api/v1/me", headers=bearer(token)).json
     assert (me["scope"], me["can_manage"]) == (scope, manage)
     assert len(me["regions"]) == (2 if all_regions else 0)
@@ -89,6 +90,7 @@ def test_the_caller_lists_their_tokens_without_secrets(client, make, session):
     user = make.user()
     _, other_token = issue_token(session, make.user(), "Not mine")
     old, _ = issue_token(session, user, "Old phone")
+    session.commit()
     current = api_login(client, user.email, device_name="New phone").json
     response = client.get("/api/v1/auth/tokens", headers=bearer(current["token"]))
     assert response.status_code == 200
@@ -112,6 +114,7 @@ def test_revoking_a_token_makes_it_answer_401(client, make, session):
 def test_another_users_token_id_answers_404_and_stays_valid(client, make, session):
     victim_token, victim_plaintext = issue_token(session, make.user(), "Victim's phone")
     _, mine = issue_token(session, make.user(), "My phone")
+    session.commit()
     for token_id in (victim_token.id, 999999, 2**31, 10**30):
         response = client.delete(f"/api/v1/auth/tokens/{token_id}", headers=bearer(mine))
         assert response.status_code == 404, token_id
@@ -122,6 +125,7 @@ def test_an_admin_revokes_another_users_token(client, make, session):
     _, victim = issue_token(session, make.user(), "Lost phone")
     victim_id = session.scalar(select(ApiToken.id).where(ApiToken.name == "Lost phone"))
     _, admin = issue_token(session, make.user("admin"), "Admin laptop")
+    session.commit()
     assert client.delete(f"/api/v1/auth/tokens/{victim_id}", headers=bearer(admin)).status_code == 204
     assert client.get("/api/v1/me", headers=bearer(victim)).status_code == 401
 
@@ -131,6 +135,7 @@ def test_deactivating_a_user_makes_their_tokens_stop_working(client, make, sessi
     token = api_login(client, user.email).json["token"]
     assert client.get("/api/v1/me", headers=bearer(token)).status_code == 200
     deactivate_user(session, user)
+    session.commit()
     response = client.get("/api/v1/me", headers=bearer(token))
     assert response.status_code == 401
 
@@ -147,6 +152,7 @@ def test_changing_the_password_revokes_every_phone_token(client, make, session):
 
 def test_token_use_is_recorded(client, make, session):
     token, plaintext = issue_token(session, make.user(), "Phone")
+    session.commit()
     assert token.last_used_at is None
     client.get("/api/v1/me", headers=bearer(plaintext))
     session.rollback()
@@ -164,6 +170,7 @@ def test_the_api_ignores_the_web_session_cookie(client, make):
 
 def test_api_endpoints_need_no_csrf_token_with_a_bearer_token(client, make, session):
     token, plaintext = issue_token(session, make.user(), "Phone")
+    session.commit()
     assert client.delete(f"/api/v1/auth/tokens/{token.id}", headers=bearer(plaintext)).status_code == 204
 
 
@@ -183,6 +190,7 @@ def test_me_carries_the_settings_the_phone_app_follows(client, make, session):
     from server.services.org.settings import save_settings
 
     _, token = issue_token(session, make.user("shopper"), "Phone")
+    session.commit()
     assert client.get("/api/v1/me", headers=bearer(token)).json["phone_settings"] == {"show_score_preview": False}
     save_settings(session, make.user("admin"), {"show_score_preview": True})
     assert client.get("/api/v1/me", headers=bearer(token)).json["phone_settings"] == {"show_score_preview": True}

@@ -79,6 +79,7 @@ def test_a_body_over_the_size_limit_gets_413(client):
                                   "/api/v1/auth/tokens/99999999999999999999999", "/api/v1/nothing-here"])
 def test_bad_ids_and_unknown_paths_get_404_in_json(client, make, session, path):
     _, token = issue_token(session, make.user(), "Phone")
+    session.commit()
     response = client.delete(path, headers=bearer(token))
     assert response.status_code in (404, 405)
     assert response.is_json

@@ -28,6 +28,7 @@ def stored_last_use(token_id: int):
 
 def test_a_first_request_reads_token_and_user_at_once_and_records_use_in_one_update(client, session, make):
     token, plaintext = issue_token(session, make.user(), "Phone")
+    session.commit()
     with count_statements() as seen:
         assert client.get(ME, headers=bearer(plaintext)).status_code == 200
     statements = sign_in_statements(seen)
@@ -39,6 +40,7 @@ def test_a_first_request_reads_token_and_user_at_once_and_records_use_in_one_upd
 
 def test_a_request_within_the_minute_costs_one_statement_and_writes_nothing(client, session, make):
     token, plaintext = issue_token(session, make.user(), "Phone")
+    session.commit()
     client.get(ME, headers=bearer(plaintext))
     recorded = stored_last_use(token.id)
     with count_statements() as seen:
@@ -72,6 +74,7 @@ def test_recording_use_keeps_the_token_and_its_user_loaded(session, make):
 
 def test_use_another_request_recorded_meanwhile_is_not_written_again(session, make):
     _, plaintext = issue_token(session, make.user(), "Phone")
+    session.commit()
     session.expire_all()
     token, now = find_token(session, plaintext), utcnow()  # this request loaded the token never used...
     with db.engine.begin() as conn:  # ...and another worker's request recorded a use just after

@@ -150,6 +150,7 @@ def test_secure_cookies_come_from_the_environment(monkeypatch, tmp_path):
 
 def test_a_bearer_token_does_not_open_web_pages(client, make, session):
     _, token = issue_token(session, make.user("admin"), "Laptop")
+    session.commit()
     assert client.get("/api/v1/me", headers=bearer(token)).status_code == 200
     for page in ("/", "/admin/users", "/account", "/reports/visits/00000000-0000-0000-0000-000000000000.pdf"):
         response = client.get(page, headers=bearer(token))

@@ -179,3 +179,14 @@ def test_stale_counters_and_old_sessions_are_deleted(session, make):
     start_session(session, user, SessionStage.ACTIVE, Client())
     session.commit()
     assert session.query(WebSession).count() == 1
+
+
+def test_a_refused_phone_sign_in_is_counted_and_logged_although_its_transaction_is_rolled_back(app, make, session):
+    user = make.user()
+    client = from_address(app, "198.51.100.1")
+    for _ in range(PAIR.free):
+        assert api_login(client, user.email, WRONG).status_code == 401
+    session.expire_all()
+    assert session.query(Activity).filter_by(action="sign_in_failed", email=user.email).count() == PAIR.free
+    assert {c.failures for c in session.query(SignInCounter)} == {PAIR.free}
+    assert api_login(client, user.email).status_code == 429

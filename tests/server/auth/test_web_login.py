@@ -103,6 +103,7 @@ def test_deactivating_a_user_ends_their_existing_web_session(client, make, sessi
     web_login(client, user.email)
     assert client.get("/").status_code == 200
     deactivate_user(session, user)
+    session.commit()
     response = client.get("/")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
 

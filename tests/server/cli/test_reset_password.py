@@ -18,6 +18,7 @@ def runner(app):
 def test_a_locked_out_admin_gets_a_temporary_password_from_stdin(app, runner, make, session):
     admin = make.user("admin")
     issue_token(session, admin, "Laptop")
+    session.commit()
     browser = new_client(app)
     web_login(browser, admin.email)
     result = runner.invoke(args=["reset-password", admin.email.upper(), "--password-stdin"], input=TEMPORARY + "\n")

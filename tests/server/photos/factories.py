@@ -114,6 +114,7 @@ def make_photo_visit(make, session, files: list[tuple[str, bytes, str]] | None =
     }
     visit = record_and_commit(session, shopper, document)
     _, token = issue_token(session, shopper, "Phone")
+    session.commit()
     return PhotoVisit(str(visit.id), shopper, token, photos)
 
 

@@ -62,6 +62,7 @@ def test_the_push_endpoint_answers_invalid_naming_photos_for_a_budget_refusal(ap
                 "started_at": "2026-11-20T09:14:03Z", "finished_at": "2026-11-20T09:52:40Z",
                 "answers": [{"question": "greeted", "value": "yes"}], "photos": photos}
     token = issue_token(session, shopper, "Phone")[1]
+    session.commit()
     [result] = client.post("/api/v1/sync/push", json={"visits": [document]}, headers=bearer(token)).json["results"]
     assert result["result"] == "invalid" and "at most 1 per visit" in result["errors"]["photos"][0]
     assert "at most 1 per visit" in result["message"]

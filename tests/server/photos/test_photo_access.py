@@ -15,7 +15,9 @@ from tests.server.photos.factories import make_photo_visit, put
 
 
 def token_for(session, user) -> dict:
-    return bearer(issue_token(session, user, "Phone")[1])
+    plaintext = issue_token(session, user, "Phone")[1]
+    session.commit()
+    return bearer(plaintext)
 
 
 def test_another_shoppers_visit_and_photos_answer_404_to_every_method(client, session, make, visit):

@@ -71,5 +71,6 @@ def build(session, make) -> ApiWorld:
     api = ApiWorld(here, there, a, far, v, visit)
     for name, user in users.items():
         api.headers[name] = bearer(issue_token(session, user, "Test phone")[1])
+    session.commit()
     api.headers["anonymous"] = {}
     return api

@@ -25,8 +25,10 @@ PHOTO_CHECKLIST["sections"][0]["questions"].append(
 
 
 def token_for(session, user) -> str:
-    """A fresh bearer token for `user`."""
-    return issue_token(session, user, "Test phone")[1]
+    """A fresh bearer token for `user` (committed: the requests read it in their own sessions)."""
+    plaintext = issue_token(session, user, "Test phone")[1]
+    session.commit()
+    return plaintext
 
 
 def assign(session, make, *, shopper=None, branch=None, template=None):

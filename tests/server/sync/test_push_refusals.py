@@ -83,6 +83,7 @@ def test_an_expired_or_revoked_token_is_a_401_with_the_reason(client, session, p
                                    lifetime=timedelta(seconds=-1) if problem == "expired" else None)
     if problem == "revoked":
         revoke_token(session, phone.shopper, token.id)
+    session.commit()
     answer = refused(client, session, plaintext, visit_doc(phone.assignment), status=401)
     assert answer["reason"] == f"token_{problem}"
 

@@ -30,6 +30,7 @@ def test_the_page_lists_only_my_sessions_and_phones_and_marks_this_browser(app, 
     me, other = make.user("manager"), make.user("manager")
     issue_token(session, me, "My Pixel")
     issue_token(session, other, "Their iPhone")
+    session.commit()
     elsewhere = new_client(app)
     elsewhere.environ_base["HTTP_USER_AGENT"] = "Other browser/9"
     web_login(elsewhere, me.email)
@@ -45,6 +46,7 @@ def test_revoking_my_phone_from_the_page_stops_it_and_someone_elses_token_is_404
     phone = new_client(app)
     mine = api_login(phone, me.email, device_name="My Pixel").json
     _, theirs = issue_token(session, other, "Theirs")
+    session.commit()
     theirs_id = session.query(ApiToken).filter_by(name="Theirs").one().id
     web_login(client, me.email)
     token = csrf_token(client.get("/account").text)
@@ -57,6 +59,7 @@ def test_revoking_my_phone_from_the_page_stops_it_and_someone_elses_token_is_404
 
 def test_an_admin_cannot_revoke_someone_elses_token_through_their_own_account_page(client, make, session):
     _, theirs = issue_token(session, make.user(), "Theirs")
+    session.commit()
     theirs_id = session.query(ApiToken).one().id
     web_login(client, make.user("admin").email)
     token = csrf_token(client.get("/account").text)

@@ -25,6 +25,7 @@ def test_admins_see_the_banner_on_every_page_while_demo_accounts_can_sign_in(app
         assert BANNER in page.text and "fieldaudit remove-demo-accounts" in page.text, path
 
     remove_demo_accounts(session)
+    session.commit()
     assert BANNER not in browser.get("/").text
 
 
