@@ -33,5 +33,5 @@ def fail_on(*errors: type[Exception]) -> Iterator[None]:
     try:
         with atomic(db.session):
             yield
-    except (ServiceError, *errors) as exc:
+    except (ServiceError, *errors) as exc:  # type: ignore[misc]  # mypy cannot see a starred tuple of classes
         raise as_click_error(exc) from None
