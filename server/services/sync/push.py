@@ -163,8 +163,7 @@ def _stored_concurrently(session: Session, shopper: User, raw_id: str | None, do
     """
     if correction:
         assert doc.base_revision is not None  # a correction names its base (_known)
-        clash = isinstance(refusal, IntegrityError)
-        if clash and not _revision_stored(session, doc, doc.base_revision + 1):
+        if isinstance(refusal, IntegrityError) and not _revision_stored(session, doc, doc.base_revision + 1):
             raise refusal
         visit = session.get(Visit, doc.id)
         assert visit is not None  # the visit being corrected was stored before this push, and visits are never deleted
