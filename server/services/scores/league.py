@@ -5,6 +5,7 @@ region score = mean of its branches' scores. See `stats` for the interval and ra
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -62,9 +63,11 @@ class League:
 
 
 _NO_SUMS = Sums()
+BranchRow = tuple[int, str, str]
+"""(id, code, name) of a branch in a league table."""
 
 
-def _standing(branch: tuple[int, str, str], sums: Sums, score: float | None, interval: tuple[float, float] | None,
+def _standing(branch: BranchRow, sums: Sums, score: float | None, interval: tuple[float, float] | None,
               now: BranchTotals | None, before: BranchTotals | None, rank: int | None = None,
               rank_uncertain: bool = False) -> Standing:
     """One branch's Standing from its sums and their published score and interval, worked out once by `ranked`."""
@@ -76,16 +79,20 @@ def _standing(branch: tuple[int, str, str], sums: Sums, score: float | None, int
         critical_failures=now.critical_failures if now else 0, rank=rank, rank_uncertain=rank_uncertain)
 
 
-def ranked(branches, now: dict[int, BranchTotals], before: dict[int, BranchTotals]) -> tuple[Standing, ...]:
+def ranked(branches: Iterable[BranchRow], now: dict[int, BranchTotals], before: dict[int, BranchTotals],
+           ) -> tuple[Standing, ...]:
     """Standings of (id, code, name) rows, best score first with competition ranks and uncertainty marks;
     unscored branches last, unranked, by code. Each branch's score and interval are worked out once."""
-    scored, unscored = [], []
+    scored: list[tuple[BranchRow, Sums, float, tuple[float, float] | None, BranchTotals | None]] = []
+    unscored: list[tuple[BranchRow, Sums, None, None, BranchTotals | None]] = []
     for branch in branches:
         totals = now.get(branch[0])
         sums = totals.sums if totals else _NO_SUMS
         score = sums.published_mean()
-        line = (branch, sums, score, sums.interval() if score is not None else None, totals)
-        (unscored if score is None else scored).append(line)
+        if score is None:
+            unscored.append((branch, sums, None, None, totals))
+        else:
+            scored.append((branch, sums, score, sums.interval(), totals))
     scored.sort(key=lambda line: (-line[2], line[0][1]))
     unscored.sort(key=lambda line: line[0][1])
     ranks = competition_ranks([line[2] for line in scored])

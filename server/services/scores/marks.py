@@ -26,9 +26,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
+from typing import cast
 
 from flask import has_request_context
-from sqlalchemy import event, inspect, select, update
+from sqlalchemy import CursorResult, event, inspect, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
@@ -126,7 +127,8 @@ def settle(session: Session, touched: Touched) -> None:
         visit_days.update((branch, _utc_day(moment)) for branch, moment in session.execute(
             select(Visit.branch_id, Visit.finished_at)
             .where(Visit.id.in_(touched.visit_ids), Visit.status == VisitStatus.APPROVED)))
-    slices, regions = set(), set(touched.regions)
+    slices: set[tuple[int, date]] = set()
+    regions = set(touched.regions)
     if touched.moved:
         for branch, day in session.execute(select(Visit.branch_id, day_of(Visit.finished_at)).distinct().where(
                 Visit.branch_id.in_(touched.moved), Visit.status == VisitStatus.APPROVED)):
@@ -168,8 +170,9 @@ def bump(session: Session, region_ids: Iterable[int]) -> None:
 
 def bump_all(session: Session) -> int:
     """Move every region's mark (after edits the services did not make); returns the regions moved."""
-    return session.execute(update(Region).values(rollup_mark=Region.rollup_mark + 1)
-                           .execution_options(synchronize_session=False)).rowcount
+    moved = session.execute(update(Region).values(rollup_mark=Region.rollup_mark + 1)
+                            .execution_options(synchronize_session=False))
+    return cast(CursorResult, moved).rowcount  # an UPDATE's result is a CursorResult; Session.execute says Result
 
 
 def region_marks(session: Session, region_ids: Iterable[int]) -> tuple[tuple[int, int], ...]:

@@ -50,4 +50,4 @@ def rebuild(session: Session) -> int:
     """Replace every stored row by the recomputed ones (the CLI's `scores rebuild`); returns the rows stored."""
     session.execute(delete(QuestionDay))
     session.execute(insert(QuestionDay).from_select(COLUMNS, computed()))
-    return session.scalar(select(func.count()).select_from(QuestionDay))
+    return session.execute(select(func.count()).select_from(QuestionDay)).scalar_one()

@@ -64,9 +64,13 @@ def question_rates(session: Session, branch: Branch, scope: Scope) -> list[Quest
              .where(*mine, Answer.possible > 0, Answer.earned.is_not(None))
              .group_by(Answer.question_key))
     rows = session.execute(query).all()
-    labels = labels_for(session, versions_of(session, *mine)) if rows else None
+    if not rows:
+        return []
+    labels = labels_for(session, versions_of(session, *mine))
     rates = []
     for key, answered, earned, possible, full_count in rows:
+        # sums over at least one answer, each with points earned and possible (the WHERE): never null
+        assert earned is not None and possible is not None
         label = labels.question(key)
         rates.append(QuestionRate(
             key=key, text=label.text, section_key=label.section_key,

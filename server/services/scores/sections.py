@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from fractions import Fraction
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -55,11 +56,13 @@ def _totals(session: Session, region_id: int, scope: Scope) -> tuple[dict[int, d
 
 
 def _region_means(grid: dict[int, dict[str, Sums]]) -> tuple[dict, dict]:
-    means, counts = defaultdict(list), defaultdict(int)
+    means: defaultdict[str, list[Fraction]] = defaultdict(list)
+    counts: defaultdict[str, int] = defaultdict(int)
     for sections in grid.values():
         for key, sums in sections.items():
-            if sums.n:
-                means[key].append(sums.mean())
+            mean = sums.mean()
+            if mean is not None:  # the section has scores
+                means[key].append(mean)
                 counts[key] += 1
     return {key: mean_of(values) for key, values in means.items()}, counts
 

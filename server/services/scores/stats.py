@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from functools import lru_cache
 from statistics import NormalDist
+from typing import overload
 
 T_975 = (12.7062047, 4.3026527, 3.1824463, 2.7764451, 2.5705818, 2.4469119, 2.3646243, 2.3060041, 2.2621572,
          2.2281389, 2.2009852, 2.1788128, 2.1603687, 2.1447867, 2.1314495, 2.1199053, 2.1098156, 2.1009220,
@@ -57,6 +58,12 @@ def publish_ratio(numerator: int, denominator: int) -> float:
     return (whole if scaled >= 0 else -whole) / 100
 
 
+@overload
+def publish(value: Fraction | float) -> float: ...
+@overload
+def publish(value: None) -> None: ...
+@overload
+def publish(value: Fraction | float | None) -> float | None: ...
 def publish(value: Fraction | float | None) -> float | None:
     """A percentage as the API and reports show it: 2 decimals, halves away from zero (as shared.exact.round2,
     in integer arithmetic because a 500-branch league publishes thousands of values); None stays None."""

@@ -47,7 +47,7 @@ def _fill(scope: Scope, by: str, rows: dict[date, list[tuple[int, Sums]]]) -> li
     trend = []
     for start, first, last in buckets.calendar(scope.period, by):
         groups = rows.get(start, [])
-        means = [sums.mean() for _, sums in groups if sums.n]
+        means = [mean for _, sums in groups if (mean := sums.mean()) is not None]  # those with scores
         trend.append(TrendBucket(
             label=buckets.label(start, by), start=first, end=last, visits=sum(v for v, _ in groups),
             scored_visits=sum(s.n for _, s in groups), score=publish(mean_of(means)), branches_scored=len(means)))

@@ -15,7 +15,9 @@ changes lock (models/changes.py).
 """
 from __future__ import annotations
 
-from sqlalchemy import insert, select
+from typing import cast
+
+from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
 from server.models import Change, TemplateVersion, VersionStatus
@@ -27,7 +29,7 @@ FOR_ONE_USER = frozenset({"visit", "assignment", "user"})
 """Entities whose rows always name the one user who holds them."""
 FOR_A_REGION = frozenset({"branch", "region"})
 """Entities whose rows name a region (or one user)."""
-INSERT_CHANGES = insert(Change.__table__)
+INSERT_CHANGES = insert(cast(Table, Change.__table__))  # declarative types __table__ as a FromClause; it is a Table
 
 
 def change_row(entity: str, entity_id: object, op: str = "upsert", audience: int | None = None,

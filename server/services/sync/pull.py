@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -121,7 +122,7 @@ def _incremental(session: Session, user: User, since: int, limit: int) -> Change
     return ChangesPage(list(found.values()), str(rows[-1].seq), more)
 
 
-def _render(session: Session, view: SyncView, rows: list[Change]) -> list[dict | None]:
+def _render(session: Session, view: SyncView, rows: Sequence[Change]) -> list[dict | None]:
     """For each row: the change to send this user, or None to pass over it."""
     keys = {row.seq: entity_key(row.entity, row.entity_id) for row in rows}
     wanted: dict[str, set] = {}

@@ -162,11 +162,12 @@ def _stored_concurrently(session: Session, shopper: User, raw_id: str | None, do
     and otherwise the refusal stands (`invalid`).
     """
     if correction:
-        clash = isinstance(refusal, IntegrityError)
-        if clash and not _revision_stored(session, doc, doc.base_revision + 1):
+        assert doc.base_revision is not None  # a correction names its base (_known)
+        if isinstance(refusal, IntegrityError) and not _revision_stored(session, doc, doc.base_revision + 1):
             raise refusal
         visit = session.get(Visit, doc.id)
-        message = CORRECTED_FIRST if clash else refusal.issues[0].message
+        assert visit is not None  # the visit being corrected was stored before this push, and visits are never deleted
+        message = CORRECTED_FIRST if isinstance(refusal, IntegrityError) else refusal.issues[0].message
         return _unchanged(session, raw_id, doc, visit) or _conflict(raw_id, visit, f"Not stored: {message}.")
     visit = session.get(Visit, doc.id)
     if visit is not None:

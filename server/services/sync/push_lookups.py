@@ -87,9 +87,10 @@ class PushLookups:
         the statements are push_queries' prepared ones, run on the session's connection.
         """
         docs = list(docs)
-        allowed = isinstance(shopper, User) and shopper.role is Role.SHOPPER and shopper.active
-        found = cls(shopper.id if isinstance(shopper, User) else None, bool(allowed))
-        if not allowed or not docs:
+        if not isinstance(shopper, User):
+            return cls(None, False)
+        found = cls(shopper.id, bool(shopper.role is Role.SHOPPER and shopper.active))
+        if not found.may_submit or not docs:
             return found
         connection = queries.connection_after_flush(session)
         version_ids = {d.template_version_id for d in docs if 0 < d.template_version_id <= MAX_INT_ID}
@@ -110,7 +111,7 @@ class PushLookups:
             found.worked_at = set(connection.scalars(queries.WORKED_AT,
                                                      {"shopper": found.shopper_id, "branches": list(adhoc)}))
         if any(d.photos for d in docs):
-            found.photos_sent = daily_photos(session, found.shopper_id, utcnow())
+            found.photos_sent = daily_photos(session, shopper.id, utcnow())
         found._load_clashes(connection, docs, assignment_ids)
         return found
 

@@ -66,6 +66,7 @@ def load(session: Session, wanted: dict[str, set]) -> Loaded:
     """The things named by a page of change rows: one query per kind, one for missing photos, one for versions."""
     loaded = Loaded()
     for entity, ids in wanted.items():
+        objects: Iterable[object]
         if entity == "visit":
             objects = visits_with_documents(session, select(Visit).where(Visit.id.in_(ids)), loaded)
         elif entity == "branch":

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy import false, func, or_, select, union
 from sqlalchemy.orm import Session, joinedload
@@ -65,14 +66,15 @@ class SnapshotPage:
 
 def current_cursor(session: Session) -> int:
     """The largest committed change `seq` (0 for an empty log): read before the state a snapshot sends."""
-    return session.scalar(select(func.coalesce(func.max(Change.seq), 0)))
+    return session.execute(select(func.coalesce(func.max(Change.seq), 0))).scalar_one()
 
 
 def snapshot_page(session: Session, user: User, position: SnapshotPosition | None, limit: int) -> SnapshotPage:
     """Up to `limit` things the user may hold now, from `position` (None: start a snapshot)."""
     if position is None:
         position = SnapshotPosition(current_cursor(session))
-    scope, loaded, changes = _Scope(user), Loaded(), []
+    scope, loaded = _Scope(user), Loaded()
+    changes: list[dict] = []
     kind, after = position.kind, position.after
     while kind < len(KINDS):
         room = limit - len(changes)
@@ -105,8 +107,9 @@ class _Scope:
         self.user, self.role = user, role_of(user)
         self.since = utcnow() - timedelta(days=VISIT_WINDOW_DAYS)
 
-    def rows(self, session: Session, entity: str, after, count: int, loaded: Loaded) -> list[tuple[object, bool]]:
-        """Up to `count` candidates after key `after`, each with whether it belongs in the snapshot."""
+    def rows(self, session: Session, entity: str, after, count: int, loaded: Loaded) -> list[tuple[Any, bool]]:
+        """Up to `count` candidates after key `after` (objects of the entity's model), each with whether it belongs in
+        the snapshot."""
         query = getattr(self, entity)()
         if query is None:
             return []

@@ -18,9 +18,11 @@ Visits only ever go to their own shopper.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cached_property
+from typing import Any, Literal
 
-from sqlalchemy import String, and_, cast, false, literal, null, or_, select, union
+from sqlalchemy import Row, String, and_, cast, false, literal, null, or_, select, union
 from sqlalchemy.orm import Session
 
 from server.models import (Assignment, AssignmentStatus, Branch, Change, Role, TemplateVersion, User, VersionStatus,
@@ -94,7 +96,8 @@ class SyncView:
                           cast(Visit.status, String))
                    .join(TemplateVersion, TemplateVersion.id == Visit.template_version_id)
                    .where(Visit.shopper_id == self.user.id))
-        rows = self.session.execute(union(assigned, visited)).all()
+        # (kind, branch, template, pinned version or null, status): untyped, as union() of unlike SELECTs infers none
+        rows: Sequence[Row[*tuple[Any, ...]]] = self.session.execute(union(assigned, visited)).all()
         return ([(b, t, AssignmentStatus(s)) for kind, b, t, _, s in rows if kind == "a"],
                 [(b, t, v, VisitStatus(s)) for kind, b, t, v, s in rows if kind == "v"])
 
@@ -108,7 +111,7 @@ class SyncView:
         """(branch, template, pinned version, status) of every visit of the shopper."""
         return self._facts[1]
 
-    def _assigned_where(self, index: int, active_only: bool) -> frozenset[int]:
+    def _assigned_where(self, index: Literal[0, 1], active_only: bool) -> frozenset[int]:
         return frozenset(row[index] for row in self._assigned
                          if not active_only or row[2] is not AssignmentStatus.CANCELLED)
 

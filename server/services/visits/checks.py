@@ -104,6 +104,7 @@ def references(session: Session, shopper: User, doc: VisitDoc, lookups: PushLook
                                                                         lookups.photos_sent)
     if issues:
         raise VisitRejected(issues)
+    assert version is not None and branch is not None  # a missing one added an issue above
     return version, branch, assignment
 
 

@@ -7,17 +7,24 @@ of rows.rows() would have written (rows.row_values).
 from __future__ import annotations
 
 from datetime import datetime
+from typing import cast
 
-from sqlalchemy import insert
-from sqlalchemy.orm import Session, make_transient_to_detached
+from sqlalchemy import Table, insert
+from sqlalchemy.orm import DeclarativeBase, Session, make_transient_to_detached
 
 from shared.schemas import document_fingerprint, dump_visit
 from shared.visit import Visit as VisitDoc
 
 from server.models import Answer, Photo, Visit, VisitRevision, VisitSectionScore
 
-INSERT_VISIT, INSERT_REVISION = insert(Visit.__table__), insert(VisitRevision.__table__)
-INSERT_ROWS = (insert(Answer.__table__), insert(VisitSectionScore.__table__), insert(Photo.__table__))
+
+def _table(model: type[DeclarativeBase]) -> Table:
+    """The model's Table: declarative types `__table__` as any FromClause, these models are each mapped to a Table."""
+    return cast(Table, model.__table__)
+
+
+INSERT_VISIT, INSERT_REVISION = insert(_table(Visit)), insert(_table(VisitRevision))
+INSERT_ROWS = (insert(_table(Answer)), insert(_table(VisitSectionScore)), insert(_table(Photo)))
 """Built once: a statement made per visit also made its cache key per visit."""
 
 
@@ -29,9 +36,9 @@ def insert_visit_rows(session: Session, columns: dict, doc: VisitDoc, rows: tupl
     document = dump_visit(doc)
     connection = session.connection()  # Core statements: the ORM's execution layer has nothing to add
     connection.execute(INSERT_VISIT, [columns])
-    for statement, rows in zip(INSERT_ROWS, (answers, sections, photos)):
-        if rows:
-            connection.execute(statement, [{"visit_id": doc.id, **row} for row in rows])
+    for statement, batch in zip(INSERT_ROWS, (answers, sections, photos)):
+        if batch:
+            connection.execute(statement, [{"visit_id": doc.id, **row} for row in batch])
     connection.execute(INSERT_REVISION, [{
         "visit_id": doc.id, "revision": 1, "base_revision": doc.base_revision,
         "content_hash": document_fingerprint(document), "document": document, "submitted_at": submitted_at}])

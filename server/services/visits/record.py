@@ -60,6 +60,7 @@ def record_visit(session: Session, shopper: User, document: Any, *, limits: Phot
     lookups = lookups if lookups is not None else PushLookups.load(session, shopper, [doc])
     version, branch, assignment = _references(session, shopper, doc, lookups, limits)
     checklist = version.checklist
+    assert checklist is not None  # only a draft has none, and the checks refused a visit of a draft
     _refuse(validate_visit(checklist, doc))
     score = score_visit(checklist, doc.answers, doc.photos)
     rows = _row_values(doc, checklist, score)
@@ -141,15 +142,16 @@ def _insert_visit(session: Session, columns: dict, doc: VisitDoc, rows: tuple[li
                   assignment: AssignmentFacts | None) -> None:
     """The change rows, the visit's rows, its score marks and its open assignment marked submitted."""
     session.flush()  # anything the caller left pending goes first, as one flush of everything would
-    audience, submits = columns["shopper_id"], assignment is not None and assignment.status is AssignmentStatus.OPEN
+    audience = columns["shopper_id"]
+    to_submit = assignment if assignment is not None and assignment.status is AssignmentStatus.OPEN else None
     changes = [change_row("visit", doc.id, audience=audience)]
-    if submits:
-        changes.insert(0, change_row("assignment", assignment.id, audience=audience))
+    if to_submit is not None:
+        changes.insert(0, change_row("assignment", to_submit.id, audience=audience))
     insert_changes(session, changes)  # first: on PostgreSQL the changes lock comes before any row lock
     insert_visit_rows(session, columns, doc, rows, columns["submitted_at"])
     visit_inserted(session, columns["branch_id"], doc.finished_at, columns["status"])
-    if submits:
-        session.execute(update(Assignment).where(Assignment.id == assignment.id)
+    if to_submit is not None:
+        session.execute(update(Assignment).where(Assignment.id == to_submit.id)
                         .values(status=AssignmentStatus.SUBMITTED)
                         .execution_options(synchronize_session="evaluate"))
 

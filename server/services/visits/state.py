@@ -5,6 +5,7 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import cast
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -100,4 +101,5 @@ def refused_photos(session: Session, visit_id: uuid.UUID) -> tuple[RefusedPhoto,
     rows = session.execute(select(Photo.id, Photo.question_key, Photo.refused_reason)
                            .where(Photo.visit_id == visit_id, Photo.completed_at.is_(None),
                                   Photo.refused_reason.is_not(None)).order_by(Photo.id))
-    return tuple(RefusedPhoto(str(photo_id), question, reason) for photo_id, question, reason in rows)
+    # cast: the WHERE keeps only photos with a reason, which the column's `str | None` cannot say
+    return tuple(RefusedPhoto(str(photo_id), question, cast(str, reason)) for photo_id, question, reason in rows)

@@ -46,9 +46,10 @@ class HistoryEntry:
 def distance_to_branch(visit: Visit) -> float | None:
     """Metres between where the visit was recorded and the branch's location; None if either is unknown."""
     branch = visit.branch
-    if None in (visit.latitude, visit.longitude, branch.latitude, branch.longitude):
+    lat1, lon1, lat2, lon2 = visit.latitude, visit.longitude, branch.latitude, branch.longitude
+    if lat1 is None or lon1 is None or lat2 is None or lon2 is None:
         return None
-    return haversine_m(visit.latitude, visit.longitude, branch.latitude, branch.longitude)
+    return haversine_m(lat1, lon1, lat2, lon2)
 
 
 def time_on_site(visit: Visit) -> timedelta | None:
@@ -84,17 +85,21 @@ def question_groups(visit: Visit) -> list[tuple[str, list]]:
             arrived[photo.question_key].append(photo)
     checklist = checklist_of(visit.template_version)
     doc = load_visit(current_document(visit))
-    _, rows, _ = visit_rows(checklist, score_visit(checklist, doc.answers, doc.photos), doc.answers, arrived)
+    score = score_visit(checklist, doc.answers, doc.photos)
+    # ignore: the page's rows carry Photo records where a report's carry thumbnails; visit_rows only passes them
+    # through, but reports.adapt types them as PhotoThumb (it is not generic over the photo type)
+    _, rows, _ = visit_rows(checklist, score, doc.answers, arrived)  # type: ignore[arg-type]
     return [(title, list(group)) for title, group in groupby(rows, key=lambda r: r.section_title)]
 
 
 def refused_photos(visit: Visit) -> list[tuple[str, str]]:
     """(question text, reason) of each missing photo whose upload the server refused (pixels, type)."""
-    refused = [p for p in visit.photos if p.completed_at is None and p.refused_reason]
+    refused = sorted(((p.id, p.question_key, reason) for p in visit.photos
+                      if p.completed_at is None and (reason := p.refused_reason)), key=lambda r: r[0])
     if not refused:
         return []
     texts = {q.key: q.text for q in checklist_of(visit.template_version).questions()}
-    return [(texts.get(p.question_key, p.question_key), p.refused_reason) for p in sorted(refused, key=lambda p: p.id)]
+    return [(texts.get(question, question), reason) for _, question, reason in refused]
 
 
 def visit_view(session: Session, visit: Visit, labels: ShopperLabels) -> dict:
