@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, Response, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from werkzeug.wrappers import Response as BaseResponse
 
 from server.extensions import db
 from server.form_text import shows_text_errors
@@ -48,7 +49,7 @@ def _render_login(form: LoginForm, error: str | None = None, status: int = 200, 
 
 
 
-def _go_on(record: WebSession, second_factor_done: bool) -> Response:
+def _go_on(record: WebSession, second_factor_done: bool) -> BaseResponse:
     """Send a pending sign-in to its next step, or finish it (inside the caller's transaction)."""
     stage = next_stage(record.user, second_factor_done)
     move_web_session(record, stage)
@@ -57,7 +58,7 @@ def _go_on(record: WebSession, second_factor_done: bool) -> Response:
     return _finish(record)
 
 
-def _finish(record: WebSession, response: Response | None = None) -> Response:
+def _finish(record: WebSession, response: BaseResponse | None = None) -> BaseResponse:
     """The sign-in is complete: log it, remember this browser for the owner, go where they were heading.
 
     Inside the caller's transaction."""
@@ -95,7 +96,7 @@ def login():
         return redirect(url_for(STAGE_ENDPOINTS[stage]))
 
 
-def _back_to_login(message: str) -> Response:
+def _back_to_login(message: str) -> BaseResponse:
     """A step page this browser is not at: signed-in browsers (the back button) and other steps go on, never out."""
     if current_user.is_authenticated:
         return redirect(url_for("web.home"))
