@@ -177,10 +177,10 @@ def enrol():
                 return _finish(record, Response(page))
         except ServiceError as exc:
             error = exc.message
-    elif not user.totp_pending_secret or request.args.get("restart") == "1":
-        with atomic(db.session):
-            start_enrolment(db.session, user)
     secret = user.totp_pending_secret
+    if not secret or (request.method == "GET" and request.args.get("restart") == "1"):
+        with atomic(db.session):  # also after a refused POST whose pending secret is gone (enrolled elsewhere)
+            secret = start_enrolment(db.session, user)
     page = render_template("account/enrol.html", qr=qr_svg(user, secret), secret=grouped(secret), error=error,
                            action=url_for("auth.enrol"), restart=url_for("auth.enrol", restart="1"), required=True)
     return Response(page, 422 if error else 200)
