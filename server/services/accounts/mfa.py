@@ -133,7 +133,7 @@ def verify_second_factor(session: Session, user: User, code: object, now: float 
     time step already used, or earlier, is a replay and is refused. Not committed.
     """
     secret = user.totp_secret
-    if not user.mfa_enabled or secret is None:  # mfa_enabled implies a secret; the test says so to the type checker
+    if not user.mfa_enabled or secret is None:  # mfa_enabled implies a secret: the second test is for mypy
         return None
     digits = _digits(code)
     if digits is not None:
