@@ -44,7 +44,8 @@ def can_manage(user: Any) -> bool:
 
 def scope_of(user: Any) -> str:
     """What the user's view is bounded by: "all", "regions", "own" or "none"."""
-    return {Role.ADMIN: "all", Role.MANAGER: "regions", Role.SHOPPER: "own"}.get(role_of(user), "none")
+    scopes: dict[Role | None, str] = {Role.ADMIN: "all", Role.MANAGER: "regions", Role.SHOPPER: "own"}
+    return scopes.get(role_of(user), "none")
 
 
 def _managed_region_ids(user: Any) -> Select:

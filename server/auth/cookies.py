@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from flask import Flask, Response, current_app, has_request_context, request
+from flask import Flask, current_app, has_request_context, request
 from flask.sessions import SecureCookieSessionInterface
 from itsdangerous import BadSignature, URLSafeTimedSerializer
+from werkzeug.wrappers import Response as BaseResponse
 
 HOST_PREFIX = "__Host-"
 DEVICE_COOKIE = "fieldaudit_device"
@@ -70,7 +71,7 @@ def known_device_user_ids() -> set[int]:
     return set(_device_ids())
 
 
-def remember_device(response: Response, user_id: int) -> Response:
+def remember_device(response: BaseResponse, user_id: int) -> BaseResponse:
     """Add the user to this browser's known-device cookie (a few users at most, newest kept)."""
     ids = [i for i in _device_ids() if i != user_id][-(DEVICE_MAX_USERS - 1):] + [user_id]
     secure = cookies_secure()

@@ -52,7 +52,7 @@ def load_token_user(req) -> User | None:
         return None
     token = find_token(db.session, plaintext)
     g.token_problem = token_problem(token)
-    if g.token_problem is not None:
+    if token is None or g.token_problem is not None:  # (no token has the problem "unknown")
         return None
     touch_token(db.session, token)
     g.api_token_id = token.id

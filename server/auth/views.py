@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, Response, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from werkzeug.wrappers import Response as BaseResponse
 
 from server.extensions import db
 from server.form_text import shows_text_errors
@@ -48,7 +49,7 @@ def _render_login(form: LoginForm, error: str | None = None, status: int = 200, 
 
 
 
-def _go_on(record: WebSession, second_factor_done: bool) -> Response:
+def _go_on(record: WebSession, second_factor_done: bool) -> BaseResponse:
     """Send a pending sign-in to its next step, or finish it (inside the caller's transaction)."""
     stage = next_stage(record.user, second_factor_done)
     move_web_session(record, stage)
@@ -57,7 +58,7 @@ def _go_on(record: WebSession, second_factor_done: bool) -> Response:
     return _finish(record)
 
 
-def _finish(record: WebSession, response: Response | None = None) -> Response:
+def _finish(record: WebSession, response: BaseResponse | None = None) -> BaseResponse:
     """The sign-in is complete: log it, remember this browser for the owner, go where they were heading.
 
     Inside the caller's transaction."""
@@ -95,7 +96,7 @@ def login():
         return redirect(url_for(STAGE_ENDPOINTS[stage]))
 
 
-def _back_to_login(message: str) -> Response:
+def _back_to_login(message: str) -> BaseResponse:
     """A step page this browser is not at: signed-in browsers (the back button) and other steps go on, never out."""
     if current_user.is_authenticated:
         return redirect(url_for("web.home"))
@@ -176,10 +177,10 @@ def enrol():
                 return _finish(record, Response(page))
         except ServiceError as exc:
             error = exc.message
-    elif not user.totp_pending_secret or request.args.get("restart") == "1":
-        with atomic(db.session):
-            start_enrolment(db.session, user)
     secret = user.totp_pending_secret
+    if not secret or (request.method == "GET" and request.args.get("restart") == "1"):
+        with atomic(db.session):  # also after a refused POST whose pending secret is gone (enrolled elsewhere)
+            secret = start_enrolment(db.session, user)
     page = render_template("account/enrol.html", qr=qr_svg(user, secret), secret=grouped(secret), error=error,
                            action=url_for("auth.enrol"), restart=url_for("auth.enrol", restart="1"), required=True)
     return Response(page, 422 if error else 200)

@@ -14,7 +14,7 @@ from server.models import Role
 from server.permissions import MAX_INT_ID, VISIBLE_QUERIES, role_of
 
 
-def _coerce_id(kind: type, object_id: Any) -> Any:
+def _coerce_id(kind: type[Any], object_id: Any) -> Any:
     """The id as the column's type, or None when it cannot name a row (then: 404, not a 500)."""
     if kind.__table__.c.id.type.python_type is uuid.UUID:
         try:
@@ -28,7 +28,7 @@ def _coerce_id(kind: type, object_id: Any) -> Any:
     return object_id if 0 < object_id <= MAX_INT_ID else None
 
 
-def get_visible_or_404(kind: type, object_id: Any, user: Any = None):
+def get_visible_or_404(kind: type[Any], object_id: Any, user: Any = None):
     """The object of model `kind` with this id if `user` (default: current user) may see it, else 404."""
     user = current_user if user is None else user
     key = _coerce_id(kind, object_id)

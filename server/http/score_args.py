@@ -1,8 +1,8 @@
 """Query parameters of the score and report endpoints and the web's PDF links (period, checklist, bucket)."""
 from __future__ import annotations
 
-from flask_smorest import abort
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from webargs.flaskparser import abort  # flask_smorest.abort is this one, re-exported untyped; here it is NoReturn
 
 from server.extensions import db
 from server.permissions import MAX_INT_ID

@@ -5,9 +5,11 @@ a code or a token (a token is named by its public prefix only).
 """
 from __future__ import annotations
 
+import enum
 import re
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Literal
 
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
@@ -40,12 +42,19 @@ def normal_email(email: object) -> str:
     return _UNPRINTABLE.sub("", text.strip().lower())[:254]
 
 
-SELF = object()
+class _Self(enum.Enum):
+    """The type of SELF: one value, so a type checker tells it apart from a user or None."""
+
+    SELF = "self"
+
+
+SELF = _Self.SELF
 """`actor` default of log_auth_event: the user the event is about did it."""
 
 
 def log_auth_event(session: Session, action: str, client: Client, *, user: User | None = None,
-                   email: str | None = None, summary: str = "", actor: object = SELF) -> Activity:
+                   email: str | None = None, summary: str = "",
+                   actor: User | None | Literal[_Self.SELF] = SELF) -> Activity:
     """One entry about `user` (or about an email nobody has); `actor` is who did it: the user themselves by
     default, another admin, or None when unknown (a failed sign-in) or the command line.
 

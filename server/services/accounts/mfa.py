@@ -5,10 +5,12 @@ import hashlib
 import hmac
 import secrets
 import time
+from typing import cast
 
 import pyotp
 import segno
 from sqlalchemy import delete, or_, select, update
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
 from server.models import RecoveryCode, Role, User
@@ -130,16 +132,18 @@ def verify_second_factor(session: Session, user: User, code: object, now: float 
     A code is spent atomically (one UPDATE), so two workers cannot both accept it; a code of the
     time step already used, or earlier, is a replay and is refused. Not committed.
     """
-    if not user.mfa_enabled:
+    secret = user.totp_secret
+    if not user.mfa_enabled or secret is None:  # mfa_enabled implies a secret: the second test is for mypy
         return None
     digits = _digits(code)
     if digits is not None:
-        step = _matching_step(user.totp_secret, digits, now)
+        step = _matching_step(secret, digits, now)
         if step is None:
             return None
-        spent = session.execute(
+        # An UPDATE's result is a CursorResult (it has the rowcount); Session.execute is typed as returning any Result.
+        spent = cast(CursorResult, session.execute(
             update(User).where(User.id == user.id, or_(User.totp_last_step.is_(None), User.totp_last_step < step))
-            .values(totp_last_step=step), execution_options={"synchronize_session": False})
+            .values(totp_last_step=step), execution_options={"synchronize_session": False}))
         if spent.rowcount != 1:
             return None
         user.totp_last_step = step  # what the UPDATE wrote; keeps the loaded object in step without a query
@@ -147,10 +151,10 @@ def verify_second_factor(session: Session, user: User, code: object, now: float 
     normal = _normal_recovery(code)
     if len(normal) != _RECOVERY_LENGTH:
         return None
-    spent = session.execute(
+    spent = cast(CursorResult, session.execute(
         update(RecoveryCode).where(RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None),
                                    RecoveryCode.code_hash == hash_recovery_code(normal))
-        .values(used_at=utcnow()), execution_options={"synchronize_session": False})
+        .values(used_at=utcnow()), execution_options={"synchronize_session": False}))
     return "recovery" if spent.rowcount == 1 else None
 
 

@@ -23,7 +23,9 @@ METHODS = {"totp": "an authenticator code", "recovery": "a recovery code"}
 
 @dataclass(frozen=True)
 class StepResult:
-    """The outcome of one step: the user when it passed, else "wrong" or "throttled" (with seconds to wait)."""
+    """The outcome of one step: the user when it passed, else "wrong" or "throttled" (with seconds to wait).
+
+    `retry_after` is set exactly when the problem is "throttled"."""
 
     user: User | None = None
     problem: str | None = None

@@ -11,8 +11,10 @@ import hashlib
 import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import cast
 
 from sqlalchemy import case, delete, select, update
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -105,9 +107,10 @@ def record_failure(session: Session, email: str, ip: str, now: datetime | None =
 def forget_stale_counters(session: Session, now: datetime | None = None) -> int:
     """Delete counters a day past their last failure and no longer locking (so an attack leaves no pile). Not committed."""
     now = now or utcnow()
-    result = session.execute(delete(SignInCounter).where(
+    # A DELETE's result is a CursorResult (it has the rowcount); Session.execute is typed as returning any Result.
+    result = cast(CursorResult, session.execute(delete(SignInCounter).where(
         SignInCounter.last_failure_at < now - FORGET_AFTER,
-        (SignInCounter.locked_until.is_(None)) | (SignInCounter.locked_until < now)))
+        (SignInCounter.locked_until.is_(None)) | (SignInCounter.locked_until < now))))
     return result.rowcount or 0
 
 

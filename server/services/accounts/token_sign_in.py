@@ -50,7 +50,7 @@ def sign_in_for_token(session: Session, *, email: str, password: str, device_nam
 
     Not committed on success (the edge commits); a refused password or code was counted and committed already."""
     step = check_password(session, email, password, client, device_user_ids)
-    if step.problem == "throttled":
+    if step.retry_after is not None:  # throttled
         raise _too_many(step.retry_after)
     if step.user is None:
         raise TokenRefused(401, "wrong_credentials", WRONG_CREDENTIALS)
@@ -69,7 +69,7 @@ def sign_in_for_token(session: Session, *, email: str, password: str, device_nam
             raise TokenRefused(401, "otp_required", "Enter the 6-digit code from your authenticator app "
                                                      "(or a recovery code) in the field 'otp'.")
         code_step = check_code(session, user, otp, client, device_user_ids)
-        if code_step.problem == "throttled":
+        if code_step.retry_after is not None:  # throttled
             raise _too_many(code_step.retry_after)
         if code_step.user is None:
             raise TokenRefused(401, "otp_invalid", "That code is not right, or was used already. "

@@ -4,9 +4,11 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import datetime, timedelta
+from typing import cast
 
 from flask import current_app
 from sqlalchemy import bindparam, or_, select, update
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session, joinedload, object_session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -75,9 +77,10 @@ def revoke_token(session: Session, actor: User, token_id: int) -> ApiToken:
 def revoke_user_tokens(session: Session, user: User) -> int:
     """Revoke every working token of the user (expired ones stay as they are); returns how many. Not committed."""
     now = utcnow()
-    result = session.execute(update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None),
-                                                    ApiToken.expires_at > now)
-                             .values(revoked_at=now), execution_options={"synchronize_session": "fetch"})
+    # An UPDATE's result is a CursorResult (it has the rowcount); Session.execute is typed as returning any Result.
+    result = cast(CursorResult, session.execute(
+        update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None), ApiToken.expires_at > now)
+        .values(revoked_at=now), execution_options={"synchronize_session": "fetch"}))
     return result.rowcount or 0
 
 
@@ -127,10 +130,10 @@ def touch_token(session: Session, token: ApiToken, now: datetime | None = None) 
     now = now or utcnow()
     if token.last_used_at is not None and now - token.last_used_at < TOUCH_INTERVAL:
         return False
-    result = session.execute(
+    result = cast(CursorResult, session.execute(  # an UPDATE's result: a CursorResult, with the rowcount
         update(ApiToken).where(ApiToken.id == token.id, or_(ApiToken.last_used_at.is_(None),
                                                             ApiToken.last_used_at <= now - TOUCH_INTERVAL))
-        .values(last_used_at=now).execution_options(synchronize_session=False))
+        .values(last_used_at=now).execution_options(synchronize_session=False)))
     # Deliberate commit: the use is recorded before, and whatever, the request does (the loader calls this first).
     _commit_keeping_loaded(object_session(token) or session)
     set_committed_value(token, "last_used_at", now)

@@ -34,9 +34,10 @@ def list_users(session: Session, *, role: str | None = None, active: bool | None
 def _regions(session: Session, region_ids: Iterable[object]) -> list[Region]:
     ids = set()
     for value in region_ids:
-        if not str(value).isdigit():
+        text = str(value)
+        if not text.isdigit():
             raise AccountError("regions", f"Unknown region {value!r}.")
-        ids.add(int(value))
+        ids.add(int(text))
     found = list(session.scalars(select(Region).where(Region.id.in_(ids)))) if ids else []
     if len(found) != len(ids):
         raise AccountError("regions", "One of the chosen regions no longer exists.")

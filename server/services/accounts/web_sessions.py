@@ -4,9 +4,11 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import datetime, timedelta
+from typing import cast
 
 from flask import current_app
 from sqlalchemy import delete, select, update
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session, joinedload
 
 from server.models import SessionStage, User, WebSession
@@ -92,6 +94,8 @@ def usable_session(session: Session, plaintext: object, stage: SessionStage | No
                    client: Client | None = None) -> WebSession | None:
     """The record if it can be used now (and is at `stage`, when given); an idle or expired one is ended (logged)."""
     record = find_session(session, plaintext)
+    if record is None:
+        return None
     problem = session_problem(record)
     if problem in ("expired", "idle"):
         end_session(session, record, problem)
@@ -127,8 +131,9 @@ def end_user_sessions(session: Session, user: User, reason: str, *, keep: WebSes
     query = update(WebSession).where(WebSession.user_id == user.id, WebSession.ended_at.is_(None))
     if keep is not None:
         query = query.where(WebSession.id != keep.id)
-    result = session.execute(query.values(ended_at=utcnow(), ended_reason=reason[:32]),
-                             execution_options={"synchronize_session": "fetch"})
+    # An UPDATE's result is a CursorResult (it has the rowcount); Session.execute is typed as returning any Result.
+    result = cast(CursorResult, session.execute(query.values(ended_at=utcnow(), ended_reason=reason[:32]),
+                                                execution_options={"synchronize_session": "fetch"}))
     return result.rowcount or 0
 
 

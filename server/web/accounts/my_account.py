@@ -92,10 +92,10 @@ def enrol():
         else:
             return Response(render_template("account/recovery_codes.html", codes=codes,
                                                       continue_url=url_for("my_account.index")))
-    elif not user.totp_pending_secret or request.args.get("restart") == "1":
-        with atomic(db.session):
-            start_enrolment(db.session, user)
     secret = user.totp_pending_secret
+    if not secret or (request.method == "GET" and request.args.get("restart") == "1"):
+        with atomic(db.session):  # also after a refused POST whose pending secret is gone (confirmed in another tab)
+            secret = start_enrolment(db.session, user)
     page = render_template("account/enrol.html", qr=qr_svg(user, secret), secret=grouped(secret), error=error,
                            action=url_for("my_account.enrol"), restart=url_for("my_account.enrol", restart="1"),
                            required=False, ask_password=user.mfa_enabled)

@@ -71,10 +71,10 @@ def user_edit(user_id: int):
     user = get_or_404(User, user_id)
     if request.method == "GET":
         return _user_page(user, {"role": user.role.value, "regions": [r.id for r in user.regions]})
-    form = {"role": request.form.get("role", ""), "regions": request.form.getlist("regions")}
-    _, errors = attempt(edit_user, db.session, current_user, user, role=form["role"], region_ids=form["regions"])
+    role, region_ids = request.form.get("role", ""), request.form.getlist("regions")
+    _, errors = attempt(edit_user, db.session, current_user, user, role=role, region_ids=region_ids)
     if errors:
-        return _user_page(user, form, errors=errors, status=422)
+        return _user_page(user, {"role": role, "regions": region_ids}, errors=errors, status=422)
     flash(f"{user.email} saved.", "success")
     return redirect(url_for("org.user_edit", user_id=user.id))
 

@@ -74,6 +74,27 @@ def test_the_enrolment_secret_stays_the_same_on_reload_until_a_new_one_is_asked_
     assert secret_on(client.get("/login/enrol?restart=1").text) != first
 
 
+def test_a_browser_still_at_enrolment_after_the_admin_enrolled_in_another_gets_the_page_again(app, make):
+    admin = make.user("admin", mfa=False)
+    first, second = new_client(app), new_client(app)
+    web_login(first, admin.email)
+    web_login(second, admin.email)
+    left_open = second.get("/login/enrol")
+    enrol_through_page(first, "/login/enrol")
+    again = second.post("/login/enrol", data={"code": "000000", "csrf_token": csrf_token(left_open.text)})
+    assert again.status_code == 422 and secret_on(again.text), "an answer with a secret to read, not an error"
+
+
+def test_an_account_enrolment_confirmed_in_another_tab_offers_a_new_secret(client, make):
+    web_login(client, make.user("manager").email)
+    left_open = client.get("/account/mfa/enrol")
+    enrol_through_page(client, "/account/mfa/enrol")
+    again = client.post("/account/mfa/enrol", data={"code": current_code(secret_on(left_open.text)),
+                                                    "password": PASSWORD, "csrf_token": csrf_token(left_open.text)})
+    assert again.status_code == 422 and "Start the set-up again" in again.text
+    assert secret_on(again.text) != secret_on(left_open.text)
+
+
 def test_an_enrolled_user_signs_in_with_a_code_as_a_second_step(client, make):
     admin = make.user("admin")
     response = web_login(client, admin.email, code_step=False)
