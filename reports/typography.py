@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from functools import lru_cache
 from pathlib import Path
 
@@ -50,7 +51,7 @@ def glyphs(font_name: str) -> frozenset[int]:
 
 def score_colour(percent: float | None) -> colors.Color:
     """Traffic-light colour for a percentage: red below 60, amber below 80, green from 80; grey when not scored."""
-    if percent is None or not percent == percent:
+    if percent is None or math.isnan(percent):
         return MUTED
     if percent < 60:
         return DANGER

@@ -7,13 +7,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import cached_property
-from typing import Callable, Union
+from typing import Callable
 
 from .exact import to_fraction
 from .question_types import SPECS, QuestionType
 
-Number = Union[int, float]
-Scalar = Union[str, int, float, bool]
+Number = int | float
+Scalar = str | int | float | bool
 
 QUESTION_TYPES: tuple[str, ...] = tuple(kind.value for kind in QuestionType)
 """Every question type, in the order the docs list them (from shared.question_types)."""

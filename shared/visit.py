@@ -5,9 +5,8 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Union
 
-Scalar = Union[str, int, float, bool]
+Scalar = str | int | float | bool
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from functools import partial
 from collections.abc import Callable, Iterator
 from typing import TypeVar
 
@@ -112,7 +113,7 @@ class SyncEngine:
         while True:
             self._check_cancel()
             cursor = self.store.account.cursor
-            page = self._call(lambda: self.client.changes(cursor, self.page_limit))
+            page = self._call(partial(self.client.changes, cursor, self.page_limit))
             self._result.pulled += self.store.pulled.apply_changes(page.changes, page.cursor, reset=page.reset,
                                                                    snapshot_complete=page.snapshot_complete)
             self._result.pages += 1
@@ -235,7 +236,7 @@ class SyncEngine:
         for index, visit_id in enumerate(sorted(visit_ids)):
             self._check_cancel()
             try:
-                record = self._call(lambda: self.client.visit(visit_id))
+                record = self._call(partial(self.client.visit, visit_id))
             except AuthError:
                 raise
             except ApiError as error:

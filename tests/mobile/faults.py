@@ -69,7 +69,7 @@ class FaultyAdapter(HTTPAdapter):
         response = super().send(request, **kwargs)
         record.status = response.status_code
         if fault is not None and fault.kind == "drop_after":
-            response.content  # the server has fully handled it
+            _ = response.content  # the server has fully handled it
             raise requests.ConnectionError("injected: connection dropped before the answer arrived")
         return response
 

@@ -20,7 +20,7 @@ EVERY_RESPONSE = {"X-Frame-Options": "DENY", "X-Content-Type-Options": "nosniff"
 
 
 @pytest.fixture
-def responses(world, client, session, app):
+def responses(world, client, session, app):  # noqa: F811 - `world` is the fixture imported above
     """One response of each kind, fetched as its real user fetches it."""
     manager = new_client(app)
     web_login(manager, world.people["nora"].email)

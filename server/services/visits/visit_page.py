@@ -13,7 +13,7 @@ from reports.adapt import visit_rows
 from shared.schemas import load_visit
 from shared.scoring import score_visit
 
-from server.models import User, Visit
+from server.models import Photo, User, Visit
 from server.services.checklists.versions import checklist_of
 from server.services.accounts.shopper_labels import ShopperLabels
 from server.services.reports.visit_data import current_document
@@ -76,11 +76,15 @@ def _decision(visit: Visit) -> str:
     return {"approved": "Approved", "rejected": "Rejected", "returned": "Returned for correction"}[visit.status.value]
 
 
+def _arrival_order(photo: Photo) -> tuple[bool, datetime, str]:
+    """Arrived photos first, oldest first; the id breaks ties."""
+    return photo.completed_at is None, photo.completed_at or datetime.min, str(photo.id)
+
+
 def question_groups(visit: Visit) -> list[tuple[str, list]]:
     """(section title, question rows) in checklist order; each row's `photos` are the arrived Photo records."""
     arrived = defaultdict(list)
-    order = (lambda p: (p.completed_at is None, p.completed_at or datetime.min, str(p.id)))
-    for photo in sorted(visit.photos, key=order):
+    for photo in sorted(visit.photos, key=_arrival_order):
         if photo.completed_at and (photo.storage_key or photo.removed_at):
             arrived[photo.question_key].append(photo)
     checklist = checklist_of(visit.template_version)

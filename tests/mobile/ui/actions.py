@@ -157,7 +157,7 @@ class Runner(DeviceActions):
 
     def do_press_text(self, text: str):
         """Tap the first visible button (current screen or open popup) whose label starts with ``text``."""
-        roots = [w for w in Window.children]
+        roots = list(Window.children)
         for root in roots:
             for widget in root.walk():
                 if hasattr(widget, "trigger_action") and str(getattr(widget, "text", "")).startswith(text):

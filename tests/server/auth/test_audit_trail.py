@@ -55,7 +55,7 @@ def test_token_issue_and_revoke_are_logged_by_prefix_never_the_token(app, make, 
     client = browser(app, "fieldaudit-mobile/0.1")
     issued = api_login(client, user.email, device_name="Pixel 7").json
     client.delete(f"/api/v1/auth/tokens/{issued['id']}", headers=bearer(issued["token"]))
-    (issue,), (revoke,) = entries(session, "token_issued"), entries(session, "token_revoked")
+    (issue,), (_revoke,) = entries(session, "token_issued"), entries(session, "token_revoked")
     assert "Pixel 7" in issue.summary and issue.user_agent == "fieldaudit-mobile/0.1"
     assert issued["token"][:10] in issue.summary and issued["token"] not in issue.summary
     dump = repr(session.execute(text("SELECT * FROM activity_log")).all())

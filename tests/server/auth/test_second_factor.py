@@ -124,7 +124,7 @@ def test_a_browser_at_one_sign_in_step_that_opens_another_goes_back_to_its_own(c
 def test_a_wrong_code_is_refused_and_five_end_the_sign_in(client, make, session):
     admin = make.user("admin")
     web_login(client, admin.email, code_step=False)
-    for n in range(4):
+    for _ in range(4):
         response = post_form(client, "/login/code", {"code": "000000"})
         assert response.status_code == 422 and "not right" in response.text
     response = post_form(client, "/login/code", {"code": "000000"})

@@ -101,7 +101,7 @@ def test_the_owner_from_their_usual_network_is_not_locked_out_either(app, make):
 def test_the_lock_grows_exponentially_and_is_forgotten_a_day_later(session):
     now = utcnow()
     locks = []
-    for n in range(PAIR.free + 3):
+    for _ in range(PAIR.free + 3):
         until = record_failure(session, "kim@example.org", "192.0.2.1", now=now)
         locks.append(None if until is None else (until - now).total_seconds())
     session.commit()
