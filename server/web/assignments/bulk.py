@@ -14,21 +14,13 @@ from server.services.org.organisation import OrgError, create_assignment
 
 def schedule_region(session: Session, region: Region, shoppers: Sequence[User], template: Template,
                     due_from: date, due_to: date, notes: str = "", actor: User | None = None) -> list[Assignment]:
-    """One assignment per active branch of the region (by code), shoppers round-robin; all or nothing."""
+    """One assignment per active branch of the region (by code), shoppers in turn: the caller commits all or none."""
     if not shoppers:
         raise OrgError("shoppers", "Choose at least one shopper.")
     branches = session.scalars(select(Branch).where(Branch.region_id == region.id, Branch.active.is_(True))
                                .order_by(Branch.code)).all()
     if not branches:
         raise OrgError("region", f"{region.name} has no active branches.")
-    made = []
-    try:
-        for branch, shopper in zip(branches, cycle(shoppers)):
-            made.append(create_assignment(session, shopper=shopper, branch=branch, template=template,
-                                          due_from=due_from, due_to=due_to, notes=notes, actor=actor,
-                                          commit=False))
-        session.commit()
-    except Exception:
-        session.rollback()
-        raise
-    return made
+    return [create_assignment(session, shopper=shopper, branch=branch, template=template, due_from=due_from,
+                              due_to=due_to, notes=notes, actor=actor)
+            for branch, shopper in zip(branches, cycle(shoppers))]
