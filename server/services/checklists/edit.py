@@ -41,7 +41,7 @@ def create_template(session: Session, title: str, *, actor: User | None = None) 
 
 
 def _edit(session: Session, version: TemplateVersion, change: Callable[[dict], None]) -> list[Issue]:
-    """Apply `change` to a copy of a draft's definition (not committed) and return the validator's issues."""
+    """Apply `change` to a copy of a draft's definition, save it (flushed) and return the validator's issues."""
     if version.status is not VersionStatus.DRAFT:
         raise TemplateError("version", f"version {version.number} is {version.status.value}; "
                                        "published versions never change, start a new draft")
@@ -52,6 +52,7 @@ def _edit(session: Session, version: TemplateVersion, change: Callable[[dict], N
     template = version.template
     if all(v.status is VersionStatus.DRAFT for v in template.versions) and isinstance(definition.get("title"), str):
         template.name = definition["title"][:200] or template.name  # not yet published: the draft names it
+    session.flush()  # saved now: the guard against changing a published version speaks here, not at commit
     return draft_issues(version)
 
 

@@ -185,4 +185,5 @@ def test_me_carries_the_settings_the_phone_app_follows(client, make, session):
     _, token = issue_token(session, make.user("shopper"), "Phone")
     assert client.get("/api/v1/me", headers=bearer(token)).json["phone_settings"] == {"show_score_preview": False}
     save_settings(session, make.user("admin"), {"show_score_preview": True})
+    session.commit()
     assert client.get("/api/v1/me", headers=bearer(token)).json["phone_settings"] == {"show_score_preview": True}

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from server.models import Answer, Change, Photo, Visit, VisitRevision, VisitSectionScore
 from server.services.org.organisation import create_assignment
+from server.services.transactions import atomic
 from server.services.accounts.tokens import issue_token
 from server.services.photos.budgets import PhotoLimits
 from server.services.transactions import atomic
@@ -30,10 +31,12 @@ def token_for(session, user) -> str:
 
 
 def assign(session, make, *, shopper=None, branch=None, template=None):
-    """An assignment made through the service, so its change rows exist as in production."""
+    """An assignment made through the service (committed), so its change rows exist as in production."""
     today = date.today()
-    return create_assignment(session, shopper=shopper or make.user("shopper"), branch=branch or make.branch(),
-                             template=template or make.template(), due_from=today, due_to=today + timedelta(days=7))
+    shopper, branch, template = shopper or make.user("shopper"), branch or make.branch(), template or make.template()
+    with atomic(session):
+        return create_assignment(session, shopper=shopper, branch=branch, template=template, due_from=today,
+                                 due_to=today + timedelta(days=7))
 
 
 def visit_doc(assignment, **changes) -> dict:
