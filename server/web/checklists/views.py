@@ -10,7 +10,7 @@ from flask_login import current_user
 from server.extensions import db
 from server.form_text import form_text_errors, shows_text_errors
 from server.json_input import JsonInputError, load_json
-from server.models import Template, TemplateVersion, VersionStatus
+from server.models import Template, VersionStatus
 from server.permissions import MAX_INT_ID
 from server.services.checklists.diff import diff_versions
 from server.services.checklists.edit import create_template, draft_issues

@@ -10,7 +10,6 @@ from sqlalchemy import func, select
 
 from server.models import Answer, Change, Photo, Visit, VisitRevision, VisitSectionScore
 from server.services.org.organisation import create_assignment
-from server.services.transactions import atomic
 from server.services.accounts.tokens import issue_token
 from server.services.photos.budgets import PhotoLimits
 from server.services.transactions import atomic
