@@ -162,13 +162,15 @@ def dashboards(url: str, browsers: list[requests.Session], region_id: int, secon
     def admin(app, admin_id: int, visits: list, every: float) -> None:
         from server.extensions import db
         from server.models import User, Visit
+        from server.services.transactions import atomic
         from server.services.visits.reviews import approve_visit
 
         for visit_id in visits:
             if time.perf_counter() >= stop:
                 return
             with app.app_context():
-                approve_visit(db.session, db.session.get(User, admin_id), db.session.get(Visit, visit_id))
+                with atomic(db.session):
+                    approve_visit(db.session, db.session.get(User, admin_id), db.session.get(Visit, visit_id))
                 db.session.remove()
             approved[0] += 1
             time.sleep(every)

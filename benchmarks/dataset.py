@@ -92,7 +92,7 @@ def _people_and_checklist(session):
     shopper = User(email="shopper@bench.test", name="Bench Shopper", role=Role.SHOPPER, password_hash="-")
     session.add_all([admin, shopper])
     session.flush()
-    version = import_template(session, demo_checklist(), actor=admin, publish=True, commit=False)
+    version = import_template(session, demo_checklist(), actor=admin, publish=True)
     return shopper, version
 
 
@@ -168,7 +168,7 @@ def record_samples(session, rng, shopper, version, branch_ids, day) -> list:
     for index, branch_id in enumerate(branch_ids):
         branch = session.get(Branch, branch_id)
         assignment = create_assignment(session, shopper=shopper, branch=branch, template=version.template,
-                                       due_from=day - timedelta(days=3), due_to=day, commit=False)
+                                       due_from=day - timedelta(days=3), due_to=day)
         document, files = maker.document(visit_id=_uuid(rng), assignment_id=assignment.id, branch_id=branch_id,
                                          day=day, lat=51.5, lon=-0.12, level=rng.uniform(0.4, 0.95),
                                          languages=("en", "fr"), branch_index=index)

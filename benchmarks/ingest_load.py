@@ -53,7 +53,7 @@ def seed(url: str, folder: Path, shoppers: int) -> tuple[list[str], int, int]:
         s.flush()
         for user in users:  # a shopper sees (and may visit ad hoc) the branches of their assignments
             create_assignment(s, shopper=user, branch=branch, template=version.template, due_from=date.today(),
-                              due_to=date.today() + timedelta(days=7), commit=False)
+                              due_to=date.today() + timedelta(days=7))
         tokens = [issue_token(s, user, "load phone")[1] for user in users]
         s.commit()
         return tokens, version.id, branch.id

@@ -79,10 +79,10 @@ def _seed(session, *, branches: int, shoppers: int, days: int, seed: int) -> Wor
               for n in range(shoppers)]
     session.add_all([admin, *people])
     session.flush()
-    version = import_template(session, demo_checklist(), actor=admin, publish=True, commit=False)
-    region = create_region(session, code="BIG", name=f"Benchmark region ({branches} branches)", commit=False)
+    version = import_template(session, demo_checklist(), actor=admin, publish=True)
+    region = create_region(session, code="BIG", name=f"Benchmark region ({branches} branches)")
     branch_rows = [create_branch(session, region=region, code=f"B{n:04d}", name=f"Branch {n}",
-                                 address=f"{n} High Street", latitude=51.5, longitude=-0.12, commit=False)
+                                 address=f"{n} High Street", latitude=51.5, longitude=-0.12)
                    for n in range(1, branches + 1)]
     session.commit()
     last_day = date.today()
@@ -104,7 +104,8 @@ def _seed(session, *, branches: int, shoppers: int, days: int, seed: int) -> Wor
                 visit = record_visit(session, shopper, document, status=VisitStatus.SUBMITTED, limits=limits)
             seeded.append(visit.id)
             if n == 0:
-                approve_visit(session, admin, visit)
+                with atomic(session):
+                    approve_visit(session, admin, visit)
     return World(region.id, [b.id for b in branch_rows], [p.id for p in people], admin.id, version.template_id,
                  version.id, 0, last_day - timedelta(days=days - 1), last_day, seeded)
 

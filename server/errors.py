@@ -6,6 +6,10 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
 from server.services.errors import ServiceError
+from shared.errors import flatten_messages
+
+LOCATIONS = ("json", "query", "form", "files", "headers", "view_args")
+"""Where webargs found the input: left out of the field paths."""
 
 
 def wants_json() -> bool:
@@ -64,20 +68,13 @@ def _unexpected(exc: Exception):
     return _render(500, "Server error", "Something went wrong on the server. It has been logged.")
 
 
-def _flatten(messages, prefix: str = "") -> dict[str, list[str]]:
-    """Turn webargs' nested {location: {field: {0: [...]}}} into {"field.0": [...]}."""
+def _flatten(messages) -> dict[str, list[str]]:
+    """webargs' {location: {field: {0: [...]}}} as {"field[0]": [...]}: shared's one flattener, the location dropped."""
+    by_location = messages if isinstance(messages, dict) else {"json": messages}  # bare messages: no location
     flat: dict[str, list[str]] = {}
-    if isinstance(messages, dict):
-        for key, value in messages.items():
-            if not prefix and key in ("json", "query", "form", "files", "headers", "view_args"):
-                flat.update(_flatten(value, ""))
-                continue
-            path = f"{prefix}.{key}" if prefix else str(key)
-            flat.update(_flatten(value, path))
-    elif isinstance(messages, list) and all(isinstance(m, str) for m in messages):
-        flat[prefix or "_schema"] = messages
-    else:
-        flat[prefix or "_schema"] = [str(messages)]
+    for location, found in by_location.items():
+        for path, message in flatten_messages(found if location in LOCATIONS else {location: found}):
+            flat.setdefault(path or "_schema", []).append(message)
     return flat
 
 

@@ -11,6 +11,15 @@ from typing import Any
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}\Z")
 
 
+def first_and_more(messages: Iterable[str]) -> str:
+    """The first message, and how many others there are: "x (and 2 more)"; "" for none."""
+    listed = list(messages)
+    if not listed:
+        return ""
+    more = f" (and {len(listed) - 1} more)" if len(listed) > 1 else ""
+    return listed[0] + more
+
+
 @dataclass(frozen=True)
 class Issue:
     """One problem: where (``sections[0].questions[2].weight``), what in words, and the question key if one is concerned."""
@@ -34,9 +43,8 @@ class InvalidDocument(ValueError):
 
     def __init__(self, issues: Iterable[Issue]) -> None:
         self.issues: tuple[Issue, ...] = tuple(issues)
-        first = self.issues[0].message if self.issues else "no details"
-        more = f" (and {len(self.issues) - 1} more)" if len(self.issues) > 1 else ""
-        super().__init__(f"invalid {self.kind}: {first}{more}")
+        summary = first_and_more(issue.message for issue in self.issues) or "no details"
+        super().__init__(f"invalid {self.kind}: {summary}")
 
     def to_list(self) -> list[dict[str, Any]]:
         """The issues in JSON-ready form."""

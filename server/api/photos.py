@@ -39,7 +39,8 @@ class PhotoStatusSchema(Schema):
 
 @blp.errorhandler(PhotoUploadError)
 def _upload_error(exc: PhotoUploadError):
-    body, headers = error_body(exc.status, exc.message, exc.errors), {}
+    """The one error body (server.errors), plus where to resume and when to retry, as the protocol says."""
+    body, headers = error_body(exc.status, exc.message, exc.as_errors()), {}
     if exc.received_bytes is not None:
         body["received_bytes"], headers["Upload-Offset"] = exc.received_bytes, str(exc.received_bytes)
     if exc.retry_after:

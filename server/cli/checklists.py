@@ -8,7 +8,7 @@ from typing import Any
 import click
 from flask.cli import AppGroup
 
-from server.cli.common import InputError, as_click_error
+from server.cli.common import InputError, fail_on
 from server.extensions import db
 from server.json_input import JsonInputError, load_json
 
@@ -73,7 +73,7 @@ def validate_command(file: str) -> None:
 def import_command(file: str, publish: bool, template_id: int | None) -> None:
     """Import a checklist JSON file as a new template, or as a new version of one (--into)."""
     from server.models import Template
-    from server.services.checklists.versions import ChecklistInvalid, TemplateError, import_template
+    from server.services.checklists.versions import ChecklistInvalid, import_template
 
     data = read_json(file)
     template = None
@@ -82,13 +82,10 @@ def import_command(file: str, publish: bool, template_id: int | None) -> None:
         if template is None:
             raise click.ClickException(f"into: there is no template with id {template_id}")
     try:
-        version = import_template(db.session, data, template=template, publish=publish)
+        with fail_on():
+            version = import_template(db.session, data, template=template, publish=publish)
     except ChecklistInvalid as exc:
-        db.session.rollback()
         report_issues(file, exc.issues)
-    except TemplateError as exc:
-        db.session.rollback()
-        raise as_click_error(exc) from None
     click.echo(f"Imported '{version.template.name}' as template {version.template_id}, version {version.number} "
                f"(version id {version.id}, {version.status.value}).")
 
@@ -116,17 +113,14 @@ def export_command(version_id: int, output: str | None) -> None:
 @click.argument("version_id", type=int)
 def publish_command(version_id: int) -> None:
     """Publish a draft version (earlier published versions are retired)."""
-    from server.services.checklists.versions import ChecklistInvalid, TemplateError, publish_version
+    from server.services.checklists.versions import ChecklistInvalid, publish_version
 
     version = _version(version_id)
     try:
-        publish_version(db.session, version)
+        with fail_on():
+            publish_version(db.session, version)
     except ChecklistInvalid as exc:
-        db.session.rollback()
         report_issues(f"version {version_id}", exc.issues)
-    except TemplateError as exc:
-        db.session.rollback()
-        raise as_click_error(exc) from None
     click.echo(f"Published version {version.number} of template {version.template_id}.")
 
 

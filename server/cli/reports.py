@@ -10,6 +10,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from server.extensions import db
+from server.services.transactions import atomic
 
 DATE = click.DateTime(formats=["%Y-%m-%d"])
 
@@ -82,10 +83,10 @@ def render_command(codes, every, start: datetime | None, end: datetime | None, t
                            item_show_func=lambda job: job[0] if job else "") as bar:
         for label, render in bar:
             try:
-                report = render()
+                with atomic(db.session):  # each report its own transaction: a failed one leaves a clean session
+                    report = render()
                 (out / report.filename).write_bytes(report.content)
             except Exception as exc:  # one broken report must not stop the batch; all are listed below
-                db.session.rollback()
                 failures.append(f"{label}: {type(exc).__name__}: {exc}")
     click.echo(f"Wrote {len(jobs) - len(failures)} of {len(jobs)} reports to {out}")
     for line in failures:

@@ -5,6 +5,7 @@ import click
 from flask.cli import with_appcontext
 
 from server.extensions import db
+from server.services.transactions import atomic
 
 
 @click.group("scores")
@@ -19,6 +20,6 @@ def rebuild_command() -> None:
     from server.services.scores.marks import bump_all
     from server.services.scores.question_days import rebuild
 
-    rows, regions = rebuild(db.session), bump_all(db.session)
-    db.session.commit()
+    with atomic(db.session):
+        rows, regions = rebuild(db.session), bump_all(db.session)
     click.echo(f"Rebuilt {rows} question-day rows; moved the roll-up mark of {regions} regions.")

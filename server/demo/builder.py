@@ -52,11 +52,11 @@ class DemoBuilder:
     def organisation(self) -> None:
         """Regions, branches and the ten demo accounts (one password hash shared: scrypt is slow on purpose)."""
         for spec in org_data.REGIONS:
-            self.regions[spec.code] = create_region(self.session, code=spec.code, name=spec.name, commit=False)
+            self.regions[spec.code] = create_region(self.session, code=spec.code, name=spec.name)
         for spec in org_data.BRANCHES:
             self.branches.append(create_branch(
                 self.session, region=self.regions[spec.region], code=spec.code, name=f"{org_data.CHAIN} {spec.name}",
-                address=spec.address, latitude=spec.lat, longitude=spec.lon, commit=False))
+                address=spec.address, latitude=spec.lat, longitude=spec.lon))
         password_hash = hash_password(org_data.DEMO_PASSWORD)
         for spec in org_data.USERS:
             user = User(email=spec.email, name=spec.name, role=Role(spec.role), password_hash=password_hash,
@@ -78,7 +78,7 @@ class DemoBuilder:
 
     def checklist(self) -> TemplateVersion:
         """The bundled checklist, imported and published as the admin."""
-        return import_template(self.session, demo_checklist(), actor=self.admin, publish=True, commit=False)
+        return import_template(self.session, demo_checklist(), actor=self.admin, publish=True)
 
     def _days(self, month: int) -> list[date]:
         """Three or four distinct days in one 30-day window; the last window ends yesterday."""
@@ -95,7 +95,7 @@ class DemoBuilder:
                 assignment = create_assignment(
                     self.session, shopper=shopper, branch=branch, template=version.template,
                     due_from=day - timedelta(days=3), due_to=day + timedelta(days=4),
-                    assignment_id=new_uuid(self.rng), commit=False)
+                    assignment_id=new_uuid(self.rng))
                 plan.append((month, day, shopper, assignment))
         self.session.flush()
         return plan
@@ -169,5 +169,5 @@ class DemoBuilder:
                 end = min(start + timedelta(days=self.rng.randint(2, 5)), self.today + timedelta(days=14))
                 create_assignment(self.session, shopper=shopper, branch=branch, template=version.template,
                                   due_from=start, due_to=end, notes=self.rng.choice(ASSIGNMENT_NOTES),
-                                  assignment_id=new_uuid(self.rng), commit=False)
+                                  assignment_id=new_uuid(self.rng))
                 self.open_assignments += 1

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from server.models import Region, Template, User
 from server.demo import org_data
 from server.demo.builder import DemoBuilder
+from server.services.transactions import atomic
 
 MONTHS = 4
 """Months of visit history the demo holds (about 3-4 approved visits per branch per month)."""
@@ -84,18 +85,17 @@ def load_demo(session: Session, seed: int = 2026, *, today: date | None = None,
     build = DemoBuilder(session, random.Random(seed), today=today or date.today(), months=months or MONTHS,
                         storage=storage)
     try:
-        build.organisation()
-        version = build.checklist()
-        build.history(version)
-        build.upcoming(version)
-        summary = DemoSummary(
-            regions=len(build.regions), branches=len(build.branches), users=len(build.users),
-            visits=len(build.visits), critical_failures=sum(v.critical_failures > 0 for v in build.visits),
-            na_answers=sum(a.na for v in build.visits for a in v.answers),
-            open_assignments=build.open_assignments, template_version_id=version.id)
-        session.commit()
+        with atomic(session):
+            build.organisation()
+            version = build.checklist()
+            build.history(version)
+            build.upcoming(version)
+            summary = DemoSummary(
+                regions=len(build.regions), branches=len(build.branches), users=len(build.users),
+                visits=len(build.visits), critical_failures=sum(v.critical_failures > 0 for v in build.visits),
+                na_answers=sum(a.na for v in build.visits for a in v.answers),
+                open_assignments=build.open_assignments, template_version_id=version.id)
     except Exception:
-        session.rollback()
         for path in (set(storage.iterdir()) - before) if storage.exists() else ():
             shutil.rmtree(path, ignore_errors=True)
         raise

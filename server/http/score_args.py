@@ -6,7 +6,7 @@ from webargs.flaskparser import abort  # flask_smorest.abort is this one, re-exp
 
 from server.extensions import db
 from server.permissions import MAX_INT_ID
-from server.services.scores import BUCKETS, DEFAULT_DAYS, MAX_PERIOD_DAYS, Scope, ScoreFilterError, make_scope
+from server.services.scores import BUCKETS, DEFAULT_DAYS, MAX_PERIOD_DAYS, Scope, make_scope
 from server.services.scores.filters import EARLIEST, LATEST
 
 TREND_DEFAULT_DAYS = 365
@@ -43,12 +43,9 @@ class TrendArgs(PeriodArgs):
 
 
 def scope_or_422(args: dict, default_days: int = DEFAULT_DAYS) -> Scope:
-    """The roll-up scope for parsed query arguments; a filter naming nothing real answers 422 with its field."""
-    try:
-        return make_scope(db.session, args.get("from_"), args.get("to"), args.get("template_id"),
-                          default_days=default_days)
-    except ScoreFilterError as exc:
-        abort(422, messages={"query": {exc.field: [exc.message]}})
+    """The roll-up scope for parsed query arguments; a filter naming nothing real (ScoreFilterError) answers 422."""
+    return make_scope(db.session, args.get("from_"), args.get("to"), args.get("template_id"),
+                      default_days=default_days)
 
 
 def load_query_or_422(schema: Schema, query) -> dict:

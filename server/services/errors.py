@@ -1,7 +1,9 @@
 """The one family of errors a user can fix: each names the input at fault and the HTTP status it answers with."""
 from __future__ import annotations
 
-from collections.abc import Iterable
+from shared.errors import first_and_more
+
+__all__ = ["Conflict", "NotAllowed", "NotFound", "ServiceError", "first_and_more"]
 
 
 class ServiceError(ValueError):
@@ -40,12 +42,3 @@ class Conflict(ServiceError):
     """The stored state changed under the request (another user got there first)."""
 
     status = 409
-
-
-def first_and_more(messages: Iterable[str]) -> str:
-    """The first message, and how many others there are: "x (and 2 more)"."""
-    listed = list(messages)
-    if not listed:
-        return ""
-    more = f" (and {len(listed) - 1} more)" if len(listed) > 1 else ""
-    return listed[0] + more

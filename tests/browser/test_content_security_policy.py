@@ -29,6 +29,7 @@ def demo(session):
     template = session.scalars(select(Template)).first()
     published = template.latest_published()
     draft = new_draft_from(session, published)
+    session.commit()
     manager = first(Role.MANAGER)
     region = manager.regions[0]
     visit = session.scalar(select(Visit).join(Photo, Photo.visit_id == Visit.id)

@@ -6,6 +6,7 @@ import copy
 import shutil
 import threading
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -72,6 +73,14 @@ class LiveServer:
     def ctx(self):
         return self.app.app_context()
 
+    @contextmanager
+    def writing(self):
+        """An app context whose block is one committed transaction (the server's services only flush)."""
+        from server.services.transactions import atomic
+
+        with self.ctx(), atomic(self.session):
+            yield
+
     @property
     def session(self):
         from server.extensions import db
@@ -118,7 +127,7 @@ class LiveServer:
         from server.services.org.organisation import create_branch, create_region
 
         n = self._next()
-        with self.ctx():
+        with self.writing():
             region = create_region(self.session, code=f"R{n}", name=f"Region {n}")
             return create_branch(self.session, region=region, code=f"B{n:03d}", name=name or f"Branch {n}",
                                  address=f"{n} High Street", latitude=51.5, longitude=-0.12).id
@@ -127,7 +136,7 @@ class LiveServer:
         """Import and publish a checklist; returns (template id, version id)."""
         from server.services.checklists.versions import import_template
 
-        with self.ctx():
+        with self.writing():
             version = import_template(self.session, copy.deepcopy(definition), publish=True)
             return version.template_id, version.id
 
@@ -135,7 +144,7 @@ class LiveServer:
         from server.models import Branch, Template, User
         from server.services.org.organisation import create_assignment
 
-        with self.ctx():
+        with self.writing():
             s = self.session
             assignment = create_assignment(s, shopper=s.get(User, shopper.id), branch=s.get(Branch, branch_id),
                                            template=s.get(Template, template_id), due_from=date.today(),
@@ -146,7 +155,7 @@ class LiveServer:
         """Change organisation settings as an admin would (e.g. show_score_preview=True); phones learn at a sync."""
         from server.services.org.settings import save_settings
 
-        with self.ctx():
+        with self.writing():
             save_settings(self.session, None, values)
 
     def expire_tokens(self, shopper: Shopper) -> None:
@@ -186,7 +195,7 @@ class LiveServer:
         from server.services.visits.reviews import return_for_correction
 
         admin = self.shopper("Ada Admin", role="admin")
-        with self.ctx():
+        with self.writing():
             from server.models import User
 
             return_for_correction(self.session, self.session.get(User, admin.id),
@@ -207,6 +216,6 @@ class LiveServer:
         from server.models import Template
         from server.services.checklists.versions import import_template
 
-        with self.ctx():
+        with self.writing():
             template = self.session.get(Template, template_id)
             return import_template(self.session, copy.deepcopy(definition), template=template, publish=True).id

@@ -20,7 +20,7 @@ def cancel(server, assignment_id: str) -> None:
     from server.models import Assignment
     from server.services.org.organisation import cancel_assignment
 
-    with server.ctx():
+    with server.writing():
         cancel_assignment(server.session, server.session.get(Assignment, uuid.UUID(assignment_id)))
 
 

@@ -199,22 +199,24 @@ def seed_org(database_url: str, folder: Path, definition: dict[str, Any], shoppe
     from server.services.accounts.users import create_user
     from server.services.checklists.versions import import_template
     from server.services.org.organisation import create_assignment, create_branch, create_region
+    from server.services.transactions import atomic
 
     tag = uuid.uuid4().hex[:6]
     with server_db(database_url, folder) as s:
         upgrade_schema()
-        users = [create_user(s, email=f"shopper{n}-{tag}@example.test", name=f"Shopper {n}", role="shopper",
-                             password=PASSWORD, temporary=False) for n in range(shoppers)]
-        s.commit()
-        region = create_region(s, code=f"R{tag}", name="Region")
-        branch = create_branch(s, region=region, code=f"B{tag}", name="Branch", address="1 High Street",
-                               latitude=51.5, longitude=-0.12)
-        version = import_template(s, copy.deepcopy(definition), publish=True)
-        template = version.template
-        made = {u.id: [str(create_assignment(s, shopper=u, branch=branch, template=template, due_from=date.today(),
-                                             due_to=date.today() + timedelta(days=7), notes="").id)
-                       for _ in range(assignments_each)] for u in users}
-        return Org([(u.id, u.email) for u in users], branch.id, template.id, version.id, made)
+        with atomic(s):
+            users = [create_user(s, email=f"shopper{n}-{tag}@example.test", name=f"Shopper {n}", role="shopper",
+                                 password=PASSWORD, temporary=False) for n in range(shoppers)]
+            region = create_region(s, code=f"R{tag}", name="Region")
+            branch = create_branch(s, region=region, code=f"B{tag}", name="Branch", address="1 High Street",
+                                   latitude=51.5, longitude=-0.12)
+            version = import_template(s, copy.deepcopy(definition), publish=True)
+            template = version.template
+            made = {u.id: [str(create_assignment(s, shopper=u, branch=branch, template=template,
+                                                 due_from=date.today(), due_to=date.today() + timedelta(days=7),
+                                                 notes="").id)
+                           for _ in range(assignments_each)] for u in users}
+            return Org([(u.id, u.email) for u in users], branch.id, template.id, version.id, made)
 
 
 def server_totals(database_url: str, folder: Path) -> dict[str, Any]:

@@ -190,16 +190,18 @@ class SyncMachine(RuleBasedStateMachine):
     def reassign(self, index):
         from server.models import Assignment, User
         from server.services.org.organisation import OrgError, reassign_assignment
+        from server.services.transactions import atomic
 
         with self.server.ctx():
             s = self.server.session
             assignment = s.get(Assignment, uuid.UUID(self.assignments[index]))
             to = self.other if assignment.shopper_id == self.shopper.id else self.shopper
             try:
-                reassign_assignment(s, assignment, s.get(User, to.id))
+                with atomic(s):
+                    reassign_assignment(s, assignment, s.get(User, to.id))
                 self.reassigned += 1
             except OrgError:
-                s.rollback()  # visited already: no longer open
+                pass  # visited already: no longer open (nothing stored)
 
     # -- invariants ------------------------------------------------------------------------------------------
     @invariant()

@@ -31,6 +31,7 @@ def world(client, session, make):
     today = date.today()
     done = create_assignment(session, shopper=shopper, branch=branch, template=template,
                              due_from=today - timedelta(days=5), due_to=today - timedelta(days=1))
+    session.commit()
     doc = visit_doc(done)
     push(client, token_for(session, shopper), doc)
     session.expire_all()
@@ -43,6 +44,7 @@ def world(client, session, make):
                                due_from=today + timedelta(days=6), due_to=today + timedelta(days=9))
     theirs = create_assignment(session, shopper=other, branch=far, template=template,
                                due_from=today, due_to=today + timedelta(days=3))
+    session.commit()
     return {"actors": actors, "here": here, "branch": branch, "far": far, "visit": visit, "secret": secret,
             "theirs": theirs}
 

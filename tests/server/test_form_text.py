@@ -44,6 +44,7 @@ def site(make, session, client) -> Site:
     world = build(make, session, client)
     visit = world.visit("n1", approve=False)
     draft = import_template(session, json.loads(json.dumps({**SMALL_CHECKLIST, "title": "Draft list"})))
+    session.commit()
     web_login(client, world.people["admin"].email)
     return Site(client, world, draft, visit, csrf_token(client.get("/").text))
 

@@ -36,12 +36,12 @@ def create_template(session: Session, title: str, *, actor: User | None = None) 
                                           "allow_adhoc": False, "sections": []},
                               created_by_id=actor.id if actor else None)
     session.add_all([template, version])
-    session.commit()
+    session.flush()
     return version
 
 
 def _edit(session: Session, version: TemplateVersion, change: Callable[[dict], None]) -> list[Issue]:
-    """Apply `change` to a copy of a draft's definition, save it and return the validator's issues."""
+    """Apply `change` to a copy of a draft's definition, save it (flushed) and return the validator's issues."""
     if version.status is not VersionStatus.DRAFT:
         raise TemplateError("version", f"version {version.number} is {version.status.value}; "
                                        "published versions never change, start a new draft")
@@ -52,7 +52,7 @@ def _edit(session: Session, version: TemplateVersion, change: Callable[[dict], N
     template = version.template
     if all(v.status is VersionStatus.DRAFT for v in template.versions) and isinstance(definition.get("title"), str):
         template.name = definition["title"][:200] or template.name  # not yet published: the draft names it
-    session.commit()
+    session.flush()  # saved now: the guard against changing a published version speaks here, not at commit
     return draft_issues(version)
 
 

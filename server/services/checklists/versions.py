@@ -18,6 +18,7 @@ from shared.validation import load_checklist, validate_checklist
 from server.models import Assignment, AssignmentStatus, Template, TemplateVersion, User, VersionStatus
 from server.models.types import utcnow
 from server.services.activity import log_activity
+from server.services.errors import ServiceError
 from server.services.sync.changes import record_change
 
 __all__ = [
@@ -26,13 +27,8 @@ __all__ = [
 ]
 
 
-class TemplateError(ValueError):
+class TemplateError(ServiceError):
     """A template operation that cannot be done as asked; `field` names the input at fault."""
-
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
-        self.field = field
-        self.message = message
 
 
 def checklist_of(version: TemplateVersion) -> Checklist:
@@ -95,7 +91,7 @@ def _next_number(template: Template) -> int:
 
 
 def import_template(session: Session, data: Any, *, actor: User | None = None, template: Template | None = None,
-                    publish: bool = False, commit: bool = True) -> TemplateVersion:
+                    publish: bool = False) -> TemplateVersion:
     """Validate a checklist document and store it as a new template, or as the next draft version of `template`.
 
     Raises ChecklistInvalid (every issue, with paths naming section and question) or TemplateError.
@@ -117,14 +113,11 @@ def import_template(session: Session, data: Any, *, actor: User | None = None, t
     session.add(version)
     session.flush()
     if publish:
-        publish_version(session, version, commit=False)
-    if commit:
-        session.commit()
+        publish_version(session, version)
     return version
 
 
-def publish_version(session: Session, version: TemplateVersion, *, actor: User | None = None,
-                    commit: bool = True) -> TemplateVersion:
+def publish_version(session: Session, version: TemplateVersion, *, actor: User | None = None) -> TemplateVersion:
     """Make a draft the version new visits use; earlier published versions are retired (still valid for visits)."""
     if version.status is not VersionStatus.DRAFT:
         raise TemplateError("version", f"version {version.number} of template {version.template_id} is "
@@ -149,13 +142,10 @@ def publish_version(session: Session, version: TemplateVersion, *, actor: User |
                                                                    Assignment.status == AssignmentStatus.OPEN)
     for assignment_id, shopper_id in session.execute(open_work).all():  # their phones start new visits on it now
         record_change(session, "assignment", assignment_id, audience=shopper_id)
-    if commit:
-        session.commit()
     return version
 
 
-def new_draft_from(session: Session, version: TemplateVersion, *, actor: User | None = None,
-                   commit: bool = True) -> TemplateVersion:
+def new_draft_from(session: Session, version: TemplateVersion, *, actor: User | None = None) -> TemplateVersion:
     """Start editing: a new draft version holding a copy of `version`'s checklist."""
     template = version.template
     draft = _draft_of(template)
@@ -166,8 +156,6 @@ def new_draft_from(session: Session, version: TemplateVersion, *, actor: User | 
                           definition=copy.deepcopy(version.definition), created_by_id=actor.id if actor else None)
     session.add(new)
     session.flush()
-    if commit:
-        session.commit()
     return new
 
 

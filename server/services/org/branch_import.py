@@ -13,6 +13,7 @@ from shared.text import normalise_newlines, text_problem
 
 from server.models import Branch, Region, User
 from server.services.activity import log_activity
+from server.services.errors import Conflict, ServiceError
 from server.services.sync.changes import record_change
 from server.services.org.organisation import OrgError, _code, _coordinate, _name
 from server.services.org.organisation import clean_branch
@@ -23,12 +24,11 @@ COLUMNS = ("code", "name", "address", "latitude", "longitude", "region_code")
 REQUIRED = ("code", "name")
 
 
-class CsvFileError(ValueError):
-    """The file as a whole cannot be read (too big, not UTF-8, not a CSV, missing columns)."""
+class CsvFileError(ServiceError):
+    """The file as a whole cannot be read (too big, not UTF-8, not a CSV, missing columns): the `file` field."""
 
     def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+        super().__init__("file", message)
 
 
 @dataclass
@@ -152,38 +152,55 @@ def rows_to_payload(rows: list[ImportRow]) -> list[dict]:
     return [{**{k: v for k, v in asdict(row).items() if k in COLUMNS}, "_line": row.line} for row in rows]
 
 
+class ImportRaced(Conflict):
+    """Another change to the same branches was stored while this import was being written (nothing of it was)."""
+
+    def __init__(self) -> None:
+        super().__init__("code", "Another change to these branches happened at the same time; try again.")
+
+
 def apply_import(session: Session, actor: User, region: Region, payload: list[dict]) -> list[ImportRow]:
-    """Check the rows again and create/update them in one transaction; any error writes nothing."""
-    records = [{k: (v if k == "_line" else "" if v is None else str(v)) for k, v in rec.items()} for rec in payload]
+    """Check the rows again and create/update them all (not committed); rows with errors write nothing.
+
+    ImportRaced when another admin saved one of these codes meanwhile: the caller's transaction is then
+    rolled back, and `rows_after_race` says what the rows look like now.
+    """
+    records = _records(payload)
     rows = check_rows(session, region, records)
     if not rows or any(row.errors for row in rows):
         return rows
+    regions = {r.id: r for r in session.scalars(select(Region).where(Region.id.in_({r.region_id for r in rows})))}
+    updated = {r.branch_id for r in rows if r.branch_id}
+    existing = {b.id: b for b in session.scalars(select(Branch).where(Branch.id.in_(updated)))}
+    touched = []
+    for row in rows:  # every row was checked just above, in this transaction
+        fields = {"code": row.code, "name": row.name, "address": row.address,
+                  "latitude": row.latitude, "longitude": row.longitude}
+        branch = existing.get(row.branch_id) or Branch(region=regions[row.region_id])
+        for key, value in fields.items():
+            setattr(branch, key, value)
+        session.add(branch)
+        touched.append(branch)
     try:
-        regions = {r.id: r for r in session.scalars(select(Region).where(Region.id.in_({r.region_id for r in rows})))}
-        updated = {r.branch_id for r in rows if r.branch_id}
-        existing = {b.id: b for b in session.scalars(select(Branch).where(Branch.id.in_(updated)))}
-        touched = []
-        for row in rows:  # every row was checked just above, in this transaction
-            fields = {"code": row.code, "name": row.name, "address": row.address,
-                      "latitude": row.latitude, "longitude": row.longitude}
-            branch = existing.get(row.branch_id) or Branch(region=regions[row.region_id])
-            for key, value in fields.items():
-                setattr(branch, key, value)
-            session.add(branch)
-            touched.append(branch)
         session.flush()
-        created = sum(row.action == "create" for row in rows)
-        log_activity(session, actor, "import", "region", region.id,
-                     f"Imported {len(rows)} branches into {region.code}: {created} created, {len(rows) - created} updated")
-        for branch in touched:  # last, so the changes lock is held briefly (models/changes.py)
-            record_change(session, "branch", branch.id, region=branch.region_id)
-        session.commit()
-    except IntegrityError:  # another admin saved one of these codes meanwhile: nothing was written
-        session.rollback()
-        rows = check_rows(session, region, records)
-        if not any(row.errors for row in rows):
-            rows[0].errors["code"] = "Another change to these branches happened at the same time; try again."
-    except Exception:
-        session.rollback()
-        raise
+    except IntegrityError:  # another admin saved one of these codes meanwhile
+        raise ImportRaced() from None
+    created = sum(row.action == "create" for row in rows)
+    log_activity(session, actor, "import", "region", region.id,
+                 f"Imported {len(rows)} branches into {region.code}: {created} created, {len(rows) - created} updated")
+    for branch in touched:  # last, so the changes lock is held briefly (models/changes.py)
+        record_change(session, "branch", branch.id, region=branch.region_id)
     return rows
+
+
+def rows_after_race(session: Session, region: Region, payload: list[dict], race: ImportRaced) -> list[ImportRow]:
+    """The rows checked again after an ImportRaced import (a fresh transaction); the race named if nothing else is."""
+    rows = check_rows(session, region, _records(payload))
+    if rows and not any(row.errors for row in rows):
+        rows[0].errors[race.field] = race.message
+    return rows
+
+
+def _records(payload: list[dict]) -> list[dict]:
+    """The signed payload's rows as the text records `check_rows` reads."""
+    return [{k: (v if k == "_line" else "" if v is None else str(v)) for k, v in rec.items()} for rec in payload]

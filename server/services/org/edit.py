@@ -26,9 +26,8 @@ def region_branch_counts(session: Session) -> list[tuple[Region, int, int]]:
 
 def add_region(session: Session, actor: User, *, code: str, name: str) -> Region:
     """Create a region and log it."""
-    region = create_region(session, code=code, name=name, commit=False)
+    region = create_region(session, code=code, name=name)
     log_activity(session, actor, "create", "region", region.id, f"Created region {region.code} {region.name}")
-    session.commit()
     return region
 
 
@@ -43,7 +42,6 @@ def edit_region(session: Session, actor: User, region: Region, *, code: str, nam
     record_change(session, "region", region.id, region=region.id)
     for branch in region.branches:  # phones show the region with each branch
         record_change(session, "branch", branch.id, region=region.id)
-    session.commit()
     return region
 
 
@@ -59,15 +57,13 @@ def _set_active(session: Session, actor: User, thing: Region | Branch, kind: str
         verb = "reactivate" if active else "deactivate"
         log_activity(session, actor, verb, kind, thing.id, f"{verb.capitalize()}d {kind} {thing.code}")
         record_change(session, kind, thing.id, region=thing.id if isinstance(thing, Region) else thing.region_id)
-        session.commit()
     return thing
 
 
 def add_branch(session: Session, actor: User, region: Region, fields: dict) -> Branch:
     """Create a branch in a region and log it."""
-    branch = create_branch(session, region=region, commit=False, **{key: fields.get(key) for key in BRANCH_FIELDS})
+    branch = create_branch(session, region=region, **{key: fields.get(key) for key in BRANCH_FIELDS})
     log_activity(session, actor, "create", "branch", branch.id, f"Created branch {branch.code} {branch.name} in {region.code}")
-    session.commit()
     return branch
 
 
@@ -78,7 +74,6 @@ def edit_branch(session: Session, actor: User, branch: Branch, fields: dict) -> 
         setattr(branch, key, value)
     log_activity(session, actor, "update", "branch", branch.id, f"Edited branch {branch.code} {branch.name}")
     record_change(session, "branch", branch.id, region=branch.region_id)
-    session.commit()
     return branch
 
 

@@ -11,18 +11,14 @@ from sqlalchemy.orm import Session
 
 from server.models import Assignment, AssignmentStatus, Branch, Region, Role, Template, User
 from server.services.activity import log_activity
+from server.services.errors import ServiceError
 from server.services.sync.changes import record_change, record_needs
 
 CODE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9_-]{0,31}$")
 
 
-class OrgError(ValueError):
+class OrgError(ServiceError):
     """An organisation change that cannot be made; `field` names the input at fault."""
-
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
-        self.field = field
-        self.message = message
 
 
 def _code(field: str, value: object) -> str:
@@ -53,7 +49,7 @@ def _coordinate(field: str, value: object, limit: float) -> float | None:
     return number
 
 
-def create_region(session: Session, *, code: str, name: str, commit: bool = True) -> Region:
+def create_region(session: Session, *, code: str, name: str) -> Region:
     """Add a region; codes are unique (compared upper-cased)."""
     code = _code("code", code)
     name = _name(name)
@@ -63,8 +59,6 @@ def create_region(session: Session, *, code: str, name: str, commit: bool = True
     session.add(region)
     session.flush()
     record_change(session, "region", region.id, region=region.id)
-    if commit:
-        session.commit()
     return region
 
 
@@ -102,7 +96,6 @@ def create_branch(
     address: str = "",
     latitude: float | None = None,
     longitude: float | None = None,
-    commit: bool = True,
 ) -> Branch:
     """Add a branch to a region; coordinates are optional but come as a valid pair."""
     if not isinstance(region, Region):
@@ -113,8 +106,6 @@ def create_branch(
     session.add(branch)
     session.flush()
     record_change(session, "branch", branch.id, region=region.id)
-    if commit:
-        session.commit()
     return branch
 
 
@@ -129,7 +120,6 @@ def create_assignment(
     notes: str = "",
     assignment_id: uuid.UUID | None = None,
     actor: User | None = None,
-    commit: bool = True,
 ) -> Assignment:
     """Schedule a visit for a shopper at an active branch, with a checklist that has a published version."""
     _check_shopper(shopper)
@@ -147,8 +137,6 @@ def create_assignment(
     record_change(session, "assignment", assignment.id, audience=shopper.id)
     log_activity(session, actor, "scheduled", "assignment", assignment.id,
                  f"{branch.code} for {shopper.name}, due {due_from} to {due_to}")
-    if commit:
-        session.commit()
     return assignment
 
 
@@ -165,8 +153,7 @@ def _still_open(assignment: Assignment, doing: str) -> None:
                                      f"assignments (no visit yet) can be {doing}.")
 
 
-def cancel_assignment(session: Session, assignment: Assignment, *, actor: User | None = None,
-                      commit: bool = True) -> Assignment:
+def cancel_assignment(session: Session, assignment: Assignment, *, actor: User | None = None) -> Assignment:
     """Withdraw an assignment nobody has visited yet; its shopper's phone gets a tombstone (twice is harmless)."""
     if assignment.status is AssignmentStatus.CANCELLED:
         return assignment
@@ -175,13 +162,11 @@ def cancel_assignment(session: Session, assignment: Assignment, *, actor: User |
     log_activity(session, actor, "cancelled", "assignment", assignment.id, f"Assignment {assignment.id} cancelled")
     record_change(session, "assignment", assignment.id, "delete", audience=assignment.shopper_id)
     record_needs(session, assignment.shopper_id, assignment.branch_id, assignment.template_id)
-    if commit:
-        session.commit()
     return assignment
 
 
-def reassign_assignment(session: Session, assignment: Assignment, shopper: User, *, actor: User | None = None,
-                        commit: bool = True) -> Assignment:
+def reassign_assignment(session: Session, assignment: Assignment, shopper: User, *,
+                        actor: User | None = None) -> Assignment:
     """Give an open assignment to another shopper: the old one's phone gets a tombstone, the new one's the work."""
     _check_shopper(shopper)
     _still_open(assignment, "reassigned")
@@ -194,6 +179,4 @@ def reassign_assignment(session: Session, assignment: Assignment, shopper: User,
     record_needs(session, previous, assignment.branch_id, assignment.template_id)
     record_needs(session, shopper.id, assignment.branch_id, assignment.template_id)
     record_change(session, "assignment", assignment.id, audience=shopper.id)
-    if commit:
-        session.commit()
     return assignment

@@ -24,7 +24,7 @@ def schedule_region(session: Session, region: Region, shoppers: Sequence[User], 
     if not branches:
         raise OrgError("region", f"{region.name} has no active branches.")
     made = [create_assignment(session, shopper=shopper, branch=branch, template=template, due_from=due_from,
-                              due_to=due_to, notes=notes, actor=actor, commit=False)
+                              due_to=due_to, notes=notes, actor=actor)
             for branch, shopper in zip(branches, cycle(shoppers))]
     session.flush()
     return made

@@ -3,7 +3,7 @@
 `current_settings()` is what pages, endpoints and report builders call: one query per request, however
 many shoppers a page labels. The cache lives in the request's WSGI environ (a fresh dict per request),
 not only in `flask.g`, so a value can never outlive its request even where an application context is
-reused. `save_settings` checks every value, writes only the changed ones, logs each change and commits.
+reused. `save_settings` checks every value, writes only the changed ones and logs each change (the caller commits).
 """
 from __future__ import annotations
 
@@ -85,7 +85,7 @@ def settings_from_form(form: Mapping[str, str]) -> tuple[dict[str, Any], dict[st
 
 
 def save_settings(session: Session, actor: User | None, values: Mapping[str, Any]) -> OrganisationSettings:
-    """Store the changed values (all checked first, so nothing is half-saved), log each change, commit."""
+    """Store the changed values (all checked first, so nothing is half-saved) and log each change; not committed."""
     checked = check_values(values)
     before = load_settings(session)
     rows = {row.key: row for row in session.scalars(select(OrganisationSetting)
@@ -103,9 +103,8 @@ def save_settings(session: Session, actor: User | None, values: Mapping[str, Any
             log_activity(session, actor, "update", "setting", key,
                          f"{spec.label}: {spec.shown(old)} → {spec.shown(value)}")
     try:
-        session.commit()
+        session.flush()
     except IntegrityError:  # another admin stored the same setting's first row at the same moment
-        session.rollback()
         raise SettingError("_form", "The settings were changed by someone else at the same moment; "
                                     "nothing was saved. Look at them again and save.") from None
     after = replace(before, **checked)

@@ -11,15 +11,16 @@ import unicodedata
 from dataclasses import dataclass, field, fields
 from typing import Any, get_type_hints
 
+from server.services.errors import ServiceError
+
 KINDS = (bool, int, str)
 
 
-class SettingError(ValueError):
+class SettingError(ServiceError):
     """A value a setting cannot hold; `field` is the setting's key (the form field to mark)."""
 
-    def __init__(self, field: str, message: str):
-        super().__init__(f"{field}: {message}")
-        self.field, self.message = field, message
+    def __str__(self) -> str:
+        return f"{self.field}: {self.message}"
 
 
 @dataclass(frozen=True)

@@ -7,20 +7,26 @@ from typing import BinaryIO
 
 from shared.photo_types import PHOTO_TYPES, SNIFF_BYTES, same_photo_type, sniff_photo_type
 
+from server.services.errors import ServiceError
+
 KINDS = {media: name for media, (name, _) in PHOTO_TYPES.items()}
 EXTENSIONS = {media: extension for media, (_, extension) in PHOTO_TYPES.items()}
 _RANGE = re.compile(r"bytes (\d{1,15})-(\d{1,15})/(\d{1,15})")
 
 
-class PhotoUploadError(Exception):
+class PhotoUploadError(ServiceError):
     """A refused photo request: HTTP `status`, a sentence for people, and where to continue if known."""
 
     status = 400
     retry_after: int | None = None
 
     def __init__(self, message: str, *, received_bytes: int | None = None, errors: dict | None = None):
-        super().__init__(message)
-        self.message, self.received_bytes, self.errors = message, received_bytes, errors
+        super().__init__(None, message)
+        self.received_bytes, self.errors = received_bytes, errors
+
+    def as_errors(self) -> dict[str, list[str]]:
+        """The fields at fault when the check names them (a header such as Content-Range), else none."""
+        return dict(self.errors or {})
 
 
 class PhotoNotFound(PhotoUploadError):

@@ -5,7 +5,8 @@ call the same code. It is idempotent (a second run finds nothing left to do), `d
 what it would do and changes nothing, and a partial upload that is being written right now (its
 storage lock is held) is left alone. The database records what was removed: a photo whose partial
 data went is back at `received_bytes = 0` (the phone's next HEAD says start again); a photo of a
-rejected visit keeps its row, manifest and hash, with `removed_at` set and no file keys.
+rejected visit keeps its row, manifest and hash, with `removed_at` set and no file keys. Each of the two
+batches commits itself once its files are deleted (files cannot be rolled back), so it runs outside `atomic`.
 """
 from __future__ import annotations
 
@@ -75,7 +76,7 @@ def _stale_partials(session: Session, storage: PhotoStorage, cutoff: datetime, r
             session.execute(update(Photo).where(Photo.id == photo_id, Photo.visit_id == visit_id,
                                                 Photo.completed_at.is_(None))
                             .values(received_bytes=0).execution_options(synchronize_session=False))
-    session.commit()
+    session.commit()  # a batch of its own: the partials are gone from storage, so their reset progress must stay
 
 
 def _rejected_photos(session: Session, storage: PhotoStorage, cutoff: datetime, now: datetime,
@@ -98,4 +99,4 @@ def _rejected_photos(session: Session, storage: PhotoStorage, cutoff: datetime, 
             storage.discard_partial(rendition_key(key, name))
         photo.storage_key = photo.page_key = photo.thumb_key = None
         photo.removed_at = now
-    session.commit()
+    session.commit()  # a batch of its own: the files are gone from storage, so their removal must stay recorded

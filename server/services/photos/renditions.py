@@ -23,6 +23,8 @@ from sqlalchemy.orm import Session
 from reports.images import THUMB_PIXELS
 
 from server.models import Photo
+from server.services.errors import ServiceError
+from server.services.transactions import in_atomic
 from server.storage import PhotoStorage, StorageBusy, StorageError, rendition_key
 
 try:  # HEIC/HEIF (iPhone photos) only when the optional pillow-heif is installed
@@ -46,12 +48,13 @@ if register_heif_opener is not None:  # pragma: no cover - depends on the instal
 NAMES = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WebP", "image/heic": "HEIC", "image/heif": "HEIF"}
 
 
-class ImageRefused(ValueError):
-    """The photo cannot be shown: over the pixel limit, not an image of its declared type, or unreadable."""
+class ImageRefused(ServiceError):
+    """The photo cannot be shown: over the pixel limit, not an image of its declared type, or unreadable (415)."""
+
+    status = 415
 
     def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+        super().__init__("photo", message)
 
 
 @dataclass(frozen=True)
@@ -182,5 +185,8 @@ def ensure_renditions(session: Session, storage: PhotoStorage, photo: Photo) -> 
     except (StorageError, OSError) as exc:
         log.warning("photo %s: no rendition made: %s", photo.id, exc)
         return False
-    session.commit()
+    if in_atomic(session):
+        session.flush()  # the caller's transaction records them
+    else:
+        session.commit()  # the files are in storage now: recorded at once, even by a page that stores nothing else
     return photo.thumb_key is not None

@@ -1,4 +1,9 @@
-"""Receiving a visit's photos (docs/sync-protocol.md, "Photos"): resumable, checked, idempotent, streamed to storage."""
+"""Receiving a visit's photos (docs/sync-protocol.md, "Photos"): resumable, checked, idempotent, streamed to storage.
+
+An upload owns its transactions (it refuses to run inside `atomic`): each step commits a short one of its
+own, so no transaction is held while a slow phone sends its bytes, and the progress recorded (bytes held, a
+refusal's reason) stays even when the request then fails.
+"""
 from __future__ import annotations
 
 import hashlib
@@ -17,6 +22,7 @@ from server.models.types import utcnow
 from server.permissions import can_view_visit, role_of
 from server.storage import BLOCK_SIZE, NotStored, OffsetMismatch, PhotoStorage, StorageBusy, photo_key, rendition_key
 from server.services.sync.changes import record_change
+from server.services.transactions import in_atomic
 from server.services.photos.budgets import PhotoLimits, check_upload_budget
 from server.services.photos.checks import (EXTENSIONS, SNIFF_BYTES, BadUpload, ContentRange, GuardedBody, HashMismatch,
                            InsufficientStorage, NotAnImage, OffsetConflict, PhotoNotFound, PhotoTooLarge,
@@ -132,6 +138,8 @@ def receive_photo_chunk(session: Session, storage: PhotoStorage, user: Any, visi
     Completing the last photo of a visit awaiting photos moves it to submitted. A photo already
     complete answers complete and reads nothing. Raises PhotoUploadError subclasses (status = HTTP).
     """
+    if in_atomic(session):
+        raise RuntimeError("a photo upload commits its own short transactions: call it outside any atomic block")
     limit = max_bytes if max_bytes is not None else current_app.config.get("PHOTO_MAX_BYTES", DEFAULT_MAX_BYTES)
     visit, photo = _find(session, user, visit_id, photo_id)
     if role_of(user) is not Role.SHOPPER or visit.shopper_id != user.id:
@@ -150,7 +158,7 @@ def receive_photo_chunk(session: Session, storage: PhotoStorage, user: Any, visi
             return _receive(session, storage, key, visit.id, photo.id, stream, chunk)
     except StorageBusy:
         received = photo.received_bytes
-        session.rollback()
+        session.rollback()  # the upload's own transaction (nothing written): no connection held by a refusal
         raise UploadInProgress("Another upload of this photo is in progress; try again shortly.",
                                received_bytes=received) from None
 
@@ -204,7 +212,7 @@ def _receive(session: Session, storage: PhotoStorage, key: str, visit_id: uuid.U
         return _status(_visit(session, visit_id), photo)
     size, content_type, sha256, received = photo.size, photo.content_type, photo.sha256, photo.received_bytes
     if start is not None and start != received:
-        session.rollback()
+        session.rollback()  # the upload's own transaction (nothing written): the photo's row lock let go at once
         raise OffsetConflict(f"The server holds {received} bytes of this photo; continue from there.",
                              received_bytes=received)
     start = start or 0
@@ -266,7 +274,7 @@ def _refuse(session: Session, photo_id: uuid.UUID, reason: str) -> None:
     """Record why the photo was refused and that the server holds none of it, in its own short transaction."""
     photo = _locked_photo(session, photo_id)
     photo.received_bytes, photo.refused_reason = 0, reason
-    session.commit()
+    session.commit()  # its own transaction: the refusal stays recorded although the request answers 415
     current_app.logger.warning("photo %s of visit %s refused: %s", photo.id, photo.visit_id, reason)
 
 
@@ -288,7 +296,7 @@ def _set_received(session: Session, photo_id: uuid.UUID, received: int) -> Photo
     """Record how many bytes the server holds, in its own short transaction."""
     photo = _locked_photo(session, photo_id)
     photo.received_bytes = received
-    session.commit()
+    session.commit()  # its own transaction: what storage holds stays recorded whatever the request does next
     return _status(_visit(session, photo.visit_id), photo)
 
 
@@ -312,5 +320,5 @@ def _complete(session: Session, visit_id: uuid.UUID, photo_id: uuid.UUID, key: s
         .values(status=VisitStatus.SUBMITTED).execution_options(synchronize_session=False)).rowcount
     if moved:
         record_change(session, "visit", visit_id, audience=_visit(session, visit_id).shopper_id)
-    session.commit()
+    session.commit()  # its own transaction: the file is final in storage, so the photo is complete now
     return _status(_visit(session, visit_id), photo, completed_now=True)

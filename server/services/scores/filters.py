@@ -8,6 +8,7 @@ from sqlalchemy import ColumnElement, exists, select
 from sqlalchemy.orm import Session
 
 from server.models import Photo, Template, TemplateVersion, Visit, VisitStatus
+from server.services.errors import ServiceError
 
 DEFAULT_DAYS = 90
 """A period with no `from` covers the 90 days ending on `to` (a quarter)."""
@@ -21,12 +22,13 @@ EARLIEST, LATEST = date(1970, 1, 1), date(2999, 12, 31)
 """Dates a period may use: wide enough for any audit, far enough from date.min/max for the arithmetic."""
 
 
-class ScoreFilterError(ValueError):
-    """A filter that cannot select anything meaningful; `field` names the query parameter at fault."""
+class ScoreFilterError(ServiceError):
+    """A filter that cannot select anything meaningful; `field` names the query parameter at fault (API: 422)."""
 
-    def __init__(self, field: str, message: str):
-        super().__init__(f"{field}: {message}")
-        self.field, self.message = field, message
+    status = 422
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.message}"
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 Each decision records who made it and when, and a change for the visit, so the shopper's
 phone learns of it on its next pull. A returned visit also re-announces its branch and
 pinned checklist version to the shopper, whose phone may have dropped them since.
+Nothing here commits: the caller's transaction (the review page's) carries the decision.
 """
 from __future__ import annotations
 
@@ -12,22 +13,20 @@ from server.models import AssignmentStatus, User, Visit, VisitStatus
 from server.models.types import utcnow
 from server.permissions import can_manage
 from server.services.activity import log_activity
+from server.services.errors import ServiceError
 from server.services.sync.changes import record_change
 
 MAX_NOTE_LENGTH = 2000
 
 
-class ReviewError(ValueError):
+class ReviewError(ServiceError):
     """A review that cannot be made; `field` names the input at fault."""
-
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
-        self.field = field
-        self.message = message
 
 
 class ReviewForbidden(ReviewError):
     """The reviewer is not an admin."""
+
+    status = 403
 
 
 def _note(note: object, required: bool) -> str:
@@ -40,7 +39,7 @@ def _note(note: object, required: bool) -> str:
 
 
 def _decide(session: Session, reviewer: User, visit: Visit, status: VisitStatus, note: object, verb: str) -> None:
-    """Check and record one review decision (not committed); a return needs a note."""
+    """Check and record one review decision; a return needs a note."""
     if not can_manage(reviewer):
         raise ReviewForbidden("reviewer", "Only admins review visits.")
     note = _note(note, required=status is VisitStatus.RETURNED)
@@ -60,31 +59,28 @@ def _close_assignment(session: Session, visit: Visit) -> None:
         record_change(session, "assignment", assignment.id, audience=assignment.shopper_id)
 
 
-def _finish(session: Session, visit: Visit, commit: bool) -> Visit:
+def _finish(session: Session, visit: Visit) -> Visit:
     record_change(session, "visit", visit.id, audience=visit.shopper_id)
-    if commit:
-        session.commit()
     return visit
 
 
-def return_for_correction(session: Session, reviewer: User, visit: Visit, note: str, *,
-                          commit: bool = True) -> Visit:
+def return_for_correction(session: Session, reviewer: User, visit: Visit, note: str) -> Visit:
     """Send a submitted visit back to its shopper with a note; they resubmit it as the next revision."""
     _decide(session, reviewer, visit, VisitStatus.RETURNED, note, "returned")
     record_change(session, "template_version", visit.template_version_id, audience=visit.shopper_id)
     record_change(session, "branch", visit.branch_id, audience=visit.shopper_id)
-    return _finish(session, visit, commit)
+    return _finish(session, visit)
 
 
-def approve_visit(session: Session, reviewer: User, visit: Visit, note: str = "", *, commit: bool = True) -> Visit:
+def approve_visit(session: Session, reviewer: User, visit: Visit, note: str = "") -> Visit:
     """Accept a submitted visit: it counts in the scores and its assignment is done."""
     _decide(session, reviewer, visit, VisitStatus.APPROVED, note, "approved")
     _close_assignment(session, visit)
-    return _finish(session, visit, commit)
+    return _finish(session, visit)
 
 
-def reject_visit(session: Session, reviewer: User, visit: Visit, note: str = "", *, commit: bool = True) -> Visit:
+def reject_visit(session: Session, reviewer: User, visit: Visit, note: str = "") -> Visit:
     """Refuse a submitted visit for good (it never counts in scores); its assignment is closed."""
     _decide(session, reviewer, visit, VisitStatus.REJECTED, note, "rejected")
     _close_assignment(session, visit)
-    return _finish(session, visit, commit)
+    return _finish(session, visit)

@@ -8,11 +8,13 @@ from server.extensions import db
 from server.form_text import form_text_errors, shows_text_errors
 from server.models import Assignment, AssignmentStatus, Branch, Region, Template
 from server.http.access import get_visible_or_404, login_required_role
-from server.services.org.organisation import OrgError, cancel_assignment, create_assignment, reassign_assignment
+from server.services.errors import ServiceError
+from server.services.org.organisation import cancel_assignment, create_assignment, reassign_assignment
 from server.services.org.queries import assignment_choices, assignment_list
 from server.services.org.scheduling import schedule_region
 from server.services.transactions import atomic
 from server.web.assignments.forms import FormErrors, due_window, pick, shopper
+from server.web.common import attempt
 
 bp = Blueprint("assignments", __name__, url_prefix="/assignments")
 LIMIT = 500
@@ -63,12 +65,10 @@ def create():
         errors.add("shopper", "Choose a shopper.")
     due_from, due_to = due_window(request.form, errors)
     if not errors:
-        try:
-            create_assignment(db.session, shopper=person, branch=branch, template=template, due_from=due_from,
-                              due_to=due_to, notes=request.form.get("notes", "").strip(), actor=current_user)
-        except OrgError as exc:
-            db.session.rollback()
-            errors.add(exc.field, exc.message)
+        _, refused = attempt(create_assignment, db.session, shopper=person, branch=branch, template=template,
+                             due_from=due_from, due_to=due_to, notes=request.form.get("notes", "").strip(),
+                             actor=current_user)
+        errors.update(refused)
     if errors:
         return _page(errors, "one", 422)
     flash(f"Scheduled {person.name} at {branch.code} {branch.name}, due {due_from} to {due_to}.", "success")
@@ -89,12 +89,9 @@ def bulk():
     due_from, due_to = due_window(request.form, errors)
     made = []
     if not errors:
-        try:
-            with atomic(db.session):
-                made = schedule_region(db.session, region, people, template, due_from, due_to,
-                                       request.form.get("notes", "").strip(), actor=current_user)
-        except OrgError as exc:
-            errors.add(exc.field, exc.message)
+        made, refused = attempt(schedule_region, db.session, region, people, template, due_from, due_to,
+                                request.form.get("notes", "").strip(), actor=current_user)
+        errors.update(refused)
     if errors:
         return _page(errors, "bulk", 422)
     flash(f"Scheduled {len(made)} visits in {region.name} for {len(people)} shopper(s), due {due_from} to {due_to}.",
@@ -111,9 +108,9 @@ def _back() -> str:
 def _change(assignment_id: str, action, done: str):
     assignment = get_visible_or_404(Assignment, assignment_id)
     try:
-        action(assignment)
-    except OrgError as exc:
-        db.session.rollback()
+        with atomic(db.session):
+            action(assignment)
+    except ServiceError as exc:
         flash(exc.message, "error")
         return redirect(_back())
     flash(f"Assignment at {assignment.branch.code} {assignment.branch.name} {done}.", "success")

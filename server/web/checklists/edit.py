@@ -10,9 +10,9 @@ from server.extensions import db
 from server.form_text import form_text_errors, shows_text_errors, with_form_text_errors
 from server.models import TemplateVersion
 from server.services.checklists import edit as service
-from server.services.checklists.edit import TemplateError
 from server.web.checklists.blueprint import bp
 from server.web.checklists.common import question_types, render_edit, version_or_404
+from server.web.common import FormErrors, attempt
 from server.web.checklists.forms import (FIELD_TYPES, PASS_OPS, TYPE_LABELS, place_issues, question_from, question_form,
                                           section_from, settings_from)
 
@@ -24,19 +24,25 @@ def _saved(version: TemplateVersion, issues, what: str, anchor: str = ""):
     return redirect(url_for("checklists.edit", version_id=version.id) + anchor)
 
 
-def _refused(version: TemplateVersion, exc: TemplateError):
-    db.session.rollback()
-    flash(exc.message, "error")
+def _refused(version: TemplateVersion, errors: FormErrors):
+    """Back to the edit page, saying why the change was refused (nothing was saved)."""
+    for messages in errors.values():
+        for message in messages:
+            flash(message, "error")
     return redirect(url_for("checklists.edit", version_id=version.id))
+
+
+def _on_form(errors: FormErrors) -> FormErrors:
+    """A refusal's errors under the form's own fields; those naming anything else under "_form"."""
+    return {(field if field in request.form else "_form"): messages for field, messages in errors.items()}
 
 
 def _apply(version_id: int, change, what: str, anchor: str = ""):
     """Run one button's edit on the draft: saved (with any problems left) or refused with the reason."""
     version = version_or_404(version_id)
-    try:
-        issues = change(version)
-    except TemplateError as exc:
-        return _refused(version, exc)
+    issues, refused = attempt(change, version)
+    if refused:
+        return _refused(version, refused)
     return _saved(version, issues, what, anchor)
 
 
@@ -53,10 +59,9 @@ def settings(version_id: int):
     version = version_or_404(version_id)
     if errors := form_text_errors():
         return render_edit(version, errors={"settings": errors}, forms={"settings": request.form}, status=422)
-    try:
-        issues = service.update_settings(db.session, version, settings_from(request.form))
-    except TemplateError as exc:
-        return _refused(version, exc)
+    issues, refused = attempt(service.update_settings, db.session, version, settings_from(request.form))
+    if refused:
+        return _refused(version, refused)
     return _saved(version, issues, "Settings saved")
 
 
@@ -78,14 +83,12 @@ def _section_save(version: TemplateVersion, key: str | None):
     form_id = f"section:{key}" if key else "new_section"
     data, errors = section_from(request.form)
     with_form_text_errors(errors)
-    try:
-        if not errors:
-            issues = (service.update_section(db.session, version, key, data) if key
-                      else service.add_section(db.session, version, data))
+    if not errors:
+        issues, refused = (attempt(service.update_section, db.session, version, key, data) if key
+                           else attempt(service.add_section, db.session, version, data))
+        if not refused:
             return _saved(version, issues, f"Section '{data['key']}' saved", f"#s-{data['key']}")
-    except TemplateError as exc:
-        db.session.rollback()
-        errors = {exc.field if exc.field in request.form else "_form": [exc.message]}
+        errors = _on_form(refused)
     return render_edit(version, errors={form_id: errors}, forms={form_id: request.form}, status=422)
 
 
@@ -131,13 +134,11 @@ def new_question(version_id: int, section_key: str):
         return _question_page(version, section_key, None, {"type": "yes_no", "weight": "1"}, {})
     data, errors = question_from(request.form, question_types(version))
     with_form_text_errors(errors)
-    try:
-        if not errors:
-            issues = service.add_question(db.session, version, section_key, data)
+    if not errors:
+        issues, refused = attempt(service.add_question, db.session, version, section_key, data)
+        if not refused:
             return _saved(version, issues, f"Question '{data['key']}' added", f"#q-{data['key']}")
-    except TemplateError as exc:
-        db.session.rollback()
-        errors = {exc.field if exc.field in request.form else "_form": [exc.message]}
+        errors = _on_form(refused)
     return _question_page(version, section_key, None, request.form, errors, 422)
 
 
@@ -153,13 +154,11 @@ def question(version_id: int, key: str):
         return _question_page(version, None, key, question_form(found), {})
     data, errors = question_from(request.form, question_types(version))
     with_form_text_errors(errors)
-    try:
-        if not errors:
-            issues = service.update_question(db.session, version, key, data)
+    if not errors:
+        issues, refused = attempt(service.update_question, db.session, version, key, data)
+        if not refused:
             return _saved(version, issues, f"Question '{data['key']}' saved", f"#q-{data['key']}")
-    except TemplateError as exc:
-        db.session.rollback()
-        errors = {exc.field if exc.field in request.form else "_form": [exc.message]}
+        errors = _on_form(refused)
     return _question_page(version, None, key, request.form, errors, 422)
 
 

@@ -10,14 +10,17 @@ from flask_login import current_user
 from server.extensions import db
 from server.form_text import form_text_errors, shows_text_errors
 from server.json_input import JsonInputError, load_json
-from server.models import Template, TemplateVersion, VersionStatus
+from server.models import Template, VersionStatus
 from server.permissions import MAX_INT_ID
 from server.services.checklists.diff import diff_versions
 from server.services.checklists.edit import create_template, draft_issues
+from server.services.checklists.versions import (ChecklistInvalid, export_version, import_template, list_templates,
+                                                 new_draft_from, publish_version)
+from server.services.errors import ServiceError
+from server.services.transactions import atomic
 from server.web.checklists.blueprint import bp
 from server.web.checklists.common import render_edit, version_or_404
-from server.services.checklists.versions import (ChecklistInvalid, TemplateError, export_version, import_template, list_templates,
-                                   new_draft_from, publish_version)
+from server.web.common import attempt
 
 def _templates_page(errors: dict, form, status: int = 200):
     """The checklist list with the new-checklist form, showing ``errors`` and what was typed."""
@@ -37,10 +40,9 @@ def create():
     """Start a new checklist: a template whose first version is an empty draft."""
     if errors := form_text_errors():
         return _templates_page(errors, request.form, 422)
-    try:
-        version = create_template(db.session, request.form.get("title", ""), actor=current_user)
-    except TemplateError as exc:
-        return _templates_page({exc.field: [exc.message]}, request.form, 422)
+    version, refused = attempt(create_template, db.session, request.form.get("title", ""), actor=current_user)
+    if refused:
+        return _templates_page(refused, request.form, 422)
     flash("Checklist created. Add a section and its questions, then publish.", "success")
     return redirect(url_for("checklists.edit", version_id=version.id))
 
@@ -54,13 +56,13 @@ def publish(version_id: int):
     try:
         if problems:
             raise ChecklistInvalid(problems)
-        publish_version(db.session, version, actor=current_user)
+        with atomic(db.session):
+            publish_version(db.session, version, actor=current_user)
     except ChecklistInvalid as exc:
-        db.session.rollback()
         flash(f"Not published: fix the {len(exc.issues)} problem{'s' * (len(exc.issues) != 1)} listed first.",
               "error")
         return render_edit(version, status=422)
-    except TemplateError as exc:
+    except ServiceError as exc:
         flash(exc.message, "error")
         return redirect(url_for("checklists.edit", version_id=version.id))
     flash(f"Version {version.number} is published; new visits use it.", "success")
@@ -72,8 +74,9 @@ def new_draft(version_id: int):
     """Start a new draft holding a copy of this version."""
     version = version_or_404(version_id)
     try:
-        draft = new_draft_from(db.session, version, actor=current_user)
-    except TemplateError as exc:
+        with atomic(db.session):
+            draft = new_draft_from(db.session, version, actor=current_user)
+    except ServiceError as exc:
         flash(exc.message, "error")
         return redirect(url_for("checklists.templates"))
     flash(f"Draft version {draft.number} started from version {version.number}.", "success")
@@ -119,14 +122,13 @@ def import_json():
     if target and template is None:
         return _import_page({"template_id": ["choose a template from the list"]}, status=422)
     try:
-        version = import_template(db.session, data, actor=current_user, template=template)
+        version, refused = attempt(import_template, db.session, data, actor=current_user, template=template)
     except ChecklistInvalid as exc:
-        db.session.rollback()
         return _import_page({"file": [f"the file has {len(exc.issues)} problem{'s' * (len(exc.issues) != 1)}"]},
                             exc.issues, status=422)
-    except TemplateError as exc:
-        db.session.rollback()
-        return _import_page({"template_id" if exc.field == "template" else "file": [exc.message]}, status=422)
+    if refused:
+        return _import_page({"template_id" if field == "template" else "file": messages
+                             for field, messages in refused.items()}, status=422)
     flash(f"Imported as draft version {version.number} of “{version.template.name}”.", "success")
     return redirect(url_for("checklists.edit", version_id=version.id))
 

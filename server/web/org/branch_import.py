@@ -7,7 +7,9 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from server.extensions import db
 from server.models import Region
-from server.services.org.branch_import import MAX_IMPORT_BYTES, CsvFileError, apply_import, preview, rows_to_payload
+from server.services.org.branch_import import (MAX_IMPORT_BYTES, CsvFileError, ImportRaced, apply_import, preview,
+                                               rows_after_race, rows_to_payload)
+from server.services.transactions import atomic
 from server.web.org.blueprint import bp
 from server.web.org.common import get_or_404
 
@@ -46,9 +48,9 @@ def branch_import(region_id: int):
     if request.method == "GET":
         return render_template("org/import.html", region=region, errors={})
     try:
-        rows = preview(db.session, region, _upload())
+        rows = preview(db.session, region, _upload())  # reads only: no transaction to own
     except CsvFileError as exc:
-        return render_template("org/import.html", region=region, errors={"file": [exc.message]}), 422
+        return render_template("org/import.html", region=region, errors=exc.as_errors()), 422
     return _preview_page(region, rows, 422 if any(r.errors for r in rows) else 200)
 
 
@@ -63,7 +65,11 @@ def branch_import_confirm(region_id: int):
     if not data or data.get("region") != region.id or data.get("actor") != current_user.id:
         flash("That preview has expired or was altered; upload the file again.", "error")
         return redirect(url_for("org.branch_import", region_id=region.id))
-    rows = apply_import(db.session, current_user, region, data["rows"])
+    try:
+        with atomic(db.session):
+            rows = apply_import(db.session, current_user, region, data["rows"])
+    except ImportRaced as race:
+        rows = rows_after_race(db.session, region, data["rows"], race)
     if any(row.errors for row in rows):
         flash("Something changed since the preview; nothing was imported. Check the rows below.", "error")
         return _preview_page(region, rows, 409)

@@ -7,7 +7,9 @@ from flask_login import current_user
 from server.extensions import db
 from server.form_text import form_text_errors, shows_text_errors
 from server.models import Branch, Region
-from server.services.org.edit import OrgError, add_branch, edit_branch, set_branch_active
+from server.services.org.edit import add_branch, edit_branch, set_branch_active
+from server.services.transactions import atomic
+from server.web.common import attempt
 from server.web.org.blueprint import bp
 from server.web.org.common import get_or_404, wants_active
 
@@ -35,12 +37,8 @@ def branch_new(region_id: int):
     region = get_or_404(Region, region_id)
     form, errors = request.form, {}
     if request.method == "POST" and not (errors := form_text_errors()):
-        try:
-            branch = add_branch(db.session, current_user, region, {f: form.get(f, "") for f in FIELDS})
-        except OrgError as exc:
-            db.session.rollback()
-            errors = {exc.field: [exc.message]}
-        else:
+        branch, errors = attempt(add_branch, db.session, current_user, region, {f: form.get(f, "") for f in FIELDS})
+        if not errors:
             flash(f"Branch {branch.code} created.", "success")
             return redirect(url_for("org.branches", region_id=region.id))
     return render_template("org/branch_form.html", region=region, branch=None, form=form, errors=errors), \
@@ -54,12 +52,8 @@ def branch_edit(branch_id: int):
     branch = get_or_404(Branch, branch_id)
     form, errors = (request.form if request.method == "POST" else _branch_form(branch)), {}
     if request.method == "POST" and not (errors := form_text_errors()):
-        try:
-            edit_branch(db.session, current_user, branch, {f: form.get(f, "") for f in FIELDS})
-        except OrgError as exc:
-            db.session.rollback()
-            errors = {exc.field: [exc.message]}
-        else:
+        _, errors = attempt(edit_branch, db.session, current_user, branch, {f: form.get(f, "") for f in FIELDS})
+        if not errors:
             flash(f"Branch {branch.code} saved.", "success")
             return redirect(url_for("org.branches", region_id=branch.region_id))
     return render_template("org/branch_form.html", region=branch.region, branch=branch, form=form, errors=errors), \
@@ -69,6 +63,7 @@ def branch_edit(branch_id: int):
 @bp.route("/branches/<int:branch_id>/active", methods=["POST"])
 def branch_active(branch_id: int):
     """Deactivate (phones drop it) or reactivate a branch."""
-    branch = set_branch_active(db.session, current_user, get_or_404(Branch, branch_id), wants_active())
+    with atomic(db.session):
+        branch = set_branch_active(db.session, current_user, get_or_404(Branch, branch_id), wants_active())
     flash(f"Branch {branch.code} {'reactivated' if branch.active else 'deactivated'}.", "success")
     return redirect(url_for("org.branches", region_id=branch.region_id))

@@ -8,7 +8,8 @@ from flask_login import current_user
 
 from server.extensions import db
 from server.services.org.settings import current_settings, save_settings, settings_from_form
-from server.services.org.settings_registry import SETTINGS, SettingError
+from server.services.org.settings_registry import SETTINGS
+from server.web.common import attempt
 from server.web.org.blueprint import bp
 
 
@@ -25,11 +26,8 @@ def settings():
         return _page({spec.key: getattr(current, spec.key) for spec in SETTINGS}, {})
     values, errors = settings_from_form(request.form)
     if not errors:
-        try:
-            save_settings(db.session, current_user, values)
-        except SettingError as exc:
-            errors = {exc.field: [exc.message]}
-        else:
+        _, errors = attempt(save_settings, db.session, current_user, values)
+        if not errors:
             flash("Organisation settings saved.", "success")
             return redirect(url_for("org.settings"))
     shown = {spec.key: values.get(spec.key, request.form.get(spec.key, "")) for spec in SETTINGS}

@@ -8,7 +8,8 @@ from server.extensions import db
 from server.form_text import form_text_errors, shows_text_errors
 from server.models import Visit, VisitStatus
 from server.http.access import get_visible_or_404, login_required_role
-from server.services.visits.reviews import ReviewError, approve_visit, reject_visit, return_for_correction
+from server.services.visits.reviews import approve_visit, reject_visit, return_for_correction
+from server.web.common import attempt
 from server.services.accounts.shopper_labels import labels_for
 from server.services.visits.queries import queue_place, waiting
 from server.services.visits.visit_page import visit_view
@@ -55,11 +56,10 @@ def decide(visit_id: str):
     if action in NOTE_NEEDED and not note:
         return _page(found, {"note": [NOTE_NEEDED[action]]}, note, 422)
     service, done = DECISIONS[action]
-    try:
-        service(db.session, current_user._get_current_object(), found, note)
-    except ReviewError as exc:
-        db.session.rollback()
-        return _page(found, {exc.field if exc.field == "note" else "decision": [exc.message]}, note, 422)
+    _, refused = attempt(service, db.session, current_user._get_current_object(), found, note)
+    if refused:
+        return _page(found, {field if field == "note" else "decision": messages
+                             for field, messages in refused.items()}, note, 422)
     flash(f"Visit at {found.branch.name} on {found.finished_at:%Y-%m-%d} {done}.", "success")
     following = waiting(db.session, VisitStatus.SUBMITTED)
     if following:

@@ -193,4 +193,5 @@ def test_me_carries_the_settings_the_phone_app_follows(client, make, session):
     session.commit()
     assert client.get("/api/v1/me", headers=bearer(token)).json["phone_settings"] == {"show_score_preview": False}
     save_settings(session, make.user("admin"), {"show_score_preview": True})
+    session.commit()
     assert client.get("/api/v1/me", headers=bearer(token)).json["phone_settings"] == {"show_score_preview": True}

@@ -39,6 +39,7 @@ def test_review_decisions_are_logged_with_the_reviewer_and_the_note(session, mak
     for _ in range(2):
         assignment = create_assignment(session, shopper=shopper, branch=make.branch(), template=template,
                                        due_from=today, due_to=today)
+        session.commit()
         visits.append(record_and_commit(session, shopper, visit_doc(assignment)))
     return_for_correction(session, admin, visits[0], "Please add the receipt photo.")
     approve_visit(session, admin, session.get(Visit, visits[1].id))

@@ -69,6 +69,7 @@ def test_an_assignment_goes_to_a_shopper_with_a_sane_window(session, make):
     today = date.today()
     assignment = create_assignment(session, shopper=shopper, branch=branch, template=template,
                                    due_from=today, due_to=today + timedelta(days=3))
+    session.commit()
     assert assignment.status.value == "open"
     assert session.scalar(select(Change).where(Change.entity == "assignment")).entity_id == str(assignment.id)
 

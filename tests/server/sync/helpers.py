@@ -32,10 +32,12 @@ def token_for(session, user) -> str:
 
 
 def assign(session, make, *, shopper=None, branch=None, template=None):
-    """An assignment made through the service, so its change rows exist as in production."""
+    """An assignment made through the service (committed), so its change rows exist as in production."""
     today = date.today()
-    return create_assignment(session, shopper=shopper or make.user("shopper"), branch=branch or make.branch(),
-                             template=template or make.template(), due_from=today, due_to=today + timedelta(days=7))
+    shopper, branch, template = shopper or make.user("shopper"), branch or make.branch(), template or make.template()
+    with atomic(session):
+        return create_assignment(session, shopper=shopper, branch=branch, template=template, due_from=today,
+                                 due_to=today + timedelta(days=7))
 
 
 def visit_doc(assignment, **changes) -> dict:

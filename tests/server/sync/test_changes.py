@@ -96,6 +96,7 @@ def test_reassignment_sends_the_old_shopper_tombstones_and_the_new_one_everythin
     _, new_cursor = pull_all(client, newcomer_token)
     assignment = phone.assignment
     reassign_assignment(session, assignment, newcomer)
+    session.commit()
     version_id = assignment.template.latest_published().id
     old_changes, _ = pull_all(client, phone.token, old_cursor)
     assert {(c["entity"], c["id"], c["op"]) for c in old_changes} == {
@@ -110,6 +111,7 @@ def test_a_reassignment_keeps_what_the_old_shopper_still_needs(client, session, 
     assign(session, make, shopper=phone.shopper, branch=phone.assignment.branch, template=phone.assignment.template)
     _, cursor = pull_all(client, phone.token)
     reassign_assignment(session, phone.assignment, make.user("shopper"))
+    session.commit()
     changes, _ = pull_all(client, phone.token, cursor)
     ops = {(c["entity"], c["op"]) for c in changes}
     assert ops == {("assignment", "delete"), ("branch", "upsert"), ("template_version", "upsert")}
@@ -118,6 +120,7 @@ def test_a_reassignment_keeps_what_the_old_shopper_still_needs(client, session, 
 def test_cancelling_an_assignment_sends_its_shopper_a_tombstone(client, session, make, phone):
     _, cursor = pull_all(client, phone.token)
     cancel_assignment(session, phone.assignment)
+    session.commit()
     changes, _ = pull_all(client, phone.token, cursor)
     assert ("assignment", str(phone.assignment.id), "delete") in {(c["entity"], c["id"], c["op"]) for c in changes}
     assert held(pull_all(client, phone.token)[0]) == {}
@@ -127,6 +130,7 @@ def test_a_newly_published_version_replaces_the_old_one_on_the_phone(client, ses
     _, cursor = pull_all(client, phone.token)
     old = phone.assignment.template.latest_published()
     new = publish_version(session, new_draft_from(session, old))
+    session.commit()
     changes, _ = pull_all(client, phone.token, cursor)
     assert {(c["id"], c["op"]) for c in changes if c["entity"] == "template_version"} == {
         (str(old.id), "delete"), (str(new.id), "upsert")}
@@ -166,6 +170,7 @@ def test_an_admin_pulls_every_assignment_but_no_shoppers_visits(client, session,
         ("assignment", str(phone.assignment.id)), ("assignment", str(other.id))}
     later = assign(session, make)
     cancel_assignment(session, other)
+    session.commit()
     assert {(c["entity"], c["id"], c["op"]) for c in pull_all(client, admin_token, cursor)[0]
             if c["entity"] == "assignment"} == {("assignment", str(later.id), "upsert"),
                                                 ("assignment", str(other.id), "delete")}

@@ -28,6 +28,7 @@ def test_a_returned_visit_reaches_the_phone_and_its_correction_becomes_revision_
     doc, visit = pushed(client, session, phone)
     _, cursor = pull_all(client, phone.token)
     return_for_correction(session, admin, visit, "The cleanliness score needs a comment.")
+    session.commit()
     changes, cursor = pull_all(client, phone.token, cursor)
     [visit_change] = [c for c in changes if c["entity"] == "visit"]
     data = visit_change["data"]
@@ -65,8 +66,10 @@ def test_a_stale_base_or_a_visit_not_returned_is_a_conflict_and_nothing_changes(
     assert snapshot(session, doc["id"]) == stored
 
     return_for_correction(session, admin, visit, "Fix it")
+    session.commit()
     push(client, phone.token, not_returned)  # revision 2
     return_for_correction(session, admin, session.get(Visit, visit.id), "Fix it again")
+    session.commit()
     stored, before = snapshot(session, doc["id"]), counts(session)
     stale = {**doc, "base_revision": 1, "answers": doc["answers"][:2] + doc["answers"][3:] + [doc["answers"][2]]}
     [result] = push(client, phone.token, stale)
@@ -102,6 +105,7 @@ def returned_photo_visit(client, session, make, admin) -> tuple[str, dict, dict]
     visit.status = VisitStatus.SUBMITTED
     session.commit()
     return_for_correction(session, admin, visit, "One more photo, please")
+    session.commit()
     return token, doc, photo
 
 
@@ -142,6 +146,7 @@ def test_a_rejection_reaches_the_phone_with_its_note(client, session, phone, adm
     _, visit = pushed(client, session, phone)
     _, cursor = pull_all(client, phone.token)
     reject_visit(session, admin, visit, "Visited outside the due window.")
+    session.commit()
     changes, _ = pull_all(client, phone.token, cursor)
     [change] = [c for c in changes if c["entity"] == "visit"]
     assert (change["data"]["status"], change["data"]["review_note"]) == ("rejected", "Visited outside the due window.")

@@ -107,7 +107,7 @@ def _assign_in(session: Session, shopper_id: int, branch_id: int, template_id: i
 
     assignment = create_assignment(session, shopper=session.get(User, shopper_id), branch=session.get(Branch, branch_id),
                                    template=session.get(Template, template_id), due_from=date.today(),
-                                   due_to=date.today() + timedelta(days=3), commit=False)
+                                   due_to=date.today() + timedelta(days=3))
     session.flush()
     return assignment
 

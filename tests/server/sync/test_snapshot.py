@@ -209,10 +209,12 @@ def test_no_change_row_is_addressed_to_nobody(client, session, make, phone):
     for photo in visit.photos:
         assert put(client, visit, photo).status_code in (200, 201)
     approve_visit(session, admin, session.get(Visit, uuid.UUID(visit.id)))
+    session.commit()
     returned = pushed(client, session, phone.token, phone.assignment)
     session.expire_all()
     return_for_correction(session, admin, returned, "Again please.")
     publish_version(session, new_draft_from(session, phone.assignment.template.latest_published()))
+    session.commit()
     session.expire_all()
     assert session.get(Visit, uuid.UUID(visit.id)).status is VisitStatus.APPROVED
     entities = set(session.scalars(select(Change.entity)))

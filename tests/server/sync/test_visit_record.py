@@ -20,6 +20,7 @@ def test_the_shopper_reads_their_visits_record(client, session, make, phone):
     doc["answers"][2]["value"] = "no"  # a critical question under the zero policy
     push(client, phone.token, doc)
     return_for_correction(session, make.user("admin"), session.get(Visit, uuid.UUID(doc["id"])), "Check the price")
+    session.commit()
     response = record(client, phone.token, doc["id"])
     assert response.status_code == 200
     body = response.json

@@ -4,6 +4,7 @@ from __future__ import annotations
 import copy
 
 from server.services.checklists.versions import import_template
+from server.services.transactions import atomic
 from tests.factories import SMALL_CHECKLIST
 from tests.server.auth_helpers import csrf_token, web_login
 
@@ -15,8 +16,9 @@ def admin_client(client, make):
 
 
 def draft_of(session, definition: dict | None = None):
-    """A draft version holding `definition` (SMALL_CHECKLIST by default)."""
-    return import_template(session, copy.deepcopy(definition or SMALL_CHECKLIST))
+    """A draft version holding `definition` (SMALL_CHECKLIST by default), committed."""
+    with atomic(session):
+        return import_template(session, copy.deepcopy(definition or SMALL_CHECKLIST))
 
 
 def post(client, page_url: str, url: str, data: dict | None = None, **kwargs):

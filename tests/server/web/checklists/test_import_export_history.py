@@ -106,6 +106,7 @@ def test_the_history_page_shows_the_versions_and_what_changed(client, make, sess
     admin_client(client, make)
     first = draft_of(session)
     publish_version(session, first)
+    session.commit()
     url = f"/builder/versions/{first.id}"
     post(client, url, f"{url}/new-draft")
     draft = session.query(TemplateVersion).filter_by(number=2).one()

@@ -190,6 +190,7 @@ def test_publishing_is_blocked_when_a_key_changed_its_type_since_an_earlier_vers
     first = draft_of(session)
     publish_version(session, first)
     draft = new_draft_from(session, first)
+    session.commit()
     url = edit_url(draft)
     post(client, f"{url}/questions/notes", f"{url}/questions/notes",
          {"key": "notes", "text": "Photo of the till", "type": "photo", "weight": "1"})

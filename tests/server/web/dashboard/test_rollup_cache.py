@@ -30,6 +30,7 @@ def test_a_visit_approved_after_a_cached_page_counts_on_the_next_page(app, clien
     hits = app.extensions["rollup_cache"].hits
     assert _approved_visits(client, north.id) == 4 and app.extensions["rollup_cache"].hits > hits
     approve_visit(session, world.people["admin"], waiting)
+    session.commit()
     assert _approved_visits(client, north.id) == 5
 
 
@@ -45,6 +46,7 @@ def test_a_visit_whose_last_photo_arrives_and_is_approved_counts_on_the_next_pag
     session.expire_all()
     assert _approved_visits(client, north.id) == 4
     approve_visit(session, world.people["admin"], visit)
+    session.commit()
     assert _approved_visits(client, north.id) == 5
 
 
@@ -59,6 +61,7 @@ def test_the_scores_api_shares_the_cache_and_sees_an_approval_at_once(app, clien
     assert league["visits"] == 4
     waiting = world.visit("n1", approve=False)
     approve_visit(session, world.people["admin"], waiting)
+    session.commit()
     assert client.get(f"/api/v1/scores/regions/{north.id}/league", headers=bearer(token)).json["visits"] == 5
     assert cache.hits >= hits
 
@@ -71,6 +74,7 @@ def test_a_renamed_branch_shows_its_new_name_in_the_next_league(client, session,
     edit_branch(session, world.people["admin"], branch, {
         "code": branch.code, "name": "Harbour Quay", "address": branch.address, "latitude": branch.latitude,
         "longitude": branch.longitude})
+    session.commit()
     page = client.get(f"/dashboard/?region={north.id}").text
     assert "Harbour Quay" in page and "Harbour Street" not in page
 
@@ -101,6 +105,7 @@ def _edit(session, world, key: str, **fields) -> None:
     edit_branch(session, world.people["admin"], branch, {
         "code": branch.code, "name": branch.name, "address": branch.address, "latitude": branch.latitude,
         "longitude": branch.longitude, **fields})
+    session.commit()
 
 
 def test_changes_that_cannot_move_a_region_leave_its_dashboard_warm(app, client, session, world):

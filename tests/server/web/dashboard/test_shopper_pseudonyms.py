@@ -96,6 +96,7 @@ def test_the_pseudonym_is_the_same_on_every_surface_and_in_a_later_session(app, 
 
 def test_with_the_setting_off_managers_see_names_on_the_surfaces_that_list_shoppers(app, world, session):
     save_settings(session, world.people["admin"], {"shopper_pseudonyms": False})
+    session.commit()
     seen = crawl(app, world, "nora")
     for endpoint in LISTS_SHOPPERS:
         assert "Ann Shopper" in seen[endpoint], endpoint
@@ -112,6 +113,7 @@ def test_admins_always_see_names(app, world):
 @pytest.mark.parametrize("pseudonyms", [True, False])
 def test_the_csv_export_has_one_shopper_column_labelled_as_the_setting_says(app, world, session, pseudonyms):
     save_settings(session, world.people["admin"], {"shopper_pseudonyms": pseudonyms})
+    session.commit()
     browser = new_client(app)
     web_login(browser, world.people["nora"].email)
     lines = browser.get(f"/dashboard/regions/{world.regions['north'].id}/visits.csv").text.splitlines()

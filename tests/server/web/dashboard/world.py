@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta, timezone
 
 from server.models import Visit
+from server.services.transactions import atomic
 from server.services.visits.reviews import approve_visit
 from server.services.scores.filters import today_utc
 from tests.factories import SMALL_CHECKLIST
@@ -67,7 +68,8 @@ class World:
         self.session.expire_all()  # the push and upload ran in the app's own sessions
         visit = self.session.get(Visit, uuid.UUID(doc["id"]))
         if approve:
-            approve_visit(self.session, self.people["admin"], visit)
+            with atomic(self.session):
+                approve_visit(self.session, self.people["admin"], visit)
         return visit
 
 
