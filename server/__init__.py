@@ -8,6 +8,7 @@ from typing import Any, Mapping
 from flask import Flask
 
 from server import config as config_module
+
 # `openapi`, not `api`: importing the server.api package rebinds the attribute `server.api`.
 from server.extensions import api as openapi
 from server.extensions import csrf, db, limiter, login_manager, migrate

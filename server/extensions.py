@@ -1,7 +1,7 @@
 """Flask extensions, created unbound here and bound to an app in create_app (flaskr style)."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -12,7 +12,7 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 from marshmallow import Schema, fields
 from sqlalchemy import MetaData
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import DeclarativeBase, Session, scoped_session
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -34,6 +34,8 @@ if TYPE_CHECKING:  # type checkers see the declarative base that db.Model is mad
     Model = Base
 else:
     Model = db.Model
+DbSession: TypeAlias = Session | scoped_session[Any]
+"""What services take: the request's scoped session (`db.session`) or a plain Session (scripts, benchmarks)."""
 migrate = Migrate(render_as_batch=True, compare_type=True)
 login_manager = LoginManager()
 csrf = CSRFProtect()

@@ -5,9 +5,8 @@ from flask import Request
 from werkzeug.exceptions import BadRequest
 from werkzeug.wrappers import Request as WerkzeugRequest
 
-from shared.text import normalise_newlines
-
 from server.json_input import JsonInputError
+from shared.text import normalise_newlines
 
 
 class FieldauditRequest(Request):

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from flask import Flask
 
+from server.api.base import BEARER_SCHEME, Blueprint  # noqa: F401 - re-exported for endpoint modules
 from server.extensions import api as openapi
 from server.extensions import csrf
-from server.api.base import BEARER_SCHEME, Blueprint  # noqa: F401 - re-exported for endpoint modules
 
 
 def blueprints() -> list[Blueprint]:

@@ -4,6 +4,8 @@ from __future__ import annotations
 from flask import jsonify
 from flask_login import current_user
 
+from server.api.account_schemas import IssuedTokenSchema, MeSchema, TokenRequestSchema, TokenSchema
+from server.api.base import BEARER, Blueprint
 from server.auth.context import current_client
 from server.auth.limits import login_limits
 from server.errors import error_body
@@ -11,13 +13,11 @@ from server.extensions import db
 from server.http.access import login_required_role
 from server.permissions import can_manage, scope_of
 from server.services.accounts.auth_log import log_auth_event
-from server.services.org.queries import visible_regions
-from server.services.org.settings import current_settings, phone_settings
 from server.services.accounts.token_sign_in import TokenRefused, sign_in_for_token
 from server.services.accounts.tokens import list_tokens, revoke_token
+from server.services.org.queries import visible_regions
+from server.services.org.settings import current_settings, phone_settings
 from server.services.transactions import atomic
-from server.api.account_schemas import IssuedTokenSchema, MeSchema, TokenRequestSchema, TokenSchema
-from server.api.base import BEARER, Blueprint
 
 blp = Blueprint("account", __name__, url_prefix="/api/v1",
                 description="Sign in from the phone, manage its tokens, and see who you are.")

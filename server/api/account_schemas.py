@@ -4,11 +4,10 @@ from __future__ import annotations
 from flask import g
 from marshmallow import Schema, fields
 
-from shared.phone_settings import PhoneSettingsSchema
-
+from server.api.base import Text
 from server.models import Role
 from server.services.accounts.tokens import DEFAULT_DEVICE_NAME
-from server.api.base import Text
+from shared.phone_settings import PhoneSettingsSchema
 
 
 class TokenRequestSchema(Schema):

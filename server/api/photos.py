@@ -5,13 +5,13 @@ from flask import abort, current_app, jsonify, request, send_file
 from flask_login import current_user
 from marshmallow import Schema, fields
 
+from server.api.base import BEARER, Blueprint
 from server.errors import error_body
 from server.extensions import db
 from server.http.access import login_required_role
 from server.services.photos.checks import KINDS, PhotoUploadError
 from server.services.photos.uploads import PhotoStatus, open_photo, photo_status, receive_photo_chunk
 from server.storage import current_storage
-from server.api.base import BEARER, Blueprint
 
 blp = Blueprint("photos", __name__, url_prefix="/api/v1",
                 description="A visit's photos: upload the bytes (whole or resumable), check progress, read them back.")

@@ -3,17 +3,23 @@ from __future__ import annotations
 
 from flask_login import current_user
 
+from server.api.base import BEARER, Blueprint
+from server.api.scores_schemas import (
+    CriticalFailuresSchema,
+    LeagueSchema,
+    QuestionsSchema,
+    RegionListSchema,
+    SectionsSchema,
+    TrendSchema,
+)
 from server.extensions import db
-from server.models import Branch, Region
 from server.http.access import get_visible_or_404, login_required_role
+from server.http.score_args import TREND_DEFAULT_DAYS, PeriodArgs, TrendArgs, scope_or_422
+from server.models import Branch, Region
 from server.permissions import READER_ROLES
 from server.services import scores
 from server.services.org.queries import visible_regions
 from server.services.scores import stats
-from server.api.base import BEARER, Blueprint
-from server.http.score_args import TREND_DEFAULT_DAYS, PeriodArgs, TrendArgs, scope_or_422
-from server.api.scores_schemas import (CriticalFailuresSchema, LeagueSchema, QuestionsSchema, RegionListSchema, SectionsSchema,
-                             TrendSchema)
 
 COUNTED = ("Only approved visits with every photo received count, finished between `from` and `to` (UTC dates, "
            "inclusive). Admins see every region, managers their own (others answer 404), shoppers get 403.")

@@ -8,16 +8,16 @@ from flask_login import current_user
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from server.api.base import BEARER, Blueprint
+from server.api.sync_schemas import ChangesQuerySchema, ChangesSchema, PushAnswerSchema, PushSchema, too_large
 from server.errors import error_body
 from server.extensions import db
-from server.models import Role
 from server.http.access import login_required_role
+from server.models import Role
 from server.permissions import role_of
 from server.services.photos.budgets import PhotoLimits
 from server.services.sync.pull import changes_page, parse_cursor
 from server.services.sync.push import push_visits
-from server.api.base import BEARER, Blueprint
-from server.api.sync_schemas import ChangesQuerySchema, ChangesSchema, PushAnswerSchema, PushSchema, too_large
 
 blp = Blueprint("sync", __name__, url_prefix="/api/v1/sync",
                 description="Push completed visits and pull what changed, safely repeatable.")

@@ -5,8 +5,8 @@ from flask import current_app
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load, validate
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from server.services.sync.pull import DEFAULT_LIMIT, MAX_CURSOR_LENGTH, MAX_LIMIT, BadCursor, parse_cursor
 from server.api.base import Text
+from server.services.sync.pull import DEFAULT_LIMIT, MAX_CURSOR_LENGTH, MAX_LIMIT, BadCursor, parse_cursor
 
 
 def too_large(message: str) -> RequestEntityTooLarge:

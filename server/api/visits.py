@@ -1,12 +1,12 @@
 """A visit's server record for the phone (and any caller allowed to see the visit)."""
 from __future__ import annotations
 
-from server.extensions import db
-from server.models import Visit
-from server.http.access import get_visible_or_404, login_required_role
-from server.services.visits.state import visit_record
 from server.api.base import BEARER, Blueprint
 from server.api.sync_schemas import VisitRecordSchema
+from server.extensions import db
+from server.http.access import get_visible_or_404, login_required_role
+from server.models import Visit
+from server.services.visits.state import visit_record
 
 blp = Blueprint("visits", __name__, url_prefix="/api/v1/visits",
                 description="The server's record of a visit: status, revision, scores, missing photos.")

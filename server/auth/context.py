@@ -4,11 +4,11 @@ from __future__ import annotations
 from flask import g, request, session
 from flask_login import current_user
 
+from server.auth.loaders import SESSION_KEY
 from server.extensions import db
 from server.models import SessionStage, User, WebSession
 from server.services.accounts.auth_log import Client
 from server.services.accounts.web_sessions import advance_session, start_session, usable_session
-from server.auth.loaders import SESSION_KEY
 
 NEXT_KEY = "after_sign_in"
 

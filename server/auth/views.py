@@ -8,6 +8,18 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.wrappers import Response as BaseResponse
 
+from server.auth.context import (
+    any_pending_session,
+    begin_web_session,
+    current_client,
+    current_web_session,
+    move_web_session,
+    pending_session,
+    take_target,
+)
+from server.auth.cookies import known_device_user_ids, remember_device
+from server.auth.forms import LoginForm
+from server.auth.limits import TOO_MANY, login_limits, too_many_message
 from server.extensions import db
 from server.form_text import shows_text_errors
 from server.models import SessionStage, WebSession
@@ -18,11 +30,6 @@ from server.services.accounts.sign_in import check_code, check_password, next_st
 from server.services.accounts.web_sessions import end_session
 from server.services.errors import ServiceError
 from server.services.transactions import atomic
-from server.auth.context import (any_pending_session, begin_web_session, current_client, current_web_session,
-                      move_web_session, pending_session, take_target)
-from server.auth.cookies import known_device_user_ids, remember_device
-from server.auth.forms import LoginForm
-from server.auth.limits import TOO_MANY, login_limits, too_many_message
 
 bp = Blueprint("auth", __name__)
 

@@ -86,9 +86,9 @@ def _second_factor_note(user) -> str:
 
 def init_app(app: Flask) -> None:
     """Register the commands on the app, so `fieldaudit ...` and `flask --app server ...` both have them."""
+    from server.cli.checklists import template_group
     from server.cli.demo import remove_demo_accounts_command
     from server.cli.reports import reports_group
-    from server.cli.checklists import template_group
 
     for command in (init_db_command, load_demo_command, create_user_command, template_group,
                     reports_group, remove_demo_accounts_command):

@@ -31,9 +31,9 @@ def reset_password_command(email: str, password_stdin: bool, reset_mfa: bool) ->
     The user must choose their own password at next sign-in (and, with --reset-mfa, set up a
     new authenticator app if their role needs one). Logged in the activity log.
     """
-    from server.services.accounts.users import find_user_by_email
     from server.services.accounts.auth_log import Client
     from server.services.accounts.user_admin import reset_password, reset_second_factor
+    from server.services.accounts.users import find_user_by_email
 
     user = find_user_by_email(db.session, email)
     if user is None:

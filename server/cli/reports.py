@@ -64,9 +64,9 @@ def _jobs(regions: list, scope, branches: bool, labels) -> list[tuple[str, Calla
 def render_command(codes, every, start: datetime | None, end: datetime | None, template_id, branches,
                    shopper_names: bool, out: Path):
     """Render region reports (and their branch reports) for a period into a folder, to hand to managers."""
+    from server.services.accounts.shopper_labels import NAMES, labels_for
     from server.services.org.settings import load_settings
     from server.services.scores import ScoreFilterError, make_scope
-    from server.services.accounts.shopper_labels import NAMES, labels_for
 
     try:
         scope = make_scope(db.session, start and start.date(), end and end.date(), template_id)

@@ -7,8 +7,16 @@ import click
 from flask import Flask
 from flask.cli import ScriptInfo, pass_script_info
 
-from server.serving import (ServeOptions, ServingError, bind_listener, exposure_warning, is_loopback, serve,
-                      shared_limits_problem, shown_url)
+from server.serving import (
+    ServeOptions,
+    ServingError,
+    bind_listener,
+    exposure_warning,
+    is_loopback,
+    serve,
+    shared_limits_problem,
+    shown_url,
+)
 
 
 @dataclass

@@ -10,19 +10,30 @@ from pathlib import Path
 
 from flask import current_app
 from sqlalchemy import update
-from sqlalchemy.orm import Session
 
-from server.models import Assignment, AssignmentStatus, Branch, Photo, Region, Role, TemplateVersion, User, Visit, VisitStatus
+from server.demo import org_data
+from server.demo.visit_maker import PhotoFile, VisitMaker, new_uuid
+from server.extensions import DbSession
+from server.models import (
+    Assignment,
+    AssignmentStatus,
+    Branch,
+    Photo,
+    Region,
+    Role,
+    TemplateVersion,
+    User,
+    Visit,
+    VisitStatus,
+)
 from server.private_files import private_folder, write_private_file
 from server.services.accounts.users import hash_password
 from server.services.checklists.versions import checklist_of, import_template
 from server.services.org.organisation import create_assignment, create_branch, create_region
 from server.services.photos.budgets import PhotoLimits
 from server.services.photos.renditions import Rendered, max_pixels, render_photo
-from server.storage import FilesystemStorage, photo_key, rendition_key
 from server.services.visits.record import record_visit
-from server.demo import org_data
-from server.demo.visit_maker import PhotoFile, VisitMaker, new_uuid
+from server.storage import FilesystemStorage, photo_key, rendition_key
 
 CHECKLIST_PATH = Path(__file__).with_name("customer_service_checklist.json")
 DAYS_PER_MONTH = 30
@@ -39,7 +50,7 @@ def demo_checklist() -> dict:
 class DemoBuilder:
     """Adds the demo rows to a session without committing; every random choice comes from `rng`."""
 
-    def __init__(self, session: Session, rng: random.Random, *, today: date, months: int, storage: Path):
+    def __init__(self, session: DbSession, rng: random.Random, *, today: date, months: int, storage: Path):
         self.session, self.rng, self.today, self.months, self.storage = session, rng, today, months, storage
         self.regions: dict[str, Region] = {}
         self.branches: list[Branch] = []

@@ -9,11 +9,11 @@ from pathlib import Path
 
 from flask import current_app
 from sqlalchemy import exists, select
-from sqlalchemy.orm import Session
 
-from server.models import Region, Template, User
 from server.demo import org_data
 from server.demo.builder import DemoBuilder
+from server.extensions import DbSession
+from server.models import Region, Template, User
 from server.services.transactions import atomic
 
 MONTHS = 4
@@ -54,17 +54,17 @@ class DemoSummary:
                 f"visits ({self.critical_failures} with critical failures), {self.open_assignments} open assignments")
 
 
-def is_database_empty(session: Session) -> bool:
+def is_database_empty(session: DbSession) -> bool:
     """No users, regions or templates yet: the only state the demo loads into."""
     return not any(session.scalar(select(exists().select_from(model))) for model in (User, Region, Template))
 
 
-def is_demo_loaded(session: Session) -> bool:
+def is_demo_loaded(session: DbSession) -> bool:
     """Whether the demo admin account exists."""
     return bool(session.scalar(select(exists().where(User.email == org_data.USERS[0].email))))
 
 
-def demo_logins(session: Session) -> list[DemoLogin]:
+def demo_logins(session: DbSession) -> list[DemoLogin]:
     """The demo accounts that can still sign in with the published password, in the order they are printed."""
     emails = [u.email for u in org_data.USERS]
     present = set(session.scalars(select(User.email).where(User.email.in_(emails), User.demo.is_(True),
@@ -72,7 +72,7 @@ def demo_logins(session: Session) -> list[DemoLogin]:
     return [DemoLogin(u.email, u.name, u.role) for u in org_data.USERS if u.email in present]
 
 
-def load_demo(session: Session, seed: int = 2026, *, today: date | None = None,
+def load_demo(session: DbSession, seed: int = 2026, *, today: date | None = None,
               months: int | None = None) -> DemoSummary:
     """Fill an empty database with the demo in one transaction; the same seed gives the same data.
 

@@ -8,11 +8,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any, Callable
 
-from shared.checklist import Checklist, Question
-from shared.question_types import QuestionType
-
 from server.demo.comments import FAILED_ITEM, STOOD_OUT
 from server.demo.images import receipt_png, storefront_png
+from shared.checklist import Checklist, Question
+from shared.question_types import QuestionType
 
 NA_RATE = {"phone_answered_four_rings": 0.55, "admitted_unsure": 0.45, "follow_up_on_time": 0.6}
 """How often shoppers could not apply a question (did not call, staff were never unsure, nothing promised)."""

@@ -28,7 +28,7 @@ from datetime import datetime
 from sqlalchemy import BigInteger, ForeignKey, String, event, text
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from server.extensions import Model, db
+from server.extensions import DbSession, Model, db
 from server.models.types import UTCDateTime, utcnow
 
 
@@ -58,14 +58,14 @@ LOCK_CHANGES = text("LOCK TABLE changes IN EXCLUSIVE MODE")
 
 
 @event.listens_for(Session, "before_flush")
-def _serialise_change_writers(session: Session, flush_context, instances) -> None:
+def _serialise_change_writers(session: DbSession, flush_context, instances) -> None:
     """On PostgreSQL, take the changes lock before any change row gets its sequence value (see module docstring)."""
     if not any(isinstance(obj, Change) for obj in session.new):
         return
     lock_changes(session)
 
 
-def lock_changes(session: Session) -> None:
+def lock_changes(session: DbSession) -> None:
     """Take the changes lock now on PostgreSQL (a no-op on SQLite); Core inserts of change rows call this first."""
     connection = session.connection()
     if connection.dialect.name == "postgresql":

@@ -5,14 +5,15 @@ import math
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import joinedload
 
+from server.extensions import DbSession
 from server.models import Activity, User
 
 PER_PAGE = 50
 
 
-def log_activity(session: Session, actor: User | None, action: str, obj_type: str, obj_id: object,
+def log_activity(session: DbSession, actor: User | None, action: str, obj_type: str, obj_id: object,
                  summary: str = "", *, email: str | None = None, ip: str | None = None,
                  user_agent: str | None = None) -> Activity:
     """Add one entry (not committed: it rides in the caller's transaction, so it exists iff the change does)."""
@@ -34,7 +35,7 @@ class ActivityPage:
     total: int
 
 
-def activity_page(session: Session, *, actor_id: int | None = None, object_type: str | None = None,
+def activity_page(session: DbSession, *, actor_id: int | None = None, object_type: str | None = None,
                   page: int = 1, per_page: int = PER_PAGE) -> ActivityPage:
     """Entries newest first, optionally for one actor and/or one object type."""
     query = select(Activity)
@@ -51,7 +52,7 @@ def activity_page(session: Session, *, actor_id: int | None = None, object_type:
     return ActivityPage(list(entries), page, pages, total)
 
 
-def activity_filters(session: Session) -> tuple[list[User], list[str]]:
+def activity_filters(session: DbSession) -> tuple[list[User], list[str]]:
     """The actors and object types that appear in the log, for the filter menus."""
     actors = session.scalars(select(User).where(User.id.in_(select(Activity.actor_id))).order_by(User.name)).all()
     types = session.scalars(select(Activity.object_type).distinct().order_by(Activity.object_type)).all()

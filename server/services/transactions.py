@@ -4,13 +4,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy.orm import Session, scoped_session
+from server.extensions import DbSession
 
 _DEPTH = "fieldaudit.atomic_depth"
 
 
 @contextmanager
-def atomic(session: Session | scoped_session[Session]) -> Iterator[None]:
+def atomic(session: DbSession) -> Iterator[None]:
     """Commit when the outermost block ends; any exception, at any depth, rolls the whole transaction back.
 
     Blocks nest: an inner block joins the outer one's transaction and commits nothing itself, so a use case
@@ -29,6 +29,6 @@ def atomic(session: Session | scoped_session[Session]) -> Iterator[None]:
         session.commit()
 
 
-def in_atomic(session: Session | scoped_session[Session]) -> bool:
+def in_atomic(session: DbSession) -> bool:
     """True inside an `atomic` block (a service that must own its own transactions can refuse to run there)."""
     return session.info.get(_DEPTH, 0) > 0

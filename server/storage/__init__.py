@@ -5,8 +5,19 @@ from collections.abc import Callable
 
 from flask import Flask, current_app
 
-from server.storage.base import (BLOCK_SIZE, RENDITIONS, InvalidKey, NotStored, OffsetMismatch, PhotoStorage, StorageBusy,
-                   StorageError, check_key, photo_key, rendition_key)
+from server.storage.base import (
+    BLOCK_SIZE,
+    RENDITIONS,
+    InvalidKey,
+    NotStored,
+    OffsetMismatch,
+    PhotoStorage,
+    StorageBusy,
+    StorageError,
+    check_key,
+    photo_key,
+    rendition_key,
+)
 from server.storage.filesystem import FilesystemStorage
 
 __all__ = ["BLOCK_SIZE", "RENDITIONS", "FilesystemStorage", "InvalidKey", "NotStored", "OffsetMismatch",

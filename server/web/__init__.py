@@ -24,13 +24,15 @@ def home():
 
 def web_blueprints() -> list[Blueprint]:
     """Every web blueprint; each area of the web app adds its module here."""
-    from server.web.accounts.my_account import bp as account  # every role: my account (password, sessions, phones, second factor)
+    from server.web.accounts.my_account import (
+        bp as account,  # every role: my account (password, sessions, phones, second factor)
+    )
     from server.web.activity import bp as activity  # the admin's activity log
+    from server.web.assignments.views import bp as assignments  # admin: schedule, cancel, reassign visits
     from server.web.checklists import bp as builder  # admin: checklist builder
+    from server.web.dashboard.views import bp as dashboard  # managers: dashboard, branch pages, CSV export
     from server.web.org import bp as org  # admin: regions, branches, CSV import, users
     from server.web.reports.downloads import bp as report_downloads  # PDF reports for signed-in browsers
-    from server.web.assignments.views import bp as assignments  # admin: schedule, cancel, reassign visits
-    from server.web.dashboard.views import bp as dashboard  # managers: dashboard, branch pages, CSV export
     from server.web.visits.reviews import bp as review  # admin: review queue and decisions
     from server.web.visits.views import bp as visits  # visit pages and their photos
 

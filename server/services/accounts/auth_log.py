@@ -12,8 +12,8 @@ from datetime import timedelta
 from typing import Literal
 
 from sqlalchemy import exists, select
-from sqlalchemy.orm import Session
 
+from server.extensions import DbSession
 from server.models import Activity, User
 from server.models.types import utcnow
 from server.services.activity import log_activity
@@ -52,7 +52,7 @@ SELF = _Self.SELF
 """`actor` default of log_auth_event: the user the event is about did it."""
 
 
-def log_auth_event(session: Session, action: str, client: Client, *, user: User | None = None,
+def log_auth_event(session: DbSession, action: str, client: Client, *, user: User | None = None,
                    email: str | None = None, summary: str = "",
                    actor: User | None | Literal[_Self.SELF] = SELF) -> Activity:
     """One entry about `user` (or about an email nobody has); `actor` is who did it: the user themselves by
@@ -66,7 +66,7 @@ def log_auth_event(session: Session, action: str, client: Client, *, user: User 
                         email=email or None, ip=client.ip or None, user_agent=client.user_agent or None)
 
 
-def recent_failures(session: Session, user: User, limit: int = 10) -> list[Activity]:
+def recent_failures(session: DbSession, user: User, limit: int = 10) -> list[Activity]:
     """The user's latest failed sign-ins and lockouts, newest first, for the admin's user page."""
     return list(session.scalars(
         select(Activity).where(Activity.object_type == "user", Activity.object_id == str(user.id),
@@ -74,7 +74,7 @@ def recent_failures(session: Session, user: User, limit: int = 10) -> list[Activ
         .order_by(Activity.created_at.desc(), Activity.id.desc()).limit(limit)))
 
 
-def signed_in_recently_from(session: Session, user: User, ip: str, days: int = 30) -> bool:
+def signed_in_recently_from(session: DbSession, user: User, ip: str, days: int = 30) -> bool:
     """Whether the user completed a sign-in from this address in the last `days` days (their usual network)."""
     if not ip:
         return False

@@ -4,8 +4,8 @@ from __future__ import annotations
 import secrets
 
 from sqlalchemy import exists, func, select
-from sqlalchemy.orm import Session
 
+from server.extensions import DbSession
 from server.models import Role, User
 from server.services.accounts.users import deactivate_user, hash_password
 from server.services.activity import log_activity
@@ -19,17 +19,17 @@ class DemoAccountsError(Conflict):
         super().__init__(None, message)
 
 
-def demo_accounts_present(session: Session) -> bool:
+def demo_accounts_present(session: DbSession) -> bool:
     """Whether any demo account can still sign in (one EXISTS query: it runs on every admin page)."""
     return bool(session.scalar(select(exists().where(User.demo.is_(True), User.active.is_(True)))))
 
 
-def active_demo_accounts(session: Session) -> list[User]:
+def active_demo_accounts(session: DbSession) -> list[User]:
     """The demo accounts that can still sign in, by email."""
     return list(session.scalars(select(User).where(User.demo.is_(True), User.active.is_(True)).order_by(User.email)))
 
 
-def remove_demo_accounts(session: Session) -> list[str]:
+def remove_demo_accounts(session: DbSession) -> list[str]:
     """Deactivate every demo account, replace its password by a random one and revoke its tokens.
 
     The accounts stay (visits, reviews and the activity log point at them) but can never sign in with the

@@ -11,8 +11,8 @@ import pyotp
 import segno
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.engine import CursorResult
-from sqlalchemy.orm import Session
 
+from server.extensions import DbSession
 from server.models import RecoveryCode, Role, User
 from server.models.types import utcnow
 from server.services.errors import ServiceError
@@ -59,7 +59,7 @@ def _digits(code: object) -> str | None:
 
 
 # -- enrolment ------------------------------------------------------------------------------------------------------
-def start_enrolment(session: Session, user: User) -> str:
+def start_enrolment(session: DbSession, user: User) -> str:
     """A new pending secret (the current factor keeps working until the new one is confirmed). Not committed."""
     user.totp_pending_secret = pyotp.random_base32()
     return user.totp_pending_secret
@@ -81,7 +81,7 @@ def grouped(secret: str) -> str:
     return " ".join(secret[i:i + 4] for i in range(0, len(secret), 4))
 
 
-def confirm_enrolment(session: Session, user: User, code: object, now: float | None = None) -> list[str]:
+def confirm_enrolment(session: DbSession, user: User, code: object, now: float | None = None) -> list[str]:
     """Check the first code of the pending secret, make it the user's factor; returns new recovery codes.
 
     Not committed: the caller logs it, and its edge commits.
@@ -108,7 +108,7 @@ def hash_recovery_code(code: str) -> str:
     return hashlib.sha256(_normal_recovery(code).encode("utf-8")).hexdigest()
 
 
-def replace_recovery_codes(session: Session, user: User) -> list[str]:
+def replace_recovery_codes(session: DbSession, user: User) -> list[str]:
     """Ten new one-time codes (the old ones stop working); the plaintext is returned here only. Not committed."""
     session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
     codes = []
@@ -119,14 +119,14 @@ def replace_recovery_codes(session: Session, user: User) -> list[str]:
     return codes
 
 
-def recovery_codes_left(session: Session, user: User) -> int:
+def recovery_codes_left(session: DbSession, user: User) -> int:
     """How many unused recovery codes the user still has."""
     return len(session.scalars(select(RecoveryCode.id).where(
         RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None))).all())
 
 
 # -- signing in -------------------------------------------------------------------------------------------------------
-def verify_second_factor(session: Session, user: User, code: object, now: float | None = None) -> str | None:
+def verify_second_factor(session: DbSession, user: User, code: object, now: float | None = None) -> str | None:
     """"totp" or "recovery" if `code` is a fresh authenticator code or an unused recovery code, else None.
 
     A code is spent atomically (one UPDATE), so two workers cannot both accept it; a code of the
@@ -158,7 +158,7 @@ def verify_second_factor(session: Session, user: User, code: object, now: float 
     return "recovery" if spent.rowcount == 1 else None
 
 
-def clear_mfa(session: Session, user: User) -> None:
+def clear_mfa(session: DbSession, user: User) -> None:
     """Remove the user's second factor and recovery codes (they enrol again). Not committed."""
     user.totp_secret = user.totp_pending_secret = None
     user.totp_enabled_at = user.totp_last_step = None

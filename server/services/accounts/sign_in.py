@@ -9,14 +9,13 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from sqlalchemy.orm import Session
-
+from server.extensions import DbSession
 from server.models import SessionStage, User
 from server.models.types import utcnow
-from server.services.accounts.users import authenticate, find_user_by_email
 from server.services.accounts.auth_log import Client, log_auth_event, normal_email, signed_in_recently_from
 from server.services.accounts.mfa import mfa_required, verify_second_factor
 from server.services.accounts.sign_in_throttle import record_failure, record_success, retry_after
+from server.services.accounts.users import authenticate, find_user_by_email
 
 METHODS = {"totp": "an authenticator code", "recovery": "a recovery code"}
 
@@ -33,7 +32,7 @@ class StepResult:
     method: str | None = None
 
 
-def email_lock_lifted(session: Session, user: User | None, client: Client,
+def email_lock_lifted(session: DbSession, user: User | None, client: Client,
                       device_user_ids: Collection[int] = ()) -> bool:
     """The owner's known device (a signed cookie from an earlier sign-in) or usual network skips the per-email lock.
 
@@ -45,13 +44,13 @@ def email_lock_lifted(session: Session, user: User | None, client: Client,
     return user.id in device_user_ids or signed_in_recently_from(session, user, client.ip)
 
 
-def _throttled(session: Session, email: str, user: User | None, client: Client,
+def _throttled(session: DbSession, email: str, user: User | None, client: Client,
                device_user_ids: Collection[int]) -> int | None:
     lifted = email_lock_lifted(session, user, client, device_user_ids)
     return retry_after(session, email, client.ip, email_lock_applies=not lifted)
 
 
-def _count_failure(session: Session, action: str, email: str, user: User | None, client: Client,
+def _count_failure(session: DbSession, action: str, email: str, user: User | None, client: Client,
                    summary: str) -> None:
     """Count and log one failure (and the lockout it starts, if it does); commits at once, on purpose."""
     locked_until = record_failure(session, email, client.ip)
@@ -62,7 +61,7 @@ def _count_failure(session: Session, action: str, email: str, user: User | None,
     session.commit()  # deliberate: a refused sign-in counts and is logged even though the request then fails
 
 
-def check_password(session: Session, email: object, password: object, client: Client,
+def check_password(session: DbSession, email: object, password: object, client: Client,
                    device_user_ids: Collection[int] = ()) -> StepResult:
     """The password step: throttled first, then checked; a failure is counted and logged (committed here)."""
     email = normal_email(email)
@@ -78,7 +77,7 @@ def check_password(session: Session, email: object, password: object, client: Cl
     return StepResult(user=user)
 
 
-def check_code(session: Session, user: User, code: object, client: Client,
+def check_code(session: DbSession, user: User, code: object, client: Client,
                device_user_ids: Collection[int] = ()) -> StepResult:
     """The second-factor step: an authenticator code or a recovery code; throttled and counted like passwords.
 
@@ -108,7 +107,7 @@ def next_stage(user: User, second_factor_done: bool) -> SessionStage:
     return SessionStage.ACTIVE
 
 
-def record_sign_in(session: Session, user: User, client: Client, how: str = "the web") -> None:
+def record_sign_in(session: DbSession, user: User, client: Client, how: str = "the web") -> None:
     """The sign-in is complete: note the time, clear this address's failures, and log it.
 
     Only a complete sign-in clears the count: a right password followed by wrong codes keeps counting.

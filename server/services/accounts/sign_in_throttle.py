@@ -16,8 +16,8 @@ from typing import cast
 from sqlalchemy import case, delete, select, update
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
+from server.extensions import DbSession
 from server.models import SignInCounter
 from server.models.types import utcnow
 
@@ -49,12 +49,12 @@ def _key(rule: Rule, email: str, ip: str) -> str:
     return hashlib.sha256(raw.encode("utf-8", "replace")).hexdigest()
 
 
-def _locked_until(session: Session, rule: Rule, key: str) -> datetime | None:
+def _locked_until(session: DbSession, rule: Rule, key: str) -> datetime | None:
     return session.scalar(select(SignInCounter.locked_until).where(
         SignInCounter.kind == rule.kind, SignInCounter.key_hash == key))
 
 
-def retry_after(session: Session, email: str, ip: str, *, email_lock_applies: bool = True,
+def retry_after(session: DbSession, email: str, ip: str, *, email_lock_applies: bool = True,
                 now: datetime | None = None) -> int | None:
     """Seconds until this email may be tried again from this address, or None if it may be tried now."""
     now = now or utcnow()
@@ -63,7 +63,7 @@ def retry_after(session: Session, email: str, ip: str, *, email_lock_applies: bo
     return math.ceil((max(waits) - now).total_seconds()) if waits else None
 
 
-def _bump(session: Session, rule: Rule, key: str, now: datetime) -> int:
+def _bump(session: DbSession, rule: Rule, key: str, now: datetime) -> int:
     """Add one failure atomically (one UPDATE, or the first INSERT); returns the new count."""
     counter = SignInCounter
     fresh = counter.last_failure_at < now - FORGET_AFTER
@@ -85,7 +85,7 @@ def _bump(session: Session, rule: Rule, key: str, now: datetime) -> int:
     raise RuntimeError("could not record a sign-in failure")
 
 
-def record_failure(session: Session, email: str, ip: str, now: datetime | None = None) -> datetime | None:
+def record_failure(session: DbSession, email: str, ip: str, now: datetime | None = None) -> datetime | None:
     """Count one failed sign-in for the pair and the email; returns when a lock it started ends, if it did.
 
     Not committed: the caller's transaction (with its log entry) carries it.
@@ -104,7 +104,7 @@ def record_failure(session: Session, email: str, ip: str, now: datetime | None =
     return started
 
 
-def forget_stale_counters(session: Session, now: datetime | None = None) -> int:
+def forget_stale_counters(session: DbSession, now: datetime | None = None) -> int:
     """Delete counters a day past their last failure and no longer locking (so an attack leaves no pile). Not committed."""
     now = now or utcnow()
     # A DELETE's result is a CursorResult (it has the rowcount); Session.execute is typed as returning any Result.
@@ -114,7 +114,7 @@ def forget_stale_counters(session: Session, now: datetime | None = None) -> int:
     return result.rowcount or 0
 
 
-def record_success(session: Session, email: str, ip: str) -> None:
+def record_success(session: DbSession, email: str, ip: str) -> None:
     """A right password from this address clears its pair counter (the email's counter stays). Not committed."""
     session.execute(delete(SignInCounter).where(SignInCounter.kind == PAIR.kind,
                                                 SignInCounter.key_hash == _key(PAIR, email, ip)))

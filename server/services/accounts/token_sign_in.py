@@ -9,8 +9,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from sqlalchemy.orm import Session
-
+from server.extensions import DbSession
 from server.models import ApiToken, User
 from server.services.accounts.auth_log import Client, log_auth_event
 from server.services.accounts.mfa import mfa_required
@@ -44,7 +43,7 @@ class IssuedSignIn:
     plaintext: str
 
 
-def sign_in_for_token(session: Session, *, email: str, password: str, device_name: str, otp: str | None,
+def sign_in_for_token(session: DbSession, *, email: str, password: str, device_name: str, otp: str | None,
                       client: Client, device_user_ids: Collection[int] = ()) -> IssuedSignIn:
     """Check password (and second factor), then issue a token and log it; raises TokenRefused.
 

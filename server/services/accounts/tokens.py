@@ -9,9 +9,10 @@ from typing import cast
 from flask import current_app
 from sqlalchemy import bindparam, or_, select, update
 from sqlalchemy.engine import CursorResult
-from sqlalchemy.orm import Session, joinedload, object_session
+from sqlalchemy.orm import joinedload, object_session
 from sqlalchemy.orm.attributes import set_committed_value
 
+from server.extensions import DbSession
 from server.models import ApiToken, User
 from server.models.types import utcnow
 from server.permissions import MAX_INT_ID, can_manage
@@ -38,7 +39,7 @@ def hash_token(plaintext: str) -> str:
     return hashlib.sha256(plaintext.encode("utf-8")).hexdigest()
 
 
-def issue_token(session: Session, user: User, name: str, lifetime: timedelta | None = None) -> tuple[ApiToken, str]:
+def issue_token(session: DbSession, user: User, name: str, lifetime: timedelta | None = None) -> tuple[ApiToken, str]:
     """Create a token for `user` (flushed: it has its id); the plaintext is returned here once and never stored."""
     lifetime = lifetime if lifetime is not None else current_app.config["TOKEN_LIFETIME"]
     plaintext = TOKEN_PREFIX + secrets.token_urlsafe(32)
@@ -54,7 +55,7 @@ def issue_token(session: Session, user: User, name: str, lifetime: timedelta | N
     return token, plaintext
 
 
-def list_tokens(session: Session, user: User, *, include_inactive: bool = False) -> list[ApiToken]:
+def list_tokens(session: DbSession, user: User, *, include_inactive: bool = False) -> list[ApiToken]:
     """The user's tokens, newest first; by default only those that still work."""
     query = select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.created_at.desc(), ApiToken.id.desc())
     if not include_inactive:
@@ -62,7 +63,7 @@ def list_tokens(session: Session, user: User, *, include_inactive: bool = False)
     return list(session.scalars(query))
 
 
-def revoke_token(session: Session, actor: User, token_id: int) -> ApiToken:
+def revoke_token(session: DbSession, actor: User, token_id: int) -> ApiToken:
     """Revoke one token (its owner or an admin may); revoking twice is harmless. Not committed."""
     token = None
     if isinstance(token_id, int) and 0 < token_id <= MAX_INT_ID:
@@ -74,7 +75,7 @@ def revoke_token(session: Session, actor: User, token_id: int) -> ApiToken:
     return token
 
 
-def revoke_user_tokens(session: Session, user: User) -> int:
+def revoke_user_tokens(session: DbSession, user: User) -> int:
     """Revoke every working token of the user (expired ones stay as they are); returns how many. Not committed."""
     now = utcnow()
     # An UPDATE's result is a CursorResult (it has the rowcount); Session.execute is typed as returning any Result.
@@ -84,7 +85,7 @@ def revoke_user_tokens(session: Session, user: User) -> int:
     return result.rowcount or 0
 
 
-def find_token(session: Session, plaintext: str | None) -> ApiToken | None:
+def find_token(session: DbSession, plaintext: str | None) -> ApiToken | None:
     """The token with this plaintext, whatever its state, or None; its user comes in the same query."""
     if not plaintext or len(plaintext) > MAX_TOKEN_LENGTH or not plaintext.startswith(TOKEN_PREFIX):
         return None
@@ -114,13 +115,13 @@ def token_problem(token: ApiToken | None, now: datetime | None = None) -> str | 
     return None
 
 
-def authenticate_token(session: Session, plaintext: str | None) -> User | None:
+def authenticate_token(session: DbSession, plaintext: str | None) -> User | None:
     """The active user a usable token belongs to, else None."""
     token = find_token(session, plaintext)
     return token.user if token is not None and token_problem(token) is None else None
 
 
-def touch_token(session: Session, token: ApiToken, now: datetime | None = None) -> bool:
+def touch_token(session: DbSession, token: ApiToken, now: datetime | None = None) -> bool:
     """Record use, at most once per TOUCH_INTERVAL, so reads do not each cost a write.
 
     One UPDATE, committed at once without expiring what the request has loaded (the token and its
@@ -140,7 +141,7 @@ def touch_token(session: Session, token: ApiToken, now: datetime | None = None) 
     return bool(result.rowcount)
 
 
-def _commit_keeping_loaded(session: Session) -> None:
+def _commit_keeping_loaded(session: DbSession) -> None:
     """Commit without expiring the session's objects (they were read in this transaction and nothing else changed).
 
     `session` is the Session itself (a scoped_session proxy would take the setting on itself, not pass it on)."""

@@ -6,22 +6,29 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import selectinload
 
+from server.extensions import DbSession
 from server.models import ApiToken, Region, Role, User
-from server.services.accounts.users import (AccountError, PasswordChange, create_user, deactivate_user, reactivate_user,
-                                            set_password)
-from server.services.activity import log_activity
 from server.services.accounts.auth_log import Client, log_auth_event
 from server.services.accounts.mfa import clear_mfa
 from server.services.accounts.tokens import revoke_token
+from server.services.accounts.users import (
+    AccountError,
+    PasswordChange,
+    create_user,
+    deactivate_user,
+    reactivate_user,
+    set_password,
+)
 from server.services.accounts.web_sessions import end_user_sessions
+from server.services.activity import log_activity
 
 __all__ = ["AccountError", "list_users", "add_user", "edit_user", "set_user_active", "reset_password",
            "reset_second_factor", "revoke_user_token"]
 
 
-def list_users(session: Session, *, role: str | None = None, active: bool | None = None) -> list[User]:
+def list_users(session: DbSession, *, role: str | None = None, active: bool | None = None) -> list[User]:
     """Users by name, optionally of one role and/or active state."""
     query = select(User).options(selectinload(User.regions)).order_by(User.name, User.id)
     if role:
@@ -31,7 +38,7 @@ def list_users(session: Session, *, role: str | None = None, active: bool | None
     return list(session.scalars(query))
 
 
-def _regions(session: Session, region_ids: Iterable[object]) -> list[Region]:
+def _regions(session: DbSession, region_ids: Iterable[object]) -> list[Region]:
     ids = set()
     for value in region_ids:
         text = str(value)
@@ -51,7 +58,7 @@ def _role(value: object) -> Role:
         raise AccountError("role", "Choose a role: admin, manager or shopper.") from None
 
 
-def add_user(session: Session, actor: User, *, email: str, name: str, role: str, password: str,
+def add_user(session: DbSession, actor: User, *, email: str, name: str, role: str, password: str,
              region_ids: Iterable[object] = ()) -> User:
     """Create a user (managers with their regions) and log it."""
     regions = _regions(session, region_ids)
@@ -60,7 +67,7 @@ def add_user(session: Session, actor: User, *, email: str, name: str, role: str,
     return user
 
 
-def edit_user(session: Session, actor: User, user: User, *, role: str, region_ids: Iterable[object] = ()) -> User:
+def edit_user(session: DbSession, actor: User, user: User, *, role: str, region_ids: Iterable[object] = ()) -> User:
     """Change a user's role and (for managers) regions; admins cannot demote themselves."""
     new_role = _role(role)
     regions = _regions(session, region_ids)
@@ -74,7 +81,7 @@ def edit_user(session: Session, actor: User, user: User, *, role: str, region_id
     return user
 
 
-def set_user_active(session: Session, actor: User, user: User, active: bool) -> User:
+def set_user_active(session: DbSession, actor: User, user: User, active: bool) -> User:
     """Deactivate (ends web sessions, revokes tokens) or reactivate a user; nobody deactivates themselves."""
     if user.active == active:
         return user
@@ -86,7 +93,7 @@ def set_user_active(session: Session, actor: User, user: User, active: bool) -> 
     return user
 
 
-def reset_password(session: Session, actor: User | None, user: User, password: str, confirm: str,
+def reset_password(session: DbSession, actor: User | None, user: User, password: str, confirm: str,
                    client: Client, *, via: str = "the admin pages") -> PasswordChange:
     """Set a temporary password chosen by an admin (web or CLI): the user must replace it at next sign-in.
 
@@ -101,7 +108,7 @@ def reset_password(session: Session, actor: User | None, user: User, password: s
     return change
 
 
-def reset_second_factor(session: Session, actor: User | None, user: User, client: Client, *,
+def reset_second_factor(session: DbSession, actor: User | None, user: User, client: Client, *,
                         via: str = "the admin pages") -> None:
     """Remove a user's authenticator and recovery codes (lost phone): they enrol again at next sign-in. Not committed.
 
@@ -119,7 +126,7 @@ def reset_second_factor(session: Session, actor: User | None, user: User, client
                    summary=f"Second factor of {user.email} reset by {who} ({via})")
 
 
-def revoke_user_token(session: Session, actor: User, user: User, token_id: int,
+def revoke_user_token(session: DbSession, actor: User, user: User, token_id: int,
                       client: Client = Client()) -> ApiToken | None:
     """Revoke one of this user's tokens; None if the id is not one of theirs."""
     token = session.get(ApiToken, token_id) if 0 < token_id < 2**31 else None

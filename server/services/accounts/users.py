@@ -7,9 +7,9 @@ from dataclasses import dataclass
 
 from flask import current_app
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from server.extensions import DbSession
 from server.models import Region, Role, User, WebSession
 from server.services.accounts.passwords import PasswordRejected, check_new_password
 from server.services.accounts.tokens import revoke_user_tokens
@@ -56,7 +56,7 @@ def _storable(text: str) -> bool:
     return "\x00" not in text
 
 
-def find_user_by_email(session: Session, email: str) -> User | None:
+def find_user_by_email(session: DbSession, email: str) -> User | None:
     """Look up a user by email, ignoring case."""
     if not _storable(email):
         return None
@@ -64,7 +64,7 @@ def find_user_by_email(session: Session, email: str) -> User | None:
 
 
 def create_user(
-    session: Session,
+    session: DbSession,
     *,
     email: str,
     name: str,
@@ -99,7 +99,7 @@ def create_user(
     return user
 
 
-def authenticate(session: Session, email: str, password: str) -> User | None:
+def authenticate(session: DbSession, email: str, password: str) -> User | None:
     """The active user with this email and password, else None (same cost either way). Changes nothing."""
     user = find_user_by_email(session, email or "")
     if user is None or not _storable(password or ""):
@@ -132,7 +132,7 @@ class PasswordChange:
         return " and ".join(parts) if parts else "no other sign-ins were open"
 
 
-def set_password(session: Session, user: User, password: str, *, temporary: bool = False,
+def set_password(session: DbSession, user: User, password: str, *, temporary: bool = False,
                  keep: WebSession | None = None) -> PasswordChange:
     """Change a password; revokes every API token and ends every web session but `keep`. Not committed.
 
@@ -147,13 +147,13 @@ def set_password(session: Session, user: User, password: str, *, temporary: bool
                           end_user_sessions(session, user, "password_changed", keep=keep))
 
 
-def deactivate_user(session: Session, user: User) -> None:
+def deactivate_user(session: DbSession, user: User) -> None:
     """Block a user: ends their web sessions and revokes every API token they hold. Not committed."""
     user.active = False
     end_user_sessions(session, user, "deactivated")
     revoke_user_tokens(session, user)
 
 
-def reactivate_user(session: Session, user: User) -> None:
+def reactivate_user(session: DbSession, user: User) -> None:
     """Let a deactivated user sign in again (old tokens stay revoked). Not committed."""
     user.active = True

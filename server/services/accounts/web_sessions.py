@@ -9,8 +9,9 @@ from typing import cast
 from flask import current_app
 from sqlalchemy import delete, select, update
 from sqlalchemy.engine import CursorResult
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import joinedload
 
+from server.extensions import DbSession
 from server.models import SessionStage, User, WebSession
 from server.models.types import utcnow
 from server.services.accounts.auth_log import Client, log_auth_event
@@ -36,7 +37,7 @@ def _absolute() -> timedelta:
     return current_app.config["PERMANENT_SESSION_LIFETIME"]
 
 
-def start_session(session: Session, user: User, stage: SessionStage, client: Client) -> tuple[WebSession, str]:
+def start_session(session: DbSession, user: User, stage: SessionStage, client: Client) -> tuple[WebSession, str]:
     """A new session record; returns it and the id for the cookie (shown here once, stored only hashed)."""
     plaintext = secrets.token_urlsafe(32)
     now = utcnow()
@@ -49,7 +50,7 @@ def start_session(session: Session, user: User, stage: SessionStage, client: Cli
     return record, plaintext
 
 
-def advance_session(session: Session, record: WebSession, stage: SessionStage) -> str:
+def advance_session(session: DbSession, record: WebSession, stage: SessionStage) -> str:
     """Move a pending sign-in on to `stage` under a fresh id (so an id seen before sign-in is worthless)."""
     plaintext = secrets.token_urlsafe(32)
     now = utcnow()
@@ -78,7 +79,7 @@ def session_problem(record: WebSession | None, now: datetime | None = None) -> s
     return None
 
 
-def find_session(session: Session, plaintext: object) -> WebSession | None:
+def find_session(session: DbSession, plaintext: object) -> WebSession | None:
     """The record the cookie names, whatever its state, or None."""
     if not isinstance(plaintext, str) or not plaintext or len(plaintext) > MAX_ID_LENGTH:
         return None
@@ -90,7 +91,7 @@ def find_session(session: Session, plaintext: object) -> WebSession | None:
     return session.scalar(select(WebSession).options(joinedload(WebSession.user)).where(WebSession.id_hash == digest))
 
 
-def usable_session(session: Session, plaintext: object, stage: SessionStage | None = None,
+def usable_session(session: DbSession, plaintext: object, stage: SessionStage | None = None,
                    client: Client | None = None) -> WebSession | None:
     """The record if it can be used now (and is at `stage`, when given); an idle or expired one is ended (logged)."""
     record = find_session(session, plaintext)
@@ -109,7 +110,7 @@ def usable_session(session: Session, plaintext: object, stage: SessionStage | No
     return record
 
 
-def touch_session(session: Session, record: WebSession, now: datetime | None = None) -> bool:
+def touch_session(session: DbSession, record: WebSession, now: datetime | None = None) -> bool:
     """Note activity (for the idle lifetime), at most once per TOUCH_INTERVAL so reads do not each write."""
     now = now or utcnow()
     if now - record.last_seen_at < TOUCH_INTERVAL:
@@ -119,14 +120,14 @@ def touch_session(session: Session, record: WebSession, now: datetime | None = N
     return True
 
 
-def end_session(session: Session, record: WebSession, reason: str) -> None:
+def end_session(session: DbSession, record: WebSession, reason: str) -> None:
     """End one session (not committed); ending twice keeps the first time and reason."""
     if record.ended_at is None:
         record.ended_at = utcnow()
         record.ended_reason = reason[:32]
 
 
-def end_user_sessions(session: Session, user: User, reason: str, *, keep: WebSession | None = None) -> int:
+def end_user_sessions(session: DbSession, user: User, reason: str, *, keep: WebSession | None = None) -> int:
     """End every open session of the user (except `keep`); returns how many were ended. Not committed."""
     query = update(WebSession).where(WebSession.user_id == user.id, WebSession.ended_at.is_(None))
     if keep is not None:
@@ -137,7 +138,7 @@ def end_user_sessions(session: Session, user: User, reason: str, *, keep: WebSes
     return result.rowcount or 0
 
 
-def list_sessions(session: Session, user: User) -> list[WebSession]:
+def list_sessions(session: DbSession, user: User) -> list[WebSession]:
     """The user's signed-in sessions that still work, most recently used first."""
     now = utcnow()
     rows = session.scalars(select(WebSession).where(

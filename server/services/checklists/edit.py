@@ -5,14 +5,12 @@ import copy
 import re
 from typing import Any, Callable
 
-from sqlalchemy.orm import Session
-
+from server.extensions import DbSession
+from server.models import Template, TemplateVersion, User, VersionStatus
+from server.services.checklists.versions import TemplateError, key_type_issues
 from shared.checklist_paths import find_question, iter_questions
 from shared.errors import Issue
 from shared.validation import validate_checklist
-
-from server.models import Template, TemplateVersion, User, VersionStatus
-from server.services.checklists.versions import TemplateError, key_type_issues
 
 KEY = re.compile(r"[a-z0-9_]{1,64}\Z")
 SETTINGS = ("title", "description", "critical_policy", "allow_adhoc")
@@ -23,7 +21,7 @@ __all__ = [
 ]
 
 
-def create_template(session: Session, title: str, *, actor: User | None = None) -> TemplateVersion:
+def create_template(session: DbSession, title: str, *, actor: User | None = None) -> TemplateVersion:
     """A new template whose first version is an empty draft (invalid until it has a section with a question)."""
     title = (title or "").strip()
     if not title:
@@ -40,7 +38,7 @@ def create_template(session: Session, title: str, *, actor: User | None = None) 
     return version
 
 
-def _edit(session: Session, version: TemplateVersion, change: Callable[[dict], None]) -> list[Issue]:
+def _edit(session: DbSession, version: TemplateVersion, change: Callable[[dict], None]) -> list[Issue]:
     """Apply `change` to a copy of a draft's definition, save it (flushed) and return the validator's issues."""
     if version.status is not VersionStatus.DRAFT:
         raise TemplateError("version", f"version {version.number} is {version.status.value}; "
@@ -101,14 +99,14 @@ def _move(items: list, index: int, direction: str) -> None:
         items[index], items[target] = items[target], items[index]
 
 
-def update_settings(session: Session, version: TemplateVersion, data: dict) -> list[Issue]:
+def update_settings(session: DbSession, version: TemplateVersion, data: dict) -> list[Issue]:
     """Change the checklist's title, description, critical policy and ad-hoc flag."""
     def change(definition: dict) -> None:
         definition.update({name: data[name] for name in SETTINGS if name in data})
     return _edit(session, version, change)
 
 
-def add_section(session: Session, version: TemplateVersion, data: dict) -> list[Issue]:
+def add_section(session: DbSession, version: TemplateVersion, data: dict) -> list[Issue]:
     """Append a section (with no questions yet, which the validator reports until one is added)."""
     def change(definition: dict) -> None:
         _check_key(definition, data.get("key"), "section")
@@ -117,7 +115,7 @@ def add_section(session: Session, version: TemplateVersion, data: dict) -> list[
     return _edit(session, version, change)
 
 
-def update_section(session: Session, version: TemplateVersion, key: str, data: dict) -> list[Issue]:
+def update_section(session: DbSession, version: TemplateVersion, key: str, data: dict) -> list[Issue]:
     """Change a section's key, title or weight."""
     def change(definition: dict) -> None:
         section = _sections(definition)[_section_index(definition, key)]
@@ -126,12 +124,12 @@ def update_section(session: Session, version: TemplateVersion, key: str, data: d
     return _edit(session, version, change)
 
 
-def move_section(session: Session, version: TemplateVersion, key: str, direction: str) -> list[Issue]:
+def move_section(session: DbSession, version: TemplateVersion, key: str, direction: str) -> list[Issue]:
     """Move a section one place up or down (nothing happens at either end)."""
     return _edit(session, version, lambda d: _move(_sections(d), _section_index(d, key), direction))
 
 
-def delete_section(session: Session, version: TemplateVersion, key: str) -> list[Issue]:
+def delete_section(session: DbSession, version: TemplateVersion, key: str) -> list[Issue]:
     """Remove a section and its questions."""
     return _edit(session, version, lambda d: _sections(d).pop(_section_index(d, key)))
 
@@ -144,7 +142,7 @@ def _rename_references(definition: dict, old: str, new: str) -> None:
             condition["question"] = new
 
 
-def add_question(session: Session, version: TemplateVersion, section_key: str, data: dict) -> list[Issue]:
+def add_question(session: DbSession, version: TemplateVersion, section_key: str, data: dict) -> list[Issue]:
     """Append a question to a section; its key must be new in the whole checklist."""
     def change(definition: dict) -> None:
         section = _sections(definition)[_section_index(definition, section_key)]
@@ -153,7 +151,7 @@ def add_question(session: Session, version: TemplateVersion, section_key: str, d
     return _edit(session, version, change)
 
 
-def update_question(session: Session, version: TemplateVersion, key: str, data: dict) -> list[Issue]:
+def update_question(session: DbSession, version: TemplateVersion, key: str, data: dict) -> list[Issue]:
     """Replace a question's fields (data is the whole question); a new key is carried into visible_if conditions."""
     def change(definition: dict) -> None:
         section, index = _question_place(definition, key)
@@ -164,7 +162,7 @@ def update_question(session: Session, version: TemplateVersion, key: str, data: 
     return _edit(session, version, change)
 
 
-def move_question(session: Session, version: TemplateVersion, key: str, direction: str) -> list[Issue]:
+def move_question(session: DbSession, version: TemplateVersion, key: str, direction: str) -> list[Issue]:
     """Move a question one place up or down within its section."""
     def change(definition: dict) -> None:
         section, index = _question_place(definition, key)
@@ -172,7 +170,7 @@ def move_question(session: Session, version: TemplateVersion, key: str, directio
     return _edit(session, version, change)
 
 
-def delete_question(session: Session, version: TemplateVersion, key: str) -> list[Issue]:
+def delete_question(session: DbSession, version: TemplateVersion, key: str) -> list[Issue]:
     """Remove a question (conditions naming it are then reported by the validator)."""
     def change(definition: dict) -> None:
         section, index = _question_place(definition, key)

@@ -7,19 +7,18 @@ from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from shared.checklist import Checklist
-from shared.checklist_paths import iter_questions, question_path
-from shared.errors import ChecklistInvalid, Issue
-from shared.schemas import dump_checklist
-from shared.validation import load_checklist, validate_checklist
-
+from server.extensions import DbSession
 from server.models import Assignment, AssignmentStatus, Template, TemplateVersion, User, VersionStatus
 from server.models.types import utcnow
 from server.services.activity import log_activity
 from server.services.errors import ServiceError
 from server.services.sync.changes import record_change
+from shared.checklist import Checklist
+from shared.checklist_paths import iter_questions, question_path
+from shared.errors import ChecklistInvalid, Issue
+from shared.schemas import dump_checklist
+from shared.validation import load_checklist, validate_checklist
 
 __all__ = [
     "ChecklistInvalid", "TemplateError", "checklist_of", "published_checklist", "key_type_issues", "export_version", "import_template", "list_templates",
@@ -90,7 +89,7 @@ def _next_number(template: Template) -> int:
     return max((v.number for v in template.versions), default=0) + 1
 
 
-def import_template(session: Session, data: Any, *, actor: User | None = None, template: Template | None = None,
+def import_template(session: DbSession, data: Any, *, actor: User | None = None, template: Template | None = None,
                     publish: bool = False) -> TemplateVersion:
     """Validate a checklist document and store it as a new template, or as the next draft version of `template`.
 
@@ -117,7 +116,7 @@ def import_template(session: Session, data: Any, *, actor: User | None = None, t
     return version
 
 
-def publish_version(session: Session, version: TemplateVersion, *, actor: User | None = None) -> TemplateVersion:
+def publish_version(session: DbSession, version: TemplateVersion, *, actor: User | None = None) -> TemplateVersion:
     """Make a draft the version new visits use; earlier published versions are retired (still valid for visits)."""
     if version.status is not VersionStatus.DRAFT:
         raise TemplateError("version", f"version {version.number} of template {version.template_id} is "
@@ -145,7 +144,7 @@ def publish_version(session: Session, version: TemplateVersion, *, actor: User |
     return version
 
 
-def new_draft_from(session: Session, version: TemplateVersion, *, actor: User | None = None) -> TemplateVersion:
+def new_draft_from(session: DbSession, version: TemplateVersion, *, actor: User | None = None) -> TemplateVersion:
     """Start editing: a new draft version holding a copy of `version`'s checklist."""
     template = version.template
     draft = _draft_of(template)
@@ -164,6 +163,6 @@ def export_version(version: TemplateVersion) -> dict:
     return dump_checklist(load_checklist(version.definition))
 
 
-def list_templates(session: Session) -> list[Template]:
+def list_templates(session: DbSession) -> list[Template]:
     """Every template with its versions, oldest first."""
     return list(session.scalars(select(Template).order_by(Template.id)))

@@ -7,16 +7,14 @@ from dataclasses import asdict, dataclass, field
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
-from shared.text import normalise_newlines, text_problem
-
+from server.extensions import DbSession
 from server.models import Branch, Region, User
 from server.services.activity import log_activity
 from server.services.errors import Conflict, ServiceError
+from server.services.org.organisation import OrgError, _code, _coordinate, _name, clean_branch
 from server.services.sync.changes import record_change
-from server.services.org.organisation import OrgError, _code, _coordinate, _name
-from server.services.org.organisation import clean_branch
+from shared.text import normalise_newlines, text_problem
 
 MAX_IMPORT_BYTES = 1024 * 1024
 MAX_IMPORT_ROWS = 5000
@@ -101,7 +99,7 @@ def _cell_errors(raw: dict) -> dict[str, str]:
     return errors
 
 
-def _row_errors_from_clean(session: Session, row: ImportRow, raw: dict, branch: Branch | None) -> None:
+def _row_errors_from_clean(session: DbSession, row: ImportRow, raw: dict, branch: Branch | None) -> None:
     try:
         clean = clean_branch(session, raw, branch=branch, check_code=False)  # check_rows knows every existing code
     except OrgError as exc:
@@ -112,7 +110,7 @@ def _row_errors_from_clean(session: Session, row: ImportRow, raw: dict, branch: 
     row.latitude, row.longitude = clean["latitude"], clean["longitude"]
 
 
-def check_rows(session: Session, region: Region, records: list[dict]) -> list[ImportRow]:
+def check_rows(session: DbSession, region: Region, records: list[dict]) -> list[ImportRow]:
     """Every row checked against the file and the database: duplicates, bad fields, unknown regions."""
     regions = {r.code.upper(): r for r in session.scalars(select(Region))}
     codes = [str(rec.get("code") or "").strip().upper() for rec in records]
@@ -142,7 +140,7 @@ def check_rows(session: Session, region: Region, records: list[dict]) -> list[Im
     return rows
 
 
-def preview(session: Session, region: Region, data: bytes) -> list[ImportRow]:
+def preview(session: DbSession, region: Region, data: bytes) -> list[ImportRow]:
     """Read and check an uploaded file; nothing is written."""
     return check_rows(session, region, read_csv(data))
 
@@ -159,7 +157,7 @@ class ImportRaced(Conflict):
         super().__init__("code", "Another change to these branches happened at the same time; try again.")
 
 
-def apply_import(session: Session, actor: User, region: Region, payload: list[dict]) -> list[ImportRow]:
+def apply_import(session: DbSession, actor: User, region: Region, payload: list[dict]) -> list[ImportRow]:
     """Check the rows again and create/update them all (not committed); rows with errors write nothing.
 
     ImportRaced when another admin saved one of these codes meanwhile: the caller's transaction is then
@@ -193,7 +191,7 @@ def apply_import(session: Session, actor: User, region: Region, payload: list[di
     return rows
 
 
-def rows_after_race(session: Session, region: Region, payload: list[dict], race: ImportRaced) -> list[ImportRow]:
+def rows_after_race(session: DbSession, region: Region, payload: list[dict], race: ImportRaced) -> list[ImportRow]:
     """The rows checked again after an ImportRaced import (a fresh transaction); the race named if nothing else is."""
     rows = check_rows(session, region, _records(payload))
     if rows and not any(row.errors for row in rows):

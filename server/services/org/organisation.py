@@ -7,8 +7,8 @@ import uuid
 from datetime import date
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
+from server.extensions import DbSession
 from server.models import Assignment, AssignmentStatus, Branch, Region, Role, Template, User
 from server.services.activity import log_activity
 from server.services.errors import ServiceError
@@ -49,7 +49,7 @@ def _coordinate(field: str, value: object, limit: float) -> float | None:
     return number
 
 
-def create_region(session: Session, *, code: str, name: str) -> Region:
+def create_region(session: DbSession, *, code: str, name: str) -> Region:
     """Add a region; codes are unique (compared upper-cased)."""
     code = _code("code", code)
     name = _name(name)
@@ -62,7 +62,7 @@ def create_region(session: Session, *, code: str, name: str) -> Region:
     return region
 
 
-def clean_branch(session: Session, fields: dict, *, branch: Branch | None = None, check_code: bool = True) -> dict:
+def clean_branch(session: DbSession, fields: dict, *, branch: Branch | None = None, check_code: bool = True) -> dict:
     """Checked, normalised branch fields (code, name, address, latitude, longitude); OrgError names the bad one.
 
     The one set of branch rules: creating, editing and CSV import all go through it."""
@@ -88,7 +88,7 @@ def _stripped(value: object) -> object:
 
 
 def create_branch(
-    session: Session,
+    session: DbSession,
     *,
     region: Region,
     code: str,
@@ -110,7 +110,7 @@ def create_branch(
 
 
 def create_assignment(
-    session: Session,
+    session: DbSession,
     *,
     shopper: User,
     branch: Branch,
@@ -153,7 +153,7 @@ def _still_open(assignment: Assignment, doing: str) -> None:
                                      f"assignments (no visit yet) can be {doing}.")
 
 
-def cancel_assignment(session: Session, assignment: Assignment, *, actor: User | None = None) -> Assignment:
+def cancel_assignment(session: DbSession, assignment: Assignment, *, actor: User | None = None) -> Assignment:
     """Withdraw an assignment nobody has visited yet; its shopper's phone gets a tombstone (twice is harmless)."""
     if assignment.status is AssignmentStatus.CANCELLED:
         return assignment
@@ -165,7 +165,7 @@ def cancel_assignment(session: Session, assignment: Assignment, *, actor: User |
     return assignment
 
 
-def reassign_assignment(session: Session, assignment: Assignment, shopper: User, *,
+def reassign_assignment(session: DbSession, assignment: Assignment, shopper: User, *,
                         actor: User | None = None) -> Assignment:
     """Give an open assignment to another shopper: the old one's phone gets a tombstone, the new one's the work."""
     _check_shopper(shopper)

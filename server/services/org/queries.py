@@ -10,8 +10,9 @@ from itertools import groupby
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import selectinload
 
+from server.extensions import DbSession
 from server.models import (
     Assignment,
     AssignmentStatus,
@@ -32,17 +33,17 @@ from server.permissions import (
 )
 
 
-def region_options(session: Session) -> list[tuple[int, str]]:
+def region_options(session: DbSession) -> list[tuple[int, str]]:
     """(id, "CODE · Name") of every region, by name: the region pickers of the user forms."""
     return [(r.id, f"{r.code} · {r.name}") for r in session.scalars(select(Region).order_by(Region.name))]
 
 
-def visible_regions(session: Session, user: Any) -> list[Region]:
+def visible_regions(session: DbSession, user: Any) -> list[Region]:
     """The regions the user may see, by name (server.permissions)."""
     return list(session.scalars(visible_regions_query(user)).all())
 
 
-def assignment_choices(session: Session) -> dict:
+def assignment_choices(session: DbSession) -> dict:
     """Options for the assignment forms and filters: regions, active branches, active shoppers, published checklists."""
     templates = [t for t in session.scalars(select(Template).order_by(Template.name)) if t.latest_published()]
     return {
@@ -54,7 +55,7 @@ def assignment_choices(session: Session) -> dict:
     }
 
 
-def assignment_list(session: Session, *, region_id: int | None = None, status: AssignmentStatus | None = None,
+def assignment_list(session: DbSession, *, region_id: int | None = None, status: AssignmentStatus | None = None,
                     shopper_id: int | None = None, limit: int) -> tuple[list[Assignment], int]:
     """At most `limit` assignments matching the filters, soonest due first, and how many match in all."""
     query = select(Assignment).join(Branch, Branch.id == Assignment.branch_id)
@@ -71,7 +72,7 @@ def assignment_list(session: Session, *, region_id: int | None = None, status: A
     return list(rows), total
 
 
-def admin_overview(session: Session, user: Any) -> dict:
+def admin_overview(session: DbSession, user: Any) -> dict:
     """Regions with branch counts, users per role, checklist templates, and work waiting for review."""
     if not can_manage(user):
         return {}
@@ -91,7 +92,7 @@ def admin_overview(session: Session, user: Any) -> dict:
     }
 
 
-def manager_overview(session: Session, user: Any) -> dict:
+def manager_overview(session: DbSession, user: Any) -> dict:
     """The manager's regions, each with its branches."""
     regions = session.scalars(visible_regions_query(user)).all()
     branches = session.scalars(visible_branches_query(user).order_by(None).order_by(Branch.region_id, Branch.code))
@@ -99,7 +100,7 @@ def manager_overview(session: Session, user: Any) -> dict:
     return {"regions": [(region, by_region.get(region.id, [])) for region in regions]}
 
 
-def shopper_overview(session: Session, user: Any) -> dict:
+def shopper_overview(session: DbSession, user: Any) -> dict:
     """The shopper's open assignments, soonest due first."""
     query = (visible_assignments_query(user).where(Assignment.status == AssignmentStatus.OPEN)
              .options(selectinload(Assignment.branch), selectinload(Assignment.template)))
@@ -109,6 +110,6 @@ def shopper_overview(session: Session, user: Any) -> dict:
 OVERVIEWS = {Role.ADMIN: admin_overview, Role.MANAGER: manager_overview, Role.SHOPPER: shopper_overview}
 
 
-def overview_for(session: Session, user: Any) -> dict:
+def overview_for(session: DbSession, user: Any) -> dict:
     """The start-page data for this user's role, gathered through server.permissions so nobody sees another's data."""
     return OVERVIEWS[user.role](session, user)

@@ -6,13 +6,13 @@ from datetime import date
 from itertools import cycle
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
+from server.extensions import DbSession
 from server.models import Assignment, Branch, Region, Template, User
 from server.services.org.organisation import OrgError, create_assignment
 
 
-def schedule_region(session: Session, region: Region, shoppers: Sequence[User], template: Template,
+def schedule_region(session: DbSession, region: Region, shoppers: Sequence[User], template: Template,
                     due_from: date, due_to: date, notes: str = "", actor: User | None = None) -> list[Assignment]:
     """One assignment per active branch of the region (by code), shoppers round-robin; flushed, the caller commits.
 

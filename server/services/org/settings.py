@@ -15,20 +15,24 @@ from typing import Any
 from flask import g, has_app_context, has_request_context, request
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
-from shared.phone_settings import PhoneSettings
-
-from server.extensions import db
+from server.extensions import DbSession, db
 from server.models import OrganisationSetting, User
 from server.services.activity import log_activity
-from server.services.org.settings_registry import DEFAULTS, SETTINGS, SETTINGS_BY_KEY, OrganisationSettings, SettingError
+from server.services.org.settings_registry import (
+    DEFAULTS,
+    SETTINGS,
+    SETTINGS_BY_KEY,
+    OrganisationSettings,
+    SettingError,
+)
+from shared.phone_settings import PhoneSettings
 
 log = logging.getLogger(__name__)
 _CACHE_KEY = "fieldaudit.organisation_settings"
 
 
-def load_settings(session: Session) -> OrganisationSettings:
+def load_settings(session: DbSession) -> OrganisationSettings:
     """The settings as stored (one query); a stored value the setting cannot hold counts as its default."""
     values: dict[str, Any] = {}
     for key, value in session.execute(select(OrganisationSetting.key, OrganisationSetting.value)):
@@ -84,7 +88,7 @@ def settings_from_form(form: Mapping[str, str]) -> tuple[dict[str, Any], dict[st
     return values, errors
 
 
-def save_settings(session: Session, actor: User | None, values: Mapping[str, Any]) -> OrganisationSettings:
+def save_settings(session: DbSession, actor: User | None, values: Mapping[str, Any]) -> OrganisationSettings:
     """Store the changed values (all checked first, so nothing is half-saved) and log each change; not committed."""
     checked = check_values(values)
     before = load_settings(session)

@@ -12,15 +12,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
-from shared.errors import Issue
-from shared.visit import Visit as VisitDoc
-
+from server.extensions import DbSession
 from server.models import Photo, User, Visit
 from server.models.types import utcnow
 from server.services.photos.checks import PhotoTooLarge, QuotaExceeded
 from server.services.sync.push_queries import DAILY_PHOTOS, DAILY_PHOTOS_BESIDES, connection_after_flush
+from shared.errors import Issue
+from shared.visit import Visit as VisitDoc
 
 WINDOW = timedelta(hours=24)
 """The daily quota is a rolling 24 hours (no time zone to argue about)."""
@@ -82,7 +81,7 @@ class DailyPhotos:
         return DailyPhotos(self.count + len(doc.photos), self.bytes + sum(p.size for p in doc.photos), oldest)
 
 
-def daily_photos(session: Session, shopper_id: int, now: datetime, *, besides: object = None) -> DailyPhotos:
+def daily_photos(session: DbSession, shopper_id: int, now: datetime, *, besides: object = None) -> DailyPhotos:
     """Photos named by the shopper's visits submitted in the window, `besides` one visit (a correction replaces its own)."""
     params = {"shopper": shopper_id, "since": now - WINDOW}
     query = DAILY_PHOTOS if besides is None else DAILY_PHOTOS_BESIDES
@@ -92,7 +91,7 @@ def daily_photos(session: Session, shopper_id: int, now: datetime, *, besides: o
     return DailyPhotos(sent, sent_bytes, oldest)
 
 
-def manifest_budget_issues(session: Session, shopper: User, doc: VisitDoc, limits: PhotoLimits,
+def manifest_budget_issues(session: DbSession, shopper: User, doc: VisitDoc, limits: PhotoLimits,
                            sent: DailyPhotos | None = None) -> list[Issue]:
     """The pushed visit's manifest against the visit budget and the shopper's daily quota (issues under `photos`).
 
@@ -110,7 +109,7 @@ def manifest_budget_issues(session: Session, shopper: User, doc: VisitDoc, limit
     return [Issue("photos", problem)] if problem else []
 
 
-def check_upload_budget(session: Session, shopper: User, visit: Visit, photo: Photo, limits: PhotoLimits) -> None:
+def check_upload_budget(session: DbSession, shopper: User, visit: Visit, photo: Photo, limits: PhotoLimits) -> None:
     """Before a chunk is read: the visit's photos within its budget (else 413), the shopper's quota (else 429)."""
     now = utcnow()
     count, total = session.execute(select(func.count(Photo.id), func.coalesce(func.sum(Photo.size), 0))

@@ -5,9 +5,8 @@ import re
 from dataclasses import dataclass
 from typing import BinaryIO
 
-from shared.photo_types import PHOTO_TYPES, SNIFF_BYTES, same_photo_type, sniff_photo_type
-
 from server.services.errors import ServiceError
+from shared.photo_types import PHOTO_TYPES, SNIFF_BYTES, same_photo_type, sniff_photo_type
 
 KINDS = {media: name for media, (name, _) in PHOTO_TYPES.items()}
 EXTENSIONS = {media: extension for media, (_, extension) in PHOTO_TYPES.items()}

@@ -15,12 +15,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import or_, select, update
-from sqlalchemy.orm import Session
 
+from server.extensions import DbSession
 from server.models import Photo, Visit, VisitStatus
 from server.models.types import utcnow
-from server.storage import PhotoStorage, StorageBusy, rendition_key
 from server.services.photos.renditions import discard_renditions
+from server.storage import PhotoStorage, StorageBusy, rendition_key
 
 
 @dataclass
@@ -46,7 +46,7 @@ class CleanupReport:
         return lines
 
 
-def cleanup_photos(session: Session, storage: PhotoStorage, *, partial_max_age: timedelta, retention: timedelta,
+def cleanup_photos(session: DbSession, storage: PhotoStorage, *, partial_max_age: timedelta, retention: timedelta,
                    dry_run: bool = False, now: datetime | None = None) -> CleanupReport:
     """Delete partial uploads untouched for `partial_max_age` and rejected visits' photos older than `retention`."""
     now = now or utcnow()
@@ -56,7 +56,7 @@ def cleanup_photos(session: Session, storage: PhotoStorage, *, partial_max_age: 
     return report
 
 
-def _stale_partials(session: Session, storage: PhotoStorage, cutoff: datetime, report: CleanupReport) -> None:
+def _stale_partials(session: DbSession, storage: PhotoStorage, cutoff: datetime, report: CleanupReport) -> None:
     """Partial data (of a photo or a rendition) last written before `cutoff`; the photo's progress reset."""
     for key, modified in sorted(storage.partials()):
         if modified >= cutoff:
@@ -79,7 +79,7 @@ def _stale_partials(session: Session, storage: PhotoStorage, cutoff: datetime, r
     session.commit()  # a batch of its own: the partials are gone from storage, so their reset progress must stay
 
 
-def _rejected_photos(session: Session, storage: PhotoStorage, cutoff: datetime, now: datetime,
+def _rejected_photos(session: DbSession, storage: PhotoStorage, cutoff: datetime, now: datetime,
                      report: CleanupReport) -> None:
     """Originals, renditions and partials of photos of visits rejected before `cutoff`, not removed yet."""
     photos = session.scalars(

@@ -18,10 +18,9 @@ from typing import BinaryIO
 
 from flask import current_app
 from PIL import Image, ImageOps, UnidentifiedImageError
-from sqlalchemy.orm import Session
 
 from reports.images import THUMB_PIXELS
-
+from server.extensions import DbSession
 from server.models import Photo
 from server.services.errors import ServiceError
 from server.services.transactions import in_atomic
@@ -161,7 +160,7 @@ def discard_renditions(storage: PhotoStorage, key: str) -> None:
         storage.delete(rendition_key(key, name))
 
 
-def ensure_renditions(session: Session, storage: PhotoStorage, photo: Photo) -> bool:
+def ensure_renditions(session: DbSession, storage: PhotoStorage, photo: Photo) -> bool:
     """Give a complete photo stored before renditions existed its renditions, once; whether it has them now.
 
     The original is decoded under the photo's storage lock with the same pixel limit as an upload; a

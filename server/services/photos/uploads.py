@@ -15,21 +15,42 @@ from typing import Any, BinaryIO
 
 from flask import current_app
 from sqlalchemy import exists, select, update
-from sqlalchemy.orm import Session
 
+from server.extensions import DbSession
 from server.models import Photo, Role, Visit, VisitStatus
 from server.models.types import utcnow
 from server.permissions import can_view_visit, role_of
-from server.storage import BLOCK_SIZE, NotStored, OffsetMismatch, PhotoStorage, StorageBusy, photo_key, rendition_key
+from server.services.photos.budgets import PhotoLimits, check_upload_budget
+from server.services.photos.checks import (
+    EXTENSIONS,
+    SNIFF_BYTES,
+    BadUpload,
+    ContentRange,
+    GuardedBody,
+    HashMismatch,
+    InsufficientStorage,
+    NotAnImage,
+    OffsetConflict,
+    PhotoNotFound,
+    PhotoTooLarge,
+    UploadForbidden,
+    UploadInProgress,
+    check_declared_type,
+    check_signature,
+    parse_content_range,
+)
+from server.services.photos.renditions import (
+    ImageRefused,
+    Rendered,
+    discard_renditions,
+    ensure_renditions,
+    max_pixels,
+    render_photo,
+    store_renditions,
+)
 from server.services.sync.changes import record_change
 from server.services.transactions import in_atomic
-from server.services.photos.budgets import PhotoLimits, check_upload_budget
-from server.services.photos.checks import (EXTENSIONS, SNIFF_BYTES, BadUpload, ContentRange, GuardedBody, HashMismatch,
-                           InsufficientStorage, NotAnImage, OffsetConflict, PhotoNotFound, PhotoTooLarge,
-                           UploadForbidden, UploadInProgress, check_declared_type, check_signature,
-                           parse_content_range)
-from server.services.photos.renditions import (ImageRefused, Rendered, discard_renditions, ensure_renditions, max_pixels, render_photo,
-                               store_renditions)
+from server.storage import BLOCK_SIZE, NotStored, OffsetMismatch, PhotoStorage, StorageBusy, photo_key, rendition_key
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 
@@ -65,7 +86,7 @@ def _uuid(value: Any) -> uuid.UUID | None:
         return None
 
 
-def _find(session: Session, user: Any, visit_id: Any, photo_id: Any) -> tuple[Visit, Photo]:
+def _find(session: DbSession, user: Any, visit_id: Any, photo_id: Any) -> tuple[Visit, Photo]:
     """The visit and the photo of its manifest, if the user may see the visit; else PhotoNotFound."""
     vid, pid = _uuid(visit_id), _uuid(photo_id)
     visit = session.get(Visit, vid) if vid else None
@@ -83,12 +104,12 @@ def _status(visit: Visit, photo: Photo, completed_now: bool = False) -> PhotoSta
                        visit.status.value, completed_now)
 
 
-def photo_status(session: Session, user: Any, visit_id: Any, photo_id: Any) -> PhotoStatus:
+def photo_status(session: DbSession, user: Any, visit_id: Any, photo_id: Any) -> PhotoStatus:
     """How much of the photo the server holds; for the visit's shopper and whoever may see the visit."""
     return _status(*_find(session, user, visit_id, photo_id))
 
 
-def open_photo(session: Session, storage: PhotoStorage, user: Any, visit_id: Any, photo_id: Any) -> StoredPhoto:
+def open_photo(session: DbSession, storage: PhotoStorage, user: Any, visit_id: Any, photo_id: Any) -> StoredPhoto:
     """A complete photo's bytes for whoever may see the visit; PhotoNotFound before it has arrived."""
     _, photo = _find(session, user, visit_id, photo_id)
     if photo.removed_at is not None:
@@ -104,7 +125,7 @@ def open_photo(session: Session, storage: PhotoStorage, user: Any, visit_id: Any
                        f"{photo.id}{EXTENSIONS.get(photo.content_type, '')}")
 
 
-def open_rendition(session: Session, storage: PhotoStorage, user: Any, visit_id: Any, photo_id: Any,
+def open_rendition(session: DbSession, storage: PhotoStorage, user: Any, visit_id: Any, photo_id: Any,
                    name: str = "page") -> StoredPhoto:
     """A complete photo's downscaled JPEG rendition (`page` or `thumb`) for whoever may see the visit.
 
@@ -129,7 +150,7 @@ def open_rendition(session: Session, storage: PhotoStorage, user: Any, visit_id:
                        f"{photo.id}-{name}.jpg")
 
 
-def receive_photo_chunk(session: Session, storage: PhotoStorage, user: Any, visit_id: Any, photo_id: Any,
+def receive_photo_chunk(session: DbSession, storage: PhotoStorage, user: Any, visit_id: Any, photo_id: Any,
                         stream: BinaryIO, content_range: str | None, content_length: int | None,
                         content_type: str | None, *, max_bytes: int | None = None) -> PhotoStatus:
     """Store one chunk (or the whole file) of a photo from `stream`, without holding it in memory.
@@ -190,7 +211,7 @@ def _check_free_space(storage: PhotoStorage, incoming: int) -> None:
                                   "the photo's place, try again later.")
 
 
-def _locked_photo(session: Session, photo_id: uuid.UUID) -> Photo:
+def _locked_photo(session: DbSession, photo_id: uuid.UUID) -> Photo:
     """The photo row, read afresh and locked (FOR UPDATE on PostgreSQL); PhotoNotFound if it went away."""
     photo = session.scalar(select(Photo).where(Photo.id == photo_id).with_for_update()
                            .execution_options(populate_existing=True))
@@ -199,7 +220,7 @@ def _locked_photo(session: Session, photo_id: uuid.UUID) -> Photo:
     return photo
 
 
-def _receive(session: Session, storage: PhotoStorage, key: str, visit_id: uuid.UUID, photo_id: uuid.UUID,
+def _receive(session: DbSession, storage: PhotoStorage, key: str, visit_id: uuid.UUID, photo_id: uuid.UUID,
              stream: BinaryIO, chunk: ContentRange | None) -> PhotoStatus:
     """Under the photo's storage lock: check the offset, stream the body to storage, then record progress.
 
@@ -244,7 +265,7 @@ def _receive(session: Session, storage: PhotoStorage, key: str, visit_id: uuid.U
     return _finish(session, storage, key, visit_id, photo_id, content_type)
 
 
-def _finish(session: Session, storage: PhotoStorage, key: str, visit_id: uuid.UUID, photo_id: uuid.UUID,
+def _finish(session: DbSession, storage: PhotoStorage, key: str, visit_id: uuid.UUID, photo_id: uuid.UUID,
             content_type: str) -> PhotoStatus:
     """The whole file is here and its hash matched: decode it once, store its renditions, then the original.
 
@@ -270,7 +291,7 @@ def _finish(session: Session, storage: PhotoStorage, key: str, visit_id: uuid.UU
     return _complete(session, visit_id, photo_id, key, rendered)
 
 
-def _refuse(session: Session, photo_id: uuid.UUID, reason: str) -> None:
+def _refuse(session: DbSession, photo_id: uuid.UUID, reason: str) -> None:
     """Record why the photo was refused and that the server holds none of it, in its own short transaction."""
     photo = _locked_photo(session, photo_id)
     photo.received_bytes, photo.refused_reason = 0, reason
@@ -278,7 +299,7 @@ def _refuse(session: Session, photo_id: uuid.UUID, reason: str) -> None:
     current_app.logger.warning("photo %s of visit %s refused: %s", photo.id, photo.visit_id, reason)
 
 
-def _visit(session: Session, visit_id: uuid.UUID) -> Visit:
+def _visit(session: DbSession, visit_id: uuid.UUID) -> Visit:
     """The visit row, read afresh."""
     return session.scalar(select(Visit).where(Visit.id == visit_id).execution_options(populate_existing=True))
 
@@ -292,7 +313,7 @@ def _sha256(storage: PhotoStorage, key: str) -> str:
     return digest.hexdigest()
 
 
-def _set_received(session: Session, photo_id: uuid.UUID, received: int) -> PhotoStatus:
+def _set_received(session: DbSession, photo_id: uuid.UUID, received: int) -> PhotoStatus:
     """Record how many bytes the server holds, in its own short transaction."""
     photo = _locked_photo(session, photo_id)
     photo.received_bytes = received
@@ -300,7 +321,7 @@ def _set_received(session: Session, photo_id: uuid.UUID, received: int) -> Photo
     return _status(_visit(session, photo.visit_id), photo)
 
 
-def _complete(session: Session, visit_id: uuid.UUID, photo_id: uuid.UUID, key: str,
+def _complete(session: DbSession, visit_id: uuid.UUID, photo_id: uuid.UUID, key: str,
               rendered: Rendered) -> PhotoStatus:
     """Mark the photo complete; if it was the visit's last missing photo, the visit becomes submitted.
 

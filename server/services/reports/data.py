@@ -6,16 +6,26 @@ question rates and critical failures, turned into the builders' plain data.
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from reports.data import (BranchReportData, CriticalFailure, HeatmapRow, LeagueRow, QuestionRate, RegionReportData,
-                          ReportHeader, SectionComparison, SectionHeatmap, TrendPoint, VisitSummary)
-
+from reports.data import (
+    BranchReportData,
+    CriticalFailure,
+    HeatmapRow,
+    LeagueRow,
+    QuestionRate,
+    RegionReportData,
+    ReportHeader,
+    SectionComparison,
+    SectionHeatmap,
+    TrendPoint,
+    VisitSummary,
+)
+from server.extensions import DbSession
 from server.models import Branch, Region, Template, TemplateVersion, User, Visit
 from server.models.types import utcnow
 from server.services import scores
-from server.services.scores import Scope, counted
 from server.services.accounts.shopper_labels import ShopperLabels
+from server.services.scores import Scope, counted
 
 WEAKEST_QUESTIONS = 10
 """How many of the weakest questions a branch or region report (and the dashboard) lists."""
@@ -29,7 +39,7 @@ def trend_bucket(scope: Scope) -> str:
     return "week" if scope.period.days <= 92 else "month"
 
 
-def _header(session: Session, title: str, subtitle: str, scope: Scope, **filters: str) -> ReportHeader:
+def _header(session: DbSession, title: str, subtitle: str, scope: Scope, **filters: str) -> ReportHeader:
     template = session.get(Template, scope.template_id) if scope.template_id else None
     return ReportHeader(title=title, subtitle=subtitle, generated_at=utcnow(), filters={
         **filters, "Period": str(scope.period), "Checklist": template.name if template else "All checklists",
@@ -42,7 +52,7 @@ def _trend(buckets: list[scores.TrendBucket], by: str) -> list[TrendPoint]:
     return [TrendPoint(label=b.start.strftime(shape), score=b.score, visits=b.visits) for b in buckets]
 
 
-def region_trend_points(session: Session, region: Region, scope: Scope) -> list[TrendPoint]:
+def region_trend_points(session: DbSession, region: Region, scope: Scope) -> list[TrendPoint]:
     """The region's trend as the region report and the dashboard chart it: weekly up to a quarter, else monthly."""
     by = trend_bucket(scope)
     return _trend(scores.region_trend(session, region, scope, by), by)
@@ -53,7 +63,7 @@ def score_distribution(league: scores.League) -> list[float]:
     return [s.score for s in league.standings if s.score is not None]
 
 
-def _visits(session: Session, branch: Branch, scope: Scope, labels: ShopperLabels) -> list[VisitSummary]:
+def _visits(session: DbSession, branch: Branch, scope: Scope, labels: ShopperLabels) -> list[VisitSummary]:
     """The branch's counted visits in the period, newest first (a listing, not an aggregate)."""
     rows = session.execute(
         select(Visit, User.name, User.pseudonym, Template.name).join(User, User.id == Visit.shopper_id)
@@ -66,7 +76,7 @@ def _visits(session: Session, branch: Branch, scope: Scope, labels: ShopperLabel
             for v, name, pseudonym, template in rows]
 
 
-def branch_report_data(session: Session, branch: Branch, scope: Scope, *, labels: ShopperLabels,
+def branch_report_data(session: DbSession, branch: Branch, scope: Scope, *, labels: ShopperLabels,
                        league: scores.League | None = None) -> BranchReportData:
     """A branch over a period: its league line, trend, sections against the region, weakest questions, visits
     (their shoppers as `labels` says). `league`: the region's league for `scope`, if the caller has it."""
@@ -93,7 +103,7 @@ def branch_report_data(session: Session, branch: Branch, scope: Scope, *, labels
         visits=_visits(session, branch, scope, labels))
 
 
-def region_report_data(session: Session, region: Region, scope: Scope, *, league: scores.League | None = None,
+def region_report_data(session: DbSession, region: Region, scope: Scope, *, league: scores.League | None = None,
                        questions: scores.RegionQuestions | None = None,
                        failures: scores.RegionFailures | None = None) -> RegionReportData:
     """A region over a period: league table, distribution of branch scores, section heat map, trend, newest

@@ -8,14 +8,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sqlalchemy.orm import Session
-
+from server.extensions import DbSession
 from server.models import Branch, Region, Visit
-from server.storage import PhotoStorage
-from server.services.reports.data import branch_report_data, region_report_data
-from server.services.scores import Scope
 from server.services.accounts.shopper_labels import ShopperLabels
+from server.services.reports.data import branch_report_data, region_report_data
 from server.services.reports.visit_data import visit_report_data
+from server.services.scores import Scope
+from server.storage import PhotoStorage
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
@@ -47,7 +46,7 @@ def visit_pdf(visit: Visit, storage: PhotoStorage | None, *, labels: ShopperLabe
                       content)
 
 
-def branch_pdf(session: Session, branch: Branch, scope: Scope, *, labels: ShopperLabels) -> ReportFile:
+def branch_pdf(session: DbSession, branch: Branch, scope: Scope, *, labels: ShopperLabels) -> ReportFile:
     """The branch report for a period, naming shoppers as `labels` says."""
     from reports.branch import build_branch_report
 
@@ -55,7 +54,7 @@ def branch_pdf(session: Session, branch: Branch, scope: Scope, *, labels: Shoppe
     return ReportFile(_name("branch", branch.code, *_dates(scope)), content)
 
 
-def region_pdf(session: Session, region: Region, scope: Scope) -> ReportFile:
+def region_pdf(session: DbSession, region: Region, scope: Scope) -> ReportFile:
     """The region report for a period."""
     from reports.region import build_region_report
 

@@ -16,15 +16,14 @@ from sqlalchemy.orm import object_session
 
 from reports.adapt import visit_rows
 from reports.data import GeoPoint, PhotoThumb, ReportHeader, SectionRow, VisitReportData
-from shared.schemas import load_visit
-from shared.scoring import score_visit
-
 from server.models import Visit
 from server.models.types import utcnow
-from server.storage import PhotoStorage, StorageError
+from server.services.accounts.shopper_labels import ShopperLabels
 from server.services.checklists.versions import checklist_of
 from server.services.photos.renditions import ensure_renditions
-from server.services.accounts.shopper_labels import ShopperLabels
+from server.storage import PhotoStorage, StorageError
+from shared.schemas import load_visit
+from shared.scoring import score_visit
 
 log = logging.getLogger(__name__)
 

@@ -5,7 +5,15 @@ Every roll-up counts only approved visits with all their photos, finished in the
 per-answer scores; Python only combines the aggregated rows. Statistics: see `stats`.
 """
 from server.services.scores.buckets import BUCKETS
-from server.services.scores.filters import DEFAULT_DAYS, MAX_PERIOD_DAYS, Period, Scope, ScoreFilterError, counted, make_scope
+from server.services.scores.filters import (
+    DEFAULT_DAYS,
+    MAX_PERIOD_DAYS,
+    Period,
+    Scope,
+    ScoreFilterError,
+    counted,
+    make_scope,
+)
 from server.services.scores.league import League, Standing, region_league
 from server.services.scores.questions import CriticalFailureItem, QuestionRate, critical_failures, question_rates
 from server.services.scores.region_failures import BranchRef, RegionFailure, RegionFailures, region_critical_failures

@@ -20,10 +20,11 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
-from flask import current_app, has_app_context, has_request_context
+from flask import current_app, has_app_context
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
+from server.extensions import DbSession
 from server.models import Branch, Region
 from server.services.scores.marks import READ, region_marks
 
@@ -133,19 +134,19 @@ def regions_read(argument: Any) -> list[int]:
 
 
 @event.listens_for(Session, "after_flush")
-def _wrote(session: Session, flush_context) -> None:
+def _wrote(session: DbSession, flush_context) -> None:
     session.info[WROTE] = True
     session.info.pop(READ, None)
 
 
 @event.listens_for(Session, "after_commit")
-def _committed(session: Session) -> None:
+def _committed(session: DbSession) -> None:
     session.info.pop(WROTE, None)
     session.info.pop(READ, None)
 
 
 @event.listens_for(Session, "after_soft_rollback")
-def _rolled_back(session: Session, previous_transaction) -> None:
+def _rolled_back(session: DbSession, previous_transaction) -> None:
     session.info.pop(WROTE, None)
     session.info.pop(READ, None)
 
@@ -169,7 +170,7 @@ def _kept(value: Any) -> Any:
     return _Listed(value) if isinstance(value, list) else value
 
 
-def _uncommitted(session: Session) -> bool:
+def _uncommitted(session: DbSession) -> bool:
     return bool(session.info.get(WROTE) or session.new or session.dirty or session.deleted)
 
 
@@ -183,7 +184,7 @@ def rollup(function: F) -> F:
     name = f"{function.__module__}.{function.__qualname__}"
 
     @functools.wraps(function)
-    def cached(session: Session, *args, **kwargs):
+    def cached(session: DbSession, *args, **kwargs):
         cache = current_cache()
         if cache is None or not cache.size or _uncommitted(session):
             return function(session, *args, **kwargs)

@@ -5,8 +5,8 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta, timezone
 
 from sqlalchemy import ColumnElement, exists, select
-from sqlalchemy.orm import Session
 
+from server.extensions import DbSession
 from server.models import Photo, Template, TemplateVersion, Visit, VisitStatus
 from server.services.errors import ServiceError
 
@@ -74,7 +74,7 @@ def today_utc() -> date:
     return datetime.now(timezone.utc).date()
 
 
-def make_scope(session: Session, start: date | None = None, end: date | None = None, template_id: int | None = None,
+def make_scope(session: DbSession, start: date | None = None, end: date | None = None, template_id: int | None = None,
                *, default_days: int = DEFAULT_DAYS, today: date | None = None) -> Scope:
     """Check and complete the filters: `end` defaults to today, `start` to `default_days` ending on `end`."""
     end = end or today or today_utc()

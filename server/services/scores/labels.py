@@ -9,8 +9,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
+from server.extensions import DbSession
 from server.models import TemplateVersion, Visit
 from server.services.checklists.versions import checklist_of
 
@@ -45,7 +45,7 @@ class Labels:
         return self.questions.get(key) or QuestionLabel(len(self.questions), key, section_key, False)
 
 
-def labels_for(session: Session, version_ids: Iterable[int]) -> Labels:
+def labels_for(session: DbSession, version_ids: Iterable[int]) -> Labels:
     """Labels from these template versions, newest first taking precedence."""
     labels = Labels()
     ids = sorted(set(version_ids))
@@ -62,6 +62,6 @@ def labels_for(session: Session, version_ids: Iterable[int]) -> Labels:
     return labels
 
 
-def versions_of(session: Session, *where) -> list[int]:
+def versions_of(session: DbSession, *where) -> list[int]:
     """The distinct template versions of the visits matching `where` (a small DISTINCT query)."""
     return list(session.scalars(select(Visit.template_version_id).where(*where).distinct()))

@@ -9,11 +9,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
+from server.extensions import DbSession
 from server.models import Branch, Region
-from server.services.scores.filters import Period, Scope
 from server.services.scores.cache import rollup
+from server.services.scores.filters import Period, Scope
 from server.services.scores.stats import Sums, competition_ranks, difference, mean_of_sums, publish, uncertain_ranks
 from server.services.scores.totals import BranchTotals, region_branch_totals
 
@@ -103,7 +103,7 @@ def ranked(branches: Iterable[BranchRow], now: dict[int, BranchTotals], before: 
 
 
 @rollup
-def region_league(session: Session, region: Region, scope: Scope) -> League:
+def region_league(session: DbSession, region: Region, scope: Scope) -> League:
     """The league table of `region` for `scope`: one aggregate query over both periods and the branch names."""
     previous = scope.period.previous()
     now, before = region_branch_totals(session, scope, region.id)

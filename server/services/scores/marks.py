@@ -33,6 +33,7 @@ from sqlalchemy import CursorResult, event, inspect, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
+from server.extensions import DbSession
 from server.models import Answer, Branch, Photo, Region, Visit, VisitSectionScore, VisitStatus
 from server.services.scores import question_days
 from server.services.scores.buckets import day_of
@@ -71,7 +72,7 @@ def _utc_day(moment: datetime):
     return moment.astimezone(timezone.utc).date()
 
 
-def _gather_from(session: Session, touched: Touched) -> None:
+def _gather_from(session: DbSession, touched: Touched) -> None:
     """Add what the objects of the flush under way name (its new, deleted and really modified objects)."""
     changed = [*session.new, *session.deleted,
                *(obj for obj in session.dirty if session.is_modified(obj, include_collections=False))]
@@ -93,20 +94,20 @@ def _gather_from(session: Session, touched: Touched) -> None:
             touched.visit_ids.update(_values(obj, "visit_id"))
 
 
-def visit_inserted(session: Session, branch_id: int, finished_at: datetime, status: VisitStatus) -> None:
+def visit_inserted(session: DbSession, branch_id: int, finished_at: datetime, status: VisitStatus) -> None:
     """A visit stored by Core inserts (no flush sees it): if it is approved, its region-day is refreshed at commit."""
     if status is VisitStatus.APPROVED:
         session.info.setdefault(PENDING, Touched()).visit_days.add((branch_id, _utc_day(finished_at)))
 
 
 @event.listens_for(Session, "after_flush")
-def _gather(session: Session, flush_context) -> None:
+def _gather(session: DbSession, flush_context) -> None:
     touched = session.info.setdefault(PENDING, Touched())
     _gather_from(session, touched)
 
 
 @event.listens_for(Session, "before_commit")
-def _settle_at_commit(session: Session) -> None:
+def _settle_at_commit(session: DbSession) -> None:
     if session.new or session.dirty or session.deleted:
         session.flush()  # the commit's own flush comes after this hook: gather its rows now
     touched = session.info.pop(PENDING, None)
@@ -115,12 +116,12 @@ def _settle_at_commit(session: Session) -> None:
 
 
 @event.listens_for(Session, "after_soft_rollback")
-def _forget(session: Session, previous_transaction) -> None:
+def _forget(session: DbSession, previous_transaction) -> None:
     if previous_transaction.parent is None:  # a savepoint's rollback keeps what the outer transaction wrote
         session.info.pop(PENDING, None)
 
 
-def settle(session: Session, touched: Touched) -> None:
+def settle(session: DbSession, touched: Touched) -> None:
     """Refresh the stored roll-ups of every region-day `touched` names and move the marks of their regions."""
     visit_days = set(touched.visit_days)
     if touched.visit_ids:
@@ -147,7 +148,7 @@ def _as_date(value) -> date:
     return value if isinstance(value, date) else date.fromisoformat(value)
 
 
-def _regions_of(session: Session, branch_ids: set[int]) -> dict[int, int]:
+def _regions_of(session: DbSession, branch_ids: set[int]) -> dict[int, int]:
     """branch id -> its region, from the session's loaded branches where it can, else one query."""
     found = {}
     for branch_id in branch_ids:
@@ -160,7 +161,7 @@ def _regions_of(session: Session, branch_ids: set[int]) -> dict[int, int]:
     return found
 
 
-def bump(session: Session, region_ids: Iterable[int]) -> None:
+def bump(session: DbSession, region_ids: Iterable[int]) -> None:
     """Move the marks of these regions (one UPDATE; nothing for none)."""
     region_ids = set(region_ids)
     if region_ids:
@@ -168,14 +169,14 @@ def bump(session: Session, region_ids: Iterable[int]) -> None:
                         .execution_options(synchronize_session=False))
 
 
-def bump_all(session: Session) -> int:
+def bump_all(session: DbSession) -> int:
     """Move every region's mark (after edits the services did not make); returns the regions moved."""
     moved = session.execute(update(Region).values(rollup_mark=Region.rollup_mark + 1)
                             .execution_options(synchronize_session=False))
     return cast(CursorResult, moved).rowcount  # an UPDATE's result is a CursorResult; Session.execute says Result
 
 
-def region_marks(session: Session, region_ids: Iterable[int]) -> tuple[tuple[int, int], ...]:
+def region_marks(session: DbSession, region_ids: Iterable[int]) -> tuple[tuple[int, int], ...]:
     """(region id, mark) for these regions, sorted by id: read once per request transaction for each region.
 
     A region that does not exist reads as mark -1. Kept in the session until its next flush, commit or

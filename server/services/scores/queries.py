@@ -4,8 +4,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
+from server.extensions import DbSession
 from server.models import Branch, Region, Template, TemplateVersion, User, Visit
 from server.services.accounts.shopper_labels import ShopperLabels
 from server.services.scores.filters import Scope, counted
@@ -15,7 +15,7 @@ VISIT_COLUMNS = ("visit_id", "finished_at_utc", "region", "branch_code", "branch
 """The header of `visit_rows`, the dashboard's CSV export."""
 
 
-def branch_visits(session: Session, branch: Branch, scope: Scope, labels: ShopperLabels) -> list[tuple[Visit, str]]:
+def branch_visits(session: DbSession, branch: Branch, scope: Scope, labels: ShopperLabels) -> list[tuple[Visit, str]]:
     """The branch's counted visits in the period with their shoppers as `labels` says, newest first (as the PDF)."""
     rows = session.execute(select(Visit, User.name, User.pseudonym).join(User, User.id == Visit.shopper_id)
                            .where(*counted(scope), Visit.branch_id == branch.id)
@@ -23,7 +23,7 @@ def branch_visits(session: Session, branch: Branch, scope: Scope, labels: Shoppe
     return [(visit, labels.label(name, pseudonym)) for visit, name, pseudonym in rows]
 
 
-def visit_rows(session: Session, region: Region, scope: Scope, labels: ShopperLabels) -> Iterator[tuple]:
+def visit_rows(session: DbSession, region: Region, scope: Scope, labels: ShopperLabels) -> Iterator[tuple]:
     """One tuple per counted visit at the region's branches, by branch code then date; shoppers as `labels` says."""
     query = (select(Visit, Branch, User.name, User.pseudonym, Template.name, TemplateVersion.number)
              .join(Branch, Branch.id == Visit.branch_id).join(User, User.id == Visit.shopper_id)

@@ -13,8 +13,8 @@ from collections.abc import Iterable
 from datetime import date
 
 from sqlalchemy import Select, delete, func, insert, select, tuple_
-from sqlalchemy.orm import Session
 
+from server.extensions import DbSession
 from server.models import Answer, Branch, QuestionDay, Visit, VisitStatus
 from server.services.scores.buckets import day_of
 from server.services.scores.filters import Period, complete
@@ -33,7 +33,7 @@ def computed(*where) -> Select:
             .group_by(Branch.region_id, day, Visit.template_version_id, Answer.question_key))
 
 
-def refresh(session: Session, slices: Iterable[tuple[int, date]]) -> None:
+def refresh(session: DbSession, slices: Iterable[tuple[int, date]]) -> None:
     """Recompute the stored rows of these (region id, day) pairs in the caller's transaction (two statements)."""
     slices = sorted(set(slices))
     if not slices:
@@ -46,7 +46,7 @@ def refresh(session: Session, slices: Iterable[tuple[int, date]]) -> None:
         tuple_(Branch.region_id, day_of(Visit.finished_at)).in_(slices))))
 
 
-def rebuild(session: Session) -> int:
+def rebuild(session: DbSession) -> int:
     """Replace every stored row by the recomputed ones (the CLI's `scores rebuild`); returns the rows stored."""
     session.execute(delete(QuestionDay))
     session.execute(insert(QuestionDay).from_select(COLUMNS, computed()))

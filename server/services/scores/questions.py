@@ -12,8 +12,8 @@ from datetime import datetime
 from fractions import Fraction
 
 from sqlalchemy import Integer, case, func, select
-from sqlalchemy.orm import Session
 
+from server.extensions import DbSession
 from server.models import Answer, Branch, Visit
 from server.services.scores.cache import rollup
 from server.services.scores.filters import Scope, counted
@@ -54,7 +54,7 @@ class CriticalFailureItem:
 
 
 @rollup
-def question_rates(session: Session, branch: Branch, scope: Scope) -> list[QuestionRate]:
+def question_rates(session: DbSession, branch: Branch, scope: Scope) -> list[QuestionRate]:
     """The branch's questions, weakest pass rate first (ties: fewer full marks first, then by key)."""
     mine = [*counted(scope), Visit.branch_id == branch.id]
     full = func.sum(case((Answer.earned >= Answer.possible, 1), else_=0).cast(Integer))
@@ -82,7 +82,7 @@ def question_rates(session: Session, branch: Branch, scope: Scope) -> list[Quest
 
 
 @rollup
-def critical_failures(session: Session, branch: Branch, scope: Scope) -> list[CriticalFailureItem]:
+def critical_failures(session: DbSession, branch: Branch, scope: Scope) -> list[CriticalFailureItem]:
     """Every critical failure in the branch's counted visits, newest visit first, in checklist order."""
     query = (select(Answer.visit_id, Visit.template_version_id, Visit.finished_at, Answer.question_key,
                     Answer.section_key, Answer.comment, Visit.score_percent, Visit.zeroed, Visit.flagged)

@@ -4,8 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import func, over, select
-from sqlalchemy.orm import Session
 
+from server.extensions import DbSession
 from server.models import Answer, Branch, Region, Visit
 from server.services.scores.cache import rollup
 from server.services.scores.filters import Scope, counted
@@ -39,7 +39,7 @@ class RegionFailures:
 
 
 @rollup
-def region_critical_failures(session: Session, region: Region, scope: Scope, limit: int) -> RegionFailures:
+def region_critical_failures(session: DbSession, region: Region, scope: Scope, limit: int) -> RegionFailures:
     """The region's newest `limit` critical failures (newest visit first, then visit, then checklist order).
 
     One statement: the LIMITed rows carry COUNT(*) OVER () for the total, so the count costs no second scan.

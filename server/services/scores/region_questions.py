@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
+from server.extensions import DbSession
 from server.models import Branch, QuestionDay, Region, TemplateVersion, Visit
 from server.services.scores.cache import rollup
 from server.services.scores.filters import Scope, counted
@@ -45,13 +45,13 @@ def in_region(region_id: int):
 
 
 @rollup
-def region_labels(session: Session, region_id: int, scope: Scope) -> Labels:
+def region_labels(session: DbSession, region_id: int, scope: Scope) -> Labels:
     """Labels of the checklist versions behind the region's counted visits (two small queries, cached)."""
     return labels_for(session, versions_of(session, *counted(scope), in_region(region_id)))
 
 
 @rollup
-def region_question_rates(session: Session, region: Region, scope: Scope, limit: int) -> RegionQuestions:
+def region_question_rates(session: DbSession, region: Region, scope: Scope, limit: int) -> RegionQuestions:
     """The region's `limit` weakest questions (ties by text) from one GROUP BY over its stored question days.
 
     A question's rows are bounded by the checklist, not by visits or branches, so they are ranked here.

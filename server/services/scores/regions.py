@@ -6,8 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
+from server.extensions import DbSession
 from server.models import Branch, Region
 from server.services.scores.cache import rollup
 from server.services.scores.filters import Period, Scope
@@ -41,7 +41,7 @@ def _means_by_region(totals) -> dict[int, list]:
 
 
 @rollup
-def region_summaries(session: Session, regions: Sequence[Region], scope: Scope) -> list[RegionSummary]:
+def region_summaries(session: DbSession, regions: Sequence[Region], scope: Scope) -> list[RegionSummary]:
     """Summaries of `regions` in their given order: two aggregate queries plus a branch count."""
     ids = [r.id for r in regions]
     if not ids:

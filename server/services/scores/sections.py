@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
+from server.extensions import DbSession
 from server.models import Branch, Region, Visit, VisitSectionScore
 from server.services.scores.cache import rollup
 from server.services.scores.filters import Scope, counted
@@ -44,7 +44,7 @@ class SectionGrid:
 
 
 @rollup
-def _totals(session: Session, region_id: int, scope: Scope) -> tuple[dict[int, dict[str, Sums]], Labels]:
+def _totals(session: DbSession, region_id: int, scope: Scope) -> tuple[dict[int, dict[str, Sums]], Labels]:
     """branch -> section key -> Sums for a region's branches (one GROUP BY, cached), with the sections' labels."""
     query = (select(Visit.branch_id, VisitSectionScore.section_key, *score_sums(VisitSectionScore.percent))
              .join(Visit, Visit.id == VisitSectionScore.visit_id)
@@ -71,7 +71,7 @@ def _keys(grid: dict[int, dict[str, Sums]], labels: Labels) -> list[str]:
     return sorted({key for sections in grid.values() for key in sections}, key=labels.section_order)
 
 
-def branch_sections(session: Session, branch: Branch, scope: Scope) -> list[SectionAverage]:
+def branch_sections(session: DbSession, branch: Branch, scope: Scope) -> list[SectionAverage]:
     """Every section seen in the branch's region, in checklist order, the branch's mean against the region's."""
     grid, labels = _totals(session, branch.region_id, scope)
     region, counts = _region_means(grid)
@@ -86,7 +86,7 @@ def branch_sections(session: Session, branch: Branch, scope: Scope) -> list[Sect
     return rows
 
 
-def section_grid(session: Session, region: Region, scope: Scope) -> SectionGrid:
+def section_grid(session: DbSession, region: Region, scope: Scope) -> SectionGrid:
     """The heat map data: each branch's section percents (branches with no visits are absent)."""
     grid, labels = _totals(session, region.id, scope)
     keys = _keys(grid, labels)

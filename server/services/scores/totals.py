@@ -5,8 +5,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from sqlalchemy import Integer, case, cast, func, literal_column, select
-from sqlalchemy.orm import Session
 
+from server.extensions import DbSession
 from server.models import Branch, Visit
 from server.services.scores.filters import Period, Scope, counted
 from server.services.scores.stats import Sums
@@ -42,7 +42,7 @@ class BranchTotals:
 Totals = dict[int, BranchTotals]
 
 
-def period_totals(session: Session, scope: Scope, region_ids) -> Totals:
+def period_totals(session: DbSession, scope: Scope, region_ids) -> Totals:
     """Totals per branch of the given regions (ids or a SELECT of ids) in the scope, one aggregate query."""
     query = (select(Visit.branch_id, Branch.region_id, func.count(Visit.id), *score_sums(Visit.score_percent),
                     func.sum(Visit.critical_failures))
@@ -53,7 +53,7 @@ def period_totals(session: Session, scope: Scope, region_ids) -> Totals:
             for branch_id, region_id, visits, n, total, squares, critical in session.execute(query)}
 
 
-def branch_totals(session: Session, scope: Scope, region_ids) -> tuple[Totals, Totals]:
+def branch_totals(session: DbSession, scope: Scope, region_ids) -> tuple[Totals, Totals]:
     """Totals for the scope's period and for the previous period of equal length, from one GROUP BY.
 
     One pass over both periods grouped by (branch, which period): the rows each period's own query would
@@ -62,12 +62,12 @@ def branch_totals(session: Session, scope: Scope, region_ids) -> tuple[Totals, T
     return _both_periods(session, scope, Branch.region_id.in_(region_ids), None)
 
 
-def region_branch_totals(session: Session, scope: Scope, region_id: int) -> tuple[Totals, Totals]:
+def region_branch_totals(session: DbSession, scope: Scope, region_id: int) -> tuple[Totals, Totals]:
     """branch_totals of one region (a league table): the region is known, so the GROUP BY leaves it out."""
     return _both_periods(session, scope, Branch.region_id == region_id, region_id)
 
 
-def _both_periods(session: Session, scope: Scope, in_regions, region_id: int | None) -> tuple[Totals, Totals]:
+def _both_periods(session: DbSession, scope: Scope, in_regions, region_id: int | None) -> tuple[Totals, Totals]:
     """The GROUP BY behind branch_totals; grouped by region too unless `region_id` names the only one."""
     previous = scope.period.previous()
     both = Scope(Period(previous.start, scope.period.end), scope.template_id)

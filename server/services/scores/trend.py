@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
+from server.extensions import DbSession
 from server.models import Branch, Region, Visit
 from server.services.scores import buckets
 from server.services.scores.cache import rollup
@@ -32,7 +32,7 @@ class TrendBucket:
     branches_scored: int
 
 
-def _rows(session: Session, scope: Scope, by: str, where) -> dict[date, list[tuple[int, Sums]]]:
+def _rows(session: DbSession, scope: Scope, by: str, where) -> dict[date, list[tuple[int, Sums]]]:
     """bucket start -> [(counted visits, score sums)] per branch, from one GROUP BY (bucket, branch)."""
     bucket = buckets.bucket_expression(by, Visit.finished_at).label("bucket")
     query = (select(bucket, Visit.branch_id, func.count(Visit.id), *score_sums(Visit.score_percent))
@@ -55,13 +55,13 @@ def _fill(scope: Scope, by: str, rows: dict[date, list[tuple[int, Sums]]]) -> li
 
 
 @rollup
-def branch_trend(session: Session, branch: Branch, scope: Scope, by: str = "month") -> list[TrendBucket]:
+def branch_trend(session: DbSession, branch: Branch, scope: Scope, by: str = "month") -> list[TrendBucket]:
     """The branch's mean score per week or month of the period, oldest first."""
     return _fill(scope, by, _rows(session, scope, by, [Visit.branch_id == branch.id]))
 
 
 @rollup
-def region_trend(session: Session, region: Region, scope: Scope, by: str = "month") -> list[TrendBucket]:
+def region_trend(session: DbSession, region: Region, scope: Scope, by: str = "month") -> list[TrendBucket]:
     """The region's score (mean of branch means) per week or month of the period, oldest first."""
     branches = select(Branch.id).where(Branch.region_id == region.id)
     return _fill(scope, by, _rows(session, scope, by, [Visit.branch_id.in_(branches)]))

@@ -18,8 +18,8 @@ from __future__ import annotations
 from typing import cast
 
 from sqlalchemy import Table, insert, select
-from sqlalchemy.orm import Session
 
+from server.extensions import DbSession
 from server.models import Change, TemplateVersion, VersionStatus
 from server.models.changes import lock_changes
 
@@ -50,7 +50,7 @@ def change_row(entity: str, entity_id: object, op: str = "upsert", audience: int
             "audience_region_id": region}
 
 
-def record_change(session: Session, entity: str, entity_id: object, op: str = "upsert",
+def record_change(session: DbSession, entity: str, entity_id: object, op: str = "upsert",
                   audience: int | None = None, region: int | None = None) -> Change:
     """Append one change (not committed: it rides in the caller's transaction, so it exists iff the change does).
 
@@ -63,7 +63,7 @@ def record_change(session: Session, entity: str, entity_id: object, op: str = "u
     return change
 
 
-def insert_changes(session: Session, rows: list[dict]) -> None:
+def insert_changes(session: DbSession, rows: list[dict]) -> None:
     """Append change rows (from change_row()) with one Core INSERT, taking the changes lock first as the ORM hook would.
 
     Bypassing the ORM skips its before_flush hook, so the lock is taken here, explicitly: call this
@@ -73,7 +73,7 @@ def insert_changes(session: Session, rows: list[dict]) -> None:
     session.connection().execute(INSERT_CHANGES, rows)
 
 
-def record_needs(session: Session, user_id: int, branch_id: int, template_id: int) -> None:
+def record_needs(session: DbSession, user_id: int, branch_id: int, template_id: int) -> None:
     """Tell one user (again) about a branch and a checklist's published versions, rendered for them at pull time.
 
     Used when an assignment or a returned visit reaches a user whose cursor may be past the

@@ -22,8 +22,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
+from server.extensions import DbSession
 from server.models import Change, Role, User
 from server.services.sync.render import entity_key, load, upsert
 from server.services.sync.snapshot import KINDS, SnapshotPosition, snapshot_page
@@ -87,14 +87,14 @@ def _snapshot_key(entity: str, text: str):
     return key
 
 
-def changes_page(session: Session, user: User, since: Cursor, limit: int = DEFAULT_LIMIT) -> ChangesPage:
+def changes_page(session: DbSession, user: User, since: Cursor, limit: int = DEFAULT_LIMIT) -> ChangesPage:
     """Up to `limit` changes visible to `user` after cursor `since`, oldest first (a snapshot from the beginning)."""
     if since is None or isinstance(since, SnapshotPosition):
         return _snapshot(session, user, since, limit)
     return _incremental(session, user, since, limit)
 
 
-def _snapshot(session: Session, user: User, position: SnapshotPosition | None, limit: int) -> ChangesPage:
+def _snapshot(session: DbSession, user: User, position: SnapshotPosition | None, limit: int) -> ChangesPage:
     """One snapshot page; the last one hands out the snapshot's plain cursor and says whether changes follow it."""
     page = snapshot_page(session, user, position, limit)
     if page.next is not None:
@@ -108,7 +108,7 @@ def _after(user: User, cursor: int):
     return select(Change).where(Change.seq > cursor, Change.entity.in_(SYNCED), addressed_to(user))
 
 
-def _incremental(session: Session, user: User, since: int, limit: int) -> ChangesPage:
+def _incremental(session: DbSession, user: User, since: int, limit: int) -> ChangesPage:
     """Change rows after `since` for this user, rendered as current states or tombstones, once each per page."""
     rows = session.scalars(_after(user, since).order_by(Change.seq).limit(limit + 1)).all()
     more, rows = len(rows) > limit, rows[:limit]
@@ -122,7 +122,7 @@ def _incremental(session: Session, user: User, since: int, limit: int) -> Change
     return ChangesPage(list(found.values()), str(rows[-1].seq), more)
 
 
-def _render(session: Session, view: SyncView, rows: Sequence[Change]) -> list[dict | None]:
+def _render(session: DbSession, view: SyncView, rows: Sequence[Change]) -> list[dict | None]:
     """For each row: the change to send this user, or None to pass over it."""
     keys = {row.seq: entity_key(row.entity, row.entity_id) for row in rows}
     wanted: dict[str, set] = {}

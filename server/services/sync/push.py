@@ -18,12 +18,8 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, OperationalError
-from sqlalchemy.orm import Session
 
-from shared.errors import VisitInvalid
-from shared.schemas import load_visit, visit_fingerprint
-from shared.visit import Visit as VisitDoc
-
+from server.extensions import DbSession
 from server.models import User, Visit, VisitRevision
 from server.services.photos.budgets import PhotoLimits
 from server.services.sync.push_lookups import PushLookups
@@ -31,6 +27,9 @@ from server.services.transactions import atomic, in_atomic
 from server.services.visits.checks import DuplicateVisit, VisitRejected, assignment_taken
 from server.services.visits.record import RevisionConflict, record_revision, record_visit
 from server.services.visits.state import missing_photos
+from shared.errors import VisitInvalid
+from shared.schemas import load_visit, visit_fingerprint
+from shared.visit import Visit as VisitDoc
 
 ATTEMPTS = 5
 BACKOFF_SECONDS = 0.05
@@ -64,7 +63,7 @@ class PushResult:
         return wire
 
 
-def push_visits(session: Session, shopper: User, documents: list[Any], limits: PhotoLimits) -> list[PushResult]:
+def push_visits(session: DbSession, shopper: User, documents: list[Any], limits: PhotoLimits) -> list[PushResult]:
     """One result per document, in order; each visit committed (or refused) before the next is looked at."""
     if in_atomic(session):
         raise RuntimeError("the push commits each visit itself: call it outside any atomic block")
@@ -82,7 +81,7 @@ def _load(document: Any) -> VisitDoc | VisitRejected:
         return VisitRejected(exc.issues)
 
 
-def push_visit(session: Session, shopper: User, document: Any, doc: VisitDoc | VisitRejected, lookups: PushLookups,
+def push_visit(session: DbSession, shopper: User, document: Any, doc: VisitDoc | VisitRejected, lookups: PushLookups,
                limits: PhotoLimits) -> PushResult:
     """Store one pushed visit (or correction) and say what happened to it; a busy database is tried again.
 
@@ -118,7 +117,7 @@ def _raw_id(document: Any) -> str | None:
     return raw if isinstance(raw, str) and len(raw) <= 64 else None
 
 
-def _push(session: Session, shopper: User, raw_id: str | None, doc: VisitDoc, lookups: PushLookups,
+def _push(session: DbSession, shopper: User, raw_id: str | None, doc: VisitDoc, lookups: PushLookups,
           limits: PhotoLimits) -> PushResult:
     """A new visit, written in its own transaction; refused or clashing, what the database holds now decides."""
     try:
@@ -131,7 +130,7 @@ def _push(session: Session, shopper: User, raw_id: str | None, doc: VisitDoc, lo
     return created
 
 
-def _known(session: Session, shopper: User, raw_id: str | None, doc: VisitDoc, visit: Visit,
+def _known(session: DbSession, shopper: User, raw_id: str | None, doc: VisitDoc, visit: Visit,
            limits: PhotoLimits) -> PushResult:
     """A visit id the server already has: a retry, an allowed correction (in its own transaction), or a conflict."""
     if visit.shopper_id != shopper.id:
@@ -150,7 +149,7 @@ def _known(session: Session, shopper: User, raw_id: str | None, doc: VisitDoc, v
         return _invalid(raw_id, exc)
 
 
-def _stored_concurrently(session: Session, shopper: User, raw_id: str | None, doc: VisitDoc,
+def _stored_concurrently(session: DbSession, shopper: User, raw_id: str | None, doc: VisitDoc,
                          refusal: VisitRejected | IntegrityError, limits: PhotoLimits, *,
                          correction: bool = False) -> PushResult:
     """Was this visit (or this correction) stored concurrently? The one place that decides, its write rolled back.
@@ -182,20 +181,20 @@ def _stored_concurrently(session: Session, shopper: User, raw_id: str | None, do
     return _invalid(raw_id, refusal)
 
 
-def _revision_stored(session: Session, doc: VisitDoc, revision: int) -> bool:
+def _revision_stored(session: DbSession, doc: VisitDoc, revision: int) -> bool:
     """The visit has this revision (another correction took its number)."""
     taken = select(VisitRevision.id).where(VisitRevision.visit_id == doc.id, VisitRevision.revision == revision)
     return session.scalar(taken) is not None
 
 
-def _assignment_visit(session: Session, doc: VisitDoc) -> object | None:
+def _assignment_visit(session: DbSession, doc: VisitDoc) -> object | None:
     """The id of the visit stored for the document's assignment, if any (one assignment, one visit)."""
     if not doc.assignment_id:
         return None
     return session.scalar(select(Visit.id).where(Visit.assignment_id == doc.assignment_id))
 
 
-def _unchanged(session: Session, raw_id: str | None, doc: VisitDoc, visit: Visit) -> PushResult | None:
+def _unchanged(session: DbSession, raw_id: str | None, doc: VisitDoc, visit: Visit) -> PushResult | None:
     """`unchanged` when this exact content is one of the visit's stored revisions, else None."""
     matched = session.scalar(select(VisitRevision.revision).where(
         VisitRevision.visit_id == visit.id, VisitRevision.content_hash == visit_fingerprint(doc))
@@ -209,7 +208,7 @@ def _created(raw_id: str | None, visit: Visit, doc: VisitDoc) -> PushResult:
                       tuple(sorted(str(photo.id) for photo in doc.photos)))
 
 
-def _state(session: Session, raw_id: str | None, result: str, visit: Visit, revision: int | None = None,
+def _state(session: DbSession, raw_id: str | None, result: str, visit: Visit, revision: int | None = None,
            ) -> PushResult:
     """The visit as stored (at `revision`, default its current one) and the photos it still waits for."""
     return PushResult(raw_id, result, revision or visit.revision, visit.status.value,

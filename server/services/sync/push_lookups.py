@@ -17,17 +17,16 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from sqlalchemy.engine import Connection
-from sqlalchemy.orm import Session
 
-from shared.checklist import Checklist
-from shared.visit import Visit as VisitDoc
-
-from server.services.sync import push_queries as queries
+from server.extensions import DbSession
 from server.models import AssignmentStatus, Role, User, VersionStatus
 from server.models.types import utcnow
 from server.permissions import MAX_INT_ID
 from server.services.checklists.versions import published_checklist
 from server.services.photos.budgets import DailyPhotos, daily_photos
+from server.services.sync import push_queries as queries
+from shared.checklist import Checklist
+from shared.visit import Visit as VisitDoc
 
 
 @dataclass(frozen=True)
@@ -80,7 +79,7 @@ class PushLookups:
         return doc.id in self.stored, others, {p.id for p in doc.photos if p.id in self.photos_taken}
 
     @classmethod
-    def load(cls, session: Session, shopper: object, docs: Iterable[VisitDoc]) -> PushLookups:
+    def load(cls, session: DbSession, shopper: object, docs: Iterable[VisitDoc]) -> PushLookups:
         """One query per kind of reference the documents name (none for kinds they do not name).
 
         Pending changes of the caller are flushed first, as the ORM would before its own queries;

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from sqlalchemy import Text, bindparam, cast, func, literal, or_, select, union, union_all
 from sqlalchemy.engine import Connection
-from sqlalchemy.orm import Session
 
+from server.extensions import DbSession
 from server.models import Assignment, Branch, Photo, TemplateVersion, Visit
 
 _versions, _branches, _assignments = TemplateVersion.__table__.c, Branch.__table__.c, Assignment.__table__.c
@@ -60,7 +60,7 @@ def clashes_query(with_assignments: bool, with_photos: bool):
     return CLASHES_WITH_ASSIGNMENTS if with_assignments else CLASHES
 
 
-def connection_after_flush(session: Session) -> Connection:
+def connection_after_flush(session: DbSession) -> Connection:
     """The session's connection for these Core statements, pending changes flushed first as the ORM's own queries do."""
     if session.autoflush:
         session.flush()

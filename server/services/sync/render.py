@@ -9,8 +9,9 @@ import uuid
 from collections.abc import Iterable
 
 from sqlalchemy import and_, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import joinedload
 
+from server.extensions import DbSession
 from server.models import Assignment, Branch, TemplateVersion, VersionStatus, Visit, VisitRevision
 from server.permissions import MAX_INT_ID
 from server.services.visits.state import missing_photos, visit_change_data
@@ -41,7 +42,7 @@ class Loaded:
         """The loaded thing, or None when it does not exist (any more)."""
         return self.things.get(entity, {}).get(key)
 
-    def add(self, session: Session, entity: str, objects: Iterable) -> list:
+    def add(self, session: DbSession, entity: str, objects: Iterable) -> list:
         """Register things loaded elsewhere (the snapshot's own queries), completing what rendering them needs."""
         objects = list(objects)
         self.things.setdefault(entity, {}).update((obj.id, obj) for obj in objects)
@@ -52,7 +53,7 @@ class Loaded:
         return objects
 
 
-def visits_with_documents(session: Session, query, loaded: "Loaded") -> list[Visit]:
+def visits_with_documents(session: DbSession, query, loaded: "Loaded") -> list[Visit]:
     """Run a SELECT of visits joined to their current revision, keeping each document in `loaded.documents`."""
     visits = []
     for visit, document in session.execute(query.add_columns(VisitRevision.document).outerjoin(
@@ -62,7 +63,7 @@ def visits_with_documents(session: Session, query, loaded: "Loaded") -> list[Vis
     return visits
 
 
-def load(session: Session, wanted: dict[str, set]) -> Loaded:
+def load(session: DbSession, wanted: dict[str, set]) -> Loaded:
     """The things named by a page of change rows: one query per kind, one for missing photos, one for versions."""
     loaded = Loaded()
     for entity, ids in wanted.items():
@@ -78,7 +79,7 @@ def load(session: Session, wanted: dict[str, set]) -> Loaded:
     return loaded
 
 
-def latest_versions(session: Session, template_ids: set[int]) -> dict[int, int]:
+def latest_versions(session: DbSession, template_ids: set[int]) -> dict[int, int]:
     """The newest published version id of each checklist (the one new visits start on)."""
     if not template_ids:
         return {}

@@ -26,10 +26,21 @@ from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import false, func, or_, select, union
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import joinedload
 
-from server.models import Assignment, AssignmentStatus, Branch, Change, Role, TemplateVersion, User, VersionStatus, \
-    Visit, VisitStatus
+from server.extensions import DbSession
+from server.models import (
+    Assignment,
+    AssignmentStatus,
+    Branch,
+    Change,
+    Role,
+    TemplateVersion,
+    User,
+    VersionStatus,
+    Visit,
+    VisitStatus,
+)
 from server.models.types import utcnow
 from server.permissions import role_of, visible_assignments_query, visible_branches_query
 from server.services.sync.render import Loaded, newest_of, upsert, visits_with_documents
@@ -64,12 +75,12 @@ class SnapshotPage:
     as_of: int
 
 
-def current_cursor(session: Session) -> int:
+def current_cursor(session: DbSession) -> int:
     """The largest committed change `seq` (0 for an empty log): read before the state a snapshot sends."""
     return session.execute(select(func.coalesce(func.max(Change.seq), 0))).scalar_one()
 
 
-def snapshot_page(session: Session, user: User, position: SnapshotPosition | None, limit: int) -> SnapshotPage:
+def snapshot_page(session: DbSession, user: User, position: SnapshotPosition | None, limit: int) -> SnapshotPage:
     """Up to `limit` things the user may hold now, from `position` (None: start a snapshot)."""
     if position is None:
         position = SnapshotPosition(current_cursor(session))
@@ -107,7 +118,7 @@ class _Scope:
         self.user, self.role = user, role_of(user)
         self.since = utcnow() - timedelta(days=VISIT_WINDOW_DAYS)
 
-    def rows(self, session: Session, entity: str, after, count: int, loaded: Loaded) -> list[tuple[Any, bool]]:
+    def rows(self, session: DbSession, entity: str, after, count: int, loaded: Loaded) -> list[tuple[Any, bool]]:
         """Up to `count` candidates after key `after` (objects of the entity's model), each with whether it belongs in
         the snapshot."""
         query = getattr(self, entity)()

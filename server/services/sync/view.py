@@ -23,10 +23,21 @@ from functools import cached_property
 from typing import Any, Literal
 
 from sqlalchemy import Row, String, and_, cast, false, literal, null, or_, select, union
-from sqlalchemy.orm import Session
 
-from server.models import (Assignment, AssignmentStatus, Branch, Change, Role, TemplateVersion, User, VersionStatus,
-                      Visit, VisitStatus, manager_regions)
+from server.extensions import DbSession
+from server.models import (
+    Assignment,
+    AssignmentStatus,
+    Branch,
+    Change,
+    Role,
+    TemplateVersion,
+    User,
+    VersionStatus,
+    Visit,
+    VisitStatus,
+    manager_regions,
+)
 from server.permissions import can_view_assignment, role_of
 
 UPSERT, DELETE = "upsert", "delete"
@@ -79,7 +90,7 @@ def addressed_to(user: User):
 class SyncView:
     """One user's view for one pull; the few id sets it needs are read once, lazily (one query)."""
 
-    def __init__(self, session: Session, user: User):
+    def __init__(self, session: DbSession, user: User):
         self.session, self.user, self.role = session, user, role_of(user)
 
     @cached_property

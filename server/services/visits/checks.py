@@ -5,16 +5,15 @@ from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from shared.errors import Issue, VisitInvalid
-from shared.schemas import load_visit
-from shared.visit import Visit as VisitDoc
-
-from server.models import AssignmentStatus, Photo, User, Visit, VersionStatus
+from server.extensions import DbSession
+from server.models import AssignmentStatus, Photo, User, VersionStatus, Visit
 from server.services.errors import ServiceError, first_and_more
 from server.services.photos.budgets import PhotoLimits, manifest_budget_issues
 from server.services.sync.push_lookups import AssignmentFacts, BranchFacts, PushLookups, VersionFacts
+from shared.errors import Issue, VisitInvalid
+from shared.schemas import load_visit
+from shared.visit import Visit as VisitDoc
 
 
 class VisitRejected(ServiceError):
@@ -62,7 +61,7 @@ def load_document(document: Any) -> VisitDoc:
         raise VisitRejected(exc.issues) from None
 
 
-def references(session: Session, shopper: User, doc: VisitDoc, lookups: PushLookups, limits: PhotoLimits,
+def references(session: DbSession, shopper: User, doc: VisitDoc, lookups: PushLookups, limits: PhotoLimits,
                ) -> tuple[VersionFacts, BranchFacts, AssignmentFacts | None]:
     """Check what the visit points at: its version, branch, assignment, photo ids; every problem at once.
 
@@ -152,7 +151,7 @@ def manifest_issues(doc: VisitDoc, limits: PhotoLimits) -> list[Issue]:
     return issues
 
 
-def photo_issues(session: Session, visit: Visit, doc: VisitDoc) -> list[Issue]:
+def photo_issues(session: DbSession, visit: Visit, doc: VisitDoc) -> list[Issue]:
     """Photo ids stay unique across visits, and a photo sent again must be the same photo."""
     if not doc.photos:
         return []

@@ -10,12 +10,12 @@ from datetime import datetime
 from typing import cast
 
 from sqlalchemy import Table, insert
-from sqlalchemy.orm import DeclarativeBase, Session, make_transient_to_detached
+from sqlalchemy.orm import DeclarativeBase, make_transient_to_detached
 
+from server.extensions import DbSession
+from server.models import Answer, Photo, Visit, VisitRevision, VisitSectionScore
 from shared.schemas import document_fingerprint, dump_visit
 from shared.visit import Visit as VisitDoc
-
-from server.models import Answer, Photo, Visit, VisitRevision, VisitSectionScore
 
 
 def _table(model: type[DeclarativeBase]) -> Table:
@@ -28,7 +28,7 @@ INSERT_ROWS = (insert(_table(Answer)), insert(_table(VisitSectionScore)), insert
 """Built once: a statement made per visit also made its cache key per visit."""
 
 
-def insert_visit_rows(session: Session, columns: dict, doc: VisitDoc, rows: tuple[list[dict], list[dict], list[dict]],
+def insert_visit_rows(session: DbSession, columns: dict, doc: VisitDoc, rows: tuple[list[dict], list[dict], list[dict]],
                       submitted_at: datetime) -> None:
     """The visit row (`columns`), its answers, section scores and photos (`rows`, from rows.row_values) and its
     first revision, in the caller's transaction."""
@@ -44,7 +44,7 @@ def insert_visit_rows(session: Session, columns: dict, doc: VisitDoc, rows: tupl
         "content_hash": document_fingerprint(document), "document": document, "submitted_at": submitted_at}])
 
 
-def stored_visit(session: Session, columns: dict) -> Visit:
+def stored_visit(session: DbSession, columns: dict) -> Visit:
     """The Visit just inserted, as a persistent object of the session, without reading it back."""
     visit = Visit(**columns)
     make_transient_to_detached(visit)

@@ -11,14 +11,8 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import update
-from sqlalchemy.orm import Session
 
-from shared.answers import validate_visit
-from shared.errors import Issue
-from shared.schemas import document_fingerprint, dump_visit
-from shared.scoring import VisitScore, score_visit
-from shared.visit import Visit as VisitDoc
-
+from server.extensions import DbSession
 from server.models import Assignment, AssignmentStatus, User, Visit, VisitRevision, VisitStatus
 from server.models.types import utcnow
 from server.services.checklists.versions import checklist_of
@@ -26,13 +20,24 @@ from server.services.photos.budgets import PhotoLimits, manifest_budget_issues
 from server.services.scores.marks import visit_inserted
 from server.services.sync.changes import change_row, insert_changes, record_change
 from server.services.sync.push_lookups import AssignmentFacts, BranchFacts, PushLookups, VersionFacts
-from server.services.visits.checks import (DuplicateVisit, VisitRejected, load_document, manifest_issues, photo_issues,
-                                           pinned_issues)
+from server.services.visits.checks import (
+    DuplicateVisit,
+    VisitRejected,
+    load_document,
+    manifest_issues,
+    photo_issues,
+    pinned_issues,
+)
 from server.services.visits.checks import references as _references
 from server.services.visits.inserts import insert_visit_rows, stored_visit
 from server.services.visits.rows import apply_scored, location_columns, score_columns
 from server.services.visits.rows import row_values as _row_values
 from server.services.visits.rows import rows as _rows
+from shared.answers import validate_visit
+from shared.errors import Issue
+from shared.schemas import document_fingerprint, dump_visit
+from shared.scoring import VisitScore, score_visit
+from shared.visit import Visit as VisitDoc
 
 __all__ = ["DuplicateVisit", "RevisionConflict", "VisitRejected", "record_revision", "record_visit"]
 
@@ -44,7 +49,7 @@ class RevisionConflict(VisitRejected):
     reason = "conflict"
 
 
-def record_visit(session: Session, shopper: User, document: Any, *, limits: PhotoLimits,
+def record_visit(session: DbSession, shopper: User, document: Any, *, limits: PhotoLimits,
                  status: VisitStatus | str | None = None, submitted_at: datetime | None = None,
                  lookups: PushLookups | None = None) -> Visit:
     """Check, score and write a completed visit (revision 1) with all its rows, flushed in the caller's transaction.
@@ -70,7 +75,7 @@ def record_visit(session: Session, shopper: User, document: Any, *, limits: Phot
     return stored_visit(session, columns)
 
 
-def record_revision(session: Session, shopper: User, visit: Visit, document: Any, *, limits: PhotoLimits,
+def record_revision(session: DbSession, shopper: User, visit: Visit, document: Any, *, limits: PhotoLimits,
                     submitted_at: datetime | None = None) -> Visit:
     """Write a correction of a returned visit as revision n+1: answers and scores replaced, earlier documents kept.
 
@@ -138,7 +143,7 @@ def _visit_columns(doc: VisitDoc, score: VisitScore, version: VersionFacts, bran
             "reviewed_at": None}
 
 
-def _insert_visit(session: Session, columns: dict, doc: VisitDoc, rows: tuple[list[dict], list[dict], list[dict]],
+def _insert_visit(session: DbSession, columns: dict, doc: VisitDoc, rows: tuple[list[dict], list[dict], list[dict]],
                   assignment: AssignmentFacts | None) -> None:
     """The change rows, the visit's rows, its score marks and its open assignment marked submitted."""
     session.flush()  # anything the caller left pending goes first, as one flush of everything would
@@ -162,7 +167,7 @@ def _revision(doc: VisitDoc, number: int, submitted_at: datetime) -> VisitRevisi
                          document=document, submitted_at=submitted_at)
 
 
-def _write(session: Session, add: Callable[[], None]) -> None:
+def _write(session: DbSession, add: Callable[[], None]) -> None:
     """Run `add` (ORM changes, or Core inserts) and flush once: on PostgreSQL the changes lock comes before any row
     lock. In the caller's transaction: a failure leaves rolling back to the caller (its `atomic` block)."""
     with session.no_autoflush:

@@ -7,8 +7,7 @@ Nothing here commits: the caller's transaction (the review page's) carries the d
 """
 from __future__ import annotations
 
-from sqlalchemy.orm import Session
-
+from server.extensions import DbSession
 from server.models import AssignmentStatus, User, Visit, VisitStatus
 from server.models.types import utcnow
 from server.permissions import can_manage
@@ -38,7 +37,7 @@ def _note(note: object, required: bool) -> str:
     return text
 
 
-def _decide(session: Session, reviewer: User, visit: Visit, status: VisitStatus, note: object, verb: str) -> None:
+def _decide(session: DbSession, reviewer: User, visit: Visit, status: VisitStatus, note: object, verb: str) -> None:
     """Check and record one review decision; a return needs a note."""
     if not can_manage(reviewer):
         raise ReviewForbidden("reviewer", "Only admins review visits.")
@@ -51,7 +50,7 @@ def _decide(session: Session, reviewer: User, visit: Visit, status: VisitStatus,
                  f"{visit.branch_id} {verb}" + (f": {note}" if note else ""))
 
 
-def _close_assignment(session: Session, visit: Visit) -> None:
+def _close_assignment(session: DbSession, visit: Visit) -> None:
     with session.no_autoflush:  # flush once, at commit: on PostgreSQL the changes lock comes before row locks
         assignment = visit.assignment
     if assignment is not None and assignment.status is AssignmentStatus.SUBMITTED:
@@ -59,12 +58,12 @@ def _close_assignment(session: Session, visit: Visit) -> None:
         record_change(session, "assignment", assignment.id, audience=assignment.shopper_id)
 
 
-def _finish(session: Session, visit: Visit) -> Visit:
+def _finish(session: DbSession, visit: Visit) -> Visit:
     record_change(session, "visit", visit.id, audience=visit.shopper_id)
     return visit
 
 
-def return_for_correction(session: Session, reviewer: User, visit: Visit, note: str) -> Visit:
+def return_for_correction(session: DbSession, reviewer: User, visit: Visit, note: str) -> Visit:
     """Send a submitted visit back to its shopper with a note; they resubmit it as the next revision."""
     _decide(session, reviewer, visit, VisitStatus.RETURNED, note, "returned")
     record_change(session, "template_version", visit.template_version_id, audience=visit.shopper_id)
@@ -72,14 +71,14 @@ def return_for_correction(session: Session, reviewer: User, visit: Visit, note: 
     return _finish(session, visit)
 
 
-def approve_visit(session: Session, reviewer: User, visit: Visit, note: str = "") -> Visit:
+def approve_visit(session: DbSession, reviewer: User, visit: Visit, note: str = "") -> Visit:
     """Accept a submitted visit: it counts in the scores and its assignment is done."""
     _decide(session, reviewer, visit, VisitStatus.APPROVED, note, "approved")
     _close_assignment(session, visit)
     return _finish(session, visit)
 
 
-def reject_visit(session: Session, reviewer: User, visit: Visit, note: str = "") -> Visit:
+def reject_visit(session: DbSession, reviewer: User, visit: Visit, note: str = "") -> Visit:
     """Refuse a submitted visit for good (it never counts in scores); its assignment is closed."""
     _decide(session, reviewer, visit, VisitStatus.REJECTED, note, "rejected")
     _close_assignment(session, visit)

@@ -1,11 +1,10 @@
 """The stored form of a scored visit document: answer, section-score and photo rows, and the visit's score columns."""
 from __future__ import annotations
 
+from server.models import Answer, Photo, Visit, VisitSectionScore
 from shared.checklist import Checklist
 from shared.scoring import VisitScore
 from shared.visit import Visit as VisitDoc
-
-from server.models import Answer, Photo, Visit, VisitSectionScore
 
 
 def rows(doc: VisitDoc, checklist: Checklist, score: VisitScore) -> tuple[list, list, list]:

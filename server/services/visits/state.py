@@ -8,12 +8,12 @@ from datetime import datetime
 from typing import cast
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
+from server.extensions import DbSession
 from server.models import Answer, Photo, Visit, VisitRevision
 
 
-def missing_photos(session: Session, visit_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, list[str]]:
+def missing_photos(session: DbSession, visit_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, list[str]]:
     """Photo ids named in the visits' manifests whose bytes have not all arrived (photo uploads complete them)."""
     ids = list(visit_ids)
     found: dict[uuid.UUID, list[str]] = {visit_id: [] for visit_id in ids}
@@ -26,7 +26,7 @@ def missing_photos(session: Session, visit_ids: Iterable[uuid.UUID]) -> dict[uui
     return found
 
 
-def current_documents(session: Session, visits: Iterable[Visit]) -> dict[uuid.UUID, dict]:
+def current_documents(session: DbSession, visits: Iterable[Visit]) -> dict[uuid.UUID, dict]:
     """The document of each visit's current revision (what the phone shows, and corrects when returned)."""
     wanted = {visit.id: visit.revision for visit in visits}
     if not wanted:
@@ -82,7 +82,7 @@ class VisitRecord:
     submitted_at: datetime | None
 
 
-def visit_record(session: Session, visit: Visit) -> VisitRecord:
+def visit_record(session: DbSession, visit: Visit) -> VisitRecord:
     """The server's record of one visit: state, scores by section, critical failures, photos still to come."""
     failures = session.scalars(select(Answer.question_key).where(Answer.visit_id == visit.id, Answer.critical_failure)
                                .order_by(Answer.position))
@@ -96,7 +96,7 @@ def visit_record(session: Session, visit: Visit) -> VisitRecord:
         submitted_at=visit.submitted_at)
 
 
-def refused_photos(session: Session, visit_id: uuid.UUID) -> tuple[RefusedPhoto, ...]:
+def refused_photos(session: DbSession, visit_id: uuid.UUID) -> tuple[RefusedPhoto, ...]:
     """Missing photos whose complete upload the server refused: id, question key and the reason, for the phone."""
     rows = session.execute(select(Photo.id, Photo.question_key, Photo.refused_reason)
                            .where(Photo.visit_id == visit_id, Photo.completed_at.is_(None),

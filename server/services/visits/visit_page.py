@@ -7,16 +7,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from itertools import groupby
 
-from sqlalchemy.orm import Session
-
 from reports.adapt import visit_rows
+from server.extensions import DbSession
+from server.models import Photo, User, Visit
+from server.services.accounts.shopper_labels import ShopperLabels
+from server.services.checklists.versions import checklist_of
+from server.services.reports.visit_data import current_document
 from shared.schemas import load_visit
 from shared.scoring import score_visit
-
-from server.models import Photo, User, Visit
-from server.services.checklists.versions import checklist_of
-from server.services.accounts.shopper_labels import ShopperLabels
-from server.services.reports.visit_data import current_document
 
 EARTH_RADIUS_M = 6_371_008.8
 """Mean Earth radius (IUGG), metres."""
@@ -58,7 +56,7 @@ def time_on_site(visit: Visit) -> timedelta | None:
     return spent if spent >= timedelta(0) else None
 
 
-def history(session: Session, visit: Visit, labels: ShopperLabels) -> list[HistoryEntry]:
+def history(session: DbSession, visit: Visit, labels: ShopperLabels) -> list[HistoryEntry]:
     """Submissions (by the shopper, as `labels` says) and the review decision, oldest first."""
     entries = [HistoryEntry(r.submitted_at, f"Submitted revision {r.revision}" if r.base_revision is None
                             else f"Resubmitted revision {r.revision} (corrects {r.base_revision})", labels(visit.shopper))
@@ -106,7 +104,7 @@ def refused_photos(visit: Visit) -> list[tuple[str, str]]:
     return [(texts.get(question, question), reason) for _, question, reason in refused]
 
 
-def visit_view(session: Session, visit: Visit, labels: ShopperLabels) -> dict:
+def visit_view(session: DbSession, visit: Visit, labels: ShopperLabels) -> dict:
     """Everything the visit page template needs; the shopper as `labels` says (services.shopper_labels)."""
     groups = question_groups(visit)
     return {

@@ -6,11 +6,17 @@ from flask_login import current_user
 
 from server.auth.context import current_client, current_web_session
 from server.extensions import db
-from server.models.types import utcnow
 from server.http.access import login_required_role
+from server.models.types import utcnow
 from server.services.accounts.mfa import grouped, mfa_required, qr_svg, recovery_codes_left, start_enrolment
-from server.services.accounts.self_service import (change_own_password, enrol_second_factor, new_recovery_codes,
-                                     revoke_own_token, sign_out_everywhere, turn_off_second_factor)
+from server.services.accounts.self_service import (
+    change_own_password,
+    enrol_second_factor,
+    new_recovery_codes,
+    revoke_own_token,
+    sign_out_everywhere,
+    turn_off_second_factor,
+)
 from server.services.accounts.tokens import list_tokens
 from server.services.accounts.web_sessions import list_sessions
 from server.services.errors import ServiceError

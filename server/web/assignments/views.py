@@ -6,8 +6,8 @@ from flask_login import current_user
 
 from server.extensions import db
 from server.form_text import form_text_errors, shows_text_errors
-from server.models import Assignment, AssignmentStatus, Branch, Region, Template
 from server.http.access import get_visible_or_404, login_required_role
+from server.models import Assignment, AssignmentStatus, Branch, Region, Template
 from server.services.errors import ServiceError
 from server.services.org.organisation import cancel_assignment, create_assignment, reassign_assignment
 from server.services.org.queries import assignment_choices, assignment_list

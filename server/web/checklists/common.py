@@ -3,14 +3,13 @@ from __future__ import annotations
 
 from flask import abort, render_template
 
-from shared.checklist import CRITICAL_POLICIES
-from shared.checklist_paths import iter_questions
-
 from server.extensions import db
 from server.models import TemplateVersion
 from server.permissions import MAX_INT_ID
 from server.services.checklists import edit as service
 from server.web.checklists.forms import place_issues
+from shared.checklist import CRITICAL_POLICIES
+from shared.checklist_paths import iter_questions
 
 
 def version_or_404(version_id: int) -> TemplateVersion:

@@ -3,18 +3,25 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 
-from shared.checklist import CRITICAL_POLICIES
-from shared.checklist_paths import iter_questions
-
 from server.extensions import db
 from server.form_text import form_text_errors, shows_text_errors, with_form_text_errors
 from server.models import TemplateVersion
 from server.services.checklists import edit as service
 from server.web.checklists.blueprint import bp
 from server.web.checklists.common import question_types, render_edit, version_or_404
+from server.web.checklists.forms import (
+    FIELD_TYPES,
+    PASS_OPS,
+    TYPE_LABELS,
+    place_issues,
+    question_form,
+    question_from,
+    section_from,
+    settings_from,
+)
 from server.web.common import FormErrors, attempt
-from server.web.checklists.forms import (FIELD_TYPES, PASS_OPS, TYPE_LABELS, place_issues, question_from, question_form,
-                                          section_from, settings_from)
+from shared.checklist import CRITICAL_POLICIES
+from shared.checklist_paths import iter_questions
 
 
 def _saved(version: TemplateVersion, issues, what: str, anchor: str = ""):

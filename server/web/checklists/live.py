@@ -5,15 +5,13 @@ import copy
 
 from flask import jsonify, request
 
-from shared.checklist_paths import find_question
-from shared.validation import validate_checklist
-
 from server.form_text import form_text_errors, shows_text_errors, with_form_text_errors
 from server.services.checklists.edit import KEY, TemplateError, preview_issues
 from server.web.checklists.blueprint import bp
-from server.web.checklists.common import version_or_404
-from server.web.checklists.common import question_types
+from server.web.checklists.common import question_types, version_or_404
 from server.web.checklists.forms import place_issues, question_from, settings_from
+from shared.checklist_paths import find_question
+from shared.validation import validate_checklist
 
 
 def _find(definition: dict, key: str) -> tuple[dict, int] | None:

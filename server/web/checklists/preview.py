@@ -5,6 +5,10 @@ import json
 
 from flask import render_template, request
 
+from server.form_text import form_text_errors, shows_text_errors
+from server.web.checklists.blueprint import bp
+from server.web.checklists.common import version_or_404
+from server.web.checklists.forms import FORM_TYPES_BY_TYPE
 from shared.answers import validate_answers
 from shared.checklist import Checklist, Question
 from shared.errors import ChecklistInvalid
@@ -12,11 +16,6 @@ from shared.question_types import takes_photos
 from shared.scoring import score_visit
 from shared.validation import load_checklist
 from shared.visit import Answer
-
-from server.form_text import form_text_errors, shows_text_errors
-from server.web.checklists.blueprint import bp
-from server.web.checklists.common import version_or_404
-from server.web.checklists.forms import FORM_TYPES_BY_TYPE
 
 
 def _typed(question: Question, text: str):

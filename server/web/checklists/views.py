@@ -14,13 +14,20 @@ from server.models import Template, VersionStatus
 from server.permissions import MAX_INT_ID
 from server.services.checklists.diff import diff_versions
 from server.services.checklists.edit import create_template, draft_issues
-from server.services.checklists.versions import (ChecklistInvalid, export_version, import_template, list_templates,
-                                                 new_draft_from, publish_version)
+from server.services.checklists.versions import (
+    ChecklistInvalid,
+    export_version,
+    import_template,
+    list_templates,
+    new_draft_from,
+    publish_version,
+)
 from server.services.errors import ServiceError
 from server.services.transactions import atomic
 from server.web.checklists.blueprint import bp
 from server.web.checklists.common import render_edit, version_or_404
 from server.web.common import attempt
+
 
 def _templates_page(errors: dict, form, status: int = 200):
     """The checklist list with the new-checklist form, showing ``errors`` and what was typed."""

@@ -1,14 +1,18 @@
 """What the dashboard and branch pages show, gathered from the same score services the PDFs and the API use."""
 from __future__ import annotations
 
-from sqlalchemy.orm import Session
-
+from server.extensions import DbSession
 from server.models import Branch, Region
 from server.services import scores
-from server.services.reports.data import (RECENT_FAILURES, WEAKEST_QUESTIONS, branch_report_data, region_trend_points,
-                                    score_distribution)
-from server.services.scores import RegionFailure, RegionQuestion, Scope  # noqa: F401 - what the templates show
 from server.services.accounts.shopper_labels import ShopperLabels
+from server.services.reports.data import (
+    RECENT_FAILURES,
+    WEAKEST_QUESTIONS,
+    branch_report_data,
+    region_trend_points,
+    score_distribution,
+)
+from server.services.scores import RegionFailure, RegionQuestion, Scope  # noqa: F401 - what the templates show
 from server.services.scores.queries import branch_visits
 from server.web.dashboard.charts import distribution_svg, sections_svg, trend_svg
 
@@ -16,7 +20,7 @@ WEAKEST = WEAKEST_QUESTIONS
 """How many weakest questions a page lists (as many as the reports)."""
 
 
-def region_view(session: Session, region: Region, scope: Scope) -> dict:
+def region_view(session: DbSession, region: Region, scope: Scope) -> dict:
     """League table, trend and distribution charts, critical failures and weakest questions of a region.
 
     The same cached roll-ups and chart data helpers as the region PDF (so both show the same numbers),
@@ -32,7 +36,7 @@ def region_view(session: Session, region: Region, scope: Scope) -> dict:
     }
 
 
-def branch_view(session: Session, branch: Branch, scope: Scope, labels: ShopperLabels) -> dict:
+def branch_view(session: DbSession, branch: Branch, scope: Scope, labels: ShopperLabels) -> dict:
     """The branch report's data (same numbers as its PDF) plus charts and the visits with their ids."""
     report = branch_report_data(session, branch, scope, labels=labels)
     return {"report": report, "trend_svg": trend_svg(report.trend, "Branch score trend"),

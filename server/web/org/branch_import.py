@@ -7,8 +7,15 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from server.extensions import db
 from server.models import Region
-from server.services.org.branch_import import (MAX_IMPORT_BYTES, CsvFileError, ImportRaced, apply_import, preview,
-                                               rows_after_race, rows_to_payload)
+from server.services.org.branch_import import (
+    MAX_IMPORT_BYTES,
+    CsvFileError,
+    ImportRaced,
+    apply_import,
+    preview,
+    rows_after_race,
+    rows_to_payload,
+)
 from server.services.transactions import atomic
 from server.web.org.blueprint import bp
 from server.web.org.common import get_or_404

@@ -13,12 +13,19 @@ from server.models.types import utcnow
 from server.services.accounts.auth_log import recent_failures
 from server.services.accounts.mfa import mfa_required
 from server.services.accounts.tokens import list_tokens
-from server.services.accounts.user_admin import (add_user, edit_user, list_users, reset_password, reset_second_factor,
-                                                 revoke_user_token, set_user_active)
+from server.services.accounts.user_admin import (
+    add_user,
+    edit_user,
+    list_users,
+    reset_password,
+    reset_second_factor,
+    revoke_user_token,
+    set_user_active,
+)
 from server.services.errors import ServiceError
+from server.services.org.queries import region_options
 from server.services.transactions import atomic
 from server.web.common import attempt
-from server.services.org.queries import region_options
 from server.web.org.blueprint import bp
 from server.web.org.common import get_or_404, wants_active
 

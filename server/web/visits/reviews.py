@@ -6,13 +6,13 @@ from flask_login import current_user
 
 from server.extensions import db
 from server.form_text import form_text_errors, shows_text_errors
-from server.models import Visit, VisitStatus
 from server.http.access import get_visible_or_404, login_required_role
-from server.services.visits.reviews import approve_visit, reject_visit, return_for_correction
-from server.web.common import attempt
+from server.models import Visit, VisitStatus
 from server.services.accounts.shopper_labels import labels_for
 from server.services.visits.queries import queue_place, waiting
+from server.services.visits.reviews import approve_visit, reject_visit, return_for_correction
 from server.services.visits.visit_page import visit_view
+from server.web.common import attempt
 
 bp = Blueprint("review", __name__, url_prefix="/review")
 

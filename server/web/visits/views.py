@@ -5,11 +5,11 @@ from flask import Blueprint, abort, render_template, request, send_file
 from flask_login import current_user
 
 from server.extensions import db
-from server.models import Visit
 from server.http.access import get_visible_or_404, login_required_role
+from server.models import Visit
 from server.permissions import READER_ROLES
-from server.services.photos.uploads import PhotoNotFound, StoredPhoto, open_photo, open_rendition
 from server.services.accounts.shopper_labels import labels_for
+from server.services.photos.uploads import PhotoNotFound, StoredPhoto, open_photo, open_rendition
 from server.services.visits.visit_page import visit_view
 from server.storage import current_storage
 
