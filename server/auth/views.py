@@ -179,7 +179,7 @@ def enrol():
             with atomic(db.session):
                 codes = enrol_second_factor(db.session, user, request.form.get("code", "")[:64], current_client())
                 move_web_session(record, SessionStage.ACTIVE)
-                page = render_template("account/recovery_codes.html", codes=codes,
+                page = render_template("accounts/recovery_codes.html", codes=codes,
                                        continue_url=take_target(url_for("web.home")))
                 return _finish(record, Response(page))
         except ServiceError as exc:
@@ -188,7 +188,7 @@ def enrol():
     if not secret or (request.method == "GET" and request.args.get("restart") == "1"):
         with atomic(db.session):  # also after a refused POST whose pending secret is gone (enrolled elsewhere)
             secret = start_enrolment(db.session, user)
-    page = render_template("account/enrol.html", qr=qr_svg(user, secret), secret=grouped(secret), error=error,
+    page = render_template("accounts/enrol.html", qr=qr_svg(user, secret), secret=grouped(secret), error=error,
                            action=url_for("auth.enrol"), restart=url_for("auth.enrol", restart="1"), required=True)
     return Response(page, 422 if error else 200)
 

@@ -86,15 +86,13 @@ def _second_factor_note(user) -> str:
 
 def init_app(app: Flask) -> None:
     """Register the commands on the app, so `fieldaudit ...` and `flask --app server ...` both have them."""
-    from server.cli.checklists import template_group
+    from server.cli.accounts import reset_password_command  # reset-password for a locked-out user
+    from server.cli.checklists import checklists_group, template_group
     from server.cli.demo import remove_demo_accounts_command
+    from server.cli.photos import photos_group
     from server.cli.reports import reports_group
-
-    for command in (init_db_command, load_demo_command, create_user_command, template_group,
-                    reports_group, remove_demo_accounts_command):
-        app.cli.add_command(command)
-    from server.cli.photos import photos_group; app.cli.add_command(photos_group)  # noqa: E702 - one line to merge
-    from server.cli.accounts import reset_password_command  # accounts: reset-password for a locked-out user
-    app.cli.add_command(reset_password_command)
     from server.cli.scores import scores_group  # scores rebuild: the stored roll-ups after edits outside the server
-    app.cli.add_command(scores_group)
+
+    for command in (init_db_command, load_demo_command, create_user_command, checklists_group, template_group,
+                    reports_group, remove_demo_accounts_command, photos_group, reset_password_command, scores_group):
+        app.cli.add_command(command)

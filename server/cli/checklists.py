@@ -1,4 +1,4 @@
-"""`fieldaudit template ...`: import, export, validate and list checklist templates from the command line."""
+"""`fieldaudit checklists ...`: import, export, validate, publish and list checklist templates from the command line."""
 from __future__ import annotations
 
 import json
@@ -47,10 +47,10 @@ def _version(version_id: int):
     return version
 
 
-template_group = AppGroup("template", help="Import, export, validate and list checklist templates.")
+checklists_group = AppGroup("checklists", help="Import, export, validate, publish and list checklist templates.")
 
 
-@template_group.command("validate")
+@checklists_group.command("validate")
 @click.argument("file", type=click.Path(dir_okay=True))
 def validate_command(file: str) -> None:
     """Check a checklist JSON file and print every problem found."""
@@ -65,7 +65,7 @@ def validate_command(file: str) -> None:
     click.echo(f"valid: {len(sections)} sections, {questions} questions")
 
 
-@template_group.command("import")
+@checklists_group.command("import")
 @click.argument("file", type=click.Path(dir_okay=True))
 @click.option("--publish", is_flag=True, help="Publish the imported version at once.")
 @click.option("--into", "template_id", type=int, default=None, metavar="TEMPLATE_ID",
@@ -90,7 +90,7 @@ def import_command(file: str, publish: bool, template_id: int | None) -> None:
                f"(version id {version.id}, {version.status.value}).")
 
 
-@template_group.command("export")
+@checklists_group.command("export")
 @click.argument("version_id", type=int)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), default=None,
               help="Write to this file instead of standard output.")
@@ -109,7 +109,7 @@ def export_command(version_id: int, output: str | None) -> None:
     click.echo(f"Wrote version {version_id} to {output}.", err=True)
 
 
-@template_group.command("publish")
+@checklists_group.command("publish")
 @click.argument("version_id", type=int)
 def publish_command(version_id: int) -> None:
     """Publish a draft version (earlier published versions are retired)."""
@@ -124,7 +124,7 @@ def publish_command(version_id: int) -> None:
     click.echo(f"Published version {version.number} of template {version.template_id}.")
 
 
-@template_group.command("list")
+@checklists_group.command("list")
 def list_command() -> None:
     """List templates and their versions."""
     from server.services.checklists.versions import list_templates
@@ -139,3 +139,7 @@ def list_command() -> None:
             questions = sum(len(s["questions"]) for s in version.definition.get("sections", []))
             click.echo(f"        version {version.number} (id {version.id}): {version.status.value}, "
                        f"{questions} questions, created {version.created_at:%Y-%m-%d}")
+
+
+template_group = AppGroup("template", commands=checklists_group.commands,
+                          help="The old name of `fieldaudit checklists` (kept for existing scripts).")

@@ -38,7 +38,7 @@ def _page(errors: dict | None = None, mfa_errors: dict | None = None, status: in
     user = current_user
     this = current_web_session()
     page = render_template(
-        "account/index.html", user=user, errors=errors or {}, mfa_errors=mfa_errors or {},
+        "accounts/index.html", user=user, errors=errors or {}, mfa_errors=mfa_errors or {},
         sessions=list_sessions(db.session, user), this_session_id=this.id if this else None,
         tokens=list_tokens(db.session, user), now=utcnow(), mfa_required=mfa_required(user),
         codes_left=recovery_codes_left(db.session, user) if user.mfa_enabled else 0)
@@ -96,13 +96,13 @@ def enrol():
         except ServiceError as exc:
             error = exc.message
         else:
-            return Response(render_template("account/recovery_codes.html", codes=codes,
+            return Response(render_template("accounts/recovery_codes.html", codes=codes,
                                                       continue_url=url_for("my_account.index")))
     secret = user.totp_pending_secret
     if not secret or (request.method == "GET" and request.args.get("restart") == "1"):
         with atomic(db.session):  # also after a refused POST whose pending secret is gone (confirmed in another tab)
             secret = start_enrolment(db.session, user)
-    page = render_template("account/enrol.html", qr=qr_svg(user, secret), secret=grouped(secret), error=error,
+    page = render_template("accounts/enrol.html", qr=qr_svg(user, secret), secret=grouped(secret), error=error,
                            action=url_for("my_account.enrol"), restart=url_for("my_account.enrol", restart="1"),
                            required=False, ask_password=user.mfa_enabled)
     return Response(page, 422 if error else 200)
@@ -117,7 +117,7 @@ def recovery_codes():
                                        current_client())
     except ServiceError as exc:
         return _page(mfa_errors={"codes_password": [exc.message]}, status=422)
-    return Response(render_template("account/recovery_codes.html", codes=codes,
+    return Response(render_template("accounts/recovery_codes.html", codes=codes,
                                               continue_url=url_for("my_account.index")))
 
 

@@ -25,13 +25,13 @@ NOTE_NEEDED = {"reject": "Say why the visit is rejected.", "return": "Say what t
 @login_required_role("admin")
 def queue():
     """Submitted visits to decide on, and those still awaiting photos."""
-    return render_template("review/queue.html", submitted=waiting(db.session, VisitStatus.SUBMITTED),
+    return render_template("reviews/queue.html", submitted=waiting(db.session, VisitStatus.SUBMITTED),
                            awaiting=waiting(db.session, VisitStatus.AWAITING_PHOTOS))
 
 
 def _page(visit: Visit, errors: dict | None = None, note: str = "", status: int = 200):
     position, queue_length = queue_place(db.session, visit.id)
-    return render_template("review/visit.html", errors=errors or {}, note=note, position=position,
+    return render_template("reviews/visit.html", errors=errors or {}, note=note, position=position,
                            queue_length=queue_length, **visit_view(db.session, visit, labels_for(current_user))), status
 
 
