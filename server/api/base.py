@@ -9,7 +9,7 @@ from webargs.flaskparser import FlaskParser, is_json_request
 from shared.text import UncleanText, clean_text
 
 BEARER_SCHEME = "bearerAuth"
-BEARER = [{BEARER_SCHEME: []}]  # use as @blp.doc(security=BEARER)
+BEARER: list[dict[str, list[str]]] = [{BEARER_SCHEME: []}]  # use as @blp.doc(security=BEARER)
 
 
 class SafeParser(FlaskParser):

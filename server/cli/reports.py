@@ -71,7 +71,7 @@ def render_command(codes, every, start: datetime | None, end: datetime | None, t
     try:
         scope = make_scope(db.session, start and start.date(), end and end.date(), template_id)
     except ScoreFilterError as exc:
-        raise click.BadParameter(exc.message, param_hint=f"--{exc.field.replace('_', '-')}") from None
+        raise click.BadParameter(exc.message, param_hint=f"--{exc.field.replace('_', '-')}" if exc.field else None) from None
     labels = NAMES if shopper_names else labels_for(None, load_settings(db.session))
     jobs = _jobs(_regions(codes, every), scope, branches, labels)
     try:

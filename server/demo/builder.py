@@ -62,20 +62,21 @@ class DemoBuilder:
 
     def organisation(self) -> None:
         """Regions, branches and the ten demo accounts (one password hash shared: scrypt is slow on purpose)."""
-        for spec in org_data.REGIONS:
-            self.regions[spec.code] = create_region(self.session, code=spec.code, name=spec.name)
-        for spec in org_data.BRANCHES:
+        for region in org_data.REGIONS:
+            self.regions[region.code] = create_region(self.session, code=region.code, name=region.name)
+        for branch in org_data.BRANCHES:
             self.branches.append(create_branch(
-                self.session, region=self.regions[spec.region], code=spec.code, name=f"{org_data.CHAIN} {spec.name}",
-                address=spec.address, latitude=spec.lat, longitude=spec.lon))
+                self.session, region=self.regions[branch.region], code=branch.code,
+                name=f"{org_data.CHAIN} {branch.name}", address=branch.address, latitude=branch.lat,
+                longitude=branch.lon))
         password_hash = hash_password(org_data.DEMO_PASSWORD)
-        for spec in org_data.USERS:
-            user = User(email=spec.email, name=spec.name, role=Role(spec.role), password_hash=password_hash,
+        for account in org_data.USERS:
+            user = User(email=account.email, name=account.name, role=Role(account.role), password_hash=password_hash,
                         demo=True)
-            if spec.role == "manager":
-                user.regions = [self.regions[code] for code in spec.regions]
+            if account.role == "manager":
+                user.regions = [self.regions[code] for code in account.regions]
             self.session.add(user)
-            self.users[spec.email] = user
+            self.users[account.email] = user
         self.session.flush()
 
     @property

@@ -70,8 +70,10 @@ class VisitMaker:
         return "yes" if rng.random() < level - DIFFICULTY.get(question.key, 0.0) + 0.12 else "no"
 
     def _scale(self, question: Question, level: float, languages: tuple[str, ...]):
-        span = question.max - question.min
-        return int(min(question.max, max(question.min, round(question.min + span * (level + self.rng.gauss(0, 0.15))))))
+        low, high = question.min, question.max
+        assert low is not None and high is not None  # a valid scale question has both (template_rules)
+        span = high - low
+        return int(min(high, max(low, round(low + span * (level + self.rng.gauss(0, 0.15))))))
 
     def _number(self, question: Question, level: float, languages: tuple[str, ...]):
         rng = self.rng
@@ -79,6 +81,7 @@ class VisitMaker:
 
     def _choice(self, question: Question, level: float, languages: tuple[str, ...]):
         options = question.options
+        assert options  # a valid choice question has at least one (template_rules)
         pick = level + self.rng.gauss(0, 0.1)
         return options[0 if pick < 0.6 else 1 if pick < 0.86 else min(2, len(options) - 1)].value
 
@@ -131,7 +134,7 @@ class VisitMaker:
         answers, photo_keys = self.answers(level, languages)
         files = self.photos(photo_keys, branch_index)
         location = None
-        if lat is not None and self.rng.random() > 0.05:  # now and then the phone had no fix
+        if lat is not None and lon is not None and self.rng.random() > 0.05:  # now and then the phone had no fix
             location = {"lat": round(lat + self.rng.gauss(0, 0.0003), 6),
                         "lon": round(lon + self.rng.gauss(0, 0.0003), 6),
                         "accuracy_m": round(self.rng.uniform(4, 30), 1)}

@@ -20,7 +20,9 @@ def _int_arg(name: str, default: int | None = None) -> int | None:
 def log():
     """One page of the log (?actor=<user id>&type=<object type>&page=<n>)."""
     actor_id, object_type = _int_arg("actor"), request.args.get("type", "")[:32]
-    result = activity_page(db.session, actor_id=actor_id, object_type=object_type or None, page=_int_arg("page", 1))
+    page = _int_arg("page")
+    result = activity_page(db.session, actor_id=actor_id, object_type=object_type or None,
+                           page=1 if page is None else page)
     actors, types = activity_filters(db.session)
     return render_template("activity/log.html", result=result, actors=actors, types=types,
                            actor_id=actor_id, object_type=object_type)

@@ -37,7 +37,7 @@ def shopper(text: str | None) -> User | None:
 
 def due_window(form, errors: FormErrors) -> tuple[date | None, date | None]:
     """The due_from / due_to dates, both required, in order."""
-    days = []
+    days: list[date | None] = []
     for field in ("due_from", "due_to"):
         try:
             days.append(date.fromisoformat(form.get(field, "")))

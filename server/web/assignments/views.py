@@ -1,6 +1,8 @@
 """Assignments (/assignments, admins): list and filter, schedule one or a whole region, cancel, reassign."""
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -64,11 +66,13 @@ def create():
     if person is None:
         errors.add("shopper", "Choose a shopper.")
     due_from, due_to = due_window(request.form, errors)
-    if not errors:
-        _, refused = attempt(create_assignment, db.session, shopper=person, branch=branch, template=template,
-                             due_from=due_from, due_to=due_to, notes=request.form.get("notes", "").strip(),
-                             actor=current_user)
-        errors.update(refused)
+    if errors:
+        return _page(errors, "one", 422)
+    assert person is not None and due_from is not None and due_to is not None  # a missing one added an error
+    _, refused = attempt(create_assignment, db.session, shopper=person, branch=branch, template=template,
+                         due_from=due_from, due_to=due_to, notes=request.form.get("notes", "").strip(),
+                         actor=current_user)
+    errors.update(refused)
     if errors:
         return _page(errors, "one", 422)
     flash(f"Scheduled {person.name} at {branch.code} {branch.name}, due {due_from} to {due_to}.", "success")
@@ -87,11 +91,13 @@ def bulk():
     if not people or None in people:
         errors.add("shoppers", "Choose one or more shoppers.")
     due_from, due_to = due_window(request.form, errors)
-    made = []
-    if not errors:
-        made, refused = attempt(schedule_region, db.session, region, people, template, due_from, due_to,
-                                request.form.get("notes", "").strip(), actor=current_user)
-        errors.update(refused)
+    if errors:
+        return _page(errors, "bulk", 422)
+    chosen = [person for person in people if person is not None]  # all of them: a missing one added an error
+    assert due_from is not None and due_to is not None  # a missing one added an error
+    made, refused = attempt(schedule_region, db.session, region, chosen, template, due_from, due_to,
+                            request.form.get("notes", "").strip(), actor=current_user)
+    errors.update(refused)
     if errors:
         return _page(errors, "bulk", 422)
     flash(f"Scheduled {len(made)} visits in {region.name} for {len(people)} shopper(s), due {due_from} to {due_to}.",
@@ -101,7 +107,7 @@ def bulk():
 
 def _back() -> str:
     """The list with the filters the form was sent from (hidden f_* fields), never a foreign URL."""
-    kept = {key: request.form[f"f_{key}"] for key in ("region", "status", "shopper") if request.form.get(f"f_{key}")}
+    kept: dict[str, Any] = {key: request.form[f"f_{key}"] for key in ("region", "status", "shopper") if request.form.get(f"f_{key}")}
     return url_for("assignments.index", **kept)
 
 

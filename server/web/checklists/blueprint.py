@@ -1,6 +1,8 @@
 """The checklist pages' blueprint (admins only) and the template helpers its pages use."""
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint
 
 from server.http.access import login_required_role
@@ -27,6 +29,6 @@ def _pair(value: str) -> tuple[str, str]:
 
 
 @bp.app_template_filter("b_question")
-def _question_choice(question: dict) -> tuple[str, str]:
+def _question_choice(question: dict) -> tuple[Any, str]:
     text = question.get("text") or ""
     return question.get("key"), f"{question.get('key')}: {text[:60]}"

@@ -1,6 +1,8 @@
 """What the checklist pages share: the version a URL names, the edit page, and question counts and types."""
 from __future__ import annotations
 
+from typing import Any
+
 from flask import abort, render_template
 
 from server.extensions import db
@@ -34,6 +36,6 @@ def render_edit(version: TemplateVersion, *, errors: dict | None = None, forms: 
                            policies=CRITICAL_POLICIES), status
 
 
-def question_types(version: TemplateVersion) -> dict[str, str]:
-    """Question key -> type, for typing visible_if values."""
+def question_types(version: TemplateVersion) -> dict[Any, Any]:
+    """Question key -> type, for typing visible_if values (as the draft holds them: unchecked JSON)."""
     return {q.get("key"): q.get("type") for _, _, _, q in iter_questions(version.definition)}

@@ -115,7 +115,7 @@ def delete_section(version_id: int, key: str):
 
 def _earlier_questions(definition: dict, key: str | None) -> list[dict]:
     """Questions before `key` (all of them for a new question): what visible_if may name."""
-    earlier = []
+    earlier: list[dict] = []
     for _, _, _, question in iter_questions(definition):
         if question.get("key") == key:
             return earlier

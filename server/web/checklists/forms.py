@@ -111,7 +111,7 @@ class FormType:
     whole_bounds: bool = False
 
 
-FORM_TYPES_BY_TYPE: dict[QuestionType, FormType] = {
+FORM_TYPES_BY_TYPE: dict[str, FormType] = {  # looked up by type text too: a StrEnum member equals it
     QuestionType.YES_NO: FormType(),
     QuestionType.CHOICE: FormType(),
     QuestionType.SCALE: FormType(_whole_or_text, _whole_or_text, whole_bounds=True),
@@ -130,7 +130,7 @@ def _typed(text: str, source_type: str | None) -> Any:
     return (form_type or FormType()).typed_value(text)
 
 
-def question_from(form, types: dict[str, str]) -> tuple[dict, Errors]:
+def question_from(form, types: dict[Any, Any]) -> tuple[dict, Errors]:
     """A whole question from its form; `types` maps earlier question keys to their types (for visible_if values)."""
     errors: Errors = {}
     kind = form.get("type", "yes_no")

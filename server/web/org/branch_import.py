@@ -25,7 +25,9 @@ CSV_SUFFIXES = (".csv", ".txt")
 
 
 def _signer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.secret_key, salt="fieldaudit.branch-import")
+    secret = current_app.secret_key
+    assert secret is not None  # create_app always sets SECRET_KEY
+    return URLSafeTimedSerializer(secret, salt="fieldaudit.branch-import")
 
 
 def _upload() -> bytes:
