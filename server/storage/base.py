@@ -84,11 +84,17 @@ def check_key(key: str) -> str:
     return key
 
 
+class ByteReader(Protocol):
+    """What write_chunk reads: anything with `read(size) -> bytes` (a file, a request body, a GuardedBody)."""
+
+    def read(self, size: int = -1, /) -> bytes: ...
+
+
 @runtime_checkable
 class PhotoStorage(Protocol):
     """Where photo bytes live; every method takes a key made by `photo_key` (others raise InvalidKey)."""
 
-    def write_chunk(self, key: str, stream: BinaryIO, offset: int) -> int:
+    def write_chunk(self, key: str, stream: ByteReader, offset: int) -> int:
         """Append `stream` (read in BLOCK_SIZE blocks to its end) to the partial data at `offset`; bytes written.
 
         Data past `offset` from an earlier, unacknowledged write is dropped first; a partial shorter

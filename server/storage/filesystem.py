@@ -12,7 +12,7 @@ from types import ModuleType
 from typing import BinaryIO
 
 from server.private_files import FILE_MODE, private_folder
-from server.storage.base import BLOCK_SIZE, InvalidKey, NotStored, OffsetMismatch, StorageBusy, check_key
+from server.storage.base import BLOCK_SIZE, ByteReader, InvalidKey, NotStored, OffsetMismatch, StorageBusy, check_key
 
 fcntl: ModuleType | None
 try:
@@ -59,7 +59,7 @@ class FilesystemStorage:
         """Where the final file of `key` lives (for tools that need a real path)."""
         return self._path(key)
 
-    def write_chunk(self, key: str, stream: BinaryIO, offset: int) -> int:
+    def write_chunk(self, key: str, stream: ByteReader, offset: int) -> int:
         """Append `stream` at `offset` of the partial file in BLOCK_SIZE blocks; fsync; bytes written."""
         partial = self._path(key, ".partial")
         private_folder(partial.parent)  # root and visit folders 0700

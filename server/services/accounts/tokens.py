@@ -9,7 +9,7 @@ from typing import cast
 from flask import current_app
 from sqlalchemy import bindparam, or_, select, update
 from sqlalchemy.engine import CursorResult
-from sqlalchemy.orm import joinedload, object_session
+from sqlalchemy.orm import Session, joinedload, object_session, scoped_session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from server.extensions import DbSession
@@ -136,12 +136,17 @@ def touch_token(session: DbSession, token: ApiToken, now: datetime | None = None
                                                             ApiToken.last_used_at <= now - TOUCH_INTERVAL))
         .values(last_used_at=now).execution_options(synchronize_session=False)))
     # Deliberate commit: the use is recorded before, and whatever, the request does (the loader calls this first).
-    _commit_keeping_loaded(object_session(token) or session)
+    _commit_keeping_loaded(object_session(token) or _session_itself(session))
     set_committed_value(token, "last_used_at", now)
     return bool(result.rowcount)
 
 
-def _commit_keeping_loaded(session: DbSession) -> None:
+def _session_itself(session: DbSession) -> Session:
+    """The Session a scoped_session stands for (a plain Session as it is)."""
+    return session() if isinstance(session, scoped_session) else session
+
+
+def _commit_keeping_loaded(session: Session) -> None:
     """Commit without expiring the session's objects (they were read in this transaction and nothing else changed).
 
     `session` is the Session itself (a scoped_session proxy would take the setting on itself, not pass it on)."""

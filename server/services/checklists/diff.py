@@ -16,15 +16,15 @@ class Change:
     """One question added, removed or changed; `fields` lists (field, before, after) for a change."""
 
     kind: str
-    key: str
+    key: str | None  # None: a draft question without a key yet
     section: str
     text: str
     fields: tuple[tuple[str, Any, Any], ...] = field(default_factory=tuple)
 
 
-def _questions(definition: dict) -> dict[str, tuple[str, dict]]:
-    """Question key -> (section title, question) in checklist order."""
-    found: dict[str, tuple[str, dict]] = {}
+def _questions(definition: dict) -> dict[str | None, tuple[str, dict]]:
+    """Question key -> (section title, question) in checklist order (drafts: the key may be missing, None)."""
+    found: dict[str | None, tuple[str, dict]] = {}
     for _, _, section, question in iter_questions(definition):
         found.setdefault(question.get("key"), (section.get("title") or section.get("key") or "", question))
     return found

@@ -38,8 +38,8 @@ def create_template(session: DbSession, title: str, *, actor: User | None = None
     return version
 
 
-def _edit(session: DbSession, version: TemplateVersion, change: Callable[[dict], None]) -> list[Issue]:
-    """Apply `change` to a copy of a draft's definition, save it (flushed) and return the validator's issues."""
+def _edit(session: DbSession, version: TemplateVersion, change: Callable[[dict], object]) -> list[Issue]:
+    """Apply `change` to a copy of a draft's definition (what it returns is ignored), save it and return the issues."""
     if version.status is not VersionStatus.DRAFT:
         raise TemplateError("version", f"version {version.number} is {version.status.value}; "
                                        "published versions never change, start a new draft")

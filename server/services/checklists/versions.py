@@ -44,7 +44,7 @@ def checklist_of(version: TemplateVersion) -> Checklist:
     if version.status is VersionStatus.DRAFT:
         return load_checklist(version.definition)
     checklist = published_checklist(json.dumps(version.definition, sort_keys=True, separators=(",", ":")))
-    version._fieldaudit_checklist = checklist
+    version.__dict__["_fieldaudit_checklist"] = checklist  # beside the mapped state, as read above
     return checklist
 
 
@@ -64,7 +64,7 @@ def key_type_issues(template: Template, definition: dict, *, before: int | None 
 
     A key keeps its type across versions, so trends by question stay meaningful. Works on the raw definition,
     so it also speaks about drafts that do not validate yet."""
-    earlier: dict[str, tuple[str, int]] = {}
+    earlier: dict[str | None, tuple[str | None, int]] = {}  # raw drafts: key and type may be missing
     for other in sorted(template.versions, key=lambda v: v.number):
         if before is None or other.number < before:
             for _, _, _, question in iter_questions(other.definition):

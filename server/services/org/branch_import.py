@@ -153,6 +153,8 @@ def rows_to_payload(rows: list[ImportRow]) -> list[dict]:
 class ImportRaced(Conflict):
     """Another change to the same branches was stored while this import was being written (nothing of it was)."""
 
+    field: str  # always "code"
+
     def __init__(self) -> None:
         super().__init__("code", "Another change to these branches happened at the same time; try again.")
 
@@ -174,7 +176,10 @@ def apply_import(session: DbSession, actor: User, region: Region, payload: list[
     for row in rows:  # every row was checked just above, in this transaction
         fields = {"code": row.code, "name": row.name, "address": row.address,
                   "latitude": row.latitude, "longitude": row.longitude}
-        branch = existing.get(row.branch_id) or Branch(region=regions[row.region_id])
+        branch = existing.get(row.branch_id) if row.branch_id is not None else None
+        if branch is None:
+            assert row.region_id is not None  # a row without errors has its region
+            branch = Branch(region=regions[row.region_id])
         for key, value in fields.items():
             setattr(branch, key, value)
         session.add(branch)

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from server.extensions import DbSession
 from server.models import Branch, Region, User
 from server.services.activity import log_activity
-from server.services.org.organisation import OrgError, _code, _name, clean_branch, create_branch, create_region
+from server.services.org.organisation import OrgError, _code, _name, clean_branch, create_branch_from, create_region
 from server.services.sync.changes import record_change
 
 BRANCH_FIELDS = ("code", "name", "address", "latitude", "longitude")
@@ -62,7 +62,7 @@ def _set_active(session: DbSession, actor: User, thing: Region | Branch, kind: s
 
 def add_branch(session: DbSession, actor: User, region: Region, fields: dict) -> Branch:
     """Create a branch in a region and log it."""
-    branch = create_branch(session, region=region, **{key: fields.get(key) for key in BRANCH_FIELDS})
+    branch = create_branch_from(session, region, {key: fields.get(key) for key in BRANCH_FIELDS})
     log_activity(session, actor, "create", "branch", branch.id, f"Created branch {branch.code} {branch.name} in {region.code}")
     return branch
 

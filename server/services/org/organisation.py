@@ -4,7 +4,9 @@ from __future__ import annotations
 import math
 import re
 import uuid
+from collections.abc import Mapping
 from datetime import date
+from typing import Any
 
 from sqlalchemy import func, select
 
@@ -19,6 +21,11 @@ CODE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9_-]{0,31}$")
 
 class OrgError(ServiceError):
     """An organisation change that cannot be made; `field` names the input at fault."""
+
+    field: str
+
+    def __init__(self, field: str, message: str):
+        super().__init__(field, message)
 
 
 def _code(field: str, value: object) -> str:
@@ -35,7 +42,7 @@ def _name(value: object, field: str = "name") -> str:
     return name
 
 
-def _coordinate(field: str, value: object, limit: float) -> float | None:
+def _coordinate(field: str, value: Any, limit: float) -> float | None:  # Any: float() is tried on whatever came
     if value is None or value == "":
         return None
     if isinstance(value, bool):
@@ -62,7 +69,8 @@ def create_region(session: DbSession, *, code: str, name: str) -> Region:
     return region
 
 
-def clean_branch(session: DbSession, fields: dict, *, branch: Branch | None = None, check_code: bool = True) -> dict:
+def clean_branch(session: DbSession, fields: Mapping[str, object], *, branch: Branch | None = None,
+                 check_code: bool = True) -> dict:
     """Checked, normalised branch fields (code, name, address, latitude, longitude); OrgError names the bad one.
 
     The one set of branch rules: creating, editing and CSV import all go through it."""
@@ -98,10 +106,15 @@ def create_branch(
     longitude: float | None = None,
 ) -> Branch:
     """Add a branch to a region; coordinates are optional but come as a valid pair."""
+    return create_branch_from(session, region, {"code": code, "name": name, "address": address,
+                                                "latitude": latitude, "longitude": longitude})
+
+
+def create_branch_from(session: DbSession, region: Region, fields: Mapping[str, object]) -> Branch:
+    """Add a branch to a region from raw fields (a form's, unchecked: clean_branch checks them)."""
     if not isinstance(region, Region):
         raise OrgError("region", "A branch needs an existing region.")
-    clean = clean_branch(session, {"code": code, "name": name, "address": address,
-                                   "latitude": latitude, "longitude": longitude})
+    clean = clean_branch(session, fields)
     branch = Branch(region=region, **clean)
     session.add(branch)
     session.flush()

@@ -65,7 +65,7 @@ def assignment_list(session: DbSession, *, region_id: int | None = None, status:
         query = query.where(Assignment.status == status)
     if shopper_id is not None:
         query = query.where(Assignment.shopper_id == shopper_id)
-    total = session.scalar(select(func.count()).select_from(query.subquery()))
+    total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
     rows = session.scalars(query.options(selectinload(Assignment.branch), selectinload(Assignment.shopper),
                                          selectinload(Assignment.template))
                            .order_by(Assignment.due_to, Assignment.due_from, Branch.code).limit(limit)).all()

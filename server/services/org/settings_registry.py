@@ -19,6 +19,11 @@ KINDS = (bool, int, str)
 class SettingError(ServiceError):
     """A value a setting cannot hold; `field` is the setting's key (the form field to mark)."""
 
+    field: str
+
+    def __init__(self, field: str, message: str):
+        super().__init__(field, message)
+
     def __str__(self) -> str:
         return f"{self.field}: {self.message}"
 

@@ -11,10 +11,11 @@ import io
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, cast
 
 from flask import current_app
 from sqlalchemy import exists, select, update
+from sqlalchemy.engine import CursorResult
 
 from server.extensions import DbSession
 from server.models import Photo, Role, Visit, VisitStatus
@@ -140,6 +141,7 @@ def open_rendition(session: DbSession, storage: PhotoStorage, user: Any, visit_i
     if not ensure_renditions(session, storage, photo):
         raise PhotoNotFound(photo.refused_reason or "This photo cannot be shown right now; try again shortly.")
     key = photo.page_key if name == "page" else photo.thumb_key
+    assert key is not None  # ensure_renditions said yes: both renditions are stored (they are set together)
     try:
         with storage.open(key) as stream:
             data = stream.read()
@@ -301,7 +303,8 @@ def _refuse(session: DbSession, photo_id: uuid.UUID, reason: str) -> None:
 
 def _visit(session: DbSession, visit_id: uuid.UUID) -> Visit:
     """The visit row, read afresh."""
-    return session.scalar(select(Visit).where(Visit.id == visit_id).execution_options(populate_existing=True))
+    return session.execute(select(Visit).where(Visit.id == visit_id).execution_options(populate_existing=True)
+                           ).scalar_one()  # the visit of a photo: it exists
 
 
 def _sha256(storage: PhotoStorage, key: str) -> str:
@@ -336,9 +339,9 @@ def _complete(session: DbSession, visit_id: uuid.UUID, photo_id: uuid.UUID, key:
     photo.page_key, photo.thumb_key = rendition_key(key, "page"), rendition_key(key, "thumb")
     session.flush()
     missing = exists().where(Photo.visit_id == visit_id, Photo.completed_at.is_(None))
-    moved = session.execute(
+    moved = cast(CursorResult, session.execute(  # an UPDATE's result: a CursorResult, with the rowcount
         update(Visit).where(Visit.id == visit_id, Visit.status == VisitStatus.AWAITING_PHOTOS, ~missing)
-        .values(status=VisitStatus.SUBMITTED).execution_options(synchronize_session=False)).rowcount
+        .values(status=VisitStatus.SUBMITTED).execution_options(synchronize_session=False))).rowcount
     if moved:
         record_change(session, "visit", visit_id, audience=_visit(session, visit_id).shopper_id)
     session.commit()  # its own transaction: the file is final in storage, so the photo is complete now

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
+from datetime import datetime
+from typing import cast
 
 from sqlalchemy.orm import object_session
 
@@ -37,7 +39,7 @@ def _photos(visit: Visit, storage: PhotoStorage | None) -> dict[str, list[PhotoT
     """Question key -> thumbnails of the photos that have arrived, oldest first."""
     thumbs: dict[str, list[PhotoThumb]] = defaultdict(list)
     arrived = sorted((p for p in visit.photos if p.completed_at and (p.storage_key or p.removed_at)),
-                     key=lambda p: p.completed_at)
+                     key=lambda p: cast(datetime, p.completed_at))  # every one kept has arrived
     session = object_session(visit)
     for photo in arrived:
         if storage is None:
@@ -48,6 +50,7 @@ def _photos(visit: Visit, storage: PhotoStorage | None) -> dict[str, list[PhotoT
         if session is None or not ensure_renditions(session, storage, photo):
             thumbs[photo.question_key].append(PhotoThumb(image=b"", missing=photo.refused_reason or "not ready yet"))
             continue
+        assert photo.thumb_key is not None  # ensure_renditions said yes: the thumb is stored
         try:
             with storage.open(photo.thumb_key) as stream:
                 image = stream.read()
