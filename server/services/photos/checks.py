@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import IO
 
 from server.services.errors import ServiceError
 from shared.photo_types import PHOTO_TYPES, SNIFF_BYTES, same_photo_type, sniff_photo_type
@@ -151,7 +151,7 @@ class GuardedBody:
     range), raises BadUpload from `read`, so storage keeps nothing of the chunk.
     """
 
-    def __init__(self, stream: BinaryIO, limit: int, *, exact: bool = False):
+    def __init__(self, stream: IO[bytes], limit: int, *, exact: bool = False):
         self.stream, self.limit, self.exact = stream, limit, exact
         self.count = 0
         self.broken: BaseException | None = None

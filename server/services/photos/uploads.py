@@ -11,7 +11,7 @@ import io
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, BinaryIO, cast
+from typing import IO, Any, cast
 
 from flask import current_app
 from sqlalchemy import exists, select, update
@@ -72,7 +72,7 @@ class PhotoStatus:
 class StoredPhoto:
     """A complete photo opened for reading: the caller closes `stream`."""
 
-    stream: BinaryIO
+    stream: IO[bytes]
     content_type: str
     size: int
     sha256: str
@@ -153,7 +153,7 @@ def open_rendition(session: DbSession, storage: PhotoStorage, user: Any, visit_i
 
 
 def receive_photo_chunk(session: DbSession, storage: PhotoStorage, user: Any, visit_id: Any, photo_id: Any,
-                        stream: BinaryIO, content_range: str | None, content_length: int | None,
+                        stream: IO[bytes], content_range: str | None, content_length: int | None,
                         content_type: str | None, *, max_bytes: int | None = None) -> PhotoStatus:
     """Store one chunk (or the whole file) of a photo from `stream`, without holding it in memory.
 
@@ -223,7 +223,7 @@ def _locked_photo(session: DbSession, photo_id: uuid.UUID) -> Photo:
 
 
 def _receive(session: DbSession, storage: PhotoStorage, key: str, visit_id: uuid.UUID, photo_id: uuid.UUID,
-             stream: BinaryIO, chunk: ContentRange | None) -> PhotoStatus:
+             stream: IO[bytes], chunk: ContentRange | None) -> PhotoStatus:
     """Under the photo's storage lock: check the offset, stream the body to storage, then record progress.
 
     A Content-Range chunk must carry exactly the bytes its range names (longer or cleanly shorter:
