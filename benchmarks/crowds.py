@@ -22,6 +22,7 @@ sends real HTTP from threads on the same machine:
 Latencies are wall-clock from the request being sent; the load generator shares the 2 cores with the server,
 so absolute figures are pessimistic. The load average is printed around each crowd.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -63,13 +64,20 @@ def seed(app, visits: int, branches: int, shoppers: int) -> Crowd:
 
     from server.extensions import db
     from server.models import Region, User, Visit, VisitStatus
-    from server.services.accounts.users import create_user
     from server.services.accounts.tokens import issue_token
+    from server.services.accounts.users import create_user
 
     session = db.session
     world = build_world(session, visits=visits, branches=branches, shoppers=shoppers, answers=True)
-    create_user(session, email=MANAGER_EMAIL, name="Crowd Manager", role="manager", password=MANAGER_PASSWORD,
-                regions=[session.get(Region, world.region_id)], temporary=False)
+    create_user(
+        session,
+        email=MANAGER_EMAIL,
+        name="Crowd Manager",
+        role="manager",
+        password=MANAGER_PASSWORD,
+        regions=[session.get(Region, world.region_id)],
+        temporary=False,
+    )
     tokens = [issue_token(session, session.get(User, shopper), "Crowd phone")[1] for shopper in world.shopper_ids]
     pending = session.scalars(select(Visit.id).where(Visit.status == VisitStatus.SUBMITTED)).all()
     session.commit()
@@ -99,8 +107,9 @@ def _pull(http: requests.Session, url: str, token: str, cursor: str) -> tuple[li
     """Every page from `cursor` to the end: (page latencies, the cursor to go on from)."""
     pages = []
     while True:
-        elapsed, answer = _get(http, url + "/api/v1/sync/changes", params={"since": cursor},
-                               headers={"Authorization": f"Bearer {token}"})
+        elapsed, answer = _get(
+            http, url + "/api/v1/sync/changes", params={"since": cursor}, headers={"Authorization": f"Bearer {token}"}
+        )
         pages.append(elapsed)
         body = answer.json()
         cursor = body["cursor"]
@@ -147,8 +156,9 @@ def first_pulls(url: str, tokens: list[str], incremental_rate: float) -> dict:
     return {"seconds": seconds, "waits": waits, "pages": pages, "incremental": incremental}
 
 
-def dashboards(url: str, browsers: list[requests.Session], region_id: int, seconds: float,
-               approve: tuple | None) -> dict:
+def dashboards(
+    url: str, browsers: list[requests.Session], region_id: int, seconds: float, approve: tuple | None
+) -> dict:
     """Each browser reloads the region's dashboard for `seconds`; optionally the admin approves a visit now and then."""
     latencies, lock, stop = [], threading.Lock(), time.perf_counter() + seconds
     approved = [0]
@@ -189,7 +199,7 @@ def _spread(values: list[float]) -> str:
     """p50 / p99 / max of latencies, for a table cell."""
     if not values:
         return "none"
-    return f"p50 {statistics.median(values):.3f} s  p99 {percentile(values, .99):.3f} s  max {max(values):.3f} s"
+    return f"p50 {statistics.median(values):.3f} s  p99 {percentile(values, 0.99):.3f} s  max {max(values):.3f} s"
 
 
 def _load() -> str:
@@ -209,12 +219,18 @@ def run(visits: int, postgres: str | None, args: argparse.Namespace) -> None:
             try:
                 before = _load()
                 pulls = first_pulls(server.url, crowd.tokens, args.incremental)
-                print(f"{visits:>7} {name:<10} {len(crowd.tokens)} first pulls at once, {args.workers} workers: "
-                      f"all done in {pulls['seconds']:.2f} s; load {before} -> {_load()}", flush=True)
+                print(
+                    f"{visits:>7} {name:<10} {len(crowd.tokens)} first pulls at once, {args.workers} workers: "
+                    f"all done in {pulls['seconds']:.2f} s; load {before} -> {_load()}",
+                    flush=True,
+                )
                 print(f"{'':>18} wait per phone   {_spread(pulls['waits'])}")
                 print(f"{'':>18} page             {_spread(pulls['pages'])}  ({len(pulls['pages'])} pages)")
-                print(f"{'':>18} incremental pull {_spread(pulls['incremental'])}  ({len(pulls['incremental'])} at "
-                      f"{args.incremental:g}/s)", flush=True)
+                print(
+                    f"{'':>18} incremental pull {_spread(pulls['incremental'])}  ({len(pulls['incremental'])} at "
+                    f"{args.incremental:g}/s)",
+                    flush=True,
+                )
                 browsers = []
                 for _ in range(args.managers):
                     http = _browser()
@@ -223,14 +239,19 @@ def run(visits: int, postgres: str | None, args: argparse.Namespace) -> None:
                         raise RuntimeError(f"manager sign-in: {signed_in.status_code} {signed_in.text[:200]}")
                     _get(http, server.url + "/dashboard/", params={"region": crowd.region_id})  # warm, and signed in
                     browsers.append(http)
-                for label, approve in (("quiet", None),
-                                       ("approving", (app, crowd.admin_id, crowd.to_approve, args.approve_every))):
+                for label, approve in (
+                    ("quiet", None),
+                    ("approving", (app, crowd.admin_id, crowd.to_approve, args.approve_every)),
+                ):
                     before = _load()
                     seen = dashboards(server.url, browsers, crowd.region_id, args.seconds, approve)
                     rate = len(seen["latencies"]) / seen["seconds"]
                     extra = f", {seen['approved']} visits approved" if approve else ""
-                    print(f"{'':>18} dashboard {label:<9} {args.managers} managers: {rate:.2f} pages/s  "
-                          f"{_spread(seen['latencies'])}{extra}; load {before} -> {_load()}", flush=True)
+                    print(
+                        f"{'':>18} dashboard {label:<9} {args.managers} managers: {rate:.2f} pages/s  "
+                        f"{_spread(seen['latencies'])}{extra}; load {before} -> {_load()}",
+                        flush=True,
+                    )
             finally:
                 server.stop()
 

@@ -10,6 +10,7 @@ each page is fetched through the Flask test client (one app context per request,
 cold (roll-up cache emptied first, where the code has one) and `--repeat` times warm. It prints the
 statements and the median seconds of each, and the load average around the run.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -49,8 +50,13 @@ def _fail_some(session, world) -> int:
     checklist = checklist_of(session.get(TemplateVersion, world.version_id))
     key = next(q.key for s in checklist.sections for q in s.questions if q.critical)
     chosen = "SELECT id FROM visits WHERE MOD(branch_id, 10) = 0"
-    session.execute(text(f"UPDATE answers SET critical_failure = TRUE, earned = 0 WHERE question_key = :key "
-                         f"AND possible > 0 AND visit_id IN ({chosen})"), {"key": key})
+    session.execute(
+        text(
+            f"UPDATE answers SET critical_failure = TRUE, earned = 0 WHERE question_key = :key "
+            f"AND possible > 0 AND visit_id IN ({chosen})"
+        ),
+        {"key": key},
+    )
     hit = session.execute(text(f"UPDATE visits SET critical_failures = 1 WHERE id IN ({chosen})")).rowcount
     rebuild(session)  # the answers changed by SQL, past the hooks that keep the stored roll-ups
     session.commit()
@@ -63,8 +69,12 @@ def _manager(session, world):
 
     from server.models import Region, Role, User
 
-    user = User(email="manager@bench.test", name="Bench Manager", role=Role.MANAGER,
-                password_hash=generate_password_hash("bench-password-1234", method="scrypt:1024:8:1"))
+    user = User(
+        email="manager@bench.test",
+        name="Bench Manager",
+        role=Role.MANAGER,
+        password_hash=generate_password_hash("bench-password-1234", method="scrypt:1024:8:1"),
+    )
     user.regions = [session.get(Region, world.region_id)]
     session.add(user)
     session.commit()
@@ -101,9 +111,11 @@ def run_size(visits: int, postgres: str | None, repeat: int) -> list[dict]:
         assert web_login(client, email, password).status_code == 302
         last = world.last_day
         period = f"from={(last - timedelta(days=89)).isoformat()}&to={last.isoformat()}"
-        urls = {"dashboard": f"/dashboard/?region={world.region_id}&{period}",
-                "branch page": f"/dashboard/branches/{world.branch_ids[9]}?{period}",
-                "region PDF": f"/reports/regions/{world.region_id}.pdf?{period}"}
+        urls = {
+            "dashboard": f"/dashboard/?region={world.region_id}&{period}",
+            "branch page": f"/dashboard/branches/{world.branch_ids[9]}?{period}",
+            "region PDF": f"/reports/regions/{world.region_id}.pdf?{period}",
+        }
         counter = Counter(db.engine)
         for page, url in urls.items():
             load = os.getloadavg()[0]
@@ -118,10 +130,20 @@ def run_size(visits: int, postgres: str | None, repeat: int) -> list[dict]:
                 started = time.perf_counter()
                 _fetch(client, url)
                 warm.append(time.perf_counter() - started)
-            rows.append({"visits": visits, "db": "postgresql" if postgres else "sqlite", "built": built,
-                         "failed": failed, "page": page, "cold": cold, "cold_statements": cold_statements,
-                         "warm": statistics.median(warm) if warm else float("nan"), "warm_statements": counter.count,
-                         "load": (load, os.getloadavg()[0])})
+            rows.append(
+                {
+                    "visits": visits,
+                    "db": "postgresql" if postgres else "sqlite",
+                    "built": built,
+                    "failed": failed,
+                    "page": page,
+                    "cold": cold,
+                    "cold_statements": cold_statements,
+                    "warm": statistics.median(warm) if warm else float("nan"),
+                    "warm_statements": counter.count,
+                    "load": (load, os.getloadavg()[0]),
+                }
+            )
     return rows
 
 
@@ -134,14 +156,20 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--repeat", type=int, default=3, help="warm requests per page (median reported)")
     args = parser.parse_args(argv)
     databases = ([] if args.no_sqlite else [None]) + ([args.postgres] if args.postgres else [])
-    print(f"{'visits':>8} {'db':<10} {'build s':>7} {'page':<12} {'cold s':>7} {'stmts':>5} {'warm s':>7} "
-          f"{'stmts':>5}  load avg", flush=True)
+    print(
+        f"{'visits':>8} {'db':<10} {'build s':>7} {'page':<12} {'cold s':>7} {'stmts':>5} {'warm s':>7} "
+        f"{'stmts':>5}  load avg",
+        flush=True,
+    )
     for visits in args.visits:
         for database in databases:
             for r in run_size(visits, database, args.repeat):
-                print(f"{r['visits']:>8} {r['db']:<10} {r['built']:>7.1f} {r['page']:<12} {r['cold']:>7.3f} "
-                      f"{r['cold_statements']:>5} {r['warm']:>7.3f} {r['warm_statements']:>5}  "
-                      f"{r['load'][0]:.2f} -> {r['load'][1]:.2f}", flush=True)
+                print(
+                    f"{r['visits']:>8} {r['db']:<10} {r['built']:>7.1f} {r['page']:<12} {r['cold']:>7.3f} "
+                    f"{r['cold_statements']:>5} {r['warm']:>7.3f} {r['warm_statements']:>5}  "
+                    f"{r['load'][0]:.2f} -> {r['load'][1]:.2f}",
+                    flush=True,
+                )
 
 
 if __name__ == "__main__":

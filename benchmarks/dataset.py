@@ -4,6 +4,7 @@ Visits and their section scores go in with executemany-style Core inserts in bat
 record_visit: the benchmark measures reading, and 100,000 visits must load in seconds. A few real visits
 (with revision documents and stored photos) are recorded through record_visit for the visit-report timing.
 """
+
 from __future__ import annotations
 
 import random
@@ -14,7 +15,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from io import BytesIO
 from pathlib import Path
 
@@ -53,8 +54,14 @@ def scratch_app(postgres: str | None = None) -> Iterator:
     with ExitStack() as stack:
         url = stack.enter_context(scratch_schema(postgres)) if postgres else f"sqlite:///{folder / 'bench.db'}"
         stack.callback(shutil.rmtree, folder, ignore_errors=True)
-        app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "benchmark", "PHOTO_STORAGE_PATH":
-                          str(folder / "photos"), "RATELIMIT_STORAGE_URI": "memory://"})
+        app = create_app(
+            {
+                "SQLALCHEMY_DATABASE_URI": url,
+                "SECRET_KEY": "benchmark",
+                "PHOTO_STORAGE_PATH": str(folder / "photos"),
+                "RATELIMIT_STORAGE_URI": "memory://",
+            }
+        )
         with app.app_context():
             upgrade_schema()
             yield app
@@ -80,7 +87,7 @@ def _uuid(rng: random.Random) -> uuid.UUID:
 
 def _insert(session, model, rows: list[dict]) -> None:
     for start in range(0, len(rows), BATCH):
-        session.execute(insert(model), rows[start:start + BATCH])
+        session.execute(insert(model), rows[start : start + BATCH])
 
 
 def _people_and_checklist(session):
@@ -103,25 +110,50 @@ def _visit_rows(rng, branch_ids, shopper_id, version_id, sections, visits, first
     visit_rows, section_rows = [], []
     for i in range(visits):
         branch = branch_ids[i % len(branch_ids)]
-        finished = datetime.combine(first_day + timedelta(days=rng.randrange(days)), time(rng.randint(9, 17),
-                                    rng.randrange(60)), tzinfo=timezone.utc)
+        finished = datetime.combine(
+            first_day + timedelta(days=rng.randrange(days)), time(rng.randint(9, 17), rng.randrange(60)), tzinfo=UTC
+        )
         score = round(min(100.0, max(0.0, rng.gauss(levels[branch], 10))), 2)
         visit_id = _uuid(rng)
-        visit_rows.append({
-            "id": visit_id, "branch_id": branch, "shopper_id": shopper_id, "template_version_id": version_id,
-            "status": VisitStatus.APPROVED, "revision": 1, "started_at": finished - timedelta(minutes=35),
-            "finished_at": finished, "submitted_at": finished + timedelta(minutes=5), "score_percent": score,
-            "earned": score, "possible": 100.0, "critical_failures": int(rng.random() < 0.02), "flagged": False,
-            "zeroed": False, "review_note": ""})
+        visit_rows.append(
+            {
+                "id": visit_id,
+                "branch_id": branch,
+                "shopper_id": shopper_id,
+                "template_version_id": version_id,
+                "status": VisitStatus.APPROVED,
+                "revision": 1,
+                "started_at": finished - timedelta(minutes=35),
+                "finished_at": finished,
+                "submitted_at": finished + timedelta(minutes=5),
+                "score_percent": score,
+                "earned": score,
+                "possible": 100.0,
+                "critical_failures": int(rng.random() < 0.02),
+                "flagged": False,
+                "zeroed": False,
+                "review_note": "",
+            }
+        )
         for position, (key, title) in enumerate(sections):
             percent = round(min(100.0, max(0.0, rng.gauss(score, 12))), 2)
-            section_rows.append({"visit_id": visit_id, "section_key": key, "position": position, "title": title,
-                                 "earned": percent, "possible": 100.0, "percent": percent})
+            section_rows.append(
+                {
+                    "visit_id": visit_id,
+                    "section_key": key,
+                    "position": position,
+                    "title": title,
+                    "earned": percent,
+                    "possible": 100.0,
+                    "percent": percent,
+                }
+            )
     return visit_rows, section_rows
 
 
-def populate(session, *, branches: int, visits: int, days: int = 365, samples: int = 10, seed: int = 8,
-             today: date | None = None) -> Dataset:
+def populate(
+    session, *, branches: int, visits: int, days: int = 365, samples: int = 10, seed: int = 8, today: date | None = None
+) -> Dataset:
     """Fill an empty scratch database: one region of `branches` branches and `visits` approved visits over `days`."""
     from server.models import Branch, Region, Visit, VisitSectionScore
     from server.services.checklists.versions import checklist_of
@@ -133,8 +165,14 @@ def populate(session, *, branches: int, visits: int, days: int = 365, samples: i
     region = Region(code="BIG", name=f"Benchmark region ({branches} branches)")
     session.add(region)
     session.flush()
-    _insert(session, Branch, [{"region_id": region.id, "code": f"B{i:04d}", "name": f"Branch {i}",
-                               "address": "", "active": True} for i in range(1, branches + 1)])
+    _insert(
+        session,
+        Branch,
+        [
+            {"region_id": region.id, "code": f"B{i:04d}", "name": f"Branch {i}", "address": "", "active": True}
+            for i in range(1, branches + 1)
+        ],
+    )
     branch_ids = list(session.scalars(select(Branch.id).where(Branch.region_id == region.id).order_by(Branch.id)))
     sections = [(s.key, s.title) for s in checklist_of(version).sections]
     visit_rows, section_rows = _visit_rows(rng, branch_ids, shopper.id, version.id, sections, visits, first_day, days)
@@ -167,11 +205,25 @@ def record_samples(session, rng, shopper, version, branch_ids, day) -> list:
     limits = PhotoLimits.from_config(current_app.config)
     for index, branch_id in enumerate(branch_ids):
         branch = session.get(Branch, branch_id)
-        assignment = create_assignment(session, shopper=shopper, branch=branch, template=version.template,
-                                       due_from=day - timedelta(days=3), due_to=day)
-        document, files = maker.document(visit_id=_uuid(rng), assignment_id=assignment.id, branch_id=branch_id,
-                                         day=day, lat=51.5, lon=-0.12, level=rng.uniform(0.4, 0.95),
-                                         languages=("en", "fr"), branch_index=index)
+        assignment = create_assignment(
+            session,
+            shopper=shopper,
+            branch=branch,
+            template=version.template,
+            due_from=day - timedelta(days=3),
+            due_to=day,
+        )
+        document, files = maker.document(
+            visit_id=_uuid(rng),
+            assignment_id=assignment.id,
+            branch_id=branch_id,
+            day=day,
+            lat=51.5,
+            lon=-0.12,
+            level=rng.uniform(0.4, 0.95),
+            languages=("en", "fr"),
+            branch_index=index,
+        )
         visit = record_visit(session, shopper, document, status=VisitStatus.APPROVED, limits=limits)
         for photo, file in zip(visit.photos, files):
             key = photo_key(visit.id, photo.id)

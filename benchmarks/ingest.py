@@ -11,6 +11,7 @@ transaction as in production. The raw side then inserts the rows the endpoint st
 ``sqlite3.executemany`` (``psycopg`` ``executemany`` on PostgreSQL), one transaction per batch of 50.
 ``--profile`` prints where the endpoint's time goes (cProfile, top functions by cumulative time).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -64,14 +65,27 @@ def visit_document(checklist: dict[str, Any], version_id: int, branch_id: int, r
     for section in checklist["sections"]:
         for question in section["questions"]:
             if question["type"] == "photo":
-                photos.append({"id": str(uuid.uuid4()), "question": question["key"],
-                               "sha256": secrets.token_hex(32), "size": rng.randint(50_000, 900_000),
-                               "content_type": "image/jpeg"})
+                photos.append(
+                    {
+                        "id": str(uuid.uuid4()),
+                        "question": question["key"],
+                        "sha256": secrets.token_hex(32),
+                        "size": rng.randint(50_000, 900_000),
+                        "content_type": "image/jpeg",
+                    }
+                )
             elif (entry := answer(question, rng)) is not None:
                 answers.append(entry)
-    return {"id": str(uuid.uuid4()), "template_version_id": version_id, "branch_id": branch_id,
-            "started_at": "2026-03-02T09:14:03Z", "finished_at": "2026-03-02T09:52:40Z",
-            "location": {"lat": 51.5072, "lon": -0.1276, "accuracy_m": 12.0}, "answers": answers, "photos": photos}
+    return {
+        "id": str(uuid.uuid4()),
+        "template_version_id": version_id,
+        "branch_id": branch_id,
+        "started_at": "2026-03-02T09:14:03Z",
+        "finished_at": "2026-03-02T09:52:40Z",
+        "location": {"lat": 51.5072, "lon": -0.1276, "accuracy_m": 12.0},
+        "answers": answers,
+        "photos": photos,
+    }
 
 
 class Scratch:
@@ -81,39 +95,56 @@ class Scratch:
         from server import create_app
         from server.database import upgrade_schema
         from server.extensions import db
+        from server.services.accounts.tokens import issue_token
         from server.services.accounts.users import create_user
         from server.services.checklists.versions import import_template
         from server.services.org.organisation import create_assignment, create_branch, create_region
-        from server.services.accounts.tokens import issue_token
 
         self.url = url
-        self.app = create_app({"TESTING": False, "SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": url,
-                               "PHOTO_STORAGE_PATH": str(folder / "photos"), "RATELIMIT_STORAGE_URI": "memory://",
-                               "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
-                               "SHOPPER_DAILY_PHOTOS": 10**9, "SHOPPER_DAILY_PHOTO_BYTES": 10**15})
+        self.app = create_app(
+            {
+                "TESTING": False,
+                "SECRET_KEY": "bench",
+                "SQLALCHEMY_DATABASE_URI": url,
+                "PHOTO_STORAGE_PATH": str(folder / "photos"),
+                "RATELIMIT_STORAGE_URI": "memory://",
+                "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
+                "SHOPPER_DAILY_PHOTOS": 10**9,
+                "SHOPPER_DAILY_PHOTO_BYTES": 10**15,
+            }
+        )
         self.ctx = self.app.app_context()  # for setup and the raw side; each request gets its own (new_client)
         self.ctx.push()
         upgrade_schema()
         s = db.session
-        shopper = create_user(s, email="bench@example.test", name="Bench Shopper", role="shopper",
-                              password="correct horse battery staple")
+        shopper = create_user(
+            s, email="bench@example.test", name="Bench Shopper", role="shopper", password="correct horse battery staple"
+        )
         region = create_region(s, code="RB", name="Bench region")
-        branch = create_branch(s, region=region, code="B1", name="Bench branch", address="1 High Street",
-                               latitude=51.5, longitude=-0.12)
+        branch = create_branch(
+            s, region=region, code="B1", name="Bench branch", address="1 High Street", latitude=51.5, longitude=-0.12
+        )
         self.checklist = definition()
         version = import_template(s, copy.deepcopy(self.checklist), publish=True)
         self.version_id, self.branch_id = version.id, branch.id
         today = date.today()  # one assignment: a shopper sees the branches of their assignments
-        create_assignment(s, shopper=shopper, branch=branch, template=version.template, due_from=today,
-                          due_to=today + timedelta(days=7))
+        create_assignment(
+            s,
+            shopper=shopper,
+            branch=branch,
+            template=version.template,
+            due_from=today,
+            due_to=today + timedelta(days=7),
+        )
         self.token = issue_token(s, shopper, "bench")[1]
         s.commit()
         s.remove()
         self.client = new_client(self.app)
 
     def push(self, batch: list[dict]) -> None:
-        response = self.client.post("/api/v1/sync/push", json={"visits": batch},
-                                    headers={"Authorization": f"Bearer {self.token}"})
+        response = self.client.post(
+            "/api/v1/sync/push", json={"visits": batch}, headers={"Authorization": f"Bearer {self.token}"}
+        )
         assert response.status_code == 200, response.get_data(as_text=True)[:500]
         results = response.get_json()["results"]
         assert all(r["result"] == "created" for r in results), results[:2]
@@ -232,8 +263,7 @@ def raw_batches(raw: RawSQLite, stored, batches: list[list[str]]) -> list[list[t
         statements = []
         for table in TABLES:
             columns, grouped = stored[table]
-            sql = (f"INSERT INTO {table} ({', '.join(columns)}) "
-                   f"VALUES ({', '.join([raw.placeholder] * len(columns))})")
+            sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join([raw.placeholder] * len(columns))})"
             rows = []
             for vid in batch:
                 for row in grouped.get(vid, []):
@@ -254,9 +284,8 @@ def raw_batches(raw: RawSQLite, stored, batches: list[list[str]]) -> list[list[t
 def run(url: str, folder: Path, visits: int, profile: bool, raw_factory) -> dict[str, float]:
     scratch = Scratch(url, folder)
     rng = random.Random(2026)
-    documents = [visit_document(scratch.checklist, scratch.version_id, scratch.branch_id, rng)
-                 for _ in range(visits)]
-    batches = [documents[i:i + BATCH] for i in range(0, visits, BATCH)]
+    documents = [visit_document(scratch.checklist, scratch.version_id, scratch.branch_id, rng) for _ in range(visits)]
+    batches = [documents[i : i + BATCH] for i in range(0, visits, BATCH)]
     scratch.push([visit_document(scratch.checklist, scratch.version_id, scratch.branch_id, rng)])  # warm-up
     profiler = cProfile.Profile() if profile else None
     began = time.perf_counter()
@@ -294,8 +323,10 @@ def run(url: str, folder: Path, visits: int, profile: bool, raw_factory) -> dict
 
 def report(name: str, figures: dict[str, float]) -> None:
     ratio = figures["endpoint"] / figures["raw"]
-    print(f"{name:<11} endpoint {figures['endpoint']:8.1f} visits/s   raw executemany {figures['raw']:9.1f} visits/s"
-          f"   endpoint/raw = {ratio:.3f} (1/{1 / ratio:.1f})   {figures['rows']:.0f} rows per visit")
+    print(
+        f"{name:<11} endpoint {figures['endpoint']:8.1f} visits/s   raw executemany {figures['raw']:9.1f} visits/s"
+        f"   endpoint/raw = {ratio:.3f} (1/{1 / ratio:.1f})   {figures['rows']:.0f} rows per visit"
+    )
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -322,8 +353,15 @@ def main(argv: list[str] | None = None) -> None:
         runs = []
         for _ in range(args.repeat):
             with scratch_schema(args.postgres, "fa_ingest") as url:
-                runs.append(run(url, Path(tempfile.mkdtemp(prefix="fa-ingest-")), args.visits, args.profile,
-                                lambda u=url: RawPostgres(u)))
+                runs.append(
+                    run(
+                        url,
+                        Path(tempfile.mkdtemp(prefix="fa-ingest-")),
+                        args.visits,
+                        args.profile,
+                        lambda u=url: RawPostgres(u),
+                    )
+                )
         report("PostgreSQL", median(runs))
 
 

@@ -13,6 +13,7 @@ time, shows it. It prints pushes completed, the rate achieved, latency p50/p90/p
 average before and after, and the CPU time per push of the server (gunicorn's master and workers) and of the
 load generator itself, against the cores there are: the rate this machine could sustain at best.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -37,23 +38,32 @@ def seed(url: str, folder: Path, shoppers: int) -> tuple[list[str], int, int]:
 
     from server.database import upgrade_schema
     from server.models import Role, User
+    from server.services.accounts.tokens import issue_token
     from server.services.checklists.versions import import_template
     from server.services.org.organisation import create_assignment, create_branch, create_region
-    from server.services.accounts.tokens import issue_token
 
     with server_db(url, folder) as s:
         upgrade_schema()
         region = create_region(s, code="RL", name="Load region")
-        branch = create_branch(s, region=region, code="L1", name="Load branch", address="1 High Street",
-                               latitude=51.5, longitude=-0.12)
+        branch = create_branch(
+            s, region=region, code="L1", name="Load branch", address="1 High Street", latitude=51.5, longitude=-0.12
+        )
         version = import_template(s, definition(), publish=True)
-        users = [User(email=f"load{n}@example.test", name=f"Load Shopper {n}", role=Role.SHOPPER, password_hash="-")
-                 for n in range(shoppers)]
+        users = [
+            User(email=f"load{n}@example.test", name=f"Load Shopper {n}", role=Role.SHOPPER, password_hash="-")
+            for n in range(shoppers)
+        ]
         s.add_all(users)
         s.flush()
         for user in users:  # a shopper sees (and may visit ad hoc) the branches of their assignments
-            create_assignment(s, shopper=user, branch=branch, template=version.template, due_from=date.today(),
-                              due_to=date.today() + timedelta(days=7))
+            create_assignment(
+                s,
+                shopper=user,
+                branch=branch,
+                template=version.template,
+                due_from=date.today(),
+                due_to=date.today() + timedelta(days=7),
+            )
         tokens = [issue_token(s, user, "load phone")[1] for user in users]
         s.commit()
         return tokens, version.id, branch.id
@@ -126,8 +136,12 @@ def open_loop(url: str, tokens: list[str], documents: list[dict], rate: float) -
             session = local.session = requests.Session()
         token = tokens[index % len(tokens)]
         try:
-            answer = session.post(url + "/api/v1/sync/push", json={"visits": [documents[index]]},
-                                  headers={"Authorization": f"Bearer {token}"}, timeout=60)
+            answer = session.post(
+                url + "/api/v1/sync/push",
+                json={"visits": [documents[index]]},
+                headers={"Authorization": f"Bearer {token}"},
+                timeout=60,
+            )
             outcome = str(answer.status_code) if answer.status_code != 200 else answer.json()["results"][0]["result"]
         except requests.RequestException as exc:
             outcome = type(exc).__name__
@@ -175,20 +189,29 @@ def run(url: str, folder: Path, args: argparse.Namespace) -> None:
             server.stop()
     latencies = result["latencies"]
     done = len(latencies)
-    print(f"{'postgresql' if url.startswith('postgresql') else 'sqlite':<10} {count} pushes at {args.rate:g}/s, "
-          f"{args.workers} workers x {args.threads or 'default'} threads: {done} created in {result['seconds']:.1f} s "
-          f"({done / result['seconds']:.1f}/s)")
+    print(
+        f"{'postgresql' if url.startswith('postgresql') else 'sqlite':<10} {count} pushes at {args.rate:g}/s, "
+        f"{args.workers} workers x {args.threads or 'default'} threads: {done} created in {result['seconds']:.1f} s "
+        f"({done / result['seconds']:.1f}/s)"
+    )
     if latencies:
-        print(f"  latency from schedule: p50 {statistics.median(latencies):.3f} s  p90 {percentile(latencies, .9):.3f} s"
-              f"  p99 {percentile(latencies, .99):.3f} s  max {max(latencies):.3f} s")
+        print(
+            f"  latency from schedule: p50 {statistics.median(latencies):.3f} s  p90 {percentile(latencies, 0.9):.3f} s"
+            f"  p99 {percentile(latencies, 0.99):.3f} s  max {max(latencies):.3f} s"
+        )
     print(f"  not created: {result['failures'] or 'none'}")
-    print(f"  load average before {before[0]:.2f} {before[1]:.2f} {before[2]:.2f}, after {after[0]:.2f} {after[1]:.2f} "
-          f"{after[2]:.2f}")
+    print(
+        f"  load average before {before[0]:.2f} {before[1]:.2f} {before[2]:.2f}, after {after[0]:.2f} {after[1]:.2f} "
+        f"{after[2]:.2f}"
+    )
     cores = os.cpu_count() or 1
     per_push = (server_cpu + database_cpu + client_cpu) / count
-    print(f"  CPU per push: server {1000 * server_cpu / count:.1f} ms, database {1000 * database_cpu / count:.1f} ms, "
-          f"load generator {1000 * client_cpu / count:.1f} ms; {cores} cores sustain at most {cores / per_push:.0f} "
-          "pushes/s with nothing else running", flush=True)
+    print(
+        f"  CPU per push: server {1000 * server_cpu / count:.1f} ms, database {1000 * database_cpu / count:.1f} ms, "
+        f"load generator {1000 * client_cpu / count:.1f} ms; {cores} cores sustain at most {cores / per_push:.0f} "
+        "pushes/s with nothing else running",
+        flush=True,
+    )
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -205,13 +228,14 @@ def main(argv: list[str] | None = None) -> None:
         folder = Path(tempfile.mkdtemp(prefix="fa-ingest-load-"))
         run(f"sqlite:///{folder / 'load.db'}", folder, args)
     if args.postgres:
-        from benchmarks.dataset import scratch_schema
-
         from sqlalchemy import make_url
+
+        from benchmarks.dataset import scratch_schema
 
         with scratch_schema(args.postgres, "fa_load") as url:  # named, so its backends' CPU can be counted
             url = make_url(url).update_query_dict({"application_name": f"fa_load_{os.getpid()}"})
             run(url.render_as_string(hide_password=False), Path(tempfile.mkdtemp(prefix="fa-ingest-load-")), args)
+
 
 if __name__ == "__main__":
     main()

@@ -27,8 +27,14 @@ def build_store(folder: Path, visits: int, assignments: int) -> str:
     from tests.mobile.factories import ANSWERS, assignment_change, branch_change, fill, version_change, write_png
 
     store = LocalStore(folder / "phone")
-    account = store.save_account(server_url="http://127.0.0.1:9", user_id=1, email="sam@example.test",
-                                 name="Sam Shopper", role="shopper", token="fa_bench")
+    account = store.save_account(
+        server_url="http://127.0.0.1:9",
+        user_id=1,
+        email="sam@example.test",
+        name="Sam Shopper",
+        role="shopper",
+        token="fa_bench",
+    )
     shop = store.for_account(account.id)
     ids = [str(uuid.uuid4()) for _ in range(assignments)]
     shop.pulled.apply_changes([version_change(), branch_change()] + [assignment_change(a) for a in ids], "c1")
@@ -46,12 +52,33 @@ def build_store(folder: Path, visits: int, assignments: int) -> str:
 def run_once(folder: Path, steps: list) -> dict:
     script, out = folder / "steps.json", folder / "out.json"
     script.write_text(json.dumps(steps))
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "SDL_VIDEODRIVER": "offscreen", "KIVY_NO_CONSOLELOG": "1",
-           "KIVY_NO_FILELOG": "1"}
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "SDL_VIDEODRIVER": "offscreen",
+        "KIVY_NO_CONSOLELOG": "1",
+        "KIVY_NO_FILELOG": "1",
+    }
     spawned = time.time()
-    subprocess.run([sys.executable, "-m", "tests.mobile.ui.driver", "--data-dir", str(folder / "phone"),
-                    "--script", str(script), "--out", str(out), "--photo", str(folder / "camera" / "shot.png")],
-                   env=env, check=True, cwd=ROOT, capture_output=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "tests.mobile.ui.driver",
+            "--data-dir",
+            str(folder / "phone"),
+            "--script",
+            str(script),
+            "--out",
+            str(out),
+            "--photo",
+            str(folder / "camera" / "shot.png"),
+        ],
+        env=env,
+        check=True,
+        cwd=ROOT,
+        capture_output=True,
+    )
     results = json.loads(out.read_text())
     if results.get("error"):
         raise SystemExit(results["error"])
@@ -68,26 +95,35 @@ def main() -> None:
     folder = Path(tempfile.mkdtemp(prefix="fieldaudit-mobile-bench-"))
     started = time.perf_counter()
     build_store(folder, args.visits, args.assignments)
-    print(f"store: {args.visits} visits, {args.assignments} assignments (built in "
-          f"{time.perf_counter() - started:.1f} s)")
+    print(
+        f"store: {args.visits} visits, {args.assignments} assignments (built in {time.perf_counter() - started:.1f} s)"
+    )
     startup, in_app, saves = [], [], []
     for _ in range(args.runs):
-        results = run_once(folder, [
-            ["wait_screen", {"name": "assignments"}], ["record", {"name": "list"}],
-            ["open_assignment", {"index": 0}],
-            ["timed_answer", {"key": "greeted", "value": "yes", "name": "save1"}],
-            ["timed_answer", {"key": "greeted", "value": "no", "name": "save2"}],
-            ["timed_answer", {"key": "clean", "value": 4, "name": "save3"}],
-            ["go", {"name": "assignments"}],
-        ])
+        results = run_once(
+            folder,
+            [
+                ["wait_screen", {"name": "assignments"}],
+                ["record", {"name": "list"}],
+                ["open_assignment", {"index": 0}],
+                ["timed_answer", {"key": "greeted", "value": "yes", "name": "save1"}],
+                ["timed_answer", {"key": "greeted", "value": "no", "name": "save2"}],
+                ["timed_answer", {"key": "clean", "value": 4, "name": "save3"}],
+                ["go", {"name": "assignments"}],
+            ],
+        )
         startup.append(results["records"]["list"]["wall"] - results["spawned"])
         in_app.append(results["startup_s"])
         saves += [results["records"][k] for k in ("save1", "save2", "save3")]
-    print(f"start-up to the assignment list (process spawn -> list shown), median of {args.runs}: "
-          f"{statistics.median(startup):.2f} s")
+    print(
+        f"start-up to the assignment list (process spawn -> list shown), median of {args.runs}: "
+        f"{statistics.median(startup):.2f} s"
+    )
     print(f"  of which App construction -> first frame scheduled: {statistics.median(in_app):.3f} s")
-    print(f"save one answer through the widget (tap -> committed + progress/visibility refresh), median of "
-          f"{len(saves)}: {1000 * statistics.median(saves):.1f} ms (max {1000 * max(saves):.1f} ms)")
+    print(
+        f"save one answer through the widget (tap -> committed + progress/visibility refresh), median of "
+        f"{len(saves)}: {1000 * statistics.median(saves):.1f} ms (max {1000 * max(saves):.1f} ms)"
+    )
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ statements one page sent, the raw time and the ratios, and the load average arou
 pull's CPU seconds over the raw SELECT's (this process's, so it means something on SQLite only, where the
 database runs in the process; steadier than wall time on a busy machine).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -106,8 +107,9 @@ def raw_select(engine, shopper_id: int) -> int:
     return rows
 
 
-def run_size(visits: int, postgres: str | None, repeat: int, limit: int | None, *, branches: int = 500,
-             shoppers: int = 50) -> dict:
+def run_size(
+    visits: int, postgres: str | None, repeat: int, limit: int | None, *, branches: int = 500, shoppers: int = 50
+) -> dict:
     """Build one size on one database and time the pull against the raw SELECT."""
     from server.extensions import db
     from server.models import User
@@ -145,11 +147,22 @@ def run_size(visits: int, postgres: str | None, repeat: int, limit: int | None, 
         pull, service, raw = statistics.median(pulls), statistics.median(services), statistics.median(raws)
         cpu_raw = statistics.median(cpu_raws) if cpu_raws else float("nan")
         cpu_ratio = statistics.median(cpu_pulls) / cpu_raw if cpu_raws and cpu_raw else float("nan")
-        return {"visits": visits, "db": "postgresql" if postgres else "sqlite", "built": built, "pull": pull,
-                "pages": pages, "changes": changes, "statements": most, "raw": raw, "rows": rows,
-                "ratio": pull / raw if raw else float("nan"), "service": service,
-                "service_ratio": service / raw if raw else float("nan"), "cpu_ratio": cpu_ratio,
-                "load": (load_before, os.getloadavg()[0])}
+        return {
+            "visits": visits,
+            "db": "postgresql" if postgres else "sqlite",
+            "built": built,
+            "pull": pull,
+            "pages": pages,
+            "changes": changes,
+            "statements": most,
+            "raw": raw,
+            "rows": rows,
+            "ratio": pull / raw if raw else float("nan"),
+            "service": service,
+            "service_ratio": service / raw if raw else float("nan"),
+            "cpu_ratio": cpu_ratio,
+            "load": (load_before, os.getloadavg()[0]),
+        }
 
 
 def _clock(run) -> float:
@@ -171,15 +184,20 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--shoppers", type=int, default=50)
     args = parser.parse_args(argv)
     databases = ([] if args.no_sqlite else [None]) + ([args.postgres] if args.postgres else [])
-    print(f"{'visits':>8} {'db':<10} {'build s':>8} {'pull s':>8} {'pages':>5} {'changes':>7} {'stmt/pg':>7} "
-          f"{'raw s':>8} {'rows':>6} {'ratio':>6} {'service s':>9} {'ratio':>6} {'cpu':>5}  load avg")
+    print(
+        f"{'visits':>8} {'db':<10} {'build s':>8} {'pull s':>8} {'pages':>5} {'changes':>7} {'stmt/pg':>7} "
+        f"{'raw s':>8} {'rows':>6} {'ratio':>6} {'service s':>9} {'ratio':>6} {'cpu':>5}  load avg"
+    )
     for visits in args.visits:
         for database in databases:
             r = run_size(visits, database, args.repeat, args.limit, branches=args.branches, shoppers=args.shoppers)
-            print(f"{r['visits']:>8} {r['db']:<10} {r['built']:>8.1f} {r['pull']:>8.3f} {r['pages']:>5} "
-                  f"{r['changes']:>7} {r['statements']:>7} {r['raw']:>8.4f} {r['rows']:>6} {r['ratio']:>6.1f} "
-                  f"{r['service']:>9.4f} {r['service_ratio']:>6.1f} {r['cpu_ratio']:>5.1f}  "
-                  f"{r['load'][0]:.2f} -> {r['load'][1]:.2f}", flush=True)
+            print(
+                f"{r['visits']:>8} {r['db']:<10} {r['built']:>8.1f} {r['pull']:>8.3f} {r['pages']:>5} "
+                f"{r['changes']:>7} {r['statements']:>7} {r['raw']:>8.4f} {r['rows']:>6} {r['ratio']:>6.1f} "
+                f"{r['service']:>9.4f} {r['service_ratio']:>6.1f} {r['cpu_ratio']:>5.1f}  "
+                f"{r['load'][0]:.2f} -> {r['load'][1]:.2f}",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":

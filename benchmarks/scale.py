@@ -23,6 +23,7 @@ the first request after a new counted visit computes) and `warm` (what every lat
 change). For each it prints the median time, the statements one request sends (for the pull: the most in one page,
 with the pages), the hand-written SQL's median and the ratio, and the load average around the size's run.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -44,11 +45,13 @@ TREND_WEEK = HAND["region trend"].replace("{month}", "{week}")
 DASHBOARD = [
     HAND["league"],  # this period; the same again for the previous one (see `_hand_dashboard`)
     TREND_WEEK,
-    "SELECT a.question_key, COUNT(*), SUM(a.earned), SUM(a.possible) " + ANSWERS
+    "SELECT a.question_key, COUNT(*), SUM(a.earned), SUM(a.possible) "
+    + ANSWERS
     + " AND a.possible > 0 AND a.earned IS NOT NULL GROUP BY a.question_key "
-      "ORDER BY SUM(a.earned) / SUM(a.possible), a.question_key LIMIT 10",
+    "ORDER BY SUM(a.earned) / SUM(a.possible), a.question_key LIMIT 10",
     "SELECT a.visit_id, v.branch_id, v.finished_at, a.question_key, a.section_key, a.comment, v.score_percent "
-    + ANSWERS + " AND a.critical_failure = :yes ORDER BY v.finished_at DESC, v.id, a.position LIMIT 25",
+    + ANSWERS
+    + " AND a.critical_failure = :yes ORDER BY v.finished_at DESC, v.id, a.position LIMIT 25",
     "SELECT COUNT(*) " + ANSWERS + " AND a.critical_failure = :yes",
     "SELECT t.id, t.definition FROM template_versions t WHERE t.id IN (SELECT DISTINCT v.template_version_id "
     "FROM visits v " + IN_REGION + COUNTED + ")",
@@ -70,12 +73,15 @@ class Row:
 
     def line(self) -> str:
         ratio = self.seconds / self.sql if self.sql else float("nan")
-        return (f"{self.visits:>8} {self.db:<10} {self.what:<16} {self.seconds:>9.3f} {self.statements:>14} "
-                f"{self.sql:>9.4f} {ratio:>7.1f}  {self.load[0]:.2f} -> {self.load[1]:.2f}")
+        return (
+            f"{self.visits:>8} {self.db:<10} {self.what:<16} {self.seconds:>9.3f} {self.statements:>14} "
+            f"{self.sql:>9.4f} {ratio:>7.1f}  {self.load[0]:.2f} -> {self.load[1]:.2f}"
+        )
 
 
-HEADER = (f"{'visits':>8} {'db':<10} {'what':<16} {'app s':>9} {'statements':>14} {'hand SQL s':>9} {'ratio':>7}"
-          "  load avg")
+HEADER = (
+    f"{'visits':>8} {'db':<10} {'what':<16} {'app s':>9} {'statements':>14} {'hand SQL s':>9} {'ratio':>7}  load avg"
+)
 
 
 def _manager(session, region_id: int):
@@ -83,8 +89,15 @@ def _manager(session, region_id: int):
     from server.models import Region
     from server.services.accounts.users import create_user
 
-    manager = create_user(session, email=MANAGER_EMAIL, name="Bench Manager", role="manager",
-                          password=MANAGER_PASSWORD, regions=[session.get(Region, region_id)], temporary=False)
+    manager = create_user(
+        session,
+        email=MANAGER_EMAIL,
+        name="Bench Manager",
+        role="manager",
+        password=MANAGER_PASSWORD,
+        regions=[session.get(Region, region_id)],
+        temporary=False,
+    )
     session.commit()
     return manager
 
@@ -101,6 +114,7 @@ def _hand_queries(session, queries: list[str], region_id: int, scope) -> Callabl
         for query in runs:
             query()
         session.rollback()
+
     return run
 
 
@@ -115,10 +129,12 @@ def _one_request(client, path: str, counts: list[int] | None, **kwargs) -> int:
 
 def _cold(request: Callable, cache) -> Callable:
     """The request with the roll-up cache emptied first: what the first manager after a new visit waits for."""
+
     def run(counts):
         if cache is not None:
             cache.clear()
         return request(counts)
+
     return run
 
 
@@ -126,8 +142,8 @@ def run_size(visits: int, postgres: str | None, repeat: int, *, branches: int = 
     """Build one size on one database and time the four requests against their hand-written SQL."""
     from server.extensions import db
     from server.models import User
-    from server.services.scores import make_scope
     from server.services.accounts.tokens import issue_token
+    from server.services.scores import make_scope
 
     with scratch_app(postgres) as app:
         world = build_world(db.session, visits=visits, branches=branches, shoppers=shoppers, answers=True)
@@ -142,17 +158,34 @@ def run_size(visits: int, postgres: str | None, repeat: int, *, branches: int = 
         database, load_before = "postgresql" if postgres else "sqlite", os.getloadavg()[0]
         period = {"from": scope.period.start.isoformat(), "to": scope.period.end.isoformat()}
         cases = {
-            "full pull": (lambda counts: full_pull(phone, shopper_token, None, counts),
-                          lambda: raw_select(db.engine, shopper_id)),
-            "dashboard": (lambda counts: _one_request(browser, "/dashboard/", counts,
-                                                      query_string={"region": region_id}),
-                          _hand_queries(db.session, DASHBOARD, region_id, scope)),
-            "league": (lambda counts: _one_request(api, f"/api/v1/scores/regions/{region_id}/league", counts,
-                                                   query_string=period, headers=bearer(manager_token)),
-                       _hand_queries(db.session, [], region_id, scope)),
-            "region PDF": (lambda counts: _one_request(api, f"/api/v1/reports/regions/{region_id}.pdf", counts,
-                                                       query_string=period, headers=bearer(manager_token)),
-                           _hand_queries(db.session, REGION_PDF, region_id, scope)),
+            "full pull": (
+                lambda counts: full_pull(phone, shopper_token, None, counts),
+                lambda: raw_select(db.engine, shopper_id),
+            ),
+            "dashboard": (
+                lambda counts: _one_request(browser, "/dashboard/", counts, query_string={"region": region_id}),
+                _hand_queries(db.session, DASHBOARD, region_id, scope),
+            ),
+            "league": (
+                lambda counts: _one_request(
+                    api,
+                    f"/api/v1/scores/regions/{region_id}/league",
+                    counts,
+                    query_string=period,
+                    headers=bearer(manager_token),
+                ),
+                _hand_queries(db.session, [], region_id, scope),
+            ),
+            "region PDF": (
+                lambda counts: _one_request(
+                    api,
+                    f"/api/v1/reports/regions/{region_id}.pdf",
+                    counts,
+                    query_string=period,
+                    headers=bearer(manager_token),
+                ),
+                _hand_queries(db.session, REGION_PDF, region_id, scope),
+            ),
         }
         cache = app.extensions.get("rollup_cache")
         for what in ("dashboard", "league", "region PDF"):  # computed afresh, then as every later request finds it
@@ -164,11 +197,15 @@ def run_size(visits: int, postgres: str | None, repeat: int, *, branches: int = 
             for what, (request, _) in cases.items():
                 answer = request(counts)
                 statements[what] = f"{answer[2]}/page, {answer[0]} pg" if what == "full pull" else str(answer)
-        timed = {what: compare({"app": lambda r=request: r(None), "sql": hand}, repeat)
-                 for what, (request, hand) in cases.items()}
+        timed = {
+            what: compare({"app": lambda r=request: r(None), "sql": hand}, repeat)
+            for what, (request, hand) in cases.items()
+        }
         load = (load_before, os.getloadavg()[0])
-        return [Row(visits, database, what, timed[what]["app"], statements[what], timed[what]["sql"], load)
-                for what in cases]
+        return [
+            Row(visits, database, what, timed[what]["app"], statements[what], timed[what]["sql"], load)
+            for what in cases
+        ]
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -1,4 +1,5 @@
 """Side-by-side timing: contenders run interleaved, many times, in one process, and compared by their medians."""
+
 from __future__ import annotations
 
 import statistics

@@ -9,6 +9,7 @@ change rows the services would have written for it, inserted by a few INSERT ...
 numbers table (seconds, not hours, at 300k visits). Used by benchmarks/pull.py; the dashboard benchmark
 can call it the same way and read `World` for the ids it needs.
 """
+
 from __future__ import annotations
 
 import random
@@ -37,15 +38,33 @@ class World:
     seed_visit_ids: list = field(default_factory=list)
 
 
-def build_world(session, *, visits: int, branches: int = 500, shoppers: int = 50, days: int = 365,
-                answers: bool = False, seed: int = 10) -> World:
+def build_world(
+    session,
+    *,
+    visits: int,
+    branches: int = 500,
+    shoppers: int = 50,
+    days: int = 365,
+    answers: bool = False,
+    seed: int = 10,
+) -> World:
     """Fill an empty database; returns the World. `visits` counts the multiplied visits (the seed comes on top)."""
     world = _seed(session, branches=branches, shoppers=shoppers, days=days, seed=seed)
     _multiply(session, world, visits, days, answers)
     _rebuild_rollups(session)
     if session.get_bind().dialect.name == "postgresql":  # fresh statistics, as autovacuum would gather them
-        for table in ("changes", "visits", "visit_revisions", "visit_section_scores", "answers", "assignments",
-                      "photos", "branches", "template_versions", "question_days"):
+        for table in (
+            "changes",
+            "visits",
+            "visit_revisions",
+            "visit_section_scores",
+            "answers",
+            "assignments",
+            "photos",
+            "branches",
+            "template_versions",
+            "question_days",
+        ):
             session.execute(text(f"ANALYZE {table}"))  # this schema's tables only: never the whole database
         session.commit()
     return world
@@ -61,29 +80,40 @@ def _rebuild_rollups(session) -> None:
 
 def _seed(session, *, branches: int, shoppers: int, days: int, seed: int) -> World:
     """The organisation and a few visits per shopper, all through the services (so every change row is real)."""
-    from server.demo.builder import demo_checklist
-    from server.demo.visit_maker import VisitMaker, new_uuid
     from flask import current_app
 
+    from server.demo.builder import demo_checklist
+    from server.demo.visit_maker import VisitMaker, new_uuid
     from server.models import Branch, Role, User, VisitStatus
     from server.services.checklists.versions import checklist_of, import_template
     from server.services.org.organisation import create_assignment, create_branch, create_region
     from server.services.photos.budgets import PhotoLimits
     from server.services.transactions import atomic
-    from server.services.visits.reviews import approve_visit
     from server.services.visits.record import record_visit
+    from server.services.visits.reviews import approve_visit
 
     rng = random.Random(seed)
     admin = User(email="admin@bench.test", name="Bench Admin", role=Role.ADMIN, password_hash="-")
-    people = [User(email=f"shopper{n}@bench.test", name=f"Shopper {n}", role=Role.SHOPPER, password_hash="-")
-              for n in range(shoppers)]
+    people = [
+        User(email=f"shopper{n}@bench.test", name=f"Shopper {n}", role=Role.SHOPPER, password_hash="-")
+        for n in range(shoppers)
+    ]
     session.add_all([admin, *people])
     session.flush()
     version = import_template(session, demo_checklist(), actor=admin, publish=True)
     region = create_region(session, code="BIG", name=f"Benchmark region ({branches} branches)")
-    branch_rows = [create_branch(session, region=region, code=f"B{n:04d}", name=f"Branch {n}",
-                                 address=f"{n} High Street", latitude=51.5, longitude=-0.12)
-                   for n in range(1, branches + 1)]
+    branch_rows = [
+        create_branch(
+            session,
+            region=region,
+            code=f"B{n:04d}",
+            name=f"Branch {n}",
+            address=f"{n} High Street",
+            latitude=51.5,
+            longitude=-0.12,
+        )
+        for n in range(1, branches + 1)
+    ]
     session.commit()
     last_day = date.today()
     maker, limits = VisitMaker(rng, checklist_of(version), version.id), PhotoLimits.from_config(current_app.config)
@@ -92,22 +122,46 @@ def _seed(session, *, branches: int, shoppers: int, days: int, seed: int) -> Wor
         for n in range(SEED_VISITS_PER_SHOPPER + OPEN_PER_SHOPPER):
             branch: Branch = branch_rows[(index * 7 + n) % branches]
             day = last_day - timedelta(days=rng.randrange(1, 20))
-            assignment = create_assignment(session, shopper=shopper, branch=branch, template=version.template,
-                                           due_from=day - timedelta(days=3), due_to=day + timedelta(days=7),
-                                           notes="Ask about the loyalty card")
+            assignment = create_assignment(
+                session,
+                shopper=shopper,
+                branch=branch,
+                template=version.template,
+                due_from=day - timedelta(days=3),
+                due_to=day + timedelta(days=7),
+                notes="Ask about the loyalty card",
+            )
             if n >= SEED_VISITS_PER_SHOPPER:
                 continue  # open work, as the phone holds it
-            document, _ = maker.document(visit_id=new_uuid(rng), assignment_id=assignment.id, branch_id=branch.id,
-                                         day=day, lat=51.5, lon=-0.12, level=rng.uniform(0.4, 0.95),
-                                         languages=("en",), branch_index=index)
+            document, _ = maker.document(
+                visit_id=new_uuid(rng),
+                assignment_id=assignment.id,
+                branch_id=branch.id,
+                day=day,
+                lat=51.5,
+                lon=-0.12,
+                level=rng.uniform(0.4, 0.95),
+                languages=("en",),
+                branch_index=index,
+            )
             with atomic(session):
                 visit = record_visit(session, shopper, document, status=VisitStatus.SUBMITTED, limits=limits)
             seeded.append(visit.id)
             if n == 0:
                 with atomic(session):
                     approve_visit(session, admin, visit)
-    return World(region.id, [b.id for b in branch_rows], [p.id for p in people], admin.id, version.template_id,
-                 version.id, 0, last_day - timedelta(days=days - 1), last_day, seeded)
+    return World(
+        region.id,
+        [b.id for b in branch_rows],
+        [p.id for p in people],
+        admin.id,
+        version.template_id,
+        version.id,
+        0,
+        last_day - timedelta(days=days - 1),
+        last_day,
+        seeded,
+    )
 
 
 def _uuid_sql(dialect: str, prefix: int, number: str, as_text: bool) -> str:
@@ -126,14 +180,27 @@ def _multiply(session, world: World, visits: int, days: int, answers: bool) -> N
     session.execute(text("CREATE TEMPORARY TABLE bench_n (i INTEGER PRIMARY KEY, k INTEGER, b INTEGER, s INTEGER)"))
     session.execute(text("CREATE TEMPORARY TABLE bench_day (k INTEGER PRIMARY KEY, day DATE, at TIMESTAMP)"))
     start = world.last_day - timedelta(days=days - 1)
-    session.execute(text("INSERT INTO bench_day (k, day, at) VALUES (:k, :day, :at)"), [
-        {"k": k, "day": start + timedelta(days=k),
-         "at": datetime.combine(start + timedelta(days=k), time(11, 30))} for k in range(days)])
+    session.execute(
+        text("INSERT INTO bench_day (k, day, at) VALUES (:k, :day, :at)"),
+        [
+            {"k": k, "day": start + timedelta(days=k), "at": datetime.combine(start + timedelta(days=k), time(11, 30))}
+            for k in range(days)
+        ],
+    )
     rng = random.Random(7)
-    rows = [{"i": base + n, "k": rng.randrange(days), "b": world.branch_ids[n % len(world.branch_ids)],
-             "s": world.shopper_ids[n % len(world.shopper_ids)]} for n in range(visits)]
+    rows = [
+        {
+            "i": base + n,
+            "k": rng.randrange(days),
+            "b": world.branch_ids[n % len(world.branch_ids)],
+            "s": world.shopper_ids[n % len(world.shopper_ids)],
+        }
+        for n in range(visits)
+    ]
     for offset in range(0, len(rows), 50_000):
-        session.execute(text("INSERT INTO bench_n (i, k, b, s) VALUES (:i, :k, :b, :s)"), rows[offset:offset + 50_000])
+        session.execute(
+            text("INSERT INTO bench_n (i, k, b, s) VALUES (:i, :k, :b, :s)"), rows[offset : offset + 50_000]
+        )
     seed = world.seed_visit_ids[0]
     seed_key = seed.hex if dialect == "sqlite" else str(seed)
     assignment_id, visit_id = _uuid_sql(dialect, 2, "n.i", False), _uuid_sql(dialect, 3, "n.i", False)
@@ -176,19 +243,32 @@ def _multiply_changes(session, world: World, dialect: str) -> None:
 
     addressed = hasattr(Change, "audience_region_id")  # main's code before migration 0008 left these unaddressed
     pattern = [  # (entity, what it names, addressed to the shopper?) in the order the services write them
-        ("template_version", "version", True), ("branch", "branch", True), ("assignment", "assignment", addressed),
-        ("assignment", "assignment", addressed), ("visit", "visit", True), ("visit", "visit", addressed),
-        ("visit", "visit", True), ("assignment", "assignment", addressed)]
-    session.execute(text("CREATE TEMPORARY TABLE bench_pattern (k INTEGER PRIMARY KEY, entity VARCHAR(32), "
-                         "names VARCHAR(16), addressed INTEGER)"))
-    session.execute(text("INSERT INTO bench_pattern VALUES (:k, :entity, :names, :addressed)"),
-                    [{"k": k, "entity": e, "names": n, "addressed": int(a)} for k, (e, n, a) in enumerate(pattern)])
-    session.execute(text(f"""INSERT INTO changes (entity, entity_id, op, changed_at, audience_user_id)
+        ("template_version", "version", True),
+        ("branch", "branch", True),
+        ("assignment", "assignment", addressed),
+        ("assignment", "assignment", addressed),
+        ("visit", "visit", True),
+        ("visit", "visit", addressed),
+        ("visit", "visit", True),
+        ("assignment", "assignment", addressed),
+    ]
+    session.execute(
+        text(
+            "CREATE TEMPORARY TABLE bench_pattern (k INTEGER PRIMARY KEY, entity VARCHAR(32), "
+            "names VARCHAR(16), addressed INTEGER)"
+        )
+    )
+    session.execute(
+        text("INSERT INTO bench_pattern VALUES (:k, :entity, :names, :addressed)"),
+        [{"k": k, "entity": e, "names": n, "addressed": int(a)} for k, (e, n, a) in enumerate(pattern)],
+    )
+    session.execute(
+        text(f"""INSERT INTO changes (entity, entity_id, op, changed_at, audience_user_id)
         SELECT p.entity, CASE p.names WHEN 'version' THEN '{world.version_id}'
                                       WHEN 'branch' THEN CAST(n.b AS VARCHAR(16))
-                                      WHEN 'assignment' THEN {_uuid_sql(dialect, 2, 'n.i', True)}
-                                      ELSE {_uuid_sql(dialect, 3, 'n.i', True)} END,
+                                      WHEN 'assignment' THEN {_uuid_sql(dialect, 2, "n.i", True)}
+                                      ELSE {_uuid_sql(dialect, 3, "n.i", True)} END,
                'upsert', d.at, CASE WHEN p.addressed = 1 THEN n.s END
-        FROM bench_n n JOIN bench_day d ON d.k = n.k CROSS JOIN bench_pattern p ORDER BY d.k, n.i, p.k"""))
+        FROM bench_n n JOIN bench_day d ON d.k = n.k CROSS JOIN bench_pattern p ORDER BY d.k, n.i, p.k""")
+    )
     session.execute(text("DROP TABLE bench_pattern"))
-

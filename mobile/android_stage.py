@@ -13,8 +13,10 @@ TARGET = ROOT / "mobile" / "build" / "android-src"
 PACKAGES = ("shared", "mobile")
 KEEP = {".py", ".kv", ".json", ".png"}
 SKIP_DIRS = {"__pycache__", "build", "bin", ".buildozer"}
-MAIN = '"""Android entry point: run the Fieldaudit shopper app (data in App.user_data_dir)."""\n' \
-       "from mobile.__main__ import main\n\nmain([])\n"
+MAIN = (
+    '"""Android entry point: run the Fieldaudit shopper app (data in App.user_data_dir)."""\n'
+    "from mobile.__main__ import main\n\nmain([])\n"
+)
 
 
 def stage(target: Path = TARGET) -> Path:

@@ -28,6 +28,7 @@ def _photos_text(question: Question, answer: Answer | None, photo_count: int) ->
 
 def _answered(typed: Callable[[Question, Scalar], str | None]) -> AnswerText:
     """An answer text that says "N/A", "" or the chosen option's label, else what ``typed`` says, else the value."""
+
     def text(question: Question, answer: Answer | None, photo_count: int) -> str:
         if answer is None:
             return ""
@@ -45,6 +46,7 @@ def _answered(typed: Callable[[Question, Scalar], str | None]) -> AnswerText:
         if isinstance(value, bool):
             return "Yes" if value else "No"
         return str(value)
+
     return text
 
 
@@ -79,17 +81,22 @@ ANSWER_TEXT_BY_TYPE: dict[QuestionType, AnswerText] = {
 """How a report prints an answer to each question type."""
 
 
-def visit_rows(checklist: Checklist, score: VisitScore, answers: Iterable[Answer],
-               photos: Mapping[str, Sequence[PhotoThumb]] | None = None, include_hidden: bool = False,
-               ) -> tuple[list[SectionRow], list[QuestionRow], list[CriticalFailure]]:
+def visit_rows(
+    checklist: Checklist,
+    score: VisitScore,
+    answers: Iterable[Answer],
+    photos: Mapping[str, Sequence[PhotoThumb]] | None = None,
+    include_hidden: bool = False,
+) -> tuple[list[SectionRow], list[QuestionRow], list[CriticalFailure]]:
     """Section rows, question rows (hidden ones left out unless asked) and critical failures of one scored visit.
 
     photos maps question key -> thumbnails (the caller loads the bytes); the score must come from this checklist.
     """
     photos = photos or {}
     by_key = answers_by_question(answers)
-    sections = [SectionRow(title=s.title, percent=s.percent, earned=s.earned, possible=s.possible)
-                for s in score.sections]
+    sections = [
+        SectionRow(title=s.title, percent=s.percent, earned=s.earned, possible=s.possible) for s in score.sections
+    ]
     questions: list[QuestionRow] = []
     failures: list[CriticalFailure] = []
     for qs in score.questions:
@@ -99,10 +106,20 @@ def visit_rows(checklist: Checklist, score: VisitScore, answers: Iterable[Answer
         answer = by_key.get(qs.key)
         comment = answer.comment if answer is not None else ""
         thumbs = tuple(photos.get(qs.key, ()))
-        questions.append(QuestionRow(
-            section_title=section.title, text=question.text, answer_text=answer_text(question, answer, len(thumbs)),
-            status=qs.status, earned=qs.earned, possible=qs.possible, comment=comment, critical=question.critical,
-            critical_failure=qs.critical_failure, photos=thumbs))
+        questions.append(
+            QuestionRow(
+                section_title=section.title,
+                text=question.text,
+                answer_text=answer_text(question, answer, len(thumbs)),
+                status=qs.status,
+                earned=qs.earned,
+                possible=qs.possible,
+                comment=comment,
+                critical=question.critical,
+                critical_failure=qs.critical_failure,
+                photos=thumbs,
+            )
+        )
         if qs.critical_failure:
             failures.append(CriticalFailure(question_text=question.text, section_title=section.title, comment=comment))
     return sections, questions, failures

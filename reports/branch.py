@@ -20,8 +20,14 @@ KIND = "Branch report"
 def build_branch_report(data: BranchReportData) -> bytes:
     """The branch report PDF (docs/architecture.md, Reports), as bytes."""
     story: list[Flowable] = cover(data.header)
-    story.append(score_box(data.score, f"Branch score: mean of {data.visit_count} visit"
-                                       f"{'' if data.visit_count == 1 else 's'}", _notes(data), _facts(data)))
+    story.append(
+        score_box(
+            data.score,
+            f"Branch score: mean of {data.visit_count} visit{'' if data.visit_count == 1 else 's'}",
+            _notes(data),
+            _facts(data),
+        )
+    )
     story += critical_box(data.critical_failures, f"Critical failures in this period ({len(data.critical_failures)})")
     story += [Paragraph("Score trend", Styles.h1), for_pdf(trend_line(data.trend, FRAME_WIDTH))]
     story += _sections(data)
@@ -41,12 +47,21 @@ def _notes(data: BranchReportData) -> list[str]:
 
 def _facts(data: BranchReportData) -> list[tuple[str, str]]:
     """Branch, region, period and the numbers around the score."""
-    rank = fmt.NONE if data.rank is None else f"{data.rank}" + (
-        f" of {data.branches_in_region}" if data.branches_in_region else "")
-    return [("Branch", f"{clean(data.branch_name)} ({clean(data.branch_code)})"), ("Region", data.region_name),
-            ("Period", fmt.period(data.period_from, data.period_to)), ("Visits", str(data.visit_count)),
-            ("95% interval", fmt.interval(data.ci_low, data.ci_high)), ("Region score", fmt.pct(data.region_score)),
-            ("Rank in region", rank), ("Critical failures", str(len(data.critical_failures)))]
+    rank = (
+        fmt.NONE
+        if data.rank is None
+        else f"{data.rank}" + (f" of {data.branches_in_region}" if data.branches_in_region else "")
+    )
+    return [
+        ("Branch", f"{clean(data.branch_name)} ({clean(data.branch_code)})"),
+        ("Region", data.region_name),
+        ("Period", fmt.period(data.period_from, data.period_to)),
+        ("Visits", str(data.visit_count)),
+        ("95% interval", fmt.interval(data.ci_low, data.ci_high)),
+        ("Region score", fmt.pct(data.region_score)),
+        ("Rank in region", rank),
+        ("Critical failures", str(len(data.critical_failures))),
+    ]
 
 
 def _sections(data: BranchReportData) -> list[Flowable]:
@@ -54,13 +69,17 @@ def _sections(data: BranchReportData) -> list[Flowable]:
     head = Paragraph("Sections against the region", Styles.h1)
     if not data.sections:
         return [head, note("No section results in this period.")]
-    chart = section_bars([s.title for s in data.sections], [s.branch_percent for s in data.sections], FRAME_WIDTH,
-                         compare=[s.region_percent for s in data.sections], legend=("This branch", "Region"))
+    chart = section_bars(
+        [s.title for s in data.sections],
+        [s.branch_percent for s in data.sections],
+        FRAME_WIDTH,
+        compare=[s.region_percent for s in data.sections],
+        legend=("This branch", "Region"),
+    )
     rows = [["Section", "Branch", "Region", "Difference"]]
     for s in data.sections:
         gap = None if s.branch_percent is None or s.region_percent is None else s.branch_percent - s.region_percent
-        rows.append([para(s.title, Styles.cell), fmt.pct(s.branch_percent), fmt.pct(s.region_percent),
-                     fmt.change(gap)])
+        rows.append([para(s.title, Styles.cell), fmt.pct(s.branch_percent), fmt.pct(s.region_percent), fmt.change(gap)])
     table = grid(rows, [FRAME_WIDTH - 7.5 * cm, 2.5 * cm, 2.5 * cm, 2.5 * cm], numeric_from=1)
     return [head, for_pdf(chart), Spacer(1, 6), table]
 
@@ -73,8 +92,16 @@ def _visits(visits: Sequence[VisitSummary]) -> list[Flowable]:
     rows = [["Date", "Shopper", "Checklist", "Score", "Status", "Critical"]]
     for v in visits:
         status = fmt.words(v.status) + (" · zeroed" if v.zeroed else "") + (" · flagged" if v.flagged else "")
-        rows.append([fmt.day(v.visit_date), para(v.shopper, Styles.cell), para(v.template_title, Styles.cell),
-                     fmt.pct(v.score, "not scored"), para(status, Styles.cell), str(v.critical_failures)])
+        rows.append(
+            [
+                fmt.day(v.visit_date),
+                para(v.shopper, Styles.cell),
+                para(v.template_title, Styles.cell),
+                fmt.pct(v.score, "not scored"),
+                para(status, Styles.cell),
+                str(v.critical_failures),
+            ]
+        )
     widths = [2.2 * cm, 3.2 * cm, FRAME_WIDTH - 12.2 * cm, 2 * cm, 3.2 * cm, 1.6 * cm]
     table = grid(rows, widths)
     table.setStyle([("ALIGN", (3, 0), (3, -1), "RIGHT"), ("ALIGN", (5, 0), (5, -1), "RIGHT")])

@@ -12,11 +12,17 @@ MARGIN_LEFT_MAX = 170.0
 """Widest label column a chart gives to row labels, in points."""
 
 
-def label(x: float, y: float, text: str, size: float, anchor: str = "start", colour=INK,
-          bold: bool = False) -> String:
+def label(x: float, y: float, text: str, size: float, anchor: str = "start", colour=INK, bold: bool = False) -> String:
     """A one-line String of user or fixed text in logical order (``charts.for_pdf`` makes it PDF-ready)."""
-    return String(x, y, clean(text).replace("\n", " "), fontName=SANS_BOLD if bold else SANS, fontSize=size,
-                  fillColor=colour, textAnchor=anchor)
+    return String(
+        x,
+        y,
+        clean(text).replace("\n", " "),
+        fontName=SANS_BOLD if bold else SANS,
+        fontSize=size,
+        fillColor=colour,
+        textAnchor=anchor,
+    )
 
 
 def fit(text: str, width: float, size: float, bold: bool = False) -> str:
@@ -47,8 +53,12 @@ def axis_grid(drawing: Drawing, left: float, right: float, bottom: float, top: f
             drawing.add(label(left - 4, y - 2.5, f"{tick}%", 6.5, "end", colour=MUTED))
 
 
-_STOPS = ((0.0, colors.HexColor("#d92d20")), (60.0, colors.HexColor("#f79009")), (80.0, colors.HexColor("#fdb022")),
-          (100.0, colors.HexColor("#12b76a")))
+_STOPS = (
+    (0.0, colors.HexColor("#d92d20")),
+    (60.0, colors.HexColor("#f79009")),
+    (80.0, colors.HexColor("#fdb022")),
+    (100.0, colors.HexColor("#12b76a")),
+)
 
 
 def shade(percent: float | None) -> colors.Color:
@@ -59,8 +69,9 @@ def shade(percent: float | None) -> colors.Color:
     for (p0, c0), (p1, c1) in zip(_STOPS, _STOPS[1:]):
         if value <= p1:
             t = (value - p0) / (p1 - p0)
-            return colors.Color(c0.red + (c1.red - c0.red) * t, c0.green + (c1.green - c0.green) * t,
-                                c0.blue + (c1.blue - c0.blue) * t)
+            return colors.Color(
+                c0.red + (c1.red - c0.red) * t, c0.green + (c1.green - c0.green) * t, c0.blue + (c1.blue - c0.blue) * t
+            )
     return _STOPS[-1][1]
 
 

@@ -25,9 +25,13 @@ __all__ = ["section_bars", "trend_line", "histogram", "heatmap", "for_pdf", "to_
 ROW = 15.0
 
 
-def section_bars(titles: Sequence[str], percents: Sequence[float | None], width: float,
-                 compare: Sequence[float | None] | None = None, legend: tuple[str, str] = ("Branch", "Region"),
-                 ) -> Drawing:
+def section_bars(
+    titles: Sequence[str],
+    percents: Sequence[float | None],
+    width: float,
+    compare: Sequence[float | None] | None = None,
+    legend: tuple[str, str] = ("Branch", "Region"),
+) -> Drawing:
     """Horizontal bars, one per section, 0..100 %, value printed at each bar's end; optional grey comparison bars."""
     register_fonts()
     if not titles:
@@ -47,8 +51,16 @@ def section_bars(titles: Sequence[str], percents: Sequence[float | None], width:
         y_bar = y + row - bar_h - (row * 0.12 if pair else row * 0.19)
         _bar(drawing, left, right, y_bar, bar_h, value, ACCENT)
         if compare is not None:
-            _bar(drawing, left, right, y_bar - bar_h - 1, bar_h * 0.8, compare[i] if i < len(compare) else None,
-                 REGION, size=6.5)
+            _bar(
+                drawing,
+                left,
+                right,
+                y_bar - bar_h - 1,
+                bar_h * 0.8,
+                compare[i] if i < len(compare) else None,
+                REGION,
+                size=6.5,
+            )
     if pair:
         drawing.add(Rect(left, height - 12, 8, 7, fillColor=ACCENT, strokeColor=None))
         drawing.add(label(left + 11, height - 11, legend[0], 7.5))
@@ -57,8 +69,9 @@ def section_bars(titles: Sequence[str], percents: Sequence[float | None], width:
     return drawing
 
 
-def _bar(drawing: Drawing, left: float, right: float, y: float, h: float, value: float | None, colour,
-         size: float = 7.5) -> None:
+def _bar(
+    drawing: Drawing, left: float, right: float, y: float, h: float, value: float | None, colour, size: float = 7.5
+) -> None:
     """One horizontal bar with its value (or "no data") printed after it."""
     value = fmt.number(value)
     if value is None:
@@ -167,13 +180,15 @@ def _fix_string(node: String):
 
 
 _FAMILY = re.compile(r"font-family: (DejaVuSans-Bold|DejaVuSans|DroidSansFallback);")
-_CSS = {SANS: "font-family: 'DejaVu Sans', Verdana, sans-serif;",
-        SANS_BOLD: "font-family: 'DejaVu Sans', Verdana, sans-serif; font-weight: bold;",
-        "DroidSansFallback": "font-family: sans-serif;"}
+_CSS = {
+    SANS: "font-family: 'DejaVu Sans', Verdana, sans-serif;",
+    SANS_BOLD: "font-family: 'DejaVu Sans', Verdana, sans-serif; font-weight: bold;",
+    "DroidSansFallback": "font-family: sans-serif;",
+}
 
 
 def to_svg(drawing: Drawing, inline: bool = False) -> str:
     """The drawing as SVG text (a standalone document, or with inline=True just the <svg> element for HTML)."""
     svg = renderSVG.drawToString(drawing)
     svg = _FAMILY.sub(lambda m: _CSS[m.group(1)], svg)
-    return svg[svg.index("<svg"):] if inline else svg
+    return svg[svg.index("<svg") :] if inline else svg

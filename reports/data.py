@@ -34,6 +34,7 @@ class ReportHeader:
 
 # --- visit report ---------------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True, kw_only=True)
 class PhotoThumb:
     """One photo attached to a question: its thumbnail JPEG, an optional caption, and why it is absent if it is."""
@@ -128,6 +129,7 @@ class VisitReportData:
 
 # --- branch report --------------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True, kw_only=True)
 class TrendPoint:
     """One period of a trend line (a week or month): its label, mean score (None = no scored visits) and visit count."""
@@ -199,6 +201,7 @@ class BranchReportData:
 
 
 # --- region report --------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True, kw_only=True)
 class LeagueRow:

@@ -47,8 +47,16 @@ def heatmap(section_titles: Sequence[str], rows: Sequence[HeatmapRow], width: fl
             drawing.add(Rect(left + col * j, y, col - 1, CELL_HEIGHT - 1, fillColor=fill, strokeColor=None))
             if col >= 14:
                 text = "—" if value is None else f"{value:.{decimals}f}"
-                drawing.add(label(left + col * (j + 0.5) - 0.5, y + 3.5, text, 6.5, "middle",
-                                  colour=MUTED if value is None else ink_on(fill)))
+                drawing.add(
+                    label(
+                        left + col * (j + 0.5) - 0.5,
+                        y + 3.5,
+                        text,
+                        6.5,
+                        "middle",
+                        colour=MUTED if value is None else ink_on(fill),
+                    )
+                )
     _legend(drawing, left, 2)
     return drawing
 

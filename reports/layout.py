@@ -65,9 +65,18 @@ def build_pdf(story: Sequence[Flowable], header: ReportHeader, kind: str) -> byt
     """Lay the story out on A4 pages with the shared footer and return the PDF bytes."""
     register_fonts()
     out = io.BytesIO()
-    doc = SimpleDocTemplate(out, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=15 * mm,
-                            bottomMargin=18 * mm, title=clean(header.title) or kind, author="Fieldaudit",
-                            subject=kind, creator="Fieldaudit reports")
+    doc = SimpleDocTemplate(
+        out,
+        pagesize=A4,
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=15 * mm,
+        bottomMargin=18 * mm,
+        title=clean(header.title) or kind,
+        author="Fieldaudit",
+        subject=kind,
+        creator="Fieldaudit reports",
+    )
     footer = f"{kind} · generated {fmt.moment(header.generated_at)}"
     doc.build(list(story) or [Spacer(1, 1)], canvasmaker=_numbered_canvas(footer))
     return out.getvalue()
@@ -84,32 +93,68 @@ def cover(header: ReportHeader) -> list[Flowable]:
     if header.filters:
         rows = [[para(key, Styles.head), para(value, Styles.small)] for key, value in header.filters.items()]
         filters = Table(rows, colWidths=[3.2 * cm, None], hAlign="LEFT")
-        filters.setStyle(TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 0), ("TOPPADDING", (0, 0), (-1, -1), 1),
-                                     ("BOTTOMPADDING", (0, 0), (-1, -1), 1), ("VALIGN", (0, 0), (-1, -1), "TOP")]))
+        filters.setStyle(
+            TableStyle(
+                [
+                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                    ("TOPPADDING", (0, 0), (-1, -1), 1),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ]
+            )
+        )
         left.append(Spacer(1, 3))
         left.append(filters)
     mark = logo(header.logo_png, 4 * cm, 1.6 * cm)
     block = Table([[left, mark or ""]], colWidths=[FRAME_WIDTH - 4.3 * cm, 4.3 * cm])
-    block.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("ALIGN", (1, 0), (1, 0), "RIGHT"),
-                               ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-                               ("LINEBELOW", (0, 0), (-1, 0), 0.8, RULE), ("BOTTOMPADDING", (0, 0), (-1, -1), 6)]))
+    block.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("ALIGN", (1, 0), (1, 0), "RIGHT"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                ("LINEBELOW", (0, 0), (-1, 0), 0.8, RULE),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
+            ]
+        )
+    )
     return [block, Spacer(1, 8)]
 
 
 def score_box(score: float | None, caption: str, notes: Sequence[str], facts: Sequence[tuple[str, str]]) -> Table:
     """The summary band: the big score (or "Not scored") with a caption and notes, beside a table of key facts."""
-    big = Paragraph(fmt.pct(score, "Not scored"), Styles.big.clone("bigc", textColor=score_colour(score),
-                                                                     fontSize=30 if score is not None else 20))
+    big = Paragraph(
+        fmt.pct(score, "Not scored"),
+        Styles.big.clone("bigc", textColor=score_colour(score), fontSize=30 if score is not None else 20),
+    )
     left: list[Flowable] = [big, Spacer(1, 4), para(caption, Styles.small)]
     left += [para(note, Styles.danger) for note in notes]
     rows = [[Paragraph(label, Styles.head), para(value, Styles.cell)] for label, value in facts]
     table = Table(rows or [[""]], colWidths=[3.2 * cm, None])
-    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("TOPPADDING", (0, 0), (-1, -1), 1.5),
-                               ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5), ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
+    table.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("TOPPADDING", (0, 0), (-1, -1), 1.5),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+            ]
+        )
+    )
     band = Table([[left, table]], colWidths=[5.6 * cm, FRAME_WIDTH - 5.6 * cm])
-    band.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("BACKGROUND", (0, 0), (0, 0), SHADE),
-                              ("LEFTPADDING", (0, 0), (0, 0), 10), ("TOPPADDING", (0, 0), (-1, -1), 8),
-                              ("BOTTOMPADDING", (0, 0), (-1, -1), 8), ("LEFTPADDING", (1, 0), (1, 0), 12)]))
+    band.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("BACKGROUND", (0, 0), (0, 0), SHADE),
+                ("LEFTPADDING", (0, 0), (0, 0), 10),
+                ("TOPPADDING", (0, 0), (-1, -1), 8),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 8),
+                ("LEFTPADDING", (1, 0), (1, 0), 12),
+            ]
+        )
+    )
     return band
 
 
@@ -134,10 +179,19 @@ def critical_box(failures: Sequence[CriticalFailure], title: str) -> list[Flowab
         if comment:
             cells.append(para(comment if len(comment) <= 600 else comment[:600] + "…", Styles.comment))
     box = Table([[cell] for cell in cells], colWidths=[FRAME_WIDTH], splitInRow=1)
-    box.setStyle(TableStyle([("BOX", (0, 0), (-1, -1), 1.2, DANGER), ("BACKGROUND", (0, 0), (-1, -1), DANGER_BG),
-                             ("LEFTPADDING", (0, 0), (-1, -1), 8), ("TOPPADDING", (0, 0), (-1, -1), 1),
-                             ("BOTTOMPADDING", (0, 0), (-1, -1), 1), ("TOPPADDING", (0, 0), (-1, 0), 6),
-                             ("BOTTOMPADDING", (0, -1), (-1, -1), 8)]))
+    box.setStyle(
+        TableStyle(
+            [
+                ("BOX", (0, 0), (-1, -1), 1.2, DANGER),
+                ("BACKGROUND", (0, 0), (-1, -1), DANGER_BG),
+                ("LEFTPADDING", (0, 0), (-1, -1), 8),
+                ("TOPPADDING", (0, 0), (-1, -1), 1),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+                ("TOPPADDING", (0, 0), (-1, 0), 6),
+                ("BOTTOMPADDING", (0, -1), (-1, -1), 8),
+            ]
+        )
+    )
     return [CondPageBreak(BOX_START), Spacer(1, 8), box]
 
 
@@ -149,18 +203,24 @@ def weakest_questions(questions: Sequence[QuestionRate]) -> list[Flowable]:
     rows = [["Question", "Section", "Pass rate", "Answered"]]
     for q in questions:
         text = clean(q.text) + ("  [critical]" if q.critical else "")
-        rows.append([para(text, Styles.cell), para(q.section_title, Styles.cell), fmt.pct(q.pass_rate),
-                     str(q.answered)])
+        rows.append(
+            [para(text, Styles.cell), para(q.section_title, Styles.cell), fmt.pct(q.pass_rate), str(q.answered)]
+        )
     return [head, grid(rows, [FRAME_WIDTH - 9.5 * cm, 5 * cm, 2.3 * cm, 2.2 * cm], numeric_from=2)]
 
 
 def grid(rows: list[list], widths: Sequence[float | None], numeric_from: int | None = None) -> Table:
     """A data table with a shaded header row repeated on every page, zebra rows and right-aligned numeric columns."""
     table = Table(rows, colWidths=list(widths), repeatRows=1, hAlign="LEFT")
-    style = [("LINEBELOW", (0, 0), (-1, 0), 0.8, RULE), ("VALIGN", (0, 0), (-1, -1), "TOP"),
-             ("TOPPADDING", (0, 0), (-1, -1), 2.5), ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
-             ("FONT", (0, 0), (-1, -1), SANS, 8.5), ("FONT", (0, 0), (-1, 0), SANS_BOLD, 8),
-             ("TEXTCOLOR", (0, 0), (-1, 0), MUTED)]
+    style = [
+        ("LINEBELOW", (0, 0), (-1, 0), 0.8, RULE),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("TOPPADDING", (0, 0), (-1, -1), 2.5),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
+        ("FONT", (0, 0), (-1, -1), SANS, 8.5),
+        ("FONT", (0, 0), (-1, 0), SANS_BOLD, 8),
+        ("TEXTCOLOR", (0, 0), (-1, 0), MUTED),
+    ]
     style += [("BACKGROUND", (0, i), (-1, i), SHADE) for i in range(2, len(rows), 2)]
     if numeric_from is not None:
         style.append(("ALIGN", (numeric_from, 0), (-1, -1), "RIGHT"))

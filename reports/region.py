@@ -24,18 +24,28 @@ def build_region_report(data: RegionReportData) -> bytes:
     """The region report PDF (docs/architecture.md, Reports), as bytes."""
     story: list[Flowable] = cover(data.header)
     scored = sum(1 for row in data.league if row.score is not None)  # unvisited branches are listed, not averaged
-    story.append(score_box(data.score, f"Region score: mean of {scored} branch{'' if scored == 1 else 'es'}",
-                           _notes(data), _facts(data)))
-    story += [Paragraph("Score distribution", Styles.h1),
-              for_pdf(histogram(data.distribution, FRAME_WIDTH, what=clean(data.distribution_label).lower()))]
+    story.append(
+        score_box(
+            data.score,
+            f"Region score: mean of {scored} branch{'' if scored == 1 else 'es'}",
+            _notes(data),
+            _facts(data),
+        )
+    )
+    story += [
+        Paragraph("Score distribution", Styles.h1),
+        for_pdf(histogram(data.distribution, FRAME_WIDTH, what=clean(data.distribution_label).lower())),
+    ]
     if data.trend:
         story += [Paragraph("Score trend", Styles.h1), for_pdf(trend_line(data.trend, FRAME_WIDTH, 120))]
     story += _league(data.league)
     story += _heatmap(data)
     shown = len(data.critical_failures)
-    story += critical_box(data.critical_failures, f"Critical failures in this period ({data.critical_failure_total}"
-                                                  + (f", newest {shown} listed)" if data.critical_failure_total > shown
-                                                     else ")"))
+    story += critical_box(
+        data.critical_failures,
+        f"Critical failures in this period ({data.critical_failure_total}"
+        + (f", newest {shown} listed)" if data.critical_failure_total > shown else ")"),
+    )
     story += weakest_questions(data.weakest_questions)
     return build_pdf(story, data.header, KIND)
 
@@ -52,22 +62,36 @@ def _notes(data: RegionReportData) -> list[str]:
 def _facts(data: RegionReportData) -> list[tuple[str, str]]:
     """Region, period and counts."""
     scored = [(row.score, row) for row in data.league if row.score is not None]
-    facts = [("Region", data.region_name), ("Period", fmt.period(data.period_from, data.period_to)),
-             ("Branches", str(len(data.league))), ("Visits", str(data.visit_count)),
-             ("Critical failures", str(sum(row.critical_failures for row in data.league)))]
+    facts = [
+        ("Region", data.region_name),
+        ("Period", fmt.period(data.period_from, data.period_to)),
+        ("Branches", str(len(data.league))),
+        ("Visits", str(data.visit_count)),
+        ("Critical failures", str(sum(row.critical_failures for row in data.league))),
+    ]
     if scored:
         best = max(scored, key=lambda pair: pair[0])[1]
         worst = min(scored, key=lambda pair: pair[0])[1]
-        facts += [("Highest", f"{fmt.pct(best.score)} {clean(best.branch_name)}"),
-                  ("Lowest", f"{fmt.pct(worst.score)} {clean(worst.branch_name)}")]
+        facts += [
+            ("Highest", f"{fmt.pct(best.score)} {clean(best.branch_name)}"),
+            ("Lowest", f"{fmt.pct(worst.score)} {clean(worst.branch_name)}"),
+        ]
     return facts
 
 
 def league_cells(row: LeagueRow) -> list:
     """One league-table row as printed (rank with "≈" when uncertain, score, interval, visits, change, criticals)."""
     rank = fmt.NONE if row.rank is None else (UNCERTAIN if row.rank_uncertain else "") + str(row.rank)
-    return [rank, para(row.branch_code, Styles.cell), para(row.branch_name, Styles.cell), fmt.pct(row.score),
-            fmt.interval(row.ci_low, row.ci_high), str(row.visits), fmt.change(row.change), str(row.critical_failures)]
+    return [
+        rank,
+        para(row.branch_code, Styles.cell),
+        para(row.branch_name, Styles.cell),
+        fmt.pct(row.score),
+        fmt.interval(row.ci_low, row.ci_high),
+        str(row.visits),
+        fmt.change(row.change),
+        str(row.critical_failures),
+    ]
 
 
 def _league(league: Sequence[LeagueRow]) -> list[Flowable]:
@@ -80,8 +104,11 @@ def _league(league: Sequence[LeagueRow]) -> list[Flowable]:
     widths = [1.3 * cm, 1.9 * cm, FRAME_WIDTH - 11.7 * cm, 1.7 * cm, 2.4 * cm, 1.3 * cm, 1.6 * cm, 1.5 * cm]
     table = grid(rows, widths, numeric_from=3)
     table.setStyle([("ALIGN", (0, 0), (0, -1), "RIGHT")])
-    key = Paragraph(f"{UNCERTAIN} before a rank: the branch's 95% interval overlaps a neighbour's, so the order "
-                    "between them is not certain. Change: points against the previous period.", Styles.small)
+    key = Paragraph(
+        f"{UNCERTAIN} before a rank: the branch's 95% interval overlaps a neighbour's, so the order "
+        "between them is not certain. Change: points against the previous period.",
+        Styles.small,
+    )
     return [head, key, table]
 
 
@@ -92,6 +119,8 @@ def _heatmap(data: RegionReportData) -> list[Flowable]:
     if heat is None or not heat.rows or not heat.section_titles:
         return [head, note("No section results in this period.")]
     rows = list(heat.rows)
-    parts = [for_pdf(heatmap(heat.section_titles, rows[start:start + HEATMAP_ROWS_PER_PAGE], FRAME_WIDTH))
-             for start in range(0, len(rows), HEATMAP_ROWS_PER_PAGE)]
+    parts = [
+        for_pdf(heatmap(heat.section_titles, rows[start : start + HEATMAP_ROWS_PER_PAGE], FRAME_WIDTH))
+        for start in range(0, len(rows), HEATMAP_ROWS_PER_PAGE)
+    ]
     return [KeepTogether([head, parts[0]]), *parts[1:]]

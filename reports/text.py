@@ -131,11 +131,13 @@ class BidiParagraph(Flowable):
         if self._para is None or self._for_width != avail_width:
             width = max(avail_width - self.style.leftIndent - self.style.rightIndent - 3, 20)
             shaped = arabic_reshaper.reshape(self.text) if _ARABIC.search(self.text) else self.text
-            lines = [part for line in shaped.split("\n")
-                     for part in wrap_lines(line, width, self.style.fontSize, self.bold)]
+            lines = [
+                part for line in shaped.split("\n") for part in wrap_lines(line, width, self.style.fontSize, self.bold)
+            ]
             rtl = has_rtl(self.text) and _first_strong_is_rtl(self.text)
-            style = ParagraphStyle(f"{self.style.name}-rtl", parent=self.style,
-                                   alignment=TA_RIGHT if rtl else self.style.alignment)
+            style = ParagraphStyle(
+                f"{self.style.name}-rtl", parent=self.style, alignment=TA_RIGHT if rtl else self.style.alignment
+            )
             body = "<br/>".join(_line_markup(get_display(line) if has_rtl(line) else line, self.bold) for line in lines)
             self._para, self._for_width = Paragraph(body, style), avail_width
         return self._para

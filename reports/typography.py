@@ -61,8 +61,15 @@ def score_colour(percent: float | None) -> colors.Color:
 def _style(name: str, size: float, *, bold: bool = False, colour: colors.Color = INK, **extra) -> ParagraphStyle:
     """One paragraph style in the bundled font; leading is 1.25 x size."""
     register_fonts()
-    return ParagraphStyle(name, fontName=SANS_BOLD if bold else SANS, fontSize=size, leading=size * 1.25,
-                          textColor=colour, alignment=TA_LEFT, **extra)
+    return ParagraphStyle(
+        name,
+        fontName=SANS_BOLD if bold else SANS,
+        fontSize=size,
+        leading=size * 1.25,
+        textColor=colour,
+        alignment=TA_LEFT,
+        **extra,
+    )
 
 
 class Styles:

@@ -19,15 +19,19 @@ KIND = "Visit report"
 LONG_ANSWER = 400
 """Answers longer than this many characters flow below their question instead of sitting in a table cell."""
 THUMB_WIDTH, THUMB_HEIGHT, THUMBS_PER_ROW = 4.0 * cm, 3.0 * cm, 4
-STATUS_WORDS = {"unscored": "Not scored", "na": "N/A", "hidden": "Not shown", "unanswered": "No answer",
-                "invalid": "Invalid answer"}
+STATUS_WORDS = {
+    "unscored": "Not scored",
+    "na": "N/A",
+    "hidden": "Not shown",
+    "unanswered": "No answer",
+    "invalid": "Invalid answer",
+}
 
 
 def build_visit_report(data: VisitReportData) -> bytes:
     """The visit report PDF for one visit (docs/architecture.md, Reports), as bytes."""
     story: list[Flowable] = cover(data.header)
-    story.append(score_box(data.score, "Visit score", score_notes(data.score, data.flagged, data.zeroed),
-                           _facts(data)))
+    story.append(score_box(data.score, "Visit score", score_notes(data.score, data.flagged, data.zeroed), _facts(data)))
     story += critical_box(data.critical_failures, f"Critical failures ({len(data.critical_failures)})")
     if clean(data.review_note).strip():
         story += [Paragraph("Review note", Styles.h2), para(data.review_note, Styles.body)]
@@ -50,10 +54,14 @@ def score_notes(score: float | None, flagged: bool, zeroed: bool) -> list[str]:
 
 def _facts(data: VisitReportData) -> list[tuple[str, str]]:
     """Who, where and when, as label/value pairs for the summary band."""
-    facts = [("Branch", f"{clean(data.branch_name)} ({clean(data.branch_code)})"), ("Region", data.region_name),
-             ("Visit date", fmt.day(data.visit_date)), ("Shopper", data.shopper),
-             ("Checklist", f"{clean(data.template_title)} (version {data.version_number})"),
-             ("Status", fmt.words(data.status))]
+    facts = [
+        ("Branch", f"{clean(data.branch_name)} ({clean(data.branch_code)})"),
+        ("Region", data.region_name),
+        ("Visit date", fmt.day(data.visit_date)),
+        ("Shopper", data.shopper),
+        ("Checklist", f"{clean(data.template_title)} (version {data.version_number})"),
+        ("Status", fmt.words(data.status)),
+    ]
     if data.started_at or data.finished_at:
         facts.append(("Time", f"{fmt.moment(data.started_at)} to {fmt.moment(data.finished_at)}"))
     if data.location is not None:
@@ -72,8 +80,7 @@ def _sections(sections: Sequence[SectionRow]) -> list[Flowable]:
     if not sections:
         return out + [note("This checklist has no sections.")]
     rows = [["Section", "Earned", "Possible", "Score"]]
-    rows += [[para(s.title, Styles.cell), fmt.num(s.earned), fmt.num(s.possible), fmt.pct(s.percent)]
-             for s in sections]
+    rows += [[para(s.title, Styles.cell), fmt.num(s.earned), fmt.num(s.possible), fmt.pct(s.percent)] for s in sections]
     out.append(grid(rows, [FRAME_WIDTH - 6.6 * cm, 2.2 * cm, 2.2 * cm, 2.2 * cm], numeric_from=1))
     out.append(Spacer(1, 8))
     chart = section_bars([s.title for s in sections], [s.percent for s in sections], FRAME_WIDTH)
@@ -103,14 +110,26 @@ def _question(number: int, q: QuestionRow) -> list[Flowable]:
     long_answer = len(answer) > LONG_ANSWER
     result, colour = _result(q)
     points = f"{fmt.num(q.earned)} / {fmt.num(q.possible)}" if q.status == "scored" else fmt.NONE
-    row = [Paragraph(str(number), Styles.small), para(text, Styles.cell),
-           para("(see below)" if long_answer else (answer or fmt.NONE), Styles.cell), points,
-           para(result, Styles.cell_bold.clone("res", textColor=colour))]
-    table = Table([row], colWidths=[0.8 * cm, FRAME_WIDTH - 10.4 * cm, 5.2 * cm, 1.8 * cm, 2.6 * cm],
-                  splitInRow=1)
-    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("ALIGN", (3, 0), (3, 0), "RIGHT"),
-                               ("FONTSIZE", (3, 0), (3, 0), 8.5), ("LINEABOVE", (0, 0), (-1, 0), 0.4, RULE),
-                               ("TOPPADDING", (0, 0), (-1, -1), 3), ("BOTTOMPADDING", (0, 0), (-1, -1), 2)]))
+    row = [
+        Paragraph(str(number), Styles.small),
+        para(text, Styles.cell),
+        para("(see below)" if long_answer else (answer or fmt.NONE), Styles.cell),
+        points,
+        para(result, Styles.cell_bold.clone("res", textColor=colour)),
+    ]
+    table = Table([row], colWidths=[0.8 * cm, FRAME_WIDTH - 10.4 * cm, 5.2 * cm, 1.8 * cm, 2.6 * cm], splitInRow=1)
+    table.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("ALIGN", (3, 0), (3, 0), "RIGHT"),
+                ("FONTSIZE", (3, 0), (3, 0), 8.5),
+                ("LINEABOVE", (0, 0), (-1, 0), 0.4, RULE),
+                ("TOPPADDING", (0, 0), (-1, -1), 3),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+            ]
+        )
+    )
     block: list[Flowable] = [table]
     if long_answer:
         block.append(para(f"Answer: {answer}", Styles.comment))
@@ -145,7 +164,7 @@ def _thumbnails(q: QuestionRow) -> list[Flowable]:
         if clean(photo.caption).strip():
             cell += [Spacer(1, 2), para(photo.caption, Styles.small)]
         cells.append(cell)
-    rows = [cells[i:i + THUMBS_PER_ROW] for i in range(0, len(cells), THUMBS_PER_ROW)]
+    rows = [cells[i : i + THUMBS_PER_ROW] for i in range(0, len(cells), THUMBS_PER_ROW)]
     rows[-1] += [""] * (THUMBS_PER_ROW - len(rows[-1]))
     table = Table(rows, colWidths=[THUMB_WIDTH] * THUMBS_PER_ROW, hAlign="LEFT")
     table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 3)]))

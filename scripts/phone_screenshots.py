@@ -23,14 +23,32 @@ os.environ.setdefault("SDL_VIDEODRIVER", "offscreen")
 OUT = ROOT / "docs" / "screenshots"
 
 
-FULL = {"open_at_posted_hours": "yes", "easy_to_find": "no", "wait_minutes": 4, "storefront_photo": True,
-        "greeted_within_minute": "yes", "acknowledged_while_busy": "yes", "phone_answered_four_rings": "no",
-        "product_knowledge": 4, "answers_accurate": "yes", "offered_options": "no",
-        "listened_without_interrupting": 4, "asked_open_questions": "yes", "showed_empathy": 3,
-        "premises_clean": 5, "delivered_as_promised": "yes", "price_matched": "yes", "receipt_photo": True,
-        "admitted_unsure": "yes", "no_pressure_selling": "yes", "thanked_invited_back": "yes",
-        "follow_up_on_time": "yes", "overall_satisfaction": 4, "service_level": "genuine",
-        "what_stood_out": "Patient, friendly advice at the counter."}
+FULL = {
+    "open_at_posted_hours": "yes",
+    "easy_to_find": "no",
+    "wait_minutes": 4,
+    "storefront_photo": True,
+    "greeted_within_minute": "yes",
+    "acknowledged_while_busy": "yes",
+    "phone_answered_four_rings": "no",
+    "product_knowledge": 4,
+    "answers_accurate": "yes",
+    "offered_options": "no",
+    "listened_without_interrupting": 4,
+    "asked_open_questions": "yes",
+    "showed_empathy": 3,
+    "premises_clean": 5,
+    "delivered_as_promised": "yes",
+    "price_matched": "yes",
+    "receipt_photo": True,
+    "admitted_unsure": "yes",
+    "no_pressure_selling": "yes",
+    "thanked_invited_back": "yes",
+    "follow_up_on_time": "yes",
+    "overall_satisfaction": 4,
+    "service_level": "genuine",
+    "what_stood_out": "Patient, friendly advice at the counter.",
+}
 
 
 def run_steps(work: Path, steps: list, photo: Path, args: argparse.Namespace) -> None:
@@ -38,8 +56,15 @@ def run_steps(work: Path, steps: list, photo: Path, args: argparse.Namespace) ->
     from tests.mobile.ui.harness import os_env_for_density, run_app
 
     steps = steps + [["record", {"name": "end"}]]
-    run = run_app(work / "app", steps, photo=photo, size=args.size, env=os_env_for_density(args.density),
-                  name="shots", timeout=180)
+    run = run_app(
+        work / "app",
+        steps,
+        photo=photo,
+        size=args.size,
+        env=os_env_for_density(args.density),
+        name="shots",
+        timeout=180,
+    )
     if run.returncode != 0 or run.results.get("error"):
         print(run.results.get("error") or run.stderr)
         raise SystemExit(1)
@@ -70,37 +95,83 @@ def main() -> None:
         photo = write_png(work / "camera", "shop.png", width=64, height=48)
         shot = lambda name: ["screenshot", {"path": str(args.out / f"phone-{name}.png")}]  # noqa: E731
         steps = [
-            ["sign_in", {"server": server.url, "email": shopper.email, "password": "wrong"}], shot("signin-error"),
+            ["sign_in", {"server": server.url, "email": shopper.email, "password": "wrong"}],
+            shot("signin-error"),
             ["sign_in", {"server": server.url, "email": shopper.email, "password": PASSWORD}],
-            ["wait_screen", {"name": "assignments"}], ["wait_sync"], shot("assignments"),
-            ["open_assignment", {"index": 0}], shot("visit-arrival"),
-            ["answer_section", {"answers": {"open_at_posted_hours": "yes", "easy_to_find": "no",
-                                            "wait_minutes": 4, "storefront_photo": True}}],
+            ["wait_screen", {"name": "assignments"}],
+            ["wait_sync"],
+            shot("assignments"),
+            ["open_assignment", {"index": 0}],
+            shot("visit-arrival"),
+            [
+                "answer_section",
+                {
+                    "answers": {
+                        "open_at_posted_hours": "yes",
+                        "easy_to_find": "no",
+                        "wait_minutes": 4,
+                        "storefront_photo": True,
+                    }
+                },
+            ],
             ["comment", {"key": "easy_to_find", "text": "Sign hidden behind a van."}],
-            shot("visit-answered"), ["scroll", {"screen": "visit", "id": "scroller", "y": 0}], shot("visit-photo"),
-            ["next"], ["next"], ["next"], ["answer_section", {"answers": {"listened_without_interrupting": 4}}],
+            shot("visit-answered"),
+            ["scroll", {"screen": "visit", "id": "scroller", "y": 0}],
+            shot("visit-photo"),
+            ["next"],
+            ["next"],
+            ["next"],
+            ["answer_section", {"answers": {"listened_without_interrupting": 4}}],
             shot("visit-scale"),
-            ["next"], ["next"], ["answer_section", {"answers": {"price_matched": "yes"}}], shot("visit-visible-if"),
-            ["next"], ["answer_section", {"answers": {"service_level": "genuine", "what_stood_out": "Patient advice."}}],
-            ["scroll", {"screen": "visit", "id": "scroller", "y": 0}], shot("visit-choice"),
-            ["press", {"screen": "visit", "id": "review_top"}], shot("review"),
-            ["tap_issue", {"index": 0}], ["previous"], ["previous"], ["previous"], ["previous"], ["previous"],
-            ["fill_visit", {"answers": FULL}], shot("review-complete"), ["record", {"name": "review_done"}],
-            ["press", {"screen": "review", "id": "submit"}], ["wait_screen", {"name": "assignments"}],
-            ["sleep", {"seconds": 0.3}], ["wait_sync"], shot("assignments-after-sync"),
-            ["go", {"name": "settings"}], shot("settings"),
+            ["next"],
+            ["next"],
+            ["answer_section", {"answers": {"price_matched": "yes"}}],
+            shot("visit-visible-if"),
+            ["next"],
+            ["answer_section", {"answers": {"service_level": "genuine", "what_stood_out": "Patient advice."}}],
+            ["scroll", {"screen": "visit", "id": "scroller", "y": 0}],
+            shot("visit-choice"),
+            ["press", {"screen": "visit", "id": "review_top"}],
+            shot("review"),
+            ["tap_issue", {"index": 0}],
+            ["previous"],
+            ["previous"],
+            ["previous"],
+            ["previous"],
+            ["previous"],
+            ["fill_visit", {"answers": FULL}],
+            shot("review-complete"),
+            ["record", {"name": "review_done"}],
+            ["press", {"screen": "review", "id": "submit"}],
+            ["wait_screen", {"name": "assignments"}],
+            ["sleep", {"seconds": 0.3}],
+            ["wait_sync"],
+            shot("assignments-after-sync"),
+            ["go", {"name": "settings"}],
+            shot("settings"),
         ]
         run_steps(work, steps, photo, args)
         server.return_for_correction(run_steps.visit_id, "Please add the receipt total as a comment.")
         run_steps(work, [["sync"], ["go", {"name": "sent"}], shot("sent")], photo, args)
         switch = SwitchableServer(server)
-        switch.stop()                      # no signal: the list says so and what to do
+        switch.stop()  # no signal: the list says so and what to do
         run_steps(work, [["sync"], shot("assignments-offline")], photo, args)
         switch.start()
         server.set_settings(show_score_preview=False)  # the mystery-shop default: no score on the phone
-        run_steps(work, [["sync"], ["go", {"name": "sent"}], shot("sent-score-hidden"), ["go", {"name": "assignments"}],
-                         ["open_assignment", {"index": 0}], ["press", {"screen": "visit", "id": "review_top"}],
-                         shot("review-score-hidden")], photo, args)
+        run_steps(
+            work,
+            [
+                ["sync"],
+                ["go", {"name": "sent"}],
+                shot("sent-score-hidden"),
+                ["go", {"name": "assignments"}],
+                ["open_assignment", {"index": 0}],
+                ["press", {"screen": "visit", "id": "review_top"}],
+                shot("review-score-hidden"),
+            ],
+            photo,
+            args,
+        )
         for path in sorted(args.out.glob("phone-*.png")):
             print(path)
     finally:

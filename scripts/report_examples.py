@@ -1,4 +1,5 @@
 """Regenerate the example report PDFs and page PNGs in docs/reports/ from tests.reports.samples (needs pdftoppm for PNGs)."""
+
 from __future__ import annotations
 
 import io
@@ -14,8 +15,8 @@ from pypdf import PdfReader  # noqa: E402
 
 from reports.branch import build_branch_report  # noqa: E402
 from reports.region import build_region_report  # noqa: E402
-from tests.reports.samples import sample_branch, sample_region, sample_visit  # noqa: E402
 from reports.visit import build_visit_report  # noqa: E402
+from tests.reports.samples import sample_branch, sample_region, sample_visit  # noqa: E402
 
 OUT = ROOT / "docs" / "reports"
 PAGES = (1, 2, 3)
@@ -25,8 +26,11 @@ PAGES = (1, 2, 3)
 def main() -> None:
     """Write <name>.pdf (git-ignored) and <name>-page-<n>.png for each example report."""
     OUT.mkdir(parents=True, exist_ok=True)
-    pdfs = {"visit-report": build_visit_report(sample_visit()), "branch-report": build_branch_report(sample_branch()),
-            "region-report": build_region_report(sample_region())}
+    pdfs = {
+        "visit-report": build_visit_report(sample_visit()),
+        "branch-report": build_branch_report(sample_branch()),
+        "region-report": build_region_report(sample_region()),
+    }
     for name, pdf in pdfs.items():
         path = OUT / f"{name}.pdf"
         path.write_bytes(pdf)
@@ -37,8 +41,10 @@ def main() -> None:
         count = len(PdfReader(io.BytesIO(pdf)).pages)
         for page in (p for p in PAGES if p <= count):
             stem = OUT / f"{name}-page-{page}"
-            subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", str(page), "-l", str(page), "-singlefile",
-                            str(path), str(stem)], check=True)
+            subprocess.run(
+                ["pdftoppm", "-png", "-r", "60", "-f", str(page), "-l", str(page), "-singlefile", str(path), str(stem)],
+                check=True,
+            )
             print(f"wrote {stem.relative_to(ROOT)}.png")
 
 

@@ -5,6 +5,7 @@ fieldaudit_venv dev`, and Debian's chromium: `apt-get install -y chromium`). Wri
 (only the named ones when names are given). The account pages are shot for the demo manager, who sets up a second
 factor on the way (the demo admin is exempt from the admin rule, so its pages open with the password).
 """
+
 from __future__ import annotations
 
 import os
@@ -16,10 +17,19 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "docs" / "screenshots"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
-ADMIN, MANAGER, SHOPPER = ("admin@demo.fieldaudit.org", "manager.london@demo.fieldaudit.org",
-                            "emma.clarke@demo.fieldaudit.org")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+ADMIN, MANAGER, SHOPPER = (
+    "admin@demo.fieldaudit.org",
+    "manager.london@demo.fieldaudit.org",
+    "emma.clarke@demo.fieldaudit.org",
+)
 PAGES = [  # (file name, email or None for the sign-in page, viewport width, path after signing in)
     ("web-sign-in.png", None, 1024, "/"),
     ("web-admin-overview.png", ADMIN, 1024, "/"),

@@ -1,9 +1,11 @@
 """Fieldaudit server: the Flask application factory."""
+
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from flask import Flask
 

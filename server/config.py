@@ -1,4 +1,5 @@
 """Configuration from the environment, with defaults that run out of the box on SQLite."""
+
 from __future__ import annotations
 
 import os
@@ -44,7 +45,7 @@ def normalise_database_url(url: str) -> str:
     """Let users write postgres:// or postgresql:// and still get the psycopg 3 driver."""
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     return url
 
 

@@ -1,4 +1,5 @@
 """Engine-level settings and the schema upgrade used by the run command and the tests."""
+
 from __future__ import annotations
 
 from flask import Flask

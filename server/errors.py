@@ -1,4 +1,5 @@
 """Errors as users should see them: JSON with field paths under /api, a plain page elsewhere."""
+
 from __future__ import annotations
 
 from flask import Flask, jsonify, render_template, request
@@ -14,8 +15,7 @@ LOCATIONS = ("json", "query", "form", "files", "headers", "view_args")
 
 def wants_json() -> bool:
     """API callers and clients that sent JSON get JSON; browsers get HTML."""
-    return (request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
-            or request.is_json)
+    return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json" or request.is_json
 
 
 def error_body(status: int, message: str, errors: dict | None = None) -> dict:

@@ -1,4 +1,5 @@
 """Flask extensions, created unbound here and bound to an app in create_app (flaskr style)."""
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, TypeAlias

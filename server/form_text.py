@@ -5,6 +5,7 @@ messages next to the fields, keeping everything else the user typed. Any other f
 string, carrying text the rule refuses is answered 422 by ``refuse_unclean_text`` before the view runs,
 so no form can slip such text into the database, a CSV, a PDF or a log line by being forgotten here.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -16,10 +17,20 @@ from werkzeug.datastructures import MultiDict
 
 from shared.text import text_problem
 
-LABELS = {"note": "Note", "notes": "Notes", "help": "Help text", "text": "Question text", "labels": "Scale labels",
-          "visible_if_values": "Answers that show this question", "visible_if_question": "Shown when question",
-          "pass_value": "Pass value", "pass_op": "Pass rule", "template_id": "Template", "confirm": "Repeated password",
-          "csrf_token": "Form token"}
+LABELS = {
+    "note": "Note",
+    "notes": "Notes",
+    "help": "Help text",
+    "text": "Question text",
+    "labels": "Scale labels",
+    "visible_if_values": "Answers that show this question",
+    "visible_if_question": "Shown when question",
+    "pass_value": "Pass value",
+    "pass_op": "Pass rule",
+    "template_id": "Template",
+    "confirm": "Repeated password",
+    "csrf_token": "Form token",
+}
 
 
 def field_label(name: str) -> str:

@@ -14,15 +14,25 @@
 Trusted hosts (Flask's TRUSTED_HOSTS, from FIELDAUDIT_TRUSTED_HOSTS) are checked by Flask itself: a request
 for any other Host answers 400 before routing.
 """
+
 from __future__ import annotations
 
 from flask import Flask, current_app, request
 from flask.wrappers import Response
 
-PAGE_POLICY = "; ".join([
-    "default-src 'none'", "script-src 'self'", "style-src 'self'", "img-src 'self' data:", "font-src 'self'",
-    "connect-src 'self'", "form-action 'self'", "frame-ancestors 'none'", "base-uri 'none'",
-])
+PAGE_POLICY = "; ".join(
+    [
+        "default-src 'none'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+        "base-uri 'none'",
+    ]
+)
 """For HTML: own files only. data: images are allowed for small generated images (e.g. a QR code)."""
 OTHER_POLICY = "default-src 'none'; frame-ancestors 'none'; sandbox"
 """For anything else: a JSON body or a photo opened in a tab can load and run nothing."""

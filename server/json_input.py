@@ -7,6 +7,7 @@ message says what is wrong, and refuses nesting deeper than any Fieldaudit docum
 so no later step (marshmallow, deepcopy, jsonify) can hit the recursion limit either.
 The app's JSON provider uses it, so ``request.get_json()`` and the API's argument parser do too.
 """
+
 from __future__ import annotations
 
 import json

@@ -15,9 +15,11 @@ a manager.
 These are the rules only, without HTTP: services import them. The HTTP half (a 404 for what the caller may not
 see, the role decorator answering 401/403) is server.http.access.
 """
+
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from sqlalchemy import Select, exists, false, or_, select
 

@@ -1,6 +1,7 @@
 """Files only the server's own user may read: the instance folder (0700), the secret key, the SQLite database and
 its -wal/-shm files, photos (0600). Modes are set explicitly, whatever the umask; `fieldaudit` also sets umask 077.
 """
+
 from __future__ import annotations
 
 import os
@@ -53,7 +54,7 @@ def write_private_file(path: str | os.PathLike, content: bytes) -> None:
     try:
         view = memoryview(content)
         while view:
-            view = view[os.write(fd, view):]
+            view = view[os.write(fd, view) :]
     finally:
         os.close(fd)
     _tighten(Path(path), FILE_MODE)

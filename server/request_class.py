@@ -1,4 +1,5 @@
 """The app's Request: a JSON body that cannot be read is a 400 saying why; form line breaks arrive as LF."""
+
 from __future__ import annotations
 
 from flask import Request
@@ -25,4 +26,5 @@ class FieldauditRequest(Request):
         form = self.__dict__.get("form")
         if form and any("\r" in value for _, value in form.items(multi=True)):
             self.__dict__["form"] = self.parameter_storage_class(
-                [(key, normalise_newlines(value)) for key, value in form.items(multi=True)])
+                [(key, normalise_newlines(value)) for key, value in form.items(multi=True)]
+            )

@@ -5,6 +5,7 @@ inside an application context (issue 9: gunicorn forked under `@with_appcontext`
 the same `g` and database session, so one user's identity would answer for the next. This check makes
 that a loud 500 instead of a silent leak, whatever starts the app.
 """
+
 from __future__ import annotations
 
 from flask import Flask, abort, current_app, g
@@ -17,7 +18,8 @@ def refuse_shared_context() -> None:
     if g.get(_MARK):
         current_app.logger.critical(
             "A request arrived in an application context an earlier request used: refusing it. "
-            "Serve Fieldaudit from server.wsgi:app (fieldaudit run), never inside an app context.")
+            "Serve Fieldaudit from server.wsgi:app (fieldaudit run), never inside an app context."
+        )
         abort(500)
     setattr(g, _MARK, True)
 

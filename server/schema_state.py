@@ -1,4 +1,5 @@
 """Whether the database holds our schema at the newest revision: the CLI's advice when a table is missing."""
+
 from __future__ import annotations
 
 from flask import Flask
@@ -35,6 +36,8 @@ def schema_problem(app: Flask) -> str | None:
     if not current:
         return NO_SCHEMA
     if set(current) != set(heads):
-        return (f"The database schema is at revision {', '.join(sorted(current))}, this Fieldaudit needs "
-                f"{', '.join(sorted(heads))}: run `fieldaudit init-db`")
+        return (
+            f"The database schema is at revision {', '.join(sorted(current))}, this Fieldaudit needs "
+            f"{', '.join(sorted(heads))}: run `fieldaudit init-db`"
+        )
     return None

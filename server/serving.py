@@ -3,6 +3,7 @@
 The `fieldaudit run` command checks and prepares (server.cli.run); this module holds what it needs to serve:
 the address checks, the listening socket, the shared-limits rule and the gunicorn application.
 """
+
 from __future__ import annotations
 
 import errno
@@ -83,8 +84,10 @@ def shared_limits_problem(app: Flask, workers: int) -> str | None:
     uri = app.config.get("RATELIMIT_STORAGE_URI") or "memory://"
     if uri.startswith("memory://"):
         if workers > 1:
-            return (f"--workers {workers} needs rate limits shared by all workers: set "
-                    "FIELDAUDIT_RATELIMIT_STORAGE_URI=redis://127.0.0.1:6379/0 (or serve with --workers 1)")
+            return (
+                f"--workers {workers} needs rate limits shared by all workers: set "
+                "FIELDAUDIT_RATELIMIT_STORAGE_URI=redis://127.0.0.1:6379/0 (or serve with --workers 1)"
+            )
         return None
     from limits.storage import storage_from_string
 
@@ -106,9 +109,11 @@ def exposure_warning(host: str, environ: Mapping[str, str] | None = None) -> str
     proxied = environ.get("FIELDAUDIT_PROXY_HOPS", "0") not in ("", "0")
     if secure or proxied:
         return None
-    return (f"Warning: {host} is reachable from other machines, but FIELDAUDIT_SECURE_COOKIES=1 and "
-            "FIELDAUDIT_PROXY_HOPS are both unset: sign-ins and session cookies travel in clear text. Serve "
-            "behind HTTPS (nginx or Caddy, FIELDAUDIT_PROXY_HOPS=1); see docs/security.md.")
+    return (
+        f"Warning: {host} is reachable from other machines, but FIELDAUDIT_SECURE_COOKIES=1 and "
+        "FIELDAUDIT_PROXY_HOPS are both unset: sign-ins and session cookies travel in clear text. Serve "
+        "behind HTTPS (nginx or Caddy, FIELDAUDIT_PROXY_HOPS=1); see docs/security.md."
+    )
 
 
 def bind_listener(host: str, port: int) -> socket.socket:
@@ -126,13 +131,15 @@ def bind_listener(host: str, port: int) -> socket.socket:
     except OSError as exc:
         listener.close()
         if exc.errno == errno.EADDRINUSE:
-            raise ServingError(f"port {port} on {host} is already in use: stop the other server "
-                               "or choose another --port") from None
+            raise ServingError(
+                f"port {port} on {host} is already in use: stop the other server or choose another --port"
+            ) from None
         if exc.errno == errno.EADDRNOTAVAIL:
             raise ServingError(f"--host {host} is not an address of this machine") from None
         if exc.errno == errno.EACCES:
-            raise ServingError(f"port {port} needs more privileges: choose a port above 1023 "
-                               "and let a proxy listen on 80/443") from None
+            raise ServingError(
+                f"port {port} needs more privileges: choose a port above 1023 and let a proxy listen on 80/443"
+            ) from None
         raise ServingError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
     return listener
 

@@ -4,6 +4,7 @@
 No application context may be active here: a request that found one would reuse it, and with it `flask.g`
 (the signed-in user, the CSRF token, the API token id) and the database session of an earlier request.
 """
+
 from __future__ import annotations
 
 from flask import has_app_context

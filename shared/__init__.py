@@ -7,6 +7,12 @@ from .validation import load_checklist, validate_checklist
 from .visit_schema import load_visit
 
 __all__ = [
-    "SPECS", "QuestionType", "QuestionTypeSpec", "load_checklist", "load_visit", "score_visit", "validate_checklist",
+    "SPECS",
+    "QuestionType",
+    "QuestionTypeSpec",
+    "load_checklist",
+    "load_visit",
+    "score_visit",
+    "validate_checklist",
     "validate_visit",
 ]

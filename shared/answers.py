@@ -22,13 +22,23 @@ def _answer_issues(checklist: Checklist, index: int, answer: Answer, first_seen:
     """Problems of one answer entry on its own."""
     path = f"answers[{index}]"
     if not checklist.has_question(answer.question):
-        return [Issue(f"{path}.question", f"answer {index + 1}: there is no question "
-                                          f"'{shorten(answer.question)}' in this checklist", answer.question)]
+        return [
+            Issue(
+                f"{path}.question",
+                f"answer {index + 1}: there is no question '{shorten(answer.question)}' in this checklist",
+                answer.question,
+            )
+        ]
     question = checklist.question(answer.question)
     name, key = _name(checklist, question), question.key
     if key in first_seen:
-        return [Issue(f"{path}.question", f"{name}: answered more than once "
-                                          f"(answers {first_seen[key] + 1} and {index + 1})", key)]
+        return [
+            Issue(
+                f"{path}.question",
+                f"{name}: answered more than once (answers {first_seen[key] + 1} and {index + 1})",
+                key,
+            )
+        ]
     first_seen[key] = index
     issues = []
     if answer.na and not question.allow_na:
@@ -52,15 +62,29 @@ def _photo_issues(checklist: Checklist, photos: Sequence[PhotoRef]) -> list[Issu
     for index, photo in enumerate(photos):
         path = f"photos[{index}]"
         if photo.id in seen:
-            issues.append(Issue(f"{path}.id", f"photo {index + 1}: the same photo id as photo {seen[photo.id] + 1}",
-                                photo.question))
+            issues.append(
+                Issue(
+                    f"{path}.id", f"photo {index + 1}: the same photo id as photo {seen[photo.id] + 1}", photo.question
+                )
+            )
         seen.setdefault(photo.id, index)
         if not checklist.has_question(photo.question):
-            issues.append(Issue(f"{path}.question", f"photo {index + 1}: there is no question "
-                                                    f"'{shorten(photo.question)}' in this checklist", photo.question))
+            issues.append(
+                Issue(
+                    f"{path}.question",
+                    f"photo {index + 1}: there is no question '{shorten(photo.question)}' in this checklist",
+                    photo.question,
+                )
+            )
         elif not takes_photos((question := checklist.question(photo.question)).type):
-            issues.append(Issue(f"{path}.question", f"photo {index + 1}: {_name(checklist, question)} is a "
-                                                    f"{question.type} question and takes no photos", question.key))
+            issues.append(
+                Issue(
+                    f"{path}.question",
+                    f"photo {index + 1}: {_name(checklist, question)} is a "
+                    f"{question.type} question and takes no photos",
+                    question.key,
+                )
+            )
     return issues
 
 
@@ -79,8 +103,9 @@ def _completeness_issues(checklist: Checklist, answers: Sequence[Answer], photos
             have, least = counts[question.key], question.min_photos or 0
             need = max(least, 1) if question.required else least if have else 0
             if have < need:
-                issues.append(Issue("photos", f"{name}: needs at least {need} photo{'s' * (need != 1)}, "
-                                              f"has {have}", question.key))
+                issues.append(
+                    Issue("photos", f"{name}: needs at least {need} photo{'s' * (need != 1)}, has {have}", question.key)
+                )
         elif question.required and (answer is None or is_blank(answer.value)):
             issues.append(Issue("answers", f"{name}: is required but has no answer", question.key))
     return issues
@@ -89,8 +114,9 @@ def _completeness_issues(checklist: Checklist, answers: Sequence[Answer], photos
 def validate_answers(checklist: Checklist, answers: Sequence[Answer], photos: Sequence[PhotoRef] = ()) -> list[Issue]:
     """Every problem of a visit's answers and photo manifest against its checklist version (empty = valid)."""
     first_seen: dict[str, int] = {}
-    issues = [issue for index, answer in enumerate(answers)
-              for issue in _answer_issues(checklist, index, answer, first_seen)]
+    issues = [
+        issue for index, answer in enumerate(answers) for issue in _answer_issues(checklist, index, answer, first_seen)
+    ]
     return issues + _photo_issues(checklist, photos) + _completeness_issues(checklist, answers, photos)
 
 

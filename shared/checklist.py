@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import operator
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import cached_property
-from typing import Callable
 
 from .exact import to_fraction
 from .question_types import SPECS, QuestionType
@@ -31,8 +30,12 @@ CRITICAL_POLICIES: tuple[str, ...] = ("zero", "flag")
 """What a critical failure does: zero the visit score, or keep it and flag the visit."""
 
 PASS_RULE_OPS: dict[str, Callable[[Fraction, Fraction], bool]] = {
-    "<": operator.lt, "<=": operator.le, "==": operator.eq,
-    "!=": operator.ne, ">=": operator.ge, ">": operator.gt,
+    "<": operator.lt,
+    "<=": operator.le,
+    "==": operator.eq,
+    "!=": operator.ne,
+    ">=": operator.ge,
+    ">": operator.gt,
 }
 """Operators a number question's pass rule may use."""
 

@@ -7,8 +7,18 @@ from typing import Any
 from marshmallow import RAISE, Schema, post_dump, post_load, validate
 
 from . import fields as f
-from .checklist import (CRITICAL_POLICIES, PASS_RULE_OPS, QUESTION_TYPES, TYPE_SPECIFIC_FIELDS, Checklist, Option,
-                        PassRule, Question, Section, VisibleIf)
+from .checklist import (
+    CRITICAL_POLICIES,
+    PASS_RULE_OPS,
+    QUESTION_TYPES,
+    TYPE_SPECIFIC_FIELDS,
+    Checklist,
+    Option,
+    PassRule,
+    Question,
+    Section,
+    VisibleIf,
+)
 from .question_types import QuestionType
 
 MAX_WEIGHT = 1_000_000
@@ -32,7 +42,9 @@ class OptionSchema(StrictSchema):
 
     value = f.Text(required=True, min_length=1, max_length=200)
     label = f.Text(max_length=200, load_default=None)
-    score = f.Number(low=0, high=1, what="a number from 0 to 1, or null", what_covers_high=True, load_default=None, allow_none=True)
+    score = f.Number(
+        low=0, high=1, what="a number from 0 to 1, or null", what_covers_high=True, load_default=None, allow_none=True
+    )
 
     @post_load
     def make(self, data: dict[str, Any], **kwargs: Any) -> Option:
@@ -58,8 +70,7 @@ class VisibleIfSchema(StrictSchema):
     """A display condition: the earlier question's answer must be one of ``in``."""
 
     question = f.Slug(required=True)
-    values = f.List(f.Scalar(max_length=200), noun="value", min_items=1, max_items=100,
-                    required=True, data_key="in")
+    values = f.List(f.Scalar(max_length=200), noun="value", min_items=1, max_items=100, required=True, data_key="in")
 
     @post_load
     def make(self, data: dict[str, Any], **kwargs: Any) -> VisibleIf:
@@ -75,8 +86,9 @@ class QuestionSchema(StrictSchema):
     type = f.OneOf(QUESTION_TYPES, required=True)
     required = f.Bool(load_default=False)
     allow_na = f.Bool(load_default=False)
-    weight = f.Number(low=0, high=MAX_WEIGHT, what="a number >= 0", load_default=1,
-                      error_messages={"null": "must be a number >= 0"})
+    weight = f.Number(
+        low=0, high=MAX_WEIGHT, what="a number >= 0", load_default=1, error_messages={"null": "must be a number >= 0"}
+    )
     critical = f.Bool(load_default=False)
     critical_policy = f.OneOf(CRITICAL_POLICIES, load_default=None, allow_none=True)
     help = f.Text(max_length=2000, load_default="")
@@ -111,21 +123,25 @@ class SectionSchema(StrictSchema):
     key = f.Slug(required=True)
     title = f.Text(required=True, min_length=1, max_length=200)
     weight = f.Number(low=0, high=MAX_WEIGHT, what="a number >= 0 or null", load_default=None, allow_none=True)
-    questions = f.List(f.Obj(QuestionSchema), noun="question", min_items=1, max_items=MAX_QUESTIONS_PER_SECTION,
-                       required=True)
+    questions = f.List(
+        f.Obj(QuestionSchema), noun="question", min_items=1, max_items=MAX_QUESTIONS_PER_SECTION, required=True
+    )
 
     @post_load
     def make(self, data: dict[str, Any], **kwargs: Any) -> Section:
         """Build the Section dataclass from the checked fields."""
-        return Section(key=data["key"], title=data["title"], weight=data["weight"],
-                       questions=tuple(data["questions"]))
+        return Section(key=data["key"], title=data["title"], weight=data["weight"], questions=tuple(data["questions"]))
 
 
 class ChecklistSchema(StrictSchema):
     """A whole checklist document (format 1). Load through validation.load_checklist to apply every rule."""
 
-    format = f.Number(integer=True, validate=validate.Equal(1, error="must be 1 (the only format so far)"),
-                      load_default=1, dump_default=1)
+    format = f.Number(
+        integer=True,
+        validate=validate.Equal(1, error="must be 1 (the only format so far)"),
+        load_default=1,
+        dump_default=1,
+    )
     title = f.Text(required=True, min_length=1, max_length=200)
     description = f.Text(max_length=10_000, load_default="")
     critical_policy = f.OneOf(CRITICAL_POLICIES, load_default="flag")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from marshmallow import ValidationError, fields
@@ -35,8 +35,15 @@ class _Field(fields.Field[Any]):
 class Text(_Field):
     """A string of bounded length, optionally matching a pattern (anchored with \\Z) described by ``what``."""
 
-    def __init__(self, *, max_length: int, min_length: int = 0, pattern: re.Pattern[str] | None = None,
-                 what: str = "", **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *,
+        max_length: int,
+        min_length: int = 0,
+        pattern: re.Pattern[str] | None = None,
+        what: str = "",
+        **kwargs: Any,
+    ) -> None:
         super().__init__(**kwargs)
         self.max_length, self.min_length, self.pattern, self.what = max_length, min_length, pattern, what
 
@@ -46,8 +53,9 @@ class Text(_Field):
         if len(value) > self.max_length:
             raise ValidationError(f"must be at most {self.max_length:,} characters")
         if len(value) < self.min_length:
-            raise ValidationError("must not be empty" if self.min_length == 1 else
-                                  f"must be at least {self.min_length} characters")
+            raise ValidationError(
+                "must not be empty" if self.min_length == 1 else f"must be at least {self.min_length} characters"
+            )
         if self.pattern is not None and not self.pattern.match(value):
             raise ValidationError(f"must be {self.what}")
         return _clean(value)
@@ -83,8 +91,16 @@ class Bool(_Field):
 class Number(_Field):
     """A finite JSON number (int or float, never bool or numeric string), bounded, kept exactly as given."""
 
-    def __init__(self, *, low: float = -NUMBER_LIMIT, high: float = NUMBER_LIMIT, integer: bool = False,
-                 what: str | None = None, what_covers_high: bool = False, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *,
+        low: float = -NUMBER_LIMIT,
+        high: float = NUMBER_LIMIT,
+        integer: bool = False,
+        what: str | None = None,
+        what_covers_high: bool = False,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(**kwargs)
         self.low, self.high, self.integer, self.explicit = low, high, integer, what is not None
         self.what_covers_high = what_covers_high
@@ -94,10 +110,13 @@ class Number(_Field):
         if not is_number(value) or (self.integer and not isinstance(value, int)):
             raise ValidationError(f"must be {self.what}")
         if value < self.low:
-            raise ValidationError(f"must be {self.what}" if self.explicit else f"must be at least {number_text(self.low)}")
+            raise ValidationError(
+                f"must be {self.what}" if self.explicit else f"must be at least {number_text(self.low)}"
+            )
         if value > self.high:
-            raise ValidationError(f"must be {self.what}" if self.what_covers_high
-                                  else f"must be at most {number_text(self.high)}")
+            raise ValidationError(
+                f"must be {self.what}" if self.what_covers_high else f"must be at most {number_text(self.high)}"
+            )
         number: int | float = value
         return number
 
@@ -127,8 +146,9 @@ class List(fields.List[Any]):
 
     default_error_messages = {**_COMMON, "invalid": "must be a list"}
 
-    def __init__(self, inner: fields.Field[Any], *, noun: str, min_items: int = 0, max_items: int,
-                 **kwargs: Any) -> None:
+    def __init__(
+        self, inner: fields.Field[Any], *, noun: str, min_items: int = 0, max_items: int, **kwargs: Any
+    ) -> None:
         super().__init__(inner, **kwargs)
         self.noun, self.min_items, self.max_items = noun, min_items, max_items
 
@@ -138,8 +158,11 @@ class List(fields.List[Any]):
         if len(value) > self.max_items:
             raise ValidationError(f"must have at most {self.max_items:,} {self.noun}s")
         if len(value) < self.min_items:
-            raise ValidationError(f"must not be empty (at least one {self.noun})" if self.min_items == 1
-                                  else f"must have at least {self.min_items} {self.noun}s")
+            raise ValidationError(
+                f"must not be empty (at least one {self.noun})"
+                if self.min_items == 1
+                else f"must have at least {self.min_items} {self.noun}s"
+            )
         return super()._deserialize(value, attr, data, **kwargs)
 
     def _serialize(self, value: Any, attr: Any, obj: Any, **kwargs: Any) -> list[Any] | None:
@@ -157,13 +180,13 @@ class Labels(_Field):
 
     def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> tuple[tuple[int, str], ...]:
         if not isinstance(value, dict):
-            raise ValidationError("must be an object like {\"1\": \"Poor\", \"5\": \"Great\"}")
+            raise ValidationError('must be an object like {"1": "Poor", "5": "Great"}')
         if len(value) > 101:
             raise ValidationError("must have at most 101 labels")
         pairs = []
         for key, label in value.items():
             if not isinstance(key, str) or not re.fullmatch(r"0|-?[1-9][0-9]{0,5}", key):
-                raise ValidationError("must have whole-number keys written plainly, like \"1\"")
+                raise ValidationError('must have whole-number keys written plainly, like "1"')
             if not isinstance(label, str) or len(label) > 200:
                 raise ValidationError("must have text values of at most 200 characters")
             pairs.append((int(key), _clean(label)))
@@ -196,7 +219,7 @@ class UtcDateTime(_Field):
         elif not re.search(r"[+-]\d{2}:\d{2}\Z", value):
             raise ValidationError("must include a time zone (Z or an offset like +01:00)")
         try:
-            return datetime.fromisoformat(value).astimezone(timezone.utc)
+            return datetime.fromisoformat(value).astimezone(UTC)
         except (ValueError, OverflowError):
             raise ValidationError("must be a real date and time") from None
 
@@ -204,4 +227,4 @@ class UtcDateTime(_Field):
         if value is None:
             return None
         moment: datetime = value
-        return moment.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+        return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")

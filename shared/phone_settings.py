@@ -30,8 +30,13 @@ class PhoneSettingsSchema(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    show_score_preview = Bool(load_default=False, metadata={
-        "type": "boolean", "description": "show shoppers the score preview and the score of sent visits (off for a mystery shop)"})
+    show_score_preview = Bool(
+        load_default=False,
+        metadata={
+            "type": "boolean",
+            "description": "show shoppers the score preview and the score of sent visits (off for a mystery shop)",
+        },
+    )
 
     @post_load
     def _make(self, data: dict[str, Any], **_: Any) -> PhoneSettings:

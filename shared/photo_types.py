@@ -1,4 +1,5 @@
 """Photo types a visit may carry, told apart by their first bytes: the phone labels them, the server checks them."""
+
 from __future__ import annotations
 
 PHOTO_TYPES: dict[str, tuple[str, str]] = {
@@ -10,8 +11,12 @@ PHOTO_TYPES: dict[str, tuple[str, str]] = {
 }
 """Media type -> (name people know it by, file extension)."""
 
-HEIF_BRANDS: dict[bytes, str] = {b"heic": "image/heic", b"heix": "image/heic",
-                                 b"mif1": "image/heif", b"msf1": "image/heif"}
+HEIF_BRANDS: dict[bytes, str] = {
+    b"heic": "image/heic",
+    b"heix": "image/heic",
+    b"mif1": "image/heif",
+    b"msf1": "image/heif",
+}
 SNIFF_BYTES = 12
 """How many leading bytes sniff_photo_type needs."""
 

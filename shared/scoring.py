@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from fractions import Fraction
-from typing import Any, Callable, cast
+from typing import Any, cast
 
 from .checklist import Checklist, Question
 from .exact import round2, to_fraction
@@ -143,12 +143,17 @@ class _QuestionPlan:
         self.table: dict[Any, _Points | None] | None = None
         self.takes_photos = SPECS[question.type].takes_photos
         if SPECS[question.type].has_options:
-            self.table = {option.value: None if option.score is None else self.points(to_fraction(option.score))
-                          for option in question.options or ()}
+            self.table = {
+                option.value: None if option.score is None else self.points(to_fraction(option.score))
+                for option in question.options or ()
+            }
             if question.type == QuestionType.YES_NO and question.options is None:
                 self.table = {"yes": self.points(Fraction(1)), "no": self.points(Fraction(0))}
-        elif question.type == QuestionType.SCALE and (span := _scale_range(question)) is not None \
-                and span <= SCALE_TABLE_LIMIT:
+        elif (
+            question.type == QuestionType.SCALE
+            and (span := _scale_range(question)) is not None
+            and span <= SCALE_TABLE_LIMIT
+        ):
             low = cast(int, question.min)
             self.table = {value: self.points(_scale_fraction(question, value)) for value in range(low, low + span + 1)}
 
@@ -177,8 +182,13 @@ def _denominators(question: Question) -> Iterable[int]:
 def _scale_range(question: Question) -> int | None:
     """max - min of a scale with whole, increasing bounds (what validation allows), else None."""
     low, high = question.min, question.max
-    if isinstance(low, int) and not isinstance(low, bool) and isinstance(high, int) and not isinstance(high, bool) \
-            and high > low:
+    if (
+        isinstance(low, int)
+        and not isinstance(low, bool)
+        and isinstance(high, int)
+        and not isinstance(high, bool)
+        and high > low
+    ):
         return high - low
     return None
 
@@ -249,8 +259,9 @@ def score_visit(checklist: Checklist, answers: Iterable[Answer], photos: Iterabl
         earned = possible = 0  # in units of 1/unit
         for question in section.questions:
             question_plan = plan.questions[question.key]
-            status, points = _judge(question_plan, by_key.get(question.key), question.key in shown,
-                                    photo_counts[question.key])
+            status, points = _judge(
+                question_plan, by_key.get(question.key), question.key in shown, photo_counts[question.key]
+            )
             failed = question.critical and points is not None and points.zero
             if failed:
                 failures.append(question.key)
@@ -260,17 +271,33 @@ def score_visit(checklist: Checklist, answers: Iterable[Answer], photos: Iterabl
                 continue
             earned += points.units
             possible += question_plan.weight_units
-            questions.append(QuestionScore(question.key, section.key, points.fraction, points.earned,
-                                           question_plan.weight_float, failed, status))
+            questions.append(
+                QuestionScore(
+                    question.key,
+                    section.key,
+                    points.fraction,
+                    points.earned,
+                    question_plan.weight_float,
+                    failed,
+                    status,
+                )
+            )
         percent = _percent(earned, possible)
         section_weight = plan.section_weights[section.key]
         if percent is not None and section_weight is not None:
             weighted_sum += percent * section_weight
             weight_total += section_weight
         total_earned, total_possible = total_earned + earned, total_possible + possible
-        sections.append(SectionScore(section.key, section.title, earned / unit, possible / unit,
-                                     None if percent is None else round2(percent),
-                                     None if section.weight is None else float(section.weight)))
+        sections.append(
+            SectionScore(
+                section.key,
+                section.title,
+                earned / unit,
+                possible / unit,
+                None if percent is None else round2(percent),
+                None if section.weight is None else float(section.weight),
+            )
+        )
     if checklist.has_section_weights:
         visit_percent = None if weight_total == 0 else weighted_sum / weight_total
     else:
@@ -278,5 +305,11 @@ def score_visit(checklist: Checklist, answers: Iterable[Answer], photos: Iterabl
     zeroed = "zero" in policies
     return VisitScore(
         percent=0.0 if zeroed else (None if visit_percent is None else round2(visit_percent)),
-        earned=total_earned / unit, possible=total_possible / unit, sections=tuple(sections),
-        questions=tuple(questions), critical_failures=tuple(failures), flagged="flag" in policies, zeroed=zeroed)
+        earned=total_earned / unit,
+        possible=total_possible / unit,
+        sections=tuple(sections),
+        questions=tuple(questions),
+        critical_failures=tuple(failures),
+        flagged="flag" in policies,
+        zeroed=zeroed,
+    )

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from marshmallow import ValidationError
 
@@ -28,8 +29,15 @@ class Slot:
 
 
 _NEEDED = {"key", "type", "visible_if", *TYPE_SPECIFIC_FIELDS}
-_PLACEHOLDERS = {"text": "?", "required": False, "allow_na": False, "weight": 1, "critical": False,
-                 "critical_policy": None, "help": ""}
+_PLACEHOLDERS = {
+    "text": "?",
+    "required": False,
+    "allow_na": False,
+    "weight": 1,
+    "critical": False,
+    "critical_policy": None,
+    "help": "",
+}
 
 
 def _lenient_load(schema: QuestionSchema, raw: Any) -> Question | None:
@@ -46,8 +54,14 @@ def _lenient_load(schema: QuestionSchema, raw: Any) -> Question | None:
             return None
         known = {k: v for k, v in data.items() if k in _NEEDED or k in _PLACEHOLDERS}
         options = known.get("options")
-        return Question(**{**_PLACEHOLDERS, **known, "options": None if options is None else tuple(options),
-                           "type": QuestionType(known["type"])})
+        return Question(
+            **{
+                **_PLACEHOLDERS,
+                **known,
+                "options": None if options is None else tuple(options),
+                "type": QuestionType(known["type"]),
+            }
+        )
 
 
 def _slots(loc: Locator) -> list[Slot]:
@@ -76,8 +90,14 @@ def _section_rules(loc: Locator) -> list[Issue]:
         for s in objects:
             if s not in weighted:
                 has = f"section {listed} has" if len(weighted) == 1 else f"sections {listed} have"
-                issues.append(loc.issue(s, None, "weight", f"weight is missing: {has} a weight, "
-                                                           "and either every section has one or none has"))
+                issues.append(
+                    loc.issue(
+                        s,
+                        None,
+                        "weight",
+                        f"weight is missing: {has} a weight, and either every section has one or none has",
+                    )
+                )
     return issues
 
 
@@ -93,8 +113,12 @@ def _config_rules(q: Question) -> tuple[list[tuple[str, str]], bool]:
     seen: dict[str, int] = {}
     for k, option in enumerate(q.options or ()):
         if option.value in seen:
-            found.append((f"options[{k}].value", f"option value {show(option.value)} is used twice "
-                                                 f"(options {seen[option.value] + 1} and {k + 1})"))
+            found.append(
+                (
+                    f"options[{k}].value",
+                    f"option value {show(option.value)} is used twice (options {seen[option.value] + 1} and {k + 1})",
+                )
+            )
         seen.setdefault(option.value, k)
     found += rules.config(q)
     if not found and q.critical and not q.can_score:
@@ -141,8 +165,9 @@ def _scale_rules(q: Question) -> list[tuple[str, str]]:
         return found
     if low >= high:
         return [("max", f"max must be greater than min (min is {low}, max is {high})")]
-    return [("labels", f"label {k} is outside the scale {low}..{high}")
-            for k, _ in q.labels or () if not low <= k <= high]
+    return [
+        ("labels", f"label {k} is outside the scale {low}..{high}") for k, _ in q.labels or () if not low <= k <= high
+    ]
 
 
 def _never_scores(q: Question) -> str:
@@ -191,8 +216,16 @@ def _reference_rules(slots: list[Slot], loc: Locator) -> list[Issue]:
     return issues
 
 
-def _condition(index: int, slot: Slot, q: Question, slots: list[Slot], first: dict[str, int],
-               can_show: list[bool | None], loc: Locator, issues: list[Issue]) -> bool | None:
+def _condition(
+    index: int,
+    slot: Slot,
+    q: Question,
+    slots: list[Slot],
+    first: dict[str, int],
+    can_show: list[bool | None],
+    loc: Locator,
+    issues: list[Issue],
+) -> bool | None:
     """Check one visible_if; return whether the question can ever be shown (None if unknown because of other errors)."""
     rule, at = q.visible_if, "visible_if.question"
     assert rule is not None
@@ -201,14 +234,22 @@ def _condition(index: int, slot: Slot, q: Question, slots: list[Slot], first: di
         issues.append(loc.issue(slot.s, slot.j, at, "visible_if cannot depend on the question itself"))
         return None
     if target_key not in first:
-        issues.append(loc.issue(slot.s, slot.j, at, f"visible_if names question '{target_key}', "
-                                                    "which is not in this checklist"))
+        issues.append(
+            loc.issue(slot.s, slot.j, at, f"visible_if names question '{target_key}', which is not in this checklist")
+        )
         return None
     target_index = first[target_key]
     target = slots[target_index]
     if target_index > index:
-        issues.append(loc.issue(slot.s, slot.j, at, f"visible_if names {loc.name(target.s, target.j)}, which comes "
-                                                    "later; a condition may only name an earlier question"))
+        issues.append(
+            loc.issue(
+                slot.s,
+                slot.j,
+                at,
+                f"visible_if names {loc.name(target.s, target.j)}, which comes "
+                "later; a condition may only name an earlier question",
+            )
+        )
         return None
     if target.question is None or takes_photos(target.question.type):
         if target.question is not None:
@@ -221,15 +262,27 @@ def _condition(index: int, slot: Slot, q: Question, slots: list[Slot], first: di
         problem = value_error(target.question, value)
         problem = problem or ("would be blank, and a blank answer counts as no answer" if is_blank(value) else None)
         if problem:
-            issues.append(loc.issue(slot.s, slot.j, f"visible_if.in[{k}]", f"visible_if waits for {show(value)} from "
-                                    f"question '{target_key}', which it can never have: the answer {problem}"))
+            issues.append(
+                loc.issue(
+                    slot.s,
+                    slot.j,
+                    f"visible_if.in[{k}]",
+                    f"visible_if waits for {show(value)} from "
+                    f"question '{target_key}', which it can never have: the answer {problem}",
+                )
+            )
         possible = possible or not problem
     shown = can_show[target_index]
     state = None if shown is None else shown and possible
     if q.required and state is False:
-        why = (f"question '{target_key}' it depends on can never be shown" if shown is False
-               else f"question '{target_key}' can never have any of the values it waits for")
-        issues.append(loc.issue(slot.s, slot.j, "visible_if", f"the question is required but can never be shown: {why}"))
+        why = (
+            f"question '{target_key}' it depends on can never be shown"
+            if shown is False
+            else f"question '{target_key}' can never have any of the values it waits for"
+        )
+        issues.append(
+            loc.issue(slot.s, slot.j, "visible_if", f"the question is required but can never be shown: {why}")
+        )
     return state
 
 
@@ -238,13 +291,25 @@ def checklist_rules(loc: Locator) -> list[Issue]:
     issues = _section_rules(loc)
     slots = _slots(loc)
     if len(slots) > MAX_QUESTIONS:
-        return issues + [loc.issue(None, None, "sections", f"a checklist has at most {MAX_QUESTIONS:,} questions "
-                                                           f"(this one has {len(slots):,})")]
+        return issues + [
+            loc.issue(
+                None,
+                None,
+                "sections",
+                f"a checklist has at most {MAX_QUESTIONS:,} questions (this one has {len(slots):,})",
+            )
+        ]
     seen: dict[str, Slot] = {}
     for slot in slots:
         if slot.key is not None and slot.key in seen:
-            issues.append(loc.issue(slot.s, slot.j, "key", f"key '{shorten(slot.key)}' is already used by "
-                                                           f"{loc.name(seen[slot.key].s, seen[slot.key].j)}"))
+            issues.append(
+                loc.issue(
+                    slot.s,
+                    slot.j,
+                    "key",
+                    f"key '{shorten(slot.key)}' is already used by {loc.name(seen[slot.key].s, seen[slot.key].j)}",
+                )
+            )
         elif slot.key is not None:
             seen[slot.key] = slot
         if slot.question is not None:

@@ -12,6 +12,7 @@ from .errors import ChecklistInvalid, Issue, flatten_messages
 from .locator import Locator
 from .template_rules import checklist_rules
 
+
 def _sort_key(issue: Issue) -> tuple[int, int]:
     """Document order: checklist-level issues first, then by section and question."""
     s, j, _ = parse_path(issue.path)

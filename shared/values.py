@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
-from typing import Any, Callable
+from typing import Any
 
 from .checklist import TEXT_LIMIT, Question
 from .errors import show
@@ -45,8 +46,13 @@ def _choice_error(question: Question, value: Any) -> str | None:
 def _scale_error(question: Question, value: Any) -> str | None:
     """Why a value cannot answer a scale question, or None."""
     low, high = question.min, question.max
-    if isinstance(value, int) and not isinstance(value, bool) and low is not None and high is not None \
-            and low <= value <= high:
+    if (
+        isinstance(value, int)
+        and not isinstance(value, bool)
+        and low is not None
+        and high is not None
+        and low <= value <= high
+    ):
         return None
     return f"must be a whole number from {number_text(low or 0)} to {number_text(high or 0)}"
 

@@ -1,4 +1,5 @@
 """A test client that behaves like production: one app context (and DB session) per request."""
+
 from __future__ import annotations
 
 from flask.testing import FlaskClient

@@ -1,5 +1,6 @@
 """Test set-up: headless Kivy, and an app on every database we support (SQLite always,
 PostgreSQL when TEST_DATABASE_URL is set), its schema built through the Alembic migrations."""
+
 from __future__ import annotations
 
 import os
@@ -107,8 +108,12 @@ def _empty_postgres(engine) -> None:
         for name in reversed(tables):
             if name in with_rows:
                 conn.execute(text(f'DELETE FROM "{name}"'))
-        conn.execute(text("SELECT setval(format('%I.%I', schemaname, sequencename)::regclass, start_value, false) "
-                          "FROM pg_sequences WHERE schemaname = current_schema() AND last_value IS NOT NULL"))
+        conn.execute(
+            text(
+                "SELECT setval(format('%I.%I', schemaname, sequencename)::regclass, start_value, false) "
+                "FROM pg_sequences WHERE schemaname = current_schema() AND last_value IS NOT NULL"
+            )
+        )
 
 
 @pytest.fixture(params=DATABASES)

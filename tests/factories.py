@@ -1,4 +1,5 @@
 """Small factories for test data, so each test says only what matters to it."""
+
 from __future__ import annotations
 
 import copy
@@ -59,9 +60,19 @@ class Factory:
         self.session.commit()
         return obj
 
-    def user(self, role: str = "shopper", *, email: str | None = None, password: str = PASSWORD,
-             regions=(), active: bool = True, name: str | None = None, mfa: bool | None = None,
-             temporary: bool = False, demo: bool = False):
+    def user(
+        self,
+        role: str = "shopper",
+        *,
+        email: str | None = None,
+        password: str = PASSWORD,
+        regions=(),
+        active: bool = True,
+        name: str | None = None,
+        mfa: bool | None = None,
+        temporary: bool = False,
+        demo: bool = False,
+    ):
         """A user; admins (and anyone with mfa=True) are enrolled with TOTP_SECRET, as the rules require."""
         from server.models import Role, User
         from server.models.types import utcnow
@@ -93,10 +104,17 @@ class Factory:
 
         region = region or self.region()
         n = self._n()
-        return self._save(Branch(
-            region=region, code=code or f"B{n:03d}", name=name or f"Branch {n}",
-            address=f"{n} High Street", latitude=51.5 + n / 1000, longitude=-0.12, active=active,
-        ))
+        return self._save(
+            Branch(
+                region=region,
+                code=code or f"B{n:03d}",
+                name=name or f"Branch {n}",
+                address=f"{n} High Street",
+                latitude=51.5 + n / 1000,
+                longitude=-0.12,
+                active=active,
+            )
+        )
 
     def template(self, definition: dict | None = None, *, published: bool = True):
         """A template with one version (published unless told otherwise)."""
@@ -118,10 +136,12 @@ class Factory:
         from server.models import Assignment
 
         today = date.today()
-        return self._save(Assignment(
-            shopper=shopper or self.user("shopper"),
-            branch=branch or self.branch(),
-            template=template or self.template(),
-            due_from=today,
-            due_to=today + timedelta(days=days),
-        ))
+        return self._save(
+            Assignment(
+                shopper=shopper or self.user("shopper"),
+                branch=branch or self.branch(),
+                template=template or self.template(),
+                due_from=today,
+                due_to=today + timedelta(days=days),
+            )
+        )

@@ -5,6 +5,7 @@ compiled): about 60 % of `create_app`. A builder is a pure function of its rule'
 through the rule it is called on), so apps with the same routes can share it. A default folded into the URL depends
 on its converter, so such a rule is compiled as before. tests/test_route_builders.py checks the sharing still works.
 """
+
 from __future__ import annotations
 
 from werkzeug.routing.rules import Rule

@@ -1,9 +1,10 @@
 """Count the SQL statements a block of code sends, so a test can pin a request's cost (an N+1 then fails)."""
+
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Iterator
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine

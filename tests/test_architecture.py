@@ -1,4 +1,5 @@
 """The dependency rules hold (docs/architecture.md, Packages and layers): checked with import-linter on every run."""
+
 from __future__ import annotations
 
 import ast
@@ -14,7 +15,9 @@ def test_import_linter_contracts_are_kept():
     lint = Path(sys.executable).with_name("lint-imports")
     result = subprocess.run(
         [str(lint), "--config", str(ROOT / "pyproject.toml"), "--no-cache"],
-        cwd=ROOT, capture_output=True, text=True,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 0, result.stdout + result.stderr
 

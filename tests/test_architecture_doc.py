@@ -1,4 +1,5 @@
 """The code's pointers to docs/architecture.md name sections that exist, and nothing cites the old DESIGN sections."""
+
 from __future__ import annotations
 
 import re
@@ -18,12 +19,19 @@ def _texts():
 
 def test_every_citation_of_the_architecture_page_names_one_of_its_sections():
     headings = set(re.findall(r"^## (.+)$", (ROOT / "docs/architecture.md").read_text(encoding="utf-8"), re.M))
-    missing = [f"{path.relative_to(ROOT)}: {name!r}" for path, text in _texts() for name in CITATION.findall(text)
-               if name not in headings]
+    missing = [
+        f"{path.relative_to(ROOT)}: {name!r}"
+        for path, text in _texts()
+        for name in CITATION.findall(text)
+        if name not in headings
+    ]
     assert not missing, "\n".join(missing)
 
 
 def test_no_module_cites_a_design_section_the_repository_does_not_hold():
-    offenders = [str(path.relative_to(ROOT)) for path, text in _texts()
-                 if "DESIGN section" in text and path.name != Path(__file__).name]
+    offenders = [
+        str(path.relative_to(ROOT))
+        for path, text in _texts()
+        if "DESIGN section" in text and path.name != Path(__file__).name
+    ]
     assert not offenders, offenders

@@ -1,5 +1,6 @@
 """The hashed lock files in requirements/ cover every dependency pyproject.toml declares, at versions it allows,
 and every pinned package carries hashes: a new or raised dependency without `scripts/lock` fails here."""
+
 from __future__ import annotations
 
 import re
@@ -69,9 +70,14 @@ def test_every_pinned_package_carries_its_hashes(lock):
 def test_the_bootstrap_lock_upgrades_pip_and_setuptools_and_the_venv_script_requires_hashes():
     assert set(pinned("bootstrap.txt")) == {"pip", "setuptools"}
     script = (ROOT / "scripts" / "_venv.sh").read_text(encoding="utf-8")
-    order = [script.index(part) for part in ("--require-hashes -r requirements/bootstrap.txt",
-                                             '--require-hashes -r "requirements/$kind.txt"',
-                                             "--no-deps --no-build-isolation -e .")]
+    order = [
+        script.index(part)
+        for part in (
+            "--require-hashes -r requirements/bootstrap.txt",
+            '--require-hashes -r "requirements/$kind.txt"',
+            "--no-deps --no-build-isolation -e .",
+        )
+    ]
     assert order == sorted(order)
 
 

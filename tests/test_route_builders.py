@@ -1,5 +1,6 @@
 """The suite's shared route builders (tests/route_builders.py): every app gets the same compiled builder per
 route, and URLs come out as werkzeug builds them without the sharing."""
+
 from __future__ import annotations
 
 from werkzeug.routing import Map, Rule
@@ -17,15 +18,35 @@ def test_two_apps_share_each_compiled_route_builder(tmp_path):
 
 
 def test_shared_builders_build_the_same_urls_as_fresh_ones():
-    shared = Map([Rule("/visits/<uuid:visit_id>/photos/<int:n>", endpoint="photo"),
-                  Rule("/pages/", defaults={"page": 1}, endpoint="pages"), Rule("/pages/<int:page>", endpoint="pages"),
-                  Rule("/files/<path:name>", endpoint="file")]).bind("audit.example.test")
-    again = Map([Rule("/visits/<uuid:visit_id>/photos/<int:n>", endpoint="photo"),
-                 Rule("/pages/", defaults={"page": 1}, endpoint="pages"), Rule("/pages/<int:page>", endpoint="pages"),
-                 Rule("/files/<path:name>", endpoint="file")]).bind("other.example.test")
-    cases = [("photo", {"visit_id": "3f0c5d2e-8a4b-4c1d-9e7f-1a2b3c4d5e6f", "n": 2, "q": "a b"}), ("pages", {}),
-             ("pages", {"page": 1}), ("pages", {"page": 3}), ("file", {"name": "a/b c.txt"})]
-    expected = ["/visits/3f0c5d2e-8a4b-4c1d-9e7f-1a2b3c4d5e6f/photos/2?q=a+b", "/pages/", "/pages/", "/pages/3",
-                "/files/a/b%20c.txt"]
+    shared = Map(
+        [
+            Rule("/visits/<uuid:visit_id>/photos/<int:n>", endpoint="photo"),
+            Rule("/pages/", defaults={"page": 1}, endpoint="pages"),
+            Rule("/pages/<int:page>", endpoint="pages"),
+            Rule("/files/<path:name>", endpoint="file"),
+        ]
+    ).bind("audit.example.test")
+    again = Map(
+        [
+            Rule("/visits/<uuid:visit_id>/photos/<int:n>", endpoint="photo"),
+            Rule("/pages/", defaults={"page": 1}, endpoint="pages"),
+            Rule("/pages/<int:page>", endpoint="pages"),
+            Rule("/files/<path:name>", endpoint="file"),
+        ]
+    ).bind("other.example.test")
+    cases = [
+        ("photo", {"visit_id": "3f0c5d2e-8a4b-4c1d-9e7f-1a2b3c4d5e6f", "n": 2, "q": "a b"}),
+        ("pages", {}),
+        ("pages", {"page": 1}),
+        ("pages", {"page": 3}),
+        ("file", {"name": "a/b c.txt"}),
+    ]
+    expected = [
+        "/visits/3f0c5d2e-8a4b-4c1d-9e7f-1a2b3c4d5e6f/photos/2?q=a+b",
+        "/pages/",
+        "/pages/",
+        "/pages/3",
+        "/files/a/b%20c.txt",
+    ]
     assert [shared.build(endpoint, values) for endpoint, values in cases] == expected
     assert [again.build(endpoint, values) for endpoint, values in cases] == expected

@@ -1,4 +1,5 @@
 """The statement counter counts what a block sends and nothing outside it."""
+
 from __future__ import annotations
 
 from sqlalchemy import text

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
 from kivy.factory import Factory
 from kivy.metrics import dp, sp
@@ -55,8 +56,9 @@ class TextKind:
 TEXT_KINDS_BY_TYPE: dict[QuestionType, TextKind] = {
     QuestionType.NUMBER: TextKind("Number", _as_number, "number", "Enter a number.", input_filter="float"),
     QuestionType.TEXT: TextKind("Type your answer", multiline=True),
-    QuestionType.DATE: TextKind("YYYY-MM-DD", _matching(DATE_RE), "datetime", "Use the form 2024-05-31.", "Today",
-                                "%Y-%m-%d"),
+    QuestionType.DATE: TextKind(
+        "YYYY-MM-DD", _matching(DATE_RE), "datetime", "Use the form 2024-05-31.", "Today", "%Y-%m-%d"
+    ),
     QuestionType.TIME: TextKind("HH:MM", _matching(TIME_RE), "datetime", "Use the form 14:30.", "Now", "%H:%M"),
 }
 """The question types typed into a TextLikeInput, and how each is asked for."""
@@ -70,8 +72,15 @@ class ChoiceInput(GridLayout):
         self.bind(minimum_height=self.setter("height"))
         self.card, self.buttons = card, {}
         for value, label in options:
-            button = ToggleButton(text=label, group=f"{card.visit_id}:{card.question.key}", size_hint_y=None,
-                                  height=dp(52), font_size=sp(16), allow_no_selection=False, halign="center")
+            button = ToggleButton(
+                text=label,
+                group=f"{card.visit_id}:{card.question.key}",
+                size_hint_y=None,
+                height=dp(52),
+                font_size=sp(16),
+                allow_no_selection=False,
+                halign="center",
+            )
             button.bind(width=lambda b, w: setattr(b, "text_size", (w - dp(8), None)))
             button.bind(on_press=lambda b, v=value: self.card.save_value(v if b.state == "down" else None))
             self.buttons[value] = button
@@ -103,8 +112,11 @@ class TextLikeInput(BoxLayout):
 
     def show(self, value: Any) -> None:
         self._showing = True
-        self.field.text = "" if value is None else (str(value) if not isinstance(value, float) or
-                                                    not value.is_integer() else str(value))
+        self.field.text = (
+            ""
+            if value is None
+            else (str(value) if not isinstance(value, float) or not value.is_integer() else str(value))
+        )
         self._showing = False
 
     def _now(self) -> None:

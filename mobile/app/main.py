@@ -33,8 +33,13 @@ class FieldauditApp(App):
     shop = ObjectProperty(None, allownone=True)
     syncer = ObjectProperty(None, allownone=True)
 
-    def __init__(self, data_dir: Path | str | None = None, server: str | None = None,
-                 devices: Devices | None = None, **kwargs: object) -> None:
+    def __init__(
+        self,
+        data_dir: Path | str | None = None,
+        server: str | None = None,
+        devices: Devices | None = None,
+        **kwargs: object,
+    ) -> None:
         super().__init__(**kwargs)
         self._data_dir = Path(data_dir) if data_dir else None
         self.default_server = server or ""
@@ -152,9 +157,11 @@ class FieldauditApp(App):
 
     def show_sign_in(self, message: str = "", expired: bool = False) -> None:
         screen = self.manager.get_screen("signin")
-        screen.prefill(self.resume.get("server") or self.default_server, self.resume.get("email") or "",
-                       message or ("Your session has expired. Sign in again; nothing on this phone is lost."
-                                   if expired else ""))
+        screen.prefill(
+            self.resume.get("server") or self.default_server,
+            self.resume.get("email") or "",
+            message or ("Your session has expired. Sign in again; nothing on this phone is lost." if expired else ""),
+        )
         self.manager.current = "signin"
 
     def open_visit(self, visit_id: str, section: int = 0) -> None:

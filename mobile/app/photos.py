@@ -48,16 +48,19 @@ class PhotoInput(BoxLayout):
         for n, photo in enumerate(photos, 1):
             row = BoxLayout(size_hint_y=None, height=dp(96), spacing=dp(8))
             path = shop.drafts.photo_path(photo)
-            row.add_widget(Image(source=str(path) if path else "", size_hint_x=None, width=dp(120),
-                                 fit_mode="contain"))
-            row.add_widget(Factory.Muted(text=f"Photo {n}: {photo.size // 1024 or 1} KB, "
-                                              f"{photo.taken_at.astimezone():%H:%M}", size_hint_y=1))
+            row.add_widget(Image(source=str(path) if path else "", size_hint_x=None, width=dp(120), fit_mode="contain"))
+            row.add_widget(
+                Factory.Muted(
+                    text=f"Photo {n}: {photo.size // 1024 or 1} KB, {photo.taken_at.astimezone():%H:%M}", size_hint_y=1
+                )
+            )
             remove = Factory.TouchButton(text="Remove", size_hint_x=None, width=dp(96), pos_hint={"center_y": 0.5})
             remove.bind(on_release=lambda *_, pid=photo.id: self.remove(pid))
             row.add_widget(remove)
             self.gallery.add_widget(row)
         self.capture_button.text = self.capture_button.text.split(" (")[0] + (
-            f" ({len(photos)} of {wanted} needed)" if wanted else f" ({len(photos)} taken)")
+            f" ({len(photos)} of {wanted} needed)" if wanted else f" ({len(photos)} taken)"
+        )
 
     def capture(self) -> None:
         app = running_app()
@@ -72,8 +75,9 @@ class PhotoInput(BoxLayout):
             return
         app = running_app()
         try:
-            self.card.shop.drafts.add_photo(self.card.visit_id, self.card.question.key, path,
-                                            taken_at=app.devices.clock.now())
+            self.card.shop.drafts.add_photo(
+                self.card.visit_id, self.card.question.key, path, taken_at=app.devices.clock.now()
+            )
         except (StoreError, OSError, ValueError) as error:
             self.card.set_hint(f"The photo could not be saved: {error}")
             return

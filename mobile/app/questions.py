@@ -35,14 +35,25 @@ class QuestionCard(BoxLayout):
     legend = StringProperty("")
     """What the points of a scale mean ("1 = poor, 5 = great"), shown for scale questions only."""
 
-    def __init__(self, shop: AccountStore, visit_id: str, question: Question, answer: LocalAnswer | None,
-                 on_saved: Callable[[str], None], errors: list[str] | None = None, *,
-                 make_input: InputFactory) -> None:
+    def __init__(
+        self,
+        shop: AccountStore,
+        visit_id: str,
+        question: Question,
+        answer: LocalAnswer | None,
+        on_saved: Callable[[str], None],
+        errors: list[str] | None = None,
+        *,
+        make_input: InputFactory,
+    ) -> None:
         self.shop, self.visit_id, self.question, self.on_saved = shop, visit_id, question, on_saved
         self._loading = True
         legend = ", ".join(f"{n} = {label}" for n, label in question.labels or ())
-        super().__init__(title=title_markup(question), help_text=question.help or "",
-                         legend=legend if question.type == "scale" else "")
+        super().__init__(
+            title=title_markup(question),
+            help_text=question.help or "",
+            legend=legend if question.type == "scale" else "",
+        )
         for error in errors or ():
             self.ids.errors.add_widget(Factory.Wrapped(text=f"Reviewer/server: {error}", color=(1, 0.6, 0.5, 1)))
         self.input: Any = make_input(self)

@@ -11,8 +11,12 @@ from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, Op
 from mobile.store import LocalStore
 from mobile.sync import BackgroundSync, SyncEngine, SyncResult
 
-STAGES = {"pull": "Getting updates", "push": "Sending visits", "photos": "Uploading photos",
-          "refresh": "Checking sent visits"}
+STAGES = {
+    "pull": "Getting updates",
+    "push": "Sending visits",
+    "photos": "Uploading photos",
+    "refresh": "Checking sent visits",
+}
 
 
 def dispatch(fn: Callable[[], None]) -> None:
@@ -40,8 +44,9 @@ class SyncController(EventDispatcher):
     def __init__(self, store: LocalStore, **kwargs: object) -> None:
         super().__init__(**kwargs)
         self.store = store
-        self.runner = BackgroundSync(self._engine, on_progress=self._progress, on_finished=self._finished,
-                                     dispatch=dispatch)
+        self.runner = BackgroundSync(
+            self._engine, on_progress=self._progress, on_finished=self._finished, dispatch=dispatch
+        )
 
     def _engine(self) -> SyncEngine:
         return SyncEngine.for_account(self.store, self.account_id)

@@ -54,8 +54,8 @@ class PlyerGps(Gps):
             return
         try:
             from android.permissions import Permission, request_permissions  # type: ignore[import-not-found]
-            request_permissions([Permission.ACCESS_FINE_LOCATION, Permission.ACCESS_COARSE_LOCATION,
-                                 Permission.CAMERA])
+
+            request_permissions([Permission.ACCESS_FINE_LOCATION, Permission.ACCESS_COARSE_LOCATION, Permission.CAMERA])
         except ImportError:
             pass
         try:
@@ -78,8 +78,11 @@ class PlyerGps(Gps):
         from shared.visit import Location
 
         try:
-            self.last = Location(lat=float(kwargs["lat"]), lon=float(kwargs["lon"]),
-                                 accuracy_m=float(kwargs["accuracy"]) if kwargs.get("accuracy") else None)
+            self.last = Location(
+                lat=float(kwargs["lat"]),
+                lon=float(kwargs["lon"]),
+                accuracy_m=float(kwargs["accuracy"]) if kwargs.get("accuracy") else None,
+            )
         except (KeyError, TypeError, ValueError):
             pass
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from shared.visit import Location
 
@@ -43,7 +43,7 @@ class FixedClock(Clock):
         self.moment = moment
 
     def now(self) -> datetime:
-        return self.moment or datetime.now(timezone.utc)
+        return self.moment or datetime.now(UTC)
 
 
 def fake_devices(image_path: str | None = None, location: Location | None = None) -> Devices:

@@ -9,7 +9,7 @@ from shared.phone_settings import PhoneSettings, dump_phone_settings
 
 from .db import Database
 from .errors import NotFound, StoreError
-from .models import Account, UNSENT_STATES, to_text, utcnow
+from .models import UNSENT_STATES, Account, to_text, utcnow
 
 
 def get_account(db: Database, account_id: int) -> Account:
@@ -25,8 +25,18 @@ def list_accounts(db: Database) -> list[Account]:
     return [Account.from_row(row) for row in db.query("SELECT * FROM accounts ORDER BY id")]
 
 
-def save_account(db: Database, *, server_url: str, user_id: int, email: str, name: str, role: str, token: str,
-                 token_id: int | None = None, token_expires_at: datetime | None = None) -> Account:
+def save_account(
+    db: Database,
+    *,
+    server_url: str,
+    user_id: int,
+    email: str,
+    name: str,
+    role: str,
+    token: str,
+    token_id: int | None = None,
+    token_expires_at: datetime | None = None,
+) -> Account:
     """Add an account, or give an existing one (same server and user) its new token; its data and cursor stay."""
     expires = to_text(token_expires_at) if token_expires_at else None
     with db.transaction() as conn:
@@ -37,9 +47,11 @@ def save_account(db: Database, *, server_url: str, user_id: int, email: str, nam
                ON CONFLICT (server_url, user_id) DO UPDATE SET
                  email = excluded.email, name = excluded.name, role = excluded.role, token = excluded.token,
                  token_id = excluded.token_id, token_expires_at = excluded.token_expires_at, token_problem = NULL""",
-            (server_url, user_id, email, name, role, token, token_id, expires, to_text(utcnow())))
-        row = conn.execute("SELECT id FROM accounts WHERE server_url = ? AND user_id = ?",
-                           (server_url, user_id)).fetchone()
+            (server_url, user_id, email, name, role, token, token_id, expires, to_text(utcnow())),
+        )
+        row = conn.execute(
+            "SELECT id FROM accounts WHERE server_url = ? AND user_id = ?", (server_url, user_id)
+        ).fetchone()
     return get_account(db, row["id"])
 
 
@@ -52,8 +64,9 @@ def set_token_problem(db: Database, account_id: int, reason: str | None) -> None
 def forget_token(db: Database, account_id: int) -> None:
     """Sign out on this device: drop the token, keep every visit and pulled row for the next sign-in."""
     with db.transaction() as conn:
-        conn.execute("UPDATE accounts SET token = NULL, token_id = NULL, token_problem = NULL WHERE id = ?",
-                     (account_id,))
+        conn.execute(
+            "UPDATE accounts SET token = NULL, token_id = NULL, token_problem = NULL WHERE id = ?", (account_id,)
+        )
 
 
 def token_id(db: Database, account_id: int) -> int | None:
@@ -65,8 +78,10 @@ def token_id(db: Database, account_id: int) -> int | None:
 def set_phone_settings(db: Database, account_id: int, settings: PhoneSettings) -> None:
     """Keep the settings the account's server sent, so the app follows them offline too."""
     with db.transaction() as conn:
-        conn.execute("UPDATE accounts SET phone_settings = ? WHERE id = ?",
-                     (json.dumps(dump_phone_settings(settings)), account_id))
+        conn.execute(
+            "UPDATE accounts SET phone_settings = ? WHERE id = ?",
+            (json.dumps(dump_phone_settings(settings)), account_id),
+        )
 
 
 def set_last_sync(db: Database, account_id: int, when: datetime | None = None) -> None:
@@ -80,8 +95,9 @@ def remove_account(db: Database, account_id: int, *, force: bool = False) -> Non
     get_account(db, account_id)
     marks = ",".join("?" * len(UNSENT_STATES))
     with db.transaction() as conn:
-        unsent = conn.execute(f"SELECT COUNT(*) FROM visits WHERE account_id = ? AND state IN ({marks})",
-                              (account_id, *UNSENT_STATES)).fetchone()[0]
+        unsent = conn.execute(
+            f"SELECT COUNT(*) FROM visits WHERE account_id = ? AND state IN ({marks})", (account_id, *UNSENT_STATES)
+        ).fetchone()[0]
         if unsent and not force:
             raise StoreError(f"this account still has {unsent} visit(s) not yet on the server; sync first")
         for table in ("photos", "answers", "visits", "assignments", "branches", "template_versions"):

@@ -88,8 +88,10 @@ def migrate(db: Database, migrations: Sequence[Migration]) -> None:
     """Bring the file to the newest schema: PRAGMA user_version counts the migrations already applied."""
     version = db.pragma("user_version")
     if version > len(migrations):
-        raise StoreError(f"this store was written by a newer version of the app (schema {version}, "
-                         f"this app knows {len(migrations)}); update the app")
+        raise StoreError(
+            f"this store was written by a newer version of the app (schema {version}, "
+            f"this app knows {len(migrations)}); update the app"
+        )
     for number in range(version, len(migrations)):
         with db.transaction(durable=True) as conn:
             migrations[number](conn)

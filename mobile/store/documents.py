@@ -23,8 +23,9 @@ def read_answers(conn: sqlite3.Connection, account_id: int, visit_id: str) -> li
 
 def read_photos(conn: sqlite3.Connection, account_id: int, visit_id: str) -> list[LocalPhoto]:
     """The visit's photos in capture order."""
-    rows = conn.execute("SELECT * FROM photos WHERE account_id = ? AND visit_id = ? ORDER BY taken_at, id",
-                        (account_id, visit_id))
+    rows = conn.execute(
+        "SELECT * FROM photos WHERE account_id = ? AND visit_id = ? ORDER BY taken_at, id", (account_id, visit_id)
+    )
     return [LocalPhoto.from_row(r) for r in rows]
 
 
@@ -41,8 +42,13 @@ def photo_refs(photos: list[LocalPhoto]) -> list[PhotoRef]:
     return [PhotoRef(uuid.UUID(p.id), p.question, p.sha256, p.size, p.content_type) for p in photos]
 
 
-def raw_document(conn: sqlite3.Connection, account_id: int, row: sqlite3.Row, checklist: Checklist,
-                 finished_at: datetime | None = None) -> dict[str, Any]:
+def raw_document(
+    conn: sqlite3.Connection,
+    account_id: int,
+    row: sqlite3.Row,
+    checklist: Checklist,
+    finished_at: datetime | None = None,
+) -> dict[str, Any]:
     """The visit's JSON as the rows say now; a draft gets ``finished_at`` (default: now, never before the start)."""
     started = from_text(row["started_at"])
     assert started is not None
@@ -59,8 +65,10 @@ def raw_document(conn: sqlite3.Connection, account_id: int, row: sqlite3.Row, ch
         "location": loads(row["location"]),
         "base_revision": row["base_revision"],
         "answers": [{"question": a.question, "value": a.value, "na": a.na, "comment": a.comment} for a in answers],
-        "photos": [{"id": p.id, "question": p.question, "sha256": p.sha256, "size": p.size,
-                    "content_type": p.content_type} for p in photos],
+        "photos": [
+            {"id": p.id, "question": p.question, "sha256": p.sha256, "size": p.size, "content_type": p.content_type}
+            for p in photos
+        ],
     }
 
 

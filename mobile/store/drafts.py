@@ -28,26 +28,53 @@ KEEP: Any = object()
 """Default of save_answer's fields: leave that part of the answer as it is."""
 
 
-def insert_draft(db: Database, account_id: int, *, branch_id: int, template_version_id: int,
-                 assignment_id: str | None, location: Location | None, started_at: datetime | None) -> LocalVisit:
+def insert_draft(
+    db: Database,
+    account_id: int,
+    *,
+    branch_id: int,
+    template_version_id: int,
+    assignment_id: str | None,
+    location: Location | None,
+    started_at: datetime | None,
+) -> LocalVisit:
     """Create the visit row: its uuid4 is made now, on the device, and never changes."""
     visit_id, now = str(uuid.uuid4()), to_text(utcnow())
     with db.transaction() as conn:
         if assignment_id is not None:
-            busy = conn.execute("SELECT id FROM visits WHERE account_id = ? AND assignment_id = ?",
-                                (account_id, assignment_id)).fetchone()
+            busy = conn.execute(
+                "SELECT id FROM visits WHERE account_id = ? AND assignment_id = ?", (account_id, assignment_id)
+            ).fetchone()
             if busy is not None:
                 raise StoreError(f"assignment {assignment_id} already has visit {busy['id']}; continue that one")
         conn.execute(
             """INSERT INTO visits (account_id, id, assignment_id, branch_id, template_version_id, started_at,
                location, state, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'draft', ?)""",
-            (account_id, visit_id, assignment_id, branch_id, template_version_id,
-             to_text(started_at or utcnow()), location_json(location), now))
+            (
+                account_id,
+                visit_id,
+                assignment_id,
+                branch_id,
+                template_version_id,
+                to_text(started_at or utcnow()),
+                location_json(location),
+                now,
+            ),
+        )
         return LocalVisit.from_row(visit_row(conn, account_id, visit_id))
 
 
-def save_answer(db: Database, account_id: int, checklist: Checklist, visit_id: str, question_key: str, *,
-                value: Any = KEEP, na: Any = KEEP, comment: Any = KEEP) -> None:
+def save_answer(
+    db: Database,
+    account_id: int,
+    checklist: Checklist,
+    visit_id: str,
+    question_key: str,
+    *,
+    value: Any = KEEP,
+    na: Any = KEEP,
+    comment: Any = KEEP,
+) -> None:
     """Merge the given parts into the question's answer and commit at once; a value clears N/A and N/A the value."""
     if not checklist.has_question(question_key):
         raise StoreError(f"there is no question {question_key!r} in this checklist")
@@ -57,8 +84,10 @@ def save_answer(db: Database, account_id: int, checklist: Checklist, visit_id: s
         raise StoreError(f"question {question_key!r} is answered with photos, not a value")
     with db.transaction() as conn:
         draft_row(conn, account_id, visit_id)
-        old = conn.execute("SELECT value, na, comment FROM answers WHERE account_id = ? AND visit_id = ? "
-                           "AND question_key = ?", (account_id, visit_id, question_key)).fetchone()
+        old = conn.execute(
+            "SELECT value, na, comment FROM answers WHERE account_id = ? AND visit_id = ? AND question_key = ?",
+            (account_id, visit_id, question_key),
+        ).fetchone()
         stored_value = old["value"] if old else None
         stored_na, stored_comment = (bool(old["na"]), old["comment"]) if old else (False, "")
         if value is not KEEP:
@@ -74,7 +103,8 @@ def save_answer(db: Database, account_id: int, checklist: Checklist, visit_id: s
         conn.execute(
             """INSERT OR REPLACE INTO answers (account_id, visit_id, question_key, value, na, comment, updated_at)
                VALUES (?, ?, ?, ?, ?, ?, ?)""",
-            (account_id, visit_id, question_key, stored_value, int(stored_na), stored_comment, to_text(utcnow())))
+            (account_id, visit_id, question_key, stored_value, int(stored_na), stored_comment, to_text(utcnow())),
+        )
         touch(conn, account_id, visit_id)
 
 
@@ -82,8 +112,10 @@ def clear_answer(db: Database, account_id: int, visit_id: str, question_key: str
     """Remove a question's answer entirely (value, N/A and comment)."""
     with db.transaction() as conn:
         draft_row(conn, account_id, visit_id)
-        conn.execute("DELETE FROM answers WHERE account_id = ? AND visit_id = ? AND question_key = ?",
-                     (account_id, visit_id, question_key))
+        conn.execute(
+            "DELETE FROM answers WHERE account_id = ? AND visit_id = ? AND question_key = ?",
+            (account_id, visit_id, question_key),
+        )
         touch(conn, account_id, visit_id)
 
 
@@ -91,8 +123,10 @@ def set_location(db: Database, account_id: int, visit_id: str, location: Locatio
     """Record (or clear) the visit's GPS fix while it is a draft."""
     with db.transaction() as conn:
         draft_row(conn, account_id, visit_id)
-        conn.execute("UPDATE visits SET location = ? WHERE account_id = ? AND id = ?",
-                     (location_json(location), account_id, visit_id))
+        conn.execute(
+            "UPDATE visits SET location = ? WHERE account_id = ? AND id = ?",
+            (location_json(location), account_id, visit_id),
+        )
         touch(conn, account_id, visit_id)
 
 
@@ -102,9 +136,13 @@ def discard_draft(db: Database, account_id: int, visit_id: str) -> list[str]:
         row = draft_row(conn, account_id, visit_id)
         if row["base_revision"] is not None:
             raise NotEditable("a correction cannot be discarded: the server holds the visit")
-        files = [r["file_name"] for r in conn.execute(
-            "SELECT file_name FROM photos WHERE account_id = ? AND visit_id = ? AND file_name IS NOT NULL",
-            (account_id, visit_id))]
+        files = [
+            r["file_name"]
+            for r in conn.execute(
+                "SELECT file_name FROM photos WHERE account_id = ? AND visit_id = ? AND file_name IS NOT NULL",
+                (account_id, visit_id),
+            )
+        ]
         conn.execute("DELETE FROM visits WHERE account_id = ? AND id = ?", (account_id, visit_id))
     return files
 
@@ -131,8 +169,9 @@ class Drafts:
 
     def visit_for_assignment(self, assignment_id: str) -> LocalVisit | None:
         """The visit started for an assignment, if any (to continue it rather than start another)."""
-        row = self.db.one("SELECT * FROM visits WHERE account_id = ? AND assignment_id = ?",
-                          (self.account_id, str(assignment_id)))
+        row = self.db.one(
+            "SELECT * FROM visits WHERE account_id = ? AND assignment_id = ?", (self.account_id, str(assignment_id))
+        )
         return None if row is None else LocalVisit.from_row(row)
 
     def answers(self, visit_id: str) -> dict[str, LocalAnswer]:
@@ -151,14 +190,21 @@ class Drafts:
 
     def state_counts(self) -> dict[VisitState, int]:
         """How many visits are in each sync state (badges: 2 in the outbox, 1 awaiting photos...)."""
-        rows = self.db.query("SELECT state, COUNT(*) AS n FROM visits WHERE account_id = ? GROUP BY state",
-                             (self.account_id,))
+        rows = self.db.query(
+            "SELECT state, COUNT(*) AS n FROM visits WHERE account_id = ? GROUP BY state", (self.account_id,)
+        )
         return {VisitState(r["state"]): r["n"] for r in rows}
 
     # -- writing -------------------------------------------------------------------------------------------------
-    def start_visit(self, assignment_id: str | None = None, *, branch_id: int | None = None,
-                    template_version_id: int | None = None, location: Location | None = None,
-                    started_at: datetime | None = None) -> LocalVisit:
+    def start_visit(
+        self,
+        assignment_id: str | None = None,
+        *,
+        branch_id: int | None = None,
+        template_version_id: int | None = None,
+        location: Location | None = None,
+        started_at: datetime | None = None,
+    ) -> LocalVisit:
         """Start a visit for an assignment, or ad hoc at (branch, template version); the visit id is made now."""
         if assignment_id is not None:
             assignment = self.pulled.assignment(assignment_id)
@@ -173,15 +219,30 @@ class Drafts:
             raise StoreError("this checklist does not allow visits without an assignment")
         self.pulled.branch(branch_id)
         self.pulled.checklist(template_version_id)
-        return insert_draft(self.db, self.account_id, branch_id=branch_id, template_version_id=template_version_id,
-                            assignment_id=None if assignment_id is None else str(assignment_id),
-                            location=location, started_at=started_at)
+        return insert_draft(
+            self.db,
+            self.account_id,
+            branch_id=branch_id,
+            template_version_id=template_version_id,
+            assignment_id=None if assignment_id is None else str(assignment_id),
+            location=location,
+            started_at=started_at,
+        )
 
-    def save_answer(self, visit_id: str, question_key: str, *, value: Any = KEEP, na: Any = KEEP,
-                    comment: Any = KEEP) -> None:
+    def save_answer(
+        self, visit_id: str, question_key: str, *, value: Any = KEEP, na: Any = KEEP, comment: Any = KEEP
+    ) -> None:
         """Save (merge) one answer at once, in its own transaction: a killed app keeps it."""
-        save_answer(self.db, self.account_id, self._checklist_of(visit_id), str(visit_id), question_key,
-                    value=value, na=na, comment=comment)
+        save_answer(
+            self.db,
+            self.account_id,
+            self._checklist_of(visit_id),
+            str(visit_id),
+            question_key,
+            value=value,
+            na=na,
+            comment=comment,
+        )
 
     def clear_answer(self, visit_id: str, question_key: str) -> None:
         """Remove a question's answer (value, N/A and comment)."""
@@ -191,11 +252,27 @@ class Drafts:
         """Record the GPS fix of a draft when it arrives."""
         set_location(self.db, self.account_id, str(visit_id), location)
 
-    def add_photo(self, visit_id: str, question_key: str, source_path: Path | str, *, photo_id: str | None = None,
-                  taken_at: datetime | None = None) -> LocalPhoto:
+    def add_photo(
+        self,
+        visit_id: str,
+        question_key: str,
+        source_path: Path | str,
+        *,
+        photo_id: str | None = None,
+        taken_at: datetime | None = None,
+    ) -> LocalPhoto:
         """Copy a captured image into the store (sha256, size, type from its magic bytes) and attach it."""
-        return visit_photos.add_photo(self.db, self.account_id, self._checklist_of(visit_id), self.photo_folder,
-                                      str(visit_id), question_key, source_path, photo_id=photo_id, taken_at=taken_at)
+        return visit_photos.add_photo(
+            self.db,
+            self.account_id,
+            self._checklist_of(visit_id),
+            self.photo_folder,
+            str(visit_id),
+            question_key,
+            source_path,
+            photo_id=photo_id,
+            taken_at=taken_at,
+        )
 
     def remove_photo(self, photo_id: str) -> None:
         """Take a photo off a draft and delete its file."""
@@ -234,11 +311,13 @@ class Drafts:
             photos = photo_refs(read_photos(conn, self.account_id, str(visit_id)))
         return score_visit(checklist, answers, photos)
 
-    def finish_visit(self, visit_id: str, location: Location | None = None,
-                     finished_at: datetime | None = None) -> FinishResult:
+    def finish_visit(
+        self, visit_id: str, location: Location | None = None, finished_at: datetime | None = None
+    ) -> FinishResult:
         """Validate with shared; if complete, freeze the document and queue it (durable commit); else the issues."""
-        return finishing.finish_visit(self.db, self.account_id, self._checklist_of(visit_id), str(visit_id),
-                                      location, finished_at)
+        return finishing.finish_visit(
+            self.db, self.account_id, self._checklist_of(visit_id), str(visit_id), location, finished_at
+        )
 
     def edit_again(self, visit_id: str) -> None:
         """Turn a queued or refused visit back into a draft to fix it."""

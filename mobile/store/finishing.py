@@ -18,14 +18,22 @@ from .models import FinishResult, VisitState, to_text, utcnow
 from .rows import draft_row, location_json, touch, visit_row
 
 
-def finish_visit(db: Database, account_id: int, checklist: Checklist, visit_id: str,
-                 location: Location | None = None, finished_at: datetime | None = None) -> FinishResult:
+def finish_visit(
+    db: Database,
+    account_id: int,
+    checklist: Checklist,
+    visit_id: str,
+    location: Location | None = None,
+    finished_at: datetime | None = None,
+) -> FinishResult:
     """Validate the draft; if it is complete, freeze its document and queue it (synchronous=FULL commit)."""
     with db.transaction(durable=True) as conn:
         row = draft_row(conn, account_id, visit_id)
         if location is not None:
-            conn.execute("UPDATE visits SET location = ? WHERE account_id = ? AND id = ?",
-                         (location_json(location), account_id, visit_id))
+            conn.execute(
+                "UPDATE visits SET location = ? WHERE account_id = ? AND id = ?",
+                (location_json(location), account_id, visit_id),
+            )
             row = visit_row(conn, account_id, visit_id)
         try:
             visit, document = canonical(raw_document(conn, account_id, row, checklist, finished_at or utcnow()))
@@ -38,7 +46,8 @@ def finish_visit(db: Database, account_id: int, checklist: Checklist, visit_id: 
         conn.execute(
             """UPDATE visits SET finished_at = ?, document = ?, fingerprint = ?, state = 'outbox', queued_at = ?,
                last_error = NULL, field_errors = NULL WHERE account_id = ? AND id = ?""",
-            (document["finished_at"], json.dumps(document), visit_fingerprint(visit), now, account_id, visit_id))
+            (document["finished_at"], json.dumps(document), visit_fingerprint(visit), now, account_id, visit_id),
+        )
         touch(conn, account_id, visit_id)
     return FinishResult(True)
 
@@ -49,8 +58,11 @@ def edit_again(db: Database, account_id: int, visit_id: str) -> None:
         row = visit_row(conn, account_id, visit_id)
         if row["state"] not in (VisitState.OUTBOX, VisitState.INVALID, VisitState.ERROR):
             raise NotEditable(f"visit {visit_id} is {row['state']}; only queued or refused visits can be edited again")
-        conn.execute("""UPDATE visits SET state = 'draft', document = NULL, fingerprint = NULL, finished_at = NULL,
-                        queued_at = NULL WHERE account_id = ? AND id = ?""", (account_id, visit_id))
+        conn.execute(
+            """UPDATE visits SET state = 'draft', document = NULL, fingerprint = NULL, finished_at = NULL,
+                        queued_at = NULL WHERE account_id = ? AND id = ?""",
+            (account_id, visit_id),
+        )
         touch(conn, account_id, visit_id)
 
 
@@ -62,8 +74,10 @@ def requeue(db: Database, account_id: int, visit_id: str) -> None:
             raise NotEditable(f"visit {visit_id} is {row['state']}; only refused visits can be queued again")
         if row["document"] is None:
             raise NotEditable(f"visit {visit_id} has no finished document; finish it first")
-        conn.execute("UPDATE visits SET state = 'outbox', queued_at = ? WHERE account_id = ? AND id = ?",
-                     (to_text(utcnow()), account_id, visit_id))
+        conn.execute(
+            "UPDATE visits SET state = 'outbox', queued_at = ? WHERE account_id = ? AND id = ?",
+            (to_text(utcnow()), account_id, visit_id),
+        )
 
 
 def reopen_for_correction(db: Database, account_id: int, visit_id: str) -> None:
@@ -77,26 +91,56 @@ def reopen_for_correction(db: Database, account_id: int, visit_id: str) -> None:
         conn.execute("DELETE FROM answers WHERE account_id = ? AND visit_id = ?", (account_id, visit_id))
         for answer in doc.get("answers", []):
             value = answer.get("value")
-            conn.execute("""INSERT INTO answers (account_id, visit_id, question_key, value, na, comment, updated_at)
+            conn.execute(
+                """INSERT INTO answers (account_id, visit_id, question_key, value, na, comment, updated_at)
                             VALUES (?, ?, ?, ?, ?, ?, ?)""",
-                         (account_id, visit_id, answer["question"], None if value is None else json.dumps(value),
-                          int(bool(answer.get("na"))), answer.get("comment") or "", now))
-        kept = {r["id"] for r in conn.execute("SELECT id FROM photos WHERE account_id = ? AND visit_id = ?",
-                                              (account_id, visit_id))}
+                (
+                    account_id,
+                    visit_id,
+                    answer["question"],
+                    None if value is None else json.dumps(value),
+                    int(bool(answer.get("na"))),
+                    answer.get("comment") or "",
+                    now,
+                ),
+            )
+        kept = {
+            r["id"]
+            for r in conn.execute("SELECT id FROM photos WHERE account_id = ? AND visit_id = ?", (account_id, visit_id))
+        }
         manifest = {str(p["id"]) for p in doc.get("photos", [])}
         for photo_id in kept - manifest:
             conn.execute("DELETE FROM photos WHERE account_id = ? AND id = ?", (account_id, photo_id))
         for photo in doc.get("photos", []):
             if str(photo["id"]) not in kept:
-                conn.execute("""INSERT INTO photos (account_id, id, visit_id, question_key, file_name, sha256, size,
+                conn.execute(
+                    """INSERT INTO photos (account_id, id, visit_id, question_key, file_name, sha256, size,
                                 content_type, taken_at, uploaded_bytes, uploaded)
                                 VALUES (?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, 1)""",
-                             (account_id, str(photo["id"]), visit_id, photo["question"], photo["sha256"],
-                              photo["size"], photo["content_type"], now, photo["size"]))
+                    (
+                        account_id,
+                        str(photo["id"]),
+                        visit_id,
+                        photo["question"],
+                        photo["sha256"],
+                        photo["size"],
+                        photo["content_type"],
+                        now,
+                        photo["size"],
+                    ),
+                )
         conn.execute(
             """UPDATE visits SET state = 'draft', base_revision = ?, location = ?, branch_id = ?,
                template_version_id = ?, assignment_id = ?, document = NULL, fingerprint = NULL, finished_at = NULL,
                queued_at = NULL, last_error = NULL, field_errors = NULL WHERE account_id = ? AND id = ?""",
-            (row["server_revision"], None if doc.get("location") is None else json.dumps(doc["location"]),
-             doc["branch_id"], doc["template_version_id"], doc.get("assignment_id"), account_id, visit_id))
+            (
+                row["server_revision"],
+                None if doc.get("location") is None else json.dumps(doc["location"]),
+                doc["branch_id"],
+                doc["template_version_id"],
+                doc.get("assignment_id"),
+                account_id,
+                visit_id,
+            ),
+        )
         touch(conn, account_id, visit_id)

@@ -39,11 +39,30 @@ class LocalStore:
         """One account (NotFound if there is none)."""
         return accounts.get_account(self.db, account_id)
 
-    def save_account(self, *, server_url: str, user_id: int, email: str, name: str, role: str, token: str,
-                     token_id: int | None = None, token_expires_at: datetime | None = None) -> Account:
+    def save_account(
+        self,
+        *,
+        server_url: str,
+        user_id: int,
+        email: str,
+        name: str,
+        role: str,
+        token: str,
+        token_id: int | None = None,
+        token_expires_at: datetime | None = None,
+    ) -> Account:
         """Add an account after sign-in, or renew the token of a known one (its data and cursor stay)."""
-        return accounts.save_account(self.db, server_url=server_url, user_id=user_id, email=email, name=name,
-                                     role=role, token=token, token_id=token_id, token_expires_at=token_expires_at)
+        return accounts.save_account(
+            self.db,
+            server_url=server_url,
+            user_id=user_id,
+            email=email,
+            name=name,
+            role=role,
+            token=token,
+            token_id=token_id,
+            token_expires_at=token_expires_at,
+        )
 
     def for_account(self, account_id: int) -> AccountStore:
         """The view of one account's data: every query it makes filters by this account."""
@@ -70,8 +89,12 @@ class LocalStore:
         """Delete photo files no row names (a crash between copying and recording); run at open, before captures."""
         removed = 0
         for account in self.accounts():
-            names = {r["file_name"] for r in self.db.query(
-                "SELECT file_name FROM photos WHERE account_id = ? AND file_name IS NOT NULL", (account.id,))}
+            names = {
+                r["file_name"]
+                for r in self.db.query(
+                    "SELECT file_name FROM photos WHERE account_id = ? AND file_name IS NOT NULL", (account.id,)
+                )
+            }
             removed += remove_orphans(self.photo_folder(account.id), names)
         return removed
 

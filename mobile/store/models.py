@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -19,13 +19,13 @@ from shared.visit import Location, Scalar
 class VisitState(StrEnum):
     """Where a visit stands on the phone (its sync state), shown by the UI next to every visit."""
 
-    DRAFT = "draft"                      # being filled in; answers and photos can change
-    OUTBOX = "outbox"                    # finished and frozen, waiting to be pushed
-    SENT = "sent"                        # the server said created/unchanged and has every photo
+    DRAFT = "draft"  # being filled in; answers and photos can change
+    OUTBOX = "outbox"  # finished and frozen, waiting to be pushed
+    SENT = "sent"  # the server said created/unchanged and has every photo
     AWAITING_PHOTOS = "awaiting_photos"  # the server has the visit; some photo bytes still to upload
-    CONFLICT = "conflict"                # the server holds different content under this id; kept as is
-    INVALID = "invalid"                  # the server refused it with field errors; kept to fix or show
-    ERROR = "error"                      # another refusal (a 4xx) with a message; kept, can be queued again
+    CONFLICT = "conflict"  # the server holds different content under this id; kept as is
+    INVALID = "invalid"  # the server refused it with field errors; kept to fix or show
+    ERROR = "error"  # another refusal (a 4xx) with a message; kept, can be queued again
 
 
 UNSENT_STATES = frozenset(VisitState) - {VisitState.SENT}
@@ -34,14 +34,14 @@ UNSENT_STATES = frozenset(VisitState) - {VisitState.SENT}
 
 def utcnow() -> datetime:
     """The current time, aware and in UTC."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def to_text(moment: datetime) -> str:
     """Store an aware date-time as ISO 8601 UTC with Z; naive times are refused (a phone's local time is ambiguous)."""
     if moment.tzinfo is None:
         raise ValueError("date-times must be aware (have a time zone)")
-    return moment.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
 def from_text(text: str | None) -> datetime | None:
@@ -79,9 +79,20 @@ class Account:
 
     @classmethod
     def from_row(cls, row: sqlite3.Row) -> Account:
-        return cls(row["id"], row["server_url"], row["user_id"], row["email"], row["name"], row["role"],
-                   row["token"], from_text(row["token_expires_at"]), row["token_problem"], row["cursor"],
-                   from_text(row["last_sync_at"]), _phone_settings(row["phone_settings"]))
+        return cls(
+            row["id"],
+            row["server_url"],
+            row["user_id"],
+            row["email"],
+            row["name"],
+            row["role"],
+            row["token"],
+            from_text(row["token_expires_at"]),
+            row["token_problem"],
+            row["cursor"],
+            from_text(row["last_sync_at"]),
+            _phone_settings(row["phone_settings"]),
+        )
 
 
 def _phone_settings(text: str | None) -> PhoneSettings:
@@ -107,8 +118,16 @@ class Branch:
 
     @classmethod
     def from_row(cls, row: sqlite3.Row) -> Branch:
-        return cls(row["id"], row["code"], row["name"], row["address"], row["latitude"], row["longitude"],
-                   loads(row["region"]), bool(row["tombstoned"]))
+        return cls(
+            row["id"],
+            row["code"],
+            row["name"],
+            row["address"],
+            row["latitude"],
+            row["longitude"],
+            loads(row["region"]),
+            bool(row["tombstoned"]),
+        )
 
 
 @dataclass(frozen=True)
@@ -127,8 +146,17 @@ class Assignment:
 
     @classmethod
     def from_row(cls, row: sqlite3.Row) -> Assignment:
-        return cls(row["id"], row["branch_id"], row["template_id"], row["template_version_id"], row["due_from"],
-                   row["due_to"], row["status"], row["notes"], bool(row["tombstoned"]))
+        return cls(
+            row["id"],
+            row["branch_id"],
+            row["template_id"],
+            row["template_version_id"],
+            row["due_from"],
+            row["due_to"],
+            row["status"],
+            row["notes"],
+            bool(row["tombstoned"]),
+        )
 
 
 @dataclass(frozen=True)
@@ -145,8 +173,15 @@ class TemplateVersion:
 
     @classmethod
     def from_row(cls, row: sqlite3.Row) -> TemplateVersion:
-        return cls(row["id"], row["template_id"], row["number"], row["title"], bool(row["allow_adhoc"]),
-                   json.loads(row["definition"]), bool(row["tombstoned"]))
+        return cls(
+            row["id"],
+            row["template_id"],
+            row["number"],
+            row["title"],
+            bool(row["allow_adhoc"]),
+            json.loads(row["definition"]),
+            bool(row["tombstoned"]),
+        )
 
 
 @dataclass(frozen=True)
@@ -193,13 +228,28 @@ class LocalVisit:
         loc = loads(row["location"])
         server = None
         if row["server_revision"] is not None or row["server_status"] is not None:
-            server = ServerState(row["server_revision"], row["server_status"], row["server_score"],
-                                 row["review_note"] or "", tuple(loads(row["server_missing_photos"], [])),
-                                 loads(row["server_document"]))
-        return cls(row["id"], row["assignment_id"], row["branch_id"], row["template_version_id"],
-                   from_text(row["started_at"]), from_text(row["finished_at"]),  # type: ignore[arg-type]
-                   Location(**loc) if loc else None, row["base_revision"], VisitState(row["state"]),
-                   row["last_error"], loads(row["field_errors"], {}), server)
+            server = ServerState(
+                row["server_revision"],
+                row["server_status"],
+                row["server_score"],
+                row["review_note"] or "",
+                tuple(loads(row["server_missing_photos"], [])),
+                loads(row["server_document"]),
+            )
+        return cls(
+            row["id"],
+            row["assignment_id"],
+            row["branch_id"],
+            row["template_version_id"],
+            from_text(row["started_at"]),  # type: ignore[arg-type]  # the column is NOT NULL
+            from_text(row["finished_at"]),
+            Location(**loc) if loc else None,
+            row["base_revision"],
+            VisitState(row["state"]),
+            row["last_error"],
+            loads(row["field_errors"], {}),
+            server,
+        )
 
 
 @dataclass(frozen=True)
@@ -233,9 +283,18 @@ class LocalPhoto:
 
     @classmethod
     def from_row(cls, row: sqlite3.Row) -> LocalPhoto:
-        return cls(row["id"], row["visit_id"], row["question_key"], row["file_name"], row["sha256"], row["size"],
-                   row["content_type"], from_text(row["taken_at"]),  # type: ignore[arg-type]
-                   row["uploaded_bytes"], bool(row["uploaded"]))
+        return cls(
+            row["id"],
+            row["visit_id"],
+            row["question_key"],
+            row["file_name"],
+            row["sha256"],
+            row["size"],
+            row["content_type"],
+            from_text(row["taken_at"]),  # type: ignore[arg-type]
+            row["uploaded_bytes"],
+            bool(row["uploaded"]),
+        )
 
 
 @dataclass(frozen=True)

@@ -44,8 +44,15 @@ class BadChange(ValueError):
     """The server sent a change the phone cannot store; the page is not applied and the cursor stays."""
 
 
-def apply_page(db: Database, account_id: int, changes: Sequence[Mapping[str, Any]], cursor: str | None, *,
-               reset: bool = False, snapshot_complete: bool = False) -> int:
+def apply_page(
+    db: Database,
+    account_id: int,
+    changes: Sequence[Mapping[str, Any]],
+    cursor: str | None,
+    *,
+    reset: bool = False,
+    snapshot_complete: bool = False,
+) -> int:
     """Store a page of changes and advance the cursor in one transaction (all or nothing); returns how many applied.
 
     `reset` (a snapshot's first page) marks what the account holds stale first; `snapshot_complete`
@@ -64,8 +71,9 @@ def apply_page(db: Database, account_id: int, changes: Sequence[Mapping[str, Any
                 raise BadChange(f"change {index + 1} of the page cannot be stored: {exc!r}") from None
         if snapshot_complete:
             for table in PULLED_TABLES:
-                conn.execute(f"UPDATE {table} SET tombstoned = 1, stale = 0 WHERE account_id = ? AND stale = 1",
-                             (account_id,))
+                conn.execute(
+                    f"UPDATE {table} SET tombstoned = 1, stale = 0 WHERE account_id = ? AND stale = 1", (account_id,)
+                )
         for sql in _PURGE.values():
             conn.execute(sql, {"a": account_id})
         conn.execute("UPDATE accounts SET cursor = ? WHERE id = ?", (cursor, account_id))
@@ -100,49 +108,92 @@ def _apply(conn: sqlite3.Connection, account_id: int, change: Mapping[str, Any],
             """INSERT OR REPLACE INTO template_versions
                (account_id, id, template_id, number, title, allow_adhoc, definition, tombstoned, stale, pulled_at)
                VALUES (?, ?, ?, ?, ?, ?, ?, 0, 0, ?)""",
-            (account_id, row_id, int(data["template_id"]), int(data["number"]), str(definition["title"]),
-             int(bool(definition.get("allow_adhoc", False))), json.dumps(definition), now))
+            (
+                account_id,
+                row_id,
+                int(data["template_id"]),
+                int(data["number"]),
+                str(definition["title"]),
+                int(bool(definition.get("allow_adhoc", False))),
+                json.dumps(definition),
+                now,
+            ),
+        )
     elif entity == "branch":
         region = data.get("region")
         conn.execute(
             """INSERT OR REPLACE INTO branches
                (account_id, id, code, name, address, latitude, longitude, region, tombstoned, stale, pulled_at)
                VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, 0, ?)""",
-            (account_id, row_id, str(data["code"]), str(data["name"]), str(data.get("address") or ""),
-             data.get("latitude"), data.get("longitude"), None if region is None else json.dumps(region), now))
+            (
+                account_id,
+                row_id,
+                str(data["code"]),
+                str(data["name"]),
+                str(data.get("address") or ""),
+                data.get("latitude"),
+                data.get("longitude"),
+                None if region is None else json.dumps(region),
+                now,
+            ),
+        )
     else:
         version = data.get("template_version_id")
         conn.execute(
             """INSERT OR REPLACE INTO assignments (account_id, id, branch_id, template_id, template_version_id,
                due_from, due_to, status, notes, tombstoned, stale, pulled_at)
                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, ?)""",
-            (account_id, row_id, int(data["branch_id"]), int(data["template_id"]),
-             None if version is None else int(version), data.get("due_from"), data.get("due_to"),
-             str(data.get("status") or "open"), str(data.get("notes") or ""), now))
+            (
+                account_id,
+                row_id,
+                int(data["branch_id"]),
+                int(data["template_id"]),
+                None if version is None else int(version),
+                data.get("due_from"),
+                data.get("due_to"),
+                str(data.get("status") or "open"),
+                str(data.get("notes") or ""),
+                now,
+            ),
+        )
     return 1
 
 
 def _visit(conn: sqlite3.Connection, account_id: int, visit_id: str, data: Mapping[str, Any] | None, now: str) -> int:
     """The server's state of one of the user's visits; never touches what the phone has not sent."""
-    row = conn.execute("SELECT state, server_revision FROM visits WHERE account_id = ? AND id = ?",
-                       (account_id, visit_id)).fetchone()
+    row = conn.execute(
+        "SELECT state, server_revision FROM visits WHERE account_id = ? AND id = ?", (account_id, visit_id)
+    ).fetchone()
     if data is None:
         if row is not None and row["state"] == VisitState.SENT:
             conn.execute("DELETE FROM visits WHERE account_id = ? AND id = ?", (account_id, visit_id))
         return 1
     revision = data.get("revision")
-    if row is not None and row["server_revision"] is not None and revision is not None \
-            and int(revision) < row["server_revision"]:
+    if (
+        row is not None
+        and row["server_revision"] is not None
+        and revision is not None
+        and int(revision) < row["server_revision"]
+    ):
         return 0  # older news than the push answer we already hold
     missing = [str(p) for p in data.get("missing_photos") or []]
     document = data.get("document")
-    server = (revision, data.get("status"), data.get("score_percent"), str(data.get("review_note") or ""),
-              json.dumps(missing), None if document is None else json.dumps(document), now)
+    server = (
+        revision,
+        data.get("status"),
+        data.get("score_percent"),
+        str(data.get("review_note") or ""),
+        json.dumps(missing),
+        None if document is None else json.dumps(document),
+        now,
+    )
     if row is not None:
         conn.execute(
             """UPDATE visits SET server_revision = ?, server_status = ?, server_score = ?, review_note = ?,
                server_missing_photos = ?, server_document = coalesce(?, server_document), server_checked_at = ?
-               WHERE account_id = ? AND id = ?""", (*server, account_id, visit_id))
+               WHERE account_id = ? AND id = ?""",
+            (*server, account_id, visit_id),
+        )
         if row["state"] == VisitState.AWAITING_PHOTOS and not missing and data.get("status") != "awaiting_photos":
             conn.execute("UPDATE visits SET state = 'sent' WHERE account_id = ? AND id = ?", (account_id, visit_id))
         return 1
@@ -154,9 +205,20 @@ def _visit(conn: sqlite3.Connection, account_id: int, visit_id: str, data: Mappi
            location, base_revision, state, updated_at, server_revision, server_status, server_score, review_note,
            server_missing_photos, server_document, server_checked_at)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'sent', ?, ?, ?, ?, ?, ?, ?, ?)""",
-        (account_id, visit_id, document.get("assignment_id"), int(document["branch_id"]),
-         int(document["template_version_id"]), document["started_at"], document.get("finished_at"),
-         None if location is None else json.dumps(location), document.get("base_revision"), now, *server))
+        (
+            account_id,
+            visit_id,
+            document.get("assignment_id"),
+            int(document["branch_id"]),
+            int(document["template_version_id"]),
+            document["started_at"],
+            document.get("finished_at"),
+            None if location is None else json.dumps(location),
+            document.get("base_revision"),
+            now,
+            *server,
+        ),
+    )
     return 1
 
 
@@ -172,13 +234,16 @@ class Pulled:
         """Checklist versions on the phone, by template and number."""
         sql = "SELECT * FROM template_versions WHERE account_id = ?"
         sql += "" if include_removed else " AND tombstoned = 0"
-        return [TemplateVersion.from_row(r) for r in self.db.query(sql + " ORDER BY template_id, number",
-                                                                   (self.account_id,))]
+        return [
+            TemplateVersion.from_row(r)
+            for r in self.db.query(sql + " ORDER BY template_id, number", (self.account_id,))
+        ]
 
     def template_version(self, version_id: int) -> TemplateVersion:
         """One version (also a withdrawn one a visit still needs)."""
-        row = self.db.one("SELECT * FROM template_versions WHERE account_id = ? AND id = ?",
-                          (self.account_id, version_id))
+        row = self.db.one(
+            "SELECT * FROM template_versions WHERE account_id = ? AND id = ?", (self.account_id, version_id)
+        )
         if row is None:
             raise NotFound(f"checklist version {version_id} is not on this device; sync first")
         return TemplateVersion.from_row(row)
@@ -202,8 +267,9 @@ class Pulled:
             raise NotFound(f"branch {branch_id} is not on this device; sync first")
         return Branch.from_row(row)
 
-    def assignments(self, *, statuses: Sequence[str] | None = ("open",),
-                    include_removed: bool = False) -> list[Assignment]:
+    def assignments(
+        self, *, statuses: Sequence[str] | None = ("open",), include_removed: bool = False
+    ) -> list[Assignment]:
         """The user's assignments (open ones by default), soonest due first."""
         sql = "SELECT * FROM assignments WHERE account_id = ?"
         params: list[object] = [self.account_id]
@@ -216,22 +282,28 @@ class Pulled:
 
     def assignment(self, assignment_id: str) -> Assignment:
         """One assignment (also a withdrawn one an unsent visit still needs)."""
-        row = self.db.one("SELECT * FROM assignments WHERE account_id = ? AND id = ?",
-                          (self.account_id, str(assignment_id)))
+        row = self.db.one(
+            "SELECT * FROM assignments WHERE account_id = ? AND id = ?", (self.account_id, str(assignment_id))
+        )
         if row is None:
             raise NotFound(f"assignment {assignment_id} is not on this device")
         return Assignment.from_row(row)
 
-    def apply_changes(self, changes: Sequence[Mapping[str, Any]], cursor: str | None, *, reset: bool = False,
-                      snapshot_complete: bool = False) -> int:
+    def apply_changes(
+        self,
+        changes: Sequence[Mapping[str, Any]],
+        cursor: str | None,
+        *,
+        reset: bool = False,
+        snapshot_complete: bool = False,
+    ) -> int:
         """Store a pulled page and its new cursor in one transaction (BadChange: nothing stored, cursor kept).
 
         `reset` / `snapshot_complete`: the page starts / ends a snapshot (see the module's docstring).
         """
         with self._cache_lock:
             self._checklists.clear()
-        return apply_page(self.db, self.account_id, changes, cursor, reset=reset,
-                          snapshot_complete=snapshot_complete)
+        return apply_page(self.db, self.account_id, changes, cursor, reset=reset, snapshot_complete=snapshot_complete)
 
     def purge_unneeded(self) -> None:
         """Drop withdrawn rows no unsent visit needs any more."""

@@ -38,5 +38,6 @@ def location_json(location: Location | None) -> str | None:
 
 def touch(conn: sqlite3.Connection, account_id: int, visit_id: str) -> None:
     """Note that the visit changed now (the UI sorts by it)."""
-    conn.execute("UPDATE visits SET updated_at = ? WHERE account_id = ? AND id = ?",
-                 (to_text(utcnow()), account_id, visit_id))
+    conn.execute(
+        "UPDATE visits SET updated_at = ? WHERE account_id = ? AND id = ?", (to_text(utcnow()), account_id, visit_id)
+    )

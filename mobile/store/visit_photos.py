@@ -15,8 +15,18 @@ from .photofiles import copy_photo
 from .rows import draft_row, touch
 
 
-def add_photo(db: Database, account_id: int, checklist: Checklist, folder: Path, visit_id: str, question_key: str,
-              source: Path | str, *, photo_id: str | None = None, taken_at: datetime | None = None) -> LocalPhoto:
+def add_photo(
+    db: Database,
+    account_id: int,
+    checklist: Checklist,
+    folder: Path,
+    visit_id: str,
+    question_key: str,
+    source: Path | str,
+    *,
+    photo_id: str | None = None,
+    taken_at: datetime | None = None,
+) -> LocalPhoto:
     """Copy the image into the store (hashing it), then record it; the photo id is made at capture."""
     if not checklist.has_question(question_key) or checklist.question(question_key).type != "photo":
         raise StoreError(f"question {question_key!r} does not take photos")
@@ -29,11 +39,22 @@ def add_photo(db: Database, account_id: int, checklist: Checklist, folder: Path,
             conn.execute(
                 """INSERT INTO photos (account_id, id, visit_id, question_key, file_name, sha256, size, content_type,
                    taken_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-                (account_id, photo_id, visit_id, question_key, stored.file_name, stored.sha256, stored.size,
-                 stored.content_type, to_text(taken_at or utcnow())))
+                (
+                    account_id,
+                    photo_id,
+                    visit_id,
+                    question_key,
+                    stored.file_name,
+                    stored.sha256,
+                    stored.size,
+                    stored.content_type,
+                    to_text(taken_at or utcnow()),
+                ),
+            )
             touch(conn, account_id, visit_id)
-            row = conn.execute("SELECT * FROM photos WHERE account_id = ? AND id = ?",
-                               (account_id, photo_id)).fetchone()
+            row = conn.execute(
+                "SELECT * FROM photos WHERE account_id = ? AND id = ?", (account_id, photo_id)
+            ).fetchone()
     except BaseException:
         (folder / stored.file_name).unlink(missing_ok=True)
         raise
@@ -43,8 +64,9 @@ def add_photo(db: Database, account_id: int, checklist: Checklist, folder: Path,
 def remove_photo(db: Database, account_id: int, folder: Path, photo_id: str) -> None:
     """Take a photo off a draft and delete its file (a photo only the server holds just leaves the manifest)."""
     with db.transaction() as conn:
-        row = conn.execute("SELECT visit_id, file_name FROM photos WHERE account_id = ? AND id = ?",
-                           (account_id, str(photo_id))).fetchone()
+        row = conn.execute(
+            "SELECT visit_id, file_name FROM photos WHERE account_id = ? AND id = ?", (account_id, str(photo_id))
+        ).fetchone()
         if row is None:
             raise NotFound(f"there is no photo {photo_id} on this device for this account")
         draft_row(conn, account_id, row["visit_id"])

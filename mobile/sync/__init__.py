@@ -4,13 +4,46 @@ from .account import sign_in, sign_out
 from .background import BackgroundSync
 from .client import ApiClient, ChangesPage, IssuedToken, UploadState, login, normalise_server_url
 from .engine import SyncEngine
-from .errors import (ApiError, AuthError, ClientError, Conflict, InsufficientStorage, NetworkError, QuotaExceeded,
-                     ServerError, SyncCancelled, TooLarge)
+from .errors import (
+    ApiError,
+    AuthError,
+    ClientError,
+    Conflict,
+    InsufficientStorage,
+    NetworkError,
+    QuotaExceeded,
+    ServerError,
+    SyncCancelled,
+    TooLarge,
+)
 from .result import PHOTOS, PULL, PUSH, REFRESH, SyncResult
 from .retry import RetryPolicy
 
 __all__ = [
-    "ApiClient", "ApiError", "AuthError", "BackgroundSync", "ChangesPage", "ClientError", "Conflict", "IssuedToken",
-    "InsufficientStorage", "NetworkError", "PHOTOS", "PULL", "PUSH", "REFRESH", "RetryPolicy", "QuotaExceeded", "ServerError", "SyncCancelled",
-    "SyncEngine", "SyncResult", "TooLarge", "UploadState", "login", "normalise_server_url", "sign_in", "sign_out",
+    "ApiClient",
+    "ApiError",
+    "AuthError",
+    "BackgroundSync",
+    "ChangesPage",
+    "ClientError",
+    "Conflict",
+    "IssuedToken",
+    "InsufficientStorage",
+    "NetworkError",
+    "PHOTOS",
+    "PULL",
+    "PUSH",
+    "REFRESH",
+    "RetryPolicy",
+    "QuotaExceeded",
+    "ServerError",
+    "SyncCancelled",
+    "SyncEngine",
+    "SyncResult",
+    "TooLarge",
+    "UploadState",
+    "login",
+    "normalise_server_url",
+    "sign_in",
+    "sign_out",
 ]

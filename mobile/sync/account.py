@@ -10,19 +10,35 @@ from .client import ApiClient, normalise_server_url
 from .errors import ApiError
 
 
-def sign_in(store: LocalStore, server: str, email: str, password: str, device_name: str, *,
-            otp: str | None = None, session: requests.Session | None = None) -> Account:
+def sign_in(
+    store: LocalStore,
+    server: str,
+    email: str,
+    password: str,
+    device_name: str,
+    *,
+    otp: str | None = None,
+    session: requests.Session | None = None,
+) -> Account:
     """Log in and save (or renew) the account; raises AuthError for wrong credentials (or a missing or wrong
     second-factor code, ``otp``), NetworkError offline."""
     url = normalise_server_url(server)
     issued = ApiClient(url, session=session).login(email, password, device_name, otp)
-    return store.save_account(server_url=url, user_id=issued.user_id, email=issued.email, name=issued.name,
-                              role=issued.role, token=issued.token, token_id=issued.token_id,
-                              token_expires_at=issued.expires_at)
+    return store.save_account(
+        server_url=url,
+        user_id=issued.user_id,
+        email=issued.email,
+        name=issued.name,
+        role=issued.role,
+        token=issued.token,
+        token_id=issued.token_id,
+        token_expires_at=issued.expires_at,
+    )
 
 
-def sign_out(store: LocalStore, account_id: int, *, revoke: bool = True,
-             session: requests.Session | None = None) -> None:
+def sign_out(
+    store: LocalStore, account_id: int, *, revoke: bool = True, session: requests.Session | None = None
+) -> None:
     """Forget the token on this device (revoking it on the server when reachable); visits and data are kept."""
     account = store.account(account_id)
     token_id = store.token_id(account_id)

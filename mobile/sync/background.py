@@ -14,10 +14,14 @@ Dispatch = Callable[[Callable[[], None]], None]
 class BackgroundSync:
     """One sync at a time in a daemon thread; start() again after it finished, cancel() to stop between steps."""
 
-    def __init__(self, engine: SyncEngine | Callable[[], SyncEngine], *,
-                 on_progress: Callable[[str, int, int | None], None] | None = None,
-                 on_finished: Callable[[SyncResult], None] | None = None,
-                 dispatch: Dispatch | None = None) -> None:
+    def __init__(
+        self,
+        engine: SyncEngine | Callable[[], SyncEngine],
+        *,
+        on_progress: Callable[[str, int, int | None], None] | None = None,
+        on_finished: Callable[[SyncResult], None] | None = None,
+        dispatch: Dispatch | None = None,
+    ) -> None:
         self._engine = engine
         self.on_progress, self.on_finished = on_progress, on_finished
         self._dispatch: Dispatch = dispatch or (lambda fn: fn())
@@ -37,8 +41,9 @@ class BackgroundSync:
             if self.running:
                 return False
             self._cancel = threading.Event()
-            self._thread = threading.Thread(target=self._work, args=(self._cancel,), name="fieldaudit-sync",
-                                            daemon=True)
+            self._thread = threading.Thread(
+                target=self._work, args=(self._cancel,), name="fieldaudit-sync", daemon=True
+            )
             self._thread.start()
             return True
 
@@ -55,8 +60,9 @@ class BackgroundSync:
 
     def _work(self, cancel: threading.Event) -> None:
         try:
-            engine = self._engine() if callable(self._engine) and not isinstance(self._engine, SyncEngine) \
-                else self._engine
+            engine = (
+                self._engine() if callable(self._engine) and not isinstance(self._engine, SyncEngine) else self._engine
+            )
             result = engine.run(progress=self._progress, cancel=cancel)
         except Exception as error:  # noqa: BLE001 - a bug must reach the UI as a result, not kill the thread silently
             log.exception("sync crashed")

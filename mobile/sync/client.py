@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import requests
@@ -11,8 +11,17 @@ from marshmallow import ValidationError
 
 from shared.phone_settings import PhoneSettings, load_phone_settings
 
-from .errors import (ApiError, AuthError, ClientError, Conflict, InsufficientStorage, NetworkError, QuotaExceeded,
-                     ServerError, TooLarge)
+from .errors import (
+    ApiError,
+    AuthError,
+    ClientError,
+    Conflict,
+    InsufficientStorage,
+    NetworkError,
+    QuotaExceeded,
+    ServerError,
+    TooLarge,
+)
 
 DEFAULT_TIMEOUT = (10.0, 60.0)
 """(connect, read) seconds: a phone on a bad network must give up on a dead connection, then retry."""
@@ -64,14 +73,20 @@ def _aware(text: Any) -> datetime | None:
     if not isinstance(text, str):
         return None
     moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 class ApiClient:
     """One server and (once signed in) one bearer token; thread-confined like its requests.Session."""
 
-    def __init__(self, base_url: str, token: str | None = None, *, timeout: tuple[float, float] = DEFAULT_TIMEOUT,
-                 session: requests.Session | None = None) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        token: str | None = None,
+        *,
+        timeout: tuple[float, float] = DEFAULT_TIMEOUT,
+        session: requests.Session | None = None,
+    ) -> None:
         self.base_url = normalise_server_url(base_url)
         self.token = token
         self.timeout = timeout
@@ -95,8 +110,15 @@ class ApiClient:
         if not isinstance(token, str) or not isinstance(user.get("id"), int):
             raise ServerError("the server's sign-in answer has no token or user")
         self.token = token
-        return IssuedToken(token, body.get("id"), _aware(body.get("expires_at")), user["id"],
-                           str(user.get("email") or email), str(user.get("name") or ""), str(user.get("role") or ""))
+        return IssuedToken(
+            token,
+            body.get("id"),
+            _aware(body.get("expires_at")),
+            user["id"],
+            str(user.get("email") or email),
+            str(user.get("name") or ""),
+            str(user.get("role") or ""),
+        )
 
     def me(self) -> dict[str, Any]:
         """GET /api/v1/me: who the token belongs to."""
@@ -118,8 +140,13 @@ class ApiClient:
         changes, cursor = body.get("changes"), body.get("cursor")
         if not isinstance(changes, list) or not (cursor is None or isinstance(cursor, (str, int))):
             raise ServerError("the server's changes page is not in the expected shape")
-        return ChangesPage(changes, None if cursor is None else str(cursor), bool(body.get("more")),
-                           body.get("reset") is True, body.get("snapshot_complete") is True)
+        return ChangesPage(
+            changes,
+            None if cursor is None else str(cursor),
+            bool(body.get("more")),
+            body.get("reset") is True,
+            body.get("snapshot_complete") is True,
+        )
 
     def push(self, visits: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """POST /api/v1/sync/push with a batch of visit documents; one result per visit."""
@@ -139,11 +166,11 @@ class ApiClient:
         except ValueError:
             raise ServerError("the server sent an unreadable Upload-Offset header") from None
 
-    def put_photo_chunk(self, visit_id: str, photo_id: str, content_type: str, chunk: bytes, start: int,
-                        total: int) -> dict[str, Any]:
+    def put_photo_chunk(
+        self, visit_id: str, photo_id: str, content_type: str, chunk: bytes, start: int, total: int
+    ) -> dict[str, Any]:
         """PUT one chunk with Content-Range; Conflict (409) carries the offset the server wants instead."""
-        headers = {"Content-Type": content_type,
-                   "Content-Range": f"bytes {start}-{start + len(chunk) - 1}/{total}"}
+        headers = {"Content-Type": content_type, "Content-Range": f"bytes {start}-{start + len(chunk) - 1}/{total}"}
         return self._json(self._call("PUT", self._photo_path(visit_id, photo_id), data=chunk, headers=headers))
 
     def visit(self, visit_id: str) -> dict[str, Any]:
@@ -165,18 +192,23 @@ class ApiClient:
         if auth and self.token:
             headers["Authorization"] = f"Bearer {self.token}"
         try:
-            response = self.session.request(method, self.base_url + path, headers=headers, timeout=self.timeout,
-                                            allow_redirects=False, **kwargs)
-        except (requests.exceptions.InvalidURL, requests.exceptions.MissingSchema,
-                requests.exceptions.InvalidSchema) as exc:
+            response = self.session.request(
+                method, self.base_url + path, headers=headers, timeout=self.timeout, allow_redirects=False, **kwargs
+            )
+        except (
+            requests.exceptions.InvalidURL,
+            requests.exceptions.MissingSchema,
+            requests.exceptions.InvalidSchema,
+        ) as exc:
             raise ApiError(f"the server address is not valid: {exc}") from None
         except requests.RequestException as exc:
             raise NetworkError(f"could not reach the server: {type(exc).__name__}") from exc
         if response.status_code >= 400:
             raise self._error(response)
         if 300 <= response.status_code < 400:
-            raise ClientError(f"the server redirected to {response.headers.get('Location')}; check the address",
-                              response.status_code)
+            raise ClientError(
+                f"the server redirected to {response.headers.get('Location')}; check the address", response.status_code
+            )
         return response
 
     @staticmethod
@@ -220,7 +252,14 @@ class ApiClient:
         return error
 
 
-def login(server: str, email: str, password: str, device_name: str, *, otp: str | None = None,
-          session: requests.Session | None = None) -> IssuedToken:
+def login(
+    server: str,
+    email: str,
+    password: str,
+    device_name: str,
+    *,
+    otp: str | None = None,
+    session: requests.Session | None = None,
+) -> IssuedToken:
     """Sign in to ``server`` and return the issued token and user (raises AuthError for wrong credentials)."""
     return ApiClient(server, session=session).login(email, password, device_name, otp)

@@ -3,15 +3,23 @@
 from __future__ import annotations
 
 import threading
-from functools import partial
 from collections.abc import Callable, Iterator
+from functools import partial
 from typing import TypeVar
 
 from mobile.store import AccountStore, BadChange, LocalPhoto, LocalStore, QueuedVisit, VisitState
 
 from .client import ApiClient
-from .errors import (ApiError, AuthError, ClientError, InsufficientStorage, NetworkError, QuotaExceeded, SyncCancelled,
-                     TooLarge)
+from .errors import (
+    ApiError,
+    AuthError,
+    ClientError,
+    InsufficientStorage,
+    NetworkError,
+    QuotaExceeded,
+    SyncCancelled,
+    TooLarge,
+)
 from .result import PHOTOS, PULL, PUSH, REFRESH, Progress, SyncResult, log, report
 from .retry import RetryPolicy
 from .upload import CHUNK_SIZE, PhotoFailed, PhotoUploader, visit_failed
@@ -25,9 +33,17 @@ MAX_BYTES = 4 * 1024 * 1024
 class SyncEngine:
     """Runs the protocol of docs/sync-protocol.md for one account; every step can be cut short and run again."""
 
-    def __init__(self, store: AccountStore, client: ApiClient, *, retry: RetryPolicy | None = None,
-                 max_visits: int = MAX_VISITS, max_bytes: int = MAX_BYTES, chunk_size: int = CHUNK_SIZE,
-                 page_limit: int | None = None) -> None:
+    def __init__(
+        self,
+        store: AccountStore,
+        client: ApiClient,
+        *,
+        retry: RetryPolicy | None = None,
+        max_visits: int = MAX_VISITS,
+        max_bytes: int = MAX_BYTES,
+        chunk_size: int = CHUNK_SIZE,
+        page_limit: int | None = None,
+    ) -> None:
         self.store, self.client = store, client
         self.retry = retry or RetryPolicy()
         self.max_visits, self.max_bytes = max_visits, max_bytes
@@ -80,9 +96,11 @@ class SyncEngine:
     # -- steps ---------------------------------------------------------------------------------------------------
     def _call(self, action: Callable[[], T]) -> T:
         """A server call with retries (network, 5xx), counting them in the result."""
+
         def counted(error: ApiError, wait: float) -> None:
             self._result.retries += 1
             log.info("retrying in %.1fs after: %s", wait, error.message)
+
         return self.retry.call(action, self._cancel, counted)
 
     def _check_cancel(self) -> None:
@@ -114,8 +132,9 @@ class SyncEngine:
             self._check_cancel()
             cursor = self.store.account.cursor
             page = self._call(partial(self.client.changes, cursor, self.page_limit))
-            self._result.pulled += self.store.pulled.apply_changes(page.changes, page.cursor, reset=page.reset,
-                                                                   snapshot_complete=page.snapshot_complete)
+            self._result.pulled += self.store.pulled.apply_changes(
+                page.changes, page.cursor, reset=page.reset, snapshot_complete=page.snapshot_complete
+            )
             self._result.pages += 1
             report(self._progress, PULL, self._result.pulled, None)
             if not page.more:
@@ -210,14 +229,20 @@ class SyncEngine:
                 def moved(received: int, photo_id: str = photo.id) -> None:
                     acknowledged[photo_id] = received
                     report(self._progress, PHOTOS, sum(acknowledged.values()), total)
+
                 try:
                     status = uploader.upload(photo, moved)
                 except PhotoFailed as error:
                     refused.setdefault(photo.visit_id, (photo, []))[1].append(str(error))
                     continue
                 except (InsufficientStorage, QuotaExceeded) as error:
-                    self._held_back.update({p.visit_id: error.message for p in photos
-                                            if p.visit_id not in refused and p.visit_id not in completed})
+                    self._held_back.update(
+                        {
+                            p.visit_id: error.message
+                            for p in photos
+                            if p.visit_id not in refused and p.visit_id not in completed
+                        }
+                    )
                     self._result.errors.append(error.message)
                     break
                 self._result.uploaded += 1

@@ -33,8 +33,9 @@ class ServerError(ApiError):
 class ClientError(ApiError):
     """A 4xx other than 401: never retried; ``errors`` maps field paths to messages, ``body`` is the JSON answer."""
 
-    def __init__(self, message: str, status: int, errors: dict[str, Any] | None = None,
-                 body: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self, message: str, status: int, errors: dict[str, Any] | None = None, body: dict[str, Any] | None = None
+    ) -> None:
         super().__init__(message, status)
         self.errors = errors or {}
         self.body = body or {}

@@ -28,8 +28,12 @@ class RetryPolicy:
         """The wait after ``failures`` consecutive failures (full jitter)."""
         return float(self.rng() * min(self.cap, self.base * (2 ** (failures - 1))))
 
-    def call(self, action: Callable[[], T], cancel: threading.Event | None = None,
-             on_retry: Callable[[ApiError, float], None] | None = None) -> T:
+    def call(
+        self,
+        action: Callable[[], T],
+        cancel: threading.Event | None = None,
+        on_retry: Callable[[ApiError, float], None] | None = None,
+    ) -> T:
         """Run ``action``; retry it while it raises a retryable ApiError and tries are left, else re-raise."""
         failures = 0
         while True:

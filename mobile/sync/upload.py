@@ -30,8 +30,14 @@ class PhotoFailed(Exception):
 class PhotoUploader:
     """Uploads one photo at a time; progress(bytes_acknowledged_for_this_photo) after every chunk."""
 
-    def __init__(self, store: AccountStore, client: ApiClient, retry: RetryPolicy, chunk_size: int = CHUNK_SIZE,
-                 cancel: threading.Event | None = None) -> None:
+    def __init__(
+        self,
+        store: AccountStore,
+        client: ApiClient,
+        retry: RetryPolicy,
+        chunk_size: int = CHUNK_SIZE,
+        cancel: threading.Event | None = None,
+    ) -> None:
         self.store, self.client, self.retry = store, client, retry
         self.chunk_size, self.cancel = chunk_size, cancel
         self.retries = 0
@@ -95,14 +101,16 @@ class PhotoUploader:
             self.store.outbox.set_photo_offset(photo.id, received)
         return received
 
-    def _send_from(self, photo: LocalPhoto, path: Path, offset: int,
-                   progress: Callable[[int], None]) -> tuple[str | None, int]:
+    def _send_from(
+        self, photo: LocalPhoto, path: Path, offset: int, progress: Callable[[int], None]
+    ) -> tuple[str | None, int]:
         """PUT chunks from ``offset``: (visit status, "" if none, when complete, else None; last acknowledged offset)."""
         with closing(read_range(path, offset, self.chunk_size)) as chunks:
             for start, chunk in chunks:
                 self._check_cancel()
-                body = self.client.put_photo_chunk(photo.visit_id, photo.id, photo.content_type, chunk, start,
-                                                   photo.size)
+                body = self.client.put_photo_chunk(
+                    photo.visit_id, photo.id, photo.content_type, chunk, start, photo.size
+                )
                 self.sent_bytes += len(chunk)
                 if body.get("complete"):
                     progress(photo.size)

@@ -1,4 +1,5 @@
 """The JSON API under /api/v1 (flask-smorest): bearer-token authenticated, CSRF-exempt, documented."""
+
 from __future__ import annotations
 
 from flask import Flask

@@ -1,4 +1,5 @@
 """Signing in from the phone (bearer tokens), managing one's tokens, and who am I."""
+
 from __future__ import annotations
 
 from flask import jsonify
@@ -19,9 +20,12 @@ from server.services.org.queries import visible_regions
 from server.services.org.settings import current_settings, phone_settings
 from server.services.transactions import atomic
 
-blp = Blueprint("account", __name__, url_prefix="/api/v1",
-                description="Sign in from the phone, manage its tokens, and see who you are.")
-
+blp = Blueprint(
+    "account",
+    __name__,
+    url_prefix="/api/v1",
+    description="Sign in from the phone, manage its tokens, and see who you are.",
+)
 
 
 def _refusal(exc: TokenRefused):
@@ -35,26 +39,47 @@ def _refusal(exc: TokenRefused):
 @login_limits
 @blp.arguments(TokenRequestSchema)
 @blp.response(201, IssuedTokenSchema)
-@blp.alt_response(401, response="UNAUTHORIZED", description="Wrong email or password (reason "
-                  "`wrong_credentials`), or the account has a second factor and `otp` is missing "
-                  "(`otp_required`) or wrong (`otp_invalid`).")
-@blp.alt_response(403, response="FORBIDDEN", description="Finish on the website first: a temporary password "
-                  "(`password_change_required`) or an admin's missing second factor (`mfa_enrolment_required`).")
-@blp.alt_response(429, response="TOO_MANY_REQUESTS", description="Too many failures; `Retry-After` says when "
-                  "to try again (reason `throttled`).")
+@blp.alt_response(
+    401,
+    response="UNAUTHORIZED",
+    description="Wrong email or password (reason "
+    "`wrong_credentials`), or the account has a second factor and `otp` is missing "
+    "(`otp_required`) or wrong (`otp_invalid`).",
+)
+@blp.alt_response(
+    403,
+    response="FORBIDDEN",
+    description="Finish on the website first: a temporary password "
+    "(`password_change_required`) or an admin's missing second factor (`mfa_enrolment_required`).",
+)
+@blp.alt_response(
+    429,
+    response="TOO_MANY_REQUESTS",
+    description="Too many failures; `Retry-After` says when to try again (reason `throttled`).",
+)
 @blp.doc(security=[])
 def create_token(body):
     """Sign in: exchange email, password (and `otp` when the account has a second factor) for a bearer token."""
     try:
         with atomic(db.session):  # a refused password or code was counted and committed by the sign-in already
-            issued = sign_in_for_token(db.session, email=body["email"], password=body["password"],
-                                       device_name=body["device_name"], otp=body.get("otp"),
-                                       client=current_client())
+            issued = sign_in_for_token(
+                db.session,
+                email=body["email"],
+                password=body["password"],
+                device_name=body["device_name"],
+                otp=body.get("otp"),
+                client=current_client(),
+            )
     except TokenRefused as exc:
         return _refusal(exc)
     token = issued.token
-    return {"token": issued.plaintext, "id": token.id, "name": token.name, "expires_at": token.expires_at,
-            "user": issued.user}
+    return {
+        "token": issued.plaintext,
+        "id": token.id,
+        "name": token.name,
+        "expires_at": token.expires_at,
+        "user": issued.user,
+    }
 
 
 @blp.route("/auth/tokens", methods=["GET"])
@@ -77,8 +102,14 @@ def delete_token(token_id: int):
     """Revoke a token: your own, or any as an admin (signing out a phone); another user's id answers 404."""
     with atomic(db.session):  # revoked before the answer says so; TokenNotFound is answered as 404
         token = revoke_token(db.session, current_user, token_id)
-        log_auth_event(db.session, "token_revoked", current_client(), user=token.user, actor=current_user,
-                       summary=f"Token {token.prefix}… ({token.name}) of {token.user.email} revoked through the API")
+        log_auth_event(
+            db.session,
+            "token_revoked",
+            current_client(),
+            user=token.user,
+            actor=current_user,
+            summary=f"Token {token.prefix}… ({token.name}) of {token.user.email} revoked through the API",
+        )
 
 
 @blp.route("/me", methods=["GET"])
@@ -89,7 +120,13 @@ def delete_token(token_id: int):
 def me():
     """The caller, their role, the regions they may see, and the settings the phone app follows."""
     user = current_user
-    return {"id": user.id, "email": user.email, "name": user.name, "role": user.role,
-            "scope": scope_of(user), "can_manage": can_manage(user),
-            "regions": visible_regions(db.session, user),
-            "phone_settings": phone_settings(current_settings())}
+    return {
+        "id": user.id,
+        "email": user.email,
+        "name": user.name,
+        "role": user.role,
+        "scope": scope_of(user),
+        "can_manage": can_manage(user),
+        "regions": visible_regions(db.session, user),
+        "phone_settings": phone_settings(current_settings()),
+    }

@@ -1,4 +1,5 @@
 """Request and response shapes for signing in from the phone and describing the caller."""
+
 from __future__ import annotations
 
 from flask import g
@@ -16,9 +17,14 @@ class TokenRequestSchema(Schema):
     email = Text(required=True, min_length=1, max_length=254)
     password = Text(required=True, min_length=1, max_length=1024)
     device_name = Text(load_default=DEFAULT_DEVICE_NAME, min_length=1, max_length=120)
-    otp = Text(load_default=None, max_length=64, metadata={
-        "description": "the 6-digit code of the authenticator app, or a recovery code: required when the "
-                       "account has a second factor (every admin has one)"})
+    otp = Text(
+        load_default=None,
+        max_length=64,
+        metadata={
+            "description": "the 6-digit code of the authenticator app, or a recovery code: required when the "
+            "account has a second factor (every admin has one)"
+        },
+    )
 
 
 class RegionSchema(Schema):
@@ -44,8 +50,10 @@ class MeSchema(UserSchema):
     scope = fields.String(metadata={"description": '"all" (admin), "regions" (manager) or "own" (shopper)'})
     can_manage = fields.Boolean()
     regions = fields.List(fields.Nested(RegionSchema), metadata={"description": "regions the caller may see"})
-    phone_settings = fields.Nested(PhoneSettingsSchema, metadata={
-        "description": "organisation settings the phone app follows; the phone reads them at every sync"})
+    phone_settings = fields.Nested(
+        PhoneSettingsSchema,
+        metadata={"description": "organisation settings the phone app follows; the phone reads them at every sync"},
+    )
 
 
 class TokenSchema(Schema):
@@ -57,8 +65,10 @@ class TokenSchema(Schema):
     created_at = fields.DateTime()
     expires_at = fields.DateTime()
     last_used_at = fields.DateTime(allow_none=True)
-    current = fields.Function(lambda token: token.id == g.get("api_token_id"),
-                              metadata={"description": "true for the token making this request"})
+    current = fields.Function(
+        lambda token: token.id == g.get("api_token_id"),
+        metadata={"description": "true for the token making this request"},
+    )
 
 
 class IssuedTokenSchema(Schema):

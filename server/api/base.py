@@ -1,4 +1,5 @@
 """Building blocks for API endpoints: a Blueprint whose JSON parsing cannot crash, bounded text fields."""
+
 from __future__ import annotations
 
 import flask_smorest

@@ -1,4 +1,5 @@
 """PDF downloads: one visit, one branch over a period, one region over a period (admins and managers)."""
+
 from __future__ import annotations
 
 from server.api.base import BEARER, Blueprint
@@ -7,15 +8,25 @@ from server.http.reports import branch_download, region_download, visit_download
 from server.http.score_args import PeriodArgs
 from server.permissions import READER_ROLES
 
-blp = Blueprint("reports", __name__, url_prefix="/api/v1/reports", description=(
-    "PDF reports built from the same services as /api/v1/scores, so they show the same numbers. Admins may "
-    "download every report, managers those of their regions (others answer 404); shoppers get 403. The web "
-    "pages link the same reports under /reports/... for signed-in browsers. Managers see each shopper as a stable "
-    "pseudonym (\"Shopper 4821\") while the organisation setting shopper_pseudonyms is on (the default); admins "
-    "see names."))
+blp = Blueprint(
+    "reports",
+    __name__,
+    url_prefix="/api/v1/reports",
+    description=(
+        "PDF reports built from the same services as /api/v1/scores, so they show the same numbers. Admins may "
+        "download every report, managers those of their regions (others answer 404); shoppers get 403. The web "
+        "pages link the same reports under /reports/... for signed-in browsers. Managers see each shopper as a stable "
+        'pseudonym ("Shopper 4821") while the organisation setting shopper_pseudonyms is on (the default); admins '
+        "see names."
+    ),
+)
 
-PDF_CONTENT = {"200": {"description": "The report, as a PDF attachment.",
-                       "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}}}
+PDF_CONTENT = {
+    "200": {
+        "description": "The report, as a PDF attachment.",
+        "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+    }
+}
 
 
 def documented(view):

@@ -1,4 +1,5 @@
 """Score roll-ups as JSON: region summaries and league tables, branch trends, sections, questions, critical failures."""
+
 from __future__ import annotations
 
 from flask_login import current_user
@@ -21,13 +22,20 @@ from server.services import scores
 from server.services.org.queries import visible_regions
 from server.services.scores import stats
 
-COUNTED = ("Only approved visits with every photo received count, finished between `from` and `to` (UTC dates, "
-           "inclusive). Admins see every region, managers their own (others answer 404), shoppers get 403.")
+COUNTED = (
+    "Only approved visits with every photo received count, finished between `from` and `to` (UTC dates, "
+    "inclusive). Admins see every region, managers their own (others answer 404), shoppers get 403."
+)
 
-blp = Blueprint("scores", __name__, url_prefix="/api/v1/scores", description=(
-    "Score roll-ups. Branch score = mean of its visits' scores (unscored visits are counted, not averaged); "
-    "region score = mean of its branches' scores. " + COUNTED + "\n\n" + stats.__doc__.split("\n\n", 1)[1]))
-
+blp = Blueprint(
+    "scores",
+    __name__,
+    url_prefix="/api/v1/scores",
+    description=(
+        "Score roll-ups. Branch score = mean of its visits' scores (unscored visits are counted, not averaged); "
+        "region score = mean of its branches' scores. " + COUNTED + "\n\n" + stats.__doc__.split("\n\n", 1)[1]
+    ),
+)
 
 
 def _region(region_id: int) -> Region:
@@ -44,8 +52,7 @@ def _common(scope: scores.Scope, **extra) -> dict:
 
 def documented(view):
     """The decorations every score endpoint shares: bearer auth and its 401/403/404/422 answers."""
-    for status, name in ((401, "UNAUTHORIZED"), (403, "FORBIDDEN"), (404, "NOT_FOUND"),
-                         (422, "UNPROCESSABLE_ENTITY")):
+    for status, name in ((401, "UNAUTHORIZED"), (403, "FORBIDDEN"), (404, "NOT_FOUND"), (422, "UNPROCESSABLE_ENTITY")):
         view = blp.alt_response(status, response=name)(view)
     return blp.doc(security=BEARER)(view)
 
@@ -89,8 +96,9 @@ def region_trend(args, region_id: int):
     """The region's score (mean of its branches' scores) per ISO week or calendar month, empty buckets included."""
     region = _region(region_id)
     scope = scope_or_422(args, TREND_DEFAULT_DAYS)
-    return _common(scope, region=region, by=args["by"],
-                   buckets=scores.region_trend(db.session, region, scope, args["by"]))
+    return _common(
+        scope, region=region, by=args["by"], buckets=scores.region_trend(db.session, region, scope, args["by"])
+    )
 
 
 @blp.route("/branches/<int:branch_id>/trend", methods=["GET"])
@@ -102,8 +110,13 @@ def branch_trend(args, branch_id: int):
     """The branch's mean score per ISO week (Monday first) or calendar month, empty buckets included."""
     branch = _branch(branch_id)
     scope = scope_or_422(args, TREND_DEFAULT_DAYS)
-    return _common(scope, branch=branch, region=branch.region, by=args["by"],
-                   buckets=scores.branch_trend(db.session, branch, scope, args["by"]))
+    return _common(
+        scope,
+        branch=branch,
+        region=branch.region,
+        by=args["by"],
+        buckets=scores.branch_trend(db.session, branch, scope, args["by"]),
+    )
 
 
 @blp.route("/branches/<int:branch_id>/sections", methods=["GET"])

@@ -1,4 +1,5 @@
 """Response shapes of the score endpoints; every percentage is 0..100 with 2 decimals, null = no scored data."""
+
 from __future__ import annotations
 
 from marshmallow import Schema, fields
@@ -49,8 +50,9 @@ class BranchScopedSchema(ScopedSchema):
 class StandingSchema(Schema):
     """A branch in its region's league table."""
 
-    rank = fields.Integer(allow_none=True,
-                          metadata={"description": "competition rank (ties share it); null = unscored"})
+    rank = fields.Integer(
+        allow_none=True, metadata={"description": "competition rank (ties share it); null = unscored"}
+    )
     rank_uncertain = fields.Boolean(metadata={"description": "the 95 % interval overlaps a neighbour's"})
     branch_id = fields.Integer()
     code = fields.String()

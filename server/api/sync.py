@@ -1,4 +1,5 @@
 """The phone's sync endpoints: push completed visits, pull what changed (docs/sync-protocol.md)."""
+
 from __future__ import annotations
 
 from functools import wraps
@@ -19,8 +20,12 @@ from server.services.photos.budgets import PhotoLimits
 from server.services.sync.pull import changes_page, parse_cursor
 from server.services.sync.push import push_visits
 
-blp = Blueprint("sync", __name__, url_prefix="/api/v1/sync",
-                description="Push completed visits and pull what changed, safely repeatable.")
+blp = Blueprint(
+    "sync",
+    __name__,
+    url_prefix="/api/v1/sync",
+    description="Push completed visits and pull what changed, safely repeatable.",
+)
 
 
 @blp.errorhandler(OperationalError)
@@ -28,22 +33,28 @@ def _busy(exc: OperationalError):
     """The database stayed locked (or went away) through the retries: 503, so the phone tries again later."""
     current_app.logger.warning("sync request failed on the database: %s", exc.orig)
     db.session.rollback()
-    return jsonify(error_body(503, "The server is busy; your data is safe on the phone. Try again shortly.")), 503, \
-        {"Retry-After": "5"}
+    return (
+        jsonify(error_body(503, "The server is busy; your data is safe on the phone. Try again shortly.")),
+        503,
+        {"Retry-After": "5"},
+    )
 
 
 def shoppers_only(view):
     """Admins and managers review visits; only shoppers push them (403 before the body is read)."""
+
     @wraps(view)
     def wrapper(*args, **kwargs):
         if role_of(current_user) is not Role.SHOPPER:
             abort(403, "Only shoppers push visits.")
         return view(*args, **kwargs)
+
     return wrapper
 
 
 def body_limit(view):
     """SYNC_MAX_BYTES, checked on Content-Length and on the bytes actually read, before any parsing."""
+
     @wraps(view)
     def wrapper(*args, **kwargs):
         limit = current_app.config["SYNC_MAX_BYTES"]
@@ -58,6 +69,7 @@ def body_limit(view):
         if oversized:
             raise too_large(message)
         return view(*args, **kwargs)
+
     return wrapper
 
 
@@ -87,5 +99,10 @@ def push(body):
 def changes(query):
     """What the caller may hold that changed after the cursor (oldest first), or a snapshot of it for cursor 0."""
     page = changes_page(db.session, current_user, parse_cursor(query["since"]), query["limit"])
-    return {"changes": page.changes, "cursor": page.cursor, "more": page.more, "reset": page.reset,
-            "snapshot_complete": page.snapshot_complete}
+    return {
+        "changes": page.changes,
+        "cursor": page.cursor,
+        "more": page.more,
+        "reset": page.reset,
+        "snapshot_complete": page.snapshot_complete,
+    }

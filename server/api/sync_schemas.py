@@ -1,4 +1,5 @@
 """Request and response shapes of the sync endpoints and the visit record (docs/sync-protocol.md)."""
+
 from __future__ import annotations
 
 from flask import current_app
@@ -20,16 +21,21 @@ def too_large(message: str) -> RequestEntityTooLarge:
 class PushSchema(Schema):
     """`{"visits": [...]}`; each visit is checked on its own, so one bad visit does not sink the batch."""
 
-    visits = fields.List(fields.Raw(allow_none=True), required=True,
-                         metadata={"description": "completed visits (docs/checklist-format.md), at most SYNC_MAX_VISITS"})
+    visits = fields.List(
+        fields.Raw(allow_none=True),
+        required=True,
+        metadata={"description": "completed visits (docs/checklist-format.md), at most SYNC_MAX_VISITS"},
+    )
 
     @pre_load
     def _limit_count(self, data, **kwargs):
         """Over SYNC_MAX_VISITS is a 413 before any visit is looked at."""
         limit = current_app.config["SYNC_MAX_VISITS"]
         if isinstance(data, dict) and isinstance(data.get("visits"), list) and len(data["visits"]) > limit:
-            raise too_large(f"A push may carry at most {limit} visits (SYNC_MAX_VISITS); "
-                            f"this one has {len(data['visits'])}. Send them in smaller batches.")
+            raise too_large(
+                f"A push may carry at most {limit} visits (SYNC_MAX_VISITS); "
+                f"this one has {len(data['visits'])}. Send them in smaller batches."
+            )
         return data
 
 
@@ -41,8 +47,11 @@ class PushResultSchema(Schema):
     revision = fields.Integer()
     status = fields.String(metadata={"description": "the visit's status on the server"})
     missing_photos = fields.List(fields.String(), metadata={"description": "photo ids still to upload"})
-    errors = fields.Dict(keys=fields.String(), values=fields.List(fields.String()),
-                         metadata={"description": "invalid: messages by field path inside the visit"})
+    errors = fields.Dict(
+        keys=fields.String(),
+        values=fields.List(fields.String()),
+        metadata={"description": "invalid: messages by field path inside the visit"},
+    )
     message = fields.String()
 
 
@@ -65,8 +74,12 @@ class ChangesQuerySchema(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    since = Text(max_length=MAX_CURSOR_LENGTH, load_default="", validate=_cursor,
-                 metadata={"description": "cursor of the previous page; empty = from the beginning (a snapshot)"})
+    since = Text(
+        max_length=MAX_CURSOR_LENGTH,
+        load_default="",
+        validate=_cursor,
+        metadata={"description": "cursor of the previous page; empty = from the beginning (a snapshot)"},
+    )
     limit = fields.Integer(load_default=DEFAULT_LIMIT, validate=validate.Range(min=1, max=MAX_LIMIT))
 
 
@@ -85,10 +98,18 @@ class ChangesSchema(Schema):
     changes = fields.List(fields.Nested(ChangeSchema))
     cursor = fields.String()
     more = fields.Boolean()
-    reset = fields.Boolean(metadata={"description": "first page of a snapshot: what the phone holds from earlier "
-                                                    "pulls stays only if this snapshot sends it again"})
-    snapshot_complete = fields.Boolean(metadata={"description": "last page of a snapshot: drop pulled things it "
-                                                                "did not send (never drafts, outbox or sent visits)"})
+    reset = fields.Boolean(
+        metadata={
+            "description": "first page of a snapshot: what the phone holds from earlier "
+            "pulls stays only if this snapshot sends it again"
+        }
+    )
+    snapshot_complete = fields.Boolean(
+        metadata={
+            "description": "last page of a snapshot: drop pulled things it "
+            "did not send (never drafts, outbox or sent visits)"
+        }
+    )
 
 
 class SectionScoreSchema(Schema):
@@ -121,7 +142,9 @@ class VisitRecordSchema(Schema):
     critical_failures = fields.List(fields.String(), metadata={"description": "keys of failed critical questions"})
     sections = fields.List(fields.Nested(SectionScoreSchema))
     missing_photos = fields.List(fields.String())
-    refused_photos = fields.List(fields.Nested(RefusedPhotoSchema),
-                                 metadata={"description": "missing photos the server refused (they stay missing)"})
+    refused_photos = fields.List(
+        fields.Nested(RefusedPhotoSchema),
+        metadata={"description": "missing photos the server refused (they stay missing)"},
+    )
     review_note = fields.String()
     submitted_at = fields.DateTime()

@@ -1,4 +1,5 @@
 """A visit's server record for the phone (and any caller allowed to see the visit)."""
+
 from __future__ import annotations
 
 from server.api.base import BEARER, Blueprint
@@ -8,8 +9,12 @@ from server.http.access import get_visible_or_404, login_required_role
 from server.models import Visit
 from server.services.visits.state import visit_record
 
-blp = Blueprint("visits", __name__, url_prefix="/api/v1/visits",
-                description="The server's record of a visit: status, revision, scores, missing photos.")
+blp = Blueprint(
+    "visits",
+    __name__,
+    url_prefix="/api/v1/visits",
+    description="The server's record of a visit: status, revision, scores, missing photos.",
+)
 
 
 @blp.route("/<visit_id>", methods=["GET"])

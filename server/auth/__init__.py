@@ -1,4 +1,5 @@
 """Authentication: server-side web sessions and bearer tokens (Flask-Login), and the sign-in pages."""
+
 from __future__ import annotations
 
 from flask import Flask

@@ -1,4 +1,5 @@
 """The request's side of signing in: who is calling from where, and the web session in the cookie."""
+
 from __future__ import annotations
 
 from flask import g, request, session

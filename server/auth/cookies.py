@@ -4,6 +4,7 @@ Secure when the request came over HTTPS, when a proxy is configured (FIELDAUDIT_
 the public side is HTTPS) or when FIELDAUDIT_SECURE_COOKIES=1. A secure cookie carries the
 `__Host-` prefix, so it is only ever set by this host, for Path=/ and without a Domain.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -73,10 +74,17 @@ def known_device_user_ids() -> set[int]:
 
 def remember_device(response: BaseResponse, user_id: int) -> BaseResponse:
     """Add the user to this browser's known-device cookie (a few users at most, newest kept)."""
-    ids = [i for i in _device_ids() if i != user_id][-(DEVICE_MAX_USERS - 1):] + [user_id]
+    ids = [i for i in _device_ids() if i != user_id][-(DEVICE_MAX_USERS - 1) :] + [user_id]
     secure = cookies_secure()
-    response.set_cookie(cookie_name(DEVICE_COOKIE), _device_serializer().dumps(ids), max_age=DEVICE_MAX_AGE,
-                        path="/", secure=secure, httponly=True, samesite="Lax")
+    response.set_cookie(
+        cookie_name(DEVICE_COOKIE),
+        _device_serializer().dumps(ids),
+        max_age=DEVICE_MAX_AGE,
+        path="/",
+        secure=secure,
+        httponly=True,
+        samesite="Lax",
+    )
     return response
 
 

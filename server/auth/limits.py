@@ -3,6 +3,7 @@
 Failed sign-ins are throttled separately, per email and address, in services.sign_in_throttle;
 this limit only stops one address from hammering the sign-in endpoints (successes count here).
 """
+
 from __future__ import annotations
 
 import math
@@ -26,8 +27,9 @@ def too_many_message(seconds: int | None) -> str:
     return f"Too many failed sign-ins. Try again in {minutes} minute{'s' if minutes != 1 else ''}."
 
 
-per_ip = limiter.shared_limit(_limit, scope="login-ip", key_func=get_remote_address,
-                              methods=["POST"], error_message=TOO_MANY)
+per_ip = limiter.shared_limit(
+    _limit, scope="login-ip", key_func=get_remote_address, methods=["POST"], error_message=TOO_MANY
+)
 
 
 def login_limits(view):

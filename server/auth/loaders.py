@@ -1,4 +1,5 @@
 """How a request becomes a user: a server-side web session outside /api, a bearer token under /api only."""
+
 from __future__ import annotations
 
 from flask import g, jsonify, redirect, request, session, url_for
@@ -30,8 +31,12 @@ def is_api_request() -> bool:
 
 def load_session_user() -> User | None:
     """The user of this browser's web session, if it is fully signed in and has not ended, idled or expired."""
-    record = usable_session(db.session, session.get(SESSION_KEY), SessionStage.ACTIVE,
-                            Client.of(request.remote_addr, request.user_agent.string))
+    record = usable_session(
+        db.session,
+        session.get(SESSION_KEY),
+        SessionStage.ACTIVE,
+        Client.of(request.remote_addr, request.user_agent.string),
+    )
     if record is None:
         return None
     touch_session(db.session, record)
@@ -78,6 +83,8 @@ def unauthorized():
 def init_app(app) -> None:
     """Register the loader on the shared LoginManager (no user_loader: Flask-Login's own session id is unused)."""
     login_manager.request_loader(load_request_user)
-    login_manager.session_protection = None  # our server-side sessions do this job; Flask-Login's would rewrite the cookie
+    login_manager.session_protection = (
+        None  # our server-side sessions do this job; Flask-Login's would rewrite the cookie
+    )
     login_manager.unauthorized_handler(unauthorized)
     login_manager.login_view = "auth.login"

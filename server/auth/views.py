@@ -1,4 +1,5 @@
 """Web sign-in, step by step: password, second factor, new password, enrolment; and signing out."""
+
 from __future__ import annotations
 
 from urllib.parse import urlsplit
@@ -35,8 +36,11 @@ bp = Blueprint("auth", __name__)
 
 WRONG_CREDENTIALS = "Email or password is incorrect."
 MAX_CODE_TRIES = 5
-STAGE_ENDPOINTS = {SessionStage.SECOND_FACTOR: "auth.code", SessionStage.CHANGE_PASSWORD: "auth.new_password",
-                   SessionStage.ENROL: "auth.enrol"}
+STAGE_ENDPOINTS = {
+    SessionStage.SECOND_FACTOR: "auth.code",
+    SessionStage.CHANGE_PASSWORD: "auth.new_password",
+    SessionStage.ENROL: "auth.enrol",
+}
 
 
 def safe_next(target: str | None) -> str | None:
@@ -51,9 +55,11 @@ def safe_next(target: str | None) -> str | None:
 
 def _render_login(form: LoginForm, error: str | None = None, status: int = 200, retry_after: int | None = None):
     headers = {"Retry-After": str(retry_after)} if retry_after else {}
-    return render_template("auth/login.html", form=form, error=error,
-                           next=safe_next(request.args.get("next"))), status, headers
-
+    return (
+        render_template("auth/login.html", form=form, error=error, next=safe_next(request.args.get("next"))),
+        status,
+        headers,
+    )
 
 
 def _go_on(record: WebSession, second_factor_done: bool) -> BaseResponse:
@@ -90,8 +96,9 @@ def login():
     if not form.validate_on_submit():
         return _render_login(form)
     with atomic(db.session):  # a refused password was counted and committed by check_password already
-        step = check_password(db.session, form.email.data, form.password.data, current_client(),
-                              known_device_user_ids())
+        step = check_password(
+            db.session, form.email.data, form.password.data, current_client(), known_device_user_ids()
+        )
         if step.problem == "throttled":
             return _render_login(form, too_many_message(step.retry_after), 429, step.retry_after)
         if step.user is None:
@@ -125,15 +132,22 @@ def code():
     if request.method == "GET":
         return Response(render_template("auth/code.html"))
     with atomic(db.session):  # a refused code was counted and committed by check_code already
-        step = check_code(db.session, record.user, request.form.get("code", "")[:64], current_client(),
-                          known_device_user_ids())
+        step = check_code(
+            db.session, record.user, request.form.get("code", "")[:64], current_client(), known_device_user_ids()
+        )
         if step.problem == "throttled":
-            return render_template("auth/code.html", error=too_many_message(step.retry_after)), 429, {
-                "Retry-After": str(step.retry_after)}
+            return (
+                render_template("auth/code.html", error=too_many_message(step.retry_after)),
+                429,
+                {"Retry-After": str(step.retry_after)},
+            )
         if step.user is not None:
             if step.method == "recovery":
-                flash("You used a recovery code; it will not work again. Set up your authenticator again or make "
-                      "new codes on your account page if you are running out.", "info")
+                flash(
+                    "You used a recovery code; it will not work again. Set up your authenticator again or make "
+                    "new codes on your account page if you are running out.",
+                    "info",
+                )
             return _go_on(record, second_factor_done=True)
         record.failed_codes += 1
         too_many = record.failed_codes >= MAX_CODE_TRIES
@@ -141,8 +155,9 @@ def code():
             end_session(db.session, record, "too_many_codes")
     if too_many:
         return _back_to_login("Too many wrong codes. Sign in again with your password.")
-    return render_template("auth/code.html", error="That code is not right, or was used already. "
-                                                   "Wait for the next code and try again."), 422
+    return render_template(
+        "auth/code.html", error="That code is not right, or was used already. Wait for the next code and try again."
+    ), 422
 
 
 @bp.route("/login/new-password", methods=["GET", "POST"])
@@ -156,8 +171,14 @@ def new_password():
     if request.method == "POST":
         try:
             with atomic(db.session):
-                choose_new_password(db.session, record.user, request.form.get("password", ""),
-                                    request.form.get("confirm", ""), current_client(), keep=record)
+                choose_new_password(
+                    db.session,
+                    record.user,
+                    request.form.get("password", ""),
+                    request.form.get("confirm", ""),
+                    current_client(),
+                    keep=record,
+                )
                 flash("Your new password is set.", "success")
                 return _go_on(record, second_factor_done=True)
         except ServiceError as exc:
@@ -179,8 +200,9 @@ def enrol():
             with atomic(db.session):
                 codes = enrol_second_factor(db.session, user, request.form.get("code", "")[:64], current_client())
                 move_web_session(record, SessionStage.ACTIVE)
-                page = render_template("accounts/recovery_codes.html", codes=codes,
-                                       continue_url=take_target(url_for("web.home")))
+                page = render_template(
+                    "accounts/recovery_codes.html", codes=codes, continue_url=take_target(url_for("web.home"))
+                )
                 return _finish(record, Response(page))
         except ServiceError as exc:
             error = exc.message
@@ -188,8 +210,15 @@ def enrol():
     if not secret or (request.method == "GET" and request.args.get("restart") == "1"):
         with atomic(db.session):  # also after a refused POST whose pending secret is gone (enrolled elsewhere)
             secret = start_enrolment(db.session, user)
-    page = render_template("accounts/enrol.html", qr=qr_svg(user, secret), secret=grouped(secret), error=error,
-                           action=url_for("auth.enrol"), restart=url_for("auth.enrol", restart="1"), required=True)
+    page = render_template(
+        "accounts/enrol.html",
+        qr=qr_svg(user, secret),
+        secret=grouped(secret),
+        error=error,
+        action=url_for("auth.enrol"),
+        restart=url_for("auth.enrol", restart="1"),
+        required=True,
+    )
     return Response(page, 422 if error else 200)
 
 
@@ -200,8 +229,9 @@ def logout():
     if record is not None:
         with atomic(db.session):  # the session is over on the server before the answer says so
             end_session(db.session, record, "signed_out")
-            log_auth_event(db.session, "sign_out", current_client(), user=record.user,
-                           summary=f"{record.user.email} signed out")
+            log_auth_event(
+                db.session, "sign_out", current_client(), user=record.user, summary=f"{record.user.email} signed out"
+            )
     session.clear()
     flash("You have signed out.", "info")
     return redirect(url_for("auth.login"))

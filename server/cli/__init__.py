@@ -2,6 +2,7 @@
 
 The console script itself (the group that builds the app, `main`) is server.cli.console: the app factory
 imports this package, so this package never imports the factory."""
+
 from __future__ import annotations
 
 import sys
@@ -75,8 +76,10 @@ def create_user_command(email, name, role, regions, password, password_stdin) ->
     secret = _read_password(password, password_stdin)
     with fail_on():
         user = create_user(db.session, email=email, name=name, role=role, password=secret, regions=found)
-    click.echo(f"Created {user.role.value} {user.email} (id {user.id}). The password is temporary: "
-               f"they choose their own at first sign-in{_second_factor_note(user)}.")
+    click.echo(
+        f"Created {user.role.value} {user.email} (id {user.id}). The password is temporary: "
+        f"they choose their own at first sign-in{_second_factor_note(user)}."
+    )
 
 
 def _second_factor_note(user) -> str:
@@ -93,6 +96,16 @@ def init_app(app: Flask) -> None:
     from server.cli.reports import reports_group
     from server.cli.scores import scores_group  # scores rebuild: the stored roll-ups after edits outside the server
 
-    for command in (init_db_command, load_demo_command, create_user_command, checklists_group, template_group,
-                    reports_group, remove_demo_accounts_command, photos_group, reset_password_command, scores_group):
+    for command in (
+        init_db_command,
+        load_demo_command,
+        create_user_command,
+        checklists_group,
+        template_group,
+        reports_group,
+        remove_demo_accounts_command,
+        photos_group,
+        reset_password_command,
+        scores_group,
+    ):
         app.cli.add_command(command)

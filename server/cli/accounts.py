@@ -1,4 +1,5 @@
 """`fieldaudit reset-password EMAIL`: a temporary password for a locked-out user (an admin, usually)."""
+
 from __future__ import annotations
 
 import sys
@@ -22,8 +23,12 @@ def _read_new_password(password_stdin: bool) -> str:
 
 @click.command("reset-password")
 @click.argument("email")
-@click.option("--password-stdin", is_flag=True, help="Read the temporary password from the first line of standard input.")
-@click.option("--reset-mfa", is_flag=True, help="Also remove the user's second factor (lost phone): they set up a new one.")
+@click.option(
+    "--password-stdin", is_flag=True, help="Read the temporary password from the first line of standard input."
+)
+@click.option(
+    "--reset-mfa", is_flag=True, help="Also remove the user's second factor (lost phone): they set up a new one."
+)
 @with_appcontext
 def reset_password_command(email: str, password_stdin: bool, reset_mfa: bool) -> None:
     """Give EMAIL a temporary password, revoke their phone sign-ins and end their web sessions.
@@ -46,8 +51,11 @@ def reset_password_command(email: str, password_stdin: bool, reset_mfa: bool) ->
             reset_second_factor(db.session, None, user, client, via="fieldaudit reset-password --reset-mfa")
     click.echo(f"Temporary password set for {user.email} ({user.role.value}): {change.describe()}.")
     if reset_mfa:
-        click.echo("Second factor removed: they set up a new one at next sign-in." if user.role.value == "admin"
-                   else "Second factor removed.")
+        click.echo(
+            "Second factor removed: they set up a new one at next sign-in."
+            if user.role.value == "admin"
+            else "Second factor removed."
+        )
     if not user.active:
         click.echo("Note: this account is deactivated; reactivate it on its admin page before it can sign in.")
     click.echo("They must choose their own password when they next sign in.")

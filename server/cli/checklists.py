@@ -1,4 +1,5 @@
 """`fieldaudit checklists ...`: import, export, validate, publish and list checklist templates from the command line."""
+
 from __future__ import annotations
 
 import json
@@ -68,8 +69,14 @@ def validate_command(file: str) -> None:
 @checklists_group.command("import")
 @click.argument("file", type=click.Path(dir_okay=True))
 @click.option("--publish", is_flag=True, help="Publish the imported version at once.")
-@click.option("--into", "template_id", type=int, default=None, metavar="TEMPLATE_ID",
-              help="Add the checklist as the next version of this template.")
+@click.option(
+    "--into",
+    "template_id",
+    type=int,
+    default=None,
+    metavar="TEMPLATE_ID",
+    help="Add the checklist as the next version of this template.",
+)
 def import_command(file: str, publish: bool, template_id: int | None) -> None:
     """Import a checklist JSON file as a new template, or as a new version of one (--into)."""
     from server.models import Template
@@ -86,14 +93,21 @@ def import_command(file: str, publish: bool, template_id: int | None) -> None:
             version = import_template(db.session, data, template=template, publish=publish)
     except ChecklistInvalid as exc:
         report_issues(file, exc.issues)
-    click.echo(f"Imported '{version.template.name}' as template {version.template_id}, version {version.number} "
-               f"(version id {version.id}, {version.status.value}).")
+    click.echo(
+        f"Imported '{version.template.name}' as template {version.template_id}, version {version.number} "
+        f"(version id {version.id}, {version.status.value})."
+    )
 
 
 @checklists_group.command("export")
 @click.argument("version_id", type=int)
-@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), default=None,
-              help="Write to this file instead of standard output.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, writable=True),
+    default=None,
+    help="Write to this file instead of standard output.",
+)
 def export_command(version_id: int, output: str | None) -> None:
     """Write a template version as checklist JSON."""
     from server.services.checklists.versions import export_version
@@ -137,9 +151,14 @@ def list_command() -> None:
         click.echo(f"{template.id:>4}  {template.name}")
         for version in template.versions:
             questions = sum(len(s["questions"]) for s in version.definition.get("sections", []))
-            click.echo(f"        version {version.number} (id {version.id}): {version.status.value}, "
-                       f"{questions} questions, created {version.created_at:%Y-%m-%d}")
+            click.echo(
+                f"        version {version.number} (id {version.id}): {version.status.value}, "
+                f"{questions} questions, created {version.created_at:%Y-%m-%d}"
+            )
 
 
-template_group = AppGroup("template", commands=checklists_group.commands,
-                          help="The old name of `fieldaudit checklists` (kept for existing scripts).")
+template_group = AppGroup(
+    "template",
+    commands=checklists_group.commands,
+    help="The old name of `fieldaudit checklists` (kept for existing scripts).",
+)

@@ -1,4 +1,5 @@
 """What the commands share: the user-fixable input error, and one use case run as one transaction."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator

@@ -2,6 +2,7 @@
 
 Apart from server.cli, which the app factory imports to register the commands: so the factory and the commands
 do not import each other."""
+
 from __future__ import annotations
 
 import sys
@@ -56,8 +57,16 @@ cli = FieldauditGroup(
     create_app=_create_app,
     add_default_commands=False,
     add_version_option=False,
-    params=[click.Option(["--version"], is_flag=True, expose_value=False, is_eager=True,
-                         callback=_print_version, help="Show the Fieldaudit version.")],
+    params=[
+        click.Option(
+            ["--version"],
+            is_flag=True,
+            expose_value=False,
+            is_eager=True,
+            callback=_print_version,
+            help="Show the Fieldaudit version.",
+        )
+    ],
     help="Fieldaudit: mystery shopping and field audits. Start with `fieldaudit run`.",
 )
 cli.add_command(shell_command)

@@ -1,4 +1,5 @@
 """`fieldaudit remove-demo-accounts`: close the demo accounts (published password) before real use."""
+
 from __future__ import annotations
 
 import click

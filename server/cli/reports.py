@@ -1,4 +1,5 @@
 """`fieldaudit reports render`: many PDF reports at once (regions and their branches), with a progress bar."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -44,8 +45,11 @@ def _jobs(regions: list, scope, branches: bool, labels) -> list[tuple[str, Calla
     for region in regions:
         jobs.append((f"region {region.code}", lambda r=region: region_pdf(db.session, r, scope)))
         if branches:
-            jobs += [(f"branch {b.code}", lambda b=b: branch_pdf(db.session, b, scope, labels=labels))
-                     for b in region.branches if b.active]
+            jobs += [
+                (f"branch {b.code}", lambda b=b: branch_pdf(db.session, b, scope, labels=labels))
+                for b in region.branches
+                if b.active
+            ]
     return jobs
 
 
@@ -55,14 +59,22 @@ def _jobs(regions: list, scope, branches: bool, labels) -> list[tuple[str, Calla
 @click.option("--from", "start", type=DATE, default=None, help="First day (YYYY-MM-DD); default 90 days to --to.")
 @click.option("--to", "end", type=DATE, default=None, help="Last day (YYYY-MM-DD); default today (UTC).")
 @click.option("--template-id", type=click.IntRange(min=1), default=None, help="Only visits of this checklist.")
-@click.option("--branches/--no-branches", default=True, show_default=True,
-              help="Also render a branch report for every active branch of the regions.")
-@click.option("--shopper-names", is_flag=True,
-              help="Print shoppers' names. Default: as managers see them (pseudonyms while the setting is on).")
+@click.option(
+    "--branches/--no-branches",
+    default=True,
+    show_default=True,
+    help="Also render a branch report for every active branch of the regions.",
+)
+@click.option(
+    "--shopper-names",
+    is_flag=True,
+    help="Print shoppers' names. Default: as managers see them (pseudonyms while the setting is on).",
+)
 @click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path), help="Folder for the PDFs.")
 @with_appcontext
-def render_command(codes, every, start: datetime | None, end: datetime | None, template_id, branches,
-                   shopper_names: bool, out: Path):
+def render_command(
+    codes, every, start: datetime | None, end: datetime | None, template_id, branches, shopper_names: bool, out: Path
+):
     """Render region reports (and their branch reports) for a period into a folder, to hand to managers."""
     from server.services.accounts.shopper_labels import NAMES, labels_for
     from server.services.org.settings import load_settings
@@ -71,7 +83,9 @@ def render_command(codes, every, start: datetime | None, end: datetime | None, t
     try:
         scope = make_scope(db.session, start and start.date(), end and end.date(), template_id)
     except ScoreFilterError as exc:
-        raise click.BadParameter(exc.message, param_hint=f"--{exc.field.replace('_', '-')}" if exc.field else None) from None
+        raise click.BadParameter(
+            exc.message, param_hint=f"--{exc.field.replace('_', '-')}" if exc.field else None
+        ) from None
     labels = NAMES if shopper_names else labels_for(None, load_settings(db.session))
     jobs = _jobs(_regions(codes, every), scope, branches, labels)
     try:
@@ -79,8 +93,11 @@ def render_command(codes, every, start: datetime | None, end: datetime | None, t
     except OSError as exc:
         raise click.ClickException(f"out: cannot create {out}: {exc.strerror or exc}") from None
     failures = []
-    with click.progressbar(jobs, label=f"Rendering {len(jobs)} reports for {scope.period}",
-                           item_show_func=lambda job: job[0] if job else "") as bar:
+    with click.progressbar(
+        jobs,
+        label=f"Rendering {len(jobs)} reports for {scope.period}",
+        item_show_func=lambda job: job[0] if job else "",
+    ) as bar:
         for label, render in bar:
             try:
                 with atomic(db.session):  # each report its own transaction: a failed one leaves a clean session

@@ -1,4 +1,5 @@
 """`fieldaudit run`: check the set-up, prepare the database in a context of its own, then serve with gunicorn."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -39,11 +40,15 @@ def uses_default_database(app: Flask) -> bool:
 def demo_refusal(app: Flask, host: str) -> str | None:
     """Why --demo (accounts with a published password) is refused here, or None on loopback and the default database."""
     if not is_loopback(host):
-        return (f"--demo refused on --host {host}: the demo accounts' password is public. Serve the demo on "
-                "127.0.0.1, or add --force-demo if you really mean it")
+        return (
+            f"--demo refused on --host {host}: the demo accounts' password is public. Serve the demo on "
+            "127.0.0.1, or add --force-demo if you really mean it"
+        )
     if not uses_default_database(app):
-        return ("--demo refused with FIELDAUDIT_DATABASE_URL set: the demo is for the embedded SQLite database. "
-                "Unset it, or add --force-demo if you really mean it")
+        return (
+            "--demo refused with FIELDAUDIT_DATABASE_URL set: the demo is for the embedded SQLite database. "
+            "Unset it, or add --force-demo if you really mean it"
+        )
     return None
 
 
@@ -82,8 +87,10 @@ def startup_lines(prepared: PreparedRun, host: str, port: int) -> list[str]:
         width = max(len(login.email) for login in prepared.logins)
         lines += [f"  {login.email.ljust(width)}  {login.role:<8} {login.name}" for login in prepared.logins]
     elif prepared.demo_accounts:
-        lines.append(f"Warning: {prepared.demo_accounts} demo accounts with the published password can sign in; "
-                     "remove them with `fieldaudit remove-demo-accounts`.")
+        lines.append(
+            f"Warning: {prepared.demo_accounts} demo accounts with the published password can sign in; "
+            "remove them with `fieldaudit remove-demo-accounts`."
+        )
     lines.append("Press Ctrl+C to stop.")
     return lines
 
@@ -91,18 +98,40 @@ def startup_lines(prepared: PreparedRun, host: str, port: int) -> list[str]:
 @click.command("run")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
-@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
-              help="gunicorn worker processes; more than 1 needs FIELDAUDIT_RATELIMIT_STORAGE_URI=redis://...")
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="gunicorn worker processes; more than 1 needs FIELDAUDIT_RATELIMIT_STORAGE_URI=redis://...",
+)
 @click.option("--threads", default=4, show_default=True, type=click.IntRange(1, 64), help="Threads per worker.")
-@click.option("--timeout", default=30, show_default=True, type=click.IntRange(5, 3600),
-              help="Seconds before a worker that stopped answering is restarted.")
-@click.option("--demo", is_flag=True, help="Load the demo into an empty database and print its log-ins "
-                                           "(loopback and the embedded database only).")
+@click.option(
+    "--timeout",
+    default=30,
+    show_default=True,
+    type=click.IntRange(5, 3600),
+    help="Seconds before a worker that stopped answering is restarted.",
+)
+@click.option(
+    "--demo",
+    is_flag=True,
+    help="Load the demo into an empty database and print its log-ins (loopback and the embedded database only).",
+)
 @click.option("--force-demo", is_flag=True, help="--demo even on a public address or another database.")
 @click.option("--no-demo", is_flag=True, help="No demo even if --demo is given (`scripts/serve --no-demo`).")
 @pass_script_info
-def run_command(info: ScriptInfo, host: str, port: int, workers: int, threads: int, timeout: int, demo: bool,
-                force_demo: bool, no_demo: bool) -> None:
+def run_command(
+    info: ScriptInfo,
+    host: str,
+    port: int,
+    workers: int,
+    threads: int,
+    timeout: int,
+    demo: bool,
+    force_demo: bool,
+    no_demo: bool,
+) -> None:
     """Upgrade the database and serve Fieldaudit with gunicorn (the demo data only with --demo)."""
     try:
         app = info.load_app()
@@ -127,5 +156,8 @@ def run_command(info: ScriptInfo, host: str, port: int, workers: int, threads: i
     if prepared.loaded:
         click.echo(f"Loaded demo data: {prepared.loaded}")
     lines = startup_lines(prepared, host, port)
-    serve(listener, ServeOptions(workers=workers, threads=threads, timeout=timeout),
-          on_ready=lambda: click.echo("\n".join(lines)))
+    serve(
+        listener,
+        ServeOptions(workers=workers, threads=threads, timeout=timeout),
+        on_ready=lambda: click.echo("\n".join(lines)),
+    )

@@ -1,4 +1,5 @@
 """`fieldaudit scores rebuild`: recompute the stored score roll-ups from the answers and move every region's mark."""
+
 from __future__ import annotations
 
 import click

@@ -1,4 +1,5 @@
 """Builds the demo data step by step (organisation, checklist, visit history, open work) from one seeded generator."""
+
 from __future__ import annotations
 
 import io
@@ -38,8 +39,13 @@ from server.storage import FilesystemStorage, photo_key, rendition_key
 CHECKLIST_PATH = Path(__file__).with_name("customer_service_checklist.json")
 DAYS_PER_MONTH = 30
 OPEN_ASSIGNMENTS_PER_SHOPPER = 5
-ASSIGNMENT_NOTES = ("", "", "Try to visit at lunchtime (12:00-14:00).", "Ask about the loyalty card.",
-                    "Saturday visit, please.")
+ASSIGNMENT_NOTES = (
+    "",
+    "",
+    "Try to visit at lunchtime (12:00-14:00).",
+    "Ask about the loyalty card.",
+    "Saturday visit, please.",
+)
 
 
 def demo_checklist() -> dict:
@@ -65,14 +71,22 @@ class DemoBuilder:
         for region in org_data.REGIONS:
             self.regions[region.code] = create_region(self.session, code=region.code, name=region.name)
         for branch in org_data.BRANCHES:
-            self.branches.append(create_branch(
-                self.session, region=self.regions[branch.region], code=branch.code,
-                name=f"{org_data.CHAIN} {branch.name}", address=branch.address, latitude=branch.lat,
-                longitude=branch.lon))
+            self.branches.append(
+                create_branch(
+                    self.session,
+                    region=self.regions[branch.region],
+                    code=branch.code,
+                    name=f"{org_data.CHAIN} {branch.name}",
+                    address=branch.address,
+                    latitude=branch.lat,
+                    longitude=branch.lon,
+                )
+            )
         password_hash = hash_password(org_data.DEMO_PASSWORD)
         for account in org_data.USERS:
-            user = User(email=account.email, name=account.name, role=Role(account.role), password_hash=password_hash,
-                        demo=True)
+            user = User(
+                email=account.email, name=account.name, role=Role(account.role), password_hash=password_hash, demo=True
+            )
             if account.role == "manager":
                 user.regions = [self.regions[code] for code in account.regions]
             self.session.add(user)
@@ -85,8 +99,11 @@ class DemoBuilder:
 
     def shoppers(self, region_code: str | None = None) -> list[User]:
         """Demo shoppers, optionally only those sent to one region."""
-        return [self.users[s.email] for s in org_data.USERS
-                if s.role == "shopper" and (region_code is None or region_code in s.regions)]
+        return [
+            self.users[s.email]
+            for s in org_data.USERS
+            if s.role == "shopper" and (region_code is None or region_code in s.regions)
+        ]
 
     def checklist(self) -> TemplateVersion:
         """The bundled checklist, imported and published as the admin."""
@@ -105,9 +122,14 @@ class DemoBuilder:
             for day in self._days(month):
                 shopper = self.rng.choice(self.shoppers(branch.region.code))
                 assignment = create_assignment(
-                    self.session, shopper=shopper, branch=branch, template=version.template,
-                    due_from=day - timedelta(days=3), due_to=day + timedelta(days=4),
-                    assignment_id=new_uuid(self.rng))
+                    self.session,
+                    shopper=shopper,
+                    branch=branch,
+                    template=version.template,
+                    due_from=day - timedelta(days=3),
+                    due_to=day + timedelta(days=4),
+                    assignment_id=new_uuid(self.rng),
+                )
                 plan.append((month, day, shopper, assignment))
         self.session.flush()
         return plan
@@ -122,15 +144,33 @@ class DemoBuilder:
             base, trend = self.rng.uniform(0.42, 0.95), self.rng.uniform(-0.05, 0.07)
             for month, day, shopper, assignment in self._schedule(branch, version):
                 document, files = maker.document(
-                    visit_id=new_uuid(self.rng), assignment_id=assignment.id, branch_id=branch.id, day=day,
-                    lat=branch.latitude, lon=branch.longitude, level=maker.quality(base, trend, month),
-                    languages=languages[shopper.email], branch_index=index)
+                    visit_id=new_uuid(self.rng),
+                    assignment_id=assignment.id,
+                    branch_id=branch.id,
+                    day=day,
+                    lat=branch.latitude,
+                    lon=branch.longitude,
+                    level=maker.quality(base, trend, month),
+                    languages=languages[shopper.email],
+                    branch_index=index,
+                )
                 finished = datetime.fromisoformat(document["finished_at"])
-                visit = record_visit(self.session, shopper, document, status=VisitStatus.APPROVED, limits=limits,
-                                     submitted_at=finished + timedelta(minutes=self.rng.randint(1, 30)))
+                visit = record_visit(
+                    self.session,
+                    shopper,
+                    document,
+                    status=VisitStatus.APPROVED,
+                    limits=limits,
+                    submitted_at=finished + timedelta(minutes=self.rng.randint(1, 30)),
+                )
                 photos += self._store_photos(visit, files, finished + timedelta(minutes=self.rng.randint(2, 90)))
-                reviews.append({"id": visit.id, "reviewed_by_id": self.admin.id,
-                                "reviewed_at": finished + timedelta(hours=self.rng.randint(4, 72))})
+                reviews.append(
+                    {
+                        "id": visit.id,
+                        "reviewed_by_id": self.admin.id,
+                        "reviewed_at": finished + timedelta(hours=self.rng.randint(4, 72)),
+                    }
+                )
                 done.append({"id": assignment.id, "status": AssignmentStatus.DONE})
                 self.visits.append(visit)
         # Upload and review state in three statements, not three per visit, so the demo loads in seconds.
@@ -151,14 +191,27 @@ class DemoBuilder:
             key = photo_key(visit.id, photo.id)
             rendered = self._rendered.get(photo.sha256)
             if rendered is None:
-                rendered = self._rendered[photo.sha256] = render_photo(io.BytesIO(file.content), file.entry["content_type"],
-                                                                       max_pixels())
-            for target, content, name in ((key, file.content, ""), (rendition_key(key, "page"), rendered.page, "page"),
-                                          (rendition_key(key, "thumb"), rendered.thumb, "thumb")):
+                rendered = self._rendered[photo.sha256] = render_photo(
+                    io.BytesIO(file.content), file.entry["content_type"], max_pixels()
+                )
+            for target, content, name in (
+                (key, file.content, ""),
+                (rendition_key(key, "page"), rendered.page, "page"),
+                (rendition_key(key, "thumb"), rendered.thumb, "thumb"),
+            ):
                 self._write(layout.path(target), content, (photo.sha256, name))
-            updates.append({"id": photo.id, "storage_key": key, "received_bytes": len(file.content),
-                            "completed_at": received, "width": rendered.width, "height": rendered.height,
-                            "page_key": rendition_key(key, "page"), "thumb_key": rendition_key(key, "thumb")})
+            updates.append(
+                {
+                    "id": photo.id,
+                    "storage_key": key,
+                    "received_bytes": len(file.content),
+                    "completed_at": received,
+                    "width": rendered.width,
+                    "height": rendered.height,
+                    "page_key": rendition_key(key, "page"),
+                    "thumb_key": rendition_key(key, "thumb"),
+                }
+            )
         return updates
 
     def _write(self, target: Path, content: bytes, same_as: tuple[str, str]) -> None:
@@ -179,7 +232,14 @@ class DemoBuilder:
             for branch in self.rng.sample(pool, OPEN_ASSIGNMENTS_PER_SHOPPER):
                 start = self.today + timedelta(days=self.rng.randint(0, 9))
                 end = min(start + timedelta(days=self.rng.randint(2, 5)), self.today + timedelta(days=14))
-                create_assignment(self.session, shopper=shopper, branch=branch, template=version.template,
-                                  due_from=start, due_to=end, notes=self.rng.choice(ASSIGNMENT_NOTES),
-                                  assignment_id=new_uuid(self.rng))
+                create_assignment(
+                    self.session,
+                    shopper=shopper,
+                    branch=branch,
+                    template=version.template,
+                    due_from=start,
+                    due_to=end,
+                    notes=self.rng.choice(ASSIGNMENT_NOTES),
+                    assignment_id=new_uuid(self.rng),
+                )
                 self.open_assignments += 1

@@ -1,4 +1,5 @@
 """What demo shoppers write, in their own languages: closing remarks by mood and notes on failed items."""
+
 from __future__ import annotations
 
 STOOD_OUT = {
@@ -90,8 +91,10 @@ STOOD_OUT = {
 
 FAILED_ITEM = {
     "open_at_posted_hours": {
-        "en": ["Door still locked at 9:10 although the sign says 9:00.",
-               "Closed for 'stock taking' in the middle of the afternoon, no notice online."],
+        "en": [
+            "Door still locked at 9:10 although the sign says 9:00.",
+            "Closed for 'stock taking' in the middle of the afternoon, no notice online.",
+        ],
         "fr": "Porte encore fermée à 9 h 10 alors que l'affiche indique 9 h.",
         "de": "Um 9:10 Uhr noch geschlossen, obwohl 9:00 Uhr angeschrieben ist.",
         "es": "A las 9:10 seguía cerrado aunque el horario indica las 9:00.",
@@ -100,8 +103,10 @@ FAILED_ITEM = {
         "ja": "営業時間は9時からと表示されていましたが、9時10分になっても閉まっていました。",
     },
     "price_matched": {
-        "en": ["Shelf label said 24.99 but I was charged 29.99; the cashier did not correct it.",
-               "Promotion price on the poster was not applied at the till."],
+        "en": [
+            "Shelf label said 24.99 but I was charged 29.99; the cashier did not correct it.",
+            "Promotion price on the poster was not applied at the till.",
+        ],
         "fr": "Étiquette à 24,99 mais 29,99 encaissé ; la caissière n'a pas corrigé.",
         "de": "Am Regal 24,99, an der Kasse 29,99 berechnet; nicht korrigiert.",
         "es": "La etiqueta decía 24,99 y me cobraron 29,99; no lo corrigieron.",
@@ -110,9 +115,11 @@ FAILED_ITEM = {
         "ja": "棚の表示は24.99でしたが、会計では29.99を請求され、訂正されませんでした。",
     },
     "no_pressure_selling": {
-        "en": ["Asked three times whether I wanted the extended warranty.",
-               "Told the offer 'ends today' to hurry me into buying.",
-               "Kept adding accessories to the basket after I said no."],
+        "en": [
+            "Asked three times whether I wanted the extended warranty.",
+            "Told the offer 'ends today' to hurry me into buying.",
+            "Kept adding accessories to the basket after I said no.",
+        ],
         "fr": "On m'a proposé trois fois l'extension de garantie.",
         "de": "Dreimal wurde mir die Garantieverlängerung angeboten.",
         "es": "Me ofrecieron la garantía ampliada tres veces.",
@@ -121,9 +128,11 @@ FAILED_ITEM = {
         "ja": "延長保証を3回も勧められました。",
     },
     "greeted_within_minute": {
-        "en": ["About three minutes before anyone looked up.",
-               "Two staff at the counter carried on their conversation.",
-               "Only greeted once I walked up to the till."],
+        "en": [
+            "About three minutes before anyone looked up.",
+            "Two staff at the counter carried on their conversation.",
+            "Only greeted once I walked up to the till.",
+        ],
         "fr": "Environ trois minutes avant qu'on me remarque.",
         "de": "Etwa drei Minuten, bis mich jemand bemerkt hat.",
         "es": "Unos tres minutos hasta que alguien me miró.",

@@ -1,4 +1,5 @@
 """Small real PNG images for demo photos (a storefront and a receipt), drawn in pure Python."""
+
 from __future__ import annotations
 
 import struct
@@ -19,7 +20,12 @@ def png_bytes(width: int, height: int, pixel) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
 
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(bytes(rows), 9)) + chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(bytes(rows), 9))
+        + chunk(b"IEND", b"")
+    )
 
 
 def storefront_png(facade: Colour, sign: Colour, width: int = 96, height: int = 64) -> bytes:

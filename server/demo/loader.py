@@ -1,4 +1,5 @@
 """Load the demo into an empty database, from one seed, and tell which demo log-ins exist."""
+
 from __future__ import annotations
 
 import random
@@ -50,8 +51,10 @@ class DemoSummary:
 
     def describe(self) -> str:
         """One line for the console."""
-        return (f"{self.regions} regions, {self.branches} branches, {self.users} users, {self.visits} approved "
-                f"visits ({self.critical_failures} with critical failures), {self.open_assignments} open assignments")
+        return (
+            f"{self.regions} regions, {self.branches} branches, {self.users} users, {self.visits} approved "
+            f"visits ({self.critical_failures} with critical failures), {self.open_assignments} open assignments"
+        )
 
 
 def is_database_empty(session: DbSession) -> bool:
@@ -67,13 +70,15 @@ def is_demo_loaded(session: DbSession) -> bool:
 def demo_logins(session: DbSession) -> list[DemoLogin]:
     """The demo accounts that can still sign in with the published password, in the order they are printed."""
     emails = [u.email for u in org_data.USERS]
-    present = set(session.scalars(select(User.email).where(User.email.in_(emails), User.demo.is_(True),
-                                                           User.active.is_(True))))
+    present = set(
+        session.scalars(select(User.email).where(User.email.in_(emails), User.demo.is_(True), User.active.is_(True)))
+    )
     return [DemoLogin(u.email, u.name, u.role) for u in org_data.USERS if u.email in present]
 
 
-def load_demo(session: DbSession, seed: int = 2026, *, today: date | None = None,
-              months: int | None = None) -> DemoSummary:
+def load_demo(
+    session: DbSession, seed: int = 2026, *, today: date | None = None, months: int | None = None
+) -> DemoSummary:
     """Fill an empty database with the demo in one transaction; the same seed gives the same data.
 
     Visit dates run up to yesterday (relative to `today`, default the real date) so the demo looks alive.
@@ -82,8 +87,9 @@ def load_demo(session: DbSession, seed: int = 2026, *, today: date | None = None
         raise DemoError("The database already holds data; the demo loads only into an empty database.")
     storage = Path(current_app.config["PHOTO_STORAGE_PATH"])
     before = set(storage.iterdir()) if storage.exists() else set()
-    build = DemoBuilder(session, random.Random(seed), today=today or date.today(), months=months or MONTHS,
-                        storage=storage)
+    build = DemoBuilder(
+        session, random.Random(seed), today=today or date.today(), months=months or MONTHS, storage=storage
+    )
     try:
         with atomic(session):
             build.organisation()
@@ -91,10 +97,15 @@ def load_demo(session: DbSession, seed: int = 2026, *, today: date | None = None
             build.history(version)
             build.upcoming(version)
             summary = DemoSummary(
-                regions=len(build.regions), branches=len(build.branches), users=len(build.users),
-                visits=len(build.visits), critical_failures=sum(v.critical_failures > 0 for v in build.visits),
+                regions=len(build.regions),
+                branches=len(build.branches),
+                users=len(build.users),
+                visits=len(build.visits),
+                critical_failures=sum(v.critical_failures > 0 for v in build.visits),
                 na_answers=sum(a.na for v in build.visits for a in v.answers),
-                open_assignments=build.open_assignments, template_version_id=version.id)
+                open_assignments=build.open_assignments,
+                template_version_id=version.id,
+            )
     except Exception:
         for path in (set(storage.iterdir()) - before) if storage.exists() else ():
             shutil.rmtree(path, ignore_errors=True)

@@ -1,12 +1,14 @@
 """Realistic demo visit documents: answers drawn from a branch's quality on the day, in the shopper's languages."""
+
 from __future__ import annotations
 
 import hashlib
 import random
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
-from typing import Any, Callable
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 from server.demo.comments import FAILED_ITEM, STOOD_OUT
 from server.demo.images import receipt_png, storefront_png
@@ -16,8 +18,13 @@ from shared.question_types import QuestionType
 NA_RATE = {"phone_answered_four_rings": 0.55, "admitted_unsure": 0.45, "follow_up_on_time": 0.6}
 """How often shoppers could not apply a question (did not call, staff were never unsure, nothing promised)."""
 
-DIFFICULTY = {"greeted_within_minute": 0.1, "asked_open_questions": 0.12, "offered_options": 0.08,
-              "follow_up_on_time": 0.1, "acknowledged_while_busy": 0.05}
+DIFFICULTY = {
+    "greeted_within_minute": 0.1,
+    "asked_open_questions": 0.12,
+    "offered_options": 0.08,
+    "follow_up_on_time": 0.1,
+    "acknowledged_while_busy": 0.05,
+}
 """Items most branches find harder, so question-level pass rates differ."""
 
 CRITICAL_FAILURE_RATE = {"open_at_posted_hours": 0.07, "price_matched": 0.09}
@@ -49,8 +56,9 @@ class VisitMaker:
         """One storefront picture per branch, coloured by its place in the list."""
         if branch_index not in self._fronts:
             shade = (branch_index * 47) % 160
-            self._fronts[branch_index] = storefront_png((95 + shade, 70 + shade // 2, 60 + (shade * 3) % 90),
-                                                        (20 + shade // 4, 30, 40))
+            self._fronts[branch_index] = storefront_png(
+                (95 + shade, 70 + shade // 2, 60 + (shade * 3) % 90), (20 + shade // 4, 30, 40)
+            )
         return self._fronts[branch_index]
 
     def quality(self, base: float, trend: float, month: int) -> float:
@@ -59,8 +67,9 @@ class VisitMaker:
 
     def visit_times(self, day: date) -> tuple[datetime, datetime]:
         """A start during opening hours and a finish 20 to 55 minutes later (UTC)."""
-        start = datetime.combine(day, time(self.rng.randint(9, 16), self.rng.choice((0, 5, 10, 20, 30, 40, 45, 50))),
-                                 tzinfo=timezone.utc)
+        start = datetime.combine(
+            day, time(self.rng.randint(9, 16), self.rng.choice((0, 5, 10, 20, 30, 40, 45, 50))), tzinfo=UTC
+        )
         return start, start + timedelta(minutes=self.rng.randint(20, 55))
 
     def _yes_no(self, question: Question, level: float, languages: tuple[str, ...]):
@@ -121,29 +130,50 @@ class VisitMaker:
         files = []
         for key in keys:
             content = self.storefront(branch_index) if "storefront" in key else self.rng.choice(self.receipts)
-            entry = {"id": str(new_uuid(self.rng)), "question": key, "sha256": hashlib.sha256(content).hexdigest(),
-                     "size": len(content), "content_type": "image/png"}
+            entry = {
+                "id": str(new_uuid(self.rng)),
+                "question": key,
+                "sha256": hashlib.sha256(content).hexdigest(),
+                "size": len(content),
+                "content_type": "image/png",
+            }
             files.append(PhotoFile(entry, content))
         return files
 
-    def document(self, *, visit_id: uuid.UUID, assignment_id: uuid.UUID | None, branch_id: int, day: date,
-                 lat: float | None, lon: float | None, level: float,
-                 languages: tuple[str, ...], branch_index: int) -> tuple[dict, list[PhotoFile]]:
+    def document(
+        self,
+        *,
+        visit_id: uuid.UUID,
+        assignment_id: uuid.UUID | None,
+        branch_id: int,
+        day: date,
+        lat: float | None,
+        lon: float | None,
+        level: float,
+        languages: tuple[str, ...],
+        branch_index: int,
+    ) -> tuple[dict, list[PhotoFile]]:
         """A complete visit document as the phone would push it, with its photo files."""
         started, finished = self.visit_times(day)
         answers, photo_keys = self.answers(level, languages)
         files = self.photos(photo_keys, branch_index)
         location = None
         if lat is not None and lon is not None and self.rng.random() > 0.05:  # now and then the phone had no fix
-            location = {"lat": round(lat + self.rng.gauss(0, 0.0003), 6),
-                        "lon": round(lon + self.rng.gauss(0, 0.0003), 6),
-                        "accuracy_m": round(self.rng.uniform(4, 30), 1)}
+            location = {
+                "lat": round(lat + self.rng.gauss(0, 0.0003), 6),
+                "lon": round(lon + self.rng.gauss(0, 0.0003), 6),
+                "accuracy_m": round(self.rng.uniform(4, 30), 1),
+            }
         document = {
-            "id": str(visit_id), "template_version_id": self.version_id,
-            "assignment_id": str(assignment_id) if assignment_id else None, "branch_id": branch_id,
+            "id": str(visit_id),
+            "template_version_id": self.version_id,
+            "assignment_id": str(assignment_id) if assignment_id else None,
+            "branch_id": branch_id,
             "started_at": started.isoformat().replace("+00:00", "Z"),
             "finished_at": finished.isoformat().replace("+00:00", "Z"),
-            "location": location, "base_revision": None, "answers": answers,
+            "location": location,
+            "base_revision": None,
+            "answers": answers,
             "photos": [f.entry for f in files],
         }
         return document, files

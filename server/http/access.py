@@ -1,4 +1,5 @@
 """The HTTP half of server.permissions: a 404 for what the caller may not see, 401 or 403 by role."""
+
 from __future__ import annotations
 
 import uuid

@@ -1,4 +1,5 @@
 """The PDF report downloads both edges serve: the API under /api/v1/reports, the web pages under /reports."""
+
 from __future__ import annotations
 
 from io import BytesIO
@@ -17,8 +18,9 @@ from server.storage import current_storage
 
 def send_report(report: ReportFile):
     """The PDF as an attachment, never cached by shared caches."""
-    response = send_file(BytesIO(report.content), mimetype=report.mimetype, as_attachment=True,
-                         download_name=report.filename)
+    response = send_file(
+        BytesIO(report.content), mimetype=report.mimetype, as_attachment=True, download_name=report.filename
+    )
     response.headers["Cache-Control"] = "private, no-store"
     return response
 

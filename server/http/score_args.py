@@ -1,4 +1,5 @@
 """Query parameters of the score and report endpoints and the web's PDF links (period, checklist, bucket)."""
+
 from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
@@ -18,11 +19,16 @@ DAYS = validate.Range(EARLIEST, LATEST, error=f"must be between {EARLIEST.isofor
 class PeriodArgs(Schema):
     """Which visits to count: finished between `from` and `to` (inclusive, UTC dates), of one checklist."""
 
-    from_ = fields.Date(data_key="from", validate=DAYS, metadata={
-        "description": f"first day, YYYY-MM-DD (default: {DEFAULT_DAYS} days ending on `to`)"})
+    from_ = fields.Date(
+        data_key="from",
+        validate=DAYS,
+        metadata={"description": f"first day, YYYY-MM-DD (default: {DEFAULT_DAYS} days ending on `to`)"},
+    )
     to = fields.Date(validate=DAYS, metadata={"description": "last day, YYYY-MM-DD (default: today, UTC)"})
-    template_id = fields.Integer(validate=validate.Range(1, MAX_INT_ID), metadata={
-        "description": "only visits of this checklist template, across all its versions"})
+    template_id = fields.Integer(
+        validate=validate.Range(1, MAX_INT_ID),
+        metadata={"description": "only visits of this checklist template, across all its versions"},
+    )
 
     @validates_schema
     def _from_before_to(self, data, **kwargs):
@@ -36,16 +42,21 @@ class PeriodArgs(Schema):
 class TrendArgs(PeriodArgs):
     """A period bucketed by ISO week or calendar month."""
 
-    from_ = fields.Date(data_key="from", validate=DAYS, metadata={
-        "description": f"first day, YYYY-MM-DD (default: {TREND_DEFAULT_DAYS} days ending on `to`)"})
-    by = fields.String(load_default="month", validate=validate.OneOf(BUCKETS),
-                       metadata={"description": "bucket size: `week` (ISO, Monday first) or `month`"})
+    from_ = fields.Date(
+        data_key="from",
+        validate=DAYS,
+        metadata={"description": f"first day, YYYY-MM-DD (default: {TREND_DEFAULT_DAYS} days ending on `to`)"},
+    )
+    by = fields.String(
+        load_default="month",
+        validate=validate.OneOf(BUCKETS),
+        metadata={"description": "bucket size: `week` (ISO, Monday first) or `month`"},
+    )
 
 
 def scope_or_422(args: dict, default_days: int = DEFAULT_DAYS) -> Scope:
     """The roll-up scope for parsed query arguments; a filter naming nothing real (ScoreFilterError) answers 422."""
-    return make_scope(db.session, args.get("from_"), args.get("to"), args.get("template_id"),
-                      default_days=default_days)
+    return make_scope(db.session, args.get("from_"), args.get("to"), args.get("template_id"), default_days=default_days)
 
 
 def load_query_or_422(schema: Schema, query) -> dict:

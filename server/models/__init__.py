@@ -1,4 +1,5 @@
 """SQLAlchemy models; importing this package registers every table on the metadata."""
+
 from server.models.accounts import ApiToken, RecoveryCode, Role, User
 from server.models.activity import Activity
 from server.models.changes import Change
@@ -20,9 +21,30 @@ from server.models.visits import (
 )
 
 __all__ = [
-    "Activity", "Answer", "ApiToken", "Assignment", "AssignmentStatus", "Branch", "Change", "Photo",
+    "Activity",
+    "Answer",
+    "ApiToken",
+    "Assignment",
+    "AssignmentStatus",
+    "Branch",
+    "Change",
+    "Photo",
     "OrganisationSetting",
-    "PublishedVersionChanged", "QuestionDay", "Region", "Role", "Template", "TemplateVersion", "User",
-    "VersionStatus", "Visit", "VisitRevision", "VisitSectionScore", "VisitStatus",
-    "manager_regions", "RecoveryCode", "SessionStage", "SignInCounter", "WebSession",
+    "PublishedVersionChanged",
+    "QuestionDay",
+    "Region",
+    "Role",
+    "Template",
+    "TemplateVersion",
+    "User",
+    "VersionStatus",
+    "Visit",
+    "VisitRevision",
+    "VisitSectionScore",
+    "VisitStatus",
+    "manager_regions",
+    "RecoveryCode",
+    "SessionStage",
+    "SignInCounter",
+    "WebSession",
 ]

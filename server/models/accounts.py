@@ -1,4 +1,5 @@
 """People who use Fieldaudit, the API tokens their phones hold, and their one-time recovery codes."""
+
 from __future__ import annotations
 
 import enum
@@ -52,10 +53,10 @@ class User(Model):
     totp_pending_secret: Mapped[str | None] = mapped_column(String(64))
     """A secret being enrolled, not yet confirmed with a first code."""
 
-    regions: Mapped[list["Region"]] = relationship(  # noqa: F821 - defined in org
+    regions: Mapped[list[Region]] = relationship(  # noqa: F821 - defined in org
         secondary="manager_regions", back_populates="managers", order_by="Region.name"
     )
-    tokens: Mapped[list["ApiToken"]] = relationship(back_populates="user", cascade="all, delete-orphan")
+    tokens: Mapped[list[ApiToken]] = relationship(back_populates="user", cascade="all, delete-orphan")
 
     @property
     def mfa_enabled(self) -> bool:

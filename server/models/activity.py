@@ -1,4 +1,5 @@
 """The activity log: who did what to which object, and when, for admins to read back."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -32,4 +33,4 @@ class Activity(Model):
     ip: Mapped[str | None] = mapped_column(String(45))
     user_agent: Mapped[str | None] = mapped_column(String(255))
 
-    actor: Mapped["User | None"] = relationship()  # noqa: F821
+    actor: Mapped[User | None] = relationship()  # noqa: F821

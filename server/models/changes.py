@@ -21,6 +21,7 @@ Why the cursor (`seq`) never skips a change, on every database we support:
   comes before any row lock (a deadlock PostgreSQL would still detect is retried by the
   push). Rows are never deleted, so SQLite's rowid stays monotonic.
 """
+
 from __future__ import annotations
 
 from datetime import datetime

@@ -1,4 +1,5 @@
 """Checklist templates and their versions; a published version never changes."""
+
 from __future__ import annotations
 
 import enum
@@ -30,11 +31,11 @@ class Template(Model):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
-    versions: Mapped[list["TemplateVersion"]] = relationship(
+    versions: Mapped[list[TemplateVersion]] = relationship(
         back_populates="template", order_by="TemplateVersion.number", cascade="all, delete-orphan"
     )
 
-    def latest_published(self) -> "TemplateVersion | None":
+    def latest_published(self) -> TemplateVersion | None:
         """The version new visits start on."""
         published = [v for v in self.versions if v.status is VersionStatus.PUBLISHED]
         return published[-1] if published else None

@@ -1,4 +1,5 @@
 """The organisation being audited: regions, their branches, and who manages which region."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -32,11 +33,12 @@ class Region(Model):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     # Moved by every commit that can change this region's scores: the roll-up cache's key (services/scores/marks.py).
-    rollup_mark: Mapped[int] = mapped_column(BigInteger().with_variant(db.Integer, "sqlite"), default=0,
-                                             server_default="0")
+    rollup_mark: Mapped[int] = mapped_column(
+        BigInteger().with_variant(db.Integer, "sqlite"), default=0, server_default="0"
+    )
 
-    branches: Mapped[list["Branch"]] = relationship(back_populates="region", order_by="Branch.code")
-    managers: Mapped[list["User"]] = relationship(  # noqa: F821
+    branches: Mapped[list[Branch]] = relationship(back_populates="region", order_by="Branch.code")
+    managers: Mapped[list[User]] = relationship(  # noqa: F821
         secondary=manager_regions, back_populates="regions"
     )
 

@@ -1,4 +1,5 @@
 """The organisation's settings as key/value rows; their names, types and defaults live in services.settings_registry."""
+
 from __future__ import annotations
 
 from datetime import datetime

@@ -5,6 +5,7 @@ the user id), cannot be recomputed from the id without a key (unlike an HMAC), a
 when the secret key is rotated or the database is restored elsewhere. Short (up to four digits) while
 the organisation is small; unique, so two shoppers never share one.
 """
+
 from __future__ import annotations
 
 import secrets
@@ -33,4 +34,3 @@ def new_pseudonym(context) -> int:
                 drawn.add(number)
                 return number
     raise RuntimeError("no free shopper pseudonym found")
-

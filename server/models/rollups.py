@@ -1,4 +1,5 @@
 """Stored roll-ups: per region, day, checklist version and question, the points of the answers that count that day."""
+
 from __future__ import annotations
 
 from datetime import date

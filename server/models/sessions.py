@@ -1,4 +1,5 @@
 """Server-side web sessions: the cookie names a record here, so ending the record ends the cookie."""
+
 from __future__ import annotations
 
 import enum
@@ -44,4 +45,4 @@ class WebSession(Model):
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     ended_reason: Mapped[str | None] = mapped_column(String(32))
 
-    user: Mapped["User"] = relationship()  # noqa: F821 - defined in accounts
+    user: Mapped[User] = relationship()  # noqa: F821 - defined in accounts

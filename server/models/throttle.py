@@ -1,4 +1,5 @@
 """Failed sign-in counters, in the database so every worker process sees the same counts."""
+
 from __future__ import annotations
 
 from datetime import datetime

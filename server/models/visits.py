@@ -1,4 +1,5 @@
 """Assignments and the visits shoppers submit, with their answers, photos and stored scores."""
+
 from __future__ import annotations
 
 import enum
@@ -55,9 +56,9 @@ class Assignment(Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
-    branch: Mapped["Branch"] = relationship()  # noqa: F821
-    shopper: Mapped["User"] = relationship()  # noqa: F821
-    template: Mapped["Template"] = relationship()  # noqa: F821
+    branch: Mapped[Branch] = relationship()  # noqa: F821
+    shopper: Mapped[User] = relationship()  # noqa: F821
+    template: Mapped[Template] = relationship()  # noqa: F821
 
 
 class Visit(Model):
@@ -73,8 +74,7 @@ class Visit(Model):
     branch_id: Mapped[int] = mapped_column(ForeignKey("branches.id"), index=True, active_history=True)
     shopper_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     template_version_id: Mapped[int] = mapped_column(ForeignKey("template_versions.id"), index=True)
-    status: Mapped[VisitStatus] = mapped_column(str_enum(VisitStatus, "visit_status"), index=True,
-                                                active_history=True)
+    status: Mapped[VisitStatus] = mapped_column(str_enum(VisitStatus, "visit_status"), index=True, active_history=True)
     revision: Mapped[int] = mapped_column(default=1)
     started_at: Mapped[datetime] = mapped_column(UTCDateTime())
     finished_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True, active_history=True)
@@ -92,16 +92,16 @@ class Visit(Model):
     reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
-    branch: Mapped["Branch"] = relationship()  # noqa: F821
-    shopper: Mapped["User"] = relationship(foreign_keys=[shopper_id])  # noqa: F821
-    template_version: Mapped["TemplateVersion"] = relationship()  # noqa: F821
+    branch: Mapped[Branch] = relationship()  # noqa: F821
+    shopper: Mapped[User] = relationship(foreign_keys=[shopper_id])  # noqa: F821
+    template_version: Mapped[TemplateVersion] = relationship()  # noqa: F821
     assignment: Mapped[Assignment | None] = relationship()
-    answers: Mapped[list["Answer"]] = relationship(cascade="all, delete-orphan", order_by="Answer.position")
-    section_scores: Mapped[list["VisitSectionScore"]] = relationship(
+    answers: Mapped[list[Answer]] = relationship(cascade="all, delete-orphan", order_by="Answer.position")
+    section_scores: Mapped[list[VisitSectionScore]] = relationship(
         cascade="all, delete-orphan", order_by="VisitSectionScore.position"
     )
-    photos: Mapped[list["Photo"]] = relationship(cascade="all, delete-orphan")
-    revisions: Mapped[list["VisitRevision"]] = relationship(
+    photos: Mapped[list[Photo]] = relationship(cascade="all, delete-orphan")
+    revisions: Mapped[list[VisitRevision]] = relationship(
         cascade="all, delete-orphan", order_by="VisitRevision.revision"
     )
 
@@ -126,8 +126,12 @@ class Answer(Model):
 
     __tablename__ = "answers"
     __table_args__ = (  # critical failures are rare: the region's list reads only them (scores/region_failures.py)
-        Index("ix_answers_critical_failure", "visit_id", postgresql_where=text("critical_failure IS true"),
-              sqlite_where=text("critical_failure IS 1")),
+        Index(
+            "ix_answers_critical_failure",
+            "visit_id",
+            postgresql_where=text("critical_failure IS true"),
+            sqlite_where=text("critical_failure IS 1"),
+        ),
     )
 
     visit_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("visits.id", ondelete="CASCADE"), primary_key=True)

@@ -1,4 +1,5 @@
 """The activity log: services record what admins do; the activity page reads it back, newest first."""
+
 from __future__ import annotations
 
 import math
@@ -13,14 +14,29 @@ from server.models import Activity, User
 PER_PAGE = 50
 
 
-def log_activity(session: DbSession, actor: User | None, action: str, obj_type: str, obj_id: object,
-                 summary: str = "", *, email: str | None = None, ip: str | None = None,
-                 user_agent: str | None = None) -> Activity:
+def log_activity(
+    session: DbSession,
+    actor: User | None,
+    action: str,
+    obj_type: str,
+    obj_id: object,
+    summary: str = "",
+    *,
+    email: str | None = None,
+    ip: str | None = None,
+    user_agent: str | None = None,
+) -> Activity:
     """Add one entry (not committed: it rides in the caller's transaction, so it exists iff the change does)."""
-    entry = Activity(actor_id=getattr(actor, "id", None), action=action[:64], object_type=obj_type[:32],
-                     object_id=str(obj_id)[:64], summary=(summary or "")[:500],
-                     email=email[:254] if email else None, ip=ip[:45] if ip else None,
-                     user_agent=user_agent[:255] if user_agent else None)
+    entry = Activity(
+        actor_id=getattr(actor, "id", None),
+        action=action[:64],
+        object_type=obj_type[:32],
+        object_id=str(obj_id)[:64],
+        summary=(summary or "")[:500],
+        email=email[:254] if email else None,
+        ip=ip[:45] if ip else None,
+        user_agent=user_agent[:255] if user_agent else None,
+    )
     session.add(entry)
     return entry
 
@@ -35,8 +51,14 @@ class ActivityPage:
     total: int
 
 
-def activity_page(session: DbSession, *, actor_id: int | None = None, object_type: str | None = None,
-                  page: int = 1, per_page: int = PER_PAGE) -> ActivityPage:
+def activity_page(
+    session: DbSession,
+    *,
+    actor_id: int | None = None,
+    object_type: str | None = None,
+    page: int = 1,
+    per_page: int = PER_PAGE,
+) -> ActivityPage:
     """Entries newest first, optionally for one actor and/or one object type."""
     query = select(Activity)
     if actor_id is not None:
@@ -46,9 +68,12 @@ def activity_page(session: DbSession, *, actor_id: int | None = None, object_typ
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     pages = max(1, math.ceil(total / per_page))
     page = min(max(1, page), pages)
-    entries = session.scalars(query.options(joinedload(Activity.actor))
-                              .order_by(Activity.created_at.desc(), Activity.id.desc())
-                              .offset((page - 1) * per_page).limit(per_page)).all()
+    entries = session.scalars(
+        query.options(joinedload(Activity.actor))
+        .order_by(Activity.created_at.desc(), Activity.id.desc())
+        .offset((page - 1) * per_page)
+        .limit(per_page)
+    ).all()
     return ActivityPage(list(entries), page, pages, total)
 
 

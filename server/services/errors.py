@@ -1,4 +1,5 @@
 """The one family of errors a user can fix: each names the input at fault and the HTTP status it answers with."""
+
 from __future__ import annotations
 
 from shared.errors import first_and_more

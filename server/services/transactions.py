@@ -1,4 +1,5 @@
 """One owner per transaction: services only flush; the edge (a request, a CLI command) commits once in `atomic`."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator

@@ -1,4 +1,5 @@
 """Photo storage behind a small interface (docs/architecture.md, Scale path), chosen by `PHOTO_STORAGE` and attached to the app."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -20,9 +21,22 @@ from server.storage.base import (
 )
 from server.storage.filesystem import FilesystemStorage
 
-__all__ = ["BLOCK_SIZE", "RENDITIONS", "FilesystemStorage", "InvalidKey", "NotStored", "OffsetMismatch",
-           "PhotoStorage", "StorageBusy", "StorageError", "check_key", "current_storage", "init_app", "photo_key",
-           "rendition_key"]
+__all__ = [
+    "BLOCK_SIZE",
+    "RENDITIONS",
+    "FilesystemStorage",
+    "InvalidKey",
+    "NotStored",
+    "OffsetMismatch",
+    "PhotoStorage",
+    "StorageBusy",
+    "StorageError",
+    "check_key",
+    "current_storage",
+    "init_app",
+    "photo_key",
+    "rendition_key",
+]
 
 EXTENSION_KEY = "photo_storage"
 

@@ -23,6 +23,7 @@ How an S3-compatible store would implement this interface (boto3 / minio client)
 - `lock`: S3 has no locks; take a lease elsewhere (PostgreSQL `pg_try_advisory_lock`, or
   Redis `SET <key> NX PX`), failing fast with `StorageBusy` like the filesystem does.
 """
+
 from __future__ import annotations
 
 import re

@@ -1,4 +1,5 @@
 """Photo storage in a local folder: `<root>/<visit uuid>/<photo uuid>`, partial uploads beside it as `.partial`."""
+
 from __future__ import annotations
 
 import os
@@ -6,7 +7,7 @@ import shutil
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from types import ModuleType
 from typing import BinaryIO
@@ -28,7 +29,7 @@ _LOCAL_GUARD = threading.Lock()
 def _write_all(fd: int, block: bytes) -> None:
     view = memoryview(block)
     while view:
-        view = view[os.write(fd, view):]
+        view = view[os.write(fd, view) :]
 
 
 def _fsync_folder(folder: Path) -> None:
@@ -141,13 +142,13 @@ class FilesystemStorage:
         if not self.root.is_dir():
             return
         for path in self.root.glob("*/*.partial"):
-            key = f"{path.parent.name}/{path.name[:-len('.partial')]}"
+            key = f"{path.parent.name}/{path.name[: -len('.partial')]}"
             try:
                 check_key(key)
                 modified = path.stat().st_mtime
             except (InvalidKey, FileNotFoundError):
                 continue  # not ours, or removed since the listing
-            yield key, datetime.fromtimestamp(modified, timezone.utc)
+            yield key, datetime.fromtimestamp(modified, UTC)
 
     def free_bytes(self) -> int | None:
         """Free bytes on the file system that holds the root (its nearest existing folder before the first photo)."""

@@ -1,4 +1,5 @@
 """Web pages for admins and managers (and shoppers at a desk), signed in with a session."""
+
 from __future__ import annotations
 
 from flask import Blueprint, Flask, render_template

@@ -1,4 +1,5 @@
 """The activity log page for admins: newest first, filtered by actor and object type, paged."""
+
 from __future__ import annotations
 
 from flask import Blueprint, render_template, request
@@ -21,8 +22,10 @@ def log():
     """One page of the log (?actor=<user id>&type=<object type>&page=<n>)."""
     actor_id, object_type = _int_arg("actor"), request.args.get("type", "")[:32]
     page = _int_arg("page")
-    result = activity_page(db.session, actor_id=actor_id, object_type=object_type or None,
-                           page=1 if page is None else page)
+    result = activity_page(
+        db.session, actor_id=actor_id, object_type=object_type or None, page=1 if page is None else page
+    )
     actors, types = activity_filters(db.session)
-    return render_template("activity/log.html", result=result, actors=actors, types=types,
-                           actor_id=actor_id, object_type=object_type)
+    return render_template(
+        "activity/log.html", result=result, actors=actors, types=types, actor_id=actor_id, object_type=object_type
+    )

@@ -1,4 +1,5 @@
 """What every web page shares: one use case run as one transaction, its refusal as the form's errors."""
+
 from __future__ import annotations
 
 from collections.abc import Callable

@@ -1,4 +1,5 @@
 """The banner admins see on every page while demo accounts (published password) can still sign in."""
+
 from __future__ import annotations
 
 from flask import Flask

@@ -1,4 +1,5 @@
 """The top navigation per role: each web area adds its entries here, and base.html shows those that exist."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -42,5 +43,8 @@ def nav_for(user) -> list[tuple[NavItem, bool]]:
         return []
     role = user.role.value
     current = request.endpoint or ""
-    return [(item, item.is_current(current))
-            for item in NAV if role in item.roles and item.endpoint in current_app.view_functions]
+    return [
+        (item, item.is_current(current))
+        for item in NAV
+        if role in item.roles and item.endpoint in current_app.view_functions
+    ]

@@ -1,4 +1,5 @@
 """The pull benchmark runs end to end on a tiny organisation and prints its table (timings are never asserted)."""
+
 from __future__ import annotations
 
 from benchmarks.pull import main

@@ -1,10 +1,18 @@
 """The growth benchmark runs end to end on a tiny organisation and prints its table (timings are never asserted)."""
+
 from __future__ import annotations
 
 from benchmarks.scale import main
 
-WHAT = ["full pull", "dashboard cold", "dashboard warm", "league cold", "league warm", "region PDF cold",
-        "region PDF warm"]
+WHAT = [
+    "full pull",
+    "dashboard cold",
+    "dashboard warm",
+    "league cold",
+    "league warm",
+    "region PDF cold",
+    "region PDF warm",
+]
 
 
 def test_a_tiny_growth_benchmark_prints_each_request_cold_and_warm_with_its_statements(capsys):

@@ -1,5 +1,6 @@
 """In Chromium: a new admin sets up the authenticator at first sign-in (QR code visible, secret typed from the
 page), keeps the recovery codes, signs in again with a code, and changes their password on My account."""
+
 from __future__ import annotations
 
 import time

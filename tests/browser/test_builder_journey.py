@@ -1,5 +1,6 @@
 """An admin builds a checklist in Chromium: creates it, adds a section and two questions, sees a live validation
 message while typing and fixes it, previews it with a score, and publishes it."""
+
 from __future__ import annotations
 
 import os
@@ -75,12 +76,42 @@ def test_an_admin_builds_previews_and_publishes_a_checklist(page, live_server, m
 def test_preview_shows_and_hides_a_conditional_question_as_answers_change(page, live_server, make, session):
     from server.services.checklists.versions import import_template
 
-    version = import_template(session, {"format": 1, "title": "Conditional", "sections": [
-        {"key": "s", "title": "Counter", "questions": [
-            {"key": "open", "text": "Open?", "type": "yes_no", "required": True},
-            {"key": "why", "text": "Why was it closed?", "type": "text", "visible_if": {"question": "open", "in": ["no"]}},
-            {"key": "rate", "text": "Rate the counter", "type": "scale", "min": 1, "max": 3, "allow_na": True},
-            {"key": "low", "text": "What was wrong?", "type": "text", "visible_if": {"question": "rate", "in": [1]}}]}]})
+    version = import_template(
+        session,
+        {
+            "format": 1,
+            "title": "Conditional",
+            "sections": [
+                {
+                    "key": "s",
+                    "title": "Counter",
+                    "questions": [
+                        {"key": "open", "text": "Open?", "type": "yes_no", "required": True},
+                        {
+                            "key": "why",
+                            "text": "Why was it closed?",
+                            "type": "text",
+                            "visible_if": {"question": "open", "in": ["no"]},
+                        },
+                        {
+                            "key": "rate",
+                            "text": "Rate the counter",
+                            "type": "scale",
+                            "min": 1,
+                            "max": 3,
+                            "allow_na": True,
+                        },
+                        {
+                            "key": "low",
+                            "text": "What was wrong?",
+                            "type": "text",
+                            "visible_if": {"question": "rate", "in": [1]},
+                        },
+                    ],
+                }
+            ],
+        },
+    )
     admin = make.user("admin")
     sign_in(page, live_server, admin.email, PASSWORD)
     page.set_viewport_size({"width": 390, "height": 844})

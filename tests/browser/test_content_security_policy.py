@@ -1,5 +1,6 @@
 """Every main page of the demo in Chromium under the real Content-Security-Policy: no violation, no script error,
 and the scripts that need to run (confirmations, live validation, sorting, preview conditions) still do."""
+
 from __future__ import annotations
 
 import pytest
@@ -32,24 +33,59 @@ def demo(session):
     session.commit()
     manager = first(Role.MANAGER)
     region = manager.regions[0]
-    visit = session.scalar(select(Visit).join(Photo, Photo.visit_id == Visit.id)
-                           .join(Branch, Branch.id == Visit.branch_id).where(Branch.region_id == region.id).limit(1))
+    visit = session.scalar(
+        select(Visit)
+        .join(Photo, Photo.visit_id == Visit.id)
+        .join(Branch, Branch.id == Visit.branch_id)
+        .where(Branch.region_id == region.id)
+        .limit(1)
+    )
     section = draft.definition["sections"][0]
-    return {"admin": first(Role.ADMIN), "manager": manager, "shopper": first(Role.SHOPPER),
-            "shopper_id": first(Role.SHOPPER).id, "region": region.id, "branch": visit.branch_id, "visit": visit.id,
-            "template": template.id, "published": published.id, "draft": draft.id, "section": section["key"],
-            "question": section["questions"][0]["key"]}
+    return {
+        "admin": first(Role.ADMIN),
+        "manager": manager,
+        "shopper": first(Role.SHOPPER),
+        "shopper_id": first(Role.SHOPPER).id,
+        "region": region.id,
+        "branch": visit.branch_id,
+        "visit": visit.id,
+        "template": template.id,
+        "published": published.id,
+        "draft": draft.id,
+        "section": section["key"],
+        "question": section["questions"][0]["key"],
+    }
 
 
 def admin_pages(d: dict) -> list[str]:
-    return ["/", "/dashboard/", f"/dashboard/branches/{d['branch']}", f"/visits/{d['visit']}", "/review/",
-            f"/review/visits/{d['visit']}", "/assignments/", "/builder/", f"/builder/versions/{d['published']}",
-            f"/builder/versions/{d['draft']}", f"/builder/versions/{d['draft']}/sections/{d['section']}/questions/new",
-            f"/builder/versions/{d['draft']}/questions/{d['question']}", f"/builder/versions/{d['published']}/preview",
-            f"/builder/templates/{d['template']}/history", "/builder/import", "/admin/regions", "/admin/regions/new",
-            f"/admin/regions/{d['region']}/branches", f"/admin/regions/{d['region']}/edit",
-            f"/admin/branches/{d['branch']}/edit", f"/admin/regions/{d['region']}/branches/import", "/admin/users",
-            "/admin/users/new", f"/admin/users/{d['shopper_id']}", "/admin/activity", "/no-such-page"]
+    return [
+        "/",
+        "/dashboard/",
+        f"/dashboard/branches/{d['branch']}",
+        f"/visits/{d['visit']}",
+        "/review/",
+        f"/review/visits/{d['visit']}",
+        "/assignments/",
+        "/builder/",
+        f"/builder/versions/{d['published']}",
+        f"/builder/versions/{d['draft']}",
+        f"/builder/versions/{d['draft']}/sections/{d['section']}/questions/new",
+        f"/builder/versions/{d['draft']}/questions/{d['question']}",
+        f"/builder/versions/{d['published']}/preview",
+        f"/builder/templates/{d['template']}/history",
+        "/builder/import",
+        "/admin/regions",
+        "/admin/regions/new",
+        f"/admin/regions/{d['region']}/branches",
+        f"/admin/regions/{d['region']}/edit",
+        f"/admin/branches/{d['branch']}/edit",
+        f"/admin/regions/{d['region']}/branches/import",
+        "/admin/users",
+        "/admin/users/new",
+        f"/admin/users/{d['shopper_id']}",
+        "/admin/activity",
+        "/no-such-page",
+    ]
 
 
 class Watched:
@@ -58,8 +94,14 @@ class Watched:
     def __init__(self, page):
         self.page, self.problems = page, []
         page.context.add_init_script(WATCH)
-        page.on("console", lambda m: self.problems.append(f"console {m.type}: {m.text}")
-                if m.type == "error" and "404" not in m.text else None)
+        page.on(
+            "console",
+            lambda m: (
+                self.problems.append(f"console {m.type}: {m.text}")
+                if m.type == "error" and "404" not in m.text
+                else None
+            ),
+        )
         page.on("pageerror", lambda error: self.problems.append(f"script error: {error}"))
 
     def visit(self, base: str, path: str) -> None:
@@ -85,8 +127,10 @@ def test_every_admin_page_loads_without_a_csp_violation(page, live_server, demo,
 
 
 def test_managers_and_shoppers_pages_load_without_a_csp_violation(browser, live_server, demo):
-    for role, paths in (("manager", ["/", "/dashboard/", f"/dashboard/branches/{demo['branch']}",
-                                     f"/visits/{demo['visit']}"]), ("shopper", ["/"])):
+    for role, paths in (
+        ("manager", ["/", "/dashboard/", f"/dashboard/branches/{demo['branch']}", f"/visits/{demo['visit']}"]),
+        ("shopper", ["/"]),
+    ):
         context = browser.new_context(viewport={"width": 1280, "height": 900})
         page = context.new_page()
         tab = Watched(page)

@@ -1,4 +1,5 @@
 """A regional manager in Chromium: dashboard, a branch, its PDF, a visit; screenshots at desk and phone width."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -17,6 +18,7 @@ def demo(session):
     """The demo organisation (36 branches, a year of approved visits with photos)."""
     load_demo(session)
     from server.models import User
+
     return next(u for u in session.query(User).all() if u.email.startswith(MANAGER))
 
 

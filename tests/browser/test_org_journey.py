@@ -1,4 +1,5 @@
 """An admin sets up a region in Chromium: creates it, adds a branch, imports two by CSV, and creates its manager."""
+
 from __future__ import annotations
 
 from tests.browser.conftest import sign_in
@@ -33,11 +34,16 @@ def test_an_admin_builds_a_region_with_branches_and_a_manager(page, live_server,
     assert page.get_by_role("cell", name="Harbour Street", exact=True).is_visible()
 
     csv_file = tmp_path / "branches.csv"
-    csv_file.write_text("\ufeffcode,name,address,latitude,longitude\n"
-                        'N-002,Quay Side,"2 Quay Road, Bristol",51.4490,-2.5980\n'
-                        "N-003,Old Market,3 Old Market St,51.4560,-2.5830\n", encoding="utf-8")
+    csv_file.write_text(
+        "\ufeffcode,name,address,latitude,longitude\n"
+        'N-002,Quay Side,"2 Quay Road, Bristol",51.4490,-2.5980\n'
+        "N-003,Old Market,3 Old Market St,51.4560,-2.5830\n",
+        encoding="utf-8",
+    )
     bad_file = tmp_path / "bad.csv"
-    bad_file.write_text("code,name,address,latitude,longitude\nN-001,Taken,,,\nN-009,Far Away,,123,0\n", encoding="utf-8")
+    bad_file.write_text(
+        "code,name,address,latitude,longitude\nN-001,Taken,,,\nN-009,Far Away,,123,0\n", encoding="utf-8"
+    )
     page.click("text=Import CSV")
     page.set_input_files("input[type=file]", str(bad_file))
     page.click("button[type=submit] >> text=Preview")
@@ -69,13 +75,13 @@ def test_an_admin_builds_a_region_with_branches_and_a_manager(page, live_server,
     page.fill("#f-name", "Nora Manager")
     page.select_option("#f-role", "manager")
     page.fill("#f-password", "a long enough password")
-    page.check("label.check:has-text(\"NOR · North Coast\") input")
+    page.check('label.check:has-text("NOR · North Coast") input')
     page.click("button[type=submit] >> text=Create user")
     row = page.locator("tr", has_text="Nora Manager")
     assert "manager" in row.inner_text() and "NOR" in row.inner_text()
     page.screenshot(path=f"{SHOTS}-users.png", full_page=True)
     page.click("text=Nora Manager")
-    assert page.is_checked("label.check:has-text(\"NOR · North Coast\") input")
+    assert page.is_checked('label.check:has-text("NOR · North Coast") input')
     page.set_viewport_size({"width": 390, "height": 844})
     page.screenshot(path=f"{SHOTS}-user-phone.png", full_page=True)
     page.set_viewport_size({"width": 1280, "height": 900})

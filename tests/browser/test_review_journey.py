@@ -1,4 +1,5 @@
 """An admin in Chromium works through the review queue: returns a visit with a note, approves the next one."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -50,7 +51,10 @@ def test_an_admin_returns_a_visit_with_a_note_then_approves_the_next(page, live_
     session.expire_all()
     first, second = (session.get(Visit, v.id) for v in visits[:2])
     assert (first.status, first.review_note, first.reviewed_by_id) == (
-        VisitStatus.RETURNED, "The receipt photo is missing; please add it.", admin.id)
+        VisitStatus.RETURNED,
+        "The receipt photo is missing; please add it.",
+        admin.id,
+    )
     assert (second.status, second.reviewed_by_id) == (VisitStatus.APPROVED, admin.id)
 
 

@@ -1,4 +1,5 @@
 """A person signs in with a browser and sees their own start page."""
+
 from __future__ import annotations
 
 from tests.browser.conftest import sign_in

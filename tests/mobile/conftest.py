@@ -18,10 +18,17 @@ def local_store(tmp_path):
     store.close()
 
 
-def add_account(store: LocalStore, user_id: int = 41, email: str = "sam@example.test",
-                server: str = "https://audit.example.test") -> AccountStore:
-    account = store.save_account(server_url=server, user_id=user_id, email=email, name="Sam Shopper",
-                                 role="shopper", token=f"fa_secret_{user_id}")
+def add_account(
+    store: LocalStore, user_id: int = 41, email: str = "sam@example.test", server: str = "https://audit.example.test"
+) -> AccountStore:
+    account = store.save_account(
+        server_url=server,
+        user_id=user_id,
+        email=email,
+        name="Sam Shopper",
+        role="shopper",
+        token=f"fa_secret_{user_id}",
+    )
     return store.for_account(account.id)
 
 

@@ -16,23 +16,55 @@ CHECKLIST: dict[str, Any] = {
     "critical_policy": "flag",
     "allow_adhoc": True,
     "sections": [
-        {"key": "front", "title": "Front of house", "questions": [
-            {"key": "greeted", "text": "Greeted on arrival?", "type": "yes_no", "required": True},
-            {"key": "clean", "text": "How clean?", "type": "scale", "min": 1, "max": 5, "weight": 2},
-            {"key": "why_dirty", "text": "What was dirty?", "type": "text",
-             "visible_if": {"question": "clean", "in": [1, 2]}},
-            {"key": "storefront", "text": "Photo of the front", "type": "photo", "required": True},
-        ]},
-        {"key": "till", "title": "At the till", "questions": [
-            {"key": "price_ok", "text": "Price matched?", "type": "yes_no", "critical": True,
-             "critical_policy": "zero"},
-            {"key": "wait", "text": "Minutes waited", "type": "number", "min": 0, "max": 120,
-             "pass_rule": {"op": "<=", "value": 2.5}, "weight": 1.5},
-            {"key": "mood", "text": "Staff mood", "type": "choice", "allow_na": True, "options": [
-                {"value": "warm", "label": "Warm", "score": 1}, {"value": "flat", "label": "Flat", "score": 0.3},
-                {"value": "rude", "label": "Rude", "score": 0}]},
-            {"key": "notes", "text": "Anything else?", "type": "text"},
-        ]},
+        {
+            "key": "front",
+            "title": "Front of house",
+            "questions": [
+                {"key": "greeted", "text": "Greeted on arrival?", "type": "yes_no", "required": True},
+                {"key": "clean", "text": "How clean?", "type": "scale", "min": 1, "max": 5, "weight": 2},
+                {
+                    "key": "why_dirty",
+                    "text": "What was dirty?",
+                    "type": "text",
+                    "visible_if": {"question": "clean", "in": [1, 2]},
+                },
+                {"key": "storefront", "text": "Photo of the front", "type": "photo", "required": True},
+            ],
+        },
+        {
+            "key": "till",
+            "title": "At the till",
+            "questions": [
+                {
+                    "key": "price_ok",
+                    "text": "Price matched?",
+                    "type": "yes_no",
+                    "critical": True,
+                    "critical_policy": "zero",
+                },
+                {
+                    "key": "wait",
+                    "text": "Minutes waited",
+                    "type": "number",
+                    "min": 0,
+                    "max": 120,
+                    "pass_rule": {"op": "<=", "value": 2.5},
+                    "weight": 1.5,
+                },
+                {
+                    "key": "mood",
+                    "text": "Staff mood",
+                    "type": "choice",
+                    "allow_na": True,
+                    "options": [
+                        {"value": "warm", "label": "Warm", "score": 1},
+                        {"value": "flat", "label": "Flat", "score": 0.3},
+                        {"value": "rude", "label": "Rude", "score": 0},
+                    ],
+                },
+                {"key": "notes", "text": "Anything else?", "type": "text"},
+            ],
+        },
     ],
 }
 
@@ -52,15 +84,16 @@ ANSWERS: dict[str, dict[str, Any]] = {
 
 def png_bytes(width: int = 4, height: int = 3, *, noise: int = 0, seed: int = 1) -> bytes:
     """A valid PNG (RGB, 8 bit); ``noise`` > 0 gives incompressible rows of that many extra bytes for big files."""
+
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
     if noise:
         width = max(width, noise // (3 * height) + 1)
     rng = __import__("random").Random(seed)
     rows = b"".join(b"\x00" + bytes(rng.randrange(256) for _ in range(width * 3)) for _ in range(height))
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows, 0))
-            + chunk(b"IEND", b""))
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows, 0)) + chunk(b"IEND", b"")
 
 
 def jpeg_bytes() -> bytes:
@@ -85,22 +118,52 @@ def change(entity: str, key: Any, data: dict[str, Any] | None = None) -> dict[st
 
 
 def version_change(version_id: int = 7, definition: dict[str, Any] | None = None, template_id: int = 3) -> dict:
-    return change("template_version", version_id, {"id": version_id, "template_id": template_id, "number": 1,
-                                                   "definition": copy.deepcopy(definition or CHECKLIST)})
+    return change(
+        "template_version",
+        version_id,
+        {
+            "id": version_id,
+            "template_id": template_id,
+            "number": 1,
+            "definition": copy.deepcopy(definition or CHECKLIST),
+        },
+    )
 
 
 def branch_change(branch_id: int = 12, code: str = "B012") -> dict:
-    return change("branch", branch_id, {"id": branch_id, "code": code, "name": f"Branch {code}",
-                                        "address": "1 High Street", "latitude": 51.5, "longitude": -0.12,
-                                        "region": {"id": 1, "code": "R1", "name": "North"}})
+    return change(
+        "branch",
+        branch_id,
+        {
+            "id": branch_id,
+            "code": code,
+            "name": f"Branch {code}",
+            "address": "1 High Street",
+            "latitude": 51.5,
+            "longitude": -0.12,
+            "region": {"id": 1, "code": "R1", "name": "North"},
+        },
+    )
 
 
-def assignment_change(assignment_id: str | None = None, branch_id: int = 12, version_id: int = 7,
-                      status: str = "open") -> dict:
+def assignment_change(
+    assignment_id: str | None = None, branch_id: int = 12, version_id: int = 7, status: str = "open"
+) -> dict:
     assignment_id = assignment_id or str(uuid.uuid4())
-    return change("assignment", assignment_id, {
-        "id": assignment_id, "branch_id": branch_id, "template_id": 3, "template_version_id": version_id,
-        "due_from": "2026-03-01", "due_to": "2026-03-08", "status": status, "notes": "Go before noon"})
+    return change(
+        "assignment",
+        assignment_id,
+        {
+            "id": assignment_id,
+            "branch_id": branch_id,
+            "template_id": 3,
+            "template_version_id": version_id,
+            "due_from": "2026-03-01",
+            "due_to": "2026-03-08",
+            "status": status,
+            "notes": "Go before noon",
+        },
+    )
 
 
 def base_page(assignment_id: str) -> list[dict]:

@@ -33,9 +33,14 @@ def build_template_db(folder: Path) -> Path:
 
 def server_config(db_path: Path, folder: Path, **extra: Any) -> dict[str, Any]:
     return {
-        "TESTING": True, "SECRET_KEY": "mobile-tests", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{db_path}",
-        "PHOTO_STORAGE_PATH": str(folder / "server-photos"), "RATELIMIT_STORAGE_URI": "memory://",
-        "LOGIN_RATE_LIMIT": "1000 per minute", "PASSWORD_HASH_METHOD": "scrypt:1024:8:1", **extra,
+        "TESTING": True,
+        "SECRET_KEY": "mobile-tests",
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{db_path}",
+        "PHOTO_STORAGE_PATH": str(folder / "server-photos"),
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "LOGIN_RATE_LIMIT": "1000 per minute",
+        "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
+        **extra,
     }
 
 
@@ -97,8 +102,9 @@ class LiveServer:
         n = self._next()
         email = f"{role}{n}@example.test"
         with self.ctx():
-            user_id = create_user(self.session, email=email, name=name, role=role, password=PASSWORD,
-                                  temporary=False).id  # a shopper who has chosen their own password
+            user_id = create_user(
+                self.session, email=email, name=name, role=role, password=PASSWORD, temporary=False
+            ).id  # a shopper who has chosen their own password
             self.session.commit()
         if role == "admin":  # admins must have a second factor, as in tests/factories
             self.enrol_second_factor(Shopper(user_id, email))
@@ -129,8 +135,15 @@ class LiveServer:
         n = self._next()
         with self.writing():
             region = create_region(self.session, code=f"R{n}", name=f"Region {n}")
-            return create_branch(self.session, region=region, code=f"B{n:03d}", name=name or f"Branch {n}",
-                                 address=f"{n} High Street", latitude=51.5, longitude=-0.12).id
+            return create_branch(
+                self.session,
+                region=region,
+                code=f"B{n:03d}",
+                name=name or f"Branch {n}",
+                address=f"{n} High Street",
+                latitude=51.5,
+                longitude=-0.12,
+            ).id
 
     def template(self, definition: dict[str, Any]) -> tuple[int, int]:
         """Import and publish a checklist; returns (template id, version id)."""
@@ -146,9 +159,15 @@ class LiveServer:
 
         with self.writing():
             s = self.session
-            assignment = create_assignment(s, shopper=s.get(User, shopper.id), branch=s.get(Branch, branch_id),
-                                           template=s.get(Template, template_id), due_from=date.today(),
-                                           due_to=date.today() + timedelta(days=7), notes="Before noon")
+            assignment = create_assignment(
+                s,
+                shopper=s.get(User, shopper.id),
+                branch=s.get(Branch, branch_id),
+                template=s.get(Template, template_id),
+                due_from=date.today(),
+                due_to=date.today() + timedelta(days=7),
+                notes="Before noon",
+            )
             return str(assignment.id)
 
     def set_settings(self, **values: Any) -> None:
@@ -165,8 +184,11 @@ class LiveServer:
         from server.models.types import utcnow
 
         with self.ctx():
-            self.session.execute(update(ApiToken).where(ApiToken.user_id == shopper.id)
-                                 .values(expires_at=utcnow() - timedelta(minutes=1)))
+            self.session.execute(
+                update(ApiToken)
+                .where(ApiToken.user_id == shopper.id)
+                .values(expires_at=utcnow() - timedelta(minutes=1))
+            )
             self.session.commit()
 
     def visit(self, visit_id: str):
@@ -177,9 +199,15 @@ class LiveServer:
             row = self.session.get(Visit, uuid.UUID(visit_id))
             if row is None:
                 return None
-            return {"status": row.status.value, "revision": row.revision, "score_percent": row.score_percent,
-                    "shopper_id": row.shopper_id, "flagged": row.flagged, "zeroed": row.zeroed,
-                    "photos": {str(p.id): (p.received_bytes, p.size, p.completed_at is not None) for p in row.photos}}
+            return {
+                "status": row.status.value,
+                "revision": row.revision,
+                "score_percent": row.score_percent,
+                "shopper_id": row.shopper_id,
+                "flagged": row.flagged,
+                "zeroed": row.zeroed,
+                "photos": {str(p.id): (p.received_bytes, p.size, p.completed_at is not None) for p in row.photos},
+            }
 
     def count(self, model_name: str) -> int:
         from sqlalchemy import func, select
@@ -198,8 +226,9 @@ class LiveServer:
         with self.writing():
             from server.models import User
 
-            return_for_correction(self.session, self.session.get(User, admin.id),
-                                  self.session.get(Visit, uuid.UUID(visit_id)), note)
+            return_for_correction(
+                self.session, self.session.get(User, admin.id), self.session.get(Visit, uuid.UUID(visit_id)), note
+            )
 
     def revision_documents(self, visit_id: str) -> list[dict]:
         from sqlalchemy import select
@@ -207,8 +236,11 @@ class LiveServer:
         from server.models import VisitRevision
 
         with self.ctx():
-            rows = self.session.scalars(select(VisitRevision).where(VisitRevision.visit_id == uuid.UUID(visit_id))
-                                        .order_by(VisitRevision.revision))
+            rows = self.session.scalars(
+                select(VisitRevision)
+                .where(VisitRevision.visit_id == uuid.UUID(visit_id))
+                .order_by(VisitRevision.revision)
+            )
             return [dict(r.document, _revision=r.revision) for r in rows]
 
     def publish_new_version(self, template_id: int, definition: dict[str, Any]) -> int:

@@ -22,8 +22,12 @@ def test_background_sync_runs_in_a_thread_and_reports_through_the_dispatcher(liv
         threads.add(threading.current_thread().name)
         queued.append(callback)
 
-    runner = BackgroundSync(lambda: phone.engine(), on_progress=lambda *step: progress.append(step),
-                            on_finished=finished.append, dispatch=dispatch)
+    runner = BackgroundSync(
+        lambda: phone.engine(),
+        on_progress=lambda *step: progress.append(step),
+        on_finished=finished.append,
+        dispatch=dispatch,
+    )
     assert runner.start()
     result = runner.join(30)
     assert result is not None and result.ok and not runner.running

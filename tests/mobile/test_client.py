@@ -7,8 +7,17 @@ import socket
 import pytest
 
 from mobile.store import LocalStore
-from mobile.sync import (ApiClient, AuthError, ClientError, NetworkError, ServerError, login, normalise_server_url,
-                         sign_in, sign_out)
+from mobile.sync import (
+    ApiClient,
+    AuthError,
+    ClientError,
+    NetworkError,
+    ServerError,
+    login,
+    normalise_server_url,
+    sign_in,
+    sign_out,
+)
 from tests.mobile.live import PASSWORD
 
 
@@ -96,8 +105,12 @@ def test_sign_in_saves_the_account_and_sign_out_revokes_the_token(live_server, t
     shopper = live_server.shopper(name="Zoë Shopper")
     store = LocalStore(tmp_path / "phone")
     account = sign_in(store, live_server.url, shopper.email, PASSWORD, "Pixel 8")
-    assert (account.user_id, account.email, account.name, account.role) == (shopper.id, shopper.email,
-                                                                             "Zoë Shopper", "shopper")
+    assert (account.user_id, account.email, account.name, account.role) == (
+        shopper.id,
+        shopper.email,
+        "Zoë Shopper",
+        "shopper",
+    )
     token = account.token
     again = sign_in(store, live_server.url, shopper.email, PASSWORD, "Pixel 8")
     assert again.id == account.id and again.token != token

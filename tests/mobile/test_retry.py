@@ -17,6 +17,7 @@ def flaky(*errors):
         if len(calls) <= len(errors):
             raise errors[len(calls) - 1]
         return "done"
+
     return action, calls
 
 

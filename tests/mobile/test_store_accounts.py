@@ -26,11 +26,17 @@ def test_two_accounts_on_one_device_never_see_each_others_data(local_store, tmp_
     assert [a.id for a in bob.pulled.assignments()] == [b_assignment]
     assert bob.drafts.visits() == [] and bob.drafts.visit_for_assignment(a_assignment) is None
     assert (alice.account.cursor, bob.account.cursor) == ("a1", "b1")
-    for attempt in (lambda: bob.drafts.visit(a_visit.id), lambda: bob.drafts.answers(a_visit.id),
-                    lambda: bob.drafts.save_answer(a_visit.id, "greeted", value="no"),
-                    lambda: bob.drafts.finish_visit(a_visit.id), lambda: bob.drafts.visit_document(a_visit.id),
-                    lambda: bob.drafts.remove_photo(photo.id), lambda: bob.pulled.assignment(a_assignment),
-                    lambda: bob.drafts.start_visit(a_assignment), lambda: bob.drafts.discard_visit(a_visit.id)):
+    for attempt in (
+        lambda: bob.drafts.visit(a_visit.id),
+        lambda: bob.drafts.answers(a_visit.id),
+        lambda: bob.drafts.save_answer(a_visit.id, "greeted", value="no"),
+        lambda: bob.drafts.finish_visit(a_visit.id),
+        lambda: bob.drafts.visit_document(a_visit.id),
+        lambda: bob.drafts.remove_photo(photo.id),
+        lambda: bob.pulled.assignment(a_assignment),
+        lambda: bob.drafts.start_visit(a_assignment),
+        lambda: bob.drafts.discard_visit(a_visit.id),
+    ):
         with pytest.raises(NotFound):
             attempt()
     assert bob.drafts.photos(a_visit.id) == []
@@ -51,8 +57,14 @@ def test_signing_in_again_renews_the_token_and_keeps_cursor_and_visits(local_sto
     visit = shop.drafts.start_visit(assignment_id)
     shop.set_token_problem("token_expired")
     assert shop.account.needs_login
-    again = local_store.save_account(server_url=shop.account.server_url, user_id=41, email="sam@example.test",
-                                     name="Sam", role="shopper", token="fa_new")
+    again = local_store.save_account(
+        server_url=shop.account.server_url,
+        user_id=41,
+        email="sam@example.test",
+        name="Sam",
+        role="shopper",
+        token="fa_new",
+    )
     assert again.id == shop.account_id and not again.needs_login and again.cursor == "c1"
     assert local_store.for_account(again.id).drafts.visit(visit.id).id == visit.id
 

@@ -15,11 +15,28 @@ def sent_and_returned(shop, assignment_id, tmp_path, revision: int = 1) -> str:
     shop.drafts.add_photo(visit.id, "storefront", write_png(tmp_path))
     assert shop.drafts.finish_visit(visit.id).ok
     document = shop.drafts.visit_document(visit.id)
-    shop.outbox.record_push_result(visit.id, {"id": visit.id, "result": "created", "revision": revision,
-                                              "status": "submitted", "missing_photos": []})
-    shop.pulled.apply_changes([change("visit", visit.id, {
-               "id": visit.id, "revision": revision, "status": "returned", "score_percent": 70.0,
-               "review_note": "Price check missing a comment", "missing_photos": [], "document": document})], "c9")
+    shop.outbox.record_push_result(
+        visit.id,
+        {"id": visit.id, "result": "created", "revision": revision, "status": "submitted", "missing_photos": []},
+    )
+    shop.pulled.apply_changes(
+        [
+            change(
+                "visit",
+                visit.id,
+                {
+                    "id": visit.id,
+                    "revision": revision,
+                    "status": "returned",
+                    "score_percent": 70.0,
+                    "review_note": "Price check missing a comment",
+                    "missing_photos": [],
+                    "document": document,
+                },
+            )
+        ],
+        "c9",
+    )
     return visit.id
 
 
@@ -46,8 +63,9 @@ def test_only_a_returned_visit_can_be_reopened(shop, assignment_id, tmp_path):
     fill(shop, visit.id)
     shop.drafts.add_photo(visit.id, "storefront", write_png(tmp_path))
     assert shop.drafts.finish_visit(visit.id).ok
-    shop.outbox.record_push_result(visit.id, {"id": visit.id, "result": "created", "revision": 1, "status": "submitted",
-                                              "missing_photos": []})
+    shop.outbox.record_push_result(
+        visit.id, {"id": visit.id, "result": "created", "revision": 1, "status": "submitted", "missing_photos": []}
+    )
     with pytest.raises(NotEditable):
         shop.drafts.reopen_for_correction(visit.id)
     assert not shop.drafts.visit(visit.id).correctable

@@ -47,8 +47,12 @@ def test_answers_and_photos_survive_the_app_being_killed_without_finishing(tmp_p
     png = tmp_path / "camera.png"
     png.write_bytes(png_bytes(noise=50_000))
 
-    child = subprocess.Popen([sys.executable, "-c", CHILD, str(folder), str(shop.account_id), visit.id, str(png)],
-                             stdout=subprocess.PIPE, text=True, env=child_env())
+    child = subprocess.Popen(
+        [sys.executable, "-c", CHILD, str(folder), str(shop.account_id), visit.id, str(png)],
+        stdout=subprocess.PIPE,
+        text=True,
+        env=child_env(),
+    )
     events = []
     try:
         for line in child.stdout:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -18,11 +18,11 @@ from tests.mobile.factories import CHECKLIST, fill, jpeg_bytes, png_bytes, write
 
 
 def test_starting_a_visit_makes_a_uuid4_id_and_an_aware_utc_start_time(shop, assignment_id):
-    before = datetime.now(timezone.utc)
+    before = datetime.now(UTC)
     visit = shop.drafts.start_visit(assignment_id, location=Location(51.5, -0.12, 8.0))
     assert uuid.UUID(visit.id).version == 4
     assert visit.started_at.tzinfo is not None and visit.started_at.utcoffset() == timedelta(0)
-    assert before <= visit.started_at <= datetime.now(timezone.utc)
+    assert before <= visit.started_at <= datetime.now(UTC)
     assert (visit.branch_id, visit.template_version_id, visit.assignment_id) == (12, 7, assignment_id)
     assert visit.state is VisitState.DRAFT and visit.location == Location(51.5, -0.12, 8.0)
 
@@ -135,8 +135,9 @@ def test_finishing_a_complete_visit_freezes_its_document_and_queues_it(shop, ass
     assert shop.drafts.visit_document(visit.id) == document
 
 
-def test_the_outbox_commit_is_made_with_synchronous_full_and_the_store_runs_in_wal(shop, assignment_id, tmp_path,
-                                                                                   monkeypatch):
+def test_the_outbox_commit_is_made_with_synchronous_full_and_the_store_runs_in_wal(
+    shop, assignment_id, tmp_path, monkeypatch
+):
     assert shop.db.pragma("journal_mode") == "wal"
     assert shop.db.pragma("synchronous") == 1  # NORMAL
     seen = []
@@ -168,20 +169,45 @@ def test_the_visit_document_follows_the_format_and_validates_with_shared(shop, a
     shop.drafts.save_answer(visit.id, "storefront", comment="Clean windows")
     assert shop.drafts.finish_visit(visit.id).ok
     document = shop.drafts.visit_document(visit.id)
-    assert set(document) == {"id", "template_version_id", "assignment_id", "branch_id", "started_at", "finished_at",
-                             "location", "base_revision", "answers", "photos"}
+    assert set(document) == {
+        "id",
+        "template_version_id",
+        "assignment_id",
+        "branch_id",
+        "started_at",
+        "finished_at",
+        "location",
+        "base_revision",
+        "answers",
+        "photos",
+    }
     assert document["started_at"].endswith("Z") and document["finished_at"].endswith("Z")
-    assert [a["question"] for a in document["answers"]] == ["greeted", "clean", "storefront", "price_ok", "wait",
-                                                             "mood", "notes"]
+    assert [a["question"] for a in document["answers"]] == [
+        "greeted",
+        "clean",
+        "storefront",
+        "price_ok",
+        "wait",
+        "mood",
+        "notes",
+    ]
     assert document["answers"][2] == {"question": "storefront", "value": None, "na": False, "comment": "Clean windows"}
-    assert document["photos"] == [{"id": photo.id, "question": "storefront", "sha256": photo.sha256,
-                                   "size": photo.size, "content_type": "image/png"}]
+    assert document["photos"] == [
+        {
+            "id": photo.id,
+            "question": "storefront",
+            "sha256": photo.sha256,
+            "size": photo.size,
+            "content_type": "image/png",
+        }
+    ]
     loaded = load_visit(document)
     checklist = load_checklist(CHECKLIST)
     assert validate_visit(checklist, loaded) == []
     assert shop.outbox.queued()[0].document == document
-    assert shop.db.one("SELECT fingerprint FROM visits WHERE id = ?", (visit.id,))["fingerprint"] == \
-        visit_fingerprint(loaded)
+    assert shop.db.one("SELECT fingerprint FROM visits WHERE id = ?", (visit.id,))["fingerprint"] == visit_fingerprint(
+        loaded
+    )
 
 
 def test_the_score_preview_equals_shared_score_of_the_document(shop, assignment_id, tmp_path):
@@ -190,8 +216,17 @@ def test_the_score_preview_equals_shared_score_of_the_document(shop, assignment_
     shop.drafts.save_answer(visit.id, "clean", value=2)
     partial = shop.drafts.score_preview(visit.id)
     assert partial.percent == 25.0  # only the scale counts so far: (2-1)/4
-    fill(shop, visit.id, {"greeted": {"value": "yes"}, "price_ok": {"value": "no"}, "wait": {"value": 2.5},
-                          "mood": {"value": "flat"}, "why_dirty": {"value": "floor"}})
+    fill(
+        shop,
+        visit.id,
+        {
+            "greeted": {"value": "yes"},
+            "price_ok": {"value": "no"},
+            "wait": {"value": 2.5},
+            "mood": {"value": "flat"},
+            "why_dirty": {"value": "floor"},
+        },
+    )
     shop.drafts.add_photo(visit.id, "storefront", write_png(tmp_path))
     preview = shop.drafts.score_preview(visit.id)
     loaded = load_visit(shop.drafts.visit_document(visit.id))
@@ -216,7 +251,7 @@ def test_a_queued_or_refused_visit_can_be_edited_again_and_a_draft_discarded(sho
 
 
 def test_a_finish_time_before_the_start_is_clamped_to_the_start(shop, assignment_id, tmp_path):
-    start = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
+    start = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
     visit = shop.drafts.start_visit(assignment_id, started_at=start)
     fill(shop, visit.id)
     shop.drafts.add_photo(visit.id, "storefront", write_png(tmp_path))
@@ -244,8 +279,9 @@ def test_a_push_answer_for_a_copy_edited_meanwhile_does_not_mark_the_new_copy_se
     assert stored.state is VisitState.OUTBOX and stored.server.revision == 1
 
 
-def test_a_comment_with_a_bidi_override_is_an_issue_on_the_phone_before_it_reaches_the_server(shop, assignment_id,
-                                                                                            tmp_path):
+def test_a_comment_with_a_bidi_override_is_an_issue_on_the_phone_before_it_reaches_the_server(
+    shop, assignment_id, tmp_path
+):
     visit = shop.drafts.start_visit(assignment_id, location=Location(51.5, -0.12))
     fill(shop, visit.id)
     shop.drafts.add_photo(visit.id, "storefront", write_png(tmp_path))

@@ -20,6 +20,7 @@ def test_an_upgrade_runs_only_the_new_migrations_in_order_and_keeps_the_data(tmp
     store = LocalStore(tmp_path / "phone")
     view = add_account(store)
     from tests.mobile.factories import base_page
+
     view.pulled.apply_changes(base_page("0f8fad5b-d9cb-469f-a165-70867728950e"), "c1")
     visit = view.drafts.start_visit("0f8fad5b-d9cb-469f-a165-70867728950e")
     fill(view, visit.id)
@@ -76,8 +77,11 @@ def test_a_store_from_before_the_snapshot_marks_gets_them_and_keeps_what_it_pull
     old = LocalStore(tmp_path / "phone", migrations=MIGRATIONS[:2])  # v1 schema + v2 phone settings
     account = add_account(old)
     with old.db.transaction() as conn:
-        conn.execute("""INSERT INTO branches (account_id, id, code, name, pulled_at)
-                        VALUES (?, 12, 'B012', 'Branch B012', '2026-03-01T00:00:00Z')""", (account.account_id,))
+        conn.execute(
+            """INSERT INTO branches (account_id, id, code, name, pulled_at)
+                        VALUES (?, 12, 'B012', 'Branch B012', '2026-03-01T00:00:00Z')""",
+            (account.account_id,),
+        )
     old.close()
     store = LocalStore(tmp_path / "phone")
     view = store.for_account(account.account_id)

@@ -7,8 +7,15 @@ import uuid
 import pytest
 
 from mobile.store import BadChange, NotFound, VisitState
-from tests.mobile.factories import (NO_PHOTO_CHECKLIST, assignment_change, branch_change, change, fill,
-                                  version_change, write_png)
+from tests.mobile.factories import (
+    NO_PHOTO_CHECKLIST,
+    assignment_change,
+    branch_change,
+    change,
+    fill,
+    version_change,
+    write_png,
+)
 
 
 def test_a_page_and_its_cursor_are_stored_together(shop, assignment_id):
@@ -44,8 +51,9 @@ def test_an_upsert_replaces_the_row_with_the_current_state(shop, assignment_id):
 
 
 def test_a_tombstone_drops_what_no_visit_needs(shop, assignment_id):
-    shop.pulled.apply_changes([change("assignment", assignment_id), change("branch", 12),
-                               change("template_version", 7)], "c2")
+    shop.pulled.apply_changes(
+        [change("assignment", assignment_id), change("branch", 12), change("template_version", 7)], "c2"
+    )
     assert shop.pulled.assignments(include_removed=True) == []
     assert shop.pulled.branches(include_removed=True) == []
     assert shop.pulled.template_versions(include_removed=True) == []
@@ -54,19 +62,24 @@ def test_a_tombstone_drops_what_no_visit_needs(shop, assignment_id):
 def test_a_tombstone_keeps_what_an_unsent_visit_needs_and_the_checklist_of_a_sent_one(shop, assignment_id, tmp_path):
     visit = shop.drafts.start_visit(assignment_id)
     fill(shop, visit.id, {"greeted": {"value": "yes"}})
-    shop.pulled.apply_changes([change("assignment", assignment_id), change("branch", 12),
-                               change("template_version", 7)], "c2")
+    shop.pulled.apply_changes(
+        [change("assignment", assignment_id), change("branch", 12), change("template_version", 7)], "c2"
+    )
     assert shop.account.cursor == "c2"
     assert shop.pulled.assignments() == [] and shop.pulled.branches() == [] and shop.pulled.template_versions() == []
-    assert shop.pulled.assignment(assignment_id).removed and shop.pulled.branch(12).removed \
+    assert (
+        shop.pulled.assignment(assignment_id).removed
+        and shop.pulled.branch(12).removed
         and shop.pulled.template_version(7).removed
+    )
     fill(shop, visit.id)
     shop.drafts.add_photo(visit.id, "storefront", write_png(tmp_path))
     assert shop.drafts.finish_visit(visit.id).ok
     shop.mark_synced()
     assert shop.pulled.assignment(assignment_id).removed  # still queued: still needed
-    shop.outbox.record_push_result(visit.id, {"id": visit.id, "result": "created", "revision": 1, "status": "submitted",
-                                              "missing_photos": []})
+    shop.outbox.record_push_result(
+        visit.id, {"id": visit.id, "result": "created", "revision": 1, "status": "submitted", "missing_photos": []}
+    )
     assert shop.drafts.visit(visit.id).state is VisitState.SENT
     shop.mark_synced()
     with pytest.raises(NotFound):
@@ -92,15 +105,26 @@ def test_a_pulled_visit_updates_the_server_state_of_a_sent_visit(shop, assignmen
     fill(shop, visit.id)
     assert shop.drafts.finish_visit(visit.id).ok
     document = shop.drafts.visit_document(visit.id)
-    shop.outbox.record_push_result(visit.id, {"id": visit.id, "result": "created", "revision": 1, "status": "submitted",
-                                              "missing_photos": []})
-    data = {"id": visit.id, "revision": 1, "status": "returned", "score_percent": 81.25,
-            "review_note": "Add the till photo", "missing_photos": [], "document": document}
+    shop.outbox.record_push_result(
+        visit.id, {"id": visit.id, "result": "created", "revision": 1, "status": "submitted", "missing_photos": []}
+    )
+    data = {
+        "id": visit.id,
+        "revision": 1,
+        "status": "returned",
+        "score_percent": 81.25,
+        "review_note": "Add the till photo",
+        "missing_photos": [],
+        "document": document,
+    }
     shop.pulled.apply_changes([change("visit", visit.id, data)], "c3")
     stored = shop.drafts.visit(visit.id)
     assert stored.state is VisitState.SENT and stored.correctable
-    assert (stored.server.status, stored.server.score_percent, stored.server.review_note) == \
-        ("returned", 81.25, "Add the till photo")
+    assert (stored.server.status, stored.server.score_percent, stored.server.review_note) == (
+        "returned",
+        81.25,
+        "Add the till photo",
+    )
     stale = dict(data, revision=0, status="submitted")
     shop.pulled.apply_changes([change("visit", visit.id, stale)], "c4")
     assert shop.drafts.visit(visit.id).server.status == "returned"
@@ -108,12 +132,27 @@ def test_a_pulled_visit_updates_the_server_state_of_a_sent_visit(shop, assignmen
 
 def test_a_pulled_visit_the_phone_never_had_is_kept_for_display_and_correction(shop, assignment_id):
     visit_id = str(uuid.uuid4())
-    document = {"id": visit_id, "template_version_id": 7, "assignment_id": assignment_id, "branch_id": 12,
-                "started_at": "2026-03-02T09:00:00Z", "finished_at": "2026-03-02T09:30:00Z", "location": None,
-                "base_revision": None, "answers": [{"question": "greeted", "value": "no", "na": False,
-                                                    "comment": ""}], "photos": []}
-    returned = {"id": visit_id, "revision": 1, "status": "returned", "score_percent": 0.0, "review_note": "Redo",
-                "missing_photos": [], "document": document}
+    document = {
+        "id": visit_id,
+        "template_version_id": 7,
+        "assignment_id": assignment_id,
+        "branch_id": 12,
+        "started_at": "2026-03-02T09:00:00Z",
+        "finished_at": "2026-03-02T09:30:00Z",
+        "location": None,
+        "base_revision": None,
+        "answers": [{"question": "greeted", "value": "no", "na": False, "comment": ""}],
+        "photos": [],
+    }
+    returned = {
+        "id": visit_id,
+        "revision": 1,
+        "status": "returned",
+        "score_percent": 0.0,
+        "review_note": "Redo",
+        "missing_photos": [],
+        "document": document,
+    }
     shop.pulled.apply_changes([change("visit", visit_id, returned)], "c2")
     visit = shop.drafts.visit(visit_id)
     assert visit.state is VisitState.SENT and visit.correctable and visit.server.document == document
@@ -152,8 +191,9 @@ def test_a_snapshot_never_touches_drafts_the_outbox_or_sent_visits(shop, assignm
     fill(shop, sent.id)
     shop.drafts.add_photo(sent.id, "storefront", write_png(tmp_path, "sent.png"))
     assert shop.drafts.finish_visit(sent.id).ok
-    shop.outbox.record_push_result(sent.id, {"id": sent.id, "result": "created", "revision": 1, "status": "submitted",
-                                             "missing_photos": []})
+    shop.outbox.record_push_result(
+        sent.id, {"id": sent.id, "result": "created", "revision": 1, "status": "submitted", "missing_photos": []}
+    )
     before = {v.id: (v.state, shop.drafts.answers(v.id)) for v in shop.drafts.visits()}
     shop.pulled.apply_changes([], "20", reset=True, snapshot_complete=True)  # the server holds nothing for this phone
     assert {v.id: (v.state, shop.drafts.answers(v.id)) for v in shop.drafts.visits()} == before

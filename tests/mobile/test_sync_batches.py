@@ -22,8 +22,7 @@ def world(live_server, tmp_path):
 
 def ad_hoc_visits(world, count: int) -> list[str]:
     phone = world.phone
-    return [phone.complete_visit(branch_id=world.branch_id, template_version_id=world.version_id)
-            for _ in range(count)]
+    return [phone.complete_visit(branch_id=world.branch_id, template_version_id=world.version_id) for _ in range(count)]
 
 
 def test_a_413_splits_the_batch_until_every_visit_is_stored(world):

@@ -20,9 +20,9 @@ def test_network_errors_and_5xx_are_retried_and_nothing_is_duplicated(world):
     phone.faults.fail("GET", "/sync/changes", "drop_before")
     assert phone.sync().ok
     visit_id = phone.complete_visit(world.assignment_id)
-    phone.faults.fail("POST", "/sync/push", "drop_after")          # stored, but the answer is lost
+    phone.faults.fail("POST", "/sync/push", "drop_after")  # stored, but the answer is lost
     phone.faults.fail("POST", "/sync/push", "status", status=502)
-    phone.faults.fail("PUT", "/photos/", "drop_after")               # chunk stored, answer lost
+    phone.faults.fail("PUT", "/photos/", "drop_after")  # chunk stored, answer lost
     phone.faults.fail("HEAD", "/photos/", "status", status=500)
     result = phone.sync()
     assert result.ok, result
@@ -52,9 +52,13 @@ def test_a_4xx_is_not_retried_and_its_message_and_field_errors_are_kept(world):
     phone, server = world.phone, world.server
     phone.sync()
     visit_id = phone.complete_visit(world.assignment_id)
-    phone.faults.fail("POST", "/sync/push", "status", status=422,
-                      body={"status": 422, "message": "The push body is malformed.",
-                            "errors": {"visits.0.answers": ["Not a list."]}})
+    phone.faults.fail(
+        "POST",
+        "/sync/push",
+        "status",
+        status=422,
+        body={"status": 422, "message": "The push body is malformed.", "errors": {"visits.0.answers": ["Not a list."]}},
+    )
     result = phone.sync()
     assert not result.ok and result.failed == [visit_id]
     assert len(phone.faults.calls("POST", "/sync/push")) == 1 and phone.waits == []
@@ -75,6 +79,7 @@ def test_a_visit_the_server_finds_invalid_is_kept_with_its_field_errors(world):
     visit_id = phone.complete_visit(world.assignment_id)
     with server.ctx():
         import uuid
+
         server.session.get(Assignment, uuid.UUID(world.assignment_id)).status = AssignmentStatus.CANCELLED
         server.session.commit()
     result = phone.sync()

@@ -4,6 +4,7 @@ cancel or a dropped connection, restarted after a hash mismatch."""
 from __future__ import annotations
 
 import threading
+from datetime import UTC
 
 import pytest
 
@@ -113,13 +114,13 @@ def test_a_photo_file_changed_on_the_phone_marks_the_visit_and_keeps_it(world):
 
 def _two_photo_visit(phone, world, sizes: list[tuple[int, int]]) -> str:
     """A finished visit with one storefront photo per size, taken in that order."""
-    from datetime import datetime, timedelta, timezone
+    from datetime import datetime, timedelta
 
     from tests.mobile.factories import fill, write_png
 
     visit = phone.shop.drafts.start_visit(world.assignment_id)
     fill(phone.shop, visit.id)
-    start = datetime.now(timezone.utc)
+    start = datetime.now(UTC)
     for n, (width, height) in enumerate(sizes):
         png = write_png(phone.folder / "camera", f"{visit.id}-{n}.png", width=width, height=height, seed=n)
         phone.shop.drafts.add_photo(visit.id, "storefront", png, taken_at=start + timedelta(seconds=n))

@@ -14,8 +14,13 @@ from tests.mobile.world import make_world
 
 CHUNK = 32 * 1024
 KINDS = ("drop_before", "drop_after", "status")
-TARGETS = (("GET", "/sync/changes"), ("POST", "/sync/push"), ("HEAD", "/photos/"), ("PUT", "/photos/"),
-           ("GET", "/api/v1/visits/"))
+TARGETS = (
+    ("GET", "/sync/changes"),
+    ("POST", "/sync/push"),
+    ("HEAD", "/photos/"),
+    ("PUT", "/photos/"),
+    ("GET", "/api/v1/visits/"),
+)
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3, 4])
@@ -25,9 +30,14 @@ def test_random_dropped_connections_lose_and_duplicate_nothing(live_server, tmp_
     phone, server = world.phone, world.server
     assert phone.sync().ok
     ids = [phone.complete_visit(world.assignment_id, photo_options={"noise": 100_000, "seed": seed})]
-    ids += [phone.complete_visit(branch_id=world.branch_id, template_version_id=world.version_id,
-                                 photo_options={"noise": rng.randrange(1000, 120_000), "seed": seed + n})
-            for n in range(2)]
+    ids += [
+        phone.complete_visit(
+            branch_id=world.branch_id,
+            template_version_id=world.version_id,
+            photo_options={"noise": rng.randrange(1000, 120_000), "seed": seed + n},
+        )
+        for n in range(2)
+    ]
     for _ in range(8):
         method, path = rng.choice(TARGETS)
         kind = rng.choice(KINDS)
@@ -44,8 +54,11 @@ def test_random_dropped_connections_lose_and_duplicate_nothing(live_server, tmp_
     assert server.count("Visit") == 3 and server.count("VisitRevision") == 3
     photos = [p for i in ids for p in phone.shop.drafts.photos(i)]
     assert server.count("Photo") == len(photos) == 3
-    stored = {hashlib.sha256(p.read_bytes()).hexdigest() for p in Path(server.app.config["PHOTO_STORAGE_PATH"])
-              .rglob("*") if p.is_file() and not p.name.endswith(".partial")}
+    stored = {
+        hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in Path(server.app.config["PHOTO_STORAGE_PATH"]).rglob("*")
+        if p.is_file() and not p.name.endswith(".partial")
+    }
     for visit_id in ids:
         record = server.visit(visit_id)
         assert record["status"] == "submitted"

@@ -42,7 +42,10 @@ def test_two_accounts_from_two_organisations_keep_their_own_settings(live_server
     other = LiveServer(server_template_db, tmp_path / "other-server")
     try:
         store = LocalStore(tmp_path / "phone")
-        strict, relaxed = new_phone(live_server, tmp_path / "a", store=store), new_phone(other, tmp_path / "b", store=store)
+        strict, relaxed = (
+            new_phone(live_server, tmp_path / "a", store=store),
+            new_phone(other, tmp_path / "b", store=store),
+        )
         other.set_settings(show_score_preview=True)
         assert strict.sync().ok and relaxed.sync().ok
         assert strict.shop.account.phone_settings.show_score_preview is False

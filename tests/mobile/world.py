@@ -10,8 +10,8 @@ import requests
 
 from mobile.store import AccountStore, LocalStore
 from mobile.sync import ApiClient, RetryPolicy, SyncEngine, SyncResult, sign_in
-from tests.mobile.faults import FaultyAdapter, faulty_session
 from tests.mobile.factories import CHECKLIST, fill, write_png
+from tests.mobile.faults import FaultyAdapter, faulty_session
 from tests.mobile.live import PASSWORD, LiveServer, Shopper
 
 
@@ -41,8 +41,9 @@ class Phone:
     def sign_in_again(self) -> None:
         sign_in(self.store, self.server.url, self.shopper.email, PASSWORD, "Test phone", session=self.session)
 
-    def complete_visit(self, assignment_id: str | None = None, *, photo_options: dict | None = None,
-                       **start: Any) -> str:
+    def complete_visit(
+        self, assignment_id: str | None = None, *, photo_options: dict | None = None, **start: Any
+    ) -> str:
         """Start, answer everything, take the storefront photo, finish; returns the visit id."""
         visit = self.shop.drafts.start_visit(assignment_id, **start)
         fill(self.shop, visit.id)
@@ -54,13 +55,15 @@ class Phone:
         return visit.id
 
 
-def new_phone(server: LiveServer, folder: Path, shopper: Shopper | None = None, store: LocalStore | None = None,
-              **options: Any) -> Phone:
+def new_phone(
+    server: LiveServer, folder: Path, shopper: Shopper | None = None, store: LocalStore | None = None, **options: Any
+) -> Phone:
     shopper = shopper or server.shopper()
     store = store or LocalStore(folder / "phone")
     session, faults = faulty_session()
-    account = sign_in(store, server.url, shopper.email, PASSWORD, "Test phone", otp=server.otp(shopper),
-                      session=session)
+    account = sign_in(
+        store, server.url, shopper.email, PASSWORD, "Test phone", otp=server.otp(shopper), session=session
+    )
     return Phone(server, store, store.for_account(account.id), shopper, faults, session, folder, options=options)
 
 

@@ -1,4 +1,5 @@
 """Fixtures for the reliability suite: the real server as a separate process, on each supported database."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,4 +1,5 @@
 """Real phone stores (mobile.store.LocalStore in temp folders) signed in to a server, and random but valid visits."""
+
 from __future__ import annotations
 
 import random
@@ -32,8 +33,10 @@ def random_answers(rng: random.Random) -> dict[str, dict[str, Any]]:
     elif roll < 0.9:
         answers["mood"] = {"value": rng.choice(["warm", "flat", "rude"])}
     if rng.random() < 0.5:
-        answers["notes"] = {"value": rng.choice(["Fine.", "Très bien — ça va", "Кассир вежлив", "良い"]),
-                            "comment": "n/a" if rng.random() < 0.3 else None}
+        answers["notes"] = {
+            "value": rng.choice(["Fine.", "Très bien — ça va", "Кассир вежлив", "良い"]),
+            "comment": "n/a" if rng.random() < 0.3 else None,
+        }
     for parts in answers.values():
         if parts.get("comment") is None:
             parts.pop("comment", None)
@@ -53,8 +56,9 @@ class FieldPhone:
     session: requests.Session
 
     @classmethod
-    def sign_in(cls, base_url: str, email: str, folder: Path, rng: random.Random, chunk_size: int = 16 * 1024,
-                attempts: int = 8) -> FieldPhone:
+    def sign_in(
+        cls, base_url: str, email: str, folder: Path, rng: random.Random, chunk_size: int = 16 * 1024, attempts: int = 8
+    ) -> FieldPhone:
         store = LocalStore(folder / "phone")
         session = requests.Session()
         account = sign_in(store, base_url, email, PASSWORD, "Reliability phone", session=session)
@@ -65,8 +69,9 @@ class FieldPhone:
         client = ApiClient(self.base_url, self.shop.account.token, session=self.session, timeout=(5.0, 30.0))
         return SyncEngine(self.shop, client, retry=self.retry, chunk_size=self.chunk_size, **options).run()
 
-    def start(self, *, assignment_id: str | None = None, branch_id: int | None = None,
-              version_id: int | None = None) -> str:
+    def start(
+        self, *, assignment_id: str | None = None, branch_id: int | None = None, version_id: int | None = None
+    ) -> str:
         if assignment_id is not None:
             return self.shop.drafts.start_visit(assignment_id).id
         return self.shop.drafts.start_visit(branch_id=branch_id, template_version_id=version_id).id
@@ -77,8 +82,9 @@ class FieldPhone:
 
     def photo(self, visit_id: str, rng: random.Random, noise: int | None = None) -> None:
         noise = rng.randrange(2_000, 60_000) if noise is None else noise
-        path = write_png(self.folder / "camera", f"{visit_id}-{rng.randrange(10**9)}.png", noise=noise,
-                         seed=rng.randrange(10**9))
+        path = write_png(
+            self.folder / "camera", f"{visit_id}-{rng.randrange(10**9)}.png", noise=noise, seed=rng.randrange(10**9)
+        )
         self.shop.drafts.add_photo(visit_id, "storefront", path)
 
     def finish(self, visit_id: str) -> None:
@@ -99,8 +105,11 @@ class FieldPhone:
     def settled(self) -> bool:
         """Nothing left to send: no outbox, no photo bytes the server lacks."""
         counts = self.shop.drafts.state_counts()
-        return not counts.get(VisitState.OUTBOX) and not counts.get(VisitState.AWAITING_PHOTOS) \
+        return (
+            not counts.get(VisitState.OUTBOX)
+            and not counts.get(VisitState.AWAITING_PHOTOS)
             and not self.shop.outbox.photos_to_upload()
+        )
 
     def close(self) -> None:
         self.session.close()

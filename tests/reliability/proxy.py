@@ -4,6 +4,7 @@ Each client connection carries one request (the proxy answers with the server's 
 request can get its own fate: forwarded, dropped before it reaches the server, dropped after the server has
 answered (and committed), cut midway through its body, or the server process SIGKILLed while it works on it.
 """
+
 from __future__ import annotations
 
 import socket

@@ -1,5 +1,6 @@
 """The production command, `fieldaudit run` (gunicorn), as a real process on a free port: killable (the whole
 process group, master and workers, like a crashed machine) and restartable on the same database."""
+
 from __future__ import annotations
 
 import copy
@@ -14,9 +15,9 @@ import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass
 from html import unescape
-from urllib.parse import urlsplit
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 
@@ -40,8 +41,13 @@ class ServerProcess:
     FIELDAUDIT_DATABASE_URL: the embedded SQLite database of the instance folder, as `scripts/serve` runs).
     """
 
-    def __init__(self, database_url: str, folder: Path, options: list[str] | None = None,
-                 extra_env: dict[str, str | None] | None = None) -> None:
+    def __init__(
+        self,
+        database_url: str,
+        folder: Path,
+        options: list[str] | None = None,
+        extra_env: dict[str, str | None] | None = None,
+    ) -> None:
         self.database_url, self.folder = database_url, folder
         folder.mkdir(parents=True, exist_ok=True)
         self.options = list(options or [])
@@ -53,14 +59,16 @@ class ServerProcess:
 
     def env(self) -> dict[str, str]:
         env = dict(os.environ)
-        env.update({
-            "FIELDAUDIT_DATABASE_URL": self.database_url or "",
-            "FIELDAUDIT_INSTANCE_PATH": str(self.folder / "instance"),
-            "FIELDAUDIT_SECRET_KEY": "reliability-tests",
-            "FIELDAUDIT_PHOTO_STORAGE_PATH": str(self.folder / "photos"),
-            "FIELDAUDIT_LOGIN_RATE_LIMIT": "10000 per minute",
-            "PYTHONPATH": str(ROOT) + os.pathsep + env.get("PYTHONPATH", ""),
-        })
+        env.update(
+            {
+                "FIELDAUDIT_DATABASE_URL": self.database_url or "",
+                "FIELDAUDIT_INSTANCE_PATH": str(self.folder / "instance"),
+                "FIELDAUDIT_SECRET_KEY": "reliability-tests",
+                "FIELDAUDIT_PHOTO_STORAGE_PATH": str(self.folder / "photos"),
+                "FIELDAUDIT_LOGIN_RATE_LIMIT": "10000 per minute",
+                "PYTHONPATH": str(ROOT) + os.pathsep + env.get("PYTHONPATH", ""),
+            }
+        )
         for key, value in self.extra_env.items():
             if value is None:
                 env.pop(key, None)
@@ -80,8 +88,14 @@ class ServerProcess:
         """Start the command and (unless not `wait`) wait until the API answers."""
         self.port = port or free_port()
         with open(self.log, "ab") as log:
-            self.proc = subprocess.Popen(self.command(), env=self.env(), stdout=log, stderr=subprocess.STDOUT,
-                                         cwd=str(self.folder), start_new_session=True)
+            self.proc = subprocess.Popen(
+                self.command(),
+                env=self.env(),
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                cwd=str(self.folder),
+                start_new_session=True,
+            )
         self.starts += 1
         if not wait:
             return
@@ -137,11 +151,20 @@ class ServerProcess:
         return status
 
 
-def run_fieldaudit(args: list[str], env: dict[str, str], cwd: Path, timeout: float = 120,
-                   input_text: str | None = None) -> subprocess.CompletedProcess:
+def run_fieldaudit(
+    args: list[str], env: dict[str, str], cwd: Path, timeout: float = 120, input_text: str | None = None
+) -> subprocess.CompletedProcess:
     """Run one `fieldaudit` command to its end (stdout and stderr apart), in its own process group."""
-    return subprocess.run([*fieldaudit_command(), *args], env=env, cwd=str(cwd), capture_output=True, text=True,
-                          timeout=timeout, start_new_session=True, input=input_text)
+    return subprocess.run(
+        [*fieldaudit_command(), *args],
+        env=env,
+        cwd=str(cwd),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        start_new_session=True,
+        input=input_text,
+    )
 
 
 def fieldaudit_command() -> list[str]:
@@ -172,9 +195,16 @@ class Org:
 def server_app(database_url: str, folder: Path):
     from server import create_app
 
-    return create_app({"TESTING": True, "SECRET_KEY": "reliability-tests", "SQLALCHEMY_DATABASE_URI": database_url,
-                       "PHOTO_STORAGE_PATH": str(folder / "photos"), "RATELIMIT_STORAGE_URI": "memory://",
-                       "PASSWORD_HASH_METHOD": "scrypt:1024:8:1"})
+    return create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "reliability-tests",
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "PHOTO_STORAGE_PATH": str(folder / "photos"),
+            "RATELIMIT_STORAGE_URI": "memory://",
+            "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
+        }
+    )
 
 
 @contextmanager
@@ -191,8 +221,9 @@ def server_db(database_url: str, folder: Path):
             db.engine.dispose()
 
 
-def seed_org(database_url: str, folder: Path, definition: dict[str, Any], shoppers: int,
-             assignments_each: int = 0) -> Org:
+def seed_org(
+    database_url: str, folder: Path, definition: dict[str, Any], shoppers: int, assignments_each: int = 0
+) -> Org:
     from datetime import date, timedelta
 
     from server.database import upgrade_schema
@@ -205,17 +236,40 @@ def seed_org(database_url: str, folder: Path, definition: dict[str, Any], shoppe
     with server_db(database_url, folder) as s:
         upgrade_schema()
         with atomic(s):
-            users = [create_user(s, email=f"shopper{n}-{tag}@example.test", name=f"Shopper {n}", role="shopper",
-                                 password=PASSWORD, temporary=False) for n in range(shoppers)]
+            users = [
+                create_user(
+                    s,
+                    email=f"shopper{n}-{tag}@example.test",
+                    name=f"Shopper {n}",
+                    role="shopper",
+                    password=PASSWORD,
+                    temporary=False,
+                )
+                for n in range(shoppers)
+            ]
             region = create_region(s, code=f"R{tag}", name="Region")
-            branch = create_branch(s, region=region, code=f"B{tag}", name="Branch", address="1 High Street",
-                                   latitude=51.5, longitude=-0.12)
+            branch = create_branch(
+                s, region=region, code=f"B{tag}", name="Branch", address="1 High Street", latitude=51.5, longitude=-0.12
+            )
             version = import_template(s, copy.deepcopy(definition), publish=True)
             template = version.template
-            made = {u.id: [str(create_assignment(s, shopper=u, branch=branch, template=template,
-                                                 due_from=date.today(), due_to=date.today() + timedelta(days=7),
-                                                 notes="").id)
-                           for _ in range(assignments_each)] for u in users}
+            made = {
+                u.id: [
+                    str(
+                        create_assignment(
+                            s,
+                            shopper=u,
+                            branch=branch,
+                            template=template,
+                            due_from=date.today(),
+                            due_to=date.today() + timedelta(days=7),
+                            notes="",
+                        ).id
+                    )
+                    for _ in range(assignments_each)
+                ]
+                for u in users
+            }
             return Org([(u.id, u.email) for u in users], branch.id, template.id, version.id, made)
 
 
@@ -226,13 +280,28 @@ def server_totals(database_url: str, folder: Path) -> dict[str, Any]:
     from server.models import Answer, Photo, Visit, VisitRevision
 
     with server_db(database_url, folder) as s:
+
         def count(model, *where):
             return s.scalar(select(func.count()).select_from(model).where(*where))
-        visits = {str(v.id): {"status": v.status.value, "score": v.score_percent, "revision": v.revision,
-                              "shopper_id": v.shopper_id} for v in s.scalars(select(Visit))}
+
+        visits = {
+            str(v.id): {
+                "status": v.status.value,
+                "score": v.score_percent,
+                "revision": v.revision,
+                "shopper_id": v.shopper_id,
+            }
+            for v in s.scalars(select(Visit))
+        }
         photos = {str(p.id): p.sha256 for p in s.scalars(select(Photo).where(Photo.completed_at.is_not(None)))}
-        return {"visits": count(Visit), "revisions": count(VisitRevision), "answers": count(Answer),
-                "photos": count(Photo), "complete_photos": photos, "records": visits}
+        return {
+            "visits": count(Visit),
+            "revisions": count(VisitRevision),
+            "answers": count(Answer),
+            "photos": count(Photo),
+            "complete_photos": photos,
+            "records": visits,
+        }
 
 
 CSRF_FIELD = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"')
@@ -251,15 +320,18 @@ def signed_in_as(html: str) -> str | None:
     return unescape(match.group(1)).strip() if match else None
 
 
-def web_sign_in(session: requests.Session, url: str, email: str, password: str = PASSWORD,
-                totp_secret: str | None = None) -> requests.Response:
+def web_sign_in(
+    session: requests.Session, url: str, email: str, password: str = PASSWORD, totp_secret: str | None = None
+) -> requests.Response:
     """Sign in through the real form, as a browser does (GET the form and its CSRF token, POST it); the last POST's
     answer. With `totp_secret`, the code step that follows is answered with the authenticator's current code."""
     answer = _post_form(session, url, "/login", {"email": email, "password": password})
     if totp_secret and urlsplit(answer.headers.get("Location", "")).path == "/login/code":
         from server.services.accounts.mfa import STEP_SECONDS, code_for
 
-        answer = _post_form(session, url, "/login/code", {"code": code_for(totp_secret, int(time.time()) // STEP_SECONDS)})
+        answer = _post_form(
+            session, url, "/login/code", {"code": code_for(totp_secret, int(time.time()) // STEP_SECONDS)}
+        )
     return answer
 
 
@@ -274,9 +346,12 @@ def _post_form(session: requests.Session, url: str, path: str, data: dict) -> re
 
 def api_sign_in(url: str, email: str, device: str, password: str = PASSWORD) -> dict:
     """POST /api/v1/auth/tokens: the issued token's JSON (token, id, ...)."""
-    answer = requests.post(url + "/api/v1/auth/tokens", json={"email": email, "password": password,
-                                                              "device_name": device},
-                           headers={"Connection": "close"}, timeout=30)
+    answer = requests.post(
+        url + "/api/v1/auth/tokens",
+        json={"email": email, "password": password, "device_name": device},
+        headers={"Connection": "close"},
+        timeout=30,
+    )
     assert answer.status_code == 201, answer.text
     return answer.json()
 
@@ -293,8 +368,11 @@ def redis_rate_limits():
     prefix = f"fa-test-{uuid.uuid4().hex[:12]}"
     client = redis.Redis.from_url(REDIS_URL)
     try:
-        yield ({"FIELDAUDIT_RATELIMIT_STORAGE_URI": REDIS_URL, "FIELDAUDIT_RATELIMIT_KEY_PREFIX": prefix},
-               prefix, client)
+        yield (
+            {"FIELDAUDIT_RATELIMIT_STORAGE_URI": REDIS_URL, "FIELDAUDIT_RATELIMIT_KEY_PREFIX": prefix},
+            prefix,
+            client,
+        )
     finally:
         for key in client.scan_iter(match=f"*{prefix}*", count=1000):
             client.delete(key)

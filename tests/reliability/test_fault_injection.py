@@ -6,6 +6,7 @@ and from a seeded random stream, drops the connection before forwarding, drops i
 process while it handles a push (and restarts it on the same database). Sync runs until every visit is
 acknowledged; then the server's database must hold exactly what the phones finished.
 """
+
 from __future__ import annotations
 
 import random
@@ -22,7 +23,7 @@ from tests.reliability.server_process import seed_org, server_totals
 SEED = 20261124
 PHONES = 3
 ROUNDS = 3
-VISITS_PER_ROUND = 8          # per phone and round: 72 visits, 72 photos in all
+VISITS_PER_ROUND = 8  # per phone and round: 72 visits, 72 photos in all
 FAULT_RATE = 0.4
 MAX_KILLS = 3
 KILL_RATE = 0.5
@@ -41,8 +42,12 @@ class Chaos:
         rng = self.rng
         if request.path.startswith("/api/v1/auth/"):
             return PASS, 0
-        if request.method == "POST" and "/sync/push" in request.path and self.kills < MAX_KILLS \
-                and rng.random() < KILL_RATE:
+        if (
+            request.method == "POST"
+            and "/sync/push" in request.path
+            and self.kills < MAX_KILLS
+            and rng.random() < KILL_RATE
+        ):
             self.kills += 1
             return KILL, rng.randrange(0, 60)  # ms after the request reached the server: mid-batch
         if rng.random() >= FAULT_RATE:
@@ -52,8 +57,7 @@ class Chaos:
         return rng.choice((DROP_BEFORE, DROP_AFTER)), 0
 
 
-def test_faults_between_phone_and_server_process_lose_and_duplicate_nothing(server_process, database_url,
-                                                                           tmp_path):
+def test_faults_between_phone_and_server_process_lose_and_duplicate_nothing(server_process, database_url, tmp_path):
     began = time.monotonic()
     rng = random.Random(SEED)
     org = seed_org(database_url, tmp_path / "seed", CHECKLIST, shoppers=PHONES, assignments_each=2)
@@ -66,8 +70,10 @@ def test_faults_between_phone_and_server_process_lose_and_duplicate_nothing(serv
         proxy.upstream_port = server.port
 
     proxy = FaultProxy(server.port, Chaos(SEED), on_kill=restart)
-    phones = [FieldPhone.sign_in(proxy.url, email, tmp_path / f"phone{n}", random.Random(SEED + n))
-              for n, (_, email) in enumerate(org.shoppers)]
+    phones = [
+        FieldPhone.sign_in(proxy.url, email, tmp_path / f"phone{n}", random.Random(SEED + n))
+        for n, (_, email) in enumerate(org.shoppers)
+    ]
     try:
         for phone in phones:
             assert phone.sync().ok
@@ -76,7 +82,7 @@ def test_faults_between_phone_and_server_process_lose_and_duplicate_nothing(serv
         for round_ in range(ROUNDS):
             for n, (shopper_id, _) in enumerate(org.shoppers):
                 phone = phones[n]
-                assigned = org.assignments[shopper_id][round_:round_ + 1]
+                assigned = org.assignments[shopper_id][round_ : round_ + 1]
                 for assignment_id in assigned:
                     phone.complete_visit(rng, assignment_id=assignment_id)
                 for _ in range(VISITS_PER_ROUND - len(assigned)):
@@ -95,8 +101,10 @@ def test_faults_between_phone_and_server_process_lose_and_duplicate_nothing(serv
 
         faults = proxy.faults
         counts = dict(proxy.counts)
-        print(f"\n{database_url.split(':')[0]}: {faults} faults {counts}, {runs} sync runs, "
-              f"{server.kills} kills, {time.monotonic() - began:.1f}s; slow requests: {proxy.slow}")
+        print(
+            f"\n{database_url.split(':')[0]}: {faults} faults {counts}, {runs} sync runs, "
+            f"{server.kills} kills, {time.monotonic() - began:.1f}s; slow requests: {proxy.slow}"
+        )
         assert faults >= MIN_FAULTS, counts
         assert all(counts.get(kind) for kind in (DROP_BEFORE, DROP_AFTER, CUT_BODY, KILL)), counts
         assert server.kills == counts[KILL]
@@ -104,10 +112,10 @@ def test_faults_between_phone_and_server_process_lose_and_duplicate_nothing(serv
         expected = expected_totals(phones)
         totals = server_totals(database_url, tmp_path / "seed")
         assert expected["visits"] == PHONES * ROUNDS * VISITS_PER_ROUND
-        assert totals["visits"] == totals["revisions"] == expected["visits"]   # 0 lost, 0 duplicated
+        assert totals["visits"] == totals["revisions"] == expected["visits"]  # 0 lost, 0 duplicated
         assert totals["answers"] == expected["answers"]
         assert totals["photos"] == len(expected["photos"])
-        assert totals["complete_photos"] == expected["photos"]                # every photo, hash verified
+        assert totals["complete_photos"] == expected["photos"]  # every photo, hash verified
         assert set(totals["records"]) == set(expected["scores"])
         for phone, (shopper_id, _) in zip(phones, org.shoppers):
             for visit in phone.shop.drafts.visits():
@@ -115,7 +123,7 @@ def test_faults_between_phone_and_server_process_lose_and_duplicate_nothing(serv
                 record = totals["records"][visit.id]
                 assert record["shopper_id"] == shopper_id
                 assert record["status"] == "submitted" and record["revision"] == 1
-                assert visit.server is not None, visit.id             # the phone heard the server's record
+                assert visit.server is not None, visit.id  # the phone heard the server's record
                 assert (visit.server.revision, visit.server.status) == (1, "submitted")
                 assert visit.server.score_percent == pytest.approx(record["score"], abs=1e-9)
         for visit_id, score in expected["scores"].items():

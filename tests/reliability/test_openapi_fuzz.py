@@ -4,14 +4,15 @@ Every documented operation gets generated (valid and invalid) requests; the chec
 answers 5xx (not_a_server_error) and that every documented response matches its documented schema
 (response_schema_conformance). Bounded for CI: a few examples per operation, no deadline.
 """
+
 from __future__ import annotations
 
 from collections import Counter
 
 import pytest
 import schemathesis
-from schemathesis import GenerationMode
 from hypothesis import HealthCheck, Phase, given, settings
+from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error, response_schema_conformance
 
 from server.services.accounts.tokens import issue_token
@@ -43,8 +44,15 @@ def test_no_server_errors_and_documented_answers(fuzz_setup, session):
     assert len(operations) >= 20
 
     for operation, mode in ((op, mode) for op in operations for mode in GenerationMode):
-        @settings(max_examples=MAX_EXAMPLES, deadline=None, derandomize=True, database=None,
-                  suppress_health_check=list(HealthCheck), phases=[Phase.explicit, Phase.generate])
+
+        @settings(
+            max_examples=MAX_EXAMPLES,
+            deadline=None,
+            derandomize=True,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+            phases=[Phase.explicit, Phase.generate],
+        )
         @given(case=operation.as_strategy(generation_mode=mode))
         def fuzz(case):
             token = fuzz_setup["token"]
@@ -53,8 +61,9 @@ def test_no_server_errors_and_documented_answers(fuzz_setup, session):
                 token = issue_token(session, fuzz_setup["spare"], "Throwaway")[1]
                 session.commit()
             calls[f"{operation.label} {mode.value}"] += 1  # noqa: B023 - fuzz runs within this iteration
-            case.call_and_validate(headers={"Authorization": f"Bearer {token}"},
-                                   checks=[not_a_server_error, response_schema_conformance])
+            case.call_and_validate(
+                headers={"Authorization": f"Bearer {token}"}, checks=[not_a_server_error, response_schema_conformance]
+            )
 
         try:
             fuzz()

@@ -7,6 +7,7 @@ API token id) and the database session of one request answered the next. Here ev
 302 to the sign-in page or 401, everyone must see only themselves (`/api/v1/me`, the name in the top bar, their
 own tokens), every web sign-in must work (no "form expired", no 500), and CSRF must hold.
 """
+
 from __future__ import annotations
 
 import random
@@ -23,18 +24,31 @@ import requests
 from server.models.types import utcnow
 from tests.factories import TOTP_SECRET
 from tests.mobile.live import PASSWORD
-from tests.reliability.server_process import (ServerProcess, api_sign_in, csrf_token_in, redis_rate_limits,
-                                              server_db, signed_in_as, web_sign_in)
+from tests.reliability.server_process import (
+    ServerProcess,
+    api_sign_in,
+    csrf_token_in,
+    redis_rate_limits,
+    server_db,
+    signed_in_as,
+    web_sign_in,
+)
 
 WORKERS = 3
-THREADS = 8              # client threads sending at once
-ACTIONS = 480            # about 1,000 requests
+THREADS = 8  # client threads sending at once
+ACTIONS = 480  # about 1,000 requests
 SEED = 20261201
 TOKEN_ROLES = ("manager", "shopper")  # who also signs in from a phone (an admin's token needs a fresh code each)
 CODE_ROLES = ("admin",)  # enrolled in a second factor: their one web sign-in passes the code step
-PEOPLE = [("admin", "Ada Admin"), ("admin", "Bruno Admin"), ("manager", "Chiara Manager"),
-          ("manager", "Dmitri Manager"), ("shopper", "Emeka Shopper"), ("shopper", "Fumiko Shopper"),
-          ("shopper", "Gustavo Shopper")]
+PEOPLE = [
+    ("admin", "Ada Admin"),
+    ("admin", "Bruno Admin"),
+    ("manager", "Chiara Manager"),
+    ("manager", "Dmitri Manager"),
+    ("shopper", "Emeka Shopper"),
+    ("shopper", "Fumiko Shopper"),
+    ("shopper", "Gustavo Shopper"),
+]
 ANONYMOUS_WEB = ["/", "/admin/users", "/dashboard/", "/builder/", "/admin/activity", "/assignments/"]
 ANONYMOUS_API = ["/api/v1/me", "/api/v1/auth/tokens", "/api/v1/sync/changes"]
 CLOSE = {"Connection": "close"}  # a new connection per request: the workers take turns accepting them
@@ -104,8 +118,10 @@ class Traffic:
         with self._guard:
             self.requests += 2
         if signed.status_code != 302:
-            self.problem("sign in", f"{person.email} (first sign-in): {signed.status_code} "
-                                    f"expired={'form expired' in signed.text}")
+            self.problem(
+                "sign in",
+                f"{person.email} (first sign-in): {signed.status_code} expired={'form expired' in signed.text}",
+            )
         if person.role in TOKEN_ROLES:
             issued = [api_sign_in(self.url, person.email, f"Phone {n}") for n in range(2)]
             person.token, person.token_ids = issued[0]["token"], {t["id"] for t in issued}
@@ -135,8 +151,9 @@ class Traffic:
             path = "/admin/users" if person.role == "admin" and rng.random() < 0.5 else "/"
             page = self.send(person.browser, "GET", path)
             if page.status_code != 200 or signed_in_as(page.text) != person.who:
-                self.problem("own page", f"{person.who} GET {path}: {page.status_code} "
-                                         f"top bar {signed_in_as(page.text)!r}")
+                self.problem(
+                    "own page", f"{person.who} GET {path}: {page.status_code} top bar {signed_in_as(page.text)!r}"
+                )
             if person.role != "admin":
                 refused = self.send(person.browser, "GET", "/admin/users")
                 if refused.status_code not in (403, 404):
@@ -195,7 +212,9 @@ class Traffic:
         out = self.send(browser, "POST", "/logout", data={"csrf_token": csrf_token_in(home.text) or ""})
         after = self.send(browser, "GET", "/")
         if urlsplit(out.headers.get("Location", "")).path != "/login" or after.status_code != 302:
-            self.problem("csrf", f"{person.email}: sign-out with the token failed ({out.status_code}, {after.status_code})")
+            self.problem(
+                "csrf", f"{person.email}: sign-out with the token failed ({out.status_code}, {after.status_code})"
+            )
         with self._guard:
             self.requests += 2
         self.done("csrf")
@@ -213,8 +232,15 @@ def seed_people(database_url: str, folder) -> list[Person]:
         people = []
         for role, name in PEOPLE:
             email = re.sub(r"\W+", ".", name.lower()) + "@example.test"
-            user = create_user(s, email=email, name=name, role=role, password=PASSWORD, temporary=False,
-                               regions=[region] if role == "manager" else [])
+            user = create_user(
+                s,
+                email=email,
+                name=name,
+                role=role,
+                password=PASSWORD,
+                temporary=False,
+                regions=[region] if role == "manager" else [],
+            )
             if role in CODE_ROLES:
                 user.totp_secret, user.totp_enabled_at = TOTP_SECRET, utcnow()
                 s.commit()
@@ -225,15 +251,24 @@ def seed_people(database_url: str, folder) -> list[Person]:
 
 def plan(people: list[Person], rng: random.Random) -> list[tuple]:
     """ACTIONS actions in a seeded, interleaved order."""
-    kinds = [("anonymous_page", None, 3), ("anonymous_api", None, 3), ("own_pages", "any", 4),
-             ("own_identity", "token", 3), ("own_tokens", "token", 2), ("fresh_sign_in", "password", 2),
-             ("csrf", "password", 1)]  # a code is good once per 30 s: repeated sign-ins are for password-only users
+    kinds = [
+        ("anonymous_page", None, 3),
+        ("anonymous_api", None, 3),
+        ("own_pages", "any", 4),
+        ("own_identity", "token", 3),
+        ("own_tokens", "token", 2),
+        ("fresh_sign_in", "password", 2),
+        ("csrf", "password", 1),
+    ]  # a code is good once per 30 s: repeated sign-ins are for password-only users
     weighted = [kind for kind in kinds for _ in range(kind[2])]
     actions = []
     for _ in range(ACTIONS):
         name, who, _ = rng.choice(weighted)
-        candidates = [p for p in people if who == "any" or (who == "token" and p.token)
-                      or (who == "password" and p.role not in CODE_ROLES)]
+        candidates = [
+            p
+            for p in people
+            if who == "any" or (who == "token" and p.token) or (who == "password" and p.role not in CODE_ROLES)
+        ]
         actions.append((name, rng.choice(candidates) if who else None, rng.randrange(2**32)))
     return actions
 
@@ -243,10 +278,15 @@ def test_many_interleaved_users_over_several_workers_each_see_only_themselves(da
     people = seed_people(database_url, tmp_path / "seed")
     access_log = tmp_path / "access.log"
     with redis_rate_limits() as (limits_env, prefix, redis):
-        server = ServerProcess(database_url, tmp_path / "server", options=["--workers", str(WORKERS)], extra_env={
-            **limits_env,
-            "GUNICORN_CMD_ARGS": f"--access-logfile {access_log} --access-logformat '%(p)s %(s)s %(m)s %(U)s'",
-        })
+        server = ServerProcess(
+            database_url,
+            tmp_path / "server",
+            options=["--workers", str(WORKERS)],
+            extra_env={
+                **limits_env,
+                "GUNICORN_CMD_ARGS": f"--access-logfile {access_log} --access-logformat '%(p)s %(s)s %(m)s %(U)s'",
+            },
+        )
         server.start()
         try:
             traffic = Traffic(server.url, people)
@@ -270,8 +310,10 @@ def test_many_interleaved_users_over_several_workers_each_see_only_themselves(da
 
     log = access_log.read_text() if access_log.exists() else ""
     served_by = Counter(line.split()[0] for line in log.splitlines() if line.strip())
-    print(f"\n{database_url.split(':')[0]}: {traffic.requests} requests, {dict(traffic.counts)}, "
-          f"per worker pid {dict(served_by)}")
+    print(
+        f"\n{database_url.split(':')[0]}: {traffic.requests} requests, {dict(traffic.counts)}, "
+        f"per worker pid {dict(served_by)}"
+    )
     assert not traffic.problems, traffic.report()
     assert traffic.requests >= 900
     assert sum(traffic.counts.values()) == ACTIONS  # every action ran

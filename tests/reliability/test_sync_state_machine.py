@@ -7,6 +7,7 @@ twice (one revision per visit, only visits the phone finished), what the phone c
 server, and the server's score of every visit equals the phone's preview. At the end, after quiet syncs, the
 acknowledged visits equal the server's records exactly.
 """
+
 from __future__ import annotations
 
 import random
@@ -19,20 +20,24 @@ from pathlib import Path
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
-
 from werkzeug.serving import make_server
 
 from mobile.store import LocalStore, StoreError, VisitState
 from mobile.sync import ApiClient, RetryPolicy, SyncEngine, sign_in
-from tests.mobile.faults import faulty_session
 from tests.mobile.factories import CHECKLIST
+from tests.mobile.faults import faulty_session
 from tests.mobile.live import PASSWORD, LiveServer, build_template_db, server_config
 from tests.reliability.phones import random_answers
 
 _TEMPLATE: list[Path] = []
 FAULT_KINDS = ("drop_before", "drop_after", "status")
-TARGETS = (("GET", "/sync/changes"), ("POST", "/sync/push"), ("HEAD", "/photos/"), ("PUT", "/photos/"),
-           ("GET", "/api/v1/visits/"))
+TARGETS = (
+    ("GET", "/sync/changes"),
+    ("POST", "/sync/push"),
+    ("HEAD", "/photos/"),
+    ("PUT", "/photos/"),
+    ("GET", "/api/v1/visits/"),
+)
 
 
 def template_db() -> Path:
@@ -56,8 +61,7 @@ class ReopenableServer(LiveServer):
         self.app = create_app(server_config(self.folder / "server.db", self.folder))
         self._server = make_server("127.0.0.1", 0, self.app, threaded=True)
         self.url = f"http://127.0.0.1:{self._server.server_port}"
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.01},
-                                        daemon=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True)
         self._thread.start()
 
     def restart(self) -> None:
@@ -81,7 +85,7 @@ class SyncMachine(RuleBasedStateMachine):
         self.shop = self.store.for_account(account.id)
         self.rng = random.Random(0)
         self.drafts: list[str] = []
-        self.finished: dict[str, dict] = {}     # visit id -> frozen document at finish time
+        self.finished: dict[str, dict] = {}  # visit id -> frozen document at finish time
         self.previews: dict[str, float | None] = {}
         self.injected = 0
         self.reassigned = 0
@@ -105,11 +109,12 @@ class SyncMachine(RuleBasedStateMachine):
             s = self.server.session
             visits = {str(v.id): v for v in s.scalars(select(Visit))}
             revisions = s.scalar(select(func.count()).select_from(VisitRevision))
-            return {"visits": {k: (v.shopper_id, v.revision, v.status.value, v.score_percent)
-                               for k, v in visits.items()},
-                    "revisions": revisions,
-                    "complete": {str(p.id) for p in s.scalars(select(Photo).where(Photo.completed_at.is_not(None)))},
-                    "photos": {str(p.id) for p in s.scalars(select(Photo))}}
+            return {
+                "visits": {k: (v.shopper_id, v.revision, v.status.value, v.score_percent) for k, v in visits.items()},
+                "revisions": revisions,
+                "complete": {str(p.id) for p in s.scalars(select(Photo).where(Photo.completed_at.is_not(None)))},
+                "photos": {str(p.id) for p in s.scalars(select(Photo))},
+            }
 
     # -- rules -----------------------------------------------------------------------------------------------
     @rule(use_assignment=st.booleans(), index=st.integers(0, 2))
@@ -174,8 +179,13 @@ class SyncMachine(RuleBasedStateMachine):
         self.finished[visit_id] = self.shop.drafts.visit_document(visit_id)
         self.previews[visit_id] = self.shop.drafts.score_preview(visit_id).percent
 
-    @rule(kind=st.sampled_from(FAULT_KINDS), where=st.sampled_from(TARGETS), after=st.integers(0, 1),
-          times=st.integers(1, 3), status=st.sampled_from([500, 502, 503]))
+    @rule(
+        kind=st.sampled_from(FAULT_KINDS),
+        where=st.sampled_from(TARGETS),
+        after=st.integers(0, 1),
+        times=st.integers(1, 3),
+        status=st.sampled_from([500, 502, 503]),
+    )
     def sync_with_fault(self, kind, where, after, times, status):
         self.faults.fail(*where, kind, after=after, times=times, status=status)
         before = len([s for s in self.faults.seen if s.injected])
@@ -217,17 +227,17 @@ class SyncMachine(RuleBasedStateMachine):
     @invariant()
     def server_holds_nothing_twice_and_agrees(self):
         state = self.server_state()
-        assert state["revisions"] == len(state["visits"])                  # one revision each: no duplicates
-        assert set(state["visits"]) <= set(self.finished)                  # only what the phone finished
+        assert state["revisions"] == len(state["visits"])  # one revision each: no duplicates
+        assert set(state["visits"]) <= set(self.finished)  # only what the phone finished
         for visit_id, (shopper_id, revision, status, score) in state["visits"].items():
             assert shopper_id == self.shopper.id and revision == 1
-            assert score == self.previews[visit_id]                        # the server's score = the preview
+            assert score == self.previews[visit_id]  # the server's score = the preview
             photo_ids = {p["id"] for p in self.finished[visit_id].get("photos", [])}
             assert photo_ids <= state["photos"]
             if status == "submitted":
                 assert photo_ids <= state["complete"]
         for visit in self.shop.drafts.visits((VisitState.SENT, VisitState.AWAITING_PHOTOS)):
-            assert visit.id in state["visits"]                             # acknowledged => on the server
+            assert visit.id in state["visits"]  # acknowledged => on the server
             if visit.state is VisitState.SENT:
                 assert state["visits"][visit.id][2] == "submitted"
 
@@ -235,13 +245,17 @@ class SyncMachine(RuleBasedStateMachine):
         try:
             for _ in range(4):  # quiet syncs: then acknowledged == server records
                 result = self.sync(clean=True)
-                if result.ok and not self.shop.outbox.photos_to_upload() \
-                        and not self.shop.drafts.state_counts().get(VisitState.OUTBOX):
+                if (
+                    result.ok
+                    and not self.shop.outbox.photos_to_upload()
+                    and not self.shop.drafts.state_counts().get(VisitState.OUTBOX)
+                ):
                     break
             state = self.server_state()
             acknowledged = {v.id for v in self.shop.drafts.visits((VisitState.SENT,))}
-            refused = {v.id for v in self.shop.drafts.visits((VisitState.INVALID, VisitState.CONFLICT,
-                                                               VisitState.ERROR))}
+            refused = {
+                v.id for v in self.shop.drafts.visits((VisitState.INVALID, VisitState.CONFLICT, VisitState.ERROR))
+            }
             assert acknowledged == set(state["visits"])
             assert acknowledged | refused == set(self.finished)
             for visit_id in refused:
@@ -259,8 +273,9 @@ class SyncMachine(RuleBasedStateMachine):
 
 
 STATS: list[tuple[int, int]] = []
-SyncMachine.TestCase.settings = settings(max_examples=15, stateful_step_count=15, deadline=None,
-                                         suppress_health_check=[HealthCheck.too_slow])
+SyncMachine.TestCase.settings = settings(
+    max_examples=15, stateful_step_count=15, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 
 
 class TestSyncStateMachine(SyncMachine.TestCase):

@@ -1,4 +1,5 @@
 """Read a built PDF back the way a reader would: page text (pypdf), normalised for comparison, and embedded images."""
+
 from __future__ import annotations
 
 import io

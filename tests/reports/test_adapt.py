@@ -1,11 +1,11 @@
 """shared's checklist, answers and score become report rows: option labels, N/A, photos, critical failures."""
+
 from __future__ import annotations
 
+from reports.adapt import answer_text, visit_rows
 from shared.checklist import Question
 from shared.scoring import score_visit
 from shared.visit import Answer
-
-from reports.adapt import answer_text, visit_rows
 from tests.reports.samples import ANSWERS, CHECKLIST
 
 

@@ -1,4 +1,5 @@
 """The branch report prints its score, interval, rank, trend, section comparison, weakest questions and visits."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -45,9 +46,16 @@ def test_a_flagged_visit_is_marked_flagged_in_the_visit_list():
 
 
 def test_a_branch_with_no_visits_builds_a_report_that_says_so():
-    data = BranchReportData(header=bare_header("Branch report"), branch_name="York", branch_code="YRK",
-                            region_name="North", period_from=date(2026, 1, 1), period_to=date(2026, 3, 31),
-                            score=None, visit_count=0)
+    data = BranchReportData(
+        header=bare_header("Branch report"),
+        branch_name="York",
+        branch_code="YRK",
+        region_name="North",
+        period_from=date(2026, 1, 1),
+        period_to=date(2026, 3, 31),
+        score=None,
+        visit_count=0,
+    )
     texts = pages(build_branch_report(data))
     text = "\n".join(texts)
     assert contains(texts[0], "Not scored") and contains(text, "No visits in this period.")

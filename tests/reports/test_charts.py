@@ -1,4 +1,5 @@
 """Charts are reportlab Drawings that render to PDF and to SVG with the same values and literal labels."""
+
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
@@ -41,8 +42,11 @@ def test_the_section_bar_chart_compares_with_the_region_when_given():
 
 
 def test_the_trend_chart_svg_labels_each_period_and_score_and_leaves_gaps_for_empty_periods():
-    points = [TrendPoint(label="Jan", score=71.5, visits=3), TrendPoint(label="Feb", score=None, visits=0),
-              TrendPoint(label="Mar", score=80.0, visits=2)]
+    points = [
+        TrendPoint(label="Jan", score=71.5, visits=3),
+        TrendPoint(label="Feb", score=None, visits=0),
+        TrendPoint(label="Mar", score=80.0, visits=2),
+    ]
     texts = svg_texts(trend_line(points, 480))
     assert {"Jan", "Feb", "Mar", "71.5%", "80.0%"} <= set(texts)
 
@@ -56,7 +60,10 @@ def test_the_histogram_counts_scores_in_ten_point_bands_with_100_in_the_top_band
 
 
 def test_the_heat_map_svg_prints_every_cell_value_and_row_label():
-    rows = [HeatmapRow(label="B001 Leeds", percents=[81.26, None]), HeatmapRow(label="B002 York", percents=[40.0, 99.9])]
+    rows = [
+        HeatmapRow(label="B001 Leeds", percents=[81.26, None]),
+        HeatmapRow(label="B002 York", percents=[40.0, 99.9]),
+    ]
     texts = svg_texts(heatmap(["Arrival", "Service"], rows, 480))
     assert {"B001 Leeds", "B002 York", "81.3", "—", "40.0", "99.9", "Arrival", "Service"} <= set(texts)
 

@@ -1,4 +1,5 @@
 """User text prints literally in every report: markup-looking text, entities, RTL and CJK scripts, emoji, huge comments."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -9,14 +10,22 @@ import pytest
 from reports.branch import build_branch_report
 from reports.data import CriticalFailure, PhotoThumb, QuestionRow, ReportHeader, SectionRow
 from reports.region import build_region_report
-from tests.reports.samples import photo, sample_branch, sample_region
 from reports.visit import build_visit_report
+from tests.reports.samples import photo, sample_branch, sample_region
 
 from .factories import NOW, bare_visit
 from .pdfcheck import body, contains, pages, squash
 
-MARKUP = ["<img src=x>", "<font size=500>big</font>", "&amp;", "Fish & chips", "line<br/>break",
-          "\"double\" and 'single' quotes", "<b>not bold</b> <a href='javascript:x'>link</a>", "a < b > c &lt;"]
+MARKUP = [
+    "<img src=x>",
+    "<font size=500>big</font>",
+    "&amp;",
+    "Fish & chips",
+    "line<br/>break",
+    "\"double\" and 'single' quotes",
+    "<b>not bold</b> <a href='javascript:x'>link</a>",
+    "a < b > c &lt;",
+]
 ARABIC = "الموظف كان لطيفا جدا"
 HEBREW = "שלום עולם"
 CJK = "店員は親切でした 中文评论 한국어 댓글"
@@ -31,16 +40,37 @@ def rtl_printed(text: str, phrase: str) -> bool:
 
 def hostile_visit(extra: str) -> object:
     """A visit whose every text field carries `extra`."""
-    header = ReportHeader(title=f"Visit {extra}", subtitle=extra, generated_at=NOW, organisation=extra,
-                          filters={extra: extra})
+    header = ReportHeader(
+        title=f"Visit {extra}", subtitle=extra, generated_at=NOW, organisation=extra, filters={extra: extra}
+    )
     return bare_visit(
-        header=header, branch_name=extra, branch_code=extra, region_name=extra, shopper=extra,
-        template_title=extra, status=extra, score=50.0, flagged=True, review_note=extra, visit_id=extra,
+        header=header,
+        branch_name=extra,
+        branch_code=extra,
+        region_name=extra,
+        shopper=extra,
+        template_title=extra,
+        status=extra,
+        score=50.0,
+        flagged=True,
+        review_note=extra,
+        visit_id=extra,
         critical_failures=[CriticalFailure(question_text=extra, section_title=extra, comment=extra)],
         sections=[SectionRow(title=extra, percent=50.0, earned=1, possible=2)],
-        questions=[QuestionRow(section_title=extra, text=extra, answer_text=extra, comment=extra, status="scored",
-                               earned=1, possible=2, critical=True,
-                               photos=[PhotoThumb(image=photo(1, 200, 100), caption=extra)])])
+        questions=[
+            QuestionRow(
+                section_title=extra,
+                text=extra,
+                answer_text=extra,
+                comment=extra,
+                status="scored",
+                earned=1,
+                possible=2,
+                critical=True,
+                photos=[PhotoThumb(image=photo(1, 200, 100), caption=extra)],
+            )
+        ],
+    )
 
 
 @pytest.mark.parametrize("text", MARKUP)
@@ -74,8 +104,9 @@ def test_emoji_do_not_break_the_report_and_the_text_around_them_prints():
 
 def test_a_5000_character_comment_and_answer_wrap_over_pages_and_print_whole():
     assert len(LONG) > 5000
-    data = bare_visit(questions=[QuestionRow(section_title="S", text="Tell us", answer_text=LONG, comment=LONG,
-                                             status="unscored")])
+    data = bare_visit(
+        questions=[QuestionRow(section_title="S", text="Tell us", answer_text=LONG, comment=LONG, status="unscored")]
+    )
     pdf = build_visit_report(data)
     assert len(pages(pdf)) >= 2
     assert squash(body(pdf)).count(squash(LONG)) == 2
@@ -83,8 +114,9 @@ def test_a_5000_character_comment_and_answer_wrap_over_pages_and_print_whole():
 
 def test_a_5000_character_word_without_spaces_is_broken_to_fit():
     word = "x" * 5000
-    data = bare_visit(questions=[QuestionRow(section_title="S", text=word, answer_text=word, comment=word,
-                                             status="unscored")])
+    data = bare_visit(
+        questions=[QuestionRow(section_title="S", text=word, answer_text=word, comment=word, status="unscored")]
+    )
     assert squash(body(build_visit_report(data))).count("x") == 3 * len(word)
 
 

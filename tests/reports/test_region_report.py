@@ -1,4 +1,5 @@
 """The region report prints its league table row by row, the distribution and the heat map, on numbered pages."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -7,8 +8,8 @@ from datetime import date
 
 from reports.data import RegionReportData
 from reports.region import build_region_report
-from tests.reports.samples import sample_region
 from reports.text import has_rtl
+from tests.reports.samples import sample_region
 
 from .factories import bare_header
 from .pdfcheck import body, contains, pages
@@ -20,8 +21,10 @@ def league_line(row) -> list[str]:
     A right-to-left name is left out (text extractors order it differently; test_hostile_text covers it)."""
     rank = ("≈" if row.rank_uncertain else "") + str(row.rank)
     name = "" if has_rtl(row.branch_name) else row.branch_name
-    return [f"{rank}{row.branch_code}{name}", f"{row.score:.1f}%{row.ci_low:.1f}–{row.ci_high:.1f}"
-            f"{row.visits}{row.change:+.1f}{row.critical_failures}"]
+    return [
+        f"{rank}{row.branch_code}{name}",
+        f"{row.score:.1f}%{row.ci_low:.1f}–{row.ci_high:.1f}{row.visits}{row.change:+.1f}{row.critical_failures}",
+    ]
 
 
 def test_every_league_row_prints_its_rank_code_name_score_interval_visits_change_and_criticals():
@@ -59,11 +62,22 @@ def test_the_distribution_counts_branches_per_score_band():
 
 
 def test_a_region_with_no_data_builds_a_report_that_says_so():
-    data = RegionReportData(header=bare_header("Region report"), region_name="South", period_from=date(2026, 1, 1),
-                            period_to=date(2026, 3, 31), score=None, visit_count=0)
+    data = RegionReportData(
+        header=bare_header("Region report"),
+        region_name="South",
+        period_from=date(2026, 1, 1),
+        period_to=date(2026, 3, 31),
+        score=None,
+        visit_count=0,
+    )
     text = "\n".join(pages(build_region_report(data)))
-    for message in ("Not scored", "No visits in this period.", "No scores to show.",
-                    "No branches with visits in this period.", "No section results in this period."):
+    for message in (
+        "Not scored",
+        "No visits in this period.",
+        "No scores to show.",
+        "No branches with visits in this period.",
+        "No section results in this period.",
+    ):
         assert contains(text, message), message
 
 
@@ -76,7 +90,8 @@ def test_unranked_and_unscored_branches_print_a_dash_not_zero():
 
 def test_the_region_score_caption_counts_only_branches_that_were_scored():
     data = sample_region(5)
-    unvisited = dataclasses.replace(data.league[-1], score=None, visits=0, rank=None, change=None,
-                                    ci_low=None, ci_high=None, rank_uncertain=False)
+    unvisited = dataclasses.replace(
+        data.league[-1], score=None, visits=0, rank=None, change=None, ci_low=None, ci_high=None, rank_uncertain=False
+    )
     data = dataclasses.replace(data, league=[*data.league[:-1], unvisited])
     assert contains(body(build_region_report(data)), "Region score: mean of 4 branches")

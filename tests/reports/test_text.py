@@ -1,4 +1,5 @@
 """User text becomes safe Paragraph markup: escaped, cleaned of control characters, CJK in its font, RTL reordered."""
+
 from __future__ import annotations
 
 from reportlab.platypus import Paragraph

@@ -1,5 +1,6 @@
 """Helpers for tests that sign in: through the real login form (with its CSRF token and, for users with
 a second factor, the code step answered like a person with the authenticator app) or a real token."""
+
 from __future__ import annotations
 
 import re
@@ -26,8 +27,9 @@ def _totp_state(email: str) -> tuple[str | None, int | None]:
     from server.models import User
 
     with db.engine.connect() as conn:
-        row = conn.execute(select(User.totp_secret, User.totp_last_step)
-                           .where(func.lower(User.email) == email.strip().lower())).first()
+        row = conn.execute(
+            select(User.totp_secret, User.totp_last_step).where(func.lower(User.email) == email.strip().lower())
+        ).first()
     return (row[0], row[1]) if row else (None, None)
 
 
@@ -56,8 +58,9 @@ def answer_code_step(client, response, email: str, code: str | None = None):
     if response.status_code != 302 or not response.headers["Location"].startswith("/login/code"):
         return response
     page = client.get("/login/code")
-    return client.post("/login/code", data={"code": code or authenticator_code(email),
-                                            "csrf_token": csrf_token(page.text)})
+    return client.post(
+        "/login/code", data={"code": code or authenticator_code(email), "csrf_token": csrf_token(page.text)}
+    )
 
 
 def web_login(client, email: str, password: str = PASSWORD, next: str | None = None, *, code_step: bool = True):
@@ -67,8 +70,9 @@ def web_login(client, email: str, password: str = PASSWORD, next: str | None = N
     """
     page = client.get("/login")
     query = {"next": next} if next is not None else {}
-    response = client.post("/login", query_string=query,
-                           data={"email": email, "password": password, "csrf_token": csrf_token(page.text)})
+    response = client.post(
+        "/login", query_string=query, data={"email": email, "password": password, "csrf_token": csrf_token(page.text)}
+    )
     return answer_code_step(client, response, email) if code_step else response
 
 

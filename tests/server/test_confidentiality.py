@@ -1,5 +1,6 @@
 """Mystery-shop confidentiality: one world, five roles, every interface; what each shows agrees with permissions.py,
 and no manager ever learns of an open or future assignment (nor its notes) through any of them."""
+
 from __future__ import annotations
 
 import io
@@ -29,40 +30,82 @@ def world(client, session, make):
     template = make.template()
     shopper, other = make.user("shopper"), make.user("shopper")
     today = date.today()
-    done = create_assignment(session, shopper=shopper, branch=branch, template=template,
-                             due_from=today - timedelta(days=5), due_to=today - timedelta(days=1))
+    done = create_assignment(
+        session,
+        shopper=shopper,
+        branch=branch,
+        template=template,
+        due_from=today - timedelta(days=5),
+        due_to=today - timedelta(days=1),
+    )
     session.commit()
     doc = visit_doc(done)
     push(client, token_for(session, shopper), doc)
     session.expire_all()
-    actors = {"admin": make.user("admin"), "manager of the region": make.user("manager", regions=[here]),
-              "manager of another region": make.user("manager", regions=[elsewhere]),
-              "the shopper": shopper, "another shopper": other}
+    actors = {
+        "admin": make.user("admin"),
+        "manager of the region": make.user("manager", regions=[here]),
+        "manager of another region": make.user("manager", regions=[elsewhere]),
+        "the shopper": shopper,
+        "another shopper": other,
+    }
     visit = session.get(Visit, uuid.UUID(doc["id"]))
     approve_visit(session, actors["admin"], visit)
-    secret = create_assignment(session, shopper=shopper, branch=branch, template=template, notes=SECRET_NOTES,
-                               due_from=today + timedelta(days=6), due_to=today + timedelta(days=9))
-    theirs = create_assignment(session, shopper=other, branch=far, template=template,
-                               due_from=today, due_to=today + timedelta(days=3))
+    secret = create_assignment(
+        session,
+        shopper=shopper,
+        branch=branch,
+        template=template,
+        notes=SECRET_NOTES,
+        due_from=today + timedelta(days=6),
+        due_to=today + timedelta(days=9),
+    )
+    theirs = create_assignment(
+        session, shopper=other, branch=far, template=template, due_from=today, due_to=today + timedelta(days=3)
+    )
     session.commit()
-    return {"actors": actors, "here": here, "branch": branch, "far": far, "visit": visit, "secret": secret,
-            "theirs": theirs}
+    return {
+        "actors": actors,
+        "here": here,
+        "branch": branch,
+        "far": far,
+        "visit": visit,
+        "secret": secret,
+        "theirs": theirs,
+    }
 
 
 def web_pages(world) -> list[str]:
     here, branch, visit = world["here"].id, world["branch"].id, world["visit"].id
-    return ["/", "/dashboard/", f"/dashboard/branches/{branch}", f"/dashboard/regions/{here}/visits.csv",
-            f"/visits/{visit}", "/review/", "/assignments/?status=open", f"/reports/visits/{visit}.pdf",
-            f"/reports/branches/{branch}.pdf", f"/reports/regions/{here}.pdf"]
+    return [
+        "/",
+        "/dashboard/",
+        f"/dashboard/branches/{branch}",
+        f"/dashboard/regions/{here}/visits.csv",
+        f"/visits/{visit}",
+        "/review/",
+        "/assignments/?status=open",
+        f"/reports/visits/{visit}.pdf",
+        f"/reports/branches/{branch}.pdf",
+        f"/reports/regions/{here}.pdf",
+    ]
 
 
 def api_paths(world) -> list[str]:
     here, branch, visit = world["here"].id, world["branch"].id, world["visit"].id
-    return [f"/api/v1/visits/{visit}", "/api/v1/scores/regions", f"/api/v1/scores/regions/{here}/league",
-            f"/api/v1/scores/regions/{here}/trend", f"/api/v1/scores/branches/{branch}/sections",
-            f"/api/v1/scores/branches/{branch}/questions", f"/api/v1/scores/branches/{branch}/critical-failures",
-            f"/api/v1/scores/branches/{branch}/trend", f"/api/v1/reports/visits/{visit}.pdf",
-            f"/api/v1/reports/regions/{here}.pdf", "/api/v1/me"]
+    return [
+        f"/api/v1/visits/{visit}",
+        "/api/v1/scores/regions",
+        f"/api/v1/scores/regions/{here}/league",
+        f"/api/v1/scores/regions/{here}/trend",
+        f"/api/v1/scores/branches/{branch}/sections",
+        f"/api/v1/scores/branches/{branch}/questions",
+        f"/api/v1/scores/branches/{branch}/critical-failures",
+        f"/api/v1/scores/branches/{branch}/trend",
+        f"/api/v1/reports/visits/{visit}.pdf",
+        f"/api/v1/reports/regions/{here}.pdf",
+        "/api/v1/me",
+    ]
 
 
 def readable(response) -> str:
@@ -79,8 +122,10 @@ def everything_seen(client, session, world, actor) -> dict:
     web_login(web, user.email)
     token = token_for(session, user)
     api = new_client(client.application)
-    seen = {"web": {path: web.get(path) for path in web_pages(world)},
-            "api": {path: api.get(path, headers=bearer(token)) for path in api_paths(world)}}
+    seen = {
+        "web": {path: web.get(path) for path in web_pages(world)},
+        "api": {path: api.get(path, headers=bearer(token)) for path in api_paths(world)},
+    }
     seen["feed"], _ = pull_all(api, token)
     seen["text"] = [readable(r) for part in ("web", "api") for r in seen[part].values()] + [repr(seen["feed"])]
     return seen
@@ -98,14 +143,18 @@ def test_every_interface_shows_each_role_what_the_permission_rule_allows(client,
     live = {str(a.id) for a in session.scalars(visible_assignments_query(user)) if a.status.value == "open"}
     fed = {c["id"] for c in seen["feed"] if c["entity"] == "assignment"}
     assert fed == live  # the phone holds exactly the open work the rule lets this user see
-    shown_on_web = {a_id for a_id in (str(secret.id), str(world["theirs"].id))
-                    if a_id in seen["web"]["/assignments/?status=open"].get_data(as_text=True)}
+    shown_on_web = {
+        a_id
+        for a_id in (str(secret.id), str(world["theirs"].id))
+        if a_id in seen["web"]["/assignments/?status=open"].get_data(as_text=True)
+    }
     if user.role.value == "admin":
         assert shown_on_web == live
     if user.role.value == "shopper":
         home = seen["web"]["/"].get_data(as_text=True)
-        assert {a.branch.code for a in (secret, world["theirs"]) if str(a.id) in live} == \
-            {code for code in ("HERE-1", "FAR-1") if code in home}
+        assert {a.branch.code for a in (secret, world["theirs"]) if str(a.id) in live} == {
+            code for code in ("HERE-1", "FAR-1") if code in home
+        }
     fed_branches = {int(c["id"]) for c in seen["feed"] if c["entity"] == "branch"}
     if user.role.value == "manager":
         assert fed_branches == {b.id for b in (world["branch"], world["far"]) if b.region in user.regions}

@@ -1,4 +1,5 @@
 """Configuration comes from FIELDAUDIT_* variables with defaults that run out of the box."""
+
 from __future__ import annotations
 
 import pytest

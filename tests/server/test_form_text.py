@@ -1,5 +1,6 @@
 """Every web form applies shared.text's rule: the page names the field, keeps the rest of the input, stores nothing;
 any other form post or query string with such text is refused before its view runs."""
+
 from __future__ import annotations
 
 import html
@@ -62,50 +63,126 @@ def _soon(days: int = 1) -> str:
 # name: (url, form data, field label in the message, refused text, a value of another field the page must keep)
 FORMS = {
     "org.region_new": (lambda s: "/admin/regions/new", lambda s: {"code": "EAST", "name": BIDI}, "Name", BIDI, "EAST"),
-    "org.region_edit": (lambda s: f"/admin/regions/{s.world.regions['north'].id}/edit",
-                        lambda s: {"code": "NORX", "name": BELL}, "Name", BELL, "NORX"),
-    "org.branch_new": (lambda s: f"/admin/regions/{s.world.regions['north'].id}/branches/new",
-                       lambda s: {"code": "N-099", "name": "New one", "address": BIDI, "latitude": "51.25",
-                                  "longitude": "-0.5"}, "Address", BIDI, "51.25"),
-    "org.branch_edit": (lambda s: f"/admin/branches/{s.world.branches['n1'].id}/edit",
-                        lambda s: {"code": "N-001", "name": BIDI, "address": "1 Kept Road", "latitude": "",
-                                   "longitude": ""}, "Name", BIDI, "1 Kept Road"),
-    "org.user_new": (lambda s: "/admin/users/new",
-                     lambda s: {"email": "kept@example.test", "name": BIDI, "role": "shopper",
-                                "password": "a long enough password"}, "Name", BIDI, "kept@example.test"),
-    "org.user_password": (lambda s: f"/admin/users/{s.world.people['ann'].id}/password",
-                          lambda s: {"password": "secret\x00password", "confirm": "secret\x00password"},
-                          "Password", "secret\x00password", "Ann Shopper"),
-    "review.decide": (lambda s: f"/review/visits/{s.visit.id}", lambda s: {"decision": "return", "note": BIDI},
-                      "Note", BIDI, "Kept"),
-    "assignments.create": (lambda s: "/assignments/",
-                           lambda s: {"branch": s.world.branches["n2"].id, "shopper": s.world.people["bob"].id,
-                                      "template": s.world.template.id, "due_from": _soon(3), "due_to": _soon(9),
-                                      "notes": BIDI}, "Notes", BIDI, _soon(9)),
-    "assignments.bulk": (lambda s: "/assignments/bulk",
-                         lambda s: {"region": s.world.regions["north"].id, "shoppers": s.world.people["bob"].id,
-                                    "template": s.world.template.id, "due_from": _soon(4), "due_to": _soon(8),
-                                    "notes": BELL}, "Notes", BELL, _soon(8)),
+    "org.region_edit": (
+        lambda s: f"/admin/regions/{s.world.regions['north'].id}/edit",
+        lambda s: {"code": "NORX", "name": BELL},
+        "Name",
+        BELL,
+        "NORX",
+    ),
+    "org.branch_new": (
+        lambda s: f"/admin/regions/{s.world.regions['north'].id}/branches/new",
+        lambda s: {"code": "N-099", "name": "New one", "address": BIDI, "latitude": "51.25", "longitude": "-0.5"},
+        "Address",
+        BIDI,
+        "51.25",
+    ),
+    "org.branch_edit": (
+        lambda s: f"/admin/branches/{s.world.branches['n1'].id}/edit",
+        lambda s: {"code": "N-001", "name": BIDI, "address": "1 Kept Road", "latitude": "", "longitude": ""},
+        "Name",
+        BIDI,
+        "1 Kept Road",
+    ),
+    "org.user_new": (
+        lambda s: "/admin/users/new",
+        lambda s: {"email": "kept@example.test", "name": BIDI, "role": "shopper", "password": "a long enough password"},
+        "Name",
+        BIDI,
+        "kept@example.test",
+    ),
+    "org.user_password": (
+        lambda s: f"/admin/users/{s.world.people['ann'].id}/password",
+        lambda s: {"password": "secret\x00password", "confirm": "secret\x00password"},
+        "Password",
+        "secret\x00password",
+        "Ann Shopper",
+    ),
+    "review.decide": (
+        lambda s: f"/review/visits/{s.visit.id}",
+        lambda s: {"decision": "return", "note": BIDI},
+        "Note",
+        BIDI,
+        "Kept",
+    ),
+    "assignments.create": (
+        lambda s: "/assignments/",
+        lambda s: {
+            "branch": s.world.branches["n2"].id,
+            "shopper": s.world.people["bob"].id,
+            "template": s.world.template.id,
+            "due_from": _soon(3),
+            "due_to": _soon(9),
+            "notes": BIDI,
+        },
+        "Notes",
+        BIDI,
+        _soon(9),
+    ),
+    "assignments.bulk": (
+        lambda s: "/assignments/bulk",
+        lambda s: {
+            "region": s.world.regions["north"].id,
+            "shoppers": s.world.people["bob"].id,
+            "template": s.world.template.id,
+            "due_from": _soon(4),
+            "due_to": _soon(8),
+            "notes": BELL,
+        },
+        "Notes",
+        BELL,
+        _soon(8),
+    ),
     "checklists.create": (lambda s: "/builder/templates", lambda s: {"title": BIDI}, "Title", BIDI, "Kept"),
-    "checklists.import_json": (lambda s: "/builder/import",
-                            lambda s: {"template_id": "1\x1b", "file": (io.BytesIO(json.dumps(SMALL_CHECKLIST).encode()),
-                                                                       "c.json")}, "Template", "1\x1b", None),
-    "checklists.settings": (lambda s: f"/builder/versions/{s.draft.id}/settings",
-                         lambda s: {"scope": "settings", "title": "A kept title", "description": BIDI,
-                                    "critical_policy": "flag"}, "Description", BIDI, "A kept title"),
-    "checklists.add_section": (lambda s: f"/builder/versions/{s.draft.id}/sections",
-                            lambda s: {"key": "kept_key", "title": BIDI}, "Title", BIDI, "kept_key"),
-    "checklists.update_section": (lambda s: f"/builder/versions/{s.draft.id}/sections/front",
-                               lambda s: {"key": "front", "title": BELL, "weight": "7"}, "Title", BELL, "7"),
-    "checklists.new_question": (lambda s: f"/builder/versions/{s.draft.id}/sections/front/questions/new",
-                             lambda s: {"key": "kept_q", "text": "Kept question?", "type": "text", "help": BIDI},
-                             "Help text", BIDI, "Kept question?"),
-    "checklists.question": (lambda s: f"/builder/versions/{s.draft.id}/questions/greeted",
-                         lambda s: {"key": "greeted", "text": BIDI, "type": "yes_no", "weight": "3"},
-                         "Question text", BIDI, "3"),
-    "checklists.preview": (lambda s: f"/builder/versions/{s.world.template.latest_published().id}/preview",
-                        lambda s: {"a-greeted": "yes", "a-notes": BIDI}, "The answer to 'notes'", BIDI,
-                        'value="yes" checked'),
+    "checklists.import_json": (
+        lambda s: "/builder/import",
+        lambda s: {"template_id": "1\x1b", "file": (io.BytesIO(json.dumps(SMALL_CHECKLIST).encode()), "c.json")},
+        "Template",
+        "1\x1b",
+        None,
+    ),
+    "checklists.settings": (
+        lambda s: f"/builder/versions/{s.draft.id}/settings",
+        lambda s: {"scope": "settings", "title": "A kept title", "description": BIDI, "critical_policy": "flag"},
+        "Description",
+        BIDI,
+        "A kept title",
+    ),
+    "checklists.add_section": (
+        lambda s: f"/builder/versions/{s.draft.id}/sections",
+        lambda s: {"key": "kept_key", "title": BIDI},
+        "Title",
+        BIDI,
+        "kept_key",
+    ),
+    "checklists.update_section": (
+        lambda s: f"/builder/versions/{s.draft.id}/sections/front",
+        lambda s: {"key": "front", "title": BELL, "weight": "7"},
+        "Title",
+        BELL,
+        "7",
+    ),
+    "checklists.new_question": (
+        lambda s: f"/builder/versions/{s.draft.id}/sections/front/questions/new",
+        lambda s: {"key": "kept_q", "text": "Kept question?", "type": "text", "help": BIDI},
+        "Help text",
+        BIDI,
+        "Kept question?",
+    ),
+    "checklists.question": (
+        lambda s: f"/builder/versions/{s.draft.id}/questions/greeted",
+        lambda s: {"key": "greeted", "text": BIDI, "type": "yes_no", "weight": "3"},
+        "Question text",
+        BIDI,
+        "3",
+    ),
+    "checklists.preview": (
+        lambda s: f"/builder/versions/{s.world.template.latest_published().id}/preview",
+        lambda s: {"a-greeted": "yes", "a-notes": BIDI},
+        "The answer to 'notes'",
+        BIDI,
+        'value="yes" checked',
+    ),
 }
 
 
@@ -119,8 +196,9 @@ def test_a_form_page_names_the_field_keeps_the_other_input_and_stores_nothing(si
     url, data, label, text, kept = FORMS[endpoint]
     form = data(site)
     before = stored(session)
-    response = site.post(url(site), form, **({"content_type": "multipart/form-data"}
-                                               if endpoint == "checklists.import_json" else {}))
+    response = site.post(
+        url(site), form, **({"content_type": "multipart/form-data"} if endpoint == "checklists.import_json" else {})
+    )
     assert response.status_code == 422, (endpoint, response.status_code, response.text[:500])
     assert _message(label, text) in response.text, response.text
     assert kept is None or escape(kept) in response.text or kept in response.text
@@ -130,8 +208,10 @@ def test_a_form_page_names_the_field_keeps_the_other_input_and_stores_nothing(si
 def test_the_sign_in_form_names_the_field_and_keeps_the_email(app, make):
     client = new_client(app)
     page = client.get("/login")
-    response = client.post("/login", data={"email": "ann\u2066@example.test", "password": "whatever it is",
-                                           "csrf_token": csrf_token(page.text)})
+    response = client.post(
+        "/login",
+        data={"email": "ann\u2066@example.test", "password": "whatever it is", "csrf_token": csrf_token(page.text)},
+    )
     assert response.status_code == 200 and "Sign in" in response.text
     assert _message("Email", "ann\u2066@example.test") in response.text and "ann\u2066@example.test" in response.text
     assert "Email or password is incorrect" not in response.text  # refused before any look-up
@@ -139,8 +219,17 @@ def test_the_sign_in_form_names_the_field_and_keeps_the_email(app, make):
 
 def test_live_validation_reports_refused_text_on_its_field(site):
     url = f"/builder/versions/{site.draft.id}/validate"
-    body = site.post(url, {"scope": "question", "original": "greeted", "section": "front", "key": "greeted",
-                           "text": BIDI, "type": "yes_no"}).get_json()
+    body = site.post(
+        url,
+        {
+            "scope": "question",
+            "original": "greeted",
+            "section": "front",
+            "key": "greeted",
+            "text": BIDI,
+            "type": "yes_no",
+        },
+    ).get_json()
     assert body["errors"]["text"] == [html.unescape(_message("Question text", BIDI))]
     settings = site.post(url, {"scope": "settings", "title": BELL}).get_json()
     assert settings["errors"]["title"] == [html.unescape(_message("Title", BELL))]
@@ -152,14 +241,19 @@ def test_every_form_page_that_shows_its_own_text_errors_is_tested_above(app):
 
 
 def _url_for_rule(rule) -> str:
-    return rule.build({name: 1 if type(conv).__name__ == "IntegerConverter" else "x"
-                       for name, conv in rule._converters.items()})[1]
+    return rule.build(
+        {name: 1 if type(conv).__name__ == "IntegerConverter" else "x" for name, conv in rule._converters.items()}
+    )[1]
 
 
 def test_every_other_form_post_with_refused_text_is_a_422_before_its_view_runs(site, session, app):
-    posts = [rule for rule in app.url_map.iter_rules()
-             if "POST" in rule.methods and not rule.rule.startswith("/api/")
-             and not getattr(app.view_functions[rule.endpoint], "shows_text_errors", False)]
+    posts = [
+        rule
+        for rule in app.url_map.iter_rules()
+        if "POST" in rule.methods
+        and not rule.rule.startswith("/api/")
+        and not getattr(app.view_functions[rule.endpoint], "shows_text_errors", False)
+    ]
     assert len(posts) >= 15
     before = stored(session)
     for rule in posts:
@@ -178,8 +272,10 @@ def test_a_query_string_with_refused_text_is_a_422(site):
 
 def test_textarea_line_breaks_arrive_as_line_feeds(site, session):
     north = site.world.regions["north"]
-    response = site.post(f"/admin/regions/{north.id}/branches/new",
-                         {"code": "N-077", "name": "Two lines", "address": "1 High St\r\nLeeds\rUK"})
+    response = site.post(
+        f"/admin/regions/{north.id}/branches/new",
+        {"code": "N-077", "name": "Two lines", "address": "1 High St\r\nLeeds\rUK"},
+    )
     assert response.status_code == 302
     session.rollback()
     from server.models import Branch
@@ -210,9 +306,9 @@ def test_every_wtforms_form_of_the_server_checks_text(tmp_path, monkeypatch):
     import importlib
     import pkgutil
 
-    import server
     from flask_wtf import FlaskForm
 
+    import server
     from server.form_text import TextCheckedForm
 
     for module in pkgutil.walk_packages(server.__path__, "server."):

@@ -1,4 +1,5 @@
 """Security headers, set in server/http_headers.py: each kind of response carries the ones it must; trusted hosts."""
+
 from __future__ import annotations
 
 import re
@@ -15,8 +16,13 @@ from tests.server.web.dashboard.conftest import world  # noqa: F401 - the fixtur
 from tests.server.web.dashboard.world import PNG
 
 ROOT = Path(__file__).resolve().parents[2]
-EVERY_RESPONSE = {"X-Frame-Options": "DENY", "X-Content-Type-Options": "nosniff", "Referrer-Policy": "same-origin",
-                  "Cross-Origin-Opener-Policy": "same-origin", "Cross-Origin-Resource-Policy": "same-origin"}
+EVERY_RESPONSE = {
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Cross-Origin-Resource-Policy": "same-origin",
+}
 
 
 @pytest.fixture
@@ -33,8 +39,9 @@ def responses(world, client, session, app):  # noqa: F811 - `world` is the fixtu
         "CSV": manager.get(f"/dashboard/regions/{north.id}/visits.csv"),
         "PDF": manager.get(f"/reports/visits/{world.failed.id}.pdf"),
         "photo": manager.get(f"/visits/{world.failed.id}/photos/{photo.id}"),
-        "API photo": client.get(f"/api/v1/visits/{world.failed.id}/photos/{photo.id}/content",
-                                headers=bearer(world.tokens["ann"])),
+        "API photo": client.get(
+            f"/api/v1/visits/{world.failed.id}/photos/{photo.id}/content", headers=bearer(world.tokens["ann"])
+        ),
         "API JSON": client.get("/api/v1/me", headers=bearer(world.tokens["ann"])),
         "API error": client.get("/api/v1/nothing-here"),
         "error page": manager.get("/no-such-page"),
@@ -100,8 +107,11 @@ INLINE = {
 
 @pytest.mark.parametrize("what", INLINE)
 def test_no_template_uses_what_the_policy_forbids(what):
-    offenders = [str(path.relative_to(ROOT)) for path in sorted((ROOT / "server" / "templates").rglob("*.html"))
-                 if INLINE[what].search(path.read_text(encoding="utf-8"))]
+    offenders = [
+        str(path.relative_to(ROOT))
+        for path in sorted((ROOT / "server" / "templates").rglob("*.html"))
+        if INLINE[what].search(path.read_text(encoding="utf-8"))
+    ]
     assert not offenders, offenders
 
 
@@ -111,13 +121,16 @@ def test_the_charts_inline_svg_has_no_style_attributes(responses):
     assert not INLINE["style attribute"].search(page)
 
 
-@pytest.mark.parametrize("config, environ, hsts", [
-    ({}, {"wsgi.url_scheme": "https"}, True),
-    ({}, {"HTTP_X_FORWARDED_PROTO": "https"}, False),  # no proxy configured: a client cannot claim HTTPS
-    ({"PROXY_HOPS": 1}, {"HTTP_X_FORWARDED_PROTO": "https"}, True),
-    ({"PROXY_HOPS": 1}, {"HTTP_X_FORWARDED_PROTO": "http"}, False),
-    ({"HSTS_SECONDS": 0}, {"wsgi.url_scheme": "https"}, False),
-])
+@pytest.mark.parametrize(
+    "config, environ, hsts",
+    [
+        ({}, {"wsgi.url_scheme": "https"}, True),
+        ({}, {"HTTP_X_FORWARDED_PROTO": "https"}, False),  # no proxy configured: a client cannot claim HTTPS
+        ({"PROXY_HOPS": 1}, {"HTTP_X_FORWARDED_PROTO": "https"}, True),
+        ({"PROXY_HOPS": 1}, {"HTTP_X_FORWARDED_PROTO": "http"}, False),
+        ({"HSTS_SECONDS": 0}, {"wsgi.url_scheme": "https"}, False),
+    ],
+)
 def test_hsts_is_sent_only_on_requests_that_arrived_over_https(app_config, config, environ, hsts):
     app = create_app({**app_config, **config})
     response = app.test_client().get("/login", environ_overrides=environ)
@@ -158,10 +171,14 @@ def test_a_trusted_host_works_and_redirects_stay_on_it(trusting):
 def test_behind_a_proxy_the_forwarded_host_is_checked_too(app_config):
     app = create_app({**app_config, "TRUSTED_HOSTS": ["audit.example.org"], "PROXY_HOPS": 1})
     client = app.test_client()
-    assert client.get("/login", headers={"Host": "audit.example.org",
-                                         "X-Forwarded-Host": "evil.example"}).status_code == 400
-    assert client.get("/login", headers={"Host": "10.0.0.5:8000",
-                                         "X-Forwarded-Host": "audit.example.org"}).status_code == 200
+    assert (
+        client.get("/login", headers={"Host": "audit.example.org", "X-Forwarded-Host": "evil.example"}).status_code
+        == 400
+    )
+    assert (
+        client.get("/login", headers={"Host": "10.0.0.5:8000", "X-Forwarded-Host": "audit.example.org"}).status_code
+        == 200
+    )
 
 
 def test_trusted_hosts_come_from_the_environment(tmp_path, monkeypatch):

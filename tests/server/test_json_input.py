@@ -1,4 +1,5 @@
 """server.json_input reads JSON from outside: hostile documents are one clear error, and no code path skips it."""
+
 from __future__ import annotations
 
 import re
@@ -12,21 +13,29 @@ SERVER = Path(__file__).resolve().parents[2] / "server"
 
 
 def test_ordinary_documents_load_as_the_json_module_loads_them():
-    assert load_json(b'{"a": [1, -2, 3.5, "x", true, null], "b": {"c": "\\u00e9"}}') == \
-        {"a": [1, -2, 3.5, "x", True, None], "b": {"c": "é"}}
+    assert load_json(b'{"a": [1, -2, 3.5, "x", true, null], "b": {"c": "\\u00e9"}}') == {
+        "a": [1, -2, 3.5, "x", True, None],
+        "b": {"c": "é"},
+    }
     assert load_json("-" + "9" * MAX_INT_DIGITS) == -int("9" * MAX_INT_DIGITS)
 
 
-@pytest.mark.parametrize("text, reason", [
-    ("1" * (MAX_INT_DIGITS + 1), "has a number with more than 4,300 digits"),
-    ('{"a": [-' + "1" * 10_000 + "]}", "has a number with more than 4,300 digits"),
-    ("[" * 100_000 + "]" * 100_000, f"is nested more than {MAX_DEPTH} levels deep"),
-    ("[" * (MAX_DEPTH + 1) + "]" * (MAX_DEPTH + 1), f"is nested more than {MAX_DEPTH} levels deep"),
-    ('{"a": ' * (MAX_DEPTH + 1) + "1" + "}" * (MAX_DEPTH + 1), f"is nested more than {MAX_DEPTH} levels deep"),
-    ("NaN", "contains NaN"), ("[Infinity]", "contains Infinity"), ('{"a": -Infinity}', "contains -Infinity"),
-    ('{"a": 1,}', "is not valid JSON (line 1, column 9"), ("", "is not valid JSON"),
-    (b"\xff\xfe\x00", "is not UTF-8 text"),
-])
+@pytest.mark.parametrize(
+    "text, reason",
+    [
+        ("1" * (MAX_INT_DIGITS + 1), "has a number with more than 4,300 digits"),
+        ('{"a": [-' + "1" * 10_000 + "]}", "has a number with more than 4,300 digits"),
+        ("[" * 100_000 + "]" * 100_000, f"is nested more than {MAX_DEPTH} levels deep"),
+        ("[" * (MAX_DEPTH + 1) + "]" * (MAX_DEPTH + 1), f"is nested more than {MAX_DEPTH} levels deep"),
+        ('{"a": ' * (MAX_DEPTH + 1) + "1" + "}" * (MAX_DEPTH + 1), f"is nested more than {MAX_DEPTH} levels deep"),
+        ("NaN", "contains NaN"),
+        ("[Infinity]", "contains Infinity"),
+        ('{"a": -Infinity}', "contains -Infinity"),
+        ('{"a": 1,}', "is not valid JSON (line 1, column 9"),
+        ("", "is not valid JSON"),
+        (b"\xff\xfe\x00", "is not UTF-8 text"),
+    ],
+)
 def test_hostile_or_broken_documents_are_refused_with_a_reason(text, reason):
     with pytest.raises(JsonInputError) as refused:
         load_json(text)

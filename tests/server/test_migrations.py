@@ -1,4 +1,5 @@
 """Alembic migrations build exactly the schema the models declare, and can be undone."""
+
 from __future__ import annotations
 
 import logging

@@ -1,5 +1,6 @@
 """Migrations keep what a real install holds: every upgrade and downgrade runs on a database full of rows,
 with SQLite's foreign keys enforced (a table rebuild of `users` would be refused there, or cascade)."""
+
 from __future__ import annotations
 
 import pytest
@@ -9,8 +10,17 @@ from sqlalchemy import text
 from server.extensions import db
 from server.services.accounts.tokens import issue_token
 
-COUNTED = ("users", "regions", "branches", "manager_regions", "api_tokens", "templates", "template_versions",
-           "assignments", "activity_log")
+COUNTED = (
+    "users",
+    "regions",
+    "branches",
+    "manager_regions",
+    "api_tokens",
+    "templates",
+    "template_versions",
+    "assignments",
+    "activity_log",
+)
 
 
 def _counts() -> dict[str, int]:
@@ -25,8 +35,13 @@ def _fill(session, make) -> None:
     make.user("admin")
     make.assignment(shopper=shopper, branch=make.branch(region))
     issue_token(session, shopper, "Phone")
-    session.execute(text("INSERT INTO activity_log (actor_id, created_at, action, object_type, object_id, summary) "
-                         "VALUES (:u, CURRENT_TIMESTAMP, 'test', 'user', '1', 'kept')"), {"u": shopper.id})
+    session.execute(
+        text(
+            "INSERT INTO activity_log (actor_id, created_at, action, object_type, object_id, summary) "
+            "VALUES (:u, CURRENT_TIMESTAMP, 'test', 'user', '1', 'kept')"
+        ),
+        {"u": shopper.id},
+    )
     session.commit()
 
 

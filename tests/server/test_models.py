@@ -1,4 +1,5 @@
 """The data model holds the rules that no service may break."""
+
 from __future__ import annotations
 
 import pytest

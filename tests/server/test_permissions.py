@@ -1,4 +1,5 @@
 """Who sees what: a role x object matrix, where the queries and the per-object checks must agree."""
+
 from __future__ import annotations
 
 import uuid
@@ -31,9 +32,18 @@ from tests.server.auth_helpers import bearer, new_client, web_login
 def make_visit(make, *, shopper, branch, assignment=None):
     template = assignment.template if assignment else make.template()
     now = utcnow()
-    visit = Visit(id=uuid.uuid4(), branch=branch, shopper=shopper, assignment=assignment,
-                  template_version=template.versions[0], status=VisitStatus.SUBMITTED,
-                  started_at=now, finished_at=now, earned=1, possible=2)
+    visit = Visit(
+        id=uuid.uuid4(),
+        branch=branch,
+        shopper=shopper,
+        assignment=assignment,
+        template_version=template.versions[0],
+        status=VisitStatus.SUBMITTED,
+        started_at=now,
+        finished_at=now,
+        earned=1,
+        possible=2,
+    )
     return make._save(visit)
 
 
@@ -69,9 +79,18 @@ SEES = {  # actor -> the kinds of object (all in the first region) they may see
     "a deactivated admin": set(),
     "anonymous": set(),
 }
-CHECKS = {"region": can_view_region, "branch": can_view_branch, "visit": can_view_visit, "assignment": can_view_assignment}
-QUERIES = {"region": visible_regions_query, "branch": visible_branches_query, "visit": visible_visits_query,
-           "assignment": visible_assignments_query}
+CHECKS = {
+    "region": can_view_region,
+    "branch": can_view_branch,
+    "visit": can_view_visit,
+    "assignment": can_view_assignment,
+}
+QUERIES = {
+    "region": visible_regions_query,
+    "branch": visible_branches_query,
+    "visit": visible_visits_query,
+    "assignment": visible_assignments_query,
+}
 MODELS = {"region": Region, "branch": Branch, "visit": Visit, "assignment": Assignment}
 
 
@@ -134,6 +153,7 @@ def test_only_active_admins_can_manage(world):
 @pytest.fixture
 def guarded_app(app):
     """The app with one admin-only page and one admin-only API endpoint, guarded by the decorator."""
+
     @login_required_role("admin")
     def admin_only():
         return "secret admin page"

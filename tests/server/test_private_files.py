@@ -1,5 +1,6 @@
 """The instance folder is 0700; the secret key is 0600 and created atomically (racing processes agree on one);
 the SQLite database and its -wal/-shm files and the photos are private, whatever the umask."""
+
 from __future__ import annotations
 
 import io
@@ -40,8 +41,7 @@ def test_processes_starting_at_once_agree_on_one_secret_key(tmp_path, round_):
     folder = tmp_path / "instance"
     racers = 6
     barrier, results = context.Barrier(racers), context.Queue()
-    processes = [context.Process(target=_race_for_the_key, args=(str(folder), barrier, results))
-                 for _ in range(racers)]
+    processes = [context.Process(target=_race_for_the_key, args=(str(folder), barrier, results)) for _ in range(racers)]
     for process in processes:
         process.start()
     keys = [results.get(timeout=60) for _ in processes]

@@ -1,4 +1,5 @@
 """Every account gets a random, unique pseudonym once, however it is inserted; existing accounts got one in 0006."""
+
 from __future__ import annotations
 
 import itertools
@@ -9,8 +10,8 @@ from sqlalchemy import insert, select, text
 from server.extensions import db
 from server.models import Role, User
 from server.models import pseudonyms as pseudonym_module
-from server.services.accounts.users import create_user
 from server.services.accounts.shopper_labels import NAMES, PSEUDONYMS, labels_for, pseudonym_label, shopper_label
+from server.services.accounts.users import create_user
 
 
 def _users(make, count: int) -> list[User]:
@@ -39,8 +40,9 @@ def test_the_pseudonym_is_kept_when_the_account_changes(make, session):
 
 
 def _holder_of(session, number: int) -> User:
-    user = User(email=f"holder{number}@example.test", name="Holder", role=Role.SHOPPER, password_hash="-",
-                pseudonym=number)
+    user = User(
+        email=f"holder{number}@example.test", name="Holder", role=Role.SHOPPER, password_hash="-", pseudonym=number
+    )
     session.add(user)
     session.commit()
     return user
@@ -64,17 +66,24 @@ def test_a_full_range_moves_on_to_longer_numbers(make, session, monkeypatch):
     def draw(highest):
         seen.append(highest)
         return 4999 if highest == 9_999 else 12_344
+
     monkeypatch.setattr(pseudonym_module.secrets, "randbelow", draw)
     assert make.user("shopper").pseudonym == 12_345
     assert seen.count(9_999) == pseudonym_module.DRAWS_PER_RANGE and seen[-1] == 999_999
 
 
 def test_accounts_inserted_in_bulk_or_through_the_service_get_pseudonyms_too(session):
-    session.execute(insert(User), [{"email": f"bulk{n}@example.test", "name": f"Bulk {n}", "role": Role.SHOPPER,
-                                    "password_hash": "-"} for n in range(5)])
+    session.execute(
+        insert(User),
+        [
+            {"email": f"bulk{n}@example.test", "name": f"Bulk {n}", "role": Role.SHOPPER, "password_hash": "-"}
+            for n in range(5)
+        ],
+    )
     session.commit()
-    created = create_user(session, email="svc@example.test", name="Service", role=Role.SHOPPER,
-                          password="correct horse battery staple")
+    created = create_user(
+        session, email="svc@example.test", name="Service", role=Role.SHOPPER, password="correct horse battery staple"
+    )
     numbers = list(session.scalars(select(User.pseudonym)))
     assert len(numbers) == 6 and len(set(numbers)) == 6 and created.pseudonym in numbers
 
@@ -85,9 +94,13 @@ def test_accounts_made_before_the_migration_get_distinct_pseudonyms(app):
     downgrade(revision="0005")
     with db.engine.begin() as conn:
         for n in range(25):
-            conn.execute(text("INSERT INTO users (email, name, role, password_hash, active, session_nonce, created_at,"
-                              " demo) VALUES (:e, :n, 'shopper', '-', true, 'x', CURRENT_TIMESTAMP, false)"),
-                         {"e": f"old{n}@example.test", "n": f"Old {n}"})
+            conn.execute(
+                text(
+                    "INSERT INTO users (email, name, role, password_hash, active, session_nonce, created_at,"
+                    " demo) VALUES (:e, :n, 'shopper', '-', true, 'x', CURRENT_TIMESTAMP, false)"
+                ),
+                {"e": f"old{n}@example.test", "n": f"Old {n}"},
+            )
     upgrade()
     db.session.remove()
     numbers = list(db.session.scalars(select(User.pseudonym)))

@@ -1,5 +1,6 @@
 """A request that finds an application context an earlier request used is refused (500), never served with
 the earlier request's `g` (user, CSRF token, API token id) and database session."""
+
 from __future__ import annotations
 
 from tests.server.auth_helpers import api_login, bearer, new_client

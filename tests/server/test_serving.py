@@ -1,18 +1,39 @@
 """The pieces `fieldaudit run` serves with: which addresses are local, the URL shown, shared limits, the warning
 for public addresses, the gunicorn settings, the hidden server banner."""
+
 from __future__ import annotations
 
 import pytest
 
-from server.serving import (SERVER_HEADER, WSGI_APP, ServeOptions, exposure_warning, gunicorn_settings,
-                            hide_server_banner, is_loopback, masked_uri, shared_limits_problem, shown_url)
+from server.serving import (
+    SERVER_HEADER,
+    WSGI_APP,
+    ServeOptions,
+    exposure_warning,
+    gunicorn_settings,
+    hide_server_banner,
+    is_loopback,
+    masked_uri,
+    shared_limits_problem,
+    shown_url,
+)
 
 
-@pytest.mark.parametrize("host, local", [
-    ("127.0.0.1", True), ("127.1.2.3", True), ("::1", True), ("[::1]", True), ("localhost", True),
-    ("0.0.0.0", False), ("::", False), ("192.0.2.10", False), ("2001:db8::1", False),
-    ("no-such-host.invalid", False),
-])
+@pytest.mark.parametrize(
+    "host, local",
+    [
+        ("127.0.0.1", True),
+        ("127.1.2.3", True),
+        ("::1", True),
+        ("[::1]", True),
+        ("localhost", True),
+        ("0.0.0.0", False),
+        ("::", False),
+        ("192.0.2.10", False),
+        ("2001:db8::1", False),
+        ("no-such-host.invalid", False),
+    ],
+)
 def test_only_loopback_addresses_count_as_local(host, local):
     assert is_loopback(host) is local
 
@@ -40,10 +61,16 @@ def test_a_reachable_redis_is_accepted_for_many_workers(app):
     assert shared_limits_problem(app, 8) is None
 
 
-@pytest.mark.parametrize("environ, warned", [
-    ({}, True), ({"FIELDAUDIT_PROXY_HOPS": "0"}, True), ({"FIELDAUDIT_SECURE_COOKIES": "0"}, True),
-    ({"FIELDAUDIT_PROXY_HOPS": "1"}, False), ({"FIELDAUDIT_SECURE_COOKIES": "1"}, False),
-])
+@pytest.mark.parametrize(
+    "environ, warned",
+    [
+        ({}, True),
+        ({"FIELDAUDIT_PROXY_HOPS": "0"}, True),
+        ({"FIELDAUDIT_SECURE_COOKIES": "0"}, True),
+        ({"FIELDAUDIT_PROXY_HOPS": "1"}, False),
+        ({"FIELDAUDIT_SECURE_COOKIES": "1"}, False),
+    ],
+)
 def test_a_public_address_warns_unless_cookies_are_secure_or_a_proxy_is_set(environ, warned):
     warning = exposure_warning("0.0.0.0", environ)
     assert (warning is not None) is warned

@@ -64,18 +64,28 @@ def photo(key: str) -> PhotoRef:
 
 
 FULL_DOC: dict[str, Any] = doc(
-    sec("arrival",
+    sec(
+        "arrival",
         q("open_on_time", required=True, critical=True, critical_policy="flag", help="Compare with the door."),
         q("why_closed", "text", max_length=500, visible_if={"question": "open_on_time", "in": ["no"]}),
         scale("cleanliness", 1, 5, labels={"1": "Poor", "5": "Great"}, weight=2),
-        weight=1),
-    sec("service",
+        weight=1,
+    ),
+    sec(
+        "service",
         choice("greeting", ("warm", 1), ("neutral", 0.5), ("none", 0), ("unsure", None), allow_na=True),
         number("wait_minutes", "<=", 2, min=0, max=120, weight=1.5),
-        q("inverted", options=[{"value": "yes", "label": "Yes", "score": 0}, {"value": "no", "label": "No", "score": 1}]),
+        q(
+            "inverted",
+            options=[{"value": "yes", "label": "Yes", "score": 0}, {"value": "no", "label": "No", "score": 1}],
+        ),
         q("storefront", "photo", min_photos=1, required=True),
-        q("visit_date", "date"), q("visit_time", "time"),
-        weight=2.5),
-    description="Everything the format allows.", critical_policy="zero", allow_adhoc=True,
+        q("visit_date", "date"),
+        q("visit_time", "time"),
+        weight=2.5,
+    ),
+    description="Everything the format allows.",
+    critical_policy="zero",
+    allow_adhoc=True,
 )
 """A valid document that uses every question type and most optional fields."""

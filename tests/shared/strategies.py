@@ -41,14 +41,23 @@ def possible_values(question: dict[str, Any]) -> list[Any]:
 def question_docs(draw: st.DrawFn, key: str, earlier: list[dict[str, Any]]) -> dict[str, Any]:
     """A valid question document; its condition, if any, names an earlier question and values it can have."""
     kind = draw(st.sampled_from(QUESTION_TYPES))
-    doc: dict[str, Any] = {"key": key, "text": f"Question {key}?", "type": kind, "weight": draw(WEIGHTS),
-                           "required": draw(st.booleans()), "allow_na": draw(st.booleans())}
+    doc: dict[str, Any] = {
+        "key": key,
+        "text": f"Question {key}?",
+        "type": kind,
+        "weight": draw(WEIGHTS),
+        "required": draw(st.booleans()),
+        "allow_na": draw(st.booleans()),
+    }
     if kind == "yes_no" and draw(st.booleans()):
-        doc["options"] = [{"value": "yes", "label": "Yes", "score": draw(SCORES)},
-                          {"value": "no", "label": "No", "score": draw(SCORES)}]
+        doc["options"] = [
+            {"value": "yes", "label": "Yes", "score": draw(SCORES)},
+            {"value": "no", "label": "No", "score": draw(SCORES)},
+        ]
     elif kind == "choice":
-        doc["options"] = [{"value": f"o{n}", "label": f"Option {n}", "score": draw(SCORES)}
-                          for n in range(draw(st.integers(1, 4)))]
+        doc["options"] = [
+            {"value": f"o{n}", "label": f"Option {n}", "score": draw(SCORES)} for n in range(draw(st.integers(1, 4)))
+        ]
     elif kind == "scale":
         low = draw(st.integers(-2, 3))
         doc.update(min=low, max=low + draw(st.integers(1, 6)))
@@ -56,8 +65,10 @@ def question_docs(draw: st.DrawFn, key: str, earlier: list[dict[str, Any]]) -> d
         if draw(st.booleans()):
             doc.update(min=draw(st.integers(-3, 0)), max=draw(st.integers(1, 8)))
         if draw(st.booleans()):
-            doc["pass_rule"] = {"op": draw(st.sampled_from(["<", "<=", "==", "!=", ">=", ">"])),
-                                "value": draw(st.sampled_from([0, 1, 2, 2.5, 5]))}
+            doc["pass_rule"] = {
+                "op": draw(st.sampled_from(["<", "<=", "==", "!=", ">=", ">"])),
+                "value": draw(st.sampled_from([0, 1, 2, 2.5, 5])),
+            }
     elif kind == "photo":
         doc["min_photos"] = draw(st.integers(0, 2))
     sources = [e for e in earlier if e["type"] != "photo"]
@@ -89,20 +100,32 @@ def checklist_docs(draw: st.DrawFn, max_sections: int = 3, max_questions: int = 
         for _ in range(draw(st.integers(1, max_questions))):
             mine.append(draw(question_docs(f"q{len(questions)}", questions)))
             questions.append(mine[-1])
-        sections.append({"key": f"s{s}", "title": f"Section {s}", "weight": draw(WEIGHTS) if weighted else None,
-                         "questions": mine})
-    return {"format": 1, "title": "Generated", "critical_policy": draw(st.sampled_from(["zero", "flag"])),
-            "sections": sections}
+        sections.append(
+            {"key": f"s{s}", "title": f"Section {s}", "weight": draw(WEIGHTS) if weighted else None, "questions": mine}
+        )
+    return {
+        "format": 1,
+        "title": "Generated",
+        "critical_policy": draw(st.sampled_from(["zero", "flag"])),
+        "sections": sections,
+    }
 
 
 def _values(question: Question) -> list[Any]:
     """Valid values for a loaded question (the same as possible_values of its document)."""
     kind = question.type
     if kind == "number":
-        return possible_values({"type": kind, **{k: v for k, v in (("min", question.min), ("max", question.max))
-                                                 if v is not None}})
-    return possible_values({"type": kind, "options": [{"value": o.value} for o in question.options or ()],
-                            "min": question.min, "max": question.max})
+        return possible_values(
+            {"type": kind, **{k: v for k, v in (("min", question.min), ("max", question.max)) if v is not None}}
+        )
+    return possible_values(
+        {
+            "type": kind,
+            "options": [{"value": o.value} for o in question.options or ()],
+            "min": question.min,
+            "max": question.max,
+        }
+    )
 
 
 @st.composite

@@ -23,9 +23,17 @@ def paths(issues) -> list[str]:
 
 def test_a_complete_valid_visit_has_no_issues():
     cl = load_checklist(FULL_DOC)
-    answers = [ans("open_on_time", "no"), ans("why_closed", "Door locked", comment="Waited 10 min"),
-               ans("cleanliness", 4), ans("greeting", na=True), ans("wait_minutes", 1.5), ans("inverted", "no"),
-               ans("storefront", comment="Sunny"), ans("visit_date", "2026-11-20"), ans("visit_time", "09:30")]
+    answers = [
+        ans("open_on_time", "no"),
+        ans("why_closed", "Door locked", comment="Waited 10 min"),
+        ans("cleanliness", 4),
+        ans("greeting", na=True),
+        ans("wait_minutes", 1.5),
+        ans("inverted", "no"),
+        ans("storefront", comment="Sunny"),
+        ans("visit_date", "2026-11-20"),
+        ans("visit_time", "09:30"),
+    ]
     assert validate_answers(cl, answers, [photo("storefront")]) == []
 
 
@@ -43,17 +51,30 @@ def test_two_answers_to_one_question_are_rejected():
 
 
 WRONG_VALUES = [
-    ("yes_no_maybe", q("x"), "maybe"), ("yes_no_true", q("x"), True), ("yes_no_1", q("x"), 1),
-    ("choice_unknown_option", choice("x", ("a", 1)), "b"), ("choice_number", choice("x", ("a", 1)), 1),
-    ("scale_above", scale("x", 1, 5), 6), ("scale_below", scale("x", 1, 5), 0), ("scale_string", scale("x"), "3"),
-    ("scale_float", scale("x"), 3.0), ("scale_bool", scale("x", 0, 1), True),
-    ("number_string", number("x"), "2"), ("number_bool", number("x"), False),
-    ("number_below_min", number("x", min=0), -1), ("number_above_max", number("x", max=10), 10.5),
-    ("text_number", q("x", "text"), 5), ("text_over_max_length", q("x", "text", max_length=3), "abcd"),
-    ("date_month_13", q("x", "date"), "2026-13-01"), ("date_compact", q("x", "date"), "20261120"),
-    ("date_unpadded", q("x", "date"), "2026-1-1"), ("date_feb_30", q("x", "date"), "2026-02-30"),
-    ("time_24", q("x", "time"), "24:00"), ("time_unpadded", q("x", "time"), "9:30"),
-    ("time_seconds", q("x", "time"), "09:30:00"), ("time_number", q("x", "time"), 930),
+    ("yes_no_maybe", q("x"), "maybe"),
+    ("yes_no_true", q("x"), True),
+    ("yes_no_1", q("x"), 1),
+    ("choice_unknown_option", choice("x", ("a", 1)), "b"),
+    ("choice_number", choice("x", ("a", 1)), 1),
+    ("scale_above", scale("x", 1, 5), 6),
+    ("scale_below", scale("x", 1, 5), 0),
+    ("scale_string", scale("x"), "3"),
+    ("scale_float", scale("x"), 3.0),
+    ("scale_bool", scale("x", 0, 1), True),
+    ("number_string", number("x"), "2"),
+    ("number_bool", number("x"), False),
+    ("number_below_min", number("x", min=0), -1),
+    ("number_above_max", number("x", max=10), 10.5),
+    ("text_number", q("x", "text"), 5),
+    ("text_over_max_length", q("x", "text", max_length=3), "abcd"),
+    ("date_month_13", q("x", "date"), "2026-13-01"),
+    ("date_compact", q("x", "date"), "20261120"),
+    ("date_unpadded", q("x", "date"), "2026-1-1"),
+    ("date_feb_30", q("x", "date"), "2026-02-30"),
+    ("time_24", q("x", "time"), "24:00"),
+    ("time_unpadded", q("x", "time"), "9:30"),
+    ("time_seconds", q("x", "time"), "09:30:00"),
+    ("time_number", q("x", "time"), 930),
 ]
 
 
@@ -65,10 +86,16 @@ def test_a_value_of_the_wrong_type_or_out_of_range_is_rejected(question, value):
 
 
 RIGHT_VALUES = [
-    ("yes_no", q("x"), "no"), ("choice", choice("x", ("a", 1)), "a"), ("scale_bounds", scale("x", 1, 5), 5),
-    ("number_float", number("x"), 2.5), ("number_negative", number("x"), -3), ("number_at_max", number("x", max=10), 10),
-    ("text", q("x", "text"), "Ça va, 東京"), ("text_at_max_length", q("x", "text", max_length=3), "abc"),
-    ("date_leap_day", q("x", "date"), "2028-02-29"), ("time", q("x", "time"), "23:59"),
+    ("yes_no", q("x"), "no"),
+    ("choice", choice("x", ("a", 1)), "a"),
+    ("scale_bounds", scale("x", 1, 5), 5),
+    ("number_float", number("x"), 2.5),
+    ("number_negative", number("x"), -3),
+    ("number_at_max", number("x", max=10), 10),
+    ("text", q("x", "text"), "Ça va, 東京"),
+    ("text_at_max_length", q("x", "text", max_length=3), "abc"),
+    ("date_leap_day", q("x", "date"), "2028-02-29"),
+    ("time", q("x", "time"), "23:59"),
 ]
 
 
@@ -142,21 +169,35 @@ def test_answers_to_hidden_questions_must_still_have_a_valid_value():
     assert paths(validate_answers(cl, [ans("a", "yes"), ans("b", 99)])) == ["answers[1].value"]
 
 
-@pytest.mark.parametrize("required, min_photos, count, need", [
-    (True, 0, 0, 1), (True, 2, 1, 2), (False, 2, 1, 2), (True, 3, 0, 3),
-], ids=["required_needs_one", "required_needs_min", "optional_with_some_needs_min", "required_with_none"])
+@pytest.mark.parametrize(
+    "required, min_photos, count, need",
+    [
+        (True, 0, 0, 1),
+        (True, 2, 1, 2),
+        (False, 2, 1, 2),
+        (True, 3, 0, 3),
+    ],
+    ids=["required_needs_one", "required_needs_min", "optional_with_some_needs_min", "required_with_none"],
+)
 def test_too_few_photos_for_a_photo_question_are_rejected(required, min_photos, count, need):
     cl = one(q("p", "photo", required=required, min_photos=min_photos))
     issues = validate_answers(cl, [], [photo("p") for _ in range(count)])
     assert paths(issues) == ["photos"]
-    assert issues[0].message == f"question 'p' (section 'main'): needs at least {need} photo{'s' * (need > 1)}, has {count}"
+    assert (
+        issues[0].message
+        == f"question 'p' (section 'main'): needs at least {need} photo{'s' * (need > 1)}, has {count}"
+    )
 
 
-@pytest.mark.parametrize("question, answers, count", [
-    (q("p", "photo", min_photos=2), [], 0),
-    (q("p", "photo", required=True, min_photos=2), [], 2),
-    (q("p", "photo", required=True, allow_na=True, min_photos=2), [ans("p", na=True)], 0),
-], ids=["optional_without_photos", "required_with_enough", "na"])
+@pytest.mark.parametrize(
+    "question, answers, count",
+    [
+        (q("p", "photo", min_photos=2), [], 0),
+        (q("p", "photo", required=True, min_photos=2), [], 2),
+        (q("p", "photo", required=True, allow_na=True, min_photos=2), [ans("p", na=True)], 0),
+    ],
+    ids=["optional_without_photos", "required_with_enough", "na"],
+)
 def test_enough_photos_or_none_needed_is_fine(question, answers, count):
     assert validate_answers(one(question), answers, [photo("p") for _ in range(count)]) == []
 
@@ -196,13 +237,26 @@ def test_all_answer_problems_are_reported_together():
     cl = one(q("a"), scale("s"), q("r", required=True), q("p", "photo", required=True))
     answers = [ans("ghost", 1), ans("a", na=True), ans("s", 9), ans("s", 3)]
     assert paths(validate_answers(cl, answers, [PhotoRef(uuid.uuid4(), "a", "c" * 64, 1, "image/jpeg")])) == [
-        "answers[0].question", "answers[1].na", "answers[2].value", "answers[3].question", "photos[0].question",
-        "answers", "photos"]
+        "answers[0].question",
+        "answers[1].na",
+        "answers[2].value",
+        "answers[3].question",
+        "photos[0].question",
+        "answers",
+        "photos",
+    ]
 
 
 def test_validate_visit_checks_a_loaded_visit():
     cl = one(q("a", required=True))
-    visit = load_visit({"id": str(uuid.uuid4()), "template_version_id": 1, "branch_id": 1,
-                        "started_at": "2026-11-20T09:00:00Z", "finished_at": "2026-11-20T09:30:00Z",
-                        "answers": [{"question": "a", "value": "maybe"}]})
+    visit = load_visit(
+        {
+            "id": str(uuid.uuid4()),
+            "template_version_id": 1,
+            "branch_id": 1,
+            "started_at": "2026-11-20T09:00:00Z",
+            "finished_at": "2026-11-20T09:30:00Z",
+            "answers": [{"question": "a", "value": "maybe"}],
+        }
+    )
     assert paths(validate_visit(cl, visit)) == ["answers[0].value"]

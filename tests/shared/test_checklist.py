@@ -30,11 +30,21 @@ def test_effective_critical_policy_prefers_the_question():
     assert cl.effective_critical_policy(cl.question("b")) == "flag"
 
 
-@pytest.mark.parametrize("question, can", [
-    (q("x"), True), (scale("x"), True), (number("x"), False), (number("x", "<", 1), True),
-    (choice("x", ("a", None)), False), (choice("x", ("a", None), ("b", 0)), True), (q("x", "text"), False),
-    (q("x", "photo"), False), (q("x", "date"), False), (q("x", "time"), False),
-])
+@pytest.mark.parametrize(
+    "question, can",
+    [
+        (q("x"), True),
+        (scale("x"), True),
+        (number("x"), False),
+        (number("x", "<", 1), True),
+        (choice("x", ("a", None)), False),
+        (choice("x", ("a", None), ("b", 0)), True),
+        (q("x", "text"), False),
+        (q("x", "photo"), False),
+        (q("x", "date"), False),
+        (q("x", "time"), False),
+    ],
+)
 def test_can_score_says_whether_any_answer_earns_points(question, can):
     assert one(question).question("x").can_score is can
 

@@ -13,8 +13,16 @@ from reports.adapt import ANSWER_TEXT_BY_TYPE
 from server.demo.visit_maker import DEMO_ANSWERS_BY_TYPE
 from server.web.checklists.forms import FIELD_TYPES, FORM_TYPES_BY_TYPE, TYPE_LABELS
 from shared import QuestionType, load_checklist
-from shared.checklist import (CAN_SCORE_BY_TYPE, QUESTION_TYPES, SCORABLE_TYPES, TYPE_FIELDS, TYPE_SPECIFIC_FIELDS,
-                             Option, PassRule, Question)
+from shared.checklist import (
+    CAN_SCORE_BY_TYPE,
+    QUESTION_TYPES,
+    SCORABLE_TYPES,
+    TYPE_FIELDS,
+    TYPE_SPECIFIC_FIELDS,
+    Option,
+    PassRule,
+    Question,
+)
 from shared.question_types import SPECS
 from shared.schemas import dump_checklist
 from shared.scoring import FRACTION_BY_TYPE
@@ -36,7 +44,9 @@ DISPATCH_TABLES = {
     "server.web.checklists.forms.FORM_TYPES_BY_TYPE": FORM_TYPES_BY_TYPE,
     "server.demo.visit_maker.DEMO_ANSWERS_BY_TYPE": DEMO_ANSWERS_BY_TYPE,
     "mobile.app.inputs.INPUTS_BY_TYPE": INPUTS_BY_TYPE,
-    "server/templates/checklists/preview_inputs.html": {name for name in vars(PREVIEW_INPUTS) if not name.startswith("_")},
+    "server/templates/checklists/preview_inputs.html": {
+        name for name in vars(PREVIEW_INPUTS) if not name.startswith("_")
+    },
 }
 """Every table keyed by question type, in every layer: a new table is added here, a new type to each of them."""
 
@@ -63,20 +73,37 @@ def test_the_builder_shows_a_field_for_the_types_that_carry_it():
 
 def test_only_the_types_the_specs_call_scorable_can_ever_score():
     for kind in QuestionType:
-        bare = Question("q", "Q?", kind, options=(Option("yes", "Yes", 1), Option("no", "No", 0)), min=1, max=5,
-                        pass_rule=PassRule(">=", 1))
+        bare = Question(
+            "q",
+            "Q?",
+            kind,
+            options=(Option("yes", "Yes", 1), Option("no", "No", 0)),
+            min=1,
+            max=5,
+            pass_rule=PassRule(">=", 1),
+        )
         assert bare.can_score is (kind in SCORABLE_TYPES), kind
 
 
 def test_the_old_names_derive_from_the_specs():
     assert TYPE_SPECIFIC_FIELDS == ("options", "min", "max", "labels", "pass_rule", "max_length", "min_photos")
-    assert SCORABLE_TYPES == {"yes_no", "choice", "scale", "number"}
+    assert {"yes_no", "choice", "scale", "number"} == SCORABLE_TYPES
     assert TYPE_FIELDS["scale"] == {"min", "max", "labels"} and TYPE_FIELDS["date"] == frozenset()
 
 
 def test_a_loaded_question_has_a_question_type_and_dumps_back_to_the_plain_string():
-    checklist = load_checklist({"title": "T", "sections": [{"key": "s", "title": "S", "questions": [
-        {"key": "q", "text": "Q?", "type": "scale", "min": 1, "max": 5}]}]})
+    checklist = load_checklist(
+        {
+            "title": "T",
+            "sections": [
+                {
+                    "key": "s",
+                    "title": "S",
+                    "questions": [{"key": "q", "text": "Q?", "type": "scale", "min": 1, "max": 5}],
+                }
+            ],
+        }
+    )
     assert checklist.question("q").type is QuestionType.SCALE
     dumped = dump_checklist(checklist)["sections"][0]["questions"][0]["type"]
     assert dumped == "scale" and type(dumped) is str and json.dumps(dumped) == '"scale"'

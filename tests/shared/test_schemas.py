@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -30,8 +30,15 @@ VISIT = {
         {"question": "phone_answered", "na": True},
         {"question": "wait_minutes", "value": 2},
     ],
-    "photos": [{"id": "9b2c0a4e-6f1d-4c1e-9d7a-3b2f1e0c5d6a", "question": "storefront", "sha256": "ab" * 32,
-                "size": 183742, "content_type": "image/jpeg"}],
+    "photos": [
+        {
+            "id": "9b2c0a4e-6f1d-4c1e-9d7a-3b2f1e0c5d6a",
+            "question": "storefront",
+            "sha256": "ab" * 32,
+            "size": 183742,
+            "content_type": "image/jpeg",
+        }
+    ],
 }
 
 
@@ -57,7 +64,7 @@ def issue_paths(data) -> list[str]:
 def test_the_documented_example_visit_loads():
     visit = load_visit(VISIT)
     assert visit.id == uuid.UUID(VISIT["id"]) and visit.branch_id == 12
-    assert visit.started_at == datetime(2026, 11, 20, 9, 14, 3, tzinfo=timezone.utc)
+    assert visit.started_at == datetime(2026, 11, 20, 9, 14, 3, tzinfo=UTC)
     assert visit.answers[1].na is True and visit.answers[1].value is None and visit.answers[0].comment
     assert visit.photos[0].size == 183742 and visit.location.accuracy_m == 12.0
 
@@ -73,7 +80,12 @@ def test_a_visit_round_trips_through_dump_and_load():
 def test_optional_visit_fields_default_to_null_or_empty():
     visit = load_visit(visit_with(assignment_id=..., location=..., base_revision=..., answers=..., photos=...))
     assert (visit.assignment_id, visit.location, visit.base_revision, visit.answers, visit.photos) == (
-        None, None, None, (), ())
+        None,
+        None,
+        None,
+        (),
+        (),
+    )
 
 
 def test_fingerprint_is_stable_for_the_same_content_and_differs_for_other_content():
@@ -84,13 +96,25 @@ def test_fingerprint_is_stable_for_the_same_content_and_differs_for_other_conten
 
 def test_times_with_an_offset_are_stored_in_utc_and_dumped_with_z():
     visit = load_visit(visit_with(started_at="2026-11-20T10:14:03+01:00"))
-    assert visit.started_at == datetime(2026, 11, 20, 9, 14, 3, tzinfo=timezone.utc)
-    assert visit.started_at.tzinfo is timezone.utc
+    assert visit.started_at == datetime(2026, 11, 20, 9, 14, 3, tzinfo=UTC)
+    assert visit.started_at.tzinfo is UTC
     assert dump_visit(visit)["started_at"] == "2026-11-20T09:14:03Z"
 
 
-@pytest.mark.parametrize("value", ["2026-11-20T09:14:03", "2026-11-20 09:14:03Z", "2026-11-20", "20261120T091403Z",
-                                   "2026-02-30T09:00:00Z", "2026-11-20T09:14:03+25:00", HUGE, 1763630043, None])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "2026-11-20T09:14:03",
+        "2026-11-20 09:14:03Z",
+        "2026-11-20",
+        "20261120T091403Z",
+        "2026-02-30T09:00:00Z",
+        "2026-11-20T09:14:03+25:00",
+        HUGE,
+        1763630043,
+        None,
+    ],
+)
 def test_naive_or_malformed_times_are_rejected(value):
     assert issue_paths(visit_with(started_at=value)) == ["started_at"]
 
@@ -104,13 +128,31 @@ def test_finishing_before_starting_is_rejected():
     assert issue_paths(visit_with(finished_at="2026-11-20T09:00:00Z")) == ["finished_at"]
 
 
-@pytest.mark.parametrize("field, value", [
-    ("id", "not-a-uuid"), ("id", ""), ("id", HUGE), ("id", 42), ("id", None), ("id", ...),
-    ("assignment_id", "1234"), ("template_version_id", "7"), ("template_version_id", 7.0),
-    ("template_version_id", True), ("template_version_id", 0), ("branch_id", -1), ("branch_id", ...),
-    ("base_revision", 0), ("base_revision", "1"), ("location", "here"), ("location", []),
-    ("answers", "yes"), ("answers", {"question": "a"}), ("photos", None),
-])
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("id", "not-a-uuid"),
+        ("id", ""),
+        ("id", HUGE),
+        ("id", 42),
+        ("id", None),
+        ("id", ...),
+        ("assignment_id", "1234"),
+        ("template_version_id", "7"),
+        ("template_version_id", 7.0),
+        ("template_version_id", True),
+        ("template_version_id", 0),
+        ("branch_id", -1),
+        ("branch_id", ...),
+        ("base_revision", 0),
+        ("base_revision", "1"),
+        ("location", "here"),
+        ("location", []),
+        ("answers", "yes"),
+        ("answers", {"question": "a"}),
+        ("photos", None),
+    ],
+)
 def test_wrong_visit_field_values_are_rejected_at_their_path(field, value):
     assert issue_paths(visit_with(**{field: value})) == [field]
 
@@ -125,11 +167,17 @@ def test_a_huge_unknown_field_name_is_cut_short_in_the_path():
     assert len(issue.path) < 60 and len(issue.message) < 120
 
 
-@pytest.mark.parametrize("location, path", [
-    ({"lat": 91, "lon": 0}, "location.lat"), ({"lat": 0, "lon": -180.5}, "location.lon"),
-    ({"lat": 0, "lon": 0, "accuracy_m": -1}, "location.accuracy_m"), ({"lon": 0}, "location.lat"),
-    ({"lat": "51.5", "lon": 0}, "location.lat"), ({"lat": 0, "lon": 0, "alt": 3}, "location.alt"),
-])
+@pytest.mark.parametrize(
+    "location, path",
+    [
+        ({"lat": 91, "lon": 0}, "location.lat"),
+        ({"lat": 0, "lon": -180.5}, "location.lon"),
+        ({"lat": 0, "lon": 0, "accuracy_m": -1}, "location.accuracy_m"),
+        ({"lon": 0}, "location.lat"),
+        ({"lat": "51.5", "lon": 0}, "location.lat"),
+        ({"lat": 0, "lon": 0, "alt": 3}, "location.alt"),
+    ],
+)
 def test_bad_locations_are_rejected_at_their_path(location, path):
     assert issue_paths(visit_with(location=location)) == [path]
 
@@ -139,22 +187,25 @@ def test_a_location_without_accuracy_or_no_location_at_all_is_fine():
     assert load_visit(visit_with(location=None)).location is None
 
 
-@pytest.mark.parametrize("answer, path", [
-    ({"question": "a", "value": "x" * 10_001}, "answers[0].value"),
-    ({"question": "a", "value": [1, 2]}, "answers[0].value"),
-    ({"question": "a", "value": {"nested": True}}, "answers[0].value"),
-    ({"question": "a", "value": float("nan")}, "answers[0].value"),
-    ({"question": "a", "value": 1e300}, "answers[0].value"),
-    ({"question": "a", "value": 10**20}, "answers[0].value"),
-    ({"question": "a", "value": "yes", "comment": "c" * 2001}, "answers[0].comment"),
-    ({"question": "a", "value": "yes", "comment": None}, "answers[0].comment"),
-    ({"question": "a", "na": "true"}, "answers[0].na"),
-    ({"question": "A B", "value": 1}, "answers[0].question"),
-    ({"question": "a\n", "value": 1}, "answers[0].question"),
-    ({"question": HUGE, "value": 1}, "answers[0].question"),
-    ({"value": 1}, "answers[0].question"),
-    ({"question": "a", "value": 1, "score": 1}, "answers[0].score"),
-])
+@pytest.mark.parametrize(
+    "answer, path",
+    [
+        ({"question": "a", "value": "x" * 10_001}, "answers[0].value"),
+        ({"question": "a", "value": [1, 2]}, "answers[0].value"),
+        ({"question": "a", "value": {"nested": True}}, "answers[0].value"),
+        ({"question": "a", "value": float("nan")}, "answers[0].value"),
+        ({"question": "a", "value": 1e300}, "answers[0].value"),
+        ({"question": "a", "value": 10**20}, "answers[0].value"),
+        ({"question": "a", "value": "yes", "comment": "c" * 2001}, "answers[0].comment"),
+        ({"question": "a", "value": "yes", "comment": None}, "answers[0].comment"),
+        ({"question": "a", "na": "true"}, "answers[0].na"),
+        ({"question": "A B", "value": 1}, "answers[0].question"),
+        ({"question": "a\n", "value": 1}, "answers[0].question"),
+        ({"question": HUGE, "value": 1}, "answers[0].question"),
+        ({"value": 1}, "answers[0].question"),
+        ({"question": "a", "value": 1, "score": 1}, "answers[0].score"),
+    ],
+)
 def test_malformed_answers_are_rejected_at_their_path(answer, path):
     issues = visit_issues(visit_with(answers=[answer]))
     assert [i.path for i in issues] == [path]
@@ -172,13 +223,21 @@ def test_too_many_answers_are_rejected_before_reading_them():
     assert issue_paths(visit_with(answers=[{"question": "a", "value": 1}] * 1001)) == ["answers"]
 
 
-@pytest.mark.parametrize("change, path", [
-    ({"id": "nope"}, "photos[0].id"), ({"sha256": "ab" * 31}, "photos[0].sha256"),
-    ({"sha256": "zz" * 32}, "photos[0].sha256"), ({"size": 0}, "photos[0].size"), ({"size": "10"}, "photos[0].size"),
-    ({"size": 2**40}, "photos[0].size"), ({"content_type": "jpeg"}, "photos[0].content_type"),
-    ({"content_type": HUGE}, "photos[0].content_type"), ({"question": None}, "photos[0].question"),
-    ({"exif": {}}, "photos[0].exif"),
-])
+@pytest.mark.parametrize(
+    "change, path",
+    [
+        ({"id": "nope"}, "photos[0].id"),
+        ({"sha256": "ab" * 31}, "photos[0].sha256"),
+        ({"sha256": "zz" * 32}, "photos[0].sha256"),
+        ({"size": 0}, "photos[0].size"),
+        ({"size": "10"}, "photos[0].size"),
+        ({"size": 2**40}, "photos[0].size"),
+        ({"content_type": "jpeg"}, "photos[0].content_type"),
+        ({"content_type": HUGE}, "photos[0].content_type"),
+        ({"question": None}, "photos[0].question"),
+        ({"exif": {}}, "photos[0].exif"),
+    ],
+)
 def test_malformed_photo_entries_are_rejected_at_their_path(change, path):
     entry = {**VISIT["photos"][0], **change}
     assert issue_paths(visit_with(photos=[entry])) == [path]
@@ -218,12 +277,31 @@ def test_huge_checklist_strings_are_rejected_without_echoing_them(field):
     assert issue.path == field and "at most" in issue.message and len(issue.message) < 100
 
 
-@pytest.mark.parametrize("field, value", [
-    ("key", HUGE), ("key", "Has Spaces"), ("key", "trailing_newline\n"), ("key", ""), ("text", HUGE), ("text", ""),
-    ("help", HUGE), ("type", HUGE), ("required", "yes"), ("required", 1), ("allow_na", None), ("critical", "true"),
-    ("critical_policy", "sometimes"), ("visible_if", "a == yes"), ("options", "a,b"), ("min", "1"),
-    ("max_length", 0), ("max_length", 20_000), ("min_photos", -1), ("min_photos", 1.5),
-])
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("key", HUGE),
+        ("key", "Has Spaces"),
+        ("key", "trailing_newline\n"),
+        ("key", ""),
+        ("text", HUGE),
+        ("text", ""),
+        ("help", HUGE),
+        ("type", HUGE),
+        ("required", "yes"),
+        ("required", 1),
+        ("allow_na", None),
+        ("critical", "true"),
+        ("critical_policy", "sometimes"),
+        ("visible_if", "a == yes"),
+        ("options", "a,b"),
+        ("min", "1"),
+        ("max_length", 0),
+        ("max_length", 20_000),
+        ("min_photos", -1),
+        ("min_photos", 1.5),
+    ],
+)
 def test_hostile_question_fields_are_rejected_at_their_path(field, value):
     document = doc(sec("s", {**q("x"), field: value}))
     issues = [i for i in validate_checklist(document) if i.path == f"sections[0].questions[0].{field}"]
@@ -242,7 +320,8 @@ def test_too_many_sections_or_options_are_rejected():
     assert [i.path for i in validate_checklist(doc(*[sec(f"s{n}", q(f"q{n}")) for n in range(101)]))] == ["sections"]
     options = [{"value": f"o{n}", "score": 1} for n in range(101)]
     assert [i.path for i in validate_checklist(doc(sec("s", q("c", "choice", options=options))))] == [
-        "sections[0].questions[0].options"]
+        "sections[0].questions[0].options"
+    ]
 
 
 def test_the_checklist_schema_alone_loads_dataclasses_and_keys_errors_by_path():

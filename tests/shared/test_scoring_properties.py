@@ -88,7 +88,10 @@ def test_multiplying_every_weight_by_a_constant_changes_no_percentage(scenario, 
     after = score_visit(load_checklist(scaled), answers, photos)
     assert percents(before) == percents(after)
     assert (before.critical_failures, before.flagged, before.zeroed) == (
-        after.critical_failures, after.flagged, after.zeroed)
+        after.critical_failures,
+        after.flagged,
+        after.zeroed,
+    )
 
 
 @FAST

@@ -1,4 +1,5 @@
 """shared.text: the one rule for typed text (API fields, web forms, CSV cells, the phone)."""
+
 from __future__ import annotations
 
 import pytest
@@ -8,17 +9,31 @@ from shared import fields as f
 from shared.text import UncleanText, clean_text, text_problem
 
 REFUSED = {  # name: (text, the character refused)
-    "NUL": ("a\x00b", 0x0), "bell": ("ring\x07", 0x7), "escape": ("\x1b[31mred", 0x1B), "vertical tab": ("a\x0bb", 0xB),
-    "form feed": ("a\x0cb", 0xC), "DEL": ("a\x7fb", 0x7F), "C1 CSI": ("a\x9b2J", 0x9B),
-    "lone high surrogate": ("a\ud800b", 0xD800), "lone low surrogate": ("\udc00", 0xDC00),
-    "right-to-left override": ("invoice\u202efdp.exe", 0x202E), "left-to-right embedding": ("\u202aabc", 0x202A),
-    "pop directional formatting": ("abc\u202c", 0x202C), "right-to-left isolate": ("\u2067abc", 0x2067),
+    "NUL": ("a\x00b", 0x0),
+    "bell": ("ring\x07", 0x7),
+    "escape": ("\x1b[31mred", 0x1B),
+    "vertical tab": ("a\x0bb", 0xB),
+    "form feed": ("a\x0cb", 0xC),
+    "DEL": ("a\x7fb", 0x7F),
+    "C1 CSI": ("a\x9b2J", 0x9B),
+    "lone high surrogate": ("a\ud800b", 0xD800),
+    "lone low surrogate": ("\udc00", 0xDC00),
+    "right-to-left override": ("invoice\u202efdp.exe", 0x202E),
+    "left-to-right embedding": ("\u202aabc", 0x202A),
+    "pop directional formatting": ("abc\u202c", 0x202C),
+    "right-to-left isolate": ("\u2067abc", 0x2067),
     "pop isolate": ("abc\u2069", 0x2069),
 }
 ACCEPTED = {
-    "plain": "Greeted within 30 seconds", "tab": "a\tb", "newline": "line one\nline two",
-    "Arabic with a right-to-left mark": "تم الترحيب\u200f بسرعة", "Hebrew": "שלום", "CJK": "很干净",
-    "emoji (a surrogate pair in JSON)": "👍 fine", "left-to-right mark": "a\u200eb", "Arabic letter mark": "\u061c1",
+    "plain": "Greeted within 30 seconds",
+    "tab": "a\tb",
+    "newline": "line one\nline two",
+    "Arabic with a right-to-left mark": "تم الترحيب\u200f بسرعة",
+    "Hebrew": "שלום",
+    "CJK": "很干净",
+    "emoji (a surrogate pair in JSON)": "👍 fine",
+    "left-to-right mark": "a\u200eb",
+    "Arabic letter mark": "\u061c1",
 }
 
 

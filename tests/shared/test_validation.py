@@ -15,7 +15,6 @@ from shared.validation import load_checklist, validate_checklist
 from .factories import FULL_DOC, choice, doc, number, q, scale, sec
 from .validation_helpers import assert_names, only_issue_at
 
-
 # -- valid documents -------------------------------------------------------------------------------------------
 
 
@@ -40,8 +39,18 @@ def test_dump_is_canonical_with_defaults_filled_and_unused_type_fields_left_out(
     dumped = dump_checklist(load_checklist(doc(sec("s", q("a"), choice("c", ("x", 1)), number("n")))))
     assert dumped["format"] == 1 and dumped["critical_policy"] == "flag" and dumped["allow_adhoc"] is False
     a, c, n = dumped["sections"][0]["questions"]
-    assert a == {"key": "a", "text": "Question a?", "type": "yes_no", "required": False, "allow_na": False,
-                 "weight": 1, "critical": False, "critical_policy": None, "help": "", "visible_if": None}
+    assert a == {
+        "key": "a",
+        "text": "Question a?",
+        "type": "yes_no",
+        "required": False,
+        "allow_na": False,
+        "weight": 1,
+        "critical": False,
+        "critical_policy": None,
+        "help": "",
+        "visible_if": None,
+    }
     assert c["options"] == [{"value": "x", "label": "X", "score": 1}]
     assert "pass_rule" not in n and "options" not in n
 
@@ -90,7 +99,10 @@ def test_all_errors_are_collected_at_once_in_document_order():
 def test_load_checklist_raises_with_every_issue():
     with pytest.raises(ChecklistInvalid) as caught:
         load_checklist(doc(sec("a", q("x", weight=-1), q("y", weight="heavy"))))
-    assert [i.path for i in caught.value.issues] == ["sections[0].questions[0].weight", "sections[0].questions[1].weight"]
+    assert [i.path for i in caught.value.issues] == [
+        "sections[0].questions[0].weight",
+        "sections[0].questions[1].weight",
+    ]
     assert "and 1 more" in str(caught.value)
     assert caught.value.to_list()[0]["question"] == "x"
 
@@ -98,7 +110,9 @@ def test_load_checklist_raises_with_every_issue():
 def test_a_question_with_a_broken_weight_still_has_its_condition_checked():
     document = doc(sec("s", q("a"), q("b", weight="x", visible_if={"question": "a", "in": ["maybe"]})))
     assert [i.path for i in validate_checklist(document)] == [
-        "sections[0].questions[1].weight", "sections[0].questions[1].visible_if.in[0]"]
+        "sections[0].questions[1].weight",
+        "sections[0].questions[1].visible_if.in[0]",
+    ]
 
 
 def test_a_checklist_that_is_not_an_object_is_one_issue():
@@ -116,8 +130,9 @@ def test_duplicate_section_keys_are_rejected():
 
 def test_duplicate_question_keys_across_the_whole_checklist_are_rejected():
     issue = only_issue_at(doc(sec("a", q("x")), sec("b", q("y"), q("x"))), "sections[1].questions[1].key")
-    assert issue.message == ("section 'b' (2), question 'x' (2): key 'x' is already used by "
-                             "section 'a' (1), question 'x' (1)")
+    assert issue.message == (
+        "section 'b' (2), question 'x' (2): key 'x' is already used by section 'a' (1), question 'x' (1)"
+    )
     assert issue.question == "x"
 
 
@@ -137,8 +152,11 @@ def test_negative_question_weight_is_rejected_with_the_documented_message():
     assert issue.message == "section 'arrival' (1), question 'open_on_time' (1): weight must be a number >= 0"
 
 
-@pytest.mark.parametrize("weight", ["1", True, None, [1], {"v": 1}, float("nan"), float("inf")],
-                         ids=["string", "bool", "null", "list", "object", "nan", "infinity"])
+@pytest.mark.parametrize(
+    "weight",
+    ["1", True, None, [1], {"v": 1}, float("nan"), float("inf")],
+    ids=["string", "bool", "null", "list", "object", "nan", "infinity"],
+)
 def test_non_numeric_question_weight_is_rejected(weight):
     issue = only_issue_at(doc(sec("s", q("x", weight=weight))), "sections[0].questions[0].weight")
     assert issue.message == "section 's' (1), question 'x' (1): weight must be a number >= 0"
@@ -168,10 +186,15 @@ def test_unknown_type_is_rejected():
 
 
 MISPLACED = [
-    ("text", "options", [{"value": "a", "score": 1}]), ("yes_no", "min", 1), ("choice", "pass_rule",
-                                                                              {"op": "<", "value": 1}),
-    ("scale", "max_length", 10), ("number", "labels", {"1": "x"}), ("photo", "max", 3), ("date", "min_photos", 1),
-    ("time", "options", [{"value": "a"}]), ("number", "min_photos", 0),
+    ("text", "options", [{"value": "a", "score": 1}]),
+    ("yes_no", "min", 1),
+    ("choice", "pass_rule", {"op": "<", "value": 1}),
+    ("scale", "max_length", 10),
+    ("number", "labels", {"1": "x"}),
+    ("photo", "max", 3),
+    ("date", "min_photos", 1),
+    ("time", "options", [{"value": "a"}]),
+    ("number", "min_photos", 0),
 ]
 
 
@@ -235,8 +258,9 @@ def test_scale_needs_whole_number_min_and_max(fields, path):
 
 
 def test_scale_label_outside_the_scale_is_rejected():
-    issue = only_issue_at(doc(sec("s", scale("r", 1, 5, labels={"0": "Zero", "1": "Poor"}))),
-                          "sections[0].questions[0].labels")
+    issue = only_issue_at(
+        doc(sec("s", scale("r", 1, 5, labels={"0": "Zero", "1": "Poor"}))), "sections[0].questions[0].labels"
+    )
     assert "label 0 is outside the scale 1..5" in issue.message
 
 
@@ -270,11 +294,17 @@ def test_pass_rule_without_value_is_rejected():
     only_issue_at(doc(sec("s", q("n", "number", pass_rule={"op": "<"}))), "sections[0].questions[0].pass_rule.value")
 
 
-@pytest.mark.parametrize("field, value, path", [
-    ("title", "", "title"), ("title", "x" * 201, "title"), ("format", 2, "format"),
-    ("critical_policy", "explode", "critical_policy"), ("allow_adhoc", "no", "allow_adhoc"),
-    ("description", 5, "description"),
-])
+@pytest.mark.parametrize(
+    "field, value, path",
+    [
+        ("title", "", "title"),
+        ("title", "x" * 201, "title"),
+        ("format", 2, "format"),
+        ("critical_policy", "explode", "critical_policy"),
+        ("allow_adhoc", "no", "allow_adhoc"),
+        ("description", 5, "description"),
+    ],
+)
 def test_bad_checklist_level_fields_are_rejected(field, value, path):
     document = doc(sec("s", q("x")))
     document[field] = value

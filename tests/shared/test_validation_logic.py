@@ -11,15 +11,19 @@ from .validation_helpers import assert_names, issues_at, only_issue_at
 
 
 def test_visible_if_naming_an_unknown_question_is_rejected():
-    issue = only_issue_at(doc(sec("s", q("a"), q("b", visible_if={"question": "nope", "in": ["yes"]}))),
-                          "sections[0].questions[1].visible_if.question")
+    issue = only_issue_at(
+        doc(sec("s", q("a"), q("b", visible_if={"question": "nope", "in": ["yes"]}))),
+        "sections[0].questions[1].visible_if.question",
+    )
     assert_names(issue, "s", 1, "b", 2)
     assert "'nope', which is not in this checklist" in issue.message
 
 
 def test_visible_if_naming_its_own_question_is_rejected():
-    issue = only_issue_at(doc(sec("s", q("a", visible_if={"question": "a", "in": ["yes"]}))),
-                          "sections[0].questions[0].visible_if.question")
+    issue = only_issue_at(
+        doc(sec("s", q("a", visible_if={"question": "a", "in": ["yes"]}))),
+        "sections[0].questions[0].visible_if.question",
+    )
     assert "cannot depend on the question itself" in issue.message
 
 
@@ -31,8 +35,13 @@ def test_visible_if_naming_a_later_question_is_rejected():
 
 
 def test_visible_if_cycle_is_impossible_because_conditions_point_backwards():
-    document = doc(sec("s", q("a", visible_if={"question": "b", "in": ["yes"]}),
-                       q("b", visible_if={"question": "a", "in": ["yes"]})))
+    document = doc(
+        sec(
+            "s",
+            q("a", visible_if={"question": "b", "in": ["yes"]}),
+            q("b", visible_if={"question": "a", "in": ["yes"]}),
+        )
+    )
     assert [i.path for i in validate_checklist(document)] == ["sections[0].questions[0].visible_if.question"]
 
 
@@ -65,24 +74,35 @@ def test_visible_if_on_a_photo_question_is_rejected():
 
 
 def test_visible_if_with_no_values_is_rejected():
-    only_issue_at(doc(sec("s", q("a"), q("b", visible_if={"question": "a", "in": []}))),
-                  "sections[0].questions[1].visible_if.in")
+    only_issue_at(
+        doc(sec("s", q("a"), q("b", visible_if={"question": "a", "in": []}))), "sections[0].questions[1].visible_if.in"
+    )
 
 
 def test_required_question_whose_source_can_never_be_shown_is_rejected():
-    document = doc(sec("s", q("a"), q("b", visible_if={"question": "a", "in": ["maybe"]}),
-                       q("c", required=True, visible_if={"question": "b", "in": ["yes"]})))
+    document = doc(
+        sec(
+            "s",
+            q("a"),
+            q("b", visible_if={"question": "a", "in": ["maybe"]}),
+            q("c", required=True, visible_if={"question": "b", "in": ["yes"]}),
+        )
+    )
     paths = [i.path for i in validate_checklist(document)]
     assert paths == ["sections[0].questions[1].visible_if.in[0]", "sections[0].questions[2].visible_if"]
     issue = issues_at(document, "sections[0].questions[2].visible_if")[0]
-    assert issue.message == ("section 's' (1), question 'c' (3): the question is required but can never be shown: "
-                             "question 'b' it depends on can never be shown")
+    assert issue.message == (
+        "section 's' (1), question 'c' (3): the question is required but can never be shown: "
+        "question 'b' it depends on can never be shown"
+    )
 
 
 def test_required_question_waiting_only_for_impossible_values_is_rejected():
     document = doc(sec("s", scale("r", 1, 5), q("b", required=True, visible_if={"question": "r", "in": [0, 9]})))
-    assert "can never have any of the values it waits for" in issues_at(
-        document, "sections[0].questions[1].visible_if")[0].message
+    assert (
+        "can never have any of the values it waits for"
+        in issues_at(document, "sections[0].questions[1].visible_if")[0].message
+    )
 
 
 def test_required_question_with_one_possible_value_is_fine():
@@ -91,14 +111,24 @@ def test_required_question_with_one_possible_value_is_fine():
 
 
 def test_optional_question_that_can_never_be_shown_gets_only_the_value_errors():
-    document = doc(sec("s", q("a"), q("b", visible_if={"question": "a", "in": ["maybe"]}),
-                       q("c", visible_if={"question": "b", "in": ["yes"]})))
+    document = doc(
+        sec(
+            "s",
+            q("a"),
+            q("b", visible_if={"question": "a", "in": ["maybe"]}),
+            q("c", visible_if={"question": "b", "in": ["yes"]}),
+        )
+    )
     assert [i.path for i in validate_checklist(document)] == ["sections[0].questions[1].visible_if.in[0]"]
 
 
 UNSCORABLE = [
-    ("text", q("x", "text")), ("photo", q("x", "photo")), ("date", q("x", "date")), ("time", q("x", "time")),
-    ("number_without_pass_rule", number("x")), ("choice_without_scored_option", choice("x", ("a", None))),
+    ("text", q("x", "text")),
+    ("photo", q("x", "photo")),
+    ("date", q("x", "date")),
+    ("time", q("x", "time")),
+    ("number_without_pass_rule", number("x")),
+    ("choice_without_scored_option", choice("x", ("a", None))),
     ("yes_no_with_null_scores", q("x", options=[{"value": "yes", "score": None}, {"value": "no", "score": None}])),
 ]
 
@@ -110,7 +140,10 @@ def test_critical_question_that_cannot_score_is_rejected(question):
     assert "a critical question must be able to score" in issue.message
 
 
-@pytest.mark.parametrize("question", [q("x"), scale("x"), number("x", "<", 3), choice("x", ("a", None), ("b", 0))],
-                         ids=["yes_no", "scale", "number_with_rule", "choice_with_one_scored_option"])
+@pytest.mark.parametrize(
+    "question",
+    [q("x"), scale("x"), number("x", "<", 3), choice("x", ("a", None), ("b", 0))],
+    ids=["yes_no", "scale", "number_with_rule", "choice_with_one_scored_option"],
+)
 def test_critical_question_that_can_score_is_fine(question):
     assert validate_checklist(doc(sec("s", {**question, "critical": True}))) == []

@@ -24,15 +24,20 @@ def test_an_unanswered_or_na_source_hides_the_question():
 
 
 def test_a_hidden_source_hides_its_dependants_even_with_a_stale_answer():
-    cl = one(q("a"), q("b", visible_if={"question": "a", "in": ["no"]}),
-             q("c", visible_if={"question": "b", "in": ["yes"]}))
+    cl = one(
+        q("a"), q("b", visible_if={"question": "a", "in": ["no"]}), q("c", visible_if={"question": "b", "in": ["yes"]})
+    )
     assert visible_questions(cl, [ans("a", "yes"), ans("b", "yes")]) == {"a"}
     assert visible_questions(cl, [ans("a", "no"), ans("b", "yes")]) == {"a", "b", "c"}
 
 
 def test_values_match_by_json_type_not_python_equality():
-    cl = one(number("n"), q("b", visible_if={"question": "n", "in": [1]}), scale("s", 0, 5),
-             q("c", visible_if={"question": "s", "in": [3]}))
+    cl = one(
+        number("n"),
+        q("b", visible_if={"question": "n", "in": [1]}),
+        scale("s", 0, 5),
+        q("c", visible_if={"question": "s", "in": [3]}),
+    )
     assert "b" not in visible_questions(cl, [ans("n", True)])
     assert "b" in visible_questions(cl, [ans("n", 1.0)])
     assert "c" not in visible_questions(cl, [ans("s", "3")])

@@ -64,7 +64,7 @@ class AssignmentsScreen(AppScreen):
             row = self._row(shop, item)
             groups["Upcoming" if item.due_from and item.due_from > today else "Today"].append(row)
         for visit in shop.drafts.visits(["draft"]):
-            if visit.assignment_id not in listed:   # ad hoc, or its assignment was withdrawn: never hide a draft
+            if visit.assignment_id not in listed:  # ad hoc, or its assignment was withdrawn: never hide a draft
                 groups["Other unfinished visits"].append(self._draft_row(shop, visit))
         data: list[dict[str, str]] = []
         for title, rows in groups.items():
@@ -72,8 +72,12 @@ class AssignmentsScreen(AppScreen):
                 data.append({"viewclass": "Heading", "text": title})
                 data += rows
         if not data:
-            data.append({"viewclass": "Wrapped", "text": "No visits assigned to you. Pull down or tap Sync to check "
-                                                         "for new ones."})
+            data.append(
+                {
+                    "viewclass": "Wrapped",
+                    "text": "No visits assigned to you. Pull down or tap Sync to check for new ones.",
+                }
+            )
         self.ids.scroller.data = data
 
     def _row(self, shop: AccountStore, item: Assignment) -> dict[str, str]:
@@ -88,12 +92,24 @@ class AssignmentsScreen(AppScreen):
         elif visit.editable:
             status, action = f"In progress: {len(shop.drafts.answers(visit.id))} answers saved", "Continue visit"
         else:
-            status, action = {"outbox": "Finished, waiting to sync", "sent": "Sent"}.get(
-                str(visit.state), f"Needs attention ({visit.state})"), "See sent visits"
+            status, action = (
+                {"outbox": "Finished, waiting to sync", "sent": "Sent"}.get(
+                    str(visit.state), f"Needs attention ({visit.state})"
+                ),
+                "See sent visits",
+            )
         if item.notes:
             status += f" - {item.notes}"
-        return {"viewclass": "AssignmentRow", "assignment_id": item.id, "visit_id": "", "title": title,
-                "address": address, "due": due_text(item), "status": status, "action": action}
+        return {
+            "viewclass": "AssignmentRow",
+            "assignment_id": item.id,
+            "visit_id": "",
+            "title": title,
+            "address": address,
+            "due": due_text(item),
+            "status": status,
+            "action": action,
+        }
 
     def _draft_row(self, shop: AccountStore, visit: LocalVisit) -> dict[str, str]:
         try:
@@ -101,10 +117,16 @@ class AssignmentsScreen(AppScreen):
             title, address = f"{branch.name} ({branch.code})", branch.address
         except NotFound:
             title, address = f"Branch {visit.branch_id}", ""
-        return {"viewclass": "AssignmentRow", "assignment_id": "", "visit_id": visit.id, "title": title,
-                "address": address, "due": f"Started {visit.started_at.astimezone():%d %b %H:%M}",
-                "status": f"In progress: {len(shop.drafts.answers(visit.id))} answers saved",
-                "action": "Continue visit"}
+        return {
+            "viewclass": "AssignmentRow",
+            "assignment_id": "",
+            "visit_id": visit.id,
+            "title": title,
+            "address": address,
+            "due": f"Started {visit.started_at.astimezone():%d %b %H:%M}",
+            "status": f"In progress: {len(shop.drafts.answers(visit.id))} answers saved",
+            "action": "Continue visit",
+        }
 
     def open_row(self, assignment_id: str, visit_id: str) -> None:
         """A row's button: continue the draft it names, else open (or start) the visit of its assignment."""
@@ -123,8 +145,9 @@ class AssignmentsScreen(AppScreen):
         if visit is None:
             app.devices.gps.start()
             try:
-                visit = self.shop.drafts.start_visit(assignment_id, location=app.devices.gps.last,
-                                                     started_at=app.devices.clock.now())
+                visit = self.shop.drafts.start_visit(
+                    assignment_id, location=app.devices.gps.last, started_at=app.devices.clock.now()
+                )
             except StoreError as error:
                 self.message = f"{error}."
                 return

@@ -92,8 +92,9 @@ class ReviewScreen(AppScreen):
     def submit(self) -> None:
         """Validate and freeze the visit into the outbox, with finish time and position from the facades."""
         app = self.app
-        result = self.shop.drafts.finish_visit(self.visit_id, location=app.devices.gps.last,
-                                               finished_at=app.devices.clock.now())
+        result = self.shop.drafts.finish_visit(
+            self.visit_id, location=app.devices.gps.last, finished_at=app.devices.clock.now()
+        )
         if not result.ok:
             self.reload()
             self.message = "Not submitted yet: fix the items listed above."

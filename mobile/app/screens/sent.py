@@ -64,9 +64,14 @@ class SentCard(BoxLayout):
 def card_data(shop: AccountStore, visit: LocalVisit, show_score: bool) -> dict[str, object]:
     """The RecycleView item of one visit (SentCard's properties)."""
     refused = visit.state in (VisitState.INVALID, VisitState.ERROR)
-    return {"viewclass": "SentCard", "visit_id": visit.id, "text": describe(shop, visit, show_score),
-            "correctable": visit.correctable, "editable": not visit.correctable and refused,
-            "resendable": not visit.correctable and visit.state is VisitState.ERROR}
+    return {
+        "viewclass": "SentCard",
+        "visit_id": visit.id,
+        "text": describe(shop, visit, show_score),
+        "correctable": visit.correctable,
+        "editable": not visit.correctable and refused,
+        "resendable": not visit.correctable and visit.state is VisitState.ERROR,
+    }
 
 
 class SentScreen(AppScreen):

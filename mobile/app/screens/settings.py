@@ -24,9 +24,11 @@ class SettingsScreen(AppScreen):
         app = self.app
         account = self.shop.account
         devices = app.devices
-        self.details = (f"Signed in as {account.name} <{account.email}>\nServer: {account.server_url}\n"
-                        f"Data folder: {app.data_dir}\nPhotos from: {devices.camera.name}; position: "
-                        f"{'GPS' if devices.gps.available else 'not available on this device (recorded as absent)'}")
+        self.details = (
+            f"Signed in as {account.name} <{account.email}>\nServer: {account.server_url}\n"
+            f"Data folder: {app.data_dir}\nPhotos from: {devices.camera.name}; position: "
+            f"{'GPS' if devices.gps.available else 'not available on this device (recorded as absent)'}"
+        )
 
     def ask_sign_out(self) -> None:
         """Sign out at once when nothing is unsent; else warn first (the visits stay on the phone either way)."""
@@ -35,9 +37,13 @@ class SettingsScreen(AppScreen):
             self.sign_out()
             return
         box = BoxLayout(orientation="vertical", spacing=dp(8), padding=dp(8))
-        box.add_widget(Factory.Wrapped(text=f"{unsent} visit(s) on this phone are not on the server yet. If you "
-                                            "sign out they stay on this phone, but nobody can send them until "
-                                            "you sign in again with this account. Sync first if you can."))
+        box.add_widget(
+            Factory.Wrapped(
+                text=f"{unsent} visit(s) on this phone are not on the server yet. If you "
+                "sign out they stay on this phone, but nobody can send them until "
+                "you sign in again with this account. Sync first if you can."
+            )
+        )
         row = BoxLayout(size_hint_y=None, height=dp(52), spacing=dp(8))
         stay = Factory.TouchButton(text="Stay signed in")
         leave = Factory.DangerButton(text="Sign out anyway")

@@ -73,7 +73,7 @@ class VisitScreen(AppScreen):
         visit = shop.drafts.visit(visit_id)
         errors = visit.field_errors
         if visit.location is None and app.devices.gps.last is not None:
-            shop.drafts.set_location(visit_id, app.devices.gps.last)   # the first fix arrived after the start
+            shop.drafts.set_location(visit_id, app.devices.gps.last)  # the first fix arrived after the start
         self._visible = self._compute_visible()
         box = self.ids.questions
         box.clear_widgets()
@@ -81,9 +81,15 @@ class VisitScreen(AppScreen):
         for question in section.questions:
             if question.key not in self._visible:
                 continue
-            card = QuestionCard(shop, visit_id, question, answers.get(question.key), self._saved,
-                                [m for path, msgs in errors.items() if question.key in path for m in msgs],
-                                make_input=make_input)
+            card = QuestionCard(
+                shop,
+                visit_id,
+                question,
+                answers.get(question.key),
+                self._saved,
+                [m for path, msgs in errors.items() if question.key in path for m in msgs],
+                make_input=make_input,
+            )
             self.cards[question.key] = card
             box.add_widget(card)
         self.ids.scroller.scroll_y = 1
@@ -117,8 +123,9 @@ class VisitScreen(AppScreen):
         visible = self._visible
         done = len(answered_keys(shop, visit_id) & visible)
         self.progress = 100 * done / len(visible) if visible else 100
-        self.progress_text = (f"Section {self.section_index + 1} of {self.section_count}  -  "
-                              f"{done} of {len(visible)} questions answered")
+        self.progress_text = (
+            f"Section {self.section_index + 1} of {self.section_count}  -  {done} of {len(visible)} questions answered"
+        )
 
     def focus_question(self, key: str) -> None:
         """Jump to a question (from the review list): its section, scrolled into view."""

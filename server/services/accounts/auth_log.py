@@ -3,6 +3,7 @@
 Entries carry the normalised email, the client address and the user agent; never a password,
 a code or a token (a token is named by its public prefix only).
 """
+
 from __future__ import annotations
 
 import enum
@@ -31,7 +32,7 @@ class Client:
     user_agent: str = ""
 
     @classmethod
-    def of(cls, ip: str | None, user_agent: str | None) -> "Client":
+    def of(cls, ip: str | None, user_agent: str | None) -> Client:
         """Tidied for storage: bounded, no control characters."""
         return cls(_UNPRINTABLE.sub("", ip or "")[:45], _UNPRINTABLE.sub("", user_agent or "")[:255])
 
@@ -52,9 +53,16 @@ SELF = _Self.SELF
 """`actor` default of log_auth_event: the user the event is about did it."""
 
 
-def log_auth_event(session: DbSession, action: str, client: Client, *, user: User | None = None,
-                   email: str | None = None, summary: str = "",
-                   actor: User | None | Literal[_Self.SELF] = SELF) -> Activity:
+def log_auth_event(
+    session: DbSession,
+    action: str,
+    client: Client,
+    *,
+    user: User | None = None,
+    email: str | None = None,
+    summary: str = "",
+    actor: User | None | Literal[_Self.SELF] = SELF,
+) -> Activity:
     """One entry about `user` (or about an email nobody has); `actor` is who did it: the user themselves by
     default, another admin, or None when unknown (a failed sign-in) or the command line.
 
@@ -62,16 +70,31 @@ def log_auth_event(session: DbSession, action: str, client: Client, *, user: Use
     """
     email = normal_email(email if email is not None else getattr(user, "email", ""))
     who = user if actor is SELF else actor
-    return log_activity(session, who, action, "user", user.id if user is not None else "unknown", summary,
-                        email=email or None, ip=client.ip or None, user_agent=client.user_agent or None)
+    return log_activity(
+        session,
+        who,
+        action,
+        "user",
+        user.id if user is not None else "unknown",
+        summary,
+        email=email or None,
+        ip=client.ip or None,
+        user_agent=client.user_agent or None,
+    )
 
 
 def recent_failures(session: DbSession, user: User, limit: int = 10) -> list[Activity]:
     """The user's latest failed sign-ins and lockouts, newest first, for the admin's user page."""
-    return list(session.scalars(
-        select(Activity).where(Activity.object_type == "user", Activity.object_id == str(user.id),
-                               Activity.action.in_(FAILURE_ACTIONS))
-        .order_by(Activity.created_at.desc(), Activity.id.desc()).limit(limit)))
+    return list(
+        session.scalars(
+            select(Activity)
+            .where(
+                Activity.object_type == "user", Activity.object_id == str(user.id), Activity.action.in_(FAILURE_ACTIONS)
+            )
+            .order_by(Activity.created_at.desc(), Activity.id.desc())
+            .limit(limit)
+        )
+    )
 
 
 def signed_in_recently_from(session: DbSession, user: User, ip: str, days: int = 30) -> bool:
@@ -79,6 +102,15 @@ def signed_in_recently_from(session: DbSession, user: User, ip: str, days: int =
     if not ip:
         return False
     since = utcnow() - timedelta(days=days)
-    return bool(session.scalar(select(exists().where(
-        Activity.actor_id == user.id, Activity.action.in_(SIGN_IN_ACTIONS), Activity.ip == ip,
-        Activity.created_at >= since))))
+    return bool(
+        session.scalar(
+            select(
+                exists().where(
+                    Activity.actor_id == user.id,
+                    Activity.action.in_(SIGN_IN_ACTIONS),
+                    Activity.ip == ip,
+                    Activity.created_at >= since,
+                )
+            )
+        )
+    )

@@ -1,4 +1,5 @@
 """Demo accounts (users.demo) carry a published password: tell whether any can still sign in, and close them."""
+
 from __future__ import annotations
 
 import secrets
@@ -39,11 +40,16 @@ def remove_demo_accounts(session: DbSession) -> list[str]:
     accounts = active_demo_accounts(session)
     if not accounts:
         return []
-    others = session.scalar(select(func.count()).select_from(User).where(
-        User.role == Role.ADMIN, User.active.is_(True), User.demo.is_(False)))
+    others = session.scalar(
+        select(func.count())
+        .select_from(User)
+        .where(User.role == Role.ADMIN, User.active.is_(True), User.demo.is_(False))
+    )
     if not others:
-        raise DemoAccountsError("No admin other than the demo admin is active: create one first with "
-                                "`fieldaudit create-user --role admin`, then remove the demo accounts.")
+        raise DemoAccountsError(
+            "No admin other than the demo admin is active: create one first with "
+            "`fieldaudit create-user --role admin`, then remove the demo accounts."
+        )
     for user in accounts:
         user.password_hash = hash_password(secrets.token_urlsafe(32))
         log_activity(session, None, "deactivate", "user", user.id, f"Removed demo account {user.email}")

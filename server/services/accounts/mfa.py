@@ -1,4 +1,5 @@
 """The second factor: TOTP enrolment (QR code and secret), codes with replay refused, recovery codes, reset."""
+
 from __future__ import annotations
 
 import hashlib
@@ -73,12 +74,13 @@ def provisioning_uri(user: User, secret: str) -> str:
 def qr_svg(user: User, secret: str) -> str:
     """The enrolment QR code as inline SVG markup (no script, no data: URL, so a strict CSP allows it)."""
     return segno.make(provisioning_uri(user, secret), error="m").svg_inline(
-        scale=5, border=2, svgclass="qr", title="QR code for your authenticator app")
+        scale=5, border=2, svgclass="qr", title="QR code for your authenticator app"
+    )
 
 
 def grouped(secret: str) -> str:
     """The secret in groups of four, for typing into an app by hand."""
-    return " ".join(secret[i:i + 4] for i in range(0, len(secret), 4))
+    return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
 
 
 def confirm_enrolment(session: DbSession, user: User, code: object, now: float | None = None) -> list[str]:
@@ -114,20 +116,23 @@ def replace_recovery_codes(session: DbSession, user: User) -> list[str]:
     codes = []
     for _ in range(RECOVERY_CODE_COUNT):
         raw = "".join(secrets.choice(_RECOVERY_ALPHABET) for _ in range(_RECOVERY_LENGTH))
-        codes.append("-".join(raw[i:i + 4] for i in range(0, _RECOVERY_LENGTH, 4)))
+        codes.append("-".join(raw[i : i + 4] for i in range(0, _RECOVERY_LENGTH, 4)))
     session.add_all(RecoveryCode(user_id=user.id, code_hash=hash_recovery_code(code)) for code in codes)
     return codes
 
 
 def recovery_codes_left(session: DbSession, user: User) -> int:
     """How many unused recovery codes the user still has."""
-    return len(session.scalars(select(RecoveryCode.id).where(
-        RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None))).all())
+    return len(
+        session.scalars(
+            select(RecoveryCode.id).where(RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None))
+        ).all()
+    )
 
 
 # -- signing in -------------------------------------------------------------------------------------------------------
 def verify_second_factor(session: DbSession, user: User, code: object, now: float | None = None) -> str | None:
-    """"totp" or "recovery" if `code` is a fresh authenticator code or an unused recovery code, else None.
+    """ "totp" or "recovery" if `code` is a fresh authenticator code or an unused recovery code, else None.
 
     A code is spent atomically (one UPDATE), so two workers cannot both accept it; a code of the
     time step already used, or earlier, is a replay and is refused. Not committed.
@@ -141,9 +146,15 @@ def verify_second_factor(session: DbSession, user: User, code: object, now: floa
         if step is None:
             return None
         # An UPDATE's result is a CursorResult (it has the rowcount); Session.execute is typed as returning any Result.
-        spent = cast(CursorResult, session.execute(
-            update(User).where(User.id == user.id, or_(User.totp_last_step.is_(None), User.totp_last_step < step))
-            .values(totp_last_step=step), execution_options={"synchronize_session": False}))
+        spent = cast(
+            CursorResult,
+            session.execute(
+                update(User)
+                .where(User.id == user.id, or_(User.totp_last_step.is_(None), User.totp_last_step < step))
+                .values(totp_last_step=step),
+                execution_options={"synchronize_session": False},
+            ),
+        )
         if spent.rowcount != 1:
             return None
         user.totp_last_step = step  # what the UPDATE wrote; keeps the loaded object in step without a query
@@ -151,10 +162,19 @@ def verify_second_factor(session: DbSession, user: User, code: object, now: floa
     normal = _normal_recovery(code)
     if len(normal) != _RECOVERY_LENGTH:
         return None
-    spent = cast(CursorResult, session.execute(
-        update(RecoveryCode).where(RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None),
-                                   RecoveryCode.code_hash == hash_recovery_code(normal))
-        .values(used_at=utcnow()), execution_options={"synchronize_session": False}))
+    spent = cast(
+        CursorResult,
+        session.execute(
+            update(RecoveryCode)
+            .where(
+                RecoveryCode.user_id == user.id,
+                RecoveryCode.used_at.is_(None),
+                RecoveryCode.code_hash == hash_recovery_code(normal),
+            )
+            .values(used_at=utcnow()),
+            execution_options={"synchronize_session": False},
+        ),
+    )
     return "recovery" if spent.rowcount == 1 else None
 
 

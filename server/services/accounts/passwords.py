@@ -1,4 +1,5 @@
 """The one password rule (NIST SP 800-63B): every path that sets a password asks `check_new_password`."""
+
 from __future__ import annotations
 
 import re

@@ -1,4 +1,5 @@
 """What users do to their own account: passwords, sessions, phone sign-ins, second factor; all logged."""
+
 from __future__ import annotations
 
 from server.extensions import DbSession
@@ -16,22 +17,32 @@ def _matching(password: str, confirm: str) -> None:
         raise AccountError("confirm", "The two new passwords differ.")
 
 
-def choose_new_password(session: DbSession, user: User, password: str, confirm: str, client: Client, *,
-                        keep: WebSession) -> PasswordChange:
+def choose_new_password(
+    session: DbSession, user: User, password: str, confirm: str, client: Client, *, keep: WebSession
+) -> PasswordChange:
     """Replace a temporary password at sign-in; ends the user's other sessions and tokens. Not committed."""
     return _replace_password(session, user, password, confirm, client, keep, "replaced a temporary password")
 
 
-def change_own_password(session: DbSession, user: User, current: str, password: str, confirm: str, client: Client,
-                        *, keep: WebSession | None) -> PasswordChange:
+def change_own_password(
+    session: DbSession,
+    user: User,
+    current: str,
+    password: str,
+    confirm: str,
+    client: Client,
+    *,
+    keep: WebSession | None,
+) -> PasswordChange:
     """The account page's password change: the current password is required. Not committed."""
     if not password_matches(user, current):
         raise AccountError("current", "Your current password is not right.")
     return _replace_password(session, user, password, confirm, client, keep, "changed their password")
 
 
-def _replace_password(session: DbSession, user: User, password: str, confirm: str, client: Client,
-                      keep: WebSession | None, what: str) -> PasswordChange:
+def _replace_password(
+    session: DbSession, user: User, password: str, confirm: str, client: Client, keep: WebSession | None, what: str
+) -> PasswordChange:
     """Set the user's own new password (typed twice), log `what` they did with its effects."""
     _matching(password, confirm)
     change = set_password(session, user, password, keep=keep)
@@ -42,8 +53,9 @@ def _replace_password(session: DbSession, user: User, password: str, confirm: st
 def sign_out_everywhere(session: DbSession, user: User, client: Client) -> PasswordChange:
     """End every web session of the user (this one too) and revoke their phone sign-ins. Not committed."""
     ended = PasswordChange(revoke_user_tokens(session, user), end_user_sessions(session, user, "signed_out_everywhere"))
-    log_auth_event(session, "sessions_ended", client, user=user,
-                   summary=f"{user.email} signed out everywhere; {ended.describe()}")
+    log_auth_event(
+        session, "sessions_ended", client, user=user, summary=f"{user.email} signed out everywhere; {ended.describe()}"
+    )
     return ended
 
 
@@ -56,13 +68,19 @@ def revoke_own_token(session: DbSession, user: User, token_id: int, client: Clie
     revoke_token(session, user, token_id)
     if not was_working:
         return token
-    log_auth_event(session, "token_revoked", client, user=user,
-                   summary=f"{user.email} revoked token {token.prefix}… ({token.name})")
+    log_auth_event(
+        session,
+        "token_revoked",
+        client,
+        user=user,
+        summary=f"{user.email} revoked token {token.prefix}… ({token.name})",
+    )
     return token
 
 
-def enrol_second_factor(session: DbSession, user: User, code: str, client: Client,
-                        password: str | None = None) -> list[str]:
+def enrol_second_factor(
+    session: DbSession, user: User, code: str, client: Client, password: str | None = None
+) -> list[str]:
     """Confirm the pending authenticator with its first code; returns the new recovery codes. Not committed.
 
     Replacing a working authenticator (a new phone) also needs the password, so a borrowed
@@ -71,8 +89,13 @@ def enrol_second_factor(session: DbSession, user: User, code: str, client: Clien
     if user.mfa_enabled and not password_matches(user, password):
         raise MfaError("password", "Your password is not right.")
     codes = confirm_enrolment(session, user, code)
-    log_auth_event(session, "mfa_enrolled", client, user=user,
-                   summary=f"{user.email} set up an authenticator app and got {len(codes)} recovery codes")
+    log_auth_event(
+        session,
+        "mfa_enrolled",
+        client,
+        user=user,
+        summary=f"{user.email} set up an authenticator app and got {len(codes)} recovery codes",
+    )
     return codes
 
 
@@ -83,8 +106,13 @@ def new_recovery_codes(session: DbSession, user: User, password: str, client: Cl
     if not password_matches(user, password):
         raise MfaError("password", "Your password is not right.")
     codes = replace_recovery_codes(session, user)
-    log_auth_event(session, "recovery_codes_replaced", client, user=user,
-                   summary=f"{user.email} made {len(codes)} new recovery codes")
+    log_auth_event(
+        session,
+        "recovery_codes_replaced",
+        client,
+        user=user,
+        summary=f"{user.email} made {len(codes)} new recovery codes",
+    )
     return codes
 
 

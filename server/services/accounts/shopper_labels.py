@@ -6,6 +6,7 @@ organisation setting `shopper_pseudonyms` is on, which is the default. Pages, th
 every PDF label shoppers through `labels_for(viewer)` or `shopper_label(viewer, shopper)`.
 The pseudonym is the number each account got once, at random, when it was made (models.pseudonyms).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

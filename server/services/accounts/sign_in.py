@@ -4,6 +4,7 @@ Password step (throttled, failures counted and logged), then the second factor i
 one, then a new password if theirs is temporary, then enrolment if their role requires a second
 factor. Only after the last step is the user signed in.
 """
+
 from __future__ import annotations
 
 from collections.abc import Collection
@@ -32,8 +33,9 @@ class StepResult:
     method: str | None = None
 
 
-def email_lock_lifted(session: DbSession, user: User | None, client: Client,
-                      device_user_ids: Collection[int] = ()) -> bool:
+def email_lock_lifted(
+    session: DbSession, user: User | None, client: Client, device_user_ids: Collection[int] = ()
+) -> bool:
     """The owner's known device (a signed cookie from an earlier sign-in) or usual network skips the per-email lock.
 
     So failures by someone else against an email cannot lock its owner out; the tight
@@ -44,25 +46,35 @@ def email_lock_lifted(session: DbSession, user: User | None, client: Client,
     return user.id in device_user_ids or signed_in_recently_from(session, user, client.ip)
 
 
-def _throttled(session: DbSession, email: str, user: User | None, client: Client,
-               device_user_ids: Collection[int]) -> int | None:
+def _throttled(
+    session: DbSession, email: str, user: User | None, client: Client, device_user_ids: Collection[int]
+) -> int | None:
     lifted = email_lock_lifted(session, user, client, device_user_ids)
     return retry_after(session, email, client.ip, email_lock_applies=not lifted)
 
 
-def _count_failure(session: DbSession, action: str, email: str, user: User | None, client: Client,
-                   summary: str) -> None:
+def _count_failure(
+    session: DbSession, action: str, email: str, user: User | None, client: Client, summary: str
+) -> None:
     """Count and log one failure (and the lockout it starts, if it does); commits at once, on purpose."""
     locked_until = record_failure(session, email, client.ip)
     log_auth_event(session, action, client, user=user, email=email, summary=summary, actor=None)
     if locked_until is not None:
-        log_auth_event(session, "sign_in_locked", client, user=user, email=email, actor=None,
-                       summary=f"Further sign-ins for {email} locked until {locked_until:%Y-%m-%d %H:%M:%S} UTC")
+        log_auth_event(
+            session,
+            "sign_in_locked",
+            client,
+            user=user,
+            email=email,
+            actor=None,
+            summary=f"Further sign-ins for {email} locked until {locked_until:%Y-%m-%d %H:%M:%S} UTC",
+        )
     session.commit()  # deliberate: a refused sign-in counts and is logged even though the request then fails
 
 
-def check_password(session: DbSession, email: object, password: object, client: Client,
-                   device_user_ids: Collection[int] = ()) -> StepResult:
+def check_password(
+    session: DbSession, email: object, password: object, client: Client, device_user_ids: Collection[int] = ()
+) -> StepResult:
     """The password step: throttled first, then checked; a failure is counted and logged (committed here)."""
     email = normal_email(email)
     known = find_user_by_email(session, email)
@@ -77,8 +89,9 @@ def check_password(session: DbSession, email: object, password: object, client: 
     return StepResult(user=user)
 
 
-def check_code(session: DbSession, user: User, code: object, client: Client,
-               device_user_ids: Collection[int] = ()) -> StepResult:
+def check_code(
+    session: DbSession, user: User, code: object, client: Client, device_user_ids: Collection[int] = ()
+) -> StepResult:
     """The second-factor step: an authenticator code or a recovery code; throttled and counted like passwords.
 
     A failure is committed here (it must count); a success is not: the edge commits it with what follows."""
@@ -87,12 +100,19 @@ def check_code(session: DbSession, user: User, code: object, client: Client,
         return StepResult(problem="throttled", retry_after=wait)
     method = verify_second_factor(session, user, code)
     if method is None:
-        _count_failure(session, "mfa_code_refused", user.email, user, client,
-                       f"Second factor refused for {user.email}: wrong, used or expired code")
+        _count_failure(
+            session,
+            "mfa_code_refused",
+            user.email,
+            user,
+            client,
+            f"Second factor refused for {user.email}: wrong, used or expired code",
+        )
         return StepResult(problem="wrong")
     action = "mfa_code_used" if method == "totp" else "recovery_code_used"
-    log_auth_event(session, action, client, user=user, summary=f"{user.email} passed the second factor with "
-                                                               f"{METHODS[method]}")
+    log_auth_event(
+        session, action, client, user=user, summary=f"{user.email} passed the second factor with {METHODS[method]}"
+    )
     return StepResult(user=user, method=method)
 
 

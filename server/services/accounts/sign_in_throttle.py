@@ -5,6 +5,7 @@ failure past the free ones and is forgotten a day after the last failure. The pe
 what a distributed attacker could use against an owner; the caller lifts it for the owner's known
 devices and usual networks (services.sign_in), never the per-(email, address) one.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -50,12 +51,14 @@ def _key(rule: Rule, email: str, ip: str) -> str:
 
 
 def _locked_until(session: DbSession, rule: Rule, key: str) -> datetime | None:
-    return session.scalar(select(SignInCounter.locked_until).where(
-        SignInCounter.kind == rule.kind, SignInCounter.key_hash == key))
+    return session.scalar(
+        select(SignInCounter.locked_until).where(SignInCounter.kind == rule.kind, SignInCounter.key_hash == key)
+    )
 
 
-def retry_after(session: DbSession, email: str, ip: str, *, email_lock_applies: bool = True,
-                now: datetime | None = None) -> int | None:
+def retry_after(
+    session: DbSession, email: str, ip: str, *, email_lock_applies: bool = True, now: datetime | None = None
+) -> int | None:
     """Seconds until this email may be tried again from this address, or None if it may be tried now."""
     now = now or utcnow()
     rules = (PAIR, EMAIL) if email_lock_applies else (PAIR,)
@@ -69,10 +72,15 @@ def _bump(session: DbSession, rule: Rule, key: str, now: datetime) -> int:
     fresh = counter.last_failure_at < now - FORGET_AFTER
     for _ in range(2):
         bumped = session.execute(
-            update(counter).where(counter.kind == rule.kind, counter.key_hash == key)
-            .values(failures=case((fresh, 1), else_=counter.failures + 1), last_failure_at=now,
-                    locked_until=case((fresh, None), else_=counter.locked_until))
-            .returning(counter.failures))
+            update(counter)
+            .where(counter.kind == rule.kind, counter.key_hash == key)
+            .values(
+                failures=case((fresh, 1), else_=counter.failures + 1),
+                last_failure_at=now,
+                locked_until=case((fresh, None), else_=counter.locked_until),
+            )
+            .returning(counter.failures)
+        )
         count = bumped.scalar()
         if count is not None:
             return count
@@ -98,8 +106,11 @@ def record_failure(session: DbSession, email: str, ip: str, now: datetime | None
         lock = rule.lock_for(_bump(session, rule, key, now))
         if lock is not None:
             until = now + lock
-            session.execute(update(SignInCounter).where(SignInCounter.kind == rule.kind,
-                                                        SignInCounter.key_hash == key).values(locked_until=until))
+            session.execute(
+                update(SignInCounter)
+                .where(SignInCounter.kind == rule.kind, SignInCounter.key_hash == key)
+                .values(locked_until=until)
+            )
             started = max(started, until) if started else until
     return started
 
@@ -108,13 +119,20 @@ def forget_stale_counters(session: DbSession, now: datetime | None = None) -> in
     """Delete counters a day past their last failure and no longer locking (so an attack leaves no pile). Not committed."""
     now = now or utcnow()
     # A DELETE's result is a CursorResult (it has the rowcount); Session.execute is typed as returning any Result.
-    result = cast(CursorResult, session.execute(delete(SignInCounter).where(
-        SignInCounter.last_failure_at < now - FORGET_AFTER,
-        (SignInCounter.locked_until.is_(None)) | (SignInCounter.locked_until < now))))
+    result = cast(
+        CursorResult,
+        session.execute(
+            delete(SignInCounter).where(
+                SignInCounter.last_failure_at < now - FORGET_AFTER,
+                (SignInCounter.locked_until.is_(None)) | (SignInCounter.locked_until < now),
+            )
+        ),
+    )
     return result.rowcount or 0
 
 
 def record_success(session: DbSession, email: str, ip: str) -> None:
     """A right password from this address clears its pair counter (the email's counter stays). Not committed."""
-    session.execute(delete(SignInCounter).where(SignInCounter.kind == PAIR.kind,
-                                                SignInCounter.key_hash == _key(PAIR, email, ip)))
+    session.execute(
+        delete(SignInCounter).where(SignInCounter.kind == PAIR.kind, SignInCounter.key_hash == _key(PAIR, email, ip))
+    )

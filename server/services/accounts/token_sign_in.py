@@ -4,6 +4,7 @@ A user with a second factor sends its code in `otp` (an authenticator code or a 
 admins always have one, so a token never bypasses it. A temporary password or an admin's missing
 enrolment is finished on the web first: a token cannot choose a password or show a QR code.
 """
+
 from __future__ import annotations
 
 from collections.abc import Collection
@@ -30,8 +31,9 @@ class TokenRefused(ServiceError):
 
 def _too_many(wait: int) -> TokenRefused:
     minutes = max(1, -(-wait // 60))
-    return TokenRefused(429, "throttled", f"Too many failed sign-ins. Try again in {minutes} minute"
-                                          f"{'s' if minutes != 1 else ''}.", wait)
+    return TokenRefused(
+        429, "throttled", f"Too many failed sign-ins. Try again in {minutes} minute{'s' if minutes != 1 else ''}.", wait
+    )
 
 
 @dataclass(frozen=True)
@@ -43,8 +45,16 @@ class IssuedSignIn:
     plaintext: str
 
 
-def sign_in_for_token(session: DbSession, *, email: str, password: str, device_name: str, otp: str | None,
-                      client: Client, device_user_ids: Collection[int] = ()) -> IssuedSignIn:
+def sign_in_for_token(
+    session: DbSession,
+    *,
+    email: str,
+    password: str,
+    device_name: str,
+    otp: str | None,
+    client: Client,
+    device_user_ids: Collection[int] = (),
+) -> IssuedSignIn:
     """Check password (and second factor), then issue a token and log it; raises TokenRefused.
 
     Not committed on success (the edge commits); a refused password or code was counted and committed already."""
@@ -55,27 +65,41 @@ def sign_in_for_token(session: DbSession, *, email: str, password: str, device_n
         raise TokenRefused(401, "wrong_credentials", WRONG_CREDENTIALS)
     user = step.user
     if user.must_change_password:
-        raise TokenRefused(403, "password_change_required",
-                           "Your password is temporary. Sign in on the website once to choose your own, "
-                           "then sign in here with it.")
+        raise TokenRefused(
+            403,
+            "password_change_required",
+            "Your password is temporary. Sign in on the website once to choose your own, then sign in here with it.",
+        )
     if mfa_required(user) and not user.mfa_enabled:
-        raise TokenRefused(403, "mfa_enrolment_required",
-                           "Your role needs a second factor. Sign in on the website once to set up an "
-                           "authenticator app, then sign in here with a code.")
+        raise TokenRefused(
+            403,
+            "mfa_enrolment_required",
+            "Your role needs a second factor. Sign in on the website once to set up an "
+            "authenticator app, then sign in here with a code.",
+        )
     how = "password"
     if user.mfa_enabled:
         if not otp:
-            raise TokenRefused(401, "otp_required", "Enter the 6-digit code from your authenticator app "
-                                                     "(or a recovery code) in the field 'otp'.")
+            raise TokenRefused(
+                401,
+                "otp_required",
+                "Enter the 6-digit code from your authenticator app (or a recovery code) in the field 'otp'.",
+            )
         code_step = check_code(session, user, otp, client, device_user_ids)
         if code_step.retry_after is not None:  # throttled
             raise _too_many(code_step.retry_after)
         if code_step.user is None:
-            raise TokenRefused(401, "otp_invalid", "That code is not right, or was used already. "
-                                                    "Wait for the next code and try again.")
+            raise TokenRefused(
+                401, "otp_invalid", "That code is not right, or was used already. Wait for the next code and try again."
+            )
         how = "password and " + ("a recovery code" if code_step.method == "recovery" else "an authenticator code")
     token, plaintext = issue_token(session, user, device_name)
-    log_auth_event(session, "token_issued", client, user=user,
-                   summary=f"Token {token.prefix}… issued to {user.email} for {token.name} ({how})")
+    log_auth_event(
+        session,
+        "token_issued",
+        client,
+        user=user,
+        summary=f"Token {token.prefix}… issued to {user.email} for {token.name} ({how})",
+    )
     record_sign_in(session, user, client, how=f"the phone {token.name!r}")
     return IssuedSignIn(user, token, plaintext)

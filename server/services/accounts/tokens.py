@@ -1,4 +1,5 @@
 """API bearer tokens for the phone app: issued once in plaintext, stored only as SHA-256, revocable, expiring."""
+
 from __future__ import annotations
 
 import hashlib
@@ -79,9 +80,15 @@ def revoke_user_tokens(session: DbSession, user: User) -> int:
     """Revoke every working token of the user (expired ones stay as they are); returns how many. Not committed."""
     now = utcnow()
     # An UPDATE's result is a CursorResult (it has the rowcount); Session.execute is typed as returning any Result.
-    result = cast(CursorResult, session.execute(
-        update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None), ApiToken.expires_at > now)
-        .values(revoked_at=now), execution_options={"synchronize_session": "fetch"}))
+    result = cast(
+        CursorResult,
+        session.execute(
+            update(ApiToken)
+            .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None), ApiToken.expires_at > now)
+            .values(revoked_at=now),
+            execution_options={"synchronize_session": "fetch"},
+        ),
+    )
     return result.rowcount or 0
 
 
@@ -96,8 +103,11 @@ def find_token(session: DbSession, plaintext: str | None) -> ApiToken | None:
     return session.scalar(_TOKEN_BY_DIGEST, {"digest": digest})
 
 
-_TOKEN_BY_DIGEST = select(ApiToken).options(joinedload(ApiToken.user, innerjoin=True)) \
+_TOKEN_BY_DIGEST = (
+    select(ApiToken)
+    .options(joinedload(ApiToken.user, innerjoin=True))
     .where(ApiToken.token_hash == bindparam("digest"))
+)
 """find_token's query, built once: every API request signs in with it."""
 
 
@@ -131,10 +141,18 @@ def touch_token(session: DbSession, token: ApiToken, now: datetime | None = None
     now = now or utcnow()
     if token.last_used_at is not None and now - token.last_used_at < TOUCH_INTERVAL:
         return False
-    result = cast(CursorResult, session.execute(  # an UPDATE's result: a CursorResult, with the rowcount
-        update(ApiToken).where(ApiToken.id == token.id, or_(ApiToken.last_used_at.is_(None),
-                                                            ApiToken.last_used_at <= now - TOUCH_INTERVAL))
-        .values(last_used_at=now).execution_options(synchronize_session=False)))
+    result = cast(
+        CursorResult,
+        session.execute(  # an UPDATE's result: a CursorResult, with the rowcount
+            update(ApiToken)
+            .where(
+                ApiToken.id == token.id,
+                or_(ApiToken.last_used_at.is_(None), ApiToken.last_used_at <= now - TOUCH_INTERVAL),
+            )
+            .values(last_used_at=now)
+            .execution_options(synchronize_session=False)
+        ),
+    )
     # Deliberate commit: the use is recorded before, and whatever, the request does (the loader calls this first).
     _commit_keeping_loaded(object_session(token) or _session_itself(session))
     set_committed_value(token, "last_used_at", now)

@@ -1,6 +1,7 @@
 """Admin changes to user accounts: create, edit role and regions, deactivate, reset password, revoke tokens.
 
 All logged; none committed (the page or command that asks commits)."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -24,8 +25,16 @@ from server.services.accounts.users import (
 from server.services.accounts.web_sessions import end_user_sessions
 from server.services.activity import log_activity
 
-__all__ = ["AccountError", "list_users", "add_user", "edit_user", "set_user_active", "reset_password",
-           "reset_second_factor", "revoke_user_token"]
+__all__ = [
+    "AccountError",
+    "list_users",
+    "add_user",
+    "edit_user",
+    "set_user_active",
+    "reset_password",
+    "reset_second_factor",
+    "revoke_user_token",
+]
 
 
 def list_users(session: DbSession, *, role: str | None = None, active: bool | None = None) -> list[User]:
@@ -58,8 +67,16 @@ def _role(value: object) -> Role:
         raise AccountError("role", "Choose a role: admin, manager or shopper.") from None
 
 
-def add_user(session: DbSession, actor: User, *, email: str, name: str, role: str, password: str,
-             region_ids: Iterable[object] = ()) -> User:
+def add_user(
+    session: DbSession,
+    actor: User,
+    *,
+    email: str,
+    name: str,
+    role: str,
+    password: str,
+    region_ids: Iterable[object] = (),
+) -> User:
     """Create a user (managers with their regions) and log it."""
     regions = _regions(session, region_ids)
     user = create_user(session, email=email, name=name, role=_role(role), password=password, regions=regions)
@@ -87,14 +104,28 @@ def set_user_active(session: DbSession, actor: User, user: User, active: bool) -
         return user
     if not active and user.id == actor.id:
         raise AccountError("active", "You cannot deactivate your own account.")
-    log_activity(session, actor, "reactivate" if active else "deactivate", "user", user.id,
-                 f"{'Reactivated' if active else 'Deactivated'} {user.email}")
+    log_activity(
+        session,
+        actor,
+        "reactivate" if active else "deactivate",
+        "user",
+        user.id,
+        f"{'Reactivated' if active else 'Deactivated'} {user.email}",
+    )
     (reactivate_user if active else deactivate_user)(session, user)
     return user
 
 
-def reset_password(session: DbSession, actor: User | None, user: User, password: str, confirm: str,
-                   client: Client, *, via: str = "the admin pages") -> PasswordChange:
+def reset_password(
+    session: DbSession,
+    actor: User | None,
+    user: User,
+    password: str,
+    confirm: str,
+    client: Client,
+    *,
+    via: str = "the admin pages",
+) -> PasswordChange:
     """Set a temporary password chosen by an admin (web or CLI): the user must replace it at next sign-in.
 
     Revokes every API token and ends every web session of the user. Not committed.
@@ -103,13 +134,20 @@ def reset_password(session: DbSession, actor: User | None, user: User, password:
         raise AccountError("confirm", "The two passwords differ.")
     change = set_password(session, user, password, temporary=True)
     who = actor.email if actor is not None else "the command line"
-    log_auth_event(session, "password_reset", client, user=user, actor=actor,
-                   summary=f"Temporary password for {user.email} set by {who} ({via}); {change.describe()}")
+    log_auth_event(
+        session,
+        "password_reset",
+        client,
+        user=user,
+        actor=actor,
+        summary=f"Temporary password for {user.email} set by {who} ({via}); {change.describe()}",
+    )
     return change
 
 
-def reset_second_factor(session: DbSession, actor: User | None, user: User, client: Client, *,
-                        via: str = "the admin pages") -> None:
+def reset_second_factor(
+    session: DbSession, actor: User | None, user: User, client: Client, *, via: str = "the admin pages"
+) -> None:
     """Remove a user's authenticator and recovery codes (lost phone): they enrol again at next sign-in. Not committed.
 
     An admin cannot reset their own from the admin pages (their account page replaces it), so one
@@ -122,12 +160,19 @@ def reset_second_factor(session: DbSession, actor: User | None, user: User, clie
     clear_mfa(session, user)
     end_user_sessions(session, user, "mfa_reset")
     who = actor.email if actor is not None else "the command line"
-    log_auth_event(session, "mfa_reset", client, user=user, actor=actor,
-                   summary=f"Second factor of {user.email} reset by {who} ({via})")
+    log_auth_event(
+        session,
+        "mfa_reset",
+        client,
+        user=user,
+        actor=actor,
+        summary=f"Second factor of {user.email} reset by {who} ({via})",
+    )
 
 
-def revoke_user_token(session: DbSession, actor: User, user: User, token_id: int,
-                      client: Client = Client()) -> ApiToken | None:
+def revoke_user_token(
+    session: DbSession, actor: User, user: User, token_id: int, client: Client = Client()
+) -> ApiToken | None:
     """Revoke one of this user's tokens; None if the id is not one of theirs."""
     token = session.get(ApiToken, token_id) if 0 < token_id < 2**31 else None
     if token is None or token.user_id != user.id:
@@ -135,6 +180,12 @@ def revoke_user_token(session: DbSession, actor: User, user: User, token_id: int
     was_active = token.revoked_at is None
     revoke_token(session, actor, token_id)
     if was_active:
-        log_auth_event(session, "token_revoked", client, user=user, actor=actor,
-                       summary=f"Revoked token {token.prefix}… ({token.name}) of {user.email}")
+        log_auth_event(
+            session,
+            "token_revoked",
+            client,
+            user=user,
+            actor=actor,
+            summary=f"Revoked token {token.prefix}… ({token.name}) of {user.email}",
+        )
     return token

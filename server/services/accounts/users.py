@@ -1,4 +1,5 @@
 """Creating users, checking and changing passwords, and ending a user's access."""
+
 from __future__ import annotations
 
 import re
@@ -92,8 +93,14 @@ def create_user(
     regions = list(regions)
     if regions and role is not Role.MANAGER:
         raise AccountError("regions", "Only managers are linked to regions.")
-    user = User(email=email, name=name, role=role, password_hash=hash_password(password), regions=regions,
-                must_change_password=temporary)
+    user = User(
+        email=email,
+        name=name,
+        role=role,
+        password_hash=hash_password(password),
+        regions=regions,
+        must_change_password=temporary,
+    )
     session.add(user)
     session.flush()
     return user
@@ -132,8 +139,9 @@ class PasswordChange:
         return " and ".join(parts) if parts else "no other sign-ins were open"
 
 
-def set_password(session: DbSession, user: User, password: str, *, temporary: bool = False,
-                 keep: WebSession | None = None) -> PasswordChange:
+def set_password(
+    session: DbSession, user: User, password: str, *, temporary: bool = False, keep: WebSession | None = None
+) -> PasswordChange:
     """Change a password; revokes every API token and ends every web session but `keep`. Not committed.
 
     `temporary` (an admin or the CLI chose it) makes the user choose their own at next sign-in.
@@ -143,8 +151,9 @@ def set_password(session: DbSession, user: User, password: str, *, temporary: bo
         raise AccountError("password", "Choose a password different from the current one.")
     user.password_hash = hash_password(password)
     user.must_change_password = temporary
-    return PasswordChange(revoke_user_tokens(session, user),
-                          end_user_sessions(session, user, "password_changed", keep=keep))
+    return PasswordChange(
+        revoke_user_tokens(session, user), end_user_sessions(session, user, "password_changed", keep=keep)
+    )
 
 
 def deactivate_user(session: DbSession, user: User) -> None:

@@ -1,4 +1,5 @@
 """Server-side web sessions: start, find, touch, promote, end one, end all; lifetimes from the config."""
+
 from __future__ import annotations
 
 import hashlib
@@ -43,8 +44,16 @@ def start_session(session: DbSession, user: User, stage: SessionStage, client: C
     now = utcnow()
     session.execute(delete(WebSession).where(WebSession.expires_at < now - KEEP_ENDED))
     lifetime = _absolute() if stage is SessionStage.ACTIVE else min(PENDING_LIFETIME, _absolute())
-    record = WebSession(id_hash=hash_session_id(plaintext), user=user, stage=stage, created_at=now,
-                        last_seen_at=now, expires_at=now + lifetime, ip=client.ip, user_agent=client.user_agent)
+    record = WebSession(
+        id_hash=hash_session_id(plaintext),
+        user=user,
+        stage=stage,
+        created_at=now,
+        last_seen_at=now,
+        expires_at=now + lifetime,
+        ip=client.ip,
+        user_agent=client.user_agent,
+    )
     session.add(record)
     session.flush()
     return record, plaintext
@@ -91,8 +100,9 @@ def find_session(session: DbSession, plaintext: object) -> WebSession | None:
     return session.scalar(select(WebSession).options(joinedload(WebSession.user)).where(WebSession.id_hash == digest))
 
 
-def usable_session(session: DbSession, plaintext: object, stage: SessionStage | None = None,
-                   client: Client | None = None) -> WebSession | None:
+def usable_session(
+    session: DbSession, plaintext: object, stage: SessionStage | None = None, client: Client | None = None
+) -> WebSession | None:
     """The record if it can be used now (and is at `stage`, when given); an idle or expired one is ended (logged)."""
     record = find_session(session, plaintext)
     if record is None:
@@ -101,8 +111,14 @@ def usable_session(session: DbSession, plaintext: object, stage: SessionStage | 
     if problem in ("expired", "idle"):
         end_session(session, record, problem)
         why = "its absolute lifetime is over" if problem == "expired" else "it was idle too long"
-        log_auth_event(session, "session_ended", client or Client(), user=record.user, actor=None,
-                       summary=f"Web session of {record.user.email} ended: {why}")
+        log_auth_event(
+            session,
+            "session_ended",
+            client or Client(),
+            user=record.user,
+            actor=None,
+            summary=f"Web session of {record.user.email} ended: {why}",
+        )
         session.commit()  # deliberate: the loader ends it for good, before and whatever the request does
         return None
     if problem is not None or (stage is not None and record.stage is not stage):
@@ -133,15 +149,27 @@ def end_user_sessions(session: DbSession, user: User, reason: str, *, keep: WebS
     if keep is not None:
         query = query.where(WebSession.id != keep.id)
     # An UPDATE's result is a CursorResult (it has the rowcount); Session.execute is typed as returning any Result.
-    result = cast(CursorResult, session.execute(query.values(ended_at=utcnow(), ended_reason=reason[:32]),
-                                                execution_options={"synchronize_session": "fetch"}))
+    result = cast(
+        CursorResult,
+        session.execute(
+            query.values(ended_at=utcnow(), ended_reason=reason[:32]),
+            execution_options={"synchronize_session": "fetch"},
+        ),
+    )
     return result.rowcount or 0
 
 
 def list_sessions(session: DbSession, user: User) -> list[WebSession]:
     """The user's signed-in sessions that still work, most recently used first."""
     now = utcnow()
-    rows = session.scalars(select(WebSession).where(
-        WebSession.user_id == user.id, WebSession.ended_at.is_(None), WebSession.stage == SessionStage.ACTIVE,
-        WebSession.expires_at > now).order_by(WebSession.last_seen_at.desc(), WebSession.id.desc()))
+    rows = session.scalars(
+        select(WebSession)
+        .where(
+            WebSession.user_id == user.id,
+            WebSession.ended_at.is_(None),
+            WebSession.stage == SessionStage.ACTIVE,
+            WebSession.expires_at > now,
+        )
+        .order_by(WebSession.last_seen_at.desc(), WebSession.id.desc())
+    )
     return [row for row in rows if now - row.last_seen_at <= _idle()]

@@ -1,4 +1,5 @@
 """What changed between two checklist versions, question by question (a plain computed diff)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -6,8 +7,19 @@ from typing import Any
 
 from shared.checklist_paths import iter_questions
 
-COMPARED = ("text", "type", "weight", "critical", "options", "required", "allow_na", "min", "max", "pass_rule",
-            "visible_if")
+COMPARED = (
+    "text",
+    "type",
+    "weight",
+    "critical",
+    "options",
+    "required",
+    "allow_na",
+    "min",
+    "max",
+    "pass_rule",
+    "visible_if",
+)
 DEFAULTS = {"weight": 1, "critical": False, "required": False, "allow_na": False}
 
 
@@ -37,15 +49,20 @@ def _value(question: dict, name: str) -> Any:
 def diff_versions(old: dict, new: dict) -> list[Change]:
     """Questions added, removed and changed (text, type, weight, critical, options, ...) from `old` to `new`."""
     before, after = _questions(old), _questions(new)
-    changes = [Change("added", key, section, q.get("text", "")) for key, (section, q) in after.items()
-               if key not in before]
-    changes += [Change("removed", key, section, q.get("text", "")) for key, (section, q) in before.items()
-                if key not in after]
+    changes = [
+        Change("added", key, section, q.get("text", "")) for key, (section, q) in after.items() if key not in before
+    ]
+    changes += [
+        Change("removed", key, section, q.get("text", "")) for key, (section, q) in before.items() if key not in after
+    ]
     for key, (section, q) in after.items():
         if key in before:
             old_q = before[key][1]
-            fields = tuple((name, _value(old_q, name), _value(q, name)) for name in COMPARED
-                           if _value(old_q, name) != _value(q, name))
+            fields = tuple(
+                (name, _value(old_q, name), _value(q, name))
+                for name in COMPARED
+                if _value(old_q, name) != _value(q, name)
+            )
             if before[key][0] != section:
                 fields += (("section", before[key][0], section),)
             if fields:

@@ -1,9 +1,11 @@
 """Small edits of a draft checklist version: each changes the definition dict, saves it, and returns the validator's issues."""
+
 from __future__ import annotations
 
 import copy
 import re
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from server.extensions import DbSession
 from server.models import Template, TemplateVersion, User, VersionStatus
@@ -16,8 +18,18 @@ KEY = re.compile(r"[a-z0-9_]{1,64}\Z")
 SETTINGS = ("title", "description", "critical_policy", "allow_adhoc")
 
 __all__ = [
-    "add_question", "draft_issues", "add_section", "create_template", "delete_question", "delete_section", "move_question",
-    "move_section", "update_question", "update_section", "update_settings", "TemplateError",
+    "add_question",
+    "draft_issues",
+    "add_section",
+    "create_template",
+    "delete_question",
+    "delete_section",
+    "move_question",
+    "move_section",
+    "update_question",
+    "update_section",
+    "update_settings",
+    "TemplateError",
 ]
 
 
@@ -29,10 +41,20 @@ def create_template(session: DbSession, title: str, *, actor: User | None = None
     if len(title) > 200:
         raise TemplateError("title", "a title is at most 200 characters")
     template = Template(name=title, description="")
-    version = TemplateVersion(template=template, number=1, status=VersionStatus.DRAFT,
-                              definition={"format": 1, "title": title, "description": "", "critical_policy": "flag",
-                                          "allow_adhoc": False, "sections": []},
-                              created_by_id=actor.id if actor else None)
+    version = TemplateVersion(
+        template=template,
+        number=1,
+        status=VersionStatus.DRAFT,
+        definition={
+            "format": 1,
+            "title": title,
+            "description": "",
+            "critical_policy": "flag",
+            "allow_adhoc": False,
+            "sections": [],
+        },
+        created_by_id=actor.id if actor else None,
+    )
     session.add_all([template, version])
     session.flush()
     return version
@@ -41,8 +63,10 @@ def create_template(session: DbSession, title: str, *, actor: User | None = None
 def _edit(session: DbSession, version: TemplateVersion, change: Callable[[dict], object]) -> list[Issue]:
     """Apply `change` to a copy of a draft's definition (what it returns is ignored), save it and return the issues."""
     if version.status is not VersionStatus.DRAFT:
-        raise TemplateError("version", f"version {version.number} is {version.status.value}; "
-                                       "published versions never change, start a new draft")
+        raise TemplateError(
+            "version",
+            f"version {version.number} is {version.status.value}; published versions never change, start a new draft",
+        )
     definition = copy.deepcopy(version.definition)
     definition.setdefault("sections", [])
     change(definition)
@@ -56,8 +80,9 @@ def _edit(session: DbSession, version: TemplateVersion, change: Callable[[dict],
 
 def draft_issues(version: TemplateVersion) -> list[Issue]:
     """The validator's issues, plus keys whose type differs from an earlier version (a key keeps its type)."""
-    return validate_checklist(version.definition) + key_type_issues(version.template, version.definition,
-                                                                     before=version.number)
+    return validate_checklist(version.definition) + key_type_issues(
+        version.template, version.definition, before=version.number
+    )
 
 
 def _sections(definition: dict) -> list[dict]:
@@ -101,26 +126,33 @@ def _move(items: list, index: int, direction: str) -> None:
 
 def update_settings(session: DbSession, version: TemplateVersion, data: dict) -> list[Issue]:
     """Change the checklist's title, description, critical policy and ad-hoc flag."""
+
     def change(definition: dict) -> None:
         definition.update({name: data[name] for name in SETTINGS if name in data})
+
     return _edit(session, version, change)
 
 
 def add_section(session: DbSession, version: TemplateVersion, data: dict) -> list[Issue]:
     """Append a section (with no questions yet, which the validator reports until one is added)."""
+
     def change(definition: dict) -> None:
         _check_key(definition, data.get("key"), "section")
-        _sections(definition).append({"key": data["key"], "title": data.get("title", ""),
-                                      "weight": data.get("weight"), "questions": []})
+        _sections(definition).append(
+            {"key": data["key"], "title": data.get("title", ""), "weight": data.get("weight"), "questions": []}
+        )
+
     return _edit(session, version, change)
 
 
 def update_section(session: DbSession, version: TemplateVersion, key: str, data: dict) -> list[Issue]:
     """Change a section's key, title or weight."""
+
     def change(definition: dict) -> None:
         section = _sections(definition)[_section_index(definition, key)]
         _check_key(definition, data.get("key", key), "section", keep=key)
         section.update({name: data[name] for name in ("key", "title", "weight") if name in data})
+
     return _edit(session, version, change)
 
 
@@ -144,37 +176,45 @@ def _rename_references(definition: dict, old: str, new: str) -> None:
 
 def add_question(session: DbSession, version: TemplateVersion, section_key: str, data: dict) -> list[Issue]:
     """Append a question to a section; its key must be new in the whole checklist."""
+
     def change(definition: dict) -> None:
         section = _sections(definition)[_section_index(definition, section_key)]
         _check_key(definition, data.get("key"), "question")
         section.setdefault("questions", []).append(dict(data))
+
     return _edit(session, version, change)
 
 
 def update_question(session: DbSession, version: TemplateVersion, key: str, data: dict) -> list[Issue]:
     """Replace a question's fields (data is the whole question); a new key is carried into visible_if conditions."""
+
     def change(definition: dict) -> None:
         section, index = _question_place(definition, key)
         _check_key(definition, data.get("key"), "question", keep=key)
         section["questions"][index] = dict(data)
         if data["key"] != key:
             _rename_references(definition, key, data["key"])
+
     return _edit(session, version, change)
 
 
 def move_question(session: DbSession, version: TemplateVersion, key: str, direction: str) -> list[Issue]:
     """Move a question one place up or down within its section."""
+
     def change(definition: dict) -> None:
         section, index = _question_place(definition, key)
         _move(section["questions"], index, direction)
+
     return _edit(session, version, change)
 
 
 def delete_question(session: DbSession, version: TemplateVersion, key: str) -> list[Issue]:
     """Remove a question (conditions naming it are then reported by the validator)."""
+
     def change(definition: dict) -> None:
         section, index = _question_place(definition, key)
         section["questions"].pop(index)
+
     return _edit(session, version, change)
 
 

@@ -1,4 +1,5 @@
 """Checklist templates and their versions: import, publish, draft from, export (docs/checklist-format.md)."""
+
 from __future__ import annotations
 
 import copy
@@ -21,8 +22,17 @@ from shared.schemas import dump_checklist
 from shared.validation import load_checklist, validate_checklist
 
 __all__ = [
-    "ChecklistInvalid", "TemplateError", "checklist_of", "published_checklist", "key_type_issues", "export_version", "import_template", "list_templates",
-    "new_draft_from", "publish_version", "validate_checklist",
+    "ChecklistInvalid",
+    "TemplateError",
+    "checklist_of",
+    "published_checklist",
+    "key_type_issues",
+    "export_version",
+    "import_template",
+    "list_templates",
+    "new_draft_from",
+    "publish_version",
+    "validate_checklist",
 ]
 
 
@@ -73,11 +83,14 @@ def key_type_issues(template: Template, definition: dict, *, before: int | None 
     for s, j, section, question in iter_questions(definition):
         old = earlier.get(question.get("key"))
         if old and question.get("type") != old[0]:
-            issues.append(Issue(
-                question_path(s, j, "type"),
-                f"section '{section.get('key')}' ({s + 1}), question '{question.get('key')}' ({j + 1}): the key "
-                f"was a {old[0]} question in version {old[1]}; a key keeps its type across versions, use a new key",
-                question.get("key")))
+            issues.append(
+                Issue(
+                    question_path(s, j, "type"),
+                    f"section '{section.get('key')}' ({s + 1}), question '{question.get('key')}' ({j + 1}): the key "
+                    f"was a {old[0]} question in version {old[1]}; a key keeps its type across versions, use a new key",
+                    question.get("key"),
+                )
+            )
     return issues
 
 
@@ -89,8 +102,9 @@ def _next_number(template: Template) -> int:
     return max((v.number for v in template.versions), default=0) + 1
 
 
-def import_template(session: DbSession, data: Any, *, actor: User | None = None, template: Template | None = None,
-                    publish: bool = False) -> TemplateVersion:
+def import_template(
+    session: DbSession, data: Any, *, actor: User | None = None, template: Template | None = None, publish: bool = False
+) -> TemplateVersion:
     """Validate a checklist document and store it as a new template, or as the next draft version of `template`.
 
     Raises ChecklistInvalid (every issue, with paths naming section and question) or TemplateError.
@@ -105,10 +119,18 @@ def import_template(session: DbSession, data: Any, *, actor: User | None = None,
             raise ChecklistInvalid(issues)
         draft = _draft_of(template)
         if draft is not None:
-            raise TemplateError("template", f"template {template.id} already has draft version {draft.number} "
-                                            f"(id {draft.id}); publish it before importing another")
-    version = TemplateVersion(template=template, number=_next_number(template), status=VersionStatus.DRAFT,
-                              definition=dump_checklist(checklist), created_by_id=actor.id if actor else None)
+            raise TemplateError(
+                "template",
+                f"template {template.id} already has draft version {draft.number} "
+                f"(id {draft.id}); publish it before importing another",
+            )
+    version = TemplateVersion(
+        template=template,
+        number=_next_number(template),
+        status=VersionStatus.DRAFT,
+        definition=dump_checklist(checklist),
+        created_by_id=actor.id if actor else None,
+    )
     session.add(version)
     session.flush()
     if publish:
@@ -119,8 +141,11 @@ def import_template(session: DbSession, data: Any, *, actor: User | None = None,
 def publish_version(session: DbSession, version: TemplateVersion, *, actor: User | None = None) -> TemplateVersion:
     """Make a draft the version new visits use; earlier published versions are retired (still valid for visits)."""
     if version.status is not VersionStatus.DRAFT:
-        raise TemplateError("version", f"version {version.number} of template {version.template_id} is "
-                                       f"{version.status.value}; only drafts can be published")
+        raise TemplateError(
+            "version",
+            f"version {version.number} of template {version.template_id} is "
+            f"{version.status.value}; only drafts can be published",
+        )
     checklist = load_checklist(version.definition)  # drafts may have been edited since import
     template = version.template
     issues = key_type_issues(template, version.definition, before=version.number)
@@ -132,13 +157,15 @@ def publish_version(session: DbSession, version: TemplateVersion, *, actor: User
             record_change(session, "template_version", other.id)
     version.status = VersionStatus.PUBLISHED
     version.published_at = utcnow()
-    log_activity(session, actor, "published", "template_version", version.id,
-                 f"{checklist.title}, version {version.number}")
+    log_activity(
+        session, actor, "published", "template_version", version.id, f"{checklist.title}, version {version.number}"
+    )
     template.name, template.description = checklist.title, checklist.description
     session.flush()
     record_change(session, "template_version", version.id)
-    open_work = select(Assignment.id, Assignment.shopper_id).where(Assignment.template_id == template.id,
-                                                                   Assignment.status == AssignmentStatus.OPEN)
+    open_work = select(Assignment.id, Assignment.shopper_id).where(
+        Assignment.template_id == template.id, Assignment.status == AssignmentStatus.OPEN
+    )
     for assignment_id, shopper_id in session.execute(open_work).all():  # their phones start new visits on it now
         record_change(session, "assignment", assignment_id, audience=shopper_id)
     return version
@@ -149,10 +176,17 @@ def new_draft_from(session: DbSession, version: TemplateVersion, *, actor: User 
     template = version.template
     draft = _draft_of(template)
     if draft is not None:
-        raise TemplateError("template", f"template {template.id} already has draft version {draft.number} "
-                                        f"(id {draft.id}); edit that one")
-    new = TemplateVersion(template=template, number=_next_number(template), status=VersionStatus.DRAFT,
-                          definition=copy.deepcopy(version.definition), created_by_id=actor.id if actor else None)
+        raise TemplateError(
+            "template",
+            f"template {template.id} already has draft version {draft.number} (id {draft.id}); edit that one",
+        )
+    new = TemplateVersion(
+        template=template,
+        number=_next_number(template),
+        status=VersionStatus.DRAFT,
+        definition=copy.deepcopy(version.definition),
+        created_by_id=actor.id if actor else None,
+    )
     session.add(new)
     session.flush()
     return new

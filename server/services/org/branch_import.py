@@ -1,4 +1,5 @@
 """Importing branches from a CSV file: parse and check every row (the preview), then apply all or nothing."""
+
 from __future__ import annotations
 
 import csv
@@ -57,8 +58,10 @@ def read_csv(data: bytes) -> list[dict]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise CsvFileError(f"The file is not UTF-8 text (bad byte at position {exc.start}). "
-                           "Save it as \"CSV UTF-8\" and upload it again.") from None
+        raise CsvFileError(
+            f"The file is not UTF-8 text (bad byte at position {exc.start}). "
+            'Save it as "CSV UTF-8" and upload it again.'
+        ) from None
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = [h.strip().lower() for h in next(reader)]
@@ -67,19 +70,29 @@ def read_csv(data: bytes) -> list[dict]:
         raise CsvFileError(f"This file cannot be read as CSV: {exc}.") from None
     missing = [c for c in REQUIRED if c not in header]
     if missing:
-        raise CsvFileError(f"The first line must name the columns {', '.join(COLUMNS[:5])} (and optionally "
-                           f"region_code); missing: {', '.join(missing)}.")
+        raise CsvFileError(
+            f"The first line must name the columns {', '.join(COLUMNS[:5])} (and optionally "
+            f"region_code); missing: {', '.join(missing)}."
+        )
     if len(rows) > MAX_IMPORT_ROWS:
         raise CsvFileError(f"The file has {len(rows)} rows; import at most {MAX_IMPORT_ROWS} at a time.")
-    return [{**dict(zip(header, (normalise_newlines(cell.strip()) for cell in row + [""] * (len(header) - len(row))))),
-             "_line": line} for line, row in rows]
+    return [
+        {
+            **dict(zip(header, (normalise_newlines(cell.strip()) for cell in row + [""] * (len(header) - len(row))))),
+            "_line": line,
+        }
+        for line, row in rows
+    ]
 
 
 def _field_errors(raw: dict) -> dict[str, str]:
     """Every field's own problem at once (clean_branch stops at the first)."""
-    checks = (("code", lambda: _code("code", raw.get("code"))), ("name", lambda: _name(raw.get("name"))),
-              ("latitude", lambda: _coordinate("latitude", raw.get("latitude"), 90.0)),
-              ("longitude", lambda: _coordinate("longitude", raw.get("longitude"), 180.0)))
+    checks = (
+        ("code", lambda: _code("code", raw.get("code"))),
+        ("name", lambda: _name(raw.get("name"))),
+        ("latitude", lambda: _coordinate("latitude", raw.get("latitude"), 90.0)),
+        ("longitude", lambda: _coordinate("longitude", raw.get("longitude"), 180.0)),
+    )
     errors = {}
     for name, check in checks:
         try:
@@ -119,9 +132,15 @@ def check_rows(session: DbSession, region: Region, records: list[dict]) -> list[
     rows = []
     for number, (raw, code) in enumerate(zip(records, codes), start=2):
         number = raw.get("_line", number)  # the line in the uploaded file
-        row = ImportRow(line=number, code=raw.get("code", ""), name=raw.get("name", ""), address=raw.get("address", ""),
-                        latitude=raw.get("latitude") or None, longitude=raw.get("longitude") or None,  # as typed until checked
-                        region_code=(raw.get("region_code") or "").strip().upper() or region.code)
+        row = ImportRow(
+            line=number,
+            code=raw.get("code", ""),
+            name=raw.get("name", ""),
+            address=raw.get("address", ""),
+            latitude=raw.get("latitude") or None,
+            longitude=raw.get("longitude") or None,  # as typed until checked
+            region_code=(raw.get("region_code") or "").strip().upper() or region.code,
+        )
         target = regions.get(row.region_code)
         if target is None:
             row.errors["region_code"] = f"There is no region with code {row.region_code}."
@@ -174,8 +193,13 @@ def apply_import(session: DbSession, actor: User, region: Region, payload: list[
     existing = {b.id: b for b in session.scalars(select(Branch).where(Branch.id.in_(updated)))}
     touched = []
     for row in rows:  # every row was checked just above, in this transaction
-        fields = {"code": row.code, "name": row.name, "address": row.address,
-                  "latitude": row.latitude, "longitude": row.longitude}
+        fields = {
+            "code": row.code,
+            "name": row.name,
+            "address": row.address,
+            "latitude": row.latitude,
+            "longitude": row.longitude,
+        }
         branch = existing.get(row.branch_id) if row.branch_id is not None else None
         if branch is None:
             assert row.region_id is not None  # a row without errors has its region
@@ -189,8 +213,14 @@ def apply_import(session: DbSession, actor: User, region: Region, payload: list[
     except IntegrityError:  # another admin saved one of these codes meanwhile
         raise ImportRaced() from None
     created = sum(row.action == "create" for row in rows)
-    log_activity(session, actor, "import", "region", region.id,
-                 f"Imported {len(rows)} branches into {region.code}: {created} created, {len(rows) - created} updated")
+    log_activity(
+        session,
+        actor,
+        "import",
+        "region",
+        region.id,
+        f"Imported {len(rows)} branches into {region.code}: {created} created, {len(rows) - created} updated",
+    )
     for branch in touched:  # last, so the changes lock is held briefly (models/changes.py)
         record_change(session, "branch", branch.id, region=branch.region_id)
     return rows

@@ -1,4 +1,5 @@
 """Admin changes to regions and branches: create, edit, deactivate, each logged and told to the phones."""
+
 from __future__ import annotations
 
 from sqlalchemy import func, select
@@ -11,15 +12,27 @@ from server.services.sync.changes import record_change
 
 BRANCH_FIELDS = ("code", "name", "address", "latitude", "longitude")
 
-__all__ = ["OrgError", "add_region", "edit_region", "set_region_active", "add_branch", "edit_branch",
-           "set_branch_active", "clean_branch", "region_branch_counts"]
+__all__ = [
+    "OrgError",
+    "add_region",
+    "edit_region",
+    "set_region_active",
+    "add_branch",
+    "edit_branch",
+    "set_branch_active",
+    "clean_branch",
+    "region_branch_counts",
+]
 
 
 def region_branch_counts(session: DbSession) -> list[tuple[Region, int, int]]:
     """Every region by name with its number of branches and of active branches."""
     counts = dict(session.execute(select(Branch.region_id, func.count()).group_by(Branch.region_id)).all())
-    active = dict(session.execute(select(Branch.region_id, func.count()).where(Branch.active.is_(True))
-                                  .group_by(Branch.region_id)).all())
+    active = dict(
+        session.execute(
+            select(Branch.region_id, func.count()).where(Branch.active.is_(True)).group_by(Branch.region_id)
+        ).all()
+    )
     regions = session.scalars(select(Region).order_by(Region.name, Region.id)).all()
     return [(r, counts.get(r.id, 0), active.get(r.id, 0)) for r in regions]
 
@@ -63,7 +76,9 @@ def _set_active(session: DbSession, actor: User, thing: Region | Branch, kind: s
 def add_branch(session: DbSession, actor: User, region: Region, fields: dict) -> Branch:
     """Create a branch in a region and log it."""
     branch = create_branch_from(session, region, {key: fields.get(key) for key in BRANCH_FIELDS})
-    log_activity(session, actor, "create", "branch", branch.id, f"Created branch {branch.code} {branch.name} in {region.code}")
+    log_activity(
+        session, actor, "create", "branch", branch.id, f"Created branch {branch.code} {branch.name} in {region.code}"
+    )
     return branch
 
 

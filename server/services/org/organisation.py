@@ -1,4 +1,5 @@
 """Regions, branches and scheduled assignments: the organisation that shoppers audit."""
+
 from __future__ import annotations
 
 import math
@@ -31,7 +32,9 @@ class OrgError(ServiceError):
 def _code(field: str, value: object) -> str:
     code = str(value or "").strip().upper()
     if not CODE_PATTERN.match(code):
-        raise OrgError(field, f"Code {value!r} must be 1 to 32 letters, digits, '-' or '_', starting with a letter or digit.")
+        raise OrgError(
+            field, f"Code {value!r} must be 1 to 32 letters, digits, '-' or '_', starting with a letter or digit."
+        )
     return code
 
 
@@ -69,8 +72,9 @@ def create_region(session: DbSession, *, code: str, name: str) -> Region:
     return region
 
 
-def clean_branch(session: DbSession, fields: Mapping[str, object], *, branch: Branch | None = None,
-                 check_code: bool = True) -> dict:
+def clean_branch(
+    session: DbSession, fields: Mapping[str, object], *, branch: Branch | None = None, check_code: bool = True
+) -> dict:
     """Checked, normalised branch fields (code, name, address, latitude, longitude); OrgError names the bad one.
 
     The one set of branch rules: creating, editing and CSV import all go through it."""
@@ -106,8 +110,9 @@ def create_branch(
     longitude: float | None = None,
 ) -> Branch:
     """Add a branch to a region; coordinates are optional but come as a valid pair."""
-    return create_branch_from(session, region, {"code": code, "name": name, "address": address,
-                                                "latitude": latitude, "longitude": longitude})
+    return create_branch_from(
+        session, region, {"code": code, "name": name, "address": address, "latitude": latitude, "longitude": longitude}
+    )
 
 
 def create_branch_from(session: DbSession, region: Region, fields: Mapping[str, object]) -> Branch:
@@ -143,13 +148,25 @@ def create_assignment(
     if due_to < due_from:
         raise OrgError("due_to", f"The due window ends ({due_to}) before it starts ({due_from}).")
     assignment = Assignment(
-        id=assignment_id or uuid.uuid4(), shopper=shopper, branch=branch, template=template, due_from=due_from, due_to=due_to, notes=notes or ""
+        id=assignment_id or uuid.uuid4(),
+        shopper=shopper,
+        branch=branch,
+        template=template,
+        due_from=due_from,
+        due_to=due_to,
+        notes=notes or "",
     )
     session.add(assignment)
     record_needs(session, shopper.id, branch.id, template.id)
     record_change(session, "assignment", assignment.id, audience=shopper.id)
-    log_activity(session, actor, "scheduled", "assignment", assignment.id,
-                 f"{branch.code} for {shopper.name}, due {due_from} to {due_to}")
+    log_activity(
+        session,
+        actor,
+        "scheduled",
+        "assignment",
+        assignment.id,
+        f"{branch.code} for {shopper.name}, due {due_from} to {due_to}",
+    )
     return assignment
 
 
@@ -162,8 +179,11 @@ def _check_shopper(shopper: object) -> None:
 
 def _still_open(assignment: Assignment, doing: str) -> None:
     if assignment.status is not AssignmentStatus.OPEN:
-        raise OrgError("assignment", f"Assignment {assignment.id} is {assignment.status.value}; only open "
-                                     f"assignments (no visit yet) can be {doing}.")
+        raise OrgError(
+            "assignment",
+            f"Assignment {assignment.id} is {assignment.status.value}; only open "
+            f"assignments (no visit yet) can be {doing}.",
+        )
 
 
 def cancel_assignment(session: DbSession, assignment: Assignment, *, actor: User | None = None) -> Assignment:
@@ -178,8 +198,9 @@ def cancel_assignment(session: DbSession, assignment: Assignment, *, actor: User
     return assignment
 
 
-def reassign_assignment(session: DbSession, assignment: Assignment, shopper: User, *,
-                        actor: User | None = None) -> Assignment:
+def reassign_assignment(
+    session: DbSession, assignment: Assignment, shopper: User, *, actor: User | None = None
+) -> Assignment:
     """Give an open assignment to another shopper: the old one's phone gets a tombstone, the new one's the work."""
     _check_shopper(shopper)
     _still_open(assignment, "reassigned")

@@ -3,6 +3,7 @@
 Everything here only reads; what a reader may see comes from server.permissions (the start pages) or from the
 pages being for admins only (users, assignments).
 """
+
 from __future__ import annotations
 
 from datetime import date
@@ -49,14 +50,21 @@ def assignment_choices(session: DbSession) -> dict:
     return {
         "regions": session.scalars(select(Region).order_by(Region.name)).all(),
         "branches": session.scalars(select(Branch).where(Branch.active.is_(True)).order_by(Branch.code)).all(),
-        "shoppers": session.scalars(select(User).where(User.role == Role.SHOPPER, User.active.is_(True))
-                                    .order_by(User.name)).all(),
+        "shoppers": session.scalars(
+            select(User).where(User.role == Role.SHOPPER, User.active.is_(True)).order_by(User.name)
+        ).all(),
         "templates": templates,
     }
 
 
-def assignment_list(session: DbSession, *, region_id: int | None = None, status: AssignmentStatus | None = None,
-                    shopper_id: int | None = None, limit: int) -> tuple[list[Assignment], int]:
+def assignment_list(
+    session: DbSession,
+    *,
+    region_id: int | None = None,
+    status: AssignmentStatus | None = None,
+    shopper_id: int | None = None,
+    limit: int,
+) -> tuple[list[Assignment], int]:
     """At most `limit` assignments matching the filters, soonest due first, and how many match in all."""
     query = select(Assignment).join(Branch, Branch.id == Assignment.branch_id)
     if region_id is not None:
@@ -66,9 +74,13 @@ def assignment_list(session: DbSession, *, region_id: int | None = None, status:
     if shopper_id is not None:
         query = query.where(Assignment.shopper_id == shopper_id)
     total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
-    rows = session.scalars(query.options(selectinload(Assignment.branch), selectinload(Assignment.shopper),
-                                         selectinload(Assignment.template))
-                           .order_by(Assignment.due_to, Assignment.due_from, Branch.code).limit(limit)).all()
+    rows = session.scalars(
+        query.options(
+            selectinload(Assignment.branch), selectinload(Assignment.shopper), selectinload(Assignment.template)
+        )
+        .order_by(Assignment.due_to, Assignment.due_from, Branch.code)
+        .limit(limit)
+    ).all()
     return list(rows), total
 
 
@@ -78,10 +90,12 @@ def admin_overview(session: DbSession, user: Any) -> dict:
         return {}
     branch_count = select(func.count(Branch.id)).where(Branch.region_id == Region.id).scalar_subquery()
     regions = session.execute(visible_regions_query(user).add_columns(branch_count.label("branches"))).all()
-    by_role = dict(session.execute(
-        select(User.role, func.count(User.id)).where(User.active.is_(True)).group_by(User.role)).all())
+    by_role = dict(
+        session.execute(select(User.role, func.count(User.id)).where(User.active.is_(True)).group_by(User.role)).all()
+    )
     templates = session.scalars(
-        select(Template).options(selectinload(Template.versions)).order_by(Template.name, Template.id)).all()
+        select(Template).options(selectinload(Template.versions)).order_by(Template.name, Template.id)
+    ).all()
     submitted = visible_visits_query(user).where(Visit.status == VisitStatus.SUBMITTED).order_by(None)
     to_review = session.scalar(select(func.count()).select_from(submitted.subquery()))
     return {
@@ -102,8 +116,11 @@ def manager_overview(session: DbSession, user: Any) -> dict:
 
 def shopper_overview(session: DbSession, user: Any) -> dict:
     """The shopper's open assignments, soonest due first."""
-    query = (visible_assignments_query(user).where(Assignment.status == AssignmentStatus.OPEN)
-             .options(selectinload(Assignment.branch), selectinload(Assignment.template)))
+    query = (
+        visible_assignments_query(user)
+        .where(Assignment.status == AssignmentStatus.OPEN)
+        .options(selectinload(Assignment.branch), selectinload(Assignment.template))
+    )
     return {"assignments": session.scalars(query).all(), "today": date.today()}
 
 

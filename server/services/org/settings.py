@@ -5,6 +5,7 @@ many shoppers a page labels. The cache lives in the request's WSGI environ (a fr
 not only in `flask.g`, so a value can never outlive its request even where an application context is
 reused. `save_settings` checks every value, writes only the changed ones and logs each change (the caller commits).
 """
+
 from __future__ import annotations
 
 import logging
@@ -92,8 +93,10 @@ def save_settings(session: DbSession, actor: User | None, values: Mapping[str, A
     """Store the changed values (all checked first, so nothing is half-saved) and log each change; not committed."""
     checked = check_values(values)
     before = load_settings(session)
-    rows = {row.key: row for row in session.scalars(select(OrganisationSetting)
-                                                    .where(OrganisationSetting.key.in_(list(checked))))}
+    rows = {
+        row.key: row
+        for row in session.scalars(select(OrganisationSetting).where(OrganisationSetting.key.in_(list(checked))))
+    }
     for key, value in checked.items():
         old, row = getattr(before, key), rows.get(key)
         if (value == old and row is None) or (row is not None and row.value == value):
@@ -104,19 +107,22 @@ def save_settings(session: DbSession, actor: User | None, values: Mapping[str, A
             row.value, row.updated_by_id = value, getattr(actor, "id", None)
         if value != old:
             spec = SETTINGS_BY_KEY[key]
-            log_activity(session, actor, "update", "setting", key,
-                         f"{spec.label}: {spec.shown(old)} → {spec.shown(value)}")
+            log_activity(
+                session, actor, "update", "setting", key, f"{spec.label}: {spec.shown(old)} → {spec.shown(value)}"
+            )
     try:
         session.flush()
     except IntegrityError:  # another admin stored the same setting's first row at the same moment
-        raise SettingError("_form", "The settings were changed by someone else at the same moment; "
-                                    "nothing was saved. Look at them again and save.") from None
+        raise SettingError(
+            "_form",
+            "The settings were changed by someone else at the same moment; "
+            "nothing was saved. Look at them again and save.",
+        ) from None
     after = replace(before, **checked)
     cache = _cache()
     if cache is not None:
         cache[_CACHE_KEY] = after
     return after
-
 
 
 def phone_settings(settings: OrganisationSettings) -> PhoneSettings:

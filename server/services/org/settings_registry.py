@@ -5,6 +5,7 @@ Adding a setting is adding one field to `OrganisationSettings` with `setting(...
 this registry. A setting's value is a bool, an int, a text or one of fixed choices; rows in the
 database hold only the settings an admin changed, so a new setting starts at its default.
 """
+
 from __future__ import annotations
 
 import unicodedata
@@ -106,13 +107,19 @@ class OrganisationSettings:
     """Every setting of the organisation, typed; an instance is what one request reads (services.organisation_settings)."""
 
     shopper_pseudonyms: bool = setting(
-        True, section="Confidentiality", label="Show shoppers to managers as pseudonyms",
+        True,
+        section="Confidentiality",
+        label="Show shoppers to managers as pseudonyms",
         help="Managers (the audited side) see each shopper only as a stable pseudonym such as “Shopper 4821”, "
-             "on every page, in the CSV export and in every PDF. Admins always see names.")
+        "on every page, in the CSV export and in every PDF. Admins always see names.",
+    )
     show_score_preview: bool = setting(
-        False, section="Phone app", label="Show the score preview to shoppers on the phone",
+        False,
+        section="Phone app",
+        label="Show the score preview to shoppers on the phone",
         help="Off for a mystery shop: a shopper should not know the score they are giving. When off, the phone "
-             "shows neither the preview before submitting nor the score of sent visits.")
+        "shows neither the preview before submitting nor the score of sent visits.",
+    )
 
 
 def _specs() -> tuple[SettingSpec, ...]:
@@ -121,8 +128,9 @@ def _specs() -> tuple[SettingSpec, ...]:
     for item in fields(OrganisationSettings):
         if hints[item.name] not in KINDS:
             raise TypeError(f"setting {item.name}: a setting is a bool, an int or a str")
-        specs.append(SettingSpec(key=item.name, kind=hints[item.name], default=item.default,
-                                 **item.metadata["setting"]))
+        specs.append(
+            SettingSpec(key=item.name, kind=hints[item.name], default=item.default, **item.metadata["setting"])
+        )
     return tuple(specs)
 
 

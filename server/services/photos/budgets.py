@@ -5,6 +5,7 @@ no visit waits forever for photos the server would refuse); the upload checks ag
 limits may have been lowered since and corrections add photos: a visit over its budget gets `413`,
 a shopper over the daily quota `429` with `Retry-After`.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -39,8 +40,13 @@ class PhotoLimits:
     @classmethod
     def from_config(cls, config: Mapping) -> PhotoLimits:
         """The limits of an app's config (the edges pass `current_app.config`)."""
-        return cls(config["PHOTO_MAX_BYTES"], config["VISIT_MAX_PHOTOS"], config["VISIT_MAX_PHOTO_BYTES"],
-                   config["SHOPPER_DAILY_PHOTOS"], config["SHOPPER_DAILY_PHOTO_BYTES"])
+        return cls(
+            config["PHOTO_MAX_BYTES"],
+            config["VISIT_MAX_PHOTOS"],
+            config["VISIT_MAX_PHOTO_BYTES"],
+            config["SHOPPER_DAILY_PHOTOS"],
+            config["SHOPPER_DAILY_PHOTO_BYTES"],
+        )
 
 
 def size_text(count: int) -> str:
@@ -53,8 +59,10 @@ def visit_budget_problem(count: int, total: int, limits: PhotoLimits) -> str | N
     if count > limits.visit_photos:
         return f"the visit has {count} photos; the server takes at most {limits.visit_photos} per visit"
     if total > limits.visit_bytes:
-        return (f"the visit's photos total {size_text(total)}; the server takes at most "
-                f"{size_text(limits.visit_bytes)} per visit")
+        return (
+            f"the visit's photos total {size_text(total)}; the server takes at most "
+            f"{size_text(limits.visit_bytes)} per visit"
+        )
     return None
 
 
@@ -91,8 +99,9 @@ def daily_photos(session: DbSession, shopper_id: int, now: datetime, *, besides:
     return DailyPhotos(sent, sent_bytes, oldest)
 
 
-def manifest_budget_issues(session: DbSession, shopper: User, doc: VisitDoc, limits: PhotoLimits,
-                           sent: DailyPhotos | None = None) -> list[Issue]:
+def manifest_budget_issues(
+    session: DbSession, shopper: User, doc: VisitDoc, limits: PhotoLimits, sent: DailyPhotos | None = None
+) -> list[Issue]:
     """The pushed visit's manifest against the visit budget and the shopper's daily quota (issues under `photos`).
 
     `sent`: the shopper's photos of the window when the caller already has them (a push reads them once per batch).
@@ -112,15 +121,17 @@ def manifest_budget_issues(session: DbSession, shopper: User, doc: VisitDoc, lim
 def check_upload_budget(session: DbSession, shopper: User, visit: Visit, photo: Photo, limits: PhotoLimits) -> None:
     """Before a chunk is read: the visit's photos within its budget (else 413), the shopper's quota (else 429)."""
     now = utcnow()
-    count, total = session.execute(select(func.count(Photo.id), func.coalesce(func.sum(Photo.size), 0))
-                                   .where(Photo.visit_id == visit.id)).one()
+    count, total = session.execute(
+        select(func.count(Photo.id), func.coalesce(func.sum(Photo.size), 0)).where(Photo.visit_id == visit.id)
+    ).one()
     problem = visit_budget_problem(count, total, limits)
     if problem:
         raise PhotoTooLarge(f"Not stored: {problem}.", errors={"photos": [problem]})
     done, done_bytes, oldest = session.execute(
         select(func.count(Photo.id), func.coalesce(func.sum(Photo.size), 0), func.min(Photo.completed_at))
         .join(Visit, Visit.id == Photo.visit_id)
-        .where(Visit.shopper_id == shopper.id, Photo.completed_at >= now - WINDOW)).one()
+        .where(Visit.shopper_id == shopper.id, Photo.completed_at >= now - WINDOW)
+    ).one()
     problem = _daily_problem(done + 1, done_bytes + photo.size, limits, oldest, now)
     if problem:
         wait = int((oldest + WINDOW - now).total_seconds()) + 1 if oldest is not None else int(WINDOW.total_seconds())

@@ -1,4 +1,5 @@
 """What an uploaded photo body must satisfy (Content-Range, first bytes, size), the errors, and a guarded reader."""
+
 from __future__ import annotations
 
 import re
@@ -109,8 +110,10 @@ def parse_content_range(header: str | None) -> ContentRange | None:
         return None
     match = _RANGE.fullmatch(header.strip())
     if not match:
-        raise BadUpload("Content-Range must look like 'bytes <start>-<end>/<total>'.",
-                        errors={"Content-Range": ["expected 'bytes <start>-<end>/<total>'"]})
+        raise BadUpload(
+            "Content-Range must look like 'bytes <start>-<end>/<total>'.",
+            errors={"Content-Range": ["expected 'bytes <start>-<end>/<total>'"]},
+        )
     start, end, total = map(int, match.groups())
     if not start <= end < total:
         raise BadUpload("Content-Range needs start <= end < total.", errors={"Content-Range": ["start <= end < total"]})
@@ -184,10 +187,16 @@ class GuardedBody:
         self.count += len(block)
         if self.count > self.limit:
             if self.exact:
-                raise BadUpload(f"The body is longer than the {self.limit} bytes its Content-Range names; "
-                                "nothing of this chunk was kept.", errors={"Content-Range": ["longer body"]})
+                raise BadUpload(
+                    f"The body is longer than the {self.limit} bytes its Content-Range names; "
+                    "nothing of this chunk was kept.",
+                    errors={"Content-Range": ["longer body"]},
+                )
             raise PhotoTooLarge(f"The body is longer than the {self.limit} bytes the photo still needs.")
         if not block and self.exact and self.broken is None and self.count < self.limit:
-            raise BadUpload(f"The body has {self.count} bytes but its Content-Range names {self.limit}; "
-                            "nothing of this chunk was kept.", errors={"Content-Range": ["shorter body"]})
+            raise BadUpload(
+                f"The body has {self.count} bytes but its Content-Range names {self.limit}; "
+                "nothing of this chunk was kept.",
+                errors={"Content-Range": ["shorter body"]},
+            )
         return block

@@ -8,6 +8,7 @@ data went is back at `received_bytes = 0` (the phone's next HEAD says start agai
 rejected visit keeps its row, manifest and hash, with `removed_at` set and no file keys. Each of the two
 batches commits itself once its files are deleted (files cannot be rolled back), so it runs outside `atomic`.
 """
+
 from __future__ import annotations
 
 import uuid
@@ -40,14 +41,23 @@ class CleanupReport:
         lines += [f"  {key}.partial" for key in self.partials]
         if self.busy_partials:
             lines.append(f"skipped {len(self.busy_partials)} partial upload(s) being written right now")
-        lines.append(f"{verb} the files of {len(self.rejected_photos)} photo(s) of "
-                     f"{len(self.rejected_visits)} rejected visit(s) past their retention period")
+        lines.append(
+            f"{verb} the files of {len(self.rejected_photos)} photo(s) of "
+            f"{len(self.rejected_visits)} rejected visit(s) past their retention period"
+        )
         lines += [f"  {key}" for key in self.rejected_photos]
         return lines
 
 
-def cleanup_photos(session: DbSession, storage: PhotoStorage, *, partial_max_age: timedelta, retention: timedelta,
-                   dry_run: bool = False, now: datetime | None = None) -> CleanupReport:
+def cleanup_photos(
+    session: DbSession,
+    storage: PhotoStorage,
+    *,
+    partial_max_age: timedelta,
+    retention: timedelta,
+    dry_run: bool = False,
+    now: datetime | None = None,
+) -> CleanupReport:
     """Delete partial uploads untouched for `partial_max_age` and rejected visits' photos older than `retention`."""
     now = now or utcnow()
     report = CleanupReport(dry_run)
@@ -73,20 +83,30 @@ def _stale_partials(session: DbSession, storage: PhotoStorage, cutoff: datetime,
         report.partials.append(key)
         if "~" not in key:
             visit_id, photo_id = (uuid.UUID(part) for part in key.split("/"))
-            session.execute(update(Photo).where(Photo.id == photo_id, Photo.visit_id == visit_id,
-                                                Photo.completed_at.is_(None))
-                            .values(received_bytes=0).execution_options(synchronize_session=False))
+            session.execute(
+                update(Photo)
+                .where(Photo.id == photo_id, Photo.visit_id == visit_id, Photo.completed_at.is_(None))
+                .values(received_bytes=0)
+                .execution_options(synchronize_session=False)
+            )
     session.commit()  # a batch of its own: the partials are gone from storage, so their reset progress must stay
 
 
-def _rejected_photos(session: DbSession, storage: PhotoStorage, cutoff: datetime, now: datetime,
-                     report: CleanupReport) -> None:
+def _rejected_photos(
+    session: DbSession, storage: PhotoStorage, cutoff: datetime, now: datetime, report: CleanupReport
+) -> None:
     """Originals, renditions and partials of photos of visits rejected before `cutoff`, not removed yet."""
     photos = session.scalars(
-        select(Photo).join(Visit, Visit.id == Photo.visit_id)
-        .where(Visit.status == VisitStatus.REJECTED, Visit.reviewed_at < cutoff, Photo.removed_at.is_(None),
-               or_(Photo.storage_key.is_not(None), Photo.received_bytes > 0))
-        .order_by(Photo.visit_id, Photo.id)).all()
+        select(Photo)
+        .join(Visit, Visit.id == Photo.visit_id)
+        .where(
+            Visit.status == VisitStatus.REJECTED,
+            Visit.reviewed_at < cutoff,
+            Photo.removed_at.is_(None),
+            or_(Photo.storage_key.is_not(None), Photo.received_bytes > 0),
+        )
+        .order_by(Photo.visit_id, Photo.id)
+    ).all()
     for photo in photos:
         key = f"{photo.visit_id}/{photo.id}"
         report.rejected_photos.append(key)

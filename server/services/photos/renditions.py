@@ -8,6 +8,7 @@ twice): `page` (long edge PAGE_PIXELS) for web pages and `thumb` (THUMB_PIXELS) 
 thumbnails. Nothing else ever decodes an original again. Photos stored before renditions existed
 get theirs the first time a page or PDF needs them (`ensure_renditions`).
 """
+
 from __future__ import annotations
 
 import io
@@ -39,8 +40,7 @@ log = logging.getLogger(__name__)
 PAGE_PIXELS = 1600
 """Long edge of the rendition web pages show (sharp on a laptop screen, a few hundred KB)."""
 PAGE_QUALITY, THUMB_QUALITY = 85, 80
-DECODERS: dict[str, tuple[str, ...]] = {"image/jpeg": ("JPEG", "MPO"), "image/png": ("PNG",),
-                                        "image/webp": ("WEBP",)}
+DECODERS: dict[str, tuple[str, ...]] = {"image/jpeg": ("JPEG", "MPO"), "image/png": ("PNG",), "image/webp": ("WEBP",)}
 """Manifest type -> the only Pillow decoders tried for it (MPO: multi-picture JPEGs some cameras write)."""
 if register_heif_opener is not None:  # pragma: no cover - depends on the install
     DECODERS.update({"image/heic": ("HEIF",), "image/heif": ("HEIF",)})
@@ -87,14 +87,17 @@ def render_photo(stream: BinaryIO, content_type: str, limit: int) -> Rendered:
             with Image.open(stream, formats=DECODERS[content_type]) as img:
                 width, height = img.size
                 if width * height > limit:
-                    raise ImageRefused(f"The photo is {width}×{height} pixels ({width * height / 1e6:.1f} megapixels);"
-                                       f" the server takes photos of at most {limit / 1e6:g} megapixels.")
+                    raise ImageRefused(
+                        f"The photo is {width}×{height} pixels ({width * height / 1e6:.1f} megapixels);"
+                        f" the server takes photos of at most {limit / 1e6:g} megapixels."
+                    )
                 page = _page(img)
         except ImageRefused:
             raise
         except Image.DecompressionBombError:
-            raise ImageRefused(f"The photo has more pixels than the server decodes (at most {limit / 1e6:g} "
-                               "megapixels).") from None
+            raise ImageRefused(
+                f"The photo has more pixels than the server decodes (at most {limit / 1e6:g} megapixels)."
+            ) from None
         except UnidentifiedImageError:
             raise ImageRefused(f"The manifest says {name} but the file is not a {name} image.") from None
         except Exception as exc:  # noqa: BLE001 - truncated or corrupt data in any decoder
@@ -118,8 +121,9 @@ def _page(img: Image.Image) -> Image.Image:
         img = img.reduce(factor)
     if max(img.size) > PAGE_PIXELS:
         scale = PAGE_PIXELS / max(img.size)
-        img = img.resize((max(1, round(img.width * scale)), max(1, round(img.height * scale))),
-                         Image.Resampling.LANCZOS)
+        img = img.resize(
+            (max(1, round(img.width * scale)), max(1, round(img.height * scale))), Image.Resampling.LANCZOS
+        )
     if img.mode in ("RGBA", "LA"):
         flat = Image.new("RGB", img.size, "white")
         flat.paste(img.convert("RGBA"), mask=img.getchannel("A"))

@@ -4,6 +4,7 @@ An upload owns its transactions (it refuses to run inside `atomic`): each step c
 own, so no transaction is held while a slow phone sends its bytes, and the progress recorded (bytes held, a
 refusal's reason) stays even when the request then fails.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -101,8 +102,14 @@ def _find(session: DbSession, user: Any, visit_id: Any, photo_id: Any) -> tuple[
 
 def _status(visit: Visit, photo: Photo, completed_now: bool = False) -> PhotoStatus:
     complete = photo.completed_at is not None
-    return PhotoStatus(photo.id, photo.size if complete else photo.received_bytes, photo.size, complete,
-                       visit.status.value, completed_now)
+    return PhotoStatus(
+        photo.id,
+        photo.size if complete else photo.received_bytes,
+        photo.size,
+        complete,
+        visit.status.value,
+        completed_now,
+    )
 
 
 def photo_status(session: DbSession, user: Any, visit_id: Any, photo_id: Any) -> PhotoStatus:
@@ -122,12 +129,19 @@ def open_photo(session: DbSession, storage: PhotoStorage, user: Any, visit_id: A
     except NotStored:
         current_app.logger.error("photo %s is complete but missing from storage", photo.id)
         raise PhotoNotFound("The photo's file is missing from storage.") from None
-    return StoredPhoto(stream, photo.content_type, photo.size, photo.sha256, photo.completed_at,
-                       f"{photo.id}{EXTENSIONS.get(photo.content_type, '')}")
+    return StoredPhoto(
+        stream,
+        photo.content_type,
+        photo.size,
+        photo.sha256,
+        photo.completed_at,
+        f"{photo.id}{EXTENSIONS.get(photo.content_type, '')}",
+    )
 
 
-def open_rendition(session: DbSession, storage: PhotoStorage, user: Any, visit_id: Any, photo_id: Any,
-                   name: str = "page") -> StoredPhoto:
+def open_rendition(
+    session: DbSession, storage: PhotoStorage, user: Any, visit_id: Any, photo_id: Any, name: str = "page"
+) -> StoredPhoto:
     """A complete photo's downscaled JPEG rendition (`page` or `thumb`) for whoever may see the visit.
 
     Photos stored before renditions existed get theirs now (once); PhotoNotFound before the photo
@@ -148,13 +162,29 @@ def open_rendition(session: DbSession, storage: PhotoStorage, user: Any, visit_i
     except NotStored:
         current_app.logger.error("photo %s: rendition %s is missing from storage", photo.id, name)
         raise PhotoNotFound("The photo's file is missing from storage.") from None
-    return StoredPhoto(io.BytesIO(data), "image/jpeg", len(data), f"{photo.sha256}-{name}", photo.completed_at,
-                       f"{photo.id}-{name}.jpg")
+    return StoredPhoto(
+        io.BytesIO(data),
+        "image/jpeg",
+        len(data),
+        f"{photo.sha256}-{name}",
+        photo.completed_at,
+        f"{photo.id}-{name}.jpg",
+    )
 
 
-def receive_photo_chunk(session: DbSession, storage: PhotoStorage, user: Any, visit_id: Any, photo_id: Any,
-                        stream: IO[bytes], content_range: str | None, content_length: int | None,
-                        content_type: str | None, *, max_bytes: int | None = None) -> PhotoStatus:
+def receive_photo_chunk(
+    session: DbSession,
+    storage: PhotoStorage,
+    user: Any,
+    visit_id: Any,
+    photo_id: Any,
+    stream: IO[bytes],
+    content_range: str | None,
+    content_length: int | None,
+    content_type: str | None,
+    *,
+    max_bytes: int | None = None,
+) -> PhotoStatus:
     """Store one chunk (or the whole file) of a photo from `stream`, without holding it in memory.
 
     `content_range` is the raw header (None: the body is the whole file, replacing any partial data).
@@ -173,8 +203,9 @@ def receive_photo_chunk(session: DbSession, storage: PhotoStorage, user: Any, vi
     _check_size(photo, chunk, content_length, limit)
     check_declared_type(photo.content_type, content_type)
     check_upload_budget(session, user, visit, photo, PhotoLimits.from_config(current_app.config))
-    _check_free_space(storage, content_length if content_length is not None else photo.size - (chunk.start if chunk
-                                                                                                 else 0))
+    _check_free_space(
+        storage, content_length if content_length is not None else photo.size - (chunk.start if chunk else 0)
+    )
     key = photo_key(visit.id, photo.id)
     try:
         with storage.lock(key):
@@ -182,8 +213,9 @@ def receive_photo_chunk(session: DbSession, storage: PhotoStorage, user: Any, vi
     except StorageBusy:
         received = photo.received_bytes
         session.rollback()  # the upload's own transaction (nothing written): no connection held by a refusal
-        raise UploadInProgress("Another upload of this photo is in progress; try again shortly.",
-                               received_bytes=received) from None
+        raise UploadInProgress(
+            "Another upload of this photo is in progress; try again shortly.", received_bytes=received
+        ) from None
 
 
 def _check_size(photo: Photo, chunk: ContentRange | None, content_length: int | None, limit: int) -> None:
@@ -194,8 +226,10 @@ def _check_size(photo: Photo, chunk: ContentRange | None, content_length: int | 
     if chunk is not None:
         if chunk.total != photo.size:
             error = PhotoTooLarge if chunk.total > photo.size else BadUpload
-            raise error(f"Content-Range says the file has {chunk.total} bytes; the manifest says {photo.size}.",
-                        errors={"Content-Range": [f"the total must be {photo.size}"]})
+            raise error(
+                f"Content-Range says the file has {chunk.total} bytes; the manifest says {photo.size}.",
+                errors={"Content-Range": [f"the total must be {photo.size}"]},
+            )
         if content_length is not None and content_length != chunk.length:
             raise BadUpload(f"Content-Length is {content_length} but Content-Range names {chunk.length} bytes.")
     if content_length is not None and start + content_length > photo.size:
@@ -207,23 +241,34 @@ def _check_free_space(storage: PhotoStorage, incoming: int) -> None:
     floor = current_app.config["PHOTO_MIN_FREE_BYTES"]
     free = storage.free_bytes()
     if free is not None and free - incoming < floor:
-        current_app.logger.error("photo storage has %d bytes free, below PHOTO_MIN_FREE_BYTES (%d): uploads refused",
-                                 free, floor)
-        raise InsufficientStorage("The server is short of storage space and did not store this photo; it keeps "
-                                  "the photo's place, try again later.")
+        current_app.logger.error(
+            "photo storage has %d bytes free, below PHOTO_MIN_FREE_BYTES (%d): uploads refused", free, floor
+        )
+        raise InsufficientStorage(
+            "The server is short of storage space and did not store this photo; it keeps "
+            "the photo's place, try again later."
+        )
 
 
 def _locked_photo(session: DbSession, photo_id: uuid.UUID) -> Photo:
     """The photo row, read afresh and locked (FOR UPDATE on PostgreSQL); PhotoNotFound if it went away."""
-    photo = session.scalar(select(Photo).where(Photo.id == photo_id).with_for_update()
-                           .execution_options(populate_existing=True))
+    photo = session.scalar(
+        select(Photo).where(Photo.id == photo_id).with_for_update().execution_options(populate_existing=True)
+    )
     if photo is None:
         raise PhotoNotFound("The visit's manifest has no such photo.")
     return photo
 
 
-def _receive(session: DbSession, storage: PhotoStorage, key: str, visit_id: uuid.UUID, photo_id: uuid.UUID,
-             stream: IO[bytes], chunk: ContentRange | None) -> PhotoStatus:
+def _receive(
+    session: DbSession,
+    storage: PhotoStorage,
+    key: str,
+    visit_id: uuid.UUID,
+    photo_id: uuid.UUID,
+    stream: IO[bytes],
+    chunk: ContentRange | None,
+) -> PhotoStatus:
     """Under the photo's storage lock: check the offset, stream the body to storage, then record progress.
 
     A Content-Range chunk must carry exactly the bytes its range names (longer or cleanly shorter:
@@ -236,8 +281,9 @@ def _receive(session: DbSession, storage: PhotoStorage, key: str, visit_id: uuid
     size, content_type, sha256, received = photo.size, photo.content_type, photo.sha256, photo.received_bytes
     if start is not None and start != received:
         session.rollback()  # the upload's own transaction (nothing written): the photo's row lock let go at once
-        raise OffsetConflict(f"The server holds {received} bytes of this photo; continue from there.",
-                             received_bytes=received)
+        raise OffsetConflict(
+            f"The server holds {received} bytes of this photo; continue from there.", received_bytes=received
+        )
     start = start or 0
     session.commit()  # no transaction (nor pooled connection) held while a slow phone sends its bytes
     body = GuardedBody(stream, limit=chunk.length if chunk else size - start, exact=chunk is not None)
@@ -252,8 +298,9 @@ def _receive(session: DbSession, storage: PhotoStorage, key: str, visit_id: uuid
         written = storage.write_chunk(key, body, start)
     except OffsetMismatch as exc:  # the stored data is shorter than the database says: trust the data
         _set_received(session, photo_id, exc.actual)
-        raise OffsetConflict(f"The server holds {exc.actual} bytes of this photo; continue from there.",
-                             received_bytes=exc.actual) from None
+        raise OffsetConflict(
+            f"The server holds {exc.actual} bytes of this photo; continue from there.", received_bytes=exc.actual
+        ) from None
     if start + written < size:
         status = _set_received(session, photo_id, start + written)
         if body.broken is not None:
@@ -262,13 +309,17 @@ def _receive(session: DbSession, storage: PhotoStorage, key: str, visit_id: uuid
     if _sha256(storage, key) != sha256:
         storage.discard_partial(key)
         _set_received(session, photo_id, 0)
-        raise HashMismatch("The file's SHA-256 is not the one in the manifest; its data was discarded, "
-                           "upload it again from the start.", received_bytes=0)
+        raise HashMismatch(
+            "The file's SHA-256 is not the one in the manifest; its data was discarded, "
+            "upload it again from the start.",
+            received_bytes=0,
+        )
     return _finish(session, storage, key, visit_id, photo_id, content_type)
 
 
-def _finish(session: DbSession, storage: PhotoStorage, key: str, visit_id: uuid.UUID, photo_id: uuid.UUID,
-            content_type: str) -> PhotoStatus:
+def _finish(
+    session: DbSession, storage: PhotoStorage, key: str, visit_id: uuid.UUID, photo_id: uuid.UUID, content_type: str
+) -> PhotoStatus:
     """The whole file is here and its hash matched: decode it once, store its renditions, then the original.
 
     A photo that cannot be decoded within the pixel limit as its declared type is refused (415): its
@@ -303,8 +354,9 @@ def _refuse(session: DbSession, photo_id: uuid.UUID, reason: str) -> None:
 
 def _visit(session: DbSession, visit_id: uuid.UUID) -> Visit:
     """The visit row, read afresh."""
-    return session.execute(select(Visit).where(Visit.id == visit_id).execution_options(populate_existing=True)
-                           ).scalar_one()  # the visit of a photo: it exists
+    return session.execute(
+        select(Visit).where(Visit.id == visit_id).execution_options(populate_existing=True)
+    ).scalar_one()  # the visit of a photo: it exists
 
 
 def _sha256(storage: PhotoStorage, key: str) -> str:
@@ -324,8 +376,9 @@ def _set_received(session: DbSession, photo_id: uuid.UUID, received: int) -> Pho
     return _status(_visit(session, photo.visit_id), photo)
 
 
-def _complete(session: DbSession, visit_id: uuid.UUID, photo_id: uuid.UUID, key: str,
-              rendered: Rendered) -> PhotoStatus:
+def _complete(
+    session: DbSession, visit_id: uuid.UUID, photo_id: uuid.UUID, key: str, rendered: Rendered
+) -> PhotoStatus:
     """Mark the photo complete; if it was the visit's last missing photo, the visit becomes submitted.
 
     The visit row is locked first (PostgreSQL), and the photo update takes SQLite's write lock
@@ -339,9 +392,15 @@ def _complete(session: DbSession, visit_id: uuid.UUID, photo_id: uuid.UUID, key:
     photo.page_key, photo.thumb_key = rendition_key(key, "page"), rendition_key(key, "thumb")
     session.flush()
     missing = exists().where(Photo.visit_id == visit_id, Photo.completed_at.is_(None))
-    moved = cast(CursorResult, session.execute(  # an UPDATE's result: a CursorResult, with the rowcount
-        update(Visit).where(Visit.id == visit_id, Visit.status == VisitStatus.AWAITING_PHOTOS, ~missing)
-        .values(status=VisitStatus.SUBMITTED).execution_options(synchronize_session=False))).rowcount
+    moved = cast(
+        CursorResult,
+        session.execute(  # an UPDATE's result: a CursorResult, with the rowcount
+            update(Visit)
+            .where(Visit.id == visit_id, Visit.status == VisitStatus.AWAITING_PHOTOS, ~missing)
+            .values(status=VisitStatus.SUBMITTED)
+            .execution_options(synchronize_session=False)
+        ),
+    ).rowcount
     if moved:
         record_change(session, "visit", visit_id, audience=_visit(session, visit_id).shopper_id)
     session.commit()  # its own transaction: the file is final in storage, so the photo is complete now

@@ -3,6 +3,7 @@
 A report shows exactly what the score API shows for the same filters: the same League, trends, sections,
 question rates and critical failures, turned into the builders' plain data.
 """
+
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -41,9 +42,17 @@ def trend_bucket(scope: Scope) -> str:
 
 def _header(session: DbSession, title: str, subtitle: str, scope: Scope, **filters: str) -> ReportHeader:
     template = session.get(Template, scope.template_id) if scope.template_id else None
-    return ReportHeader(title=title, subtitle=subtitle, generated_at=utcnow(), filters={
-        **filters, "Period": str(scope.period), "Checklist": template.name if template else "All checklists",
-        "Counted": "approved visits with all photos"})
+    return ReportHeader(
+        title=title,
+        subtitle=subtitle,
+        generated_at=utcnow(),
+        filters={
+            **filters,
+            "Period": str(scope.period),
+            "Checklist": template.name if template else "All checklists",
+            "Counted": "approved visits with all photos",
+        },
+    )
 
 
 def _trend(buckets: list[scores.TrendBucket], by: str) -> list[TrendPoint]:
@@ -66,18 +75,31 @@ def score_distribution(league: scores.League) -> list[float]:
 def _visits(session: DbSession, branch: Branch, scope: Scope, labels: ShopperLabels) -> list[VisitSummary]:
     """The branch's counted visits in the period, newest first (a listing, not an aggregate)."""
     rows = session.execute(
-        select(Visit, User.name, User.pseudonym, Template.name).join(User, User.id == Visit.shopper_id)
+        select(Visit, User.name, User.pseudonym, Template.name)
+        .join(User, User.id == Visit.shopper_id)
         .join(TemplateVersion, TemplateVersion.id == Visit.template_version_id)
         .join(Template, Template.id == TemplateVersion.template_id)
-        .where(*counted(scope), Visit.branch_id == branch.id).order_by(Visit.finished_at.desc(), Visit.id))
-    return [VisitSummary(visit_date=v.finished_at.date(), shopper=labels.label(name, pseudonym),
-                         score=v.score_percent, status=v.status.value, flagged=v.flagged, zeroed=v.zeroed,
-                         critical_failures=v.critical_failures, template_title=template)
-            for v, name, pseudonym, template in rows]
+        .where(*counted(scope), Visit.branch_id == branch.id)
+        .order_by(Visit.finished_at.desc(), Visit.id)
+    )
+    return [
+        VisitSummary(
+            visit_date=v.finished_at.date(),
+            shopper=labels.label(name, pseudonym),
+            score=v.score_percent,
+            status=v.status.value,
+            flagged=v.flagged,
+            zeroed=v.zeroed,
+            critical_failures=v.critical_failures,
+            template_title=template,
+        )
+        for v, name, pseudonym, template in rows
+    ]
 
 
-def branch_report_data(session: DbSession, branch: Branch, scope: Scope, *, labels: ShopperLabels,
-                       league: scores.League | None = None) -> BranchReportData:
+def branch_report_data(
+    session: DbSession, branch: Branch, scope: Scope, *, labels: ShopperLabels, league: scores.League | None = None
+) -> BranchReportData:
     """A branch over a period: its league line, trend, sections against the region, weakest questions, visits
     (their shoppers as `labels` says). `league`: the region's league for `scope`, if the caller has it."""
     league = league or scores.region_league(session, branch.region, scope)
@@ -86,49 +108,112 @@ def branch_report_data(session: DbSession, branch: Branch, scope: Scope, *, labe
     failures = scores.critical_failures(session, branch, scope)
     by = trend_bucket(scope)
     return BranchReportData(
-        header=_header(session, "Branch report", f"{branch.name} · {scope.period}", scope,
-                       Region=branch.region.name, Branch=f"{branch.code} {branch.name}"),
-        branch_name=branch.name, branch_code=branch.code, region_name=branch.region.name,
-        period_from=scope.period.start, period_to=scope.period.end,
-        score=mine.score if mine else None, visit_count=mine.visits if mine else 0,
-        ci_low=mine.ci_low if mine else None, ci_high=mine.ci_high if mine else None, region_score=league.score,
-        rank=mine.rank if mine else None, branches_in_region=league.branches_scored or None,
+        header=_header(
+            session,
+            "Branch report",
+            f"{branch.name} · {scope.period}",
+            scope,
+            Region=branch.region.name,
+            Branch=f"{branch.code} {branch.name}",
+        ),
+        branch_name=branch.name,
+        branch_code=branch.code,
+        region_name=branch.region.name,
+        period_from=scope.period.start,
+        period_to=scope.period.end,
+        score=mine.score if mine else None,
+        visit_count=mine.visits if mine else 0,
+        ci_low=mine.ci_low if mine else None,
+        ci_high=mine.ci_high if mine else None,
+        region_score=league.score,
+        rank=mine.rank if mine else None,
+        branches_in_region=league.branches_scored or None,
         trend=_trend(scores.branch_trend(session, branch, scope, by), by),
-        sections=[SectionComparison(title=s.title, branch_percent=s.branch_percent, region_percent=s.region_percent)
-                  for s in scores.branch_sections(session, branch, scope)],
-        weakest_questions=[QuestionRate(text=r.text, section_title=r.section_title, pass_rate=r.rate,
-                                        answered=r.answered, critical=r.critical) for r in rates],
-        critical_failures=[CriticalFailure(question_text=f.question_text, section_title=f.section_title,
-                                           comment=f.comment, visit_date=f.finished_at.date()) for f in failures],
-        visits=_visits(session, branch, scope, labels))
+        sections=[
+            SectionComparison(title=s.title, branch_percent=s.branch_percent, region_percent=s.region_percent)
+            for s in scores.branch_sections(session, branch, scope)
+        ],
+        weakest_questions=[
+            QuestionRate(
+                text=r.text, section_title=r.section_title, pass_rate=r.rate, answered=r.answered, critical=r.critical
+            )
+            for r in rates
+        ],
+        critical_failures=[
+            CriticalFailure(
+                question_text=f.question_text,
+                section_title=f.section_title,
+                comment=f.comment,
+                visit_date=f.finished_at.date(),
+            )
+            for f in failures
+        ],
+        visits=_visits(session, branch, scope, labels),
+    )
 
 
-def region_report_data(session: DbSession, region: Region, scope: Scope, *, league: scores.League | None = None,
-                       questions: scores.RegionQuestions | None = None,
-                       failures: scores.RegionFailures | None = None) -> RegionReportData:
+def region_report_data(
+    session: DbSession,
+    region: Region,
+    scope: Scope,
+    *,
+    league: scores.League | None = None,
+    questions: scores.RegionQuestions | None = None,
+    failures: scores.RegionFailures | None = None,
+) -> RegionReportData:
     """A region over a period: league table, distribution of branch scores, section heat map, trend, newest
     critical failures and weakest questions. The roll-ups a caller already has (the dashboard) are passed in."""
     league = league or scores.region_league(session, region, scope)
     questions = questions or scores.region_question_rates(session, region, scope, WEAKEST_QUESTIONS)
     failures = failures or scores.region_critical_failures(session, region, scope, RECENT_FAILURES)
     grid = scores.section_grid(session, region, scope)
-    heat_rows = [HeatmapRow(label=f"{s.code} {s.name}", percents=[grid.percents[s.branch_id][key]
-                                                                 for key, _ in grid.sections])
-                 for s in league.standings if s.branch_id in grid.percents]
+    heat_rows = [
+        HeatmapRow(label=f"{s.code} {s.name}", percents=[grid.percents[s.branch_id][key] for key, _ in grid.sections])
+        for s in league.standings
+        if s.branch_id in grid.percents
+    ]
     return RegionReportData(
         header=_header(session, "Region report", f"{region.name} · {scope.period}", scope, Region=region.name),
-        region_name=region.name, period_from=scope.period.start, period_to=scope.period.end, score=league.score,
+        region_name=region.name,
+        period_from=scope.period.start,
+        period_to=scope.period.end,
+        score=league.score,
         visit_count=league.visits,
-        league=[LeagueRow(rank=s.rank, branch_code=s.code, branch_name=s.name, score=s.score, visits=s.visits,
-                          change=s.change, ci_low=s.ci_low, ci_high=s.ci_high, rank_uncertain=s.rank_uncertain,
-                          critical_failures=s.critical_failures) for s in league.standings],
+        league=[
+            LeagueRow(
+                rank=s.rank,
+                branch_code=s.code,
+                branch_name=s.name,
+                score=s.score,
+                visits=s.visits,
+                change=s.change,
+                ci_low=s.ci_low,
+                ci_high=s.ci_high,
+                rank_uncertain=s.rank_uncertain,
+                critical_failures=s.critical_failures,
+            )
+            for s in league.standings
+        ],
         distribution=score_distribution(league),
         heatmap=SectionHeatmap(section_titles=[title for _, title in grid.sections], rows=heat_rows)
-        if grid.sections else None,
+        if grid.sections
+        else None,
         trend=region_trend_points(session, region, scope),
-        weakest_questions=[QuestionRate(text=q.text, section_title=q.section_title, pass_rate=q.rate,
-                                        answered=q.answered, critical=q.critical) for q in questions.rows],
-        critical_failures=[CriticalFailure(question_text=f.item.question_text, section_title=f.item.section_title,
-                                           comment=f.item.comment, visit_date=f.item.finished_at.date(),
-                                           branch=f"{f.branch.code} {f.branch.name}") for f in failures.rows],
-        critical_failure_total=failures.total)
+        weakest_questions=[
+            QuestionRate(
+                text=q.text, section_title=q.section_title, pass_rate=q.rate, answered=q.answered, critical=q.critical
+            )
+            for q in questions.rows
+        ],
+        critical_failures=[
+            CriticalFailure(
+                question_text=f.item.question_text,
+                section_title=f.item.section_title,
+                comment=f.item.comment,
+                visit_date=f.item.finished_at.date(),
+                branch=f"{f.branch.code} {f.branch.name}",
+            )
+            for f in failures.rows
+        ],
+        critical_failure_total=failures.total,
+    )

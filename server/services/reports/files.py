@@ -3,6 +3,7 @@
 The one path for every download (API, web pages, CLI), so a PDF always shows the numbers the API shows.
 The builders are imported on first use, so reportlab loads only in processes that make a report.
 """
+
 from __future__ import annotations
 
 import re
@@ -42,8 +43,9 @@ def visit_pdf(visit: Visit, storage: PhotoStorage | None, *, labels: ShopperLabe
     from reports.visit import build_visit_report
 
     content = build_visit_report(visit_report_data(visit, storage, labels=labels))
-    return ReportFile(_name("visit", visit.branch.code, visit.finished_at.date().isoformat(), str(visit.id)[:8]),
-                      content)
+    return ReportFile(
+        _name("visit", visit.branch.code, visit.finished_at.date().isoformat(), str(visit.id)[:8]), content
+    )
 
 
 def branch_pdf(session: DbSession, branch: Branch, scope: Scope, *, labels: ShopperLabels) -> ReportFile:

@@ -7,6 +7,7 @@ upload completed; photos stored before renditions existed get theirs here, once)
 decodes an original. A photo that cannot be shown prints why, and a storage failure is named in the
 log, never a failed report.
 """
+
 from __future__ import annotations
 
 import logging
@@ -38,8 +39,10 @@ def current_document(visit: Visit) -> dict:
 def _photos(visit: Visit, storage: PhotoStorage | None) -> dict[str, list[PhotoThumb]]:
     """Question key -> thumbnails of the photos that have arrived, oldest first."""
     thumbs: dict[str, list[PhotoThumb]] = defaultdict(list)
-    arrived = sorted((p for p in visit.photos if p.completed_at and (p.storage_key or p.removed_at)),
-                     key=lambda p: cast(datetime, p.completed_at))  # every one kept has arrived
+    arrived = sorted(
+        (p for p in visit.photos if p.completed_at and (p.storage_key or p.removed_at)),
+        key=lambda p: cast(datetime, p.completed_at),
+    )  # every one kept has arrived
     session = object_session(visit)
     for photo in arrived:
         if storage is None:
@@ -69,22 +72,46 @@ def visit_report_data(visit: Visit, storage: PhotoStorage | None, *, labels: Sho
     version, branch = visit.template_version, visit.branch
     checklist = checklist_of(version)
     doc = load_visit(current_document(visit))
-    _, questions, failures = visit_rows(checklist, score_visit(checklist, doc.answers, doc.photos), doc.answers,
-                                        _photos(visit, storage))
-    sections = [SectionRow(title=s.title, percent=s.percent, earned=s.earned, possible=s.possible)
-                for s in visit.section_scores]
+    _, questions, failures = visit_rows(
+        checklist, score_visit(checklist, doc.answers, doc.photos), doc.answers, _photos(visit, storage)
+    )
+    sections = [
+        SectionRow(title=s.title, percent=s.percent, earned=s.earned, possible=s.possible) for s in visit.section_scores
+    ]
     day = visit.finished_at.date()
     header = ReportHeader(
-        title="Visit report", subtitle=f"{branch.name} · {day.isoformat()}", generated_at=utcnow(),
-        filters={"Region": branch.region.name, "Branch": f"{branch.code} {branch.name}",
-                 "Checklist": f"{version.template.name} (version {version.number})", "Visit": str(visit.id)})
+        title="Visit report",
+        subtitle=f"{branch.name} · {day.isoformat()}",
+        generated_at=utcnow(),
+        filters={
+            "Region": branch.region.name,
+            "Branch": f"{branch.code} {branch.name}",
+            "Checklist": f"{version.template.name} (version {version.number})",
+            "Visit": str(visit.id),
+        },
+    )
     location = None
     if visit.latitude is not None and visit.longitude is not None:
         location = GeoPoint(latitude=visit.latitude, longitude=visit.longitude, accuracy_m=visit.accuracy_m)
     return VisitReportData(
-        header=header, branch_name=branch.name, branch_code=branch.code, region_name=branch.region.name,
-        visit_date=day, shopper=labels(visit.shopper), template_title=checklist.title,
-        version_number=version.number, status=visit.status.value, score=visit.score_percent, flagged=visit.flagged,
-        zeroed=visit.zeroed, critical_failures=failures, sections=sections, questions=questions,
-        started_at=visit.started_at, finished_at=visit.finished_at, location=location, visit_id=str(visit.id),
-        review_note=visit.review_note or "")
+        header=header,
+        branch_name=branch.name,
+        branch_code=branch.code,
+        region_name=branch.region.name,
+        visit_date=day,
+        shopper=labels(visit.shopper),
+        template_title=checklist.title,
+        version_number=version.number,
+        status=visit.status.value,
+        score=visit.score_percent,
+        flagged=visit.flagged,
+        zeroed=visit.zeroed,
+        critical_failures=failures,
+        sections=sections,
+        questions=questions,
+        started_at=visit.started_at,
+        finished_at=visit.finished_at,
+        location=location,
+        visit_id=str(visit.id),
+        review_note=visit.review_note or "",
+    )

@@ -4,6 +4,7 @@ Every roll-up counts only approved visits with all their photos, finished in the
 (`filters.counted`), and is computed with GROUP BY queries over the stored per-visit, per-section and
 per-answer scores; Python only combines the aggregated rows. Statistics: see `stats`.
 """
+
 from server.services.scores.buckets import BUCKETS
 from server.services.scores.filters import (
     DEFAULT_DAYS,
@@ -24,8 +25,36 @@ from server.services.scores.stats import t_quantile_975
 from server.services.scores.trend import TrendBucket, branch_trend, region_trend
 
 __all__ = [
-    "BUCKETS", "BranchRef", "CriticalFailureItem", "DEFAULT_DAYS", "League", "MAX_PERIOD_DAYS", "Period", "QuestionRate",
-    "RegionFailure", "RegionFailures", "RegionQuestion", "RegionQuestions", "RegionSummary", "Scope", "ScoreFilterError", "SectionAverage", "SectionGrid", "Standing", "TrendBucket",
-    "branch_sections", "branch_trend", "counted", "critical_failures", "make_scope", "question_rates",
-    "region_critical_failures", "region_league", "region_question_rates", "region_summaries", "region_trend", "section_grid", "t_quantile_975",
+    "BUCKETS",
+    "BranchRef",
+    "CriticalFailureItem",
+    "DEFAULT_DAYS",
+    "League",
+    "MAX_PERIOD_DAYS",
+    "Period",
+    "QuestionRate",
+    "RegionFailure",
+    "RegionFailures",
+    "RegionQuestion",
+    "RegionQuestions",
+    "RegionSummary",
+    "Scope",
+    "ScoreFilterError",
+    "SectionAverage",
+    "SectionGrid",
+    "Standing",
+    "TrendBucket",
+    "branch_sections",
+    "branch_trend",
+    "counted",
+    "critical_failures",
+    "make_scope",
+    "question_rates",
+    "region_critical_failures",
+    "region_league",
+    "region_question_rates",
+    "region_summaries",
+    "region_trend",
+    "section_grid",
+    "t_quantile_975",
 ]

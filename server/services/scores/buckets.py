@@ -3,6 +3,7 @@
 `week_start(column)` / `month_start(column)` compile to dialect-specific SQL with the same result:
 the date of the Monday of the ISO week, or the first of the calendar month (timestamps are naive UTC).
 """
+
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -73,7 +74,7 @@ def following(start: date, by: str) -> date:
 
 
 def label(start: date, by: str) -> str:
-    """"2026-W07" for an ISO week, "2026-02" for a month."""
+    """ "2026-W07" for an ISO week, "2026-02" for a month."""
     if by == "week":
         year, week, _ = start.isocalendar()
         return f"{year}-W{week:02d}"
@@ -88,7 +89,6 @@ def calendar(period: Period, by: str) -> list[tuple[date, date, date]]:
         found.append((start, max(start, period.start), min(after - timedelta(days=1), period.end)))
         start = after
     return found
-
 
 
 def day_of(column):

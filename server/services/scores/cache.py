@@ -12,6 +12,7 @@ and not committed bypasses the cache (its numbers may never be). Requests of one
 the same key at once compute it once: the first computes, the others wait for its answer (`RollupCache.compute`),
 so a change under a crowd of managers costs one computation per worker, not one per request.
 """
+
 from __future__ import annotations
 
 import functools

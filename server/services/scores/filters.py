@@ -1,8 +1,9 @@
 """Which visits a roll-up counts and over which dates: one definition shared by every score, trend and report."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import ColumnElement, exists, select
 
@@ -43,15 +44,15 @@ class Period:
         """Number of calendar days in the period."""
         return (self.end - self.start).days + 1
 
-    def previous(self) -> "Period":
+    def previous(self) -> Period:
         """The period of the same length that ends the day before this one starts."""
         end = self.start - timedelta(days=1)
         return Period(end - timedelta(days=self.days - 1), end)
 
     def bounds(self) -> tuple[datetime, datetime]:
         """[start 00:00, day after end 00:00) as aware UTC datetimes."""
-        low = datetime.combine(self.start, time(), tzinfo=timezone.utc)
-        return low, datetime.combine(self.end + timedelta(days=1), time(), tzinfo=timezone.utc)
+        low = datetime.combine(self.start, time(), tzinfo=UTC)
+        return low, datetime.combine(self.end + timedelta(days=1), time(), tzinfo=UTC)
 
     def __str__(self) -> str:
         return f"{self.start.isoformat()} to {self.end.isoformat()}"
@@ -64,18 +65,25 @@ class Scope:
     period: Period
     template_id: int | None = None
 
-    def shifted(self, period: Period) -> "Scope":
+    def shifted(self, period: Period) -> Scope:
         """The same filters over another period (the previous one, for changes)."""
         return replace(self, period=period)
 
 
 def today_utc() -> date:
     """Today's date in UTC, the calendar every period is measured in."""
-    return datetime.now(timezone.utc).date()
+    return datetime.now(UTC).date()
 
 
-def make_scope(session: DbSession, start: date | None = None, end: date | None = None, template_id: int | None = None,
-               *, default_days: int = DEFAULT_DAYS, today: date | None = None) -> Scope:
+def make_scope(
+    session: DbSession,
+    start: date | None = None,
+    end: date | None = None,
+    template_id: int | None = None,
+    *,
+    default_days: int = DEFAULT_DAYS,
+    today: date | None = None,
+) -> Scope:
     """Check and complete the filters: `end` defaults to today, `start` to `default_days` ending on `end`."""
     end = end or today or today_utc()
     for field, day in (("to", end), ("from", start)):
@@ -86,9 +94,8 @@ def make_scope(session: DbSession, start: date | None = None, end: date | None =
         raise ScoreFilterError("from", f"must be on or before 'to' ({end.isoformat()})")
     if (end - start).days + 1 > MAX_PERIOD_DAYS:
         raise ScoreFilterError("from", f"the period may span at most {MAX_PERIOD_DAYS} days")
-    if template_id is not None:
-        if not 0 < template_id <= MAX_INT_ID or session.get(Template, template_id) is None:
-            raise ScoreFilterError("template_id", f"there is no checklist template {template_id}")
+    if template_id is not None and (not 0 < template_id <= MAX_INT_ID or session.get(Template, template_id) is None):
+        raise ScoreFilterError("template_id", f"there is no checklist template {template_id}")
     return Scope(Period(start, end), template_id)
 
 

@@ -3,6 +3,7 @@
 Keys are stable across versions; when versions disagree on a title or text, the newest version wins,
 and display order follows the newest version (keys only older versions have come after, in their order).
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -51,14 +52,18 @@ def labels_for(session: DbSession, version_ids: Iterable[int]) -> Labels:
     ids = sorted(set(version_ids))
     if not ids:
         return labels
-    versions = session.scalars(select(TemplateVersion).where(TemplateVersion.id.in_(ids))
-                               .order_by(TemplateVersion.template_id, TemplateVersion.number.desc()))
+    versions = session.scalars(
+        select(TemplateVersion)
+        .where(TemplateVersion.id.in_(ids))
+        .order_by(TemplateVersion.template_id, TemplateVersion.number.desc())
+    )
     for version in versions:
         for section in checklist_of(version).sections:
             labels.sections.setdefault(section.key, (len(labels.sections), section.title))
             for question in section.questions:
-                labels.questions.setdefault(question.key, QuestionLabel(
-                    len(labels.questions), question.text, section.key, question.critical))
+                labels.questions.setdefault(
+                    question.key, QuestionLabel(len(labels.questions), question.text, section.key, question.critical)
+                )
     return labels
 
 

@@ -3,6 +3,7 @@
 Branch score = mean of its counted visits' scores (visits without a score are counted, not averaged);
 region score = mean of its branches' scores. See `stats` for the interval and rank method.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -67,20 +68,41 @@ BranchRow = tuple[int, str, str]
 """(id, code, name) of a branch in a league table."""
 
 
-def _standing(branch: BranchRow, sums: Sums, score: float | None, interval: tuple[float, float] | None,
-              now: BranchTotals | None, before: BranchTotals | None, rank: int | None = None,
-              rank_uncertain: bool = False) -> Standing:
+def _standing(
+    branch: BranchRow,
+    sums: Sums,
+    score: float | None,
+    interval: tuple[float, float] | None,
+    now: BranchTotals | None,
+    before: BranchTotals | None,
+    rank: int | None = None,
+    rank_uncertain: bool = False,
+) -> Standing:
     """One branch's Standing from its sums and their published score and interval, worked out once by `ranked`."""
     previous = before.sums if before else _NO_SUMS
     return Standing(
-        branch_id=branch[0], code=branch[1], name=branch[2], visits=now.visits if now else 0, scored_visits=sums.n,
-        score=score, ci_low=interval[0] if interval else None, ci_high=interval[1] if interval else None,
-        previous_score=previous.published_mean(), previous_visits=previous.n, change=sums.change_from(previous),
-        critical_failures=now.critical_failures if now else 0, rank=rank, rank_uncertain=rank_uncertain)
+        branch_id=branch[0],
+        code=branch[1],
+        name=branch[2],
+        visits=now.visits if now else 0,
+        scored_visits=sums.n,
+        score=score,
+        ci_low=interval[0] if interval else None,
+        ci_high=interval[1] if interval else None,
+        previous_score=previous.published_mean(),
+        previous_visits=previous.n,
+        change=sums.change_from(previous),
+        critical_failures=now.critical_failures if now else 0,
+        rank=rank,
+        rank_uncertain=rank_uncertain,
+    )
 
 
-def ranked(branches: Iterable[BranchRow], now: dict[int, BranchTotals], before: dict[int, BranchTotals],
-           ) -> tuple[Standing, ...]:
+def ranked(
+    branches: Iterable[BranchRow],
+    now: dict[int, BranchTotals],
+    before: dict[int, BranchTotals],
+) -> tuple[Standing, ...]:
     """Standings of (id, code, name) rows, best score first with competition ranks and uncertainty marks;
     unscored branches last, unranked, by code. Each branch's score and interval are worked out once."""
     scored: list[tuple[BranchRow, Sums, float, tuple[float, float] | None, BranchTotals | None]] = []
@@ -97,9 +119,9 @@ def ranked(branches: Iterable[BranchRow], now: dict[int, BranchTotals], before: 
     unscored.sort(key=lambda line: line[0][1])
     ranks = competition_ranks([line[2] for line in scored])
     unsure = uncertain_ranks([line[3] for line in scored])
-    return tuple(_standing(*line, before.get(line[0][0]), rank, flag)
-                 for line, rank, flag in zip(scored, ranks, unsure)) + tuple(
-        _standing(*line, before.get(line[0][0])) for line in unscored)
+    return tuple(
+        _standing(*line, before.get(line[0][0]), rank, flag) for line, rank, flag in zip(scored, ranks, unsure)
+    ) + tuple(_standing(*line, before.get(line[0][0])) for line in unscored)
 
 
 @rollup
@@ -107,16 +129,27 @@ def region_league(session: DbSession, region: Region, scope: Scope) -> League:
     """The league table of `region` for `scope`: one aggregate query over both periods and the branch names."""
     previous = scope.period.previous()
     now, before = region_branch_totals(session, scope, region.id)
-    rows = session.execute(select(Branch.id, Branch.code, Branch.name, Branch.active)
-                           .where(Branch.region_id == region.id)).all()
-    branches = [(id_, code, name) for id_, code, name, active in rows if active or id_ in now]  # off: shown while counted
+    rows = session.execute(
+        select(Branch.id, Branch.code, Branch.name, Branch.active).where(Branch.region_id == region.id)
+    ).all()
+    branches = [
+        (id_, code, name) for id_, code, name, active in rows if active or id_ in now
+    ]  # off: shown while counted
     standings = ranked(branches, now, before)
     score = mean_of_sums(t.sums for t in now.values())
     previous_score = mean_of_sums(t.sums for t in before.values())
     return League(
-        region_id=region.id, region_code=region.code, region_name=region.name, period=scope.period,
-        previous_period=previous, template_id=scope.template_id, score=publish(score),
-        previous_score=publish(previous_score), change=difference(score, previous_score),
+        region_id=region.id,
+        region_code=region.code,
+        region_name=region.name,
+        period=scope.period,
+        previous_period=previous,
+        template_id=scope.template_id,
+        score=publish(score),
+        previous_score=publish(previous_score),
+        change=difference(score, previous_score),
         branches_scored=sum(1 for t in now.values() if t.sums.n),
-        visits=sum(t.visits for t in now.values()), scored_visits=sum(t.sums.n for t in now.values()),
-        standings=standings)
+        visits=sum(t.visits for t in now.values()),
+        scored_visits=sum(t.sums.n for t in now.values()),
+        standings=standings,
+    )

@@ -21,11 +21,12 @@ through `visit_inserted` when they are stored already approved, as the demo's ar
 submitted, which counts nowhere. `fieldaudit scores rebuild` recomputes the stored rows and moves every
 mark after hand edits.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import cast
 
 from flask import has_request_context
@@ -69,13 +70,16 @@ def _values(obj, name: str, load: bool = True) -> set:
 
 
 def _utc_day(moment: datetime):
-    return moment.astimezone(timezone.utc).date()
+    return moment.astimezone(UTC).date()
 
 
 def _gather_from(session: DbSession, touched: Touched) -> None:
     """Add what the objects of the flush under way name (its new, deleted and really modified objects)."""
-    changed = [*session.new, *session.deleted,
-               *(obj for obj in session.dirty if session.is_modified(obj, include_collections=False))]
+    changed = [
+        *session.new,
+        *session.deleted,
+        *(obj for obj in session.dirty if session.is_modified(obj, include_collections=False)),
+    ]
     for obj in changed:
         if isinstance(obj, Region):
             touched.regions.update(_values(obj, "id"))
@@ -86,11 +90,17 @@ def _gather_from(session: DbSession, touched: Touched) -> None:
                 touched.moved.setdefault(obj.id, set()).update(regions)
         elif isinstance(obj, Visit):
             if VisitStatus.APPROVED in _values(obj, "status"):
-                touched.visit_days.update((branch, _utc_day(moment)) for branch in _values(obj, "branch_id")
-                                          for moment in _values(obj, "finished_at"))
+                touched.visit_days.update(
+                    (branch, _utc_day(moment))
+                    for branch in _values(obj, "branch_id")
+                    for moment in _values(obj, "finished_at")
+                )
         elif isinstance(obj, (Answer, VisitSectionScore)) or (
-                isinstance(obj, Photo) and (obj in session.new or obj in session.deleted
-                                            or inspect(obj).attrs["completed_at"].history.has_changes())):
+            isinstance(obj, Photo)
+            and (
+                obj in session.new or obj in session.deleted or inspect(obj).attrs["completed_at"].history.has_changes()
+            )
+        ):
             touched.visit_ids.update(_values(obj, "visit_id"))
 
 
@@ -125,14 +135,22 @@ def settle(session: DbSession, touched: Touched) -> None:
     """Refresh the stored roll-ups of every region-day `touched` names and move the marks of their regions."""
     visit_days = set(touched.visit_days)
     if touched.visit_ids:
-        visit_days.update((branch, _utc_day(moment)) for branch, moment in session.execute(
-            select(Visit.branch_id, Visit.finished_at)
-            .where(Visit.id.in_(touched.visit_ids), Visit.status == VisitStatus.APPROVED)))
+        visit_days.update(
+            (branch, _utc_day(moment))
+            for branch, moment in session.execute(
+                select(Visit.branch_id, Visit.finished_at).where(
+                    Visit.id.in_(touched.visit_ids), Visit.status == VisitStatus.APPROVED
+                )
+            )
+        )
     slices: set[tuple[int, date]] = set()
     regions = set(touched.regions)
     if touched.moved:
-        for branch, day in session.execute(select(Visit.branch_id, day_of(Visit.finished_at)).distinct().where(
-                Visit.branch_id.in_(touched.moved), Visit.status == VisitStatus.APPROVED)):
+        for branch, day in session.execute(
+            select(Visit.branch_id, day_of(Visit.finished_at))
+            .distinct()
+            .where(Visit.branch_id.in_(touched.moved), Visit.status == VisitStatus.APPROVED)
+        ):
             slices.update((region, _as_date(day)) for region in touched.moved[branch])
         regions.update(*touched.moved.values())
     if visit_days:
@@ -165,14 +183,19 @@ def bump(session: DbSession, region_ids: Iterable[int]) -> None:
     """Move the marks of these regions (one UPDATE; nothing for none)."""
     region_ids = set(region_ids)
     if region_ids:
-        session.execute(update(Region).where(Region.id.in_(region_ids)).values(rollup_mark=Region.rollup_mark + 1)
-                        .execution_options(synchronize_session=False))
+        session.execute(
+            update(Region)
+            .where(Region.id.in_(region_ids))
+            .values(rollup_mark=Region.rollup_mark + 1)
+            .execution_options(synchronize_session=False)
+        )
 
 
 def bump_all(session: DbSession) -> int:
     """Move every region's mark (after edits the services did not make); returns the regions moved."""
-    moved = session.execute(update(Region).values(rollup_mark=Region.rollup_mark + 1)
-                            .execution_options(synchronize_session=False))
+    moved = session.execute(
+        update(Region).values(rollup_mark=Region.rollup_mark + 1).execution_options(synchronize_session=False)
+    )
     return cast(CursorResult, moved).rowcount  # an UPDATE's result is a CursorResult; Session.execute says Result
 
 

@@ -7,6 +7,7 @@ photo arriving, a branch moving region) refreshes that region-day at commit (`ma
 deleted and recomputed by the same query a full rebuild uses, so stored and recomputed cannot drift
 apart by arithmetic, only by a write that bypasses the ORM (then `fieldaudit scores rebuild`).
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -25,12 +26,23 @@ COLUMNS = ("region_id", "day", "template_version_id", "question_key", "answered"
 def computed(*where) -> Select:
     """The roll-up rows recomputed from the answers, for the region-days `where` selects (on Visit and Branch)."""
     day = day_of(Visit.finished_at)
-    return (select(Branch.region_id, day, Visit.template_version_id, Answer.question_key, func.count(),
-                   func.sum(Answer.earned), func.sum(Answer.possible))
-            .join(Visit, Visit.id == Answer.visit_id).join(Branch, Branch.id == Visit.branch_id)
-            .where(Visit.status == VisitStatus.APPROVED, complete(), Answer.possible > 0,
-                   Answer.earned.is_not(None), *where)
-            .group_by(Branch.region_id, day, Visit.template_version_id, Answer.question_key))
+    return (
+        select(
+            Branch.region_id,
+            day,
+            Visit.template_version_id,
+            Answer.question_key,
+            func.count(),
+            func.sum(Answer.earned),
+            func.sum(Answer.possible),
+        )
+        .join(Visit, Visit.id == Answer.visit_id)
+        .join(Branch, Branch.id == Visit.branch_id)
+        .where(
+            Visit.status == VisitStatus.APPROVED, complete(), Answer.possible > 0, Answer.earned.is_not(None), *where
+        )
+        .group_by(Branch.region_id, day, Visit.template_version_id, Answer.question_key)
+    )
 
 
 def refresh(session: DbSession, slices: Iterable[tuple[int, date]]) -> None:
@@ -41,9 +53,16 @@ def refresh(session: DbSession, slices: Iterable[tuple[int, date]]) -> None:
     session.execute(delete(QuestionDay).where(tuple_(QuestionDay.region_id, QuestionDay.day).in_(slices)))
     days = [day for _, day in slices]  # the bounds let the finished_at index narrow the scan to those days
     start, end = Period(min(days), max(days)).bounds()
-    session.execute(insert(QuestionDay).from_select(COLUMNS, computed(
-        Visit.finished_at >= start, Visit.finished_at < end,
-        tuple_(Branch.region_id, day_of(Visit.finished_at)).in_(slices))))
+    session.execute(
+        insert(QuestionDay).from_select(
+            COLUMNS,
+            computed(
+                Visit.finished_at >= start,
+                Visit.finished_at < end,
+                tuple_(Branch.region_id, day_of(Visit.finished_at)).in_(slices),
+            ),
+        )
+    )
 
 
 def rebuild(session: DbSession) -> int:

@@ -1,4 +1,5 @@
 """A region's critical failures, newest first: one query for the newest `limit` with the total count alongside."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -46,19 +47,47 @@ def region_critical_failures(session: DbSession, region: Region, scope: Scope, l
     """
     if limit < 1:
         raise ValueError("limit must be at least 1 (the total rides on the rows)")
-    query = (select(Answer.visit_id, Visit.finished_at, Answer.question_key, Answer.section_key, Answer.comment,
-                    Visit.score_percent, Visit.zeroed, Visit.flagged, Branch.id, Branch.code, Branch.name,
-                    over(func.count()).label("total"))
-             .join(Visit, Visit.id == Answer.visit_id).join(Branch, Branch.id == Visit.branch_id)
-             .where(*counted(scope), Branch.region_id == region.id, Answer.critical_failure.is_(True))
-             .order_by(Visit.finished_at.desc(), Visit.id, Answer.position).limit(limit))
+    query = (
+        select(
+            Answer.visit_id,
+            Visit.finished_at,
+            Answer.question_key,
+            Answer.section_key,
+            Answer.comment,
+            Visit.score_percent,
+            Visit.zeroed,
+            Visit.flagged,
+            Branch.id,
+            Branch.code,
+            Branch.name,
+            over(func.count()).label("total"),
+        )
+        .join(Visit, Visit.id == Answer.visit_id)
+        .join(Branch, Branch.id == Visit.branch_id)
+        .where(*counted(scope), Branch.region_id == region.id, Answer.critical_failure.is_(True))
+        .order_by(Visit.finished_at.desc(), Visit.id, Answer.position)
+        .limit(limit)
+    )
     found = session.execute(query).all()
     if not found:
         return RegionFailures((), 0)
     labels = region_labels(session, region.id, scope)
-    rows = tuple(RegionFailure(BranchRef(row[8], row[9], row[10]), CriticalFailureItem(
-        visit_id=row.visit_id, finished_at=row.finished_at, question_key=row.question_key,
-        question_text=labels.question(row.question_key, row.section_key).text, section_key=row.section_key,
-        section_title=labels.section_title(row.section_key), comment=row.comment or "",
-        visit_score=row.score_percent, zeroed=row.zeroed, flagged=row.flagged)) for row in found)
+    rows = tuple(
+        RegionFailure(
+            BranchRef(row[8], row[9], row[10]),
+            CriticalFailureItem(
+                visit_id=row.visit_id,
+                finished_at=row.finished_at,
+                question_key=row.question_key,
+                question_text=labels.question(row.question_key, row.section_key).text,
+                section_key=row.section_key,
+                section_title=labels.section_title(row.section_key),
+                comment=row.comment or "",
+                visit_score=row.score_percent,
+                zeroed=row.zeroed,
+                flagged=row.flagged,
+            ),
+        )
+        for row in found
+    )
     return RegionFailures(rows, int(found[0].total))

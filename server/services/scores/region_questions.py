@@ -5,6 +5,7 @@ branch's points combined (not an average of the branches' rates), as `questions.
 one branch. The sums are read from QuestionDay rows (a region, day, version and question each), so the
 cost is bounded by days x questions, not by answers. Labels come from the versions in those rows.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -56,14 +57,27 @@ def region_question_rates(session: DbSession, region: Region, scope: Scope, limi
 
     A question's rows are bounded by the checklist, not by visits or branches, so they are ranked here.
     """
-    query = (select(QuestionDay.question_key, QuestionDay.template_version_id, func.sum(QuestionDay.answered),
-                    func.sum(QuestionDay.earned), func.sum(QuestionDay.possible))
-             .where(QuestionDay.region_id == region.id, QuestionDay.day >= scope.period.start,
-                    QuestionDay.day <= scope.period.end)
-             .group_by(QuestionDay.question_key, QuestionDay.template_version_id))
+    query = (
+        select(
+            QuestionDay.question_key,
+            QuestionDay.template_version_id,
+            func.sum(QuestionDay.answered),
+            func.sum(QuestionDay.earned),
+            func.sum(QuestionDay.possible),
+        )
+        .where(
+            QuestionDay.region_id == region.id,
+            QuestionDay.day >= scope.period.start,
+            QuestionDay.day <= scope.period.end,
+        )
+        .group_by(QuestionDay.question_key, QuestionDay.template_version_id)
+    )
     if scope.template_id is not None:
-        query = query.where(QuestionDay.template_version_id.in_(
-            select(TemplateVersion.id).where(TemplateVersion.template_id == scope.template_id)))
+        query = query.where(
+            QuestionDay.template_version_id.in_(
+                select(TemplateVersion.id).where(TemplateVersion.template_id == scope.template_id)
+            )
+        )
     grouped = session.execute(query).all()
     labels = labels_for(session, {version for _, version, *_ in grouped}) if grouped else Labels()
     sums: dict[str, list] = {}
@@ -75,8 +89,14 @@ def region_question_rates(session: DbSession, region: Region, scope: Scope, limi
         if not possible:
             continue
         label = labels.question(key)
-        rows.append(RegionQuestion(
-            text=label.text, section_title=labels.section_title(label.section_key), critical=label.critical,
-            answered=answered, rate=publish(Fraction(earned) * 100 / Fraction(possible))))
+        rows.append(
+            RegionQuestion(
+                text=label.text,
+                section_title=labels.section_title(label.section_key),
+                critical=label.critical,
+                answered=answered,
+                rate=publish(Fraction(earned) * 100 / Fraction(possible)),
+            )
+        )
     rows.sort(key=lambda q: (q.rate, q.text))
     return RegionQuestions(tuple(rows[:limit]), len(rows))

@@ -1,4 +1,5 @@
 """Region summaries: every region's score (mean of its branches' scores) with its counts and change, in one go."""
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -47,17 +48,31 @@ def region_summaries(session: DbSession, regions: Sequence[Region], scope: Scope
     if not ids:
         return []
     now, before = branch_totals(session, scope, ids)
-    active = dict(session.execute(select(Branch.region_id, func.count(Branch.id))
-                                  .where(Branch.region_id.in_(ids), Branch.active.is_(True))
-                                  .group_by(Branch.region_id)).all())
+    active = dict(
+        session.execute(
+            select(Branch.region_id, func.count(Branch.id))
+            .where(Branch.region_id.in_(ids), Branch.active.is_(True))
+            .group_by(Branch.region_id)
+        ).all()
+    )
     means_now, means_before = _means_by_region(now), _means_by_region(before)
     summaries = []
     for region in regions:
         mine = [t for t in now.values() if t.region_id == region.id]
         score, previous = mean_of(means_now[region.id]), mean_of(means_before[region.id])
-        summaries.append(RegionSummary(
-            region_id=region.id, code=region.code, name=region.name, period=scope.period, score=publish(score),
-            previous_score=publish(previous), change=difference(score, previous),
-            branches=active.get(region.id, 0), branches_scored=len(means_now[region.id]),
-            visits=sum(t.visits for t in mine), scored_visits=sum(t.sums.n for t in mine)))
+        summaries.append(
+            RegionSummary(
+                region_id=region.id,
+                code=region.code,
+                name=region.name,
+                period=scope.period,
+                score=publish(score),
+                previous_score=publish(previous),
+                change=difference(score, previous),
+                branches=active.get(region.id, 0),
+                branches_scored=len(means_now[region.id]),
+                visits=sum(t.visits for t in mine),
+                scored_visits=sum(t.sums.n for t in mine),
+            )
+        )
     return summaries

@@ -3,6 +3,7 @@
 A branch's section percent is the mean of that section's percent over its counted visits (visits where
 the section scored nothing are left out); the region's is the mean of its branches' section percents.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -46,9 +47,12 @@ class SectionGrid:
 @rollup
 def _totals(session: DbSession, region_id: int, scope: Scope) -> tuple[dict[int, dict[str, Sums]], Labels]:
     """branch -> section key -> Sums for a region's branches (one GROUP BY, cached), with the sections' labels."""
-    query = (select(Visit.branch_id, VisitSectionScore.section_key, *score_sums(VisitSectionScore.percent))
-             .join(Visit, Visit.id == VisitSectionScore.visit_id)
-             .where(*counted(scope), in_region(region_id)).group_by(Visit.branch_id, VisitSectionScore.section_key))
+    query = (
+        select(Visit.branch_id, VisitSectionScore.section_key, *score_sums(VisitSectionScore.percent))
+        .join(Visit, Visit.id == VisitSectionScore.visit_id)
+        .where(*counted(scope), in_region(region_id))
+        .group_by(Visit.branch_id, VisitSectionScore.section_key)
+    )
     grid: dict[int, dict[str, Sums]] = defaultdict(dict)
     for branch_id, key, n, total, squares in session.execute(query):
         grid[branch_id][key] = Sums.of(n, total, squares)
@@ -79,10 +83,17 @@ def branch_sections(session: DbSession, branch: Branch, scope: Scope) -> list[Se
     rows = []
     for key in _keys(grid, labels):
         sums = mine.get(key, Sums())
-        rows.append(SectionAverage(
-            key=key, title=labels.section_title(key), branch_percent=publish(sums.mean()), branch_visits=sums.n,
-            region_percent=publish(region.get(key)), region_branches=counts[key],
-            difference=difference(sums.mean(), region.get(key))))
+        rows.append(
+            SectionAverage(
+                key=key,
+                title=labels.section_title(key),
+                branch_percent=publish(sums.mean()),
+                branch_visits=sums.n,
+                region_percent=publish(region.get(key)),
+                region_branches=counts[key],
+                difference=difference(sums.mean(), region.get(key)),
+            )
+        )
     return rows
 
 
@@ -93,6 +104,9 @@ def section_grid(session: DbSession, region: Region, scope: Scope) -> SectionGri
     region_means, _ = _region_means(grid)
     return SectionGrid(
         sections=tuple((key, labels.section_title(key)) for key in keys),
-        percents={branch_id: {key: publish(sections.get(key, Sums()).mean()) for key in keys}
-                  for branch_id, sections in grid.items()},
-        region={key: publish(region_means.get(key)) for key in keys})
+        percents={
+            branch_id: {key: publish(sections.get(key, Sums()).mean()) for key in keys}
+            for branch_id, sections in grid.items()
+        },
+        region={key: publish(region_means.get(key)) for key in keys},
+    )

@@ -17,26 +17,55 @@ How the numbers are computed (this text is also the API's description of the sco
   so it and its neighbours are uncertain. Overlapping intervals are a conservative, easily explained
   sign that two ranks cannot be told apart; they are not a significance test.
 """
+
 from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from functools import lru_cache
+from functools import cache
 from statistics import NormalDist
 from typing import overload
 
-T_975 = (12.7062047, 4.3026527, 3.1824463, 2.7764451, 2.5705818, 2.4469119, 2.3646243, 2.3060041, 2.2621572,
-         2.2281389, 2.2009852, 2.1788128, 2.1603687, 2.1447867, 2.1314495, 2.1199053, 2.1098156, 2.1009220,
-         2.0930241, 2.0859634, 2.0796138, 2.0738731, 2.0686576, 2.0638986, 2.0595386, 2.0555294, 2.0518305,
-         2.0484071, 2.0452296, 2.0422725)
+T_975 = (
+    12.7062047,
+    4.3026527,
+    3.1824463,
+    2.7764451,
+    2.5705818,
+    2.4469119,
+    2.3646243,
+    2.3060041,
+    2.2621572,
+    2.2281389,
+    2.2009852,
+    2.1788128,
+    2.1603687,
+    2.1447867,
+    2.1314495,
+    2.1199053,
+    2.1098156,
+    2.1009220,
+    2.0930241,
+    2.0859634,
+    2.0796138,
+    2.0738731,
+    2.0686576,
+    2.0638986,
+    2.0595386,
+    2.0555294,
+    2.0518305,
+    2.0484071,
+    2.0452296,
+    2.0422725,
+)
 """t(0.975, df) for df = 1..30, i.e. the two-sided 95 % quantile of Student's t."""
 
 _Z = NormalDist().inv_cdf(0.975)
 
 
-@lru_cache(maxsize=None)
+@cache
 def t_quantile_975(df: int) -> float:
     """The 0.975 quantile of Student's t with `df` degrees of freedom (two-sided 95 %)."""
     if df < 1:
@@ -85,7 +114,7 @@ class Sums:
     squares: int = 0
 
     @classmethod
-    def of(cls, n, total, squares) -> "Sums":
+    def of(cls, n, total, squares) -> Sums:
         """From SQL results (None for an empty group, Decimal on PostgreSQL)."""
         return cls(int(n or 0), int(total or 0), int(squares or 0))
 
@@ -107,7 +136,7 @@ class Sums:
         """publish(mean()) in integer arithmetic: the sums are whole hundredths, so no Fraction is needed."""
         return publish_ratio(self.total, 100 * self.n) if self.n else None
 
-    def change_from(self, before: "Sums") -> float | None:
+    def change_from(self, before: Sums) -> float | None:
         """The published difference of the means (self - before), None unless both have scores; integers only."""
         if not self.n or not before.n:
             return None

@@ -1,4 +1,5 @@
 """The GROUP BY behind league tables and region summaries: per-branch visit counts and exact score sums."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -44,13 +45,22 @@ Totals = dict[int, BranchTotals]
 
 def period_totals(session: DbSession, scope: Scope, region_ids) -> Totals:
     """Totals per branch of the given regions (ids or a SELECT of ids) in the scope, one aggregate query."""
-    query = (select(Visit.branch_id, Branch.region_id, func.count(Visit.id), *score_sums(Visit.score_percent),
-                    func.sum(Visit.critical_failures))
-             .join(Branch, Branch.id == Visit.branch_id)
-             .where(*counted(scope), Branch.region_id.in_(region_ids))
-             .group_by(Visit.branch_id, Branch.region_id))
-    return {branch_id: BranchTotals(branch_id, region_id, int(visits), Sums.of(n, total, squares), int(critical or 0))
-            for branch_id, region_id, visits, n, total, squares, critical in session.execute(query)}
+    query = (
+        select(
+            Visit.branch_id,
+            Branch.region_id,
+            func.count(Visit.id),
+            *score_sums(Visit.score_percent),
+            func.sum(Visit.critical_failures),
+        )
+        .join(Branch, Branch.id == Visit.branch_id)
+        .where(*counted(scope), Branch.region_id.in_(region_ids))
+        .group_by(Visit.branch_id, Branch.region_id)
+    )
+    return {
+        branch_id: BranchTotals(branch_id, region_id, int(visits), Sums.of(n, total, squares), int(critical or 0))
+        for branch_id, region_id, visits, n, total, squares, critical in session.execute(query)
+    }
 
 
 def branch_totals(session: DbSession, scope: Scope, region_ids) -> tuple[Totals, Totals]:
@@ -73,16 +83,28 @@ def _both_periods(session: DbSession, scope: Scope, in_regions, region_id: int |
     both = Scope(Period(previous.start, scope.period.end), scope.template_id)
     current = case((Visit.finished_at >= scope.period.bounds()[0], 1), else_=0).label("current")
     region = [Branch.region_id] if region_id is None else []
-    query = (select(Visit.branch_id, current, *region, func.count(Visit.id),
-                    *score_sums(Visit.score_percent), func.sum(Visit.critical_failures))
-             .join(Branch, Branch.id == Visit.branch_id)
-             .where(*counted(both), in_regions)
-             .group_by(Visit.branch_id, current, *region))
+    query = (
+        select(
+            Visit.branch_id,
+            current,
+            *region,
+            func.count(Visit.id),
+            *score_sums(Visit.score_percent),
+            func.sum(Visit.critical_failures),
+        )
+        .join(Branch, Branch.id == Visit.branch_id)
+        .where(*counted(both), in_regions)
+        .group_by(Visit.branch_id, current, *region)
+    )
     now: Totals = {}
     before: Totals = {}
     for row in session.execute(query):
         branch_id, is_current, (visits, n, total, squares, critical) = row[0], row[1], row[-5:]
         (now if is_current else before)[branch_id] = BranchTotals(
-            branch_id, row[2] if region_id is None else region_id, int(visits), Sums.of(n, total, squares),
-            int(critical or 0))
+            branch_id,
+            row[2] if region_id is None else region_id,
+            int(visits),
+            Sums.of(n, total, squares),
+            int(critical or 0),
+        )
     return now, before

@@ -1,4 +1,5 @@
 """Score trends by ISO week or calendar month, bucketed and aggregated in SQL, empty buckets filled in."""
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -35,8 +36,11 @@ class TrendBucket:
 def _rows(session: DbSession, scope: Scope, by: str, where) -> dict[date, list[tuple[int, Sums]]]:
     """bucket start -> [(counted visits, score sums)] per branch, from one GROUP BY (bucket, branch)."""
     bucket = buckets.bucket_expression(by, Visit.finished_at).label("bucket")
-    query = (select(bucket, Visit.branch_id, func.count(Visit.id), *score_sums(Visit.score_percent))
-             .where(*counted(scope), *where).group_by(bucket, Visit.branch_id))
+    query = (
+        select(bucket, Visit.branch_id, func.count(Visit.id), *score_sums(Visit.score_percent))
+        .where(*counted(scope), *where)
+        .group_by(bucket, Visit.branch_id)
+    )
     found = defaultdict(list)
     for start, _branch, visits, n, total, squares in session.execute(query):
         found[start].append((int(visits), Sums.of(n, total, squares)))
@@ -48,9 +52,17 @@ def _fill(scope: Scope, by: str, rows: dict[date, list[tuple[int, Sums]]]) -> li
     for start, first, last in buckets.calendar(scope.period, by):
         groups = rows.get(start, [])
         means = [mean for _, sums in groups if (mean := sums.mean()) is not None]  # those with scores
-        trend.append(TrendBucket(
-            label=buckets.label(start, by), start=first, end=last, visits=sum(v for v, _ in groups),
-            scored_visits=sum(s.n for _, s in groups), score=publish(mean_of(means)), branches_scored=len(means)))
+        trend.append(
+            TrendBucket(
+                label=buckets.label(start, by),
+                start=first,
+                end=last,
+                visits=sum(v for v, _ in groups),
+                scored_visits=sum(s.n for _, s in groups),
+                score=publish(mean_of(means)),
+                branches_scored=len(means),
+            )
+        )
     return trend
 
 

@@ -13,6 +13,7 @@ written, so a pull reads only the rows meant for its user (docs/architecture.md,
 Record changes as the last step of a transaction: on PostgreSQL the first change row takes the
 changes lock (models/changes.py).
 """
+
 from __future__ import annotations
 
 from typing import cast
@@ -32,8 +33,9 @@ FOR_A_REGION = frozenset({"branch", "region"})
 INSERT_CHANGES = insert(cast(Table, Change.__table__))  # declarative types __table__ as a FromClause; it is a Table
 
 
-def change_row(entity: str, entity_id: object, op: str = "upsert", audience: int | None = None,
-               region: int | None = None) -> dict:
+def change_row(
+    entity: str, entity_id: object, op: str = "upsert", audience: int | None = None, region: int | None = None
+) -> dict:
     """The checked column values of one change row (also for Core bulk inserts of many rows at once).
 
     Raises ValueError for an unknown entity or op, and for a row addressed to nobody (see the module docstring).
@@ -46,12 +48,23 @@ def change_row(entity: str, entity_id: object, op: str = "upsert", audience: int
         raise ValueError(f"a {entity} change is addressed to the user who holds it: pass audience=<user id>")
     if entity in FOR_A_REGION and audience is None and region is None:
         raise ValueError(f"a {entity} change is addressed to its region or to one user: pass region= or audience=")
-    return {"entity": entity, "entity_id": str(entity_id), "op": op, "audience_user_id": audience,
-            "audience_region_id": region}
+    return {
+        "entity": entity,
+        "entity_id": str(entity_id),
+        "op": op,
+        "audience_user_id": audience,
+        "audience_region_id": region,
+    }
 
 
-def record_change(session: DbSession, entity: str, entity_id: object, op: str = "upsert",
-                  audience: int | None = None, region: int | None = None) -> Change:
+def record_change(
+    session: DbSession,
+    entity: str,
+    entity_id: object,
+    op: str = "upsert",
+    audience: int | None = None,
+    region: int | None = None,
+) -> Change:
     """Append one change (not committed: it rides in the caller's transaction, so it exists iff the change does).
 
     `audience` (a user id) addresses the row to that user only, e.g. the tombstone an old shopper
@@ -81,8 +94,11 @@ def record_needs(session: DbSession, user_id: int, branch_id: int, template_id: 
     they need the branch or version no more).
     """
     with session.no_autoflush:  # published versions are flushed when published; pending rows can wait
-        versions = session.scalars(select(TemplateVersion.id).where(
-            TemplateVersion.template_id == template_id, TemplateVersion.status == VersionStatus.PUBLISHED)).all()
+        versions = session.scalars(
+            select(TemplateVersion.id).where(
+                TemplateVersion.template_id == template_id, TemplateVersion.status == VersionStatus.PUBLISHED
+            )
+        ).all()
     for version_id in versions:
         record_change(session, "template_version", version_id, audience=user_id)
     record_change(session, "branch", branch_id, audience=user_id)

@@ -14,6 +14,7 @@ every row read because `seq` order is commit order on every database (server/mod
 so a row with a smaller `seq` can never appear after a pull has passed it. A change names a
 thing; the page carries the thing's state at the time of the pull, once per page.
 """
+
 from __future__ import annotations
 
 import re

@@ -9,6 +9,7 @@ by checks that ran before the winner committed, or the unique-key clash of its w
 `_stored_concurrently` decides from what the database holds now. SQLite's "database is locked" (and
 PostgreSQL deadlocks or serialization failures) roll the visit back and try it again.
 """
+
 from __future__ import annotations
 
 import random
@@ -81,8 +82,14 @@ def _load(document: Any) -> VisitDoc | VisitRejected:
         return VisitRejected(exc.issues)
 
 
-def push_visit(session: DbSession, shopper: User, document: Any, doc: VisitDoc | VisitRejected, lookups: PushLookups,
-               limits: PhotoLimits) -> PushResult:
+def push_visit(
+    session: DbSession,
+    shopper: User,
+    document: Any,
+    doc: VisitDoc | VisitRejected,
+    lookups: PushLookups,
+    limits: PhotoLimits,
+) -> PushResult:
     """Store one pushed visit (or correction) and say what happened to it; a busy database is tried again.
 
     `doc`: the document as loaded (or its refusal); `lookups`: the batch's references (push_visits).
@@ -97,7 +104,7 @@ def push_visit(session: DbSession, shopper: User, document: Any, doc: VisitDoc |
             session.rollback()  # before the backoff: nothing held while waiting
             if attempt + 1 == ATTEMPTS or not _transient(exc):
                 raise
-            time.sleep(BACKOFF_SECONDS * (2 ** attempt) * (0.5 + random.random()))
+            time.sleep(BACKOFF_SECONDS * (2**attempt) * (0.5 + random.random()))
         finally:
             session.rollback()  # deliberate: an answer that wrote nothing ends its read-only transaction here too
     raise AssertionError("unreachable")
@@ -117,8 +124,9 @@ def _raw_id(document: Any) -> str | None:
     return raw if isinstance(raw, str) and len(raw) <= 64 else None
 
 
-def _push(session: DbSession, shopper: User, raw_id: str | None, doc: VisitDoc, lookups: PushLookups,
-          limits: PhotoLimits) -> PushResult:
+def _push(
+    session: DbSession, shopper: User, raw_id: str | None, doc: VisitDoc, lookups: PushLookups, limits: PhotoLimits
+) -> PushResult:
     """A new visit, written in its own transaction; refused or clashing, what the database holds now decides."""
     try:
         with atomic(session):
@@ -130,8 +138,9 @@ def _push(session: DbSession, shopper: User, raw_id: str | None, doc: VisitDoc, 
     return created
 
 
-def _known(session: DbSession, shopper: User, raw_id: str | None, doc: VisitDoc, visit: Visit,
-           limits: PhotoLimits) -> PushResult:
+def _known(
+    session: DbSession, shopper: User, raw_id: str | None, doc: VisitDoc, visit: Visit, limits: PhotoLimits
+) -> PushResult:
     """A visit id the server already has: a retry, an allowed correction (in its own transaction), or a conflict."""
     if visit.shopper_id != shopper.id:
         return PushResult(raw_id, "conflict", message=FOREIGN_ID)
@@ -149,9 +158,16 @@ def _known(session: DbSession, shopper: User, raw_id: str | None, doc: VisitDoc,
         return _invalid(raw_id, exc)
 
 
-def _stored_concurrently(session: DbSession, shopper: User, raw_id: str | None, doc: VisitDoc,
-                         refusal: VisitRejected | IntegrityError, limits: PhotoLimits, *,
-                         correction: bool = False) -> PushResult:
+def _stored_concurrently(
+    session: DbSession,
+    shopper: User,
+    raw_id: str | None,
+    doc: VisitDoc,
+    refusal: VisitRejected | IntegrityError,
+    limits: PhotoLimits,
+    *,
+    correction: bool = False,
+) -> PushResult:
     """Was this visit (or this correction) stored concurrently? The one place that decides, its write rolled back.
 
     The checks saw the batch's lookups; a push of the same visit committed since shows as a refusal
@@ -196,23 +212,37 @@ def _assignment_visit(session: DbSession, doc: VisitDoc) -> object | None:
 
 def _unchanged(session: DbSession, raw_id: str | None, doc: VisitDoc, visit: Visit) -> PushResult | None:
     """`unchanged` when this exact content is one of the visit's stored revisions, else None."""
-    matched = session.scalar(select(VisitRevision.revision).where(
-        VisitRevision.visit_id == visit.id, VisitRevision.content_hash == visit_fingerprint(doc))
-        .order_by(VisitRevision.revision.desc()).limit(1))
+    matched = session.scalar(
+        select(VisitRevision.revision)
+        .where(VisitRevision.visit_id == visit.id, VisitRevision.content_hash == visit_fingerprint(doc))
+        .order_by(VisitRevision.revision.desc())
+        .limit(1)
+    )
     return None if matched is None else _state(session, raw_id, "unchanged", visit, matched)
 
 
 def _created(raw_id: str | None, visit: Visit, doc: VisitDoc) -> PushResult:
     """The answer for a visit just stored: its photos are all missing, as its manifest names them."""
-    return PushResult(raw_id, "created", visit.revision, visit.status.value,
-                      tuple(sorted(str(photo.id) for photo in doc.photos)))
+    return PushResult(
+        raw_id, "created", visit.revision, visit.status.value, tuple(sorted(str(photo.id) for photo in doc.photos))
+    )
 
 
-def _state(session: DbSession, raw_id: str | None, result: str, visit: Visit, revision: int | None = None,
-           ) -> PushResult:
+def _state(
+    session: DbSession,
+    raw_id: str | None,
+    result: str,
+    visit: Visit,
+    revision: int | None = None,
+) -> PushResult:
     """The visit as stored (at `revision`, default its current one) and the photos it still waits for."""
-    return PushResult(raw_id, result, revision or visit.revision, visit.status.value,
-                      tuple(missing_photos(session, [visit.id])[visit.id]))
+    return PushResult(
+        raw_id,
+        result,
+        revision or visit.revision,
+        visit.status.value,
+        tuple(missing_photos(session, [visit.id])[visit.id]),
+    )
 
 
 def _conflict(raw_id: str | None, visit: Visit, message: str) -> PushResult:

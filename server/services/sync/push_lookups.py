@@ -9,6 +9,7 @@ same id, assignment or photo id after the batch was read is caught by the unique
 is written (the push's `_stored_concurrently` then names the clash), as it always was in the moment
 between a check and its write.
 """
+
 from __future__ import annotations
 
 import uuid
@@ -93,22 +94,29 @@ class PushLookups:
             return found
         connection = queries.connection_after_flush(session)
         version_ids = {d.template_version_id for d in docs if 0 < d.template_version_id <= MAX_INT_ID}
-        for version_id, template_id, status, definition in connection.execute(queries.VERSIONS,
-                                                                              {"ids": list(version_ids)}):
+        for version_id, template_id, status, definition in connection.execute(
+            queries.VERSIONS, {"ids": list(version_ids)}
+        ):
             draft = status is VersionStatus.DRAFT
-            found.versions[version_id] = VersionFacts(version_id, template_id, status,
-                                                      None if draft else published_checklist(definition))
+            found.versions[version_id] = VersionFacts(
+                version_id, template_id, status, None if draft else published_checklist(definition)
+            )
         branch_ids = {d.branch_id for d in docs if 0 < d.branch_id <= MAX_INT_ID}
-        found.branches = {row.id: BranchFacts(row.id, row.active)
-                          for row in connection.execute(queries.BRANCHES, {"ids": list(branch_ids)})}
+        found.branches = {
+            row.id: BranchFacts(row.id, row.active)
+            for row in connection.execute(queries.BRANCHES, {"ids": list(branch_ids)})
+        }
         assignment_ids = {d.assignment_id for d in docs if d.assignment_id}
         if assignment_ids:
-            found.assignments = {row.id: AssignmentFacts(*row) for row in connection.execute(
-                queries.ASSIGNMENTS, {"ids": list(assignment_ids)})}
+            found.assignments = {
+                row.id: AssignmentFacts(*row)
+                for row in connection.execute(queries.ASSIGNMENTS, {"ids": list(assignment_ids)})
+            }
         adhoc = {d.branch_id for d in docs if d.assignment_id is None and d.branch_id in found.branches}
         if adhoc:
-            found.worked_at = set(connection.scalars(queries.WORKED_AT,
-                                                     {"shopper": found.shopper_id, "branches": list(adhoc)}))
+            found.worked_at = set(
+                connection.scalars(queries.WORKED_AT, {"shopper": found.shopper_id, "branches": list(adhoc)})
+            )
         if any(d.photos for d in docs):
             found.photos_sent = daily_photos(session, shopper.id, utcnow())
         found._load_clashes(connection, docs, assignment_ids)

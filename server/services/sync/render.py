@@ -3,6 +3,7 @@
 Shared by the incremental pages (sync_changes.py) and the snapshot (sync_snapshot.py), so both
 send exactly the same `data` for the same thing (docs/sync-protocol.md gives the shapes).
 """
+
 from __future__ import annotations
 
 import uuid
@@ -53,11 +54,14 @@ class Loaded:
         return objects
 
 
-def visits_with_documents(session: DbSession, query, loaded: "Loaded") -> list[Visit]:
+def visits_with_documents(session: DbSession, query, loaded: Loaded) -> list[Visit]:
     """Run a SELECT of visits joined to their current revision, keeping each document in `loaded.documents`."""
     visits = []
-    for visit, document in session.execute(query.add_columns(VisitRevision.document).outerjoin(
-            VisitRevision, and_(VisitRevision.visit_id == Visit.id, VisitRevision.revision == Visit.revision))):
+    for visit, document in session.execute(
+        query.add_columns(VisitRevision.document).outerjoin(
+            VisitRevision, and_(VisitRevision.visit_id == Visit.id, VisitRevision.revision == Visit.revision)
+        )
+    ):
         loaded.documents[visit.id] = document
         visits.append(visit)
     return visits
@@ -83,9 +87,13 @@ def latest_versions(session: DbSession, template_ids: set[int]) -> dict[int, int
     """The newest published version id of each checklist (the one new visits start on)."""
     if not template_ids:
         return {}
-    return newest_of(session.execute(select(TemplateVersion.template_id, TemplateVersion.number, TemplateVersion.id)
-                                     .where(TemplateVersion.template_id.in_(template_ids),
-                                            TemplateVersion.status == VersionStatus.PUBLISHED)))
+    return newest_of(
+        session.execute(
+            select(TemplateVersion.template_id, TemplateVersion.number, TemplateVersion.id).where(
+                TemplateVersion.template_id.in_(template_ids), TemplateVersion.status == VersionStatus.PUBLISHED
+            )
+        )
+    )
 
 
 def newest_of(published: Iterable[tuple[int, int, int]]) -> dict[int, int]:
@@ -108,10 +116,24 @@ def data(entity: str, obj, loaded: Loaded) -> dict:
         return {"id": obj.id, "template_id": obj.template_id, "number": obj.number, "definition": obj.definition}
     if entity == "branch":
         region = obj.region
-        return {"id": obj.id, "code": obj.code, "name": obj.name, "address": obj.address, "latitude": obj.latitude,
-                "longitude": obj.longitude, "region": {"id": region.id, "code": region.code, "name": region.name}}
+        return {
+            "id": obj.id,
+            "code": obj.code,
+            "name": obj.name,
+            "address": obj.address,
+            "latitude": obj.latitude,
+            "longitude": obj.longitude,
+            "region": {"id": region.id, "code": region.code, "name": region.name},
+        }
     if entity == "assignment":
-        return {"id": str(obj.id), "branch_id": obj.branch_id, "template_id": obj.template_id,
-                "template_version_id": loaded.latest.get(obj.template_id), "due_from": obj.due_from.isoformat(),
-                "due_to": obj.due_to.isoformat(), "status": obj.status.value, "notes": obj.notes}
+        return {
+            "id": str(obj.id),
+            "branch_id": obj.branch_id,
+            "template_id": obj.template_id,
+            "template_version_id": loaded.latest.get(obj.template_id),
+            "due_from": obj.due_from.isoformat(),
+            "due_to": obj.due_to.isoformat(),
+            "status": obj.status.value,
+            "notes": obj.notes,
+        }
     return visit_change_data(obj, loaded.documents.get(obj.id), loaded.missing.get(obj.id, []))

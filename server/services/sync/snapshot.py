@@ -19,6 +19,7 @@ snapshot was read or paged. Reading the state first would lose a change committe
 Pages go kind by kind (versions, branches, assignments, visits), each in key order, continuing
 after the last key sent (never an offset, which a concurrent change would shift).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -106,8 +107,9 @@ def snapshot_page(session: DbSession, user: User, position: SnapshotPosition | N
 def _every_published_seen(loaded: Loaded, versions: list[TemplateVersion]) -> None:
     """The versions scan ran whole in this page and reads every published version (for any role): the newest of each
     checklist is known, so the assignments after it need no query for it."""
-    loaded.latest.update(newest_of((v.template_id, v.number, v.id) for v in versions
-                                   if v.status is VersionStatus.PUBLISHED))
+    loaded.latest.update(
+        newest_of((v.template_id, v.number, v.id) for v in versions if v.status is VersionStatus.PUBLISHED)
+    )
     loaded.every_version_seen = True
 
 
@@ -129,17 +131,23 @@ class _Scope:
             query = query.where(model.id > after)
         query = query.order_by(None).order_by(model.id).limit(count)
         if entity == "template_version":
-            return [(version, bool(returned) or (version.status is VersionStatus.PUBLISHED
-                                                 and (bool(needed) or allows_adhoc(version))))
-                    for version, needed, returned in session.execute(query)]
+            return [
+                (
+                    version,
+                    bool(returned)
+                    or (version.status is VersionStatus.PUBLISHED and (bool(needed) or allows_adhoc(version))),
+                )
+                for version, needed, returned in session.execute(query)
+            ]
         if entity == "visit":
             return [(visit, True) for visit in visits_with_documents(session, query, loaded)]
         return [(obj, True) for obj in session.scalars(query)]
 
     def _visits(self):
         """The shopper's visits still in play or submitted within the window."""
-        return select(Visit).where(Visit.shopper_id == self.user.id, or_(
-            Visit.status.in_(VISITS_IN_PLAY), Visit.submitted_at >= self.since))
+        return select(Visit).where(
+            Visit.shopper_id == self.user.id, or_(Visit.status.in_(VISITS_IN_PLAY), Visit.submitted_at >= self.since)
+        )
 
     def _assignments(self):
         """Open and submitted assignments the user may see (permissions.py: none for managers)."""
@@ -152,8 +160,11 @@ class _Scope:
             return select(TemplateVersion, published, false()).where(published)
         live = TemplateVersion.template_id.in_(self._assignments().with_only_columns(Assignment.template_id))  # needed
         # The shopper's returned visits (in play, so in the window by definition), read once and used twice below.
-        pinned = (select(Visit.template_version_id)
-                  .where(Visit.shopper_id == self.user.id, Visit.status == VisitStatus.RETURNED).cte("pinned"))
+        pinned = (
+            select(Visit.template_version_id)
+            .where(Visit.shopper_id == self.user.id, Visit.status == VisitStatus.RETURNED)
+            .cte("pinned")
+        )
         returned = TemplateVersion.id.in_(select(pinned.c.template_version_id))
         return select(TemplateVersion, published & live, returned).where(or_(published, returned))
 
@@ -164,9 +175,14 @@ class _Scope:
         such branch is one visible_branches_query allows, and its wider reads of all their work are not needed.
         """
         if self.role is Role.SHOPPER:
-            query = select(Branch).where(Branch.id.in_(union(  # one IN: SQLite reads each side once, an OR twice
-                self._assignments().with_only_columns(Assignment.branch_id),
-                self._visits().with_only_columns(Visit.branch_id))))
+            query = select(Branch).where(
+                Branch.id.in_(
+                    union(  # one IN: SQLite reads each side once, an OR twice
+                        self._assignments().with_only_columns(Assignment.branch_id),
+                        self._visits().with_only_columns(Visit.branch_id),
+                    )
+                )
+            )
         else:
             query = visible_branches_query(self.user)
         return query.where(Branch.active.is_(True)).options(joinedload(Branch.region))

@@ -16,6 +16,7 @@ assignment (the schedule is confidential) and never a visit.
 admin: every assignment (not cancelled), active branch and published version; no visits.
 Visits only ever go to their own shopper.
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -61,8 +62,10 @@ def managed_region_ids(user: User):
 
 def worked_branch_ids_as_text(user: User):
     """SELECT of the ids (as change-row text) of branches where the shopper has or had an assignment or a visit."""
-    return union(select(cast(Assignment.branch_id, String)).where(Assignment.shopper_id == user.id),
-                 select(cast(Visit.branch_id, String)).where(Visit.shopper_id == user.id))
+    return union(
+        select(cast(Assignment.branch_id, String)).where(Assignment.shopper_id == user.id),
+        select(cast(Visit.branch_id, String)).where(Visit.shopper_id == user.id),
+    )
 
 
 def addressed_to(user: User):
@@ -76,10 +79,12 @@ def addressed_to(user: User):
     if role is None:
         return false()
     mine = Change.audience_user_id == user.id
-    everyone = and_(Change.entity == "template_version", Change.audience_user_id.is_(None),
-                    Change.audience_region_id.is_(None))
-    regional = and_(Change.entity == "branch", Change.audience_user_id.is_(None),
-                    Change.audience_region_id.is_not(None))
+    everyone = and_(
+        Change.entity == "template_version", Change.audience_user_id.is_(None), Change.audience_region_id.is_(None)
+    )
+    regional = and_(
+        Change.entity == "branch", Change.audience_user_id.is_(None), Change.audience_region_id.is_not(None)
+    )
     if role is Role.ADMIN:
         return or_(mine, everyone, regional, Change.entity == "assignment")
     if role is Role.MANAGER:
@@ -101,16 +106,26 @@ class SyncView:
     def _facts(self) -> tuple[list[tuple[int, int, AssignmentStatus]], list[tuple[int, int, int, VisitStatus]]]:
         """In one query: (branch, template, status) of the shopper's assignments, and (branch, template,
         pinned version, status) of their visits."""
-        assigned = select(literal("a"), Assignment.branch_id, Assignment.template_id, null(),
-                          cast(Assignment.status, String)).where(Assignment.shopper_id == self.user.id)
-        visited = (select(literal("v"), Visit.branch_id, TemplateVersion.template_id, Visit.template_version_id,
-                          cast(Visit.status, String))
-                   .join(TemplateVersion, TemplateVersion.id == Visit.template_version_id)
-                   .where(Visit.shopper_id == self.user.id))
+        assigned = select(
+            literal("a"), Assignment.branch_id, Assignment.template_id, null(), cast(Assignment.status, String)
+        ).where(Assignment.shopper_id == self.user.id)
+        visited = (
+            select(
+                literal("v"),
+                Visit.branch_id,
+                TemplateVersion.template_id,
+                Visit.template_version_id,
+                cast(Visit.status, String),
+            )
+            .join(TemplateVersion, TemplateVersion.id == Visit.template_version_id)
+            .where(Visit.shopper_id == self.user.id)
+        )
         # (kind, branch, template, pinned version or null, status): untyped, as union() of unlike SELECTs infers none
         rows: Sequence[Row[*tuple[Any, ...]]] = self.session.execute(union(assigned, visited)).all()
-        return ([(b, t, AssignmentStatus(s)) for kind, b, t, _, s in rows if kind == "a"],
-                [(b, t, v, VisitStatus(s)) for kind, b, t, v, s in rows if kind == "v"])
+        return (
+            [(b, t, AssignmentStatus(s)) for kind, b, t, _, s in rows if kind == "a"],
+            [(b, t, v, VisitStatus(s)) for kind, b, t, v, s in rows if kind == "v"],
+        )
 
     @property
     def _assigned(self) -> list[tuple[int, int, AssignmentStatus]]:
@@ -123,8 +138,9 @@ class SyncView:
         return self._facts[1]
 
     def _assigned_where(self, index: Literal[0, 1], active_only: bool) -> frozenset[int]:
-        return frozenset(row[index] for row in self._assigned
-                         if not active_only or row[2] is not AssignmentStatus.CANCELLED)
+        return frozenset(
+            row[index] for row in self._assigned if not active_only or row[2] is not AssignmentStatus.CANCELLED
+        )
 
     @cached_property
     def _active_branches(self) -> frozenset[int]:
@@ -165,8 +181,10 @@ class SyncView:
         if self.role is Role.SHOPPER:
             known = version.template_id in self._known_templates or allows_adhoc(version)
             needed = version.template_id in self._active_templates or allows_adhoc(version)
-            return _verdict(known or version.id in self._returned_versions,
-                            (published and needed) or version.id in self._returned_versions)
+            return _verdict(
+                known or version.id in self._returned_versions,
+                (published and needed) or version.id in self._returned_versions,
+            )
         return _verdict(self.role in (Role.MANAGER, Role.ADMIN), published)
 
     def visit(self, visit: Visit) -> str | None:

@@ -1,4 +1,5 @@
 """What a visit document must satisfy before it is stored: its references, and for a correction, what it keeps."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -61,8 +62,13 @@ def load_document(document: Any) -> VisitDoc:
         raise VisitRejected(exc.issues) from None
 
 
-def references(session: DbSession, shopper: User, doc: VisitDoc, lookups: PushLookups, limits: PhotoLimits,
-               ) -> tuple[VersionFacts, BranchFacts, AssignmentFacts | None]:
+def references(
+    session: DbSession,
+    shopper: User,
+    doc: VisitDoc,
+    lookups: PushLookups,
+    limits: PhotoLimits,
+) -> tuple[VersionFacts, BranchFacts, AssignmentFacts | None]:
     """Check what the visit points at: its version, branch, assignment, photo ids; every problem at once.
 
     `lookups`: the references of the visit's batch, read once (push_lookups).
@@ -88,8 +94,12 @@ def references(session: DbSession, shopper: User, doc: VisitDoc, lookups: PushLo
     if assignment is not None:
         issues += _assignment_issues(assignment, doc, version)
         issues += [assignment_taken(visit_id) for visit_id in visits]
-    elif doc.assignment_id is None and version is not None and version.checklist is not None \
-            and not version.checklist.allow_adhoc:
+    elif (
+        doc.assignment_id is None
+        and version is not None
+        and version.checklist is not None
+        and not version.checklist.allow_adhoc
+    ):
         issues.append(Issue("assignment_id", "this checklist does not allow visits without an assignment"))
     elif doc.assignment_id is None and branch is not None and not (branch.active and branch.id in lookups.worked_at):
         # Ad-hoc visits go to active branches the shopper already works at (as the shopper's branch list shows them).
@@ -97,10 +107,14 @@ def references(session: DbSession, shopper: User, doc: VisitDoc, lookups: PushLo
     if doc.base_revision is not None:
         issues.append(Issue("base_revision", "must be null for a first submission"))
     if doc.photos:
-        issues += [Issue(f"photos[{i}].id", f"photo {i + 1}: id {p.id} is already used by another visit", p.question)
-                   for i, p in enumerate(doc.photos) if p.id in taken]
-        issues += manifest_issues(doc, limits) + manifest_budget_issues(session, shopper, doc, limits,
-                                                                        lookups.photos_sent)
+        issues += [
+            Issue(f"photos[{i}].id", f"photo {i + 1}: id {p.id} is already used by another visit", p.question)
+            for i, p in enumerate(doc.photos)
+            if p.id in taken
+        ]
+        issues += manifest_issues(doc, limits) + manifest_budget_issues(
+            session, shopper, doc, limits, lookups.photos_sent
+        )
     if issues:
         raise VisitRejected(issues)
     assert version is not None and branch is not None  # a missing one added an issue above
@@ -125,10 +139,16 @@ def _assignment_issues(assignment: AssignmentFacts, doc: VisitDoc, version: Vers
 
 def pinned_issues(visit: Visit, doc: VisitDoc) -> list[Issue]:
     """A correction keeps what the visit was pinned to: its checklist version, branch and assignment."""
-    pinned = (("template_version_id", visit.template_version_id, doc.template_version_id),
-              ("branch_id", visit.branch_id, doc.branch_id), ("assignment_id", visit.assignment_id, doc.assignment_id))
-    return [Issue(name, f"a correction must keep {name} {stored} (got {sent})")
-            for name, stored, sent in pinned if stored != sent]
+    pinned = (
+        ("template_version_id", visit.template_version_id, doc.template_version_id),
+        ("branch_id", visit.branch_id, doc.branch_id),
+        ("assignment_id", visit.assignment_id, doc.assignment_id),
+    )
+    return [
+        Issue(name, f"a correction must keep {name} {stored} (got {sent})")
+        for name, stored, sent in pinned
+        if stored != sent
+    ]
 
 
 def manifest_issues(doc: VisitDoc, limits: PhotoLimits) -> list[Issue]:
@@ -140,14 +160,29 @@ def manifest_issues(doc: VisitDoc, limits: PhotoLimits) -> list[Issue]:
     issues = []
     for i, ref in enumerate(doc.photos):
         if ref.size > limit:
-            issues.append(Issue(f"photos[{i}].size", f"photo {i + 1}: {ref.size:,} bytes is over the "
-                                                     f"{limit:,}-byte limit for one photo", ref.question))
+            issues.append(
+                Issue(
+                    f"photos[{i}].size",
+                    f"photo {i + 1}: {ref.size:,} bytes is over the {limit:,}-byte limit for one photo",
+                    ref.question,
+                )
+            )
         if ref.content_type not in KINDS:
-            issues.append(Issue(f"photos[{i}].content_type", f"photo {i + 1}: {ref.content_type} is not a supported "
-                                f"photo type ({', '.join(sorted(KINDS))})", ref.question))
+            issues.append(
+                Issue(
+                    f"photos[{i}].content_type",
+                    f"photo {i + 1}: {ref.content_type} is not a supported photo type ({', '.join(sorted(KINDS))})",
+                    ref.question,
+                )
+            )
         elif not readable(ref.content_type):
-            issues.append(Issue(f"photos[{i}].content_type", f"photo {i + 1}: this server cannot read "
-                                f"{NAMES[ref.content_type]} photos; send JPEG, PNG or WebP", ref.question))
+            issues.append(
+                Issue(
+                    f"photos[{i}].content_type",
+                    f"photo {i + 1}: this server cannot read {NAMES[ref.content_type]} photos; send JPEG, PNG or WebP",
+                    ref.question,
+                )
+            )
     return issues
 
 
@@ -160,9 +195,15 @@ def photo_issues(session: DbSession, visit: Visit, doc: VisitDoc) -> list[Issue]
     for i, ref in enumerate(doc.photos):
         row = found.get(ref.id)
         if row is not None and row.visit_id != visit.id:
-            issues.append(Issue(f"photos[{i}].id", f"photo {i + 1}: id {ref.id} is already used by another visit",
-                                ref.question))
+            issues.append(
+                Issue(f"photos[{i}].id", f"photo {i + 1}: id {ref.id} is already used by another visit", ref.question)
+            )
         elif row is not None and (row.sha256, row.size, row.content_type) != (ref.sha256, ref.size, ref.content_type):
-            issues.append(Issue(f"photos[{i}].id", f"photo {i + 1}: id {ref.id} was sent before with other content; "
-                                                   "a new picture needs a new id", ref.question))
+            issues.append(
+                Issue(
+                    f"photos[{i}].id",
+                    f"photo {i + 1}: id {ref.id} was sent before with other content; a new picture needs a new id",
+                    ref.question,
+                )
+            )
     return issues

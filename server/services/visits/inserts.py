@@ -4,6 +4,7 @@ One ORM object per row cost more than the database did (issue 10): record_visit 
 values once and sends them as executemany batches. The column values are those the ORM objects
 of rows.rows() would have written (rows.row_values).
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -28,8 +29,13 @@ INSERT_ROWS = (insert(_table(Answer)), insert(_table(VisitSectionScore)), insert
 """Built once: a statement made per visit also made its cache key per visit."""
 
 
-def insert_visit_rows(session: DbSession, columns: dict, doc: VisitDoc, rows: tuple[list[dict], list[dict], list[dict]],
-                      submitted_at: datetime) -> None:
+def insert_visit_rows(
+    session: DbSession,
+    columns: dict,
+    doc: VisitDoc,
+    rows: tuple[list[dict], list[dict], list[dict]],
+    submitted_at: datetime,
+) -> None:
     """The visit row (`columns`), its answers, section scores and photos (`rows`, from rows.row_values) and its
     first revision, in the caller's transaction."""
     answers, sections, photos = rows
@@ -39,9 +45,19 @@ def insert_visit_rows(session: DbSession, columns: dict, doc: VisitDoc, rows: tu
     for statement, batch in zip(INSERT_ROWS, (answers, sections, photos)):
         if batch:
             connection.execute(statement, [{"visit_id": doc.id, **row} for row in batch])
-    connection.execute(INSERT_REVISION, [{
-        "visit_id": doc.id, "revision": 1, "base_revision": doc.base_revision,
-        "content_hash": document_fingerprint(document), "document": document, "submitted_at": submitted_at}])
+    connection.execute(
+        INSERT_REVISION,
+        [
+            {
+                "visit_id": doc.id,
+                "revision": 1,
+                "base_revision": doc.base_revision,
+                "content_hash": document_fingerprint(document),
+                "document": document,
+                "submitted_at": submitted_at,
+            }
+        ],
+    )
 
 
 def stored_visit(session: DbSession, columns: dict) -> Visit:

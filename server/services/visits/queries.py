@@ -1,4 +1,5 @@
 """Read models of the review pages: the visits waiting in a status, and a visit's place in the review queue."""
+
 from __future__ import annotations
 
 import uuid
@@ -11,8 +12,11 @@ from server.models import Visit, VisitStatus
 
 def waiting(session: DbSession, status: VisitStatus) -> list[Visit]:
     """Visits in this status, oldest submission first."""
-    return list(session.scalars(select(Visit).where(Visit.status == status)
-                                .order_by(Visit.submitted_at, Visit.finished_at, Visit.id)).all())
+    return list(
+        session.scalars(
+            select(Visit).where(Visit.status == status).order_by(Visit.submitted_at, Visit.finished_at, Visit.id)
+        ).all()
+    )
 
 
 def queue_place(session: DbSession, visit_id: uuid.UUID) -> tuple[int | None, int]:

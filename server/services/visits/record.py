@@ -4,6 +4,7 @@ Both read top to bottom: check references → validate → score → rows → wr
 caller owns the transaction (the sync push commits each visit in its own `atomic` block, and decides
 there whether a unique-key clash on the flush means the visit was stored concurrently).
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -49,9 +50,16 @@ class RevisionConflict(VisitRejected):
     reason = "conflict"
 
 
-def record_visit(session: DbSession, shopper: User, document: Any, *, limits: PhotoLimits,
-                 status: VisitStatus | str | None = None, submitted_at: datetime | None = None,
-                 lookups: PushLookups | None = None) -> Visit:
+def record_visit(
+    session: DbSession,
+    shopper: User,
+    document: Any,
+    *,
+    limits: PhotoLimits,
+    status: VisitStatus | str | None = None,
+    submitted_at: datetime | None = None,
+    lookups: PushLookups | None = None,
+) -> Visit:
     """Check, score and write a completed visit (revision 1) with all its rows, flushed in the caller's transaction.
 
     Status defaults to awaiting_photos when the manifest names photos (none has arrived yet), else submitted.
@@ -69,14 +77,29 @@ def record_visit(session: DbSession, shopper: User, document: Any, *, limits: Ph
     _refuse(validate_visit(checklist, doc))
     score = score_visit(checklist, doc.answers, doc.photos)
     rows = _row_values(doc, checklist, score)
-    columns = _visit_columns(doc, score, version, branch, assignment, lookups.shopper_id,
-                             _first_status(doc, status), submitted_at or utcnow())
+    columns = _visit_columns(
+        doc,
+        score,
+        version,
+        branch,
+        assignment,
+        lookups.shopper_id,
+        _first_status(doc, status),
+        submitted_at or utcnow(),
+    )
     _write(session, lambda: _insert_visit(session, columns, doc, rows, assignment))
     return stored_visit(session, columns)
 
 
-def record_revision(session: DbSession, shopper: User, visit: Visit, document: Any, *, limits: PhotoLimits,
-                    submitted_at: datetime | None = None) -> Visit:
+def record_revision(
+    session: DbSession,
+    shopper: User,
+    visit: Visit,
+    document: Any,
+    *,
+    limits: PhotoLimits,
+    submitted_at: datetime | None = None,
+) -> Visit:
     """Write a correction of a returned visit as revision n+1: answers and scores replaced, earlier documents kept.
 
     The document must name `base_revision` = the visit's current revision and keep the visit's
@@ -87,8 +110,13 @@ def record_revision(session: DbSession, shopper: User, visit: Visit, document: A
     doc = load_document(document)
     _check_correctable(shopper, visit, doc)
     checklist = checklist_of(visit.template_version)
-    _refuse(pinned_issues(visit, doc) + photo_issues(session, visit, doc) + manifest_issues(doc, limits)
-            + manifest_budget_issues(session, shopper, doc, limits) + validate_visit(checklist, doc))
+    _refuse(
+        pinned_issues(visit, doc)
+        + photo_issues(session, visit, doc)
+        + manifest_issues(doc, limits)
+        + manifest_budget_issues(session, shopper, doc, limits)
+        + validate_visit(checklist, doc)
+    )
     score = score_visit(checklist, doc.answers, doc.photos)
     answers, sections, photos = _rows(doc, checklist, score)
     known = {photo.id: photo for photo in visit.photos}
@@ -121,8 +149,15 @@ def _check_correctable(shopper: User, visit: Visit, doc: VisitDoc) -> None:
     if visit.status is not VisitStatus.RETURNED:
         raise RevisionConflict([Issue("", f"the visit is {visit.status.value}, not returned for correction")])
     if doc.base_revision != visit.revision:
-        raise RevisionConflict([Issue("base_revision", f"the correction is based on revision {doc.base_revision} "
-                                                        f"but the server holds revision {visit.revision}")])
+        raise RevisionConflict(
+            [
+                Issue(
+                    "base_revision",
+                    f"the correction is based on revision {doc.base_revision} "
+                    f"but the server holds revision {visit.revision}",
+                )
+            ]
+        )
 
 
 def _first_status(doc: VisitDoc, status: VisitStatus | str | None) -> VisitStatus:
@@ -132,19 +167,43 @@ def _first_status(doc: VisitDoc, status: VisitStatus | str | None) -> VisitStatu
     return VisitStatus.AWAITING_PHOTOS if doc.photos else VisitStatus.SUBMITTED
 
 
-def _visit_columns(doc: VisitDoc, score: VisitScore, version: VersionFacts, branch: BranchFacts,
-                   assignment: AssignmentFacts | None, shopper_id: int | None, status: VisitStatus,
-                   submitted_at: datetime) -> dict:
+def _visit_columns(
+    doc: VisitDoc,
+    score: VisitScore,
+    version: VersionFacts,
+    branch: BranchFacts,
+    assignment: AssignmentFacts | None,
+    shopper_id: int | None,
+    status: VisitStatus,
+    submitted_at: datetime,
+) -> dict:
     """The new visit row: what it points at, its times, location and score, not yet reviewed."""
-    return {"id": doc.id, "assignment_id": assignment.id if assignment else None, "branch_id": branch.id,
-            "shopper_id": shopper_id, "template_version_id": version.id, "status": status, "revision": 1,
-            "started_at": doc.started_at, "finished_at": doc.finished_at, "submitted_at": submitted_at,
-            **location_columns(doc), **score_columns(score), "review_note": "", "reviewed_by_id": None,
-            "reviewed_at": None}
+    return {
+        "id": doc.id,
+        "assignment_id": assignment.id if assignment else None,
+        "branch_id": branch.id,
+        "shopper_id": shopper_id,
+        "template_version_id": version.id,
+        "status": status,
+        "revision": 1,
+        "started_at": doc.started_at,
+        "finished_at": doc.finished_at,
+        "submitted_at": submitted_at,
+        **location_columns(doc),
+        **score_columns(score),
+        "review_note": "",
+        "reviewed_by_id": None,
+        "reviewed_at": None,
+    }
 
 
-def _insert_visit(session: DbSession, columns: dict, doc: VisitDoc, rows: tuple[list[dict], list[dict], list[dict]],
-                  assignment: AssignmentFacts | None) -> None:
+def _insert_visit(
+    session: DbSession,
+    columns: dict,
+    doc: VisitDoc,
+    rows: tuple[list[dict], list[dict], list[dict]],
+    assignment: AssignmentFacts | None,
+) -> None:
     """The change rows, the visit's rows, its score marks and its open assignment marked submitted."""
     session.flush()  # anything the caller left pending goes first, as one flush of everything would
     audience = columns["shopper_id"]
@@ -156,15 +215,23 @@ def _insert_visit(session: DbSession, columns: dict, doc: VisitDoc, rows: tuple[
     insert_visit_rows(session, columns, doc, rows, columns["submitted_at"])
     visit_inserted(session, columns["branch_id"], doc.finished_at, columns["status"])
     if to_submit is not None:
-        session.execute(update(Assignment).where(Assignment.id == to_submit.id)
-                        .values(status=AssignmentStatus.SUBMITTED)
-                        .execution_options(synchronize_session="evaluate"))
+        session.execute(
+            update(Assignment)
+            .where(Assignment.id == to_submit.id)
+            .values(status=AssignmentStatus.SUBMITTED)
+            .execution_options(synchronize_session="evaluate")
+        )
 
 
 def _revision(doc: VisitDoc, number: int, submitted_at: datetime) -> VisitRevision:
     document = dump_visit(doc)
-    return VisitRevision(revision=number, base_revision=doc.base_revision, content_hash=document_fingerprint(document),
-                         document=document, submitted_at=submitted_at)
+    return VisitRevision(
+        revision=number,
+        base_revision=doc.base_revision,
+        content_hash=document_fingerprint(document),
+        document=document,
+        submitted_at=submitted_at,
+    )
 
 
 def _write(session: DbSession, add: Callable[[], None]) -> None:

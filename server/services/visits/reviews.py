@@ -5,6 +5,7 @@ phone learns of it on its next pull. A returned visit also re-announces its bran
 pinned checklist version to the shopper, whose phone may have dropped them since.
 Nothing here commits: the caller's transaction (the review page's) carries the decision.
 """
+
 from __future__ import annotations
 
 from server.extensions import DbSession
@@ -46,8 +47,14 @@ def _decide(session: DbSession, reviewer: User, visit: Visit, status: VisitStatu
         raise ReviewError("status", f"Visit {visit.id} is {visit.status.value}; only submitted visits can be {verb}.")
     visit.status = status
     visit.reviewed_by_id, visit.reviewed_at, visit.review_note = reviewer.id, utcnow(), note
-    log_activity(session, reviewer, verb, "visit", visit.id, f"Visit of {visit.finished_at:%Y-%m-%d} at branch "
-                 f"{visit.branch_id} {verb}" + (f": {note}" if note else ""))
+    log_activity(
+        session,
+        reviewer,
+        verb,
+        "visit",
+        visit.id,
+        f"Visit of {visit.finished_at:%Y-%m-%d} at branch {visit.branch_id} {verb}" + (f": {note}" if note else ""),
+    )
 
 
 def _close_assignment(session: DbSession, visit: Visit) -> None:

@@ -1,4 +1,5 @@
 """The stored form of a scored visit document: answer, section-score and photo rows, and the visit's score columns."""
+
 from __future__ import annotations
 
 from server.models import Answer, Photo, Visit, VisitSectionScore
@@ -23,30 +24,57 @@ def row_values(doc: VisitDoc, checklist: Checklist, score: VisitScore) -> tuple[
     for key in sorted(answered.keys() | photo_keys, key=position.__getitem__):
         entry, scored = answered.get(key), by_key[key]
         counts = scored.status == "scored"
-        answers.append({
-            "question_key": key, "section_key": scored.section_key, "position": position[key],
-            "value": entry.value if entry else None, "na": bool(entry and entry.na),
-            "comment": entry.comment if entry else "", "earned": scored.earned if counts else None,
-            "possible": scored.possible if counts else None, "critical_failure": scored.critical_failure,
-        })
-    sections = [{"section_key": s.key, "position": i, "title": s.title, "earned": s.earned, "possible": s.possible,
-                 "percent": s.percent} for i, s in enumerate(score.sections)]
-    photos = [{"id": p.id, "question_key": p.question, "sha256": p.sha256, "size": p.size,
-               "content_type": p.content_type} for p in doc.photos]
+        answers.append(
+            {
+                "question_key": key,
+                "section_key": scored.section_key,
+                "position": position[key],
+                "value": entry.value if entry else None,
+                "na": bool(entry and entry.na),
+                "comment": entry.comment if entry else "",
+                "earned": scored.earned if counts else None,
+                "possible": scored.possible if counts else None,
+                "critical_failure": scored.critical_failure,
+            }
+        )
+    sections = [
+        {
+            "section_key": s.key,
+            "position": i,
+            "title": s.title,
+            "earned": s.earned,
+            "possible": s.possible,
+            "percent": s.percent,
+        }
+        for i, s in enumerate(score.sections)
+    ]
+    photos = [
+        {"id": p.id, "question_key": p.question, "sha256": p.sha256, "size": p.size, "content_type": p.content_type}
+        for p in doc.photos
+    ]
     return answers, sections, photos
 
 
 def score_columns(score: VisitScore) -> dict:
     """The visit's own score columns, as keyword arguments for Visit or for setattr."""
-    return {"score_percent": score.percent, "earned": score.earned, "possible": score.possible,
-            "critical_failures": len(score.critical_failures), "flagged": score.flagged, "zeroed": score.zeroed}
+    return {
+        "score_percent": score.percent,
+        "earned": score.earned,
+        "possible": score.possible,
+        "critical_failures": len(score.critical_failures),
+        "flagged": score.flagged,
+        "zeroed": score.zeroed,
+    }
 
 
 def location_columns(doc: VisitDoc) -> dict:
     """Where the device was, as the visit's latitude/longitude/accuracy columns."""
     location = doc.location
-    return {"latitude": location.lat if location else None, "longitude": location.lon if location else None,
-            "accuracy_m": location.accuracy_m if location else None}
+    return {
+        "latitude": location.lat if location else None,
+        "longitude": location.lon if location else None,
+        "accuracy_m": location.accuracy_m if location else None,
+    }
 
 
 def apply_scored(visit: Visit, doc: VisitDoc, score: VisitScore, answers: list, sections: list) -> None:

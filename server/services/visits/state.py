@@ -1,4 +1,5 @@
 """A visit's server state as the phone sees it: push answers, pulled visit changes and GET /visits/<id>."""
+
 from __future__ import annotations
 
 import uuid
@@ -19,8 +20,11 @@ def missing_photos(session: DbSession, visit_ids: Iterable[uuid.UUID]) -> dict[u
     found: dict[uuid.UUID, list[str]] = {visit_id: [] for visit_id in ids}
     if not ids:
         return found
-    rows = session.execute(select(Photo.visit_id, Photo.id).where(Photo.visit_id.in_(ids), Photo.completed_at.is_(None))
-                           .order_by(Photo.visit_id, Photo.id))
+    rows = session.execute(
+        select(Photo.visit_id, Photo.id)
+        .where(Photo.visit_id.in_(ids), Photo.completed_at.is_(None))
+        .order_by(Photo.visit_id, Photo.id)
+    )
     for visit_id, photo_id in rows:
         found[visit_id].append(str(photo_id))
     return found
@@ -31,16 +35,25 @@ def current_documents(session: DbSession, visits: Iterable[Visit]) -> dict[uuid.
     wanted = {visit.id: visit.revision for visit in visits}
     if not wanted:
         return {}
-    rows = session.execute(select(VisitRevision.visit_id, VisitRevision.revision, VisitRevision.document)
-                           .where(VisitRevision.visit_id.in_(list(wanted))))
+    rows = session.execute(
+        select(VisitRevision.visit_id, VisitRevision.revision, VisitRevision.document).where(
+            VisitRevision.visit_id.in_(list(wanted))
+        )
+    )
     return {visit_id: document for visit_id, revision, document in rows if wanted[visit_id] == revision}
 
 
 def visit_change_data(visit: Visit, document: dict | None, missing: list[str]) -> dict:
     """`data` of a pulled `visit` change: the server state plus the current revision's document."""
-    return {"id": str(visit.id), "revision": visit.revision, "status": visit.status.value,
-            "score_percent": visit.score_percent, "review_note": visit.review_note, "missing_photos": missing,
-            "document": document}
+    return {
+        "id": str(visit.id),
+        "revision": visit.revision,
+        "status": visit.status.value,
+        "score_percent": visit.score_percent,
+        "review_note": visit.review_note,
+        "missing_photos": missing,
+        "document": document,
+    }
 
 
 @dataclass(frozen=True)
@@ -84,22 +97,35 @@ class VisitRecord:
 
 def visit_record(session: DbSession, visit: Visit) -> VisitRecord:
     """The server's record of one visit: state, scores by section, critical failures, photos still to come."""
-    failures = session.scalars(select(Answer.question_key).where(Answer.visit_id == visit.id, Answer.critical_failure)
-                               .order_by(Answer.position))
+    failures = session.scalars(
+        select(Answer.question_key)
+        .where(Answer.visit_id == visit.id, Answer.critical_failure)
+        .order_by(Answer.position)
+    )
     return VisitRecord(
-        id=str(visit.id), revision=visit.revision, status=visit.status.value, score_percent=visit.score_percent,
-        flagged=visit.flagged, zeroed=visit.zeroed, critical_failures=tuple(failures),
-        sections=tuple(SectionRecord(s.section_key, s.title, s.earned, s.possible, s.percent)
-                       for s in visit.section_scores),
+        id=str(visit.id),
+        revision=visit.revision,
+        status=visit.status.value,
+        score_percent=visit.score_percent,
+        flagged=visit.flagged,
+        zeroed=visit.zeroed,
+        critical_failures=tuple(failures),
+        sections=tuple(
+            SectionRecord(s.section_key, s.title, s.earned, s.possible, s.percent) for s in visit.section_scores
+        ),
         missing_photos=tuple(missing_photos(session, [visit.id])[visit.id]),
-        refused_photos=refused_photos(session, visit.id), review_note=visit.review_note,
-        submitted_at=visit.submitted_at)
+        refused_photos=refused_photos(session, visit.id),
+        review_note=visit.review_note,
+        submitted_at=visit.submitted_at,
+    )
 
 
 def refused_photos(session: DbSession, visit_id: uuid.UUID) -> tuple[RefusedPhoto, ...]:
     """Missing photos whose complete upload the server refused: id, question key and the reason, for the phone."""
-    rows = session.execute(select(Photo.id, Photo.question_key, Photo.refused_reason)
-                           .where(Photo.visit_id == visit_id, Photo.completed_at.is_(None),
-                                  Photo.refused_reason.is_not(None)).order_by(Photo.id))
+    rows = session.execute(
+        select(Photo.id, Photo.question_key, Photo.refused_reason)
+        .where(Photo.visit_id == visit_id, Photo.completed_at.is_(None), Photo.refused_reason.is_not(None))
+        .order_by(Photo.id)
+    )
     # cast: the WHERE keeps only photos with a reason, which the column's `str | None` cannot say
     return tuple(RefusedPhoto(str(photo_id), question, cast(str, reason)) for photo_id, question, reason in rows)

@@ -1,4 +1,5 @@
 """Read model of the visit page: the stored record, every answer with its photos, position, time on site, history."""
+
 from __future__ import annotations
 
 import math
@@ -58,13 +59,21 @@ def time_on_site(visit: Visit) -> timedelta | None:
 
 def history(session: DbSession, visit: Visit, labels: ShopperLabels) -> list[HistoryEntry]:
     """Submissions (by the shopper, as `labels` says) and the review decision, oldest first."""
-    entries = [HistoryEntry(r.submitted_at, f"Submitted revision {r.revision}" if r.base_revision is None
-                            else f"Resubmitted revision {r.revision} (corrects {r.base_revision})", labels(visit.shopper))
-               for r in visit.revisions]
+    entries = [
+        HistoryEntry(
+            r.submitted_at,
+            f"Submitted revision {r.revision}"
+            if r.base_revision is None
+            else f"Resubmitted revision {r.revision} (corrects {r.base_revision})",
+            labels(visit.shopper),
+        )
+        for r in visit.revisions
+    ]
     if visit.reviewed_at is not None:
         reviewer = session.get(User, visit.reviewed_by_id) if visit.reviewed_by_id else None
-        entries.append(HistoryEntry(visit.reviewed_at, _decision(visit), reviewer.name if reviewer else "–",
-                                    visit.review_note))
+        entries.append(
+            HistoryEntry(visit.reviewed_at, _decision(visit), reviewer.name if reviewer else "–", visit.review_note)
+        )
     return sorted(entries, key=lambda e: e.when)
 
 
@@ -96,8 +105,14 @@ def question_groups(visit: Visit) -> list[tuple[str, list]]:
 
 def refused_photos(visit: Visit) -> list[tuple[str, str]]:
     """(question text, reason) of each missing photo whose upload the server refused (pixels, type)."""
-    refused = sorted(((p.id, p.question_key, reason) for p in visit.photos
-                      if p.completed_at is None and (reason := p.refused_reason)), key=lambda r: r[0])
+    refused = sorted(
+        (
+            (p.id, p.question_key, reason)
+            for p in visit.photos
+            if p.completed_at is None and (reason := p.refused_reason)
+        ),
+        key=lambda r: r[0],
+    )
     if not refused:
         return []
     texts = {q.key: q.text for q in checklist_of(visit.template_version).questions()}
@@ -108,9 +123,14 @@ def visit_view(session: DbSession, visit: Visit, labels: ShopperLabels) -> dict:
     """Everything the visit page template needs; the shopper as `labels` says (services.shopper_labels)."""
     groups = question_groups(visit)
     return {
-        "visit": visit, "shopper": labels(visit.shopper), "groups": groups,
+        "visit": visit,
+        "shopper": labels(visit.shopper),
+        "groups": groups,
         "failures": [row for _, rows in groups for row in rows if row.critical_failure],
-        "distance_m": distance_to_branch(visit), "far_m": FAR_M, "time_on_site": time_on_site(visit),
-        "missing_photos": sum(1 for p in visit.photos if p.completed_at is None), "history": history(session, visit, labels),
+        "distance_m": distance_to_branch(visit),
+        "far_m": FAR_M,
+        "time_on_site": time_on_site(visit),
+        "missing_photos": sum(1 for p in visit.photos if p.completed_at is None),
+        "history": history(session, visit, labels),
         "refused_photos": refused_photos(visit),
     }

@@ -1,4 +1,5 @@
 """'My account', for every signed-in role: password, web sessions, phone sign-ins, second factor."""
+
 from __future__ import annotations
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, session, url_for
@@ -33,15 +34,21 @@ def signed_in_only():
     return None
 
 
-
 def _page(errors: dict | None = None, mfa_errors: dict | None = None, status: int = 200):
     user = current_user
     this = current_web_session()
     page = render_template(
-        "accounts/index.html", user=user, errors=errors or {}, mfa_errors=mfa_errors or {},
-        sessions=list_sessions(db.session, user), this_session_id=this.id if this else None,
-        tokens=list_tokens(db.session, user), now=utcnow(), mfa_required=mfa_required(user),
-        codes_left=recovery_codes_left(db.session, user) if user.mfa_enabled else 0)
+        "accounts/index.html",
+        user=user,
+        errors=errors or {},
+        mfa_errors=mfa_errors or {},
+        sessions=list_sessions(db.session, user),
+        this_session_id=this.id if this else None,
+        tokens=list_tokens(db.session, user),
+        now=utcnow(),
+        mfa_required=mfa_required(user),
+        codes_left=recovery_codes_left(db.session, user) if user.mfa_enabled else 0,
+    )
     return Response(page, status)
 
 
@@ -55,9 +62,16 @@ def index():
 def password():
     """Change your own password (the current one is required); your other sign-ins end."""
     form = request.form
-    change, errors = attempt(change_own_password, db.session, current_user, form.get("current", ""),
-                             form.get("password", ""), form.get("confirm", ""), current_client(),
-                             keep=current_web_session())
+    change, errors = attempt(
+        change_own_password,
+        db.session,
+        current_user,
+        form.get("current", ""),
+        form.get("password", ""),
+        form.get("confirm", ""),
+        current_client(),
+        keep=current_web_session(),
+    )
     if errors:
         return _page(errors=errors, status=422)
     flash(f"Password changed; {change.describe()}. This browser stays signed in.", "success")
@@ -91,20 +105,33 @@ def enrol():
     if request.method == "POST":
         try:
             with atomic(db.session):
-                codes = enrol_second_factor(db.session, user, request.form.get("code", "")[:64], current_client(),
-                                            password=request.form.get("password", ""))
+                codes = enrol_second_factor(
+                    db.session,
+                    user,
+                    request.form.get("code", "")[:64],
+                    current_client(),
+                    password=request.form.get("password", ""),
+                )
         except ServiceError as exc:
             error = exc.message
         else:
-            return Response(render_template("accounts/recovery_codes.html", codes=codes,
-                                                      continue_url=url_for("my_account.index")))
+            return Response(
+                render_template("accounts/recovery_codes.html", codes=codes, continue_url=url_for("my_account.index"))
+            )
     secret = user.totp_pending_secret
     if not secret or (request.method == "GET" and request.args.get("restart") == "1"):
         with atomic(db.session):  # also after a refused POST whose pending secret is gone (confirmed in another tab)
             secret = start_enrolment(db.session, user)
-    page = render_template("accounts/enrol.html", qr=qr_svg(user, secret), secret=grouped(secret), error=error,
-                           action=url_for("my_account.enrol"), restart=url_for("my_account.enrol", restart="1"),
-                           required=False, ask_password=user.mfa_enabled)
+    page = render_template(
+        "accounts/enrol.html",
+        qr=qr_svg(user, secret),
+        secret=grouped(secret),
+        error=error,
+        action=url_for("my_account.enrol"),
+        restart=url_for("my_account.enrol", restart="1"),
+        required=False,
+        ask_password=user.mfa_enabled,
+    )
     return Response(page, 422 if error else 200)
 
 
@@ -113,12 +140,14 @@ def recovery_codes():
     """New recovery codes (the old ones stop working); your password is required."""
     try:
         with atomic(db.session):
-            codes = new_recovery_codes(db.session, current_user, request.form.get("codes_password", ""),
-                                       current_client())
+            codes = new_recovery_codes(
+                db.session, current_user, request.form.get("codes_password", ""), current_client()
+            )
     except ServiceError as exc:
         return _page(mfa_errors={"codes_password": [exc.message]}, status=422)
-    return Response(render_template("accounts/recovery_codes.html", codes=codes,
-                                              continue_url=url_for("my_account.index")))
+    return Response(
+        render_template("accounts/recovery_codes.html", codes=codes, continue_url=url_for("my_account.index"))
+    )
 
 
 @bp.route("/mfa/off", methods=["POST"])

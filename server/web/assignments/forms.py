@@ -1,4 +1,5 @@
 """Reading the assignment forms: ids to visible objects, dates, and field errors in one dict."""
+
 from __future__ import annotations
 
 from datetime import date

@@ -1,4 +1,5 @@
 """Assignments (/assignments, admins): list and filter, schedule one or a whole region, cancel, reassign."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -30,9 +31,13 @@ def _filters() -> dict:
 
 def _listing(filters: dict) -> tuple[list[Assignment], int]:
     status = filters["status"]
-    return assignment_list(db.session, region_id=_number(filters["region"]), shopper_id=_number(filters["shopper"]),
-                           status=AssignmentStatus(status) if status in {s.value for s in AssignmentStatus} else None,
-                           limit=LIMIT)
+    return assignment_list(
+        db.session,
+        region_id=_number(filters["region"]),
+        shopper_id=_number(filters["shopper"]),
+        status=AssignmentStatus(status) if status in {s.value for s in AssignmentStatus} else None,
+        limit=LIMIT,
+    )
 
 
 def _number(text: str) -> int | None:
@@ -42,9 +47,17 @@ def _number(text: str) -> int | None:
 def _page(errors: FormErrors | None = None, form_name: str = "", status: int = 200):
     filters = _filters()
     rows, total = _listing(filters)
-    return render_template("assignments/index.html", rows=rows, total=total, filters=filters, errors=errors or {},
-                           form_name=form_name, form=request.form, statuses=list(AssignmentStatus),
-                           **assignment_choices(db.session)), status
+    return render_template(
+        "assignments/index.html",
+        rows=rows,
+        total=total,
+        filters=filters,
+        errors=errors or {},
+        form_name=form_name,
+        form=request.form,
+        statuses=list(AssignmentStatus),
+        **assignment_choices(db.session),
+    ), status
 
 
 @bp.route("/", methods=["GET"])
@@ -69,9 +82,17 @@ def create():
     if errors:
         return _page(errors, "one", 422)
     assert person is not None and due_from is not None and due_to is not None  # a missing one added an error
-    _, refused = attempt(create_assignment, db.session, shopper=person, branch=branch, template=template,
-                         due_from=due_from, due_to=due_to, notes=request.form.get("notes", "").strip(),
-                         actor=current_user)
+    _, refused = attempt(
+        create_assignment,
+        db.session,
+        shopper=person,
+        branch=branch,
+        template=template,
+        due_from=due_from,
+        due_to=due_to,
+        notes=request.form.get("notes", "").strip(),
+        actor=current_user,
+    )
     errors.update(refused)
     if errors:
         return _page(errors, "one", 422)
@@ -95,19 +116,32 @@ def bulk():
         return _page(errors, "bulk", 422)
     chosen = [person for person in people if person is not None]  # all of them: a missing one added an error
     assert due_from is not None and due_to is not None  # a missing one added an error
-    made, refused = attempt(schedule_region, db.session, region, chosen, template, due_from, due_to,
-                            request.form.get("notes", "").strip(), actor=current_user)
+    made, refused = attempt(
+        schedule_region,
+        db.session,
+        region,
+        chosen,
+        template,
+        due_from,
+        due_to,
+        request.form.get("notes", "").strip(),
+        actor=current_user,
+    )
     errors.update(refused)
     if errors:
         return _page(errors, "bulk", 422)
-    flash(f"Scheduled {len(made)} visits in {region.name} for {len(people)} shopper(s), due {due_from} to {due_to}.",
-          "success")
+    flash(
+        f"Scheduled {len(made)} visits in {region.name} for {len(people)} shopper(s), due {due_from} to {due_to}.",
+        "success",
+    )
     return redirect(url_for("assignments.index", region=region.id))
 
 
 def _back() -> str:
     """The list with the filters the form was sent from (hidden f_* fields), never a foreign URL."""
-    kept: dict[str, Any] = {key: request.form[f"f_{key}"] for key in ("region", "status", "shopper") if request.form.get(f"f_{key}")}
+    kept: dict[str, Any] = {
+        key: request.form[f"f_{key}"] for key in ("region", "status", "shopper") if request.form.get(f"f_{key}")
+    }
     return url_for("assignments.index", **kept)
 
 
@@ -138,5 +172,8 @@ def reassign(assignment_id: str):
     if person is None:
         flash("Choose the shopper to give the assignment to.", "error")
         return redirect(_back())
-    return _change(assignment_id, lambda a: reassign_assignment(db.session, a, person, actor=current_user),
-                   f"given to {person.name}")
+    return _change(
+        assignment_id,
+        lambda a: reassign_assignment(db.session, a, person, actor=current_user),
+        f"given to {person.name}",
+    )

@@ -1,4 +1,5 @@
 """The checklist pages' blueprint (admins only) and the template helpers its pages use."""
+
 from __future__ import annotations
 
 from typing import Any

@@ -1,4 +1,5 @@
 """What the checklist pages share: the version a URL names, the edit page, and question counts and types."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -31,9 +32,16 @@ def render_edit(version: TemplateVersion, *, errors: dict | None = None, forms: 
     """The edit page (read-only for published versions) with the validator's issues placed by section and question."""
     definition = version.definition
     issues = service.draft_issues(version)
-    return render_template("checklists/edit.html", version=version, definition=definition, issues=issues,
-                           placed=place_issues(definition, issues), errors=errors or {}, forms=forms or {},
-                           policies=CRITICAL_POLICIES), status
+    return render_template(
+        "checklists/edit.html",
+        version=version,
+        definition=definition,
+        issues=issues,
+        placed=place_issues(definition, issues),
+        errors=errors or {},
+        forms=forms or {},
+        policies=CRITICAL_POLICIES,
+    ), status
 
 
 def question_types(version: TemplateVersion) -> dict[Any, Any]:

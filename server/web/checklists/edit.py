@@ -1,4 +1,5 @@
 """Checklist builder: the edit page of a draft, its section and question forms, and live validation."""
+
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
@@ -91,8 +92,11 @@ def _section_save(version: TemplateVersion, key: str | None):
     data, errors = section_from(request.form)
     with_form_text_errors(errors)
     if not errors:
-        issues, refused = (attempt(service.update_section, db.session, version, key, data) if key
-                           else attempt(service.add_section, db.session, version, data))
+        issues, refused = (
+            attempt(service.update_section, db.session, version, key, data)
+            if key
+            else attempt(service.add_section, db.session, version, data)
+        )
         if not refused:
             return _saved(version, issues, f"Section '{data['key']}' saved", f"#s-{data['key']}")
         errors = _on_form(refused)
@@ -103,8 +107,9 @@ def _section_save(version: TemplateVersion, key: str | None):
 def move_section(version_id: int, key: str):
     """Move a section up or down."""
     direction = request.form.get("direction", "")
-    return _apply(version_id, lambda v: service.move_section(db.session, v, key, direction),
-                  f"Section '{key}' moved", f"#s-{key}")
+    return _apply(
+        version_id, lambda v: service.move_section(db.session, v, key, direction), f"Section '{key}' moved", f"#s-{key}"
+    )
 
 
 @bp.route("/versions/<int:version_id>/sections/<key>/delete", methods=["POST"])
@@ -126,10 +131,20 @@ def _earlier_questions(definition: dict, key: str | None) -> list[dict]:
 def _question_page(version, section_key, key, form, errors, status=200):
     definition = version.definition
     issues = service.draft_issues(version)
-    return render_template("checklists/question.html", version=version, section_key=section_key, key=key, form=form,
-                           errors=errors, issues=place_issues(definition, issues).get(f"q:{key}", []) if key else [],
-                           earlier=_earlier_questions(definition, key), types=TYPE_LABELS, field_types=FIELD_TYPES,
-                           pass_ops=PASS_OPS, policies=CRITICAL_POLICIES), status
+    return render_template(
+        "checklists/question.html",
+        version=version,
+        section_key=section_key,
+        key=key,
+        form=form,
+        errors=errors,
+        issues=place_issues(definition, issues).get(f"q:{key}", []) if key else [],
+        earlier=_earlier_questions(definition, key),
+        types=TYPE_LABELS,
+        field_types=FIELD_TYPES,
+        pass_ops=PASS_OPS,
+        policies=CRITICAL_POLICIES,
+    ), status
 
 
 @bp.route("/versions/<int:version_id>/sections/<section_key>/questions/new", methods=["GET", "POST"])
@@ -173,8 +188,12 @@ def question(version_id: int, key: str):
 def move_question(version_id: int, key: str):
     """Move a question up or down within its section."""
     direction = request.form.get("direction", "")
-    return _apply(version_id, lambda v: service.move_question(db.session, v, key, direction),
-                  f"Question '{key}' moved", f"#q-{key}")
+    return _apply(
+        version_id,
+        lambda v: service.move_question(db.session, v, key, direction),
+        f"Question '{key}' moved",
+        f"#q-{key}",
+    )
 
 
 @bp.route("/versions/<int:version_id>/questions/<key>/delete", methods=["POST"])

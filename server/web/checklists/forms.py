@@ -1,10 +1,12 @@
 """The builder's forms: checklist dicts to form strings and back, naming the field a typed value is wrong in."""
+
 from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from shared.checklist import TYPE_FIELDS, TYPE_SPECIFIC_FIELDS
 from shared.checklist_paths import path_place, raw_questions, raw_sections
@@ -12,8 +14,9 @@ from shared.question_types import SPECS, QuestionType
 
 Errors = dict[str, list[str]]
 TYPE_LABELS = [(kind.value, spec.label) for kind, spec in SPECS.items()]
-FIELD_TYPES = {name: " ".join(kind.value for kind, names in TYPE_FIELDS.items() if name in names)
-               for name in TYPE_SPECIFIC_FIELDS}
+FIELD_TYPES = {
+    name: " ".join(kind.value for kind, names in TYPE_FIELDS.items() if name in names) for name in TYPE_SPECIFIC_FIELDS
+}
 """Type-specific field -> the types that carry it, space separated: which question form fieldsets builder.js shows."""
 PASS_OPS = ["<", "<=", "==", "!=", ">=", ">"]
 
@@ -39,15 +42,22 @@ def _fmt(value: Any) -> str:
 
 def settings_from(form) -> dict:
     """The checklist-level fields of the settings form."""
-    return {"title": form.get("title", "").strip(), "description": form.get("description", ""),
-            "critical_policy": form.get("critical_policy", "flag"), "allow_adhoc": form.get("allow_adhoc") == "1"}
+    return {
+        "title": form.get("title", "").strip(),
+        "description": form.get("description", ""),
+        "critical_policy": form.get("critical_policy", "flag"),
+        "allow_adhoc": form.get("allow_adhoc") == "1",
+    }
 
 
 def section_from(form) -> tuple[dict, Errors]:
     """A section's key, title and weight from its form."""
     errors: Errors = {}
-    data = {"key": form.get("key", "").strip(), "title": form.get("title", "").strip(),
-            "weight": _number(form.get("weight", ""), "weight", errors)}
+    data = {
+        "key": form.get("key", "").strip(),
+        "title": form.get("title", "").strip(),
+        "weight": _number(form.get("weight", ""), "weight", errors),
+    }
     return data, errors
 
 
@@ -136,10 +146,15 @@ def question_from(form, types: dict[Any, Any]) -> tuple[dict, Errors]:
     kind = form.get("type", "yes_no")
     whole_bounds = FORM_TYPES_BY_TYPE.get(kind, FormType()).whole_bounds
     data: dict[str, Any] = {
-        "key": form.get("key", "").strip(), "text": form.get("text", "").strip(), "type": kind,
-        "required": form.get("required") == "1", "allow_na": form.get("allow_na") == "1",
-        "weight": _number(form.get("weight", ""), "weight", errors), "critical": form.get("critical") == "1",
-        "critical_policy": form.get("critical_policy") or None, "help": form.get("help", "").strip(),
+        "key": form.get("key", "").strip(),
+        "text": form.get("text", "").strip(),
+        "type": kind,
+        "required": form.get("required") == "1",
+        "allow_na": form.get("allow_na") == "1",
+        "weight": _number(form.get("weight", ""), "weight", errors),
+        "critical": form.get("critical") == "1",
+        "critical_policy": form.get("critical_policy") or None,
+        "help": form.get("help", "").strip(),
     }
     if data["weight"] is None:  # blank means the default; an unreadable one is already reported on its field
         data["weight"] = 1
@@ -175,15 +190,18 @@ def _pass_rule(form, errors: Errors) -> dict | None:
 
 def question_form(question: dict) -> dict[str, str]:
     """The form strings of a stored question."""
-    form = {name: _fmt(question.get(name)) for name in ("key", "text", "type", "critical_policy", "help",
-                                                           "min", "max", "max_length", "min_photos")}
+    form = {
+        name: _fmt(question.get(name))
+        for name in ("key", "text", "type", "critical_policy", "help", "min", "max", "max_length", "min_photos")
+    }
     form["type"] = form["type"] or "yes_no"
     form["weight"] = _fmt(question.get("weight", 1))
     for flag in ("required", "allow_na", "critical"):
         form[flag] = "1" if question.get(flag) else ""
-    form["options"] = "\n".join(" | ".join([o.get("value", ""), o.get("label") or o.get("value", ""),
-                                            _fmt(o.get("score"))]).rstrip(" |")
-                                for o in question.get("options") or [])
+    form["options"] = "\n".join(
+        " | ".join([o.get("value", ""), o.get("label") or o.get("value", ""), _fmt(o.get("score"))]).rstrip(" |")
+        for o in question.get("options") or []
+    )
     form["labels"] = "\n".join(f"{k} = {v}" for k, v in (question.get("labels") or {}).items())
     rule = question.get("pass_rule") or {}
     form["pass_op"], form["pass_value"] = _fmt(rule.get("op")), _fmt(rule.get("value"))

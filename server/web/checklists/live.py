@@ -1,4 +1,5 @@
 """Checklist builder: live validation while typing (builder.js posts the form being edited, or a whole definition)."""
+
 from __future__ import annotations
 
 import copy
@@ -34,6 +35,7 @@ def _apply_question(form, data: dict):
                 section.setdefault("questions", []).append(data)
                 return
         raise TemplateError("section", f"there is no section '{section_key}'")
+
     return change
 
 
@@ -77,4 +79,3 @@ def validate(version_id: int):
     else:
         return jsonify(errors={"scope": ["say what is being validated"]}, issues=[], total=0), 400
     return jsonify(errors=errors, issues=[issue.to_dict() for issue in here], total=len(issues))
-

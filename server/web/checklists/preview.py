@@ -1,4 +1,5 @@
 """Checklist builder: the checklist as a shopper sees it, and the score shared.scoring gives a filled-in preview."""
+
 from __future__ import annotations
 
 import json
@@ -56,6 +57,14 @@ def preview(version_id: int):
         answers = answers_from(checklist, request.form)
         score = score_visit(checklist, answers)
         problems = validate_answers(checklist, answers)
-    return render_template("checklists/preview.html", version=version, checklist=checklist, issues=[], score=score,
-                           problems=problems, errors=errors, form=request.form, condition=_condition), \
-        422 if errors else 200
+    return render_template(
+        "checklists/preview.html",
+        version=version,
+        checklist=checklist,
+        issues=[],
+        score=score,
+        problems=problems,
+        errors=errors,
+        form=request.form,
+        condition=_condition,
+    ), 422 if errors else 200

@@ -1,4 +1,5 @@
 """Checklist builder (admin): templates and their versions, create, publish, new draft, import, export, history."""
+
 from __future__ import annotations
 
 import json
@@ -31,8 +32,9 @@ from server.web.common import attempt
 
 def _templates_page(errors: dict, form, status: int = 200):
     """The checklist list with the new-checklist form, showing ``errors`` and what was typed."""
-    return render_template("checklists/templates.html", templates=list_templates(db.session), errors=errors,
-                           form=form), status
+    return render_template(
+        "checklists/templates.html", templates=list_templates(db.session), errors=errors, form=form
+    ), status
 
 
 @bp.route("/")
@@ -66,8 +68,7 @@ def publish(version_id: int):
         with atomic(db.session):
             publish_version(db.session, version, actor=current_user)
     except ChecklistInvalid as exc:
-        flash(f"Not published: fix the {len(exc.issues)} problem{'s' * (len(exc.issues) != 1)} listed first.",
-              "error")
+        flash(f"Not published: fix the {len(exc.issues)} problem{'s' * (len(exc.issues) != 1)} listed first.", "error")
         return render_edit(version, status=422)
     except ServiceError as exc:
         flash(exc.message, "error")
@@ -100,13 +101,17 @@ def export(version_id: int):
         flash("This draft has problems; fix them before exporting it.", "error")
         return redirect(url_for("checklists.edit", version_id=version.id))
     slug = re.sub(r"[^a-z0-9]+", "-", version.template.name.lower()).strip("-") or "checklist"
-    return Response(json.dumps(document, indent=2, ensure_ascii=False) + "\n", mimetype="application/json",
-                    headers={"Content-Disposition": f'attachment; filename="{slug}-v{version.number}.json"'})
+    return Response(
+        json.dumps(document, indent=2, ensure_ascii=False) + "\n",
+        mimetype="application/json",
+        headers={"Content-Disposition": f'attachment; filename="{slug}-v{version.number}.json"'},
+    )
 
 
 def _import_page(errors: dict, issues=(), status: int = 200):
-    return render_template("checklists/import.html", templates=list_templates(db.session), errors=errors,
-                           issues=issues, form=request.form), status
+    return render_template(
+        "checklists/import.html", templates=list_templates(db.session), errors=errors, issues=issues, form=request.form
+    ), status
 
 
 @bp.route("/import", methods=["GET", "POST"])
@@ -131,11 +136,14 @@ def import_json():
     try:
         version, refused = attempt(import_template, db.session, data, actor=current_user, template=template)
     except ChecklistInvalid as exc:
-        return _import_page({"file": [f"the file has {len(exc.issues)} problem{'s' * (len(exc.issues) != 1)}"]},
-                            exc.issues, status=422)
+        return _import_page(
+            {"file": [f"the file has {len(exc.issues)} problem{'s' * (len(exc.issues) != 1)}"]}, exc.issues, status=422
+        )
     if refused:
-        return _import_page({"template_id" if field == "template" else "file": messages
-                             for field, messages in refused.items()}, status=422)
+        return _import_page(
+            {"template_id" if field == "template" else "file": messages for field, messages in refused.items()},
+            status=422,
+        )
     flash(f"Imported as draft version {version.number} of “{version.template.name}”.", "success")
     return redirect(url_for("checklists.edit", version_id=version.id))
 
@@ -153,5 +161,12 @@ def history(template_id: int):
     if old not in by_number or new not in by_number:
         abort(404)
     changes = diff_versions(by_number[old].definition, by_number[new].definition)
-    return render_template("checklists/history.html", template=template, old=old, new=new, numbers=numbers,
-                           changes=changes, VersionStatus=VersionStatus)
+    return render_template(
+        "checklists/history.html",
+        template=template,
+        old=old,
+        new=new,
+        numbers=numbers,
+        changes=changes,
+        VersionStatus=VersionStatus,
+    )

@@ -3,6 +3,7 @@
 Each chart is drawn twice, at a desk width and at a phone width, and CSS shows the one that fits, so the
 chart's small print stays legible on both (the drawing functions lay text out for the width they are given).
 """
+
 from __future__ import annotations
 
 import re
@@ -33,9 +34,22 @@ def _unique_ids(svg: str) -> str:
 
 _STYLE = re.compile(r' style="([^"]*)"')
 _SIZE = re.compile(r'width="[^"]*" height="[^"]*"')
-PRESENTATION = {"clip-path", "fill", "fill-opacity", "fill-rule", "font-family", "font-size", "font-weight",
-                "stroke", "stroke-dasharray", "stroke-linecap", "stroke-linejoin", "stroke-opacity", "stroke-width",
-                "text-anchor"}
+PRESENTATION = {
+    "clip-path",
+    "fill",
+    "fill-opacity",
+    "fill-rule",
+    "font-family",
+    "font-size",
+    "font-weight",
+    "stroke",
+    "stroke-dasharray",
+    "stroke-linecap",
+    "stroke-linejoin",
+    "stroke-opacity",
+    "stroke-width",
+    "text-anchor",
+}
 """The CSS properties renderSVG writes that SVG also takes as attributes."""
 
 
@@ -68,13 +82,18 @@ def trend_svg(points, label: str = "Score trend") -> Markup:
 
 def distribution_svg(scores) -> Markup:
     """The distribution of branch scores, as in the region PDF."""
-    return _pair(lambda width: histogram(scores, width, 150, what="branches"), HISTOGRAM,
-                 "Distribution of branch scores")
+    return _pair(
+        lambda width: histogram(scores, width, 150, what="branches"), HISTOGRAM, "Distribution of branch scores"
+    )
 
 
 def sections_svg(sections) -> Markup:
     """Section averages of a branch against its region, as in the branch PDF."""
     titles = [s.title for s in sections]
-    return _pair(lambda width: section_bars(titles, [s.branch_percent for s in sections], width,
-                                            compare=[s.region_percent for s in sections]),
-                 WIDE, "Section averages against the region")
+    return _pair(
+        lambda width: section_bars(
+            titles, [s.branch_percent for s in sections], width, compare=[s.region_percent for s in sections]
+        ),
+        WIDE,
+        "Section averages against the region",
+    )

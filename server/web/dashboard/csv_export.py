@@ -1,4 +1,5 @@
 """CSV for spreadsheets: UTF-8 with a BOM (Excel), and cells that cannot run as formulas."""
+
 from __future__ import annotations
 
 import csv

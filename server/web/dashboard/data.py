@@ -1,4 +1,5 @@
 """What the dashboard and branch pages show, gathered from the same score services the PDFs and the API use."""
+
 from __future__ import annotations
 
 from server.extensions import DbSession
@@ -30,14 +31,21 @@ def region_view(session: DbSession, region: Region, scope: Scope) -> dict:
     questions = scores.region_question_rates(session, region, scope, WEAKEST)
     failures = scores.region_critical_failures(session, region, scope, RECENT_FAILURES)
     return {
-        "league": league, "trend_svg": trend_svg(region_trend_points(session, region, scope), "Region score trend"),
-        "distribution_svg": distribution_svg(score_distribution(league)), "failures": list(failures.rows),
-        "failure_total": failures.total, "questions": list(questions.rows),
+        "league": league,
+        "trend_svg": trend_svg(region_trend_points(session, region, scope), "Region score trend"),
+        "distribution_svg": distribution_svg(score_distribution(league)),
+        "failures": list(failures.rows),
+        "failure_total": failures.total,
+        "questions": list(questions.rows),
     }
 
 
 def branch_view(session: DbSession, branch: Branch, scope: Scope, labels: ShopperLabels) -> dict:
     """The branch report's data (same numbers as its PDF) plus charts and the visits with their ids."""
     report = branch_report_data(session, branch, scope, labels=labels)
-    return {"report": report, "trend_svg": trend_svg(report.trend, "Branch score trend"),
-            "sections_svg": sections_svg(report.sections), "visits": branch_visits(session, branch, scope, labels)}
+    return {
+        "report": report,
+        "trend_svg": trend_svg(report.trend, "Branch score trend"),
+        "sections_svg": sections_svg(report.sections),
+        "visits": branch_visits(session, branch, scope, labels),
+    }

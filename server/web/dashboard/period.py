@@ -1,4 +1,5 @@
 """The period and region a dashboard page shows, read from the query string (bad input falls back, with a message)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -1,4 +1,5 @@
 """Manager dashboard (/dashboard): a region's league table, trend, distribution, failures; branch pages; CSV export."""
+
 from __future__ import annotations
 
 from flask import Blueprint, render_template, request
@@ -33,8 +34,12 @@ def branch(branch_id: int):
     """One branch over the period: score, trend, sections against the region, weakest questions, visits."""
     found = get_visible_or_404(Branch, branch_id)
     period = page_period(request.args)
-    return render_template("dashboard/branch.html", branch=found, period=period,
-                           **branch_view(db.session, found, period.scope, labels_for(current_user)))
+    return render_template(
+        "dashboard/branch.html",
+        branch=found,
+        period=period,
+        **branch_view(db.session, found, period.scope, labels_for(current_user)),
+    )
 
 
 @bp.route("/regions/<int:region_id>/visits.csv")

@@ -1,4 +1,5 @@
 """The organisation pages' blueprint: every page under /admin is for admins only."""
+
 from __future__ import annotations
 
 from flask import Blueprint

@@ -1,4 +1,5 @@
 """Admin pages for importing branches from CSV: upload -> preview with row errors -> confirm (all or nothing)."""
+
 from __future__ import annotations
 
 from flask import current_app, flash, redirect, render_template, request, url_for
@@ -44,9 +45,11 @@ def _preview_page(region: Region, rows, status: int = 200):
     token = None
     if rows and not any(row.errors for row in rows):
         token = _signer().dumps({"region": region.id, "actor": current_user.id, "rows": rows_to_payload(rows)})
-    counts = {"created": sum(r.action == "create" and not r.errors for r in rows),
-              "updated": sum(r.action == "update" and not r.errors for r in rows),
-              "bad": sum(bool(r.errors) for r in rows)}
+    counts = {
+        "created": sum(r.action == "create" and not r.errors for r in rows),
+        "updated": sum(r.action == "update" and not r.errors for r in rows),
+        "bad": sum(bool(r.errors) for r in rows),
+    }
     return render_template("org/import_preview.html", region=region, rows=rows, token=token, counts=counts), status
 
 

@@ -1,4 +1,5 @@
 """Admin pages for the branches of a region: list, create, edit, deactivate/reactivate."""
+
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
@@ -17,9 +18,13 @@ FIELDS = ("code", "name", "address", "latitude", "longitude")
 
 
 def _branch_form(branch: Branch) -> dict:
-    return {"code": branch.code, "name": branch.name, "address": branch.address,
-            "latitude": "" if branch.latitude is None else f"{branch.latitude:g}",
-            "longitude": "" if branch.longitude is None else f"{branch.longitude:g}"}
+    return {
+        "code": branch.code,
+        "name": branch.name,
+        "address": branch.address,
+        "latitude": "" if branch.latitude is None else f"{branch.latitude:g}",
+        "longitude": "" if branch.longitude is None else f"{branch.longitude:g}",
+    }
 
 
 @bp.route("/regions/<int:region_id>/branches")
@@ -41,8 +46,9 @@ def branch_new(region_id: int):
         if not errors:
             flash(f"Branch {branch.code} created.", "success")
             return redirect(url_for("org.branches", region_id=region.id))
-    return render_template("org/branch_form.html", region=region, branch=None, form=form, errors=errors), \
-        422 if errors else 200
+    return render_template(
+        "org/branch_form.html", region=region, branch=None, form=form, errors=errors
+    ), 422 if errors else 200
 
 
 @bp.route("/branches/<int:branch_id>/edit", methods=["GET", "POST"])
@@ -56,8 +62,9 @@ def branch_edit(branch_id: int):
         if not errors:
             flash(f"Branch {branch.code} saved.", "success")
             return redirect(url_for("org.branches", region_id=branch.region_id))
-    return render_template("org/branch_form.html", region=branch.region, branch=branch, form=form, errors=errors), \
-        422 if errors else 200
+    return render_template(
+        "org/branch_form.html", region=branch.region, branch=branch, form=form, errors=errors
+    ), 422 if errors else 200
 
 
 @bp.route("/branches/<int:branch_id>/active", methods=["POST"])

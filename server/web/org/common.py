@@ -1,4 +1,5 @@
 """What the organisation pages share: the row a URL names, and the active flag of a (de)activate form."""
+
 from __future__ import annotations
 
 from flask import abort, request

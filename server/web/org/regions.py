@@ -1,4 +1,5 @@
 """Admin pages for the organisation's regions (branches, the CSV import, users and settings: the package's other modules)."""
+
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
@@ -26,8 +27,9 @@ def region_new():
     """Create a region."""
     form, errors = request.form, {}
     if request.method == "POST" and not (errors := form_text_errors()):
-        region, errors = attempt(add_region, db.session, current_user, code=form.get("code", ""),
-                                 name=form.get("name", ""))
+        region, errors = attempt(
+            add_region, db.session, current_user, code=form.get("code", ""), name=form.get("name", "")
+        )
         if not errors:
             flash(f"Region {region.code} created.", "success")
             return redirect(url_for("org.branches", region_id=region.id))
@@ -41,8 +43,9 @@ def region_edit(region_id: int):
     region = get_or_404(Region, region_id)
     form, errors = (request.form if request.method == "POST" else {"code": region.code, "name": region.name}), {}
     if request.method == "POST" and not (errors := form_text_errors()):
-        _, errors = attempt(edit_region, db.session, current_user, region, code=form.get("code", ""),
-                            name=form.get("name", ""))
+        _, errors = attempt(
+            edit_region, db.session, current_user, region, code=form.get("code", ""), name=form.get("name", "")
+        )
         if not errors:
             flash(f"Region {region.code} saved.", "success")
             return redirect(url_for("org.regions"))

@@ -1,4 +1,5 @@
 """The admin page "Organisation settings" (/admin/settings): every setting of the registry, checked, saved, logged."""
+
 from __future__ import annotations
 
 from itertools import groupby

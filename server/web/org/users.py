@@ -1,5 +1,6 @@
 """Admin pages for users: list, create, edit role and regions, deactivate/reactivate, reset password and
 second factor, tokens, recent sign-in failures."""
+
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -39,9 +40,19 @@ def _region_options() -> list[tuple[int, str]]:
 
 def _user_page(user: User, form: dict, errors: dict | None = None, pw_errors: dict | None = None, status: int = 200):
     tokens = list_tokens(db.session, user, include_inactive=True)
-    return render_template("org/user.html", user=user, form=form, errors=errors or {}, pw_errors=pw_errors or {},
-                           roles=ROLES, regions=_region_options(), tokens=tokens, now=utcnow(),
-                           failures=recent_failures(db.session, user), mfa_required=mfa_required(user)), status
+    return render_template(
+        "org/user.html",
+        user=user,
+        form=form,
+        errors=errors or {},
+        pw_errors=pw_errors or {},
+        roles=ROLES,
+        regions=_region_options(),
+        tokens=tokens,
+        now=utcnow(),
+        failures=recent_failures(db.session, user),
+        mfa_required=mfa_required(user),
+    ), status
 
 
 @bp.route("/users")
@@ -51,7 +62,9 @@ def users():
     role = role if role in {r.value for r in Role} else ""
     active = request.args.get("active", "")
     rows = list_users(db.session, role=role or None, active=STATES.get(active))
-    return render_template("org/users.html", users=rows, roles=ROLES, role=role, active=active if active in STATES else "")
+    return render_template(
+        "org/users.html", users=rows, roles=ROLES, role=role, active=active if active in STATES else ""
+    )
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
@@ -60,16 +73,26 @@ def user_new():
     """Create a user."""
     form, errors = request.form, {}
     if request.method == "POST" and not (errors := form_text_errors()):
-        user, errors = attempt(add_user, db.session, current_user, email=form.get("email", ""),
-                               name=form.get("name", ""), role=form.get("role", ""),
-                               password=form.get("password", ""), region_ids=form.getlist("regions"))
+        user, errors = attempt(
+            add_user,
+            db.session,
+            current_user,
+            email=form.get("email", ""),
+            name=form.get("name", ""),
+            role=form.get("role", ""),
+            password=form.get("password", ""),
+            region_ids=form.getlist("regions"),
+        )
         if not errors:
-            flash(f"User {user.email} created with a temporary password: they choose their own at first "
-                  "sign-in.", "success")
+            flash(
+                f"User {user.email} created with a temporary password: they choose their own at first sign-in.",
+                "success",
+            )
             return redirect(url_for("org.users"))
     selected = form.getlist("regions") if request.method == "POST" else []
-    return render_template("org/user_new.html", form=form, errors=errors, roles=ROLES, regions=_region_options(),
-                           selected=selected), 422 if errors else 200
+    return render_template(
+        "org/user_new.html", form=form, errors=errors, roles=ROLES, regions=_region_options(), selected=selected
+    ), 422 if errors else 200
 
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
@@ -106,15 +129,26 @@ def user_password(user_id: int):
     """Set a temporary password for the user: revokes their phone sign-ins and ends their web sessions."""
     user = get_or_404(User, user_id)
     if errors := form_text_errors():
-        return _user_page(user, {"role": user.role.value, "regions": [r.id for r in user.regions]},
-                          pw_errors=errors, status=422)
-    change, errors = attempt(reset_password, db.session, current_user, user, request.form.get("password", ""),
-                             request.form.get("confirm", ""), current_client())
+        return _user_page(
+            user, {"role": user.role.value, "regions": [r.id for r in user.regions]}, pw_errors=errors, status=422
+        )
+    change, errors = attempt(
+        reset_password,
+        db.session,
+        current_user,
+        user,
+        request.form.get("password", ""),
+        request.form.get("confirm", ""),
+        current_client(),
+    )
     if errors:
-        return _user_page(user, {"role": user.role.value, "regions": [r.id for r in user.regions]},
-                          pw_errors=errors, status=422)
-    flash(f"Temporary password set for {user.email}: they must choose their own at next sign-in; "
-          f"{change.describe()}.", "success")
+        return _user_page(
+            user, {"role": user.role.value, "regions": [r.id for r in user.regions]}, pw_errors=errors, status=422
+        )
+    flash(
+        f"Temporary password set for {user.email}: they must choose their own at next sign-in; {change.describe()}.",
+        "success",
+    )
     return redirect(url_for("org.user_edit", user_id=user.id))
 
 
@@ -128,8 +162,11 @@ def user_mfa_reset(user_id: int):
     except ServiceError as exc:
         flash(exc.message, "error")
     else:
-        flash(f"Second factor of {user.email} removed and their web sessions ended"
-              f"{': they set up a new one at next sign-in' if mfa_required(user) else ''}.", "success")
+        flash(
+            f"Second factor of {user.email} removed and their web sessions ended"
+            f"{': they set up a new one at next sign-in' if mfa_required(user) else ''}.",
+            "success",
+        )
     return redirect(url_for("org.user_edit", user_id=user.id))
 
 

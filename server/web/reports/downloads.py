@@ -1,4 +1,5 @@
 """The PDF reports for signed-in browsers (/reports/...): the API's downloads (server.http.reports), by session."""
+
 from __future__ import annotations
 
 from flask import Blueprint, request

@@ -1,4 +1,5 @@
 """The review queue (/review, admins): submitted visits oldest first; approve, reject or return each, then the next."""
+
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -16,8 +17,11 @@ from server.web.common import attempt
 
 bp = Blueprint("review", __name__, url_prefix="/review")
 
-DECISIONS = {"approve": (approve_visit, "approved"), "reject": (reject_visit, "rejected"),
-             "return": (return_for_correction, "returned for correction")}
+DECISIONS = {
+    "approve": (approve_visit, "approved"),
+    "reject": (reject_visit, "rejected"),
+    "return": (return_for_correction, "returned for correction"),
+}
 NOTE_NEEDED = {"reject": "Say why the visit is rejected.", "return": "Say what the shopper should correct."}
 
 
@@ -25,14 +29,23 @@ NOTE_NEEDED = {"reject": "Say why the visit is rejected.", "return": "Say what t
 @login_required_role("admin")
 def queue():
     """Submitted visits to decide on, and those still awaiting photos."""
-    return render_template("reviews/queue.html", submitted=waiting(db.session, VisitStatus.SUBMITTED),
-                           awaiting=waiting(db.session, VisitStatus.AWAITING_PHOTOS))
+    return render_template(
+        "reviews/queue.html",
+        submitted=waiting(db.session, VisitStatus.SUBMITTED),
+        awaiting=waiting(db.session, VisitStatus.AWAITING_PHOTOS),
+    )
 
 
 def _page(visit: Visit, errors: dict | None = None, note: str = "", status: int = 200):
     position, queue_length = queue_place(db.session, visit.id)
-    return render_template("reviews/visit.html", errors=errors or {}, note=note, position=position,
-                           queue_length=queue_length, **visit_view(db.session, visit, labels_for(current_user))), status
+    return render_template(
+        "reviews/visit.html",
+        errors=errors or {},
+        note=note,
+        position=position,
+        queue_length=queue_length,
+        **visit_view(db.session, visit, labels_for(current_user)),
+    ), status
 
 
 @bp.route("/visits/<visit_id>", methods=["GET"])
@@ -58,8 +71,12 @@ def decide(visit_id: str):
     service, done = DECISIONS[action]
     _, refused = attempt(service, db.session, current_user._get_current_object(), found, note)
     if refused:
-        return _page(found, {field if field == "note" else "decision": messages
-                             for field, messages in refused.items()}, note, 422)
+        return _page(
+            found,
+            {field if field == "note" else "decision": messages for field, messages in refused.items()},
+            note,
+            422,
+        )
     flash(f"Visit at {found.branch.name} on {found.finished_at:%Y-%m-%d} {done}.", "success")
     following = waiting(db.session, VisitStatus.SUBMITTED)
     if following:

@@ -1,4 +1,5 @@
 """Visit pages (/visits/<id>) and their photos, for admins and for managers of the visit's region."""
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request, send_file
@@ -31,8 +32,9 @@ def photo(visit_id: str, photo_id: str):
     """A photo's downscaled JPEG (`?size=thumb` for the small one), never the original, with the API's visibility check."""
     size = "thumb" if request.args.get("size") == "thumb" else "page"
     try:
-        stored = open_rendition(db.session, current_storage(), current_user._get_current_object(), visit_id,
-                                photo_id, size)
+        stored = open_rendition(
+            db.session, current_storage(), current_user._get_current_object(), visit_id, photo_id, size
+        )
     except PhotoNotFound:
         abort(404)
     return _photo_response(stored)
@@ -51,9 +53,15 @@ def original(visit_id: str, photo_id: str):
 
 def _photo_response(stored: StoredPhoto, attachment: bool = False):
     """The photo's bytes, private and cacheable, typed, never sniffed; ETag and conditional requests."""
-    response = send_file(stored.stream, mimetype=stored.content_type, download_name=stored.filename,
-                         as_attachment=attachment, conditional=False, etag=stored.sha256,
-                         last_modified=stored.completed_at)
+    response = send_file(
+        stored.stream,
+        mimetype=stored.content_type,
+        download_name=stored.filename,
+        as_attachment=attachment,
+        conditional=False,
+        etag=stored.sha256,
+        last_modified=stored.completed_at,
+    )
     response.content_length = stored.size
     response.cache_control.private = True
     response.cache_control.max_age = CACHE_SECONDS

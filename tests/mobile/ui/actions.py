@@ -97,10 +97,14 @@ class Runner(DeviceActions):
     def do_open_assignment(self, index: int = 0):
         from mobile.app.screens.assignments import AssignmentRow
 
-        listing = self.screen("assignments").ids.scroller   # a RecycleView: find the row showing that item
+        listing = self.screen("assignments").ids.scroller  # a RecycleView: find the row showing that item
         wanted = [d for d in listing.data if d.get("viewclass") == "AssignmentRow"][index]
-        row = next(w for w in self.screen("assignments").ids.rows.children if isinstance(w, AssignmentRow)
-                   and (w.assignment_id, w.visit_id) == (wanted["assignment_id"], wanted["visit_id"]))
+        row = next(
+            w
+            for w in self.screen("assignments").ids.rows.children
+            if isinstance(w, AssignmentRow)
+            and (w.assignment_id, w.visit_id) == (wanted["assignment_id"], wanted["visit_id"])
+        )
         button = [c for c in row.children if hasattr(c, "trigger_action")][0]
         press(button)
         return lambda: self.app.manager.current == "visit"
@@ -128,6 +132,7 @@ class Runner(DeviceActions):
                 self.do_answer(key, answers[key])
             state["idle"] = 0 if fresh else state["idle"] + 1
             return state["idle"] >= 3
+
         state = {"idle": 0}
         return step
 
@@ -176,6 +181,7 @@ class Runner(DeviceActions):
                 self.do_next()
                 state["wait"] = self.do_answer_section(answers)
             return False
+
         return step
 
     def do_go(self, name: str):
@@ -185,29 +191,50 @@ class Runner(DeviceActions):
         """Store what the shopper sees now under ``name``."""
         app, visit = self.app, self.screen("visit")
         review = self.screen("review")
-        data = {"wall": time.time(), "screen": app.manager.current, "online": app.syncer.online,
-                "pending": app.pending, "sync_message": app.syncer.message, "last_sync": app.last_sync}
+        data = {
+            "wall": time.time(),
+            "screen": app.manager.current,
+            "online": app.syncer.online,
+            "pending": app.pending,
+            "sync_message": app.syncer.message,
+            "last_sync": app.last_sync,
+        }
         if app.manager.current == "visit":
-            data.update(visit_id=visit.visit_id, section=visit.section_index, title=visit.section_title,
-                        progress=visit.progress_text, cards=list(visit.cards),
-                        answers={k: {"value": a.value, "na": a.na, "comment": a.comment}
-                                 for k, a in app.shop.drafts.answers(visit.visit_id).items()},
-                        shown={k: _shown(c) for k, c in visit.cards.items()},
-                        hints={k: c.hint.text for k, c in visit.cards.items() if c.hint.text})
+            data.update(
+                visit_id=visit.visit_id,
+                section=visit.section_index,
+                title=visit.section_title,
+                progress=visit.progress_text,
+                cards=list(visit.cards),
+                answers={
+                    k: {"value": a.value, "na": a.na, "comment": a.comment}
+                    for k, a in app.shop.drafts.answers(visit.visit_id).items()
+                },
+                shown={k: _shown(c) for k, c in visit.cards.items()},
+                hints={k: c.hint.text for k, c in visit.cards.items() if c.hint.text},
+            )
         if app.manager.current == "review":
-            data.update(visit_id=review.visit_id, score_text=review.score, summary=review.summary,
-                        issues=[i.question for i in review.issues],
-                        preview=None if review.preview is None else review.preview.percent)
+            data.update(
+                visit_id=review.visit_id,
+                score_text=review.score,
+                summary=review.summary,
+                issues=[i.question for i in review.issues],
+                preview=None if review.preview is None else review.preview.percent,
+            )
         if app.manager.current == "assignments":
-            data["rows"] = [item["title"] for item in self.screen("assignments").ids.scroller.data
-                            if item.get("viewclass") == "AssignmentRow"]
+            data["rows"] = [
+                item["title"]
+                for item in self.screen("assignments").ids.scroller.data
+                if item.get("viewclass") == "AssignmentRow"
+            ]
         if app.manager.current == "sent":
             data["texts"] = [item["text"] for item in self.screen("sent").ids.visits.data]  # every card's text
         if app.manager.current == "signin":
             data["message"] = self.screen("signin").message
             data["needs_code"] = self.screen("signin").needs_code
-        data["markup"] = [_drawn(w) for w in self.screen(app.manager.current).walk()
-                          if isinstance(w, Label) and w.markup]
+        data["markup"] = [
+            _drawn(w) for w in self.screen(app.manager.current).walk() if isinstance(w, Label) and w.markup
+        ]
         data["popup"] = [w.title for w in Window.children if hasattr(w, "title")]
         data["unsent"] = app.unsent_count() if app.shop is not None else None
         if app.syncer.last_result is not None:
@@ -215,15 +242,17 @@ class Runner(DeviceActions):
         self.results["records"][name] = data
 
 
-
 def _drawn(label) -> dict[str, Any]:
     """What a markup label draws once Kivy has parsed its markup: the words, refs, colours, sizes, bold."""
     label.texture_update()
     words = [word for line in label._label._cached_lines for word in line.words]
-    return {"words": "".join(word.text for word in words), "refs": sorted(label.refs),
-            "colors": sorted({tuple(word.options["color"]) for word in words}),
-            "sizes": sorted({word.options["font_size"] for word in words}),
-            "bold": "".join(word.text for word in words if word.options["bold"])}
+    return {
+        "words": "".join(word.text for word in words),
+        "refs": sorted(label.refs),
+        "colors": sorted({tuple(word.options["color"]) for word in words}),
+        "sizes": sorted({word.options["font_size"] for word in words}),
+        "bold": "".join(word.text for word in words if word.options["bold"]),
+    }
 
 
 def _shown(card) -> Any:

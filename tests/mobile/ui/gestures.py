@@ -26,6 +26,7 @@ class DeviceActions:
                 if produced and produced != path:
                     os.replace(produced, path)
             return state["n"] > 3
+
         return shot
 
     def do_scroll(self, screen: str, id: str, y: float):
@@ -44,6 +45,7 @@ class DeviceActions:
     def do_kill(self):
         self.write()
         os.kill(os.getpid(), signal.SIGKILL)
+
     def do_pull(self):
         """Drag the visit list down from near its top by 150 px, as a finger would (pull to refresh)."""
         from kivy.tests.common import UnitTestTouch
@@ -61,4 +63,3 @@ class DeviceActions:
     def do_back(self):
         """The Android back key (Escape on a desktop)."""
         Window.dispatch("on_keyboard", 27, 0, None, [])
-

@@ -32,22 +32,51 @@ class Run:
         return self.results.get("records", {})
 
 
-def run_app(folder: Path, steps: list, *, photo: Path | None = None, name: str = "run", size: str = "405x720",
-            timeout: float = 90, env: dict[str, str] | None = None, server: str = "", gps: str = "") -> Run:
+def run_app(
+    folder: Path,
+    steps: list,
+    *,
+    photo: Path | None = None,
+    name: str = "run",
+    size: str = "405x720",
+    timeout: float = 90,
+    env: dict[str, str] | None = None,
+    server: str = "",
+    gps: str = "",
+) -> Run:
     """Run the app with a scripted list of actions; SIGKILL shows as returncode -9."""
     folder.mkdir(parents=True, exist_ok=True)
     script, out = folder / f"{name}-steps.json", folder / f"{name}-out.json"
     script.write_text(json.dumps(steps))
     out.unlink(missing_ok=True)
-    command = [sys.executable, "-m", "tests.mobile.ui.driver", "--data-dir", str(folder / "phone"),
-               "--script", str(script), "--out", str(out), "--size", size, "--server", server]
+    command = [
+        sys.executable,
+        "-m",
+        "tests.mobile.ui.driver",
+        "--data-dir",
+        str(folder / "phone"),
+        "--script",
+        str(script),
+        "--out",
+        str(out),
+        "--size",
+        size,
+        "--server",
+        server,
+    ]
     if photo is not None:
         command += ["--photo", str(photo)]
     if gps:
         command += ["--gps", gps]
     process_env = {**child_env(), "KIVY_NO_CONSOLELOG": "1", "SDL_VIDEODRIVER": "offscreen", **(env or {})}
-    done = subprocess.run(command, env=process_env, capture_output=True, text=True, timeout=timeout,
-                          cwd=Path(__file__).resolve().parents[3])
+    done = subprocess.run(
+        command,
+        env=process_env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=Path(__file__).resolve().parents[3],
+    )
     results = json.loads(out.read_text()) if out.exists() else {}
     return Run(done.returncode, results, done.stderr[-4000:])
 
@@ -76,5 +105,7 @@ class SwitchableServer:
 
 
 def os_env_for_density(density: float) -> dict[str, str]:
-    return {"KIVY_METRICS_DENSITY": str(density), **({"KIVY_HOME": os.environ["KIVY_HOME"]}
-                                                      if "KIVY_HOME" in os.environ else {})}
+    return {
+        "KIVY_METRICS_DENSITY": str(density),
+        **({"KIVY_HOME": os.environ["KIVY_HOME"]} if "KIVY_HOME" in os.environ else {}),
+    }

@@ -15,26 +15,62 @@ MANY = 130
 def sent_visit(assignment_id: str, n: int) -> dict:
     """A visit the server holds, as a pull brings it (the phone keeps it for the Sent screen)."""
     visit_id = str(uuid.uuid4())
-    document = {"id": visit_id, "template_version_id": 7, "assignment_id": assignment_id, "branch_id": 12,
-                "started_at": f"2026-03-02T09:{n % 60:02d}:00Z", "finished_at": f"2026-03-02T10:{n % 60:02d}:00Z",
-                "location": None, "base_revision": None, "photos": [],
-                "answers": [{"question": "greeted", "value": "yes", "na": False, "comment": ""}]}
-    return change("visit", visit_id, {"id": visit_id, "revision": 1, "status": "submitted", "score_percent": None,
-                                      "review_note": f"Note {n}", "missing_photos": [], "document": document})
+    document = {
+        "id": visit_id,
+        "template_version_id": 7,
+        "assignment_id": assignment_id,
+        "branch_id": 12,
+        "started_at": f"2026-03-02T09:{n % 60:02d}:00Z",
+        "finished_at": f"2026-03-02T10:{n % 60:02d}:00Z",
+        "location": None,
+        "base_revision": None,
+        "photos": [],
+        "answers": [{"question": "greeted", "value": "yes", "na": False, "comment": ""}],
+    }
+    return change(
+        "visit",
+        visit_id,
+        {
+            "id": visit_id,
+            "revision": 1,
+            "status": "submitted",
+            "score_percent": None,
+            "review_note": f"Note {n}",
+            "missing_photos": [],
+            "document": document,
+        },
+    )
 
 
 def test_more_than_a_hundred_visits_are_all_listed_on_the_sent_and_assignments_screens(tmp_path):
     with LocalStore(tmp_path / "phone") as store:
-        account = store.save_account(server_url="https://audit.example.test", user_id=41, email="sam@example.test",
-                                     name="Sam Shopper", role="shopper", token="fa_secret_41")
+        account = store.save_account(
+            server_url="https://audit.example.test",
+            user_id=41,
+            email="sam@example.test",
+            name="Sam Shopper",
+            role="shopper",
+            token="fa_secret_41",
+        )
         shop = store.for_account(account.id)
         done = [str(uuid.uuid4()) for _ in range(MANY)]
-        shop.pulled.apply_changes([version_change(), branch_change()]
-                                  + [assignment_change() for _ in range(MANY)]
-                                  + [sent_visit(assignment_id, n) for n, assignment_id in enumerate(done)], "c1")
-    run = run_app(tmp_path, [["wait_screen", {"name": "assignments"}], ["sleep", {"seconds": 0.2}],
-                             ["record", {"name": "assignments"}], ["go", {"name": "sent"}],
-                             ["sleep", {"seconds": 0.2}], ["record", {"name": "sent"}]])
+        shop.pulled.apply_changes(
+            [version_change(), branch_change()]
+            + [assignment_change() for _ in range(MANY)]
+            + [sent_visit(assignment_id, n) for n, assignment_id in enumerate(done)],
+            "c1",
+        )
+    run = run_app(
+        tmp_path,
+        [
+            ["wait_screen", {"name": "assignments"}],
+            ["sleep", {"seconds": 0.2}],
+            ["record", {"name": "assignments"}],
+            ["go", {"name": "sent"}],
+            ["sleep", {"seconds": 0.2}],
+            ["record", {"name": "sent"}],
+        ],
+    )
     assert run.returncode == 0, run.results.get("error") or run.stderr
     assert len(run.records["assignments"]["rows"]) == MANY
     texts = run.records["sent"]["texts"]

@@ -12,8 +12,17 @@ from tests.mobile.live import PASSWORD
 from tests.mobile.ui.harness import run_app
 
 HOSTILE = "[b]Bold?[/b] [color=ff0000]Red?[/color] [ref=x]Link?[/ref] [size=60]Big?[/size] &bl;x&br; &amp;"
-CHECKLIST = {"format": 1, "title": "Markup check", "sections": [{"key": "front", "title": "Front", "questions": [
-    {"key": "greeted", "text": f"Greeted? {HOSTILE}", "type": "yes_no"}]}]}
+CHECKLIST = {
+    "format": 1,
+    "title": "Markup check",
+    "sections": [
+        {
+            "key": "front",
+            "title": "Front",
+            "questions": [{"key": "greeted", "text": f"Greeted? {HOSTILE}", "type": "yes_no"}],
+        }
+    ],
+}
 MOBILE_APP = Path(__file__).resolve().parents[3] / "mobile" / "app"
 
 
@@ -37,31 +46,47 @@ def world(live_server):
 
 def test_hostile_markup_from_the_server_is_drawn_literally_on_the_question_and_sent_screens(world, tmp_path):
     server, shopper = world
-    send = run_app(tmp_path, [
-        ["sign_in", {"server": server.url, "email": shopper.email, "password": PASSWORD}],
-        ["wait_screen", {"name": "assignments"}], ["wait_sync"],
-        ["open_assignment", {"index": 0}], ["record", {"name": "question"}],
-        ["fill_visit", {"answers": {"greeted": "yes"}}], ["record", {"name": "review"}],
-        ["press", {"screen": "review", "id": "submit"}], ["wait_screen", {"name": "assignments"}],
-        ["sleep", {"seconds": 0.2}], ["wait_sync"],
-    ], name="send")
+    send = run_app(
+        tmp_path,
+        [
+            ["sign_in", {"server": server.url, "email": shopper.email, "password": PASSWORD}],
+            ["wait_screen", {"name": "assignments"}],
+            ["wait_sync"],
+            ["open_assignment", {"index": 0}],
+            ["record", {"name": "question"}],
+            ["fill_visit", {"answers": {"greeted": "yes"}}],
+            ["record", {"name": "review"}],
+            ["press", {"screen": "review", "id": "submit"}],
+            ["wait_screen", {"name": "assignments"}],
+            ["sleep", {"seconds": 0.2}],
+            ["wait_sync"],
+        ],
+        name="send",
+    )
     assert send.returncode == 0, send.results.get("error") or send.stderr
     [question] = [d for d in send.records["question"]["markup"] if "Greeted?" in d["words"]]
     assert squeeze(HOSTILE) in squeeze(question["words"]) and plain(question) and question["bold"] == "", question
 
     server.return_for_correction(send.records["review"]["visit_id"], f"Fix it: {HOSTILE}")
-    look = run_app(tmp_path, [["sync"], ["sleep", {"seconds": 0.2}], ["wait_sync"],
-                              ["go", {"name": "sent"}], ["record", {"name": "sent"}]], name="look")
+    look = run_app(
+        tmp_path,
+        [["sync"], ["sleep", {"seconds": 0.2}], ["wait_sync"], ["go", {"name": "sent"}], ["record", {"name": "sent"}]],
+        name="look",
+    )
     assert look.returncode == 0, look.results.get("error") or look.stderr
     [card] = [d for d in look.records["sent"]["markup"] if "Fix it:" in d["words"]]
     assert squeeze(card["words"]).count(squeeze(HOSTILE)) == 2, card  # in the branch name and in the note
     assert plain(card), card
-    assert squeeze(card["bold"]) == squeeze(f"Shop {HOSTILE}"), card  # only the branch line is bold, as the screen means
+    assert squeeze(card["bold"]) == squeeze(f"Shop {HOSTILE}"), (
+        card
+    )  # only the branch line is bold, as the screen means
 
 
 def test_every_markup_label_of_the_phone_is_covered_here():
     """A new markup label must escape what it interpolates and be added to the test above."""
-    found = sorted(str(path.relative_to(MOBILE_APP)) for path in MOBILE_APP.rglob("*.*")
-                   if path.suffix in (".py", ".kv")
-                   and re.search(r"markup\s*[=:]\s*True", path.read_text(encoding="utf-8")))
+    found = sorted(
+        str(path.relative_to(MOBILE_APP))
+        for path in MOBILE_APP.rglob("*.*")
+        if path.suffix in (".py", ".kv") and re.search(r"markup\s*[=:]\s*True", path.read_text(encoding="utf-8"))
+    )
     assert found == ["kv/sent.kv", "kv/visit.kv"]  # the question card and the sent card (their rules moved to kv)

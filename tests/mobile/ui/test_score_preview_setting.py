@@ -19,13 +19,23 @@ def test_the_score_stays_hidden_until_the_organisation_shows_it_then_shows_after
     photo = write_png(tmp_path / "camera", "shot.png")
     app = lambda name, steps: run_app(tmp_path, steps, photo=photo, name=name)  # noqa: E731
 
-    hidden = app("hidden", [
-        ["sign_in", {"server": live_server.url, "email": shopper.email, "password": PASSWORD}],
-        ["wait_screen", {"name": "assignments"}], ["wait_sync"],
-        ["open_assignment", {"index": 0}], ["fill_visit", {"answers": ALL}], ["record", {"name": "review"}],
-        ["press", {"screen": "review", "id": "submit"}], ["wait_screen", {"name": "assignments"}],
-        ["sleep", {"seconds": 0.2}], ["wait_sync"], ["go", {"name": "sent"}], ["record", {"name": "sent"}],
-    ])
+    hidden = app(
+        "hidden",
+        [
+            ["sign_in", {"server": live_server.url, "email": shopper.email, "password": PASSWORD}],
+            ["wait_screen", {"name": "assignments"}],
+            ["wait_sync"],
+            ["open_assignment", {"index": 0}],
+            ["fill_visit", {"answers": ALL}],
+            ["record", {"name": "review"}],
+            ["press", {"screen": "review", "id": "submit"}],
+            ["wait_screen", {"name": "assignments"}],
+            ["sleep", {"seconds": 0.2}],
+            ["wait_sync"],
+            ["go", {"name": "sent"}],
+            ["record", {"name": "sent"}],
+        ],
+    )
     assert hidden.returncode == 0, hidden.results.get("error") or hidden.stderr
     review, sent = hidden.records["review"], hidden.records["sent"]
     assert review["issues"] == [] and review["score_text"] == "" and review["preview"] is None
@@ -35,10 +45,19 @@ def test_the_score_stays_hidden_until_the_organisation_shows_it_then_shows_after
     assert "Status: Submitted" in card and "score" not in card.lower() and "%" not in card
 
     live_server.set_settings(show_score_preview=True)
-    shown = app("shown", [
-        ["sync"], ["wait_sync"], ["go", {"name": "sent"}], ["record", {"name": "sent"}], ["go", {"name": "assignments"}],
-        ["open_assignment", {"index": 0}], ["fill_visit", {"answers": ALL}], ["record", {"name": "review"}],
-    ])
+    shown = app(
+        "shown",
+        [
+            ["sync"],
+            ["wait_sync"],
+            ["go", {"name": "sent"}],
+            ["record", {"name": "sent"}],
+            ["go", {"name": "assignments"}],
+            ["open_assignment", {"index": 0}],
+            ["fill_visit", {"answers": ALL}],
+            ["record", {"name": "review"}],
+        ],
+    )
     assert shown.returncode == 0, shown.results.get("error") or shown.stderr
     score = live_server.visit(visit_id)["score_percent"]
     assert any(f"score {score:.1f}%" in text for text in shown.records["sent"]["texts"])

@@ -11,7 +11,6 @@ from tests.mobile.factories import write_png
 from tests.mobile.live import PASSWORD
 from tests.mobile.ui.harness import DEMO, SwitchableServer, run_app
 
-
 ARRIVAL = {"open_at_posted_hours": "yes", "easy_to_find": "no", "wait_minutes": 4, "storefront_photo": True}
 RESPONSIVENESS = {"greeted_within_minute": "yes", "acknowledged_while_busy": "yes"}
 COMPETENCE = {"answers_accurate": "yes", "offered_options": "no"}
@@ -36,52 +35,90 @@ def world(live_server, tmp_path):
 def test_a_shopper_day_offline_killed_and_resumed(world, tmp_path):
     server, switch, shopper, assignment_id = world
     photo = write_png(tmp_path / "camera", "shot.png", width=32, height=24)
-    app = lambda name, steps: run_app(tmp_path, steps, photo=photo, name=name, server=server.url,  # noqa: E731
-                                      gps="51.5072,-0.1276")
+
+    def app(name, steps):
+        return run_app(
+            tmp_path,
+            steps,
+            photo=photo,
+            name=name,
+            server=server.url,
+            gps="51.5072,-0.1276",
+        )
 
     # 1. sign in (a wrong password first), the first sync pulls the assignment
-    first = app("signin", [
-        ["sign_in", {"server": server.url, "email": shopper.email, "password": "not my password"}],
-        ["record", {"name": "wrong"}],
-        ["sign_in", {"server": server.url, "email": shopper.email, "password": PASSWORD}],
-        ["wait_screen", {"name": "assignments"}], ["wait_sync"], ["record", {"name": "pulled"}],
-    ])
+    first = app(
+        "signin",
+        [
+            ["sign_in", {"server": server.url, "email": shopper.email, "password": "not my password"}],
+            ["record", {"name": "wrong"}],
+            ["sign_in", {"server": server.url, "email": shopper.email, "password": PASSWORD}],
+            ["wait_screen", {"name": "assignments"}],
+            ["wait_sync"],
+            ["record", {"name": "pulled"}],
+        ],
+    )
     assert first.returncode == 0, first.results.get("error") or first.stderr
     assert "Wrong email or password" in first.records["wrong"]["message"]
     assert first.records["pulled"]["sync_ok"] and first.records["pulled"]["online"] == "online"
 
     # 2. no signal from here on; the app is killed in the middle of the third section
     switch.stop()
-    killed = app("killed", [
-        ["open_assignment", {"index": 0}], ["record", {"name": "opened"}],
-        ["answer_section", {"answers": ARRIVAL}],
-        ["comment", {"key": "easy_to_find", "text": "Sign hidden behind a van"}], ["next"],
-        ["answer_section", {"answers": RESPONSIVENESS}], ["na", {"key": "phone_answered_four_rings"}], ["next"],
-        ["answer", {"key": "product_knowledge", "value": 4}],
-        ["comment", {"key": "product_knowledge", "text": "Knew the range well"}],
-        ["record", {"name": "before_kill"}], ["kill"],
-    ])
+    killed = app(
+        "killed",
+        [
+            ["open_assignment", {"index": 0}],
+            ["record", {"name": "opened"}],
+            ["answer_section", {"answers": ARRIVAL}],
+            ["comment", {"key": "easy_to_find", "text": "Sign hidden behind a van"}],
+            ["next"],
+            ["answer_section", {"answers": RESPONSIVENESS}],
+            ["na", {"key": "phone_answered_four_rings"}],
+            ["next"],
+            ["answer", {"key": "product_knowledge", "value": 4}],
+            ["comment", {"key": "product_knowledge", "text": "Knew the range well"}],
+            ["record", {"name": "before_kill"}],
+            ["kill"],
+        ],
+    )
     assert killed.returncode == -9, killed.results.get("error") or killed.stderr
     before = killed.records["before_kill"]
     assert before["section"] == 2 and before["answers"]["product_knowledge"]["value"] == 4
 
     # 3. started again: same visit, same section, nothing lost; finish it (still offline)
-    finish = app("finish", [
-        ["record", {"name": "resumed"}],
-        ["answer_section", {"answers": COMPETENCE}], ["next"],
-        ["answer_section", {"answers": SINCERITY}], ["next"],
-        ["answer_section", {"answers": QUALITY}], ["next"],
-        ["record", {"name": "integrity_before"}],
-        ["answer", {"key": "price_matched", "value": "yes"}], ["sleep", {"seconds": 0.1}],
-        ["record", {"name": "integrity_after"}],
-        ["answer_section", {"answers": INTEGRITY}], ["na", {"key": "admitted_unsure"}], ["next"],
-        ["answer_section", {"answers": CLOSING}], ["na", {"key": "follow_up_on_time"}],
-        ["press", {"screen": "visit", "id": "review_top"}], ["record", {"name": "review_missing"}],
-        ["tap_issue", {"index": 0}], ["sleep", {"seconds": 0.1}], ["record", {"name": "jumped"}],
-        ["answer", {"key": "what_stood_out", "value": "Patient & friendly advice"}], ["next"],
-        ["record", {"name": "review"}], ["press", {"screen": "review", "id": "submit"}],
-        ["wait_screen", {"name": "assignments"}], ["wait_sync"], ["record", {"name": "offline"}],
-    ])
+    finish = app(
+        "finish",
+        [
+            ["record", {"name": "resumed"}],
+            ["answer_section", {"answers": COMPETENCE}],
+            ["next"],
+            ["answer_section", {"answers": SINCERITY}],
+            ["next"],
+            ["answer_section", {"answers": QUALITY}],
+            ["next"],
+            ["record", {"name": "integrity_before"}],
+            ["answer", {"key": "price_matched", "value": "yes"}],
+            ["sleep", {"seconds": 0.1}],
+            ["record", {"name": "integrity_after"}],
+            ["answer_section", {"answers": INTEGRITY}],
+            ["na", {"key": "admitted_unsure"}],
+            ["next"],
+            ["answer_section", {"answers": CLOSING}],
+            ["na", {"key": "follow_up_on_time"}],
+            ["press", {"screen": "visit", "id": "review_top"}],
+            ["record", {"name": "review_missing"}],
+            ["tap_issue", {"index": 0}],
+            ["sleep", {"seconds": 0.1}],
+            ["record", {"name": "jumped"}],
+            ["answer", {"key": "what_stood_out", "value": "Patient & friendly advice"}],
+            ["next"],
+            ["record", {"name": "review"}],
+            ["press", {"screen": "review", "id": "submit"}],
+            ["wait_screen", {"name": "assignments"}],
+            ["wait_sync"],
+            ["record", {"name": "offline"}],
+        ],
+    )
     assert finish.returncode == 0, finish.results.get("error") or finish.stderr
     r = finish.records
     resumed = r["resumed"]
@@ -89,7 +126,7 @@ def test_a_shopper_day_offline_killed_and_resumed(world, tmp_path):
     assert resumed["shown"]["product_knowledge"] == 4
     assert resumed["answers"] == before["answers"]
     assert resumed["answers"]["easy_to_find"]["comment"] == "Sign hidden behind a van"
-    assert "receipt_photo" not in r["integrity_before"]["cards"]          # visible_if, live
+    assert "receipt_photo" not in r["integrity_before"]["cards"]  # visible_if, live
     assert "receipt_photo" in r["integrity_after"]["cards"]
     assert r["review_missing"]["issues"] == ["what_stood_out"]
     assert r["jumped"]["screen"] == "visit" and "what_stood_out" in r["jumped"]["cards"]
@@ -101,10 +138,16 @@ def test_a_shopper_day_offline_killed_and_resumed(world, tmp_path):
 
     # 4. signal again: sync; the server holds the visit with the previewed score and both photos
     switch.start()
-    synced = app("sync", [
-        ["record", {"name": "start"}], ["sync"], ["record", {"name": "synced"}],
-        ["go", {"name": "sent"}], ["record", {"name": "sent"}],
-    ])
+    synced = app(
+        "sync",
+        [
+            ["record", {"name": "start"}],
+            ["sync"],
+            ["record", {"name": "synced"}],
+            ["go", {"name": "sent"}],
+            ["record", {"name": "sent"}],
+        ],
+    )
     assert synced.returncode == 0, synced.results.get("error") or synced.stderr
     assert synced.records["start"]["screen"] == "assignments"
     assert synced.records["synced"]["sync_ok"] and synced.records["synced"]["pending"] == 0

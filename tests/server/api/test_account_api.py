@@ -1,4 +1,5 @@
 """The phone's sign-in API: tokens issued, listed and revoked over HTTP, and /me."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -8,8 +9,8 @@ from sqlalchemy import select
 
 from server.models import ApiToken
 from server.models.types import utcnow
-from server.services.accounts.users import deactivate_user, set_password
 from server.services.accounts.tokens import issue_token
+from server.services.accounts.users import deactivate_user, set_password
 from tests.server.auth_helpers import api_login, bearer, web_login
 
 
@@ -51,8 +52,9 @@ def test_a_token_opens_me_and_shows_role_and_regions(client, make):
     assert south.id not in [r["id"] for r in me["regions"]]
 
 
-@pytest.mark.parametrize("role,scope,manage,all_regions", [
-    ("admin", "all", True, True), ("shopper", "own", False, False)])
+@pytest.mark.parametrize(
+    "role,scope,manage,all_regions", [("admin", "all", True, True), ("shopper", "own", False, False)]
+)
 def test_me_says_how_far_each_role_sees(client, make, session, role, scope, manage, all_regions):
     make.region("North"), make.region("South")
     _, token = issue_token(session, make.user(role), "Phone")
@@ -69,7 +71,9 @@ def test_without_a_token_the_api_answers_401_in_json(client):
     assert "Bearer" in response.headers["WWW-Authenticate"]
 
 
-@pytest.mark.parametrize("header", ["Bearer fa_madeup", "Bearer", "Basic dXNlcjpwYXNz", "fa_nobearer", "Bearer " + "x" * 5000])
+@pytest.mark.parametrize(
+    "header", ["Bearer fa_madeup", "Bearer", "Basic dXNlcjpwYXNz", "fa_nobearer", "Bearer " + "x" * 5000]
+)
 def test_an_invalid_authorization_header_answers_401(client, make, header):
     response = client.get("/api/v1/me", headers={"Authorization": header})
     assert response.status_code == 401

@@ -1,13 +1,21 @@
 """Every sign-in event goes to the activity log with the normalised email, address and user agent, and never a
 password, code or token; the admin's user page shows a user's recent failures."""
+
 from __future__ import annotations
 
 from sqlalchemy import text
 
 from server.models import Activity
 from tests.factories import PASSWORD
-from tests.server.auth_helpers import (api_login, authenticator_code, bearer, csrf_token, new_client, web_login,
-                                       web_logout)
+from tests.server.auth_helpers import (
+    api_login,
+    authenticator_code,
+    bearer,
+    csrf_token,
+    new_client,
+    web_login,
+    web_logout,
+)
 
 SECRET_GUESS = "my secret guess 12345"
 
@@ -29,7 +37,11 @@ def test_failures_are_logged_with_normalised_email_address_and_agent_but_no_pass
     web_login(browser(app), "nobody@example.org", SECRET_GUESS)
     known, unknown = entries(session, "sign_in_failed")
     assert (known.email, known.ip, known.user_agent, known.object_id) == (
-        "kim@example.org", "198.51.100.7", "Firefox/140 test", str(user.id))
+        "kim@example.org",
+        "198.51.100.7",
+        "Firefox/140 test",
+        str(user.id),
+    )
     assert known.actor_id is None, "the person failing is not known to be the user"
     assert (unknown.email, unknown.object_id) == ("nobody@example.org", "unknown")
     dump = repr(session.execute(text("SELECT * FROM activity_log")).all())
@@ -80,7 +92,9 @@ def test_password_changes_and_resets_are_logged(app, make, session):
 
     admin, shopper = make.user("admin"), make.user("shopper")
     as_admin = sign_in_as(new_client(app), admin)
-    as_admin.post(f"/admin/users/{shopper.id}/password", {"password": "temporary pass 2026", "confirm": "temporary pass 2026"})
+    as_admin.post(
+        f"/admin/users/{shopper.id}/password", {"password": "temporary pass 2026", "confirm": "temporary pass 2026"}
+    )
     (reset,) = entries(session, "password_reset")
     assert reset.actor_id == admin.id and reset.object_id == str(shopper.id) and "temporary pass" not in reset.summary
 

@@ -1,4 +1,5 @@
 """A bearer request signs in with one query for the token and its user, and records use with one UPDATE a minute."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -54,8 +55,10 @@ def test_revoked_and_expired_tokens_are_still_refused_and_never_touched(client, 
     expired, expired_text = issue_token(session, make.user(), "Older phone", lifetime=timedelta(seconds=-1))
     revoked.revoked_at = utcnow()
     session.commit()
-    for token, plaintext, reason in ((revoked, revoked_text, "token_revoked"),
-                                     (expired, expired_text, "token_expired")):
+    for token, plaintext, reason in (
+        (revoked, revoked_text, "token_revoked"),
+        (expired, expired_text, "token_expired"),
+    ):
         response = client.get(ME, headers=bearer(plaintext))
         assert response.status_code == 401 and response.json["reason"] == reason
         assert stored_last_use(token.id) is None

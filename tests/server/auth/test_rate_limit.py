@@ -1,4 +1,5 @@
 """The per-address flood limit on sign-in POSTs (successes count too), with Retry-After on its 429."""
+
 from __future__ import annotations
 
 import pytest
@@ -62,5 +63,9 @@ def test_other_addresses_are_not_limited_by_one_address_flooding(client, make, a
         api_login(client, user.email)
     other = app.test_client()
     other.environ_base["REMOTE_ADDR"] = "192.0.2.7"
-    assert other.post("/api/v1/auth/tokens", json={"email": user.email, "password": "correct horse battery staple"}
-                      ).status_code == 201
+    assert (
+        other.post(
+            "/api/v1/auth/tokens", json={"email": user.email, "password": "correct horse battery staple"}
+        ).status_code
+        == 201
+    )

@@ -1,18 +1,26 @@
 """TOTP second factor: required for admins, optional for others; enrolment, the code step, replay, recovery
 codes, reset by another admin, the demo admin's exemption, and the phone token endpoint."""
+
 from __future__ import annotations
 
 import re
 import time
 
-import pytest
 from sqlalchemy import select, text
 
 from server.models import Activity, RecoveryCode, Role, User
 from server.services.accounts.mfa import code_for, mfa_required
 from tests.factories import PASSWORD, TOTP_SECRET
-from tests.server.auth_helpers import (answer_code_step, api_login, authenticator_code, bearer, csrf_token,
-                                       new_client, web_login, web_logout)
+from tests.server.auth_helpers import (
+    answer_code_step,
+    api_login,
+    authenticator_code,
+    bearer,
+    csrf_token,
+    new_client,
+    web_login,
+    web_logout,
+)
 
 
 def post_form(client, url, data):
@@ -51,7 +59,7 @@ def test_an_admin_without_a_second_factor_must_enrol_before_any_page(client, mak
         assert client.get(page).status_code == 302, page
     enrolment = client.get("/login/enrol")
     assert enrolment.status_code == 200 and enrolment.headers["Cache-Control"] == "private, no-store"
-    assert '<svg' in enrolment.text and 'class="qr"' in enrolment.text, "the QR code is inline SVG"
+    assert "<svg" in enrolment.text and 'class="qr"' in enrolment.text, "the QR code is inline SVG"
     assert "<script" not in enrolment.text.split("</main>")[0], "no inline script"
     assert "data:" not in enrolment.text
     wrong = client.post("/login/enrol", data={"code": "000000", "csrf_token": csrf_token(enrolment.text)})
@@ -89,8 +97,14 @@ def test_an_account_enrolment_confirmed_in_another_tab_offers_a_new_secret(clien
     web_login(client, make.user("manager").email)
     left_open = client.get("/account/mfa/enrol")
     enrol_through_page(client, "/account/mfa/enrol")
-    again = client.post("/account/mfa/enrol", data={"code": current_code(secret_on(left_open.text)),
-                                                    "password": PASSWORD, "csrf_token": csrf_token(left_open.text)})
+    again = client.post(
+        "/account/mfa/enrol",
+        data={
+            "code": current_code(secret_on(left_open.text)),
+            "password": PASSWORD,
+            "csrf_token": csrf_token(left_open.text),
+        },
+    )
     assert again.status_code == 422 and "Start the set-up again" in again.text
     assert secret_on(again.text) != secret_on(left_open.text)
 
@@ -138,8 +152,10 @@ def test_a_code_cannot_be_replayed_within_its_time_step(app, make):
     admin = make.user("admin")
     code = current_code(TOTP_SECRET)
     first = new_client(app)
-    assert answer_code_step(first, web_login(first, admin.email, code_step=False), admin.email, code
-                            ).headers["Location"] == "/"
+    assert (
+        answer_code_step(first, web_login(first, admin.email, code_step=False), admin.email, code).headers["Location"]
+        == "/"
+    )
     thief = new_client(app)
     replay = answer_code_step(thief, web_login(thief, admin.email, code_step=False), admin.email, code)
     assert replay.status_code == 422 and "used already" in replay.text
@@ -152,8 +168,9 @@ def test_a_recovery_code_signs_in_once(client, make, app):
     codes = enrol_through_page(client, "/account/mfa/enrol")
     web_logout(client)
     browser = new_client(app)
-    response = answer_code_step(browser, web_login(browser, manager.email, code_step=False), manager.email,
-                                codes[3].upper().replace("-", " "))
+    response = answer_code_step(
+        browser, web_login(browser, manager.email, code_step=False), manager.email, codes[3].upper().replace("-", " ")
+    )
     assert response.status_code == 302 and browser.get("/").status_code == 200
     again = new_client(app)
     reused = answer_code_step(again, web_login(again, manager.email, code_step=False), manager.email, codes[3])
@@ -166,11 +183,13 @@ def test_an_optional_second_factor_is_asked_for_once_a_manager_enrols_and_can_be
     web_login(client, manager.email)
     enrol_through_page(client, "/account/mfa/enrol")
     assert web_login(new_client(app), manager.email, code_step=False).headers["Location"] == "/login/code"
-    wrong = client.post("/account/mfa/off", data={"off_password": "not it",
-                                                  "csrf_token": csrf_token(client.get("/account").text)})
+    wrong = client.post(
+        "/account/mfa/off", data={"off_password": "not it", "csrf_token": csrf_token(client.get("/account").text)}
+    )
     assert wrong.status_code == 422 and "not right" in wrong.text
-    off = client.post("/account/mfa/off", data={"off_password": PASSWORD,
-                                               "csrf_token": csrf_token(client.get("/account").text)})
+    off = client.post(
+        "/account/mfa/off", data={"off_password": PASSWORD, "csrf_token": csrf_token(client.get("/account").text)}
+    )
     assert off.status_code == 302
     assert web_login(new_client(app), manager.email, code_step=False).headers["Location"] == "/"
 
@@ -178,8 +197,9 @@ def test_an_optional_second_factor_is_asked_for_once_a_manager_enrols_and_can_be
 def test_an_admin_cannot_turn_the_second_factor_off(client, make, session):
     admin = make.user("admin")
     web_login(client, admin.email)
-    response = client.post("/account/mfa/off", data={"off_password": PASSWORD,
-                                                     "csrf_token": csrf_token(client.get("/account").text)})
+    response = client.post(
+        "/account/mfa/off", data={"off_password": PASSWORD, "csrf_token": csrf_token(client.get("/account").text)}
+    )
     assert response.status_code == 422 and "Admins must keep a second factor" in response.text
     session.expire_all()
     assert session.get(User, admin.id).mfa_enabled
@@ -202,8 +222,9 @@ def test_another_admin_resets_a_lost_second_factor_which_is_logged(app, make, se
     entry = session.query(Activity).filter_by(action="mfa_reset").one()
     assert entry.actor_id == admin.id and entry.object_id == str(colleague.id) and entry.ip == "127.0.0.1"
     assert web_login(new_client(app), colleague.email).headers["Location"] == "/login/enrol"
-    own = browser.post(f"/admin/users/{admin.id}/mfa/reset", data={"csrf_token": csrf_token(page.text)},
-                       follow_redirects=True)
+    own = browser.post(
+        f"/admin/users/{admin.id}/mfa/reset", data={"csrf_token": csrf_token(page.text)}, follow_redirects=True
+    )
     assert "Use your account page" in own.text
     session.expire_all()
     assert session.get(User, admin.id).mfa_enabled
@@ -277,13 +298,17 @@ def test_moving_a_working_authenticator_to_a_new_phone_needs_the_password(client
     page = client.get("/account/mfa/enrol?restart=1")
     assert 'name="password"' in page.text
     new_secret = secret_on(page.text)
-    refused = client.post("/account/mfa/enrol", data={"code": current_code(new_secret), "password": "not it",
-                                                      "csrf_token": csrf_token(page.text)})
+    refused = client.post(
+        "/account/mfa/enrol",
+        data={"code": current_code(new_secret), "password": "not it", "csrf_token": csrf_token(page.text)},
+    )
     assert refused.status_code == 422 and "password is not right" in refused.text
     session.expire_all()
     assert session.get(User, manager.id).totp_secret == TOTP_SECRET, "the old authenticator still works"
-    moved = client.post("/account/mfa/enrol", data={"code": current_code(new_secret), "password": PASSWORD,
-                                                    "csrf_token": csrf_token(page.text)})
+    moved = client.post(
+        "/account/mfa/enrol",
+        data={"code": current_code(new_secret), "password": PASSWORD, "csrf_token": csrf_token(page.text)},
+    )
     assert moved.status_code == 200 and "recovery codes" in moved.text
     session.expire_all()
     assert session.get(User, manager.id).totp_secret == new_secret

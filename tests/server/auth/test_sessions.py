@@ -1,5 +1,6 @@
 """Web sessions are server-side records: logout ends them (a copied cookie stops working), they idle out and
 expire, the cookie is Secure with the __Host- prefix whenever it can be, and bearer tokens work only under /api."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -154,8 +155,9 @@ def test_a_bearer_token_does_not_open_web_pages(client, make, session):
     assert client.get("/api/v1/me", headers=bearer(token)).status_code == 200
     for page in ("/", "/admin/users", "/account", "/reports/visits/00000000-0000-0000-0000-000000000000.pdf"):
         response = client.get(page, headers=bearer(token))
-        assert response.status_code in (302, 404) and (response.status_code == 404 or "/login" in
-                                                        response.headers["Location"]), page
+        assert response.status_code in (302, 404) and (
+            response.status_code == 404 or "/login" in response.headers["Location"]
+        ), page
     assert client.get("/admin/users", headers=bearer(token)).status_code == 302
 
 

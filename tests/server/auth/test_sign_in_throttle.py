@@ -1,6 +1,7 @@
 """Failed sign-ins are throttled per (email, address) tightly and per email loosely with back-off; successes do
 not count; the owner's known device or usual network is not locked out by someone else's failures; every 429
 says when to come back; the counts live in the database, so every worker sees them."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -105,8 +106,8 @@ def test_the_lock_grows_exponentially_and_is_forgotten_a_day_later(session):
         until = record_failure(session, "kim@example.org", "192.0.2.1", now=now)
         locks.append(None if until is None else (until - now).total_seconds())
     session.commit()
-    assert locks[:PAIR.free - 1] == [None] * (PAIR.free - 1)
-    assert locks[PAIR.free - 1:] == [30, 60, 120, 240]
+    assert locks[: PAIR.free - 1] == [None] * (PAIR.free - 1)
+    assert locks[PAIR.free - 1 :] == [30, 60, 120, 240]
     assert retry_after(session, "kim@example.org", "192.0.2.1", now=now) == 240
     later = now + timedelta(hours=25)
     assert record_failure(session, "kim@example.org", "192.0.2.1", now=later) is None, "a day later: a fresh count"

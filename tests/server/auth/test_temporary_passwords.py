@@ -1,5 +1,6 @@
 """Passwords an admin sets (create user, reset, the CLI) are temporary: the user chooses their own at first
 sign-in before reaching any page; every password change or reset revokes tokens and ends other sessions."""
+
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -14,8 +15,10 @@ def test_a_user_created_by_an_admin_must_choose_a_password_before_any_page(app, 
     from tests.server.web.org.conftest import sign_in_as
 
     as_admin = sign_in_as(new_client(app), make.user("admin"))
-    as_admin.post("/admin/users/new", {"email": "mo@example.test", "name": "Mo", "role": "shopper",
-                                       "password": "given by the admin"})
+    as_admin.post(
+        "/admin/users/new",
+        {"email": "mo@example.test", "name": "Mo", "role": "shopper", "password": "given by the admin"},
+    )
     assert session.scalar(select(User).where(User.email == "mo@example.test")).must_change_password
     client = new_client(app)
     response = web_login(client, "mo@example.test", "given by the admin")
@@ -23,13 +26,18 @@ def test_a_user_created_by_an_admin_must_choose_a_password_before_any_page(app, 
     for page in ("/", "/account", "/api/v1/me"):
         assert client.get(page).status_code in (302, 401), page
     form = client.get("/login/new-password")
-    same = client.post("/login/new-password", data={"password": "given by the admin", "confirm": "given by the admin",
-                                                    "csrf_token": csrf_token(form.text)})
+    same = client.post(
+        "/login/new-password",
+        data={"password": "given by the admin", "confirm": "given by the admin", "csrf_token": csrf_token(form.text)},
+    )
     assert same.status_code == 422 and "different from the current one" in same.text
-    weak = client.post("/login/new-password", data={"password": "short", "confirm": "short",
-                                                    "csrf_token": csrf_token(form.text)})
+    weak = client.post(
+        "/login/new-password", data={"password": "short", "confirm": "short", "csrf_token": csrf_token(form.text)}
+    )
     assert weak.status_code == 422 and 'id="password-error"' in weak.text
-    done = client.post("/login/new-password", data={"password": NEW, "confirm": NEW, "csrf_token": csrf_token(form.text)})
+    done = client.post(
+        "/login/new-password", data={"password": NEW, "confirm": NEW, "csrf_token": csrf_token(form.text)}
+    )
     assert done.status_code == 302 and done.headers["Location"] == "/"
     assert client.get("/").status_code == 200
     assert web_login(new_client(app), "mo@example.test", NEW).headers["Location"] == "/"
@@ -56,11 +64,12 @@ def test_an_admin_reset_revokes_tokens_ends_sessions_and_says_so(app, make, sess
     browser = new_client(app)
     web_login(browser, shopper.email)
     as_admin = sign_in_as(new_client(app), make.user("admin"))
-    response = as_admin.post(f"/admin/users/{shopper.id}/password",
-                             {"password": "temporary pass 2026", "confirm": "temporary pass 2026"},
-                             follow_redirects=True)
-    assert ("must choose their own at next sign-in; 1 phone sign-in revoked and 1 web session ended"
-            in response.text)
+    response = as_admin.post(
+        f"/admin/users/{shopper.id}/password",
+        {"password": "temporary pass 2026", "confirm": "temporary pass 2026"},
+        follow_redirects=True,
+    )
+    assert "must choose their own at next sign-in; 1 phone sign-in revoked and 1 web session ended" in response.text
     assert phone.get("/api/v1/me", headers=bearer(token)).status_code == 401
     assert browser.get("/").status_code == 302
     assert web_login(new_client(app), shopper.email, "temporary pass 2026").headers["Location"] == "/login/new-password"
@@ -74,9 +83,16 @@ def test_changing_your_own_password_keeps_this_browser_and_ends_everything_else(
     web_login(other_browser, user.email)
     web_login(here, user.email)
     page = here.get("/account")
-    response = here.post("/account/password", data={"current": "correct horse battery staple", "password": NEW,
-                                                     "confirm": NEW, "csrf_token": csrf_token(page.text)},
-                         follow_redirects=True)
+    response = here.post(
+        "/account/password",
+        data={
+            "current": "correct horse battery staple",
+            "password": NEW,
+            "confirm": NEW,
+            "csrf_token": csrf_token(page.text),
+        },
+        follow_redirects=True,
+    )
     assert "Password changed; 1 phone sign-in revoked and 1 web session ended." in response.text
     assert here.get("/").status_code == 200
     assert other_browser.get("/").status_code == 302
@@ -91,10 +107,14 @@ def test_changing_your_own_password_needs_the_current_one_and_names_each_wrong_f
     user = make.user()
     web_login(client, user.email)
     token = csrf_token(client.get("/account").text)
-    cases = [({"current": "not it", "password": NEW, "confirm": NEW}, "current-error"),
-             ({"current": "correct horse battery staple", "password": NEW, "confirm": NEW + "x"}, "confirm-error"),
-             ({"current": "correct horse battery staple", "password": "password1234", "confirm": "password1234"},
-              "password-error")]
+    cases = [
+        ({"current": "not it", "password": NEW, "confirm": NEW}, "current-error"),
+        ({"current": "correct horse battery staple", "password": NEW, "confirm": NEW + "x"}, "confirm-error"),
+        (
+            {"current": "correct horse battery staple", "password": "password1234", "confirm": "password1234"},
+            "password-error",
+        ),
+    ]
     for data, error in cases:
         response = client.post("/account/password", data={**data, "csrf_token": token})
         assert response.status_code == 422 and f'id="{error}"' in response.text, data

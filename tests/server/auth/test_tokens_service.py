@@ -1,4 +1,5 @@
 """The token service: issue, list, revoke, expire, and note use without a write per request."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -6,7 +7,6 @@ from datetime import timedelta
 import pytest
 
 from server.models.types import utcnow
-from server.services.accounts.users import deactivate_user
 from server.services.accounts.tokens import (
     TokenNotFound,
     authenticate_token,
@@ -16,6 +16,7 @@ from server.services.accounts.tokens import (
     token_problem,
     touch_token,
 )
+from server.services.accounts.users import deactivate_user
 
 
 def test_an_issued_token_authenticates_its_user_until_it_expires(app, session, make):

@@ -1,4 +1,5 @@
 """Signing in and out of the web pages: sessions, CSRF, redirects, and sessions that must end."""
+
 from __future__ import annotations
 
 import pytest
@@ -32,10 +33,20 @@ def test_an_anonymous_visitor_is_sent_to_the_login_page_and_back_afterwards(clie
     assert response.headers["Location"] == "/?tab=branches"
 
 
-@pytest.mark.parametrize("target", [
-    "https://evil.example/", "//evil.example/x", "/\\evil.example", "\\\\evil.example", "javascript:alert(1)",
-    "http:/evil.example", "/\tfoo", " //evil.example", "evil.example",
-])
+@pytest.mark.parametrize(
+    "target",
+    [
+        "https://evil.example/",
+        "//evil.example/x",
+        "/\\evil.example",
+        "\\\\evil.example",
+        "javascript:alert(1)",
+        "http:/evil.example",
+        "/\tfoo",
+        " //evil.example",
+        "evil.example",
+    ],
+)
 def test_the_next_parameter_only_ever_redirects_within_the_site(client, make, target):
     user = make.user()
     response = web_login(client, user.email, next=target)

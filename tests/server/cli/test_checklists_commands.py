@@ -1,4 +1,5 @@
 """`fieldaudit checklists ...`: every error printed with its path, clear exits for missing or broken files."""
+
 from __future__ import annotations
 
 import copy
@@ -42,17 +43,22 @@ def test_validate_prints_every_error_with_path_section_and_question(runner, tmp_
     assert result.exit_code == 1
     lines = result.output.strip().splitlines()
     assert lines[0].endswith("bad.json: 3 errors")
-    assert any(line.strip().startswith("sections[0].questions[1].weight: section 'front' (1), question 'clean' (2)")
-               for line in lines)
+    assert any(
+        line.strip().startswith("sections[0].questions[1].weight: section 'front' (1), question 'clean' (2)")
+        for line in lines
+    )
     assert any(line.strip().startswith("sections[0].questions[1].max:") for line in lines)
     assert any("sections[1].questions[1].visible_if.question:" in line and "'nowhere'" in line for line in lines)
     assert "Traceback" not in result.output
 
 
-@pytest.mark.parametrize("content, message", [
-    ('{"title": "unfinished"', "not valid JSON (line 1"),
-    ("", "not valid JSON"),
-])
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        ('{"title": "unfinished"', "not valid JSON (line 1"),
+        ("", "not valid JSON"),
+    ],
+)
 def test_validate_explains_a_file_that_is_not_json(runner, tmp_path, content, message):
     result = runner.invoke(args=["checklists", "validate", write(tmp_path, "x.json", content)])
     assert result.exit_code == 2
@@ -131,10 +137,13 @@ def test_list_says_when_there_is_nothing_yet(runner):
     assert result.exit_code == 0 and "No templates yet" in result.output
 
 
-@pytest.mark.parametrize("content, message", [
-    ('{"title": ' + "9" * 5000 + "}", "has a number with more than 4,300 digits"),
-    ('{"title": ' + "[" * 100_000 + "]" * 100_000 + "}", "nested more than 32 levels deep"),
-])
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        ('{"title": ' + "9" * 5000 + "}", "has a number with more than 4,300 digits"),
+        ('{"title": ' + "[" * 100_000 + "]" * 100_000 + "}", "nested more than 32 levels deep"),
+    ],
+)
 def test_validate_explains_huge_integers_and_deep_nesting_in_one_line(runner, tmp_path, content, message):
     result = runner.invoke(args=["checklists", "validate", write(tmp_path, "x.json", content)])
     assert result.exit_code == 2

@@ -1,5 +1,6 @@
 """`fieldaudit init-db / create-user / load-demo` and the run command's preparation: thin commands, clear messages,
 no tracebacks. The run command itself runs as a real process in test_run_command.py."""
+
 from __future__ import annotations
 
 import pytest
@@ -33,8 +34,9 @@ def test_init_db_brings_the_schema_up_to_date(runner):
 
 
 def test_create_user_with_a_password_option(runner, session):
-    result = runner.invoke(args=["create-user", "--email", "Ada@Example.org", "--name", "Ada", "--role", "admin",
-                                 "--password", PASSWORD])
+    result = runner.invoke(
+        args=["create-user", "--email", "Ada@Example.org", "--name", "Ada", "--role", "admin", "--password", PASSWORD]
+    )
     assert result.exit_code == 0, result.output
     assert "Created admin ada@example.org" in result.output
     assert "The password is temporary" in result.output and "authenticator app" in result.output
@@ -44,10 +46,25 @@ def test_create_user_with_a_password_option(runner, session):
 
 def test_create_user_reads_the_password_from_stdin_or_a_prompt(runner, session, make):
     region = make.region(code="LON")
-    piped = runner.invoke(args=["create-user", "--email", "m@example.org", "--name", "Manager", "--role", "manager",
-                                "--region", "lon", "--password-stdin"], input=PASSWORD + "\n")
-    prompted = runner.invoke(args=["create-user", "--email", "s@example.org", "--name", "Shopper",
-                                   "--role", "shopper"], input=f"{PASSWORD}\n{PASSWORD}\n")
+    piped = runner.invoke(
+        args=[
+            "create-user",
+            "--email",
+            "m@example.org",
+            "--name",
+            "Manager",
+            "--role",
+            "manager",
+            "--region",
+            "lon",
+            "--password-stdin",
+        ],
+        input=PASSWORD + "\n",
+    )
+    prompted = runner.invoke(
+        args=["create-user", "--email", "s@example.org", "--name", "Shopper", "--role", "shopper"],
+        input=f"{PASSWORD}\n{PASSWORD}\n",
+    )
     assert (piped.exit_code, prompted.exit_code) == (0, 0), piped.output + prompted.output
     manager = authenticate(session, "m@example.org", PASSWORD)
     assert manager.regions == [region]
@@ -55,19 +72,45 @@ def test_create_user_reads_the_password_from_stdin_or_a_prompt(runner, session, 
     assert PASSWORD not in prompted.output
 
 
-@pytest.mark.parametrize("args, exit_code, message", [
-    (["--email", "not-an-email", "--name", "X", "--role", "admin", "--password", PASSWORD], 1, "email:"),
-    (["--email", "x@example.org", "--name", "X", "--role", "admin", "--password", "short"], 1,
-     "password: Password must be at least"),
-    (["--email", "x@example.org", "--name", "X", "--role", "manager", "--region", "NOPE", "--password", PASSWORD],
-     1, "region: no region with code 'NOPE'"),
-    (["--email", "x@example.org", "--name", "X", "--role", "shopper", "--region", "R1", "--password", PASSWORD],
-     1, "regions: Only managers"),
-    (["--email", "x@example.org", "--name", "X", "--role", "boss", "--password", PASSWORD], 2, "boss"),
-    (["--email", "x@example.org", "--name", "X", "--role", "admin", "--password", PASSWORD, "--password-stdin"],
-     2, "not both"),
-    (["--name", "X", "--role", "admin", "--password", PASSWORD], 2, "--email"),
-])
+@pytest.mark.parametrize(
+    "args, exit_code, message",
+    [
+        (["--email", "not-an-email", "--name", "X", "--role", "admin", "--password", PASSWORD], 1, "email:"),
+        (
+            ["--email", "x@example.org", "--name", "X", "--role", "admin", "--password", "short"],
+            1,
+            "password: Password must be at least",
+        ),
+        (
+            [
+                "--email",
+                "x@example.org",
+                "--name",
+                "X",
+                "--role",
+                "manager",
+                "--region",
+                "NOPE",
+                "--password",
+                PASSWORD,
+            ],
+            1,
+            "region: no region with code 'NOPE'",
+        ),
+        (
+            ["--email", "x@example.org", "--name", "X", "--role", "shopper", "--region", "R1", "--password", PASSWORD],
+            1,
+            "regions: Only managers",
+        ),
+        (["--email", "x@example.org", "--name", "X", "--role", "boss", "--password", PASSWORD], 2, "boss"),
+        (
+            ["--email", "x@example.org", "--name", "X", "--role", "admin", "--password", PASSWORD, "--password-stdin"],
+            2,
+            "not both",
+        ),
+        (["--name", "X", "--role", "admin", "--password", PASSWORD], 2, "--email"),
+    ],
+)
 def test_create_user_explains_bad_input(runner, session, make, args, exit_code, message):
     make.region(code="R1")
     result = runner.invoke(args=["create-user", *args])
@@ -78,8 +121,9 @@ def test_create_user_explains_bad_input(runner, session, make, args, exit_code, 
 
 def test_create_user_refuses_a_second_account_with_the_same_email(runner, make):
     make.user("admin", email="taken@example.org")
-    result = runner.invoke(args=["create-user", "--email", "TAKEN@example.org", "--name", "Y", "--role", "admin",
-                                 "--password", PASSWORD])
+    result = runner.invoke(
+        args=["create-user", "--email", "TAKEN@example.org", "--name", "Y", "--role", "admin", "--password", PASSWORD]
+    )
     assert result.exit_code == 1 and "already exists" in result.output
 
 
@@ -103,8 +147,11 @@ def test_run_preparation_loads_the_demo_only_when_asked_and_lists_the_url_and_lo
     assert prepared.loaded.startswith("3 regions, 36 branches")
     assert lines[0] == "Fieldaudit is running at http://localhost:8080/"
     assert f"password for all: {DEMO_PASSWORD}" in text
-    for email, role in [("admin@demo.fieldaudit.org", "admin"), ("manager.london@demo.fieldaudit.org", "manager"),
-                        ("lucia.garcia@demo.fieldaudit.org", "shopper")]:
+    for email, role in [
+        ("admin@demo.fieldaudit.org", "admin"),
+        ("manager.london@demo.fieldaudit.org", "manager"),
+        ("lucia.garcia@demo.fieldaudit.org", "shopper"),
+    ]:
         assert any(email in line and role in line for line in lines)
     again = prepare_database(app, demo=True)  # a second start keeps the data and still shows the log-ins
     assert again.loaded is None and any("admin@demo.fieldaudit.org" in line for line in startup_lines(again, "::1", 1))

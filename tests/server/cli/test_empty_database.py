@@ -1,5 +1,6 @@
 """Every `fieldaudit` command that needs the schema, run on a database never migrated, says to run
 `fieldaudit init-db` (exit 1, one line, no traceback); init-db then makes the same command work."""
+
 from __future__ import annotations
 
 import os
@@ -87,8 +88,9 @@ def test_after_init_db_the_same_command_works(fieldaudit):
 
 def test_a_schema_older_than_the_code_is_named_with_its_revision(fieldaudit, empty_database_url):
     assert fieldaudit("db", "upgrade", "0004").exit_code == 0
-    result = fieldaudit("create-user", "--email", "a@example.org", "--name", "A", "--role", "admin",
-                        "--password", "a long password!")
+    result = fieldaudit(
+        "create-user", "--email", "a@example.org", "--name", "A", "--role", "admin", "--password", "a long password!"
+    )
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert "The database schema is at revision 0004" in result.output and "run `fieldaudit init-db`" in result.output
 

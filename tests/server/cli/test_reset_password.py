@@ -1,4 +1,5 @@
 """`fieldaudit reset-password EMAIL`: a temporary password for a locked-out admin, with tokens and sessions ended."""
+
 from __future__ import annotations
 
 import pytest
@@ -23,8 +24,10 @@ def test_a_locked_out_admin_gets_a_temporary_password_from_stdin(app, runner, ma
     web_login(browser, admin.email)
     result = runner.invoke(args=["reset-password", admin.email.upper(), "--password-stdin"], input=TEMPORARY + "\n")
     assert result.exit_code == 0, result.output
-    assert f"Temporary password set for {admin.email} (admin): 1 phone sign-in revoked and 1 web session ended." \
+    assert (
+        f"Temporary password set for {admin.email} (admin): 1 phone sign-in revoked and 1 web session ended."
         in result.output
+    )
     assert browser.get("/").status_code == 302
     session.expire_all()
     assert session.query(ApiToken).filter(ApiToken.revoked_at.is_(None)).count() == 0
@@ -37,8 +40,9 @@ def test_a_locked_out_admin_gets_a_temporary_password_from_stdin(app, runner, ma
 
 def test_reset_mfa_also_removes_the_second_factor_so_the_admin_enrols_again(app, runner, make, session):
     admin = make.user("admin")
-    result = runner.invoke(args=["reset-password", admin.email, "--password-stdin", "--reset-mfa"],
-                           input=TEMPORARY + "\n")
+    result = runner.invoke(
+        args=["reset-password", admin.email, "--password-stdin", "--reset-mfa"], input=TEMPORARY + "\n"
+    )
     assert result.exit_code == 0 and "Second factor removed" in result.output
     session.expire_all()
     assert not session.get(User, admin.id).mfa_enabled
@@ -52,13 +56,19 @@ def test_the_password_is_prompted_for_twice_when_not_piped(runner, make, session
     assert TEMPORARY not in result.output
 
 
-@pytest.mark.parametrize("args,stdin,message", [
-    (["reset-password", "nobody@example.org", "--password-stdin"], TEMPORARY + "\n",
-     "email: no user has the email 'nobody@example.org'."),
-    (["reset-password", "{email}", "--password-stdin"], "short\n", "password: Password must be at least 12"),
-    (["reset-password", "{email}", "--password-stdin"], "", "nothing was read from standard input"),
-    (["reset-password"], "", "Missing argument 'EMAIL'"),
-])
+@pytest.mark.parametrize(
+    "args,stdin,message",
+    [
+        (
+            ["reset-password", "nobody@example.org", "--password-stdin"],
+            TEMPORARY + "\n",
+            "email: no user has the email 'nobody@example.org'.",
+        ),
+        (["reset-password", "{email}", "--password-stdin"], "short\n", "password: Password must be at least 12"),
+        (["reset-password", "{email}", "--password-stdin"], "", "nothing was read from standard input"),
+        (["reset-password"], "", "Missing argument 'EMAIL'"),
+    ],
+)
 def test_bad_input_is_one_clear_line_and_a_non_zero_exit(runner, make, session, args, stdin, message):
     user = make.user("admin")
     before = user.password_hash

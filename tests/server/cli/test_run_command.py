@@ -1,6 +1,7 @@
 """`fieldaudit run` as people start it: refusals are one line before anything is served, the real command
 (gunicorn) binds its port before it says where it runs, a busy port is one line, and the `Server:` header
 names no software version."""
+
 from __future__ import annotations
 
 import socket
@@ -18,8 +19,13 @@ from tests.reliability.server_process import ROOT, ServerProcess, free_port, run
 @pytest.fixture
 def cli_env(tmp_path, monkeypatch):
     """The `fieldaudit` group in-process on the embedded database of a scratch instance folder."""
-    for name in ("FIELDAUDIT_DATABASE_URL", "FIELDAUDIT_SECURE_COOKIES", "FIELDAUDIT_PROXY_HOPS",
-                 "FIELDAUDIT_RATELIMIT_STORAGE_URI", "FIELDAUDIT_SECRET_KEY"):
+    for name in (
+        "FIELDAUDIT_DATABASE_URL",
+        "FIELDAUDIT_SECURE_COOKIES",
+        "FIELDAUDIT_PROXY_HOPS",
+        "FIELDAUDIT_RATELIMIT_STORAGE_URI",
+        "FIELDAUDIT_SECRET_KEY",
+    ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("FIELDAUDIT_INSTANCE_PATH", str(tmp_path / "instance"))
     monkeypatch.setenv("FLASK_RUN_FROM_CLI", "false")  # FlaskGroup sets it; restored after the test
@@ -54,10 +60,21 @@ def test_a_rate_limit_store_that_does_not_answer_refuses_the_start(cli_env):
     assert "the rate-limit storage redis://:***@127.0.0.1:" in line and "hunter2secret" not in result.output
 
 
-@pytest.mark.parametrize("args, env, message", [
-    (["--demo", "--host", "0.0.0.0"], {}, "--demo refused on --host 0.0.0.0: the demo accounts' password is public"),
-    (["--demo"], {"FIELDAUDIT_DATABASE_URL": "sqlite:///{tmp}/other.db"}, "--demo refused with FIELDAUDIT_DATABASE_URL"),
-])
+@pytest.mark.parametrize(
+    "args, env, message",
+    [
+        (
+            ["--demo", "--host", "0.0.0.0"],
+            {},
+            "--demo refused on --host 0.0.0.0: the demo accounts' password is public",
+        ),
+        (
+            ["--demo"],
+            {"FIELDAUDIT_DATABASE_URL": "sqlite:///{tmp}/other.db"},
+            "--demo refused with FIELDAUDIT_DATABASE_URL",
+        ),
+    ],
+)
 def test_the_demo_is_refused_on_a_public_address_or_another_database(cli_env, tmp_path, args, env, message):
     for name, value in env.items():
         cli_env.setenv(name, value.format(tmp=tmp_path))
@@ -110,12 +127,12 @@ def test_a_busy_port_is_one_clear_line_and_a_non_zero_exit(database_url, tmp_pat
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        result = run_fieldaudit(["run", "--host", "127.0.0.1", "--port", str(port)], server.env(), tmp_path,
-                                timeout=60)
+        result = run_fieldaudit(["run", "--host", "127.0.0.1", "--port", str(port)], server.env(), tmp_path, timeout=60)
     assert result.returncode == 1
     line = one_error_line(result.stdout + result.stderr)
-    assert line == (f"Error: port {port} on 127.0.0.1 is already in use: stop the other server "
-                    "or choose another --port")
+    assert line == (
+        f"Error: port {port} on 127.0.0.1 is already in use: stop the other server or choose another --port"
+    )
 
 
 def test_no_demo_is_still_accepted_and_overrides_demo(cli_env):
@@ -125,10 +142,11 @@ def test_no_demo_is_still_accepted_and_overrides_demo(cli_env):
 
 
 def test_the_entry_point_sets_a_private_umask(tmp_path):
-    probe = ("import atexit, os, sys; atexit.register(lambda: print('umask', oct(os.umask(0)))); "
-             "sys.argv = ['fieldaudit', '--version']; from server.cli.console import main; main()")
-    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120,
-                            cwd=str(ROOT))
+    probe = (
+        "import atexit, os, sys; atexit.register(lambda: print('umask', oct(os.umask(0)))); "
+        "sys.argv = ['fieldaudit', '--version']; from server.cli.console import main; main()"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, cwd=str(ROOT))
     assert result.returncode == 0, result.stderr
     assert "umask 0o77" in result.stdout
 
@@ -140,8 +158,16 @@ def test_the_demo_as_scripts_serve_runs_it_prints_log_ins_shows_the_banner_and_k
     from server.demo import DEMO_PASSWORD
     from tests.reliability.server_process import signed_in_as, web_sign_in
 
-    server = ServerProcess(None, tmp_path / "server", options=["--demo"], extra_env={
-        "FIELDAUDIT_DATABASE_URL": None, "FIELDAUDIT_SECRET_KEY": None, "FIELDAUDIT_PHOTO_STORAGE_PATH": None})
+    server = ServerProcess(
+        None,
+        tmp_path / "server",
+        options=["--demo"],
+        extra_env={
+            "FIELDAUDIT_DATABASE_URL": None,
+            "FIELDAUDIT_SECRET_KEY": None,
+            "FIELDAUDIT_PHOTO_STORAGE_PATH": None,
+        },
+    )
     server.start(timeout=300)
     instance = tmp_path / "server" / "instance"
     try:
@@ -159,8 +185,13 @@ def test_the_demo_as_scripts_serve_runs_it_prints_log_ins_shows_the_banner_and_k
         wal, shm = db.with_name("fieldaudit.db-wal"), db.with_name("fieldaudit.db-shm")
         assert wal.exists() and shm.exists()  # a worker has the database open
         modes = {path.name: path.stat().st_mode & 0o777 for path in (instance, instance / "secret_key", db, wal, shm)}
-        assert modes == {"instance": 0o700, "secret_key": 0o600, "fieldaudit.db": 0o600, "fieldaudit.db-wal": 0o600,
-                         "fieldaudit.db-shm": 0o600}
+        assert modes == {
+            "instance": 0o700,
+            "secret_key": 0o600,
+            "fieldaudit.db": 0o600,
+            "fieldaudit.db-wal": 0o600,
+            "fieldaudit.db-shm": 0o600,
+        }
         photos = list((instance / "photos").rglob("*"))
         assert photos and (instance / "photos").stat().st_mode & 0o777 == 0o700
         assert {p.stat().st_mode & 0o777 for p in photos} == {0o700, 0o600}  # folders and files
@@ -168,8 +199,12 @@ def test_the_demo_as_scripts_serve_runs_it_prints_log_ins_shows_the_banner_and_k
         env = server.env()
         refused = run_fieldaudit(["remove-demo-accounts"], env, tmp_path)
         assert refused.returncode == 1 and "create-user --role admin" in refused.stderr
-        created = run_fieldaudit(["create-user", "--email", "owner@example.org", "--name", "Owner", "--role", "admin",
-                                  "--password-stdin"], env, tmp_path, input_text="a long enough password\n")
+        created = run_fieldaudit(
+            ["create-user", "--email", "owner@example.org", "--name", "Owner", "--role", "admin", "--password-stdin"],
+            env,
+            tmp_path,
+            input_text="a long enough password\n",
+        )
         assert created.returncode == 0, created.stderr
         removed = run_fieldaudit(["remove-demo-accounts"], env, tmp_path)
         assert removed.returncode == 0 and "Removed 10 demo accounts" in removed.stdout
@@ -191,4 +226,6 @@ def test_an_unreachable_database_or_a_malformed_setting_is_one_line(cli_env):
     cli_env.setenv("FIELDAUDIT_TOKEN_LIFETIME_DAYS", "thirty")
     malformed = run("--port", str(free_port()))
     assert malformed.exit_code == 1
-    assert one_error_line(malformed.output) == "Error: FIELDAUDIT_TOKEN_LIFETIME_DAYS must be a whole number, got 'thirty'"
+    assert (
+        one_error_line(malformed.output) == "Error: FIELDAUDIT_TOKEN_LIFETIME_DAYS must be a whole number, got 'thirty'"
+    )

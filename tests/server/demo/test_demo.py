@@ -1,4 +1,5 @@
 """The demo: a valid checklist, a full organisation with months of visits, loaded the same way from the same seed."""
+
 from __future__ import annotations
 
 import hashlib
@@ -11,11 +12,29 @@ from statistics import mean
 import pytest
 from sqlalchemy import delete, func, select
 
-from server.demo import (DEMO_PASSWORD, DemoError, demo_checklist, demo_logins, is_database_empty, is_demo_loaded,
-                         load_demo)
+from server.demo import (
+    DEMO_PASSWORD,
+    DemoError,
+    demo_checklist,
+    demo_logins,
+    is_database_empty,
+    is_demo_loaded,
+    load_demo,
+)
 from server.extensions import db
-from server.models import (Answer, Assignment, AssignmentStatus, Branch, Photo, QuestionDay, Region, Role, User,
-                           Visit, VisitStatus)
+from server.models import (
+    Answer,
+    Assignment,
+    AssignmentStatus,
+    Branch,
+    Photo,
+    QuestionDay,
+    Region,
+    Role,
+    User,
+    Visit,
+    VisitStatus,
+)
 from server.services.accounts.users import authenticate
 from server.services.scores import question_days
 from shared.schemas import load_visit
@@ -30,32 +49,55 @@ def test_the_demo_checklist_follows_the_outline_and_validates():
     assert validate_checklist(document) == []
     checklist = load_checklist(document)
     assert [s.title for s in checklist.sections] == [
-        "Convenience: arrival", "Responsiveness", "Competence", "Sincerity and empathy", "Quality", "Integrity",
-        "Gratification: closing"]
+        "Convenience: arrival",
+        "Responsiveness",
+        "Competence",
+        "Sincerity and empathy",
+        "Quality",
+        "Integrity",
+        "Gratification: closing",
+    ]
     questions = list(checklist.questions())
     assert len(questions) == 24
     q = {question.key: question for question in questions}
-    assert (q["open_at_posted_hours"].critical, checklist.effective_critical_policy(q["open_at_posted_hours"])) == \
-        (True, "flag")
+    assert (q["open_at_posted_hours"].critical, checklist.effective_critical_policy(q["open_at_posted_hours"])) == (
+        True,
+        "flag",
+    )
     assert (q["price_matched"].critical, q["price_matched"].critical_policy) == (True, "zero")
     keys = [question.key for question in questions]
     assert keys[keys.index("price_matched") + 1] == "receipt_photo"
     assert q["receipt_photo"].type == "photo" and q["receipt_photo"].required
     assert q["storefront_photo"].type == "photo" and q["storefront_photo"].required
     assert (q["wait_minutes"].pass_rule.op, q["wait_minutes"].pass_rule.value) == ("<=", 3)
-    assert {k for k, v in q.items() if v.allow_na} == {"phone_answered_four_rings", "admitted_unsure",
-                                                      "follow_up_on_time"}
+    assert {k for k, v in q.items() if v.allow_na} == {
+        "phone_answered_four_rings",
+        "admitted_unsure",
+        "follow_up_on_time",
+    }
     assert {k: v.weight for k, v in q.items() if v.weight != 1} == {
-        "greeted_within_minute": 2, "product_knowledge": 2, "delivered_as_promised": 2, "overall_satisfaction": 3}
+        "greeted_within_minute": 2,
+        "product_knowledge": 2,
+        "delivered_as_promised": 2,
+        "overall_satisfaction": 3,
+    }
     assert [(o.value, o.score) for o in q["service_level"].options] == [
-        ("scripted", 0.3), ("genuine", 0.7), ("exceptional", 1.0)]
+        ("scripted", 0.3),
+        ("genuine", 0.7),
+        ("exceptional", 1.0),
+    ]
     assert q["what_stood_out"].type == "text" and q["what_stood_out"].required
 
 
 def _scripts(texts: list[str]) -> set[str]:
-    patterns = {"arabic": r"[\u0600-\u06FF]", "japanese": r"[\u3040-\u30FF\u4E00-\u9FFF]",
-                "polish": r"[ąęłńśźż]", "german": r"\b(und|nicht|Sehr)\b", "french": r"\b(et|mais|très)\b",
-                "spanish": r"\b(y|pero|Me)\b"}
+    patterns = {
+        "arabic": r"[\u0600-\u06FF]",
+        "japanese": r"[\u3040-\u30FF\u4E00-\u9FFF]",
+        "polish": r"[ąęłńśźż]",
+        "german": r"\b(und|nicht|Sehr)\b",
+        "french": r"\b(et|mais|très)\b",
+        "spanish": r"\b(y|pero|Me)\b",
+    }
     return {name for name, pattern in patterns.items() if any(re.search(pattern, text) for text in texts)}
 
 
@@ -67,7 +109,8 @@ def test_the_demo_loads_into_an_empty_database_with_data_for_every_role(app, ses
     assert (summary.regions, summary.branches, summary.users) == (3, 36, 10)
     assert is_demo_loaded(session) and not is_database_empty(session)
     assert [(login.email, login.role) for login in summary.logins] == [
-        (login.email, login.role) for login in demo_logins(session)]
+        (login.email, login.role) for login in demo_logins(session)
+    ]
     assert {login.role for login in summary.logins} == {"admin", "manager", "shopper"}
     assert authenticate(session, "admin@demo.fieldaudit.org", DEMO_PASSWORD) is not None
 
@@ -84,11 +127,14 @@ def test_the_demo_loads_into_an_empty_database_with_data_for_every_role(app, ses
         assert all(any(v.branch_id == b.id for v in visits) for b in region.branches)
     for shopper in session.scalars(select(User).where(User.role == Role.SHOPPER)):
         assert any(v.shopper_id == shopper.id for v in visits)
-        upcoming = session.scalars(select(Assignment).where(
-            Assignment.shopper_id == shopper.id, Assignment.status == AssignmentStatus.OPEN)).all()
+        upcoming = session.scalars(
+            select(Assignment).where(Assignment.shopper_id == shopper.id, Assignment.status == AssignmentStatus.OPEN)
+        ).all()
         assert upcoming and all(TODAY <= a.due_from <= a.due_to <= TODAY + timedelta(days=14) for a in upcoming)
-    assert sum(1 for _ in session.scalars(select(Assignment).where(Assignment.status == AssignmentStatus.OPEN))) == \
-        summary.open_assignments
+    assert (
+        sum(1 for _ in session.scalars(select(Assignment).where(Assignment.status == AssignmentStatus.OPEN)))
+        == summary.open_assignments
+    )
 
     # realistic variety: critical failures of both policies, N/A, several languages, differing branches
     assert any(v.zeroed for v in visits) and any(v.flagged and not v.zeroed for v in visits)
@@ -109,7 +155,11 @@ def test_the_demo_loads_into_an_empty_database_with_data_for_every_role(app, ses
         loaded = load_visit(v.revisions[0].document)
         expected = score_visit(checklist, loaded.answers, loaded.photos)
         assert (v.score_percent, v.earned, v.possible, v.zeroed) == (
-            expected.percent, expected.earned, expected.possible, expected.zeroed)
+            expected.percent,
+            expected.earned,
+            expected.possible,
+            expected.zeroed,
+        )
 
     # every photo is a real PNG, stored, complete, matching its manifest
     storage = Path(app.config["PHOTO_STORAGE_PATH"])
@@ -126,11 +176,22 @@ def test_the_demo_loads_into_an_empty_database_with_data_for_every_role(app, ses
             assert (storage / key).read_bytes().startswith(b"\xff\xd8\xff")
 
     # the stored question roll-ups (the dashboard's weakest questions) hold the demo's visits
-    stored = {tuple(row) for row in session.execute(select(
-        QuestionDay.region_id, QuestionDay.day, QuestionDay.template_version_id, QuestionDay.question_key,
-        QuestionDay.answered))}
-    fresh = {(region, day if isinstance(day, date) else date.fromisoformat(day), version, key, answered)
-             for region, day, version, key, answered, _, _ in session.execute(question_days.computed())}
+    stored = {
+        tuple(row)
+        for row in session.execute(
+            select(
+                QuestionDay.region_id,
+                QuestionDay.day,
+                QuestionDay.template_version_id,
+                QuestionDay.question_key,
+                QuestionDay.answered,
+            )
+        )
+    }
+    fresh = {
+        (region, day if isinstance(day, date) else date.fromisoformat(day), version, key, answered)
+        for region, day, version, key, answered, _, _ in session.execute(question_days.computed())
+    }
     assert stored and stored == fresh
 
     with pytest.raises(DemoError):
@@ -138,14 +199,23 @@ def test_the_demo_loads_into_an_empty_database_with_data_for_every_role(app, ses
 
 
 def _fingerprint(session) -> dict:
-    visits = session.execute(select(Visit.id, Branch.code, User.email, Visit.score_percent, Visit.critical_failures,
-                                    Visit.finished_at).join(Branch).join(User, User.id == Visit.shopper_id)
-                             .order_by(Visit.id)).all()
-    open_work = session.execute(select(Assignment.id, Assignment.due_from).where(
-        Assignment.status == AssignmentStatus.OPEN).order_by(Assignment.id)).all()
-    return {"visits": [tuple(row) for row in visits], "open": [tuple(row) for row in open_work],
-            "answers": session.scalar(select(func.count()).select_from(Answer)),
-            "regions": session.scalars(select(Region.code).order_by(Region.code)).all()}
+    visits = session.execute(
+        select(Visit.id, Branch.code, User.email, Visit.score_percent, Visit.critical_failures, Visit.finished_at)
+        .join(Branch)
+        .join(User, User.id == Visit.shopper_id)
+        .order_by(Visit.id)
+    ).all()
+    open_work = session.execute(
+        select(Assignment.id, Assignment.due_from)
+        .where(Assignment.status == AssignmentStatus.OPEN)
+        .order_by(Assignment.id)
+    ).all()
+    return {
+        "visits": [tuple(row) for row in visits],
+        "open": [tuple(row) for row in open_work],
+        "answers": session.scalar(select(func.count()).select_from(Answer)),
+        "regions": session.scalars(select(Region.code).order_by(Region.code)).all(),
+    }
 
 
 def _wipe(app, session) -> None:

@@ -1,5 +1,6 @@
 """Every demo log-in that `scripts/serve` prints opens with the printed password alone: the demo admin is
 exempt from the admin's second factor, and no demo password is temporary."""
+
 from __future__ import annotations
 
 import server.demo.loader as demo_loader

@@ -1,4 +1,5 @@
 """Fixtures for the photo upload tests."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,4 +1,5 @@
 """Factories of test data for photo uploads: a checklist with photo questions, tiny real images, a visit awaiting them."""
+
 from __future__ import annotations
 
 import hashlib
@@ -15,15 +16,17 @@ from tests.server.sync.helpers import record_and_commit
 PHOTO_CHECKLIST = {
     "format": 1,
     "title": "Checklist with photos",
-    "sections": [{
-        "key": "front",
-        "title": "Front of house",
-        "questions": [
-            {"key": "greeted", "text": "Greeted on arrival?", "type": "yes_no", "required": True},
-            {"key": "storefront", "text": "Photo of the storefront", "type": "photo", "required": True},
-            {"key": "receipt", "text": "Photo of the receipt", "type": "photo"},
-        ],
-    }],
+    "sections": [
+        {
+            "key": "front",
+            "title": "Front of house",
+            "questions": [
+                {"key": "greeted", "text": "Greeted on arrival?", "type": "yes_no", "required": True},
+                {"key": "storefront", "text": "Photo of the storefront", "type": "photo", "required": True},
+                {"key": "receipt", "text": "Photo of the receipt", "type": "photo"},
+            ],
+        }
+    ],
 }
 
 
@@ -47,8 +50,9 @@ def jpeg_bytes(size: tuple[int, int] = (4, 4), colour: tuple[int, int, int] = (3
     return out.getvalue()
 
 
-def image_bytes(pillow_format: str, size: tuple[int, int], colour: tuple[int, int, int] = (90, 160, 60),
-                **save: object) -> bytes:
+def image_bytes(
+    pillow_format: str, size: tuple[int, int], colour: tuple[int, int, int] = (90, 160, 60), **save: object
+) -> bytes:
     """A real image of one colour in any format Pillow writes (JPEG, PNG, WEBP...)."""
     from PIL import Image
 
@@ -75,8 +79,13 @@ class PhotoFile:
 
     @property
     def entry(self) -> dict:
-        return {"id": self.id, "question": self.question, "sha256": hashlib.sha256(self.content).hexdigest(),
-                "size": len(self.content), "content_type": self.content_type}
+        return {
+            "id": self.id,
+            "question": self.question,
+            "sha256": hashlib.sha256(self.content).hexdigest(),
+            "size": len(self.content),
+            "content_type": self.content_type,
+        }
 
 
 @dataclass
@@ -97,20 +106,28 @@ class PhotoVisit:
         return f"/api/v1/visits/{self.id}/photos/{photo_id}{suffix}"
 
 
-def make_photo_visit(make, session, files: list[tuple[str, bytes, str]] | None = None, *, shopper=None,
-                     branch=None) -> PhotoVisit:
+def make_photo_visit(
+    make, session, files: list[tuple[str, bytes, str]] | None = None, *, shopper=None, branch=None
+) -> PhotoVisit:
     """Record (through record_visit, committed) a visit whose manifest names `files`: (question, bytes, content type)."""
-    files = files if files is not None else [("storefront", png_bytes(), "image/png"),
-                                             ("receipt", jpeg_bytes(), "image/jpeg")]
+    files = (
+        files
+        if files is not None
+        else [("storefront", png_bytes(), "image/png"), ("receipt", jpeg_bytes(), "image/jpeg")]
+    )
     shopper = shopper or make.user("shopper")
     template = make.template(PHOTO_CHECKLIST)
     assignment = make.assignment(shopper=shopper, template=template, branch=branch)
     photos = [PhotoFile(str(uuid.uuid4()), question, content, kind) for question, content, kind in files]
     document = {
-        "id": str(uuid.uuid4()), "template_version_id": template.versions[0].id,
-        "assignment_id": str(assignment.id), "branch_id": assignment.branch_id,
-        "started_at": "2026-11-20T09:14:03Z", "finished_at": "2026-11-20T09:52:40Z",
-        "answers": [{"question": "greeted", "value": "yes"}], "photos": [p.entry for p in photos],
+        "id": str(uuid.uuid4()),
+        "template_version_id": template.versions[0].id,
+        "assignment_id": str(assignment.id),
+        "branch_id": assignment.branch_id,
+        "started_at": "2026-11-20T09:14:03Z",
+        "finished_at": "2026-11-20T09:52:40Z",
+        "answers": [{"question": "greeted", "value": "yes"}],
+        "photos": [p.entry for p in photos],
     }
     visit = record_and_commit(session, shopper, document)
     _, token = issue_token(session, shopper, "Phone")
@@ -118,8 +135,16 @@ def make_photo_visit(make, session, files: list[tuple[str, bytes, str]] | None =
     return PhotoVisit(str(visit.id), shopper, token, photos)
 
 
-def put(client, visit: PhotoVisit, photo: PhotoFile, body: bytes | None = None, *, start: int | None = None,
-        content_type: str | None = None, headers: dict | None = None):
+def put(
+    client,
+    visit: PhotoVisit,
+    photo: PhotoFile,
+    body: bytes | None = None,
+    *,
+    start: int | None = None,
+    content_type: str | None = None,
+    headers: dict | None = None,
+):
     """PUT the photo (or `body`), whole or as a chunk starting at `start` (Content-Range)."""
     body = photo.content if body is None else body
     sent = {**visit.headers, "Content-Type": content_type or photo.content_type, **(headers or {})}

@@ -1,4 +1,5 @@
 """`fieldaudit photos cleanup`: stale partial uploads and rejected visits' photos go, idempotently, dry run first."""
+
 from __future__ import annotations
 
 import os
@@ -63,8 +64,9 @@ def test_a_stale_partial_upload_is_deleted_and_the_photo_starts_again_from_zero(
     assert put(client, visit, photo).status_code == 201  # the phone simply starts again
 
 
-def test_photos_of_rejected_visits_past_the_retention_period_are_deleted_with_their_renditions(app, client, session,
-                                                                                             make):
+def test_photos_of_rejected_visits_past_the_retention_period_are_deleted_with_their_renditions(
+    app, client, session, make
+):
     old = rejected_visit(client, session, make, days_ago=100)
     young = rejected_visit(client, session, make, days_ago=10)
     output = run(app, "--retention-days", "90")
@@ -103,8 +105,9 @@ def test_cleanup_is_idempotent(app, client, session, make):
 def test_a_partial_upload_being_written_right_now_is_left_alone(app, client, session, make):
     _, _, key = stale_partial(client, session, make)
     with current_storage().lock(key):
-        report = cleanup_photos(session, current_storage(), partial_max_age=timedelta(hours=1),
-                                retention=timedelta(days=90))
+        report = cleanup_photos(
+            session, current_storage(), partial_max_age=timedelta(hours=1), retention=timedelta(days=90)
+        )
     assert report.busy_partials == [key] and report.partials == []
     assert current_storage().partial_size(key) == 1500
 

@@ -1,4 +1,5 @@
 """Resource limits on photos: per-visit budget, per-shopper daily quota, free space, and chunks exactly their range."""
+
 from __future__ import annotations
 
 import io
@@ -9,9 +10,9 @@ from sqlalchemy import update
 
 from server.models import Photo, Visit
 from server.models.types import utcnow
-from server.storage import current_storage, photo_key
 from server.services.visits.record import VisitRejected
-from tests.server.photos.factories import big_png, image_bytes, make_photo_visit, png_bytes, put
+from server.storage import current_storage, photo_key
+from tests.server.photos.factories import big_png, make_photo_visit, put
 
 
 def fresh(session, key) -> Photo:
@@ -46,21 +47,36 @@ def test_a_visit_whose_photos_total_more_than_its_byte_budget_is_refused_at_push
 
 
 def test_the_push_endpoint_answers_invalid_naming_photos_for_a_budget_refusal(app, client, session, make):
-    from tests.server.photos.factories import PHOTO_CHECKLIST
     from server.services.accounts.tokens import issue_token
     from tests.server.auth_helpers import bearer
+    from tests.server.photos.factories import PHOTO_CHECKLIST
 
     app.config["VISIT_MAX_PHOTOS"] = 1
     shopper = make.user("shopper")
     template = make.template(PHOTO_CHECKLIST)
     assignment = make.assignment(shopper=shopper, template=template)
     import hashlib
-    photos = [{"id": str(uuid.uuid4()), "question": "storefront", "sha256": hashlib.sha256(b"x%d" % n).hexdigest(),
-               "size": 10, "content_type": "image/png"} for n in range(2)]
-    document = {"id": str(uuid.uuid4()), "template_version_id": template.versions[0].id,
-                "assignment_id": str(assignment.id), "branch_id": assignment.branch_id,
-                "started_at": "2026-11-20T09:14:03Z", "finished_at": "2026-11-20T09:52:40Z",
-                "answers": [{"question": "greeted", "value": "yes"}], "photos": photos}
+
+    photos = [
+        {
+            "id": str(uuid.uuid4()),
+            "question": "storefront",
+            "sha256": hashlib.sha256(b"x%d" % n).hexdigest(),
+            "size": 10,
+            "content_type": "image/png",
+        }
+        for n in range(2)
+    ]
+    document = {
+        "id": str(uuid.uuid4()),
+        "template_version_id": template.versions[0].id,
+        "assignment_id": str(assignment.id),
+        "branch_id": assignment.branch_id,
+        "started_at": "2026-11-20T09:14:03Z",
+        "finished_at": "2026-11-20T09:52:40Z",
+        "answers": [{"question": "greeted", "value": "yes"}],
+        "photos": photos,
+    }
     token = issue_token(session, shopper, "Phone")[1]
     session.commit()
     [result] = client.post("/api/v1/sync/push", json={"visits": [document]}, headers=bearer(token)).json["results"]
@@ -76,7 +92,9 @@ def test_the_daily_quota_counts_the_shoppers_photos_of_the_last_24_hours_at_push
     assert "over the daily allowance of 5 photos" in exc.errors["photos"][0]
     assert "try again after" in exc.errors["photos"][0]
     make_photo_visit(make, session, pngs(3))  # another shopper has an allowance of their own
-    session.execute(update(Visit).where(Visit.shopper_id == shopper.id).values(submitted_at=utcnow() - timedelta(hours=25)))
+    session.execute(
+        update(Visit).where(Visit.shopper_id == shopper.id).values(submitted_at=utcnow() - timedelta(hours=25))
+    )
     session.commit()
     make_photo_visit(make, session, pngs(3), shopper=shopper)  # a day later the same visit goes through
 
@@ -125,10 +143,17 @@ def test_too_little_free_space_answers_507_before_a_byte_is_stored(app, client, 
 
 def _chunked(client, visit, photo, body: bytes, header: str):
     """PUT with Transfer-Encoding: chunked, no Content-Length: only the Content-Range says how long the chunk is."""
-    return client.put(visit.url(photo), input_stream=io.BytesIO(body),
-                      headers={**visit.headers, "Content-Type": photo.content_type, "Content-Range": header,
-                               "Transfer-Encoding": "chunked"},
-                      environ_overrides={"wsgi.input_terminated": True})
+    return client.put(
+        visit.url(photo),
+        input_stream=io.BytesIO(body),
+        headers={
+            **visit.headers,
+            "Content-Type": photo.content_type,
+            "Content-Range": header,
+            "Transfer-Encoding": "chunked",
+        },
+        environ_overrides={"wsgi.input_terminated": True},
+    )
 
 
 def test_a_chunked_body_longer_than_its_content_range_is_refused_and_nothing_of_it_is_kept(client, session, make):

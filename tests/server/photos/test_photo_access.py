@@ -1,4 +1,5 @@
 """Who may upload, check and read a visit's photos: the shopper uploads; viewers read; everyone else gets 404."""
+
 from __future__ import annotations
 
 import hashlib
@@ -35,22 +36,37 @@ def test_another_shoppers_visit_and_photos_answer_404_to_every_method(client, se
 def test_a_photo_id_from_another_visit_is_not_found_under_this_visit(client, session, make, visit):
     other = make_photo_visit(make, session, shopper=visit.shopper)
     foreign = other.photos[0]
-    assert client.put(visit.url(foreign), data=foreign.content,
-                      headers={**visit.headers, "Content-Type": foreign.content_type}).status_code == 404
+    assert (
+        client.put(
+            visit.url(foreign), data=foreign.content, headers={**visit.headers, "Content-Type": foreign.content_type}
+        ).status_code
+        == 404
+    )
     assert client.get(visit.url(foreign), headers=visit.headers).status_code == 404
 
 
-@pytest.mark.parametrize("visit_part,photo_part", [
-    ("unknown", "known"), ("known", "unknown"), ("not-a-uuid", "known"), ("known", "not-a-uuid"),
-    ("known", "..%2F..%2Fetc%2Fpasswd"), ("known", "1"), ("known", "00000000-0000-0000-0000-00000000000g"),
-])
+@pytest.mark.parametrize(
+    "visit_part,photo_part",
+    [
+        ("unknown", "known"),
+        ("known", "unknown"),
+        ("not-a-uuid", "known"),
+        ("known", "not-a-uuid"),
+        ("known", "..%2F..%2Fetc%2Fpasswd"),
+        ("known", "1"),
+        ("known", "00000000-0000-0000-0000-00000000000g"),
+    ],
+)
 def test_unknown_and_malformed_ids_answer_404(client, visit, visit_part, photo_part):
     photo = visit.photos[0]
     vid = {"known": visit.id, "unknown": str(uuid.uuid4())}.get(visit_part, visit_part)
     pid = {"known": photo.id, "unknown": str(uuid.uuid4())}.get(photo_part, photo_part)
     url = f"/api/v1/visits/{vid}/photos/{pid}"
-    for response in (client.put(url, data=photo.content, headers=visit.headers), client.get(url, headers=visit.headers),
-                     client.get(url + "/content", headers=visit.headers)):
+    for response in (
+        client.put(url, data=photo.content, headers=visit.headers),
+        client.get(url, headers=visit.headers),
+        client.get(url + "/content", headers=visit.headers),
+    ):
         assert response.status_code == 404
         assert response.json["status"] == 404
 

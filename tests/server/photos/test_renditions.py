@@ -1,4 +1,5 @@
 """Photos are decoded once, when the upload completes: pixel limit, declared format, renditions that pages and PDFs use."""
+
 from __future__ import annotations
 
 import io
@@ -67,8 +68,14 @@ def test_a_completed_upload_stores_page_and_thumbnail_renditions_and_records_the
 
 
 def test_the_exif_orientation_is_applied_only_when_the_photo_has_one(client, session, make):
-    visit = make_photo_visit(make, session, [("storefront", oriented_jpeg((400, 200), 6), "image/jpeg"),
-                                             ("receipt", image_bytes("JPEG", (400, 200)), "image/jpeg")])
+    visit = make_photo_visit(
+        make,
+        session,
+        [
+            ("storefront", oriented_jpeg((400, 200), 6), "image/jpeg"),
+            ("receipt", image_bytes("JPEG", (400, 200)), "image/jpeg"),
+        ],
+    )
     for photo in visit.photos:
         assert put(client, visit, photo).status_code == 201
     turned, plain = (Image.open(io.BytesIO(stored(fresh(session, p.id).page_key))) for p in visit.photos)
@@ -97,8 +104,8 @@ def test_a_photo_over_the_pixel_limit_is_refused_with_415_and_the_visit_says_why
     admin = make.user("admin")
     web_login(client, admin.email)
     page = client.get(f"/visits/{visit.id}").text
-    block = page[page.index('id="refused-photos"'):]
-    block = block[:block.index("</div>")]
+    block = page[page.index('id="refused-photos"') :]
+    block = block[: block.index("</div>")]
     assert "<strong>Photo of the storefront</strong>: The photo is 8000×9999 pixels" in block
 
 
@@ -162,8 +169,9 @@ def test_the_original_is_a_download_for_admins_only(app, client, session, make):
     assert url in admin.get(f"/visits/{visit.id}").text
 
 
-def test_photos_stored_before_renditions_get_them_once_the_first_time_they_are_shown(client, session, make,
-                                                                                      monkeypatch):
+def test_photos_stored_before_renditions_get_them_once_the_first_time_they_are_shown(
+    client, session, make, monkeypatch
+):
     visit, north = _world(client, session, make, [("storefront", image_bytes("JPEG", (2400, 1800)), "image/jpeg")])
     photo = visit.photos[0]
     row = fresh(session, photo.id)
@@ -183,8 +191,7 @@ def test_photos_stored_before_renditions_get_them_once_the_first_time_they_are_s
     assert (fresh(session, photo.id).width, fresh(session, photo.id).height) == (2400, 1800)
 
 
-def test_an_old_photo_over_the_pixel_limit_prints_why_in_the_pdf_and_is_not_decoded_again(app, client, session,
-                                                                                          make):
+def test_an_old_photo_over_the_pixel_limit_prints_why_in_the_pdf_and_is_not_decoded_again(app, client, session, make):
     visit, north = _world(client, session, make, [("storefront", image_bytes("PNG", (200, 100)), "image/png")])
     row = fresh(session, visit.photos[0].id)
     row.page_key = row.thumb_key = None
@@ -225,8 +232,9 @@ print(json.dumps({"outcome": outcome, "before_kib": before, "after_kib": after})
 
 
 def _measure(path) -> dict:
-    done = subprocess.run([sys.executable, "-c", MEASURE, str(path)], capture_output=True, text=True, timeout=300,
-                          check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", MEASURE, str(path)], capture_output=True, text=True, timeout=300, check=True
+    )
     return json.loads(done.stdout)
 
 

@@ -1,4 +1,5 @@
 """The filesystem photo storage: chunked writes, atomic finalise, locks, and keys that cannot escape its folder."""
+
 from __future__ import annotations
 
 import io
@@ -8,8 +9,17 @@ import uuid
 import pytest
 
 from server import create_app
-from server.storage import (BLOCK_SIZE, FilesystemStorage, InvalidKey, NotStored, OffsetMismatch, PhotoStorage,
-                            StorageBusy, current_storage, photo_key)
+from server.storage import (
+    BLOCK_SIZE,
+    FilesystemStorage,
+    InvalidKey,
+    NotStored,
+    OffsetMismatch,
+    PhotoStorage,
+    StorageBusy,
+    current_storage,
+    photo_key,
+)
 
 KEY = photo_key(uuid.uuid4(), uuid.uuid4())
 
@@ -128,9 +138,8 @@ def test_delete_removes_final_and_partial_data_and_tolerates_missing_keys(storag
 def test_only_one_upload_holds_a_photos_lock_and_it_leaves_no_file_behind(storage):
     other = photo_key(uuid.uuid4(), uuid.uuid4())
     with storage.lock(KEY):
-        with pytest.raises(StorageBusy):
-            with storage.lock(KEY):
-                pass
+        with pytest.raises(StorageBusy), storage.lock(KEY):
+            pass
         with storage.lock(other):
             pass
     with storage.lock(KEY):
@@ -142,15 +151,38 @@ def test_only_one_upload_holds_a_photos_lock_and_it_leaves_no_file_behind(storag
 U1, U2 = "3f0c5d2e-8a4b-4c1d-9e7f-1a2b3c4d5e6f", "b7e1c9a0-2d3f-4e5a-8b6c-7d8e9f0a1b2c"
 
 
-@pytest.mark.parametrize("key", [
-    "../../etc/passwd", "/etc/passwd", "a/b", "", U1, f"{U1}/../{U2}", f"{U1}/{U2}/..", f"{U1}\\{U2}",
-    f"{U1}/{U2}\x00", f"{U1}/{U2}".upper(), f"{U1}/{U2}.partial", f"../{U1}", f"{U1}/{U2}\n", None, 42,
-])
+@pytest.mark.parametrize(
+    "key",
+    [
+        "../../etc/passwd",
+        "/etc/passwd",
+        "a/b",
+        "",
+        U1,
+        f"{U1}/../{U2}",
+        f"{U1}/{U2}/..",
+        f"{U1}\\{U2}",
+        f"{U1}/{U2}\x00",
+        f"{U1}/{U2}".upper(),
+        f"{U1}/{U2}.partial",
+        f"../{U1}",
+        f"{U1}/{U2}\n",
+        None,
+        42,
+    ],
+)
 def test_keys_other_than_two_canonical_uuids_are_refused_by_every_method(storage, tmp_path, key):
-    calls = [lambda: storage.write_chunk(key, io.BytesIO(b"x"), 0), lambda: storage.partial_size(key),
-             lambda: storage.open_partial(key), lambda: storage.discard_partial(key), lambda: storage.finalise(key),
-             lambda: storage.open(key), lambda: storage.exists(key), lambda: storage.delete(key),
-             lambda: storage.lock(key).__enter__()]
+    calls = [
+        lambda: storage.write_chunk(key, io.BytesIO(b"x"), 0),
+        lambda: storage.partial_size(key),
+        lambda: storage.open_partial(key),
+        lambda: storage.discard_partial(key),
+        lambda: storage.finalise(key),
+        lambda: storage.open(key),
+        lambda: storage.exists(key),
+        lambda: storage.delete(key),
+        lambda: storage.lock(key).__enter__(),
+    ]
     for call in calls:
         with pytest.raises(InvalidKey):
             call()
@@ -166,8 +198,9 @@ def test_photo_keys_are_built_only_from_uuids():
 
 
 def test_the_app_gets_the_configured_storage(tmp_path):
-    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "x",
-                      "PHOTO_STORAGE_PATH": str(tmp_path / "p")})
+    app = create_app(
+        {"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "x", "PHOTO_STORAGE_PATH": str(tmp_path / "p")}
+    )
     with app.app_context():
         assert isinstance(current_storage(), FilesystemStorage) and isinstance(current_storage(), PhotoStorage)
         assert current_storage().root == tmp_path / "p"

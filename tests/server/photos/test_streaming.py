@@ -1,4 +1,5 @@
 """Uploads stream from the socket to storage: never the whole body in memory, one writer per photo at a time."""
+
 from __future__ import annotations
 
 import hashlib
@@ -43,11 +44,11 @@ class Generated(Seekable):
 
     def read(self, n: int = -1) -> bytes:
         n = self.size - self.pos if n is None or n < 0 else min(n, self.size - self.pos)
-        block = PREFIX[self.pos:self.pos + n]
+        block = PREFIX[self.pos : self.pos + n]
         offset = self.pos + len(block)
         while len(block) < n:
             start = (offset - len(PREFIX)) % len(PATTERN)
-            piece = PATTERN[start:start + n - len(block)]
+            piece = PATTERN[start : start + n - len(block)]
             block += piece
             offset += len(piece)
         self.pos += len(block)
@@ -86,9 +87,12 @@ def test_a_body_many_times_larger_than_the_memory_budget_uploads_within_it(clien
     client.head(visit.url(photo), headers=visit.headers)  # warm up the request path
     tracemalloc.start()
     try:
-        response = client.put(visit.url(photo), input_stream=Generated(size),
-                              headers={**visit.headers, "Content-Type": "image/png"},
-                              environ_overrides={"CONTENT_LENGTH": str(size)})
+        response = client.put(
+            visit.url(photo),
+            input_stream=Generated(size),
+            headers={**visit.headers, "Content-Type": "image/png"},
+            environ_overrides={"CONTENT_LENGTH": str(size)},
+        )
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
@@ -111,15 +115,18 @@ class Paused(Seekable):
         end = len(self.data) if n is None or n < 0 else self.pos + n
         if self.pos < self.pause_at:
             end = min(end, self.pause_at)
-        block, self.pos = self.data[self.pos:end], min(end, len(self.data))
+        block, self.pos = self.data[self.pos : end], min(end, len(self.data))
         return block
 
 
 def _put_in_thread(app, visit, photo: PhotoFile, body, results: dict, name: str) -> threading.Thread:
     def run():
-        response = new_client(app).put(visit.url(photo), input_stream=body,
-                                        headers={**visit.headers, "Content-Type": photo.content_type},
-                                        environ_overrides={"CONTENT_LENGTH": str(len(photo.content))})
+        response = new_client(app).put(
+            visit.url(photo),
+            input_stream=body,
+            headers={**visit.headers, "Content-Type": photo.content_type},
+            environ_overrides={"CONTENT_LENGTH": str(len(photo.content))},
+        )
         results[name] = (response.status_code, response.json)
 
     thread = threading.Thread(target=run)
@@ -128,7 +135,8 @@ def _put_in_thread(app, visit, photo: PhotoFile, body, results: dict, name: str)
 
 
 def test_a_second_upload_of_the_same_photo_while_one_is_running_is_told_to_wait_and_nothing_is_corrupted(
-        app, client, session, make):
+    app, client, session, make
+):
     content = big_png(400_000)
     visit = make_photo_visit(make, session, [("storefront", content, "image/png")])
     photo = visit.photos[0]
@@ -146,8 +154,9 @@ def test_a_second_upload_of_the_same_photo_while_one_is_running_is_told_to_wait_
 
 
 def test_the_last_two_photos_finishing_together_submit_the_visit_exactly_once(app, session, make):
-    visit = make_photo_visit(make, session, [("storefront", big_png(200_000), "image/png"),
-                                             ("receipt", big_png(250_000), "image/png")])
+    visit = make_photo_visit(
+        make, session, [("storefront", big_png(200_000), "image/png"), ("receipt", big_png(250_000), "image/png")]
+    )
     changes_before = session.scalar(select(func.count()).select_from(Change).where(Change.entity == "visit"))
     bodies = [Paused(p.content, pause_at=len(p.content) - 1) for p in visit.photos]
     results: dict = {}

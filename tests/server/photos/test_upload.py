@@ -1,4 +1,5 @@
 """Uploading photos: whole or resumable, checked against the manifest, idempotent, and what each mistake gets."""
+
 from __future__ import annotations
 
 import hashlib
@@ -21,8 +22,9 @@ def fresh(session, model, key):
 
 
 def visit_changes(session, visit) -> int:
-    return session.scalar(select(func.count()).select_from(Change).where(
-        Change.entity == "visit", Change.entity_id == visit.id))
+    return session.scalar(
+        select(func.count()).select_from(Change).where(Change.entity == "visit", Change.entity_id == visit.id)
+    )
 
 
 def stored(visit, photo) -> bytes:
@@ -35,8 +37,13 @@ def test_a_whole_upload_completes_the_photo_and_only_the_last_photo_submits_the_
     pushed = visit_changes(session, visit)  # recording the visit may log it already
     first = put(client, visit, storefront)
     assert first.status_code == 201, first.json
-    assert first.json == {"id": storefront.id, "received_bytes": len(storefront.content),
-                          "size": len(storefront.content), "complete": True, "visit_status": "awaiting_photos"}
+    assert first.json == {
+        "id": storefront.id,
+        "received_bytes": len(storefront.content),
+        "size": len(storefront.content),
+        "complete": True,
+        "visit_status": "awaiting_photos",
+    }
     assert first.headers["Upload-Offset"] == first.headers["Upload-Length"] == str(len(storefront.content))
     assert fresh(session, Visit, visit.id).status.value == "awaiting_photos"
     assert visit_changes(session, visit) == pushed
@@ -77,9 +84,12 @@ def test_a_lost_connection_keeps_the_bytes_that_arrived_and_the_upload_resumes_f
     visit = make_photo_visit(make, session, [("storefront", content, "image/png")])
     photo = visit.photos[0]
     arrived = 180_000  # the phone sent 60 %, then the network dropped
-    lost = client.put(visit.url(photo), input_stream=io.BytesIO(content[:arrived]),
-                      headers={**visit.headers, "Content-Type": "image/png"},
-                      environ_overrides={"CONTENT_LENGTH": str(len(content))})  # promised more than came
+    lost = client.put(
+        visit.url(photo),
+        input_stream=io.BytesIO(content[:arrived]),
+        headers={**visit.headers, "Content-Type": "image/png"},
+        environ_overrides={"CONTENT_LENGTH": str(len(content))},
+    )  # promised more than came
     assert lost.status_code == 400  # nobody reads this answer: the phone is gone
     head = client.head(visit.url(photo), headers=visit.headers)
     assert head.headers["Upload-Offset"] == str(arrived)
@@ -123,12 +133,15 @@ def test_a_file_whose_hash_differs_from_the_manifest_gets_400_and_its_data_is_di
     assert put(client, visit, photo).status_code == 201  # and the phone simply starts again
 
 
-@pytest.mark.parametrize("body,content_type", [
-    (b"GIF89a" + b"\x00" * 40, "image/png"),
-    (b"<html><script>alert(1)</script></html>", "image/png"),
-    (png_bytes(), "image/jpeg"),
-    (jpeg_bytes(), "image/webp"),
-])
+@pytest.mark.parametrize(
+    "body,content_type",
+    [
+        (b"GIF89a" + b"\x00" * 40, "image/png"),
+        (b"<html><script>alert(1)</script></html>", "image/png"),
+        (png_bytes(), "image/jpeg"),
+        (jpeg_bytes(), "image/webp"),
+    ],
+)
 def test_a_body_that_is_not_an_image_of_the_manifests_type_gets_415(client, session, make, body, content_type):
     visit = make_photo_visit(make, session, [("storefront", body, content_type)])
     response = put(client, visit, visit.photos[0])
@@ -137,8 +150,9 @@ def test_a_body_that_is_not_an_image_of_the_manifests_type_gets_415(client, sess
 
 
 def test_a_manifest_type_we_do_not_take_or_a_contradicting_content_type_gets_415(client, session, make):
-    visit = make_photo_visit(make, session, [("storefront", b"GIF89a" + b"\x00" * 40, "image/png"),
-                                             ("receipt", png_bytes(), "image/png")])
+    visit = make_photo_visit(
+        make, session, [("storefront", b"GIF89a" + b"\x00" * 40, "image/png"), ("receipt", png_bytes(), "image/png")]
+    )
     gif, png = visit.photos
     gif.content_type = "image/gif"  # a row from before push refused such manifests: the upload still says no
     session.commit()
@@ -161,12 +175,15 @@ def test_real_webp_jpeg_and_png_photos_are_taken(client, session, make, kind, pi
     assert put(client, visit, visit.photos[0]).status_code == 201
 
 
-@pytest.mark.parametrize("kind,head", [
-    ("image/webp", b"RIFF\x10\x00\x00\x00WEBPVP8 "), ("image/jpeg", b"\xff\xd8\xff\xe0\x00\x10JFIF\x00"),
-    ("image/png", b"\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR"),
-])
-def test_the_right_first_bytes_with_no_image_behind_them_get_415_and_nothing_is_kept(client, session, make, kind,
-                                                                                     head):
+@pytest.mark.parametrize(
+    "kind,head",
+    [
+        ("image/webp", b"RIFF\x10\x00\x00\x00WEBPVP8 "),
+        ("image/jpeg", b"\xff\xd8\xff\xe0\x00\x10JFIF\x00"),
+        ("image/png", b"\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR"),
+    ],
+)
+def test_the_right_first_bytes_with_no_image_behind_them_get_415_and_nothing_is_kept(client, session, make, kind, head):
     visit = make_photo_visit(make, session, [("storefront", head + b"\x00" * 100, kind)])
     response = put(client, visit, visit.photos[0])
     assert response.status_code == 415 and "Its data was discarded" in response.json["message"]
@@ -179,9 +196,12 @@ def test_more_bytes_than_the_manifest_says_get_413_and_nothing_is_kept(client, s
     visit = make_photo_visit(make, session, [("storefront", content, "image/png")])
     photo = visit.photos[0]
     assert put(client, visit, photo, content + b"extra").status_code == 413
-    chunked = client.put(visit.url(photo), input_stream=io.BytesIO(content + b"extra"),
-                         headers={**visit.headers, "Content-Type": "image/png"},
-                         environ_overrides={"wsgi.input_terminated": True})  # no Content-Length: a chunked body
+    chunked = client.put(
+        visit.url(photo),
+        input_stream=io.BytesIO(content + b"extra"),
+        headers={**visit.headers, "Content-Type": "image/png"},
+        environ_overrides={"wsgi.input_terminated": True},
+    )  # no Content-Length: a chunked body
     assert chunked.status_code == 413, chunked.json
     too_long_range = put(client, visit, photo, content[:100], headers={"Content-Range": "bytes 0-99/6000"})
     assert too_long_range.status_code == 413
@@ -189,8 +209,10 @@ def test_more_bytes_than_the_manifest_says_get_413_and_nothing_is_kept(client, s
     assert current_storage().partial_size(photo_key(visit.id, photo.id)) == 0
 
 
-@pytest.mark.parametrize("header", ["bytes 0-9", "0-9/100", "bytes 10-5/100", "bytes 0-100/100", "bytes=0-9/100",
-                                    "bytes -1-9/100", "bytes 0-9/*"])
+@pytest.mark.parametrize(
+    "header",
+    ["bytes 0-9", "0-9/100", "bytes 10-5/100", "bytes 0-100/100", "bytes=0-9/100", "bytes -1-9/100", "bytes 0-9/*"],
+)
 def test_a_malformed_content_range_gets_400_naming_the_header(client, visit, header):
     response = put(client, visit, visit.photos[0], headers={"Content-Range": header})
     assert response.status_code == 400 and "Content-Range" in response.json["errors"]

@@ -1,4 +1,5 @@
 """`fieldaudit reports render`: many PDFs in one go, clear messages and a non-zero exit when something is wrong."""
+
 from __future__ import annotations
 
 import pytest
@@ -22,12 +23,22 @@ def render(runner, *args):
 
 
 def test_a_region_and_its_branches_are_rendered_into_the_folder(runner, api, tmp_path):
-    result = render(runner, "--region", api.region.code.lower(), "--from", "2026-03-01", "--to", "2026-03-31",
-                    "--out", str(tmp_path / "out"))
+    result = render(
+        runner,
+        "--region",
+        api.region.code.lower(),
+        "--from",
+        "2026-03-01",
+        "--to",
+        "2026-03-31",
+        "--out",
+        str(tmp_path / "out"),
+    )
     assert result.exit_code == 0, result.output
     names = sorted(p.name for p in (tmp_path / "out").iterdir())
     assert names == [f"branch-{code}-2026-03-01-2026-03-31.pdf" for code in ("A", "B", "V")] + [
-        f"region-{api.region.code}-2026-03-01-2026-03-31.pdf"]
+        f"region-{api.region.code}-2026-03-01-2026-03-31.pdf"
+    ]
     assert all((tmp_path / "out" / name).read_bytes().startswith(b"%PDF") for name in names)
     assert "Wrote 4 of 4 reports" in result.output
 
@@ -38,13 +49,16 @@ def test_all_regions_without_branch_reports(runner, api, tmp_path):
     assert len(list(tmp_path.glob("region-*.pdf"))) == 2
 
 
-@pytest.mark.parametrize("args,message", [
-    (["--region", "NOPE"], "no region with code 'NOPE'"),
-    ([], "Give --region CODE (repeatable) or --all"),
-    (["--all", "--from", "2026-04-01", "--to", "2026-03-01"], "must be on or before 'to'"),
-    (["--all", "--from", "March"], "Invalid value for '--from'"),
-    (["--all", "--template-id", "4242"], "there is no checklist template 4242"),
-])
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        (["--region", "NOPE"], "no region with code 'NOPE'"),
+        ([], "Give --region CODE (repeatable) or --all"),
+        (["--all", "--from", "2026-04-01", "--to", "2026-03-01"], "must be on or before 'to'"),
+        (["--all", "--from", "March"], "Invalid value for '--from'"),
+        (["--all", "--template-id", "4242"], "there is no checklist template 4242"),
+    ],
+)
 def test_bad_options_are_refused_with_a_clear_message(runner, api, tmp_path, args, message):
     result = render(runner, *args, "--out", str(tmp_path / "out"))
     assert result.exit_code != 0 and message in result.output

@@ -1,4 +1,5 @@
 """PDF downloads: the right people get a real PDF that prints the services' numbers; everyone else gets nothing."""
+
 from __future__ import annotations
 
 import copy
@@ -35,8 +36,11 @@ def pdf_text(response) -> str:
 
 
 def test_the_region_report_prints_the_league_the_service_computes(client, session, api):
-    response = client.get(f"/api/v1/reports/regions/{api.region.id}.pdf", query_string=query(),
-                          headers=api.headers["manager of the region"])
+    response = client.get(
+        f"/api/v1/reports/regions/{api.region.id}.pdf",
+        query_string=query(),
+        headers=api.headers["manager of the region"],
+    )
     text = pdf_text(response)
     assert f"region-{api.region.code}-2026-03-01-2026-03-31.pdf" in response.headers["Content-Disposition"]
     league = region_league(session, api.region, make_scope(session, *MARCH))
@@ -49,8 +53,9 @@ def test_the_region_report_prints_the_league_the_service_computes(client, sessio
 
 
 def test_the_branch_report_prints_its_score_interval_rank_and_region(client, api):
-    text = pdf_text(client.get(f"/api/v1/reports/branches/{api.branch.id}.pdf", query_string=query(),
-                               headers=api.headers["admin"]))
+    text = pdf_text(
+        client.get(f"/api/v1/reports/branches/{api.branch.id}.pdf", query_string=query(), headers=api.headers["admin"])
+    )
     for expected in ("94.0%", "90.1–97.9", "1 of 3", "55.3%", "Front of house", "2026-03-01 to 2026-03-31"):
         assert expected in text, expected
 
@@ -69,8 +74,13 @@ def test_the_visit_report_embeds_the_photos_from_storage(client, session, make, 
     world.template = make.template(definition)
     world.version = world.template.versions[0]
     image = storefront_png((150, 90, 60), (20, 30, 40))
-    entry = {"id": str(uuid.uuid4()), "question": "front_photo", "sha256": hashlib.sha256(image).hexdigest(),
-             "size": len(image), "content_type": "image/png"}
+    entry = {
+        "id": str(uuid.uuid4()),
+        "question": "front_photo",
+        "sha256": hashlib.sha256(image).hexdigest(),
+        "size": len(image),
+        "content_type": "image/png",
+    }
     visit = recorded_visit(session, make, world, api.branch, photos=[entry])
     key = photo_key(visit.id, entry["id"])
     storage = current_storage()
@@ -87,8 +97,10 @@ def test_the_visit_report_embeds_the_photos_from_storage(client, session, make, 
 
 def test_reports_of_an_empty_period_say_so(client, api):
     empty = {"from": "2020-01-01", "to": "2020-01-31"}
-    for url, says in ((f"/api/v1/reports/branches/{api.branch.id}.pdf", "No visits in this period."),
-                      (f"/api/v1/reports/regions/{api.region.id}.pdf", "no branch has a scored visit")):
+    for url, says in (
+        (f"/api/v1/reports/branches/{api.branch.id}.pdf", "No visits in this period."),
+        (f"/api/v1/reports/regions/{api.region.id}.pdf", "no branch has a scored visit"),
+    ):
         text = pdf_text(client.get(url, query_string=empty, headers=api.headers["admin"]))
         assert says in text, url
 

@@ -1,4 +1,5 @@
 """Fixtures of the score tests: a ScoreWorld to record scored visits in, and a March scope to read them with."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,4 +1,5 @@
 """The roll-up cache: a bounded LRU per app, sized by ROLLUP_CACHE_SIZE (0 turns it off)."""
+
 from __future__ import annotations
 
 import threading

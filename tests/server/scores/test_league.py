@@ -1,4 +1,5 @@
 """League tables against a hand-computed dataset: means, counts, intervals, ranks, ties, change, filters."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -33,7 +34,10 @@ def test_each_branch_score_is_the_mean_of_its_visits_and_the_region_score_the_me
     result = league(session, three)
     rows = by_code(result)
     assert [(s.code, s.score, s.visits, s.scored_visits) for s in result.standings] == [
-        ("A", 94.0, 5, 5), ("B", 72.0, 3, 3), ("C", 60.0, 2, 1)]
+        ("A", 94.0, 5, 5),
+        ("B", 72.0, 3, 3),
+        ("C", 60.0, 2, 1),
+    ]
     assert rows["C"].unscored_visits == 1
     assert result.score == 75.33  # (94 + 72 + 60) / 3
     assert (result.branches_scored, result.visits, result.scored_visits) == (3, 10, 9)
@@ -66,7 +70,9 @@ def test_well_separated_branches_have_certain_ranks(session, make, world):
     world.visits(make.branch(region, code="HI"), [90, 91, 92, 93])
     world.visits(make.branch(region, code="LO"), [50, 51, 52, 53])
     assert [(s.code, s.rank, s.rank_uncertain) for s in league(session, region).standings] == [
-        ("HI", 1, False), ("LO", 2, False)]
+        ("HI", 1, False),
+        ("LO", 2, False),
+    ]
 
 
 def test_equal_scores_share_a_rank_and_the_next_rank_skips(session, make, world):
@@ -80,9 +86,9 @@ def test_change_compares_with_the_previous_period_of_equal_length(session, make,
     region = make.region()
     a, b = make.branch(region, code="A"), make.branch(region, code="B")
     world.visits(a, [80, 90], date(2026, 3, 5))
-    world.visit(a, 70, date(2026, 2, 28))    # last day of the previous period (2026-01-29..2026-02-28)
-    world.visit(a, 10, date(2026, 1, 28))    # before it: counted nowhere
-    world.visit(b, 60, date(2026, 3, 6))     # no previous visits: no change
+    world.visit(a, 70, date(2026, 2, 28))  # last day of the previous period (2026-01-29..2026-02-28)
+    world.visit(a, 10, date(2026, 1, 28))  # before it: counted nowhere
+    world.visit(b, 60, date(2026, 3, 6))  # no previous visits: no change
     result = league(session, region)
     rows = by_code(result)
     assert (result.previous_period.start, result.previous_period.end) == (date(2026, 1, 29), date(2026, 2, 28))
@@ -94,12 +100,12 @@ def test_change_compares_with_the_previous_period_of_equal_length(session, make,
 def test_only_approved_complete_visits_inside_the_period_count(session, make, world):
     region = make.region()
     branch = make.branch(region)
-    world.visit(branch, 80, at(date(2026, 3, 1), 0, 0))      # first instant of the period
-    world.visit(branch, 60, at(date(2026, 3, 31), 23, 59))   # last minute of it
-    world.visit(branch, 0, at(date(2026, 4, 1), 0, 0))       # the next day
+    world.visit(branch, 80, at(date(2026, 3, 1), 0, 0))  # first instant of the period
+    world.visit(branch, 60, at(date(2026, 3, 31), 23, 59))  # last minute of it
+    world.visit(branch, 0, at(date(2026, 4, 1), 0, 0))  # the next day
     for status in (VisitStatus.SUBMITTED, VisitStatus.REJECTED, VisitStatus.RETURNED, VisitStatus.AWAITING_PHOTOS):
         world.visit(branch, 5, status=status)
-    world.visit(branch, 5, photo_missing=True)               # approved, but a photo never arrived
+    world.visit(branch, 5, photo_missing=True)  # approved, but a photo never arrived
     row = league(session, region).standings[0]
     assert (row.visits, row.score) == (2, 70.0)
 
@@ -109,8 +115,9 @@ def test_the_template_filter_counts_every_version_of_that_checklist_only(session
 
     region = make.region()
     branch = make.branch(region)
-    version_2 = TemplateVersion(template=world.template, number=2, definition=world.version.definition,
-                                status=VersionStatus.PUBLISHED)
+    version_2 = TemplateVersion(
+        template=world.template, number=2, definition=world.version.definition, status=VersionStatus.PUBLISHED
+    )
     session.add(version_2)
     other = make.template()
     world.visit(branch, 80)
@@ -134,7 +141,10 @@ def test_an_empty_period_gives_an_empty_but_complete_table(session, three):
     result = league(session, three, (date(2025, 1, 1), date(2025, 1, 31)))
     assert result.score is None and result.visits == 0 and result.branches_scored == 0
     assert [(s.code, s.rank, s.score, s.change) for s in result.standings] == [
-        ("A", None, None, None), ("B", None, None, None), ("C", None, None, None)]
+        ("A", None, None, None),
+        ("B", None, None, None),
+        ("C", None, None, None),
+    ]
 
 
 def test_region_summaries_give_each_region_its_score_and_counts(session, make, world, three):
@@ -143,4 +153,7 @@ def test_region_summaries_give_each_region_its_score_and_counts(session, make, w
     empty = make.region("Empty")
     result = region_summaries(session, [three, south, empty], make_scope(session, *MARCH))
     assert [(r.name, r.score, r.branches, r.branches_scored, r.visits) for r in result] == [
-        ("North", 75.33, 3, 3, 10), ("South", 45.0, 1, 1, 2), ("Empty", None, 0, 0, 0)]
+        ("North", 75.33, 3, 3, 10),
+        ("South", 45.0, 1, 1, 2),
+        ("Empty", None, 0, 0, 0),
+    ]

@@ -1,5 +1,6 @@
 """The stored question days equal the ones recomputed from the answers after any sequence of the changes that
 make a visit count or stop counting, and `fieldaudit scores rebuild` restores them after a hand edit."""
+
 from __future__ import annotations
 
 import math
@@ -18,24 +19,45 @@ from tests.server.scores.world import ScoreWorld, at
 DAYS = [date(2026, 3, 1) + timedelta(days=n) for n in range(4)]
 QUESTIONS = [("greeted", "front", 1), ("clean", "front", 4), ("price_ok", "till", 1)]
 
-answers = st.lists(st.tuples(st.sampled_from(QUESTIONS), st.integers(0, 4), st.booleans()), min_size=1, max_size=3,
-                   unique_by=lambda a: a[0][0])
-operations = st.lists(st.one_of(
-    st.tuples(st.just("add"), st.integers(0, 2), st.sampled_from(DAYS), st.sampled_from(list(VisitStatus)),
-              answers, st.booleans()),
-    st.tuples(st.just("status"), st.integers(0, 99), st.sampled_from(list(VisitStatus))),
-    st.tuples(st.just("photo arrives"), st.integers(0, 99)),
-    st.tuples(st.just("move day"), st.integers(0, 99), st.sampled_from(DAYS)),
-    st.tuples(st.just("rescore"), st.integers(0, 99), st.integers(0, 4)),
-    st.tuples(st.just("move branch"), st.integers(0, 2), st.integers(0, 1)),
-    st.tuples(st.just("delete"), st.integers(0, 99)),
-), min_size=1, max_size=12)
+answers = st.lists(
+    st.tuples(st.sampled_from(QUESTIONS), st.integers(0, 4), st.booleans()),
+    min_size=1,
+    max_size=3,
+    unique_by=lambda a: a[0][0],
+)
+operations = st.lists(
+    st.one_of(
+        st.tuples(
+            st.just("add"),
+            st.integers(0, 2),
+            st.sampled_from(DAYS),
+            st.sampled_from(list(VisitStatus)),
+            answers,
+            st.booleans(),
+        ),
+        st.tuples(st.just("status"), st.integers(0, 99), st.sampled_from(list(VisitStatus))),
+        st.tuples(st.just("photo arrives"), st.integers(0, 99)),
+        st.tuples(st.just("move day"), st.integers(0, 99), st.sampled_from(DAYS)),
+        st.tuples(st.just("rescore"), st.integers(0, 99), st.integers(0, 4)),
+        st.tuples(st.just("move branch"), st.integers(0, 2), st.integers(0, 1)),
+        st.tuples(st.just("delete"), st.integers(0, 99)),
+    ),
+    min_size=1,
+    max_size=12,
+)
 
 
 def stored(session, regions=None) -> dict:
     """The stored rows (of these regions, if given) as {(region, day, version, question): (answered, earned, possible)}."""
-    query = select(QuestionDay.region_id, QuestionDay.day, QuestionDay.template_version_id,
-                   QuestionDay.question_key, QuestionDay.answered, QuestionDay.earned, QuestionDay.possible)
+    query = select(
+        QuestionDay.region_id,
+        QuestionDay.day,
+        QuestionDay.template_version_id,
+        QuestionDay.question_key,
+        QuestionDay.answered,
+        QuestionDay.earned,
+        QuestionDay.possible,
+    )
     if regions is not None:
         query = query.where(QuestionDay.region_id.in_([r.id for r in regions]))
     return {tuple(row[:4]): tuple(row[4:]) for row in session.execute(query)}
@@ -44,13 +66,16 @@ def stored(session, regions=None) -> dict:
 def recomputed(session, regions=None) -> dict:
     """The rows the defining query computes from the answers, in the same shape."""
     where = [] if regions is None else [Branch.region_id.in_([r.id for r in regions])]
-    return {(region, day if isinstance(day, date) else date.fromisoformat(day), version, key): (answered, earned, possible)
-            for region, day, version, key, answered, earned, possible in session.execute(computed(*where))}
+    return {
+        (region, day if isinstance(day, date) else date.fromisoformat(day), version, key): (answered, earned, possible)
+        for region, day, version, key, answered, earned, possible in session.execute(computed(*where))
+    }
 
 
 def same(left: dict, right: dict) -> bool:
     return left.keys() == right.keys() and all(
-        left[k][0] == right[k][0] and all(math.isclose(a, b) for a, b in zip(left[k][1:], right[k][1:])) for k in left)
+        left[k][0] == right[k][0] and all(math.isclose(a, b) for a, b in zip(left[k][1:], right[k][1:])) for k in left
+    )
 
 
 class Org:
@@ -69,10 +94,15 @@ class Org:
         kind, *args = operation
         if kind == "add":
             branch, day, status, picked, photo_missing = args
-            shaped = [(key, section, min(points, possible), possible, points == 0 and failed)
-                      for (key, section, possible), points, failed in picked]
-            self.visits.append(self.world.visit(self.branches[branch], 70, at(day), status=status, answers=shaped,
-                                                photo_missing=photo_missing))
+            shaped = [
+                (key, section, min(points, possible), possible, points == 0 and failed)
+                for (key, section, possible), points, failed in picked
+            ]
+            self.visits.append(
+                self.world.visit(
+                    self.branches[branch], 70, at(day), status=status, answers=shaped, photo_missing=photo_missing
+                )
+            )
             return
         if kind == "move branch":
             branch, region = args
@@ -129,9 +159,17 @@ def test_the_rebuild_command_restores_rows_edited_by_hand(app, make, session):
     expected = stored(session)
     mark = org.regions[1].rollup_mark
     session.execute(text("UPDATE question_days SET answered = 99"))
-    session.execute(insert(Photo.__table__).values(  # a Core write: no ORM hook sees it
-        id=uuid.uuid4(), visit_id=org.visits[0].id, question_key="greeted", sha256="ab" * 32, size=10,
-        content_type="image/png", received_bytes=0))
+    session.execute(
+        insert(Photo.__table__).values(  # a Core write: no ORM hook sees it
+            id=uuid.uuid4(),
+            visit_id=org.visits[0].id,
+            question_key="greeted",
+            sha256="ab" * 32,
+            size=10,
+            content_type="image/png",
+            received_bytes=0,
+        )
+    )
     session.commit()
     result = app.test_cli_runner().invoke(args=["scores", "rebuild"])
     assert result.exit_code == 0, result.output

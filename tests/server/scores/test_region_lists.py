@@ -1,12 +1,12 @@
 """A region's weakest questions and critical failures, from one GROUP BY each, match what its branches add up to."""
+
 from __future__ import annotations
 
 from datetime import date
 
 import pytest
 
-from server.services.scores import (critical_failures, question_rates, region_critical_failures,
-                                    region_question_rates)
+from server.services.scores import critical_failures, question_rates, region_critical_failures, region_question_rates
 from server.services.scores.stats import publish
 from tests.server.scores.world import at
 
@@ -17,13 +17,29 @@ def region(make, world):
     region = make.region()
     north, south = make.branch(region, code="N"), make.branch(region, code="S")
     make.branch(region, code="Q")
-    world.visit(north, 50, at(date(2026, 3, 5), 9), answers=[
-        ("greeted", "front", 1, 1, False), ("clean", "front", 1, 4, False), ("price_ok", "till", 0, 1, True)])
-    world.visit(north, 75, at(date(2026, 3, 20), 9), answers=[
-        ("greeted", "front", 0, 1, False), ("clean", "front", 3, 4, False), ("price_ok", "till", 0, 1, True),
-        ("notes", "till", None, None, False)])
-    world.visit(south, 100, at(date(2026, 3, 12), 9), answers=[
-        ("greeted", "front", 1, 1, False), ("clean", "front", 2, 4, False), ("price_ok", "till", 1, 1, False)])
+    world.visit(
+        north,
+        50,
+        at(date(2026, 3, 5), 9),
+        answers=[("greeted", "front", 1, 1, False), ("clean", "front", 1, 4, False), ("price_ok", "till", 0, 1, True)],
+    )
+    world.visit(
+        north,
+        75,
+        at(date(2026, 3, 20), 9),
+        answers=[
+            ("greeted", "front", 0, 1, False),
+            ("clean", "front", 3, 4, False),
+            ("price_ok", "till", 0, 1, True),
+            ("notes", "till", None, None, False),
+        ],
+    )
+    world.visit(
+        south,
+        100,
+        at(date(2026, 3, 12), 9),
+        answers=[("greeted", "front", 1, 1, False), ("clean", "front", 2, 4, False), ("price_ok", "till", 1, 1, False)],
+    )
     world.visit(south, 40, at(date(2026, 2, 10), 9), answers=[("price_ok", "till", 0, 1, True)])  # before March
     region.north, region.south = north, south
     return region
@@ -33,8 +49,8 @@ def test_a_region_question_rate_combines_the_branches_points_not_their_rates(ses
     found = region_question_rates(session, region, scope, limit=10)
     assert found.total == 3
     assert [(q.text, q.section_title, q.critical, q.answered, q.rate) for q in found.rows] == [
-        ("Price matched?", "At the till", True, 3, 33.33),      # 1 of 3 points
-        ("How clean?", "Front of house", False, 3, 50.0),        # 6 of 12 points, not mean(50, 50)
+        ("Price matched?", "At the till", True, 3, 33.33),  # 1 of 3 points
+        ("How clean?", "Front of house", False, 3, 50.0),  # 6 of 12 points, not mean(50, 50)
         ("Greeted on arrival?", "Front of house", False, 3, 66.67),
     ]
 
@@ -55,8 +71,10 @@ def test_the_weakest_questions_are_cut_to_the_limit_and_count_all(session, regio
 def test_region_critical_failures_come_newest_first_with_their_branch_and_the_total(session, region, scope):
     found = region_critical_failures(session, region, scope, limit=10)
     assert found.total == 2
-    assert [(f.branch.code, f.item.finished_at.date(), f.item.question_text, f.item.section_title, f.item.comment)
-            for f in found.rows] == [
+    assert [
+        (f.branch.code, f.item.finished_at.date(), f.item.question_text, f.item.section_title, f.item.comment)
+        for f in found.rows
+    ] == [
         ("N", date(2026, 3, 20), "Price matched?", "At the till", "comment on price_ok"),
         ("N", date(2026, 3, 5), "Price matched?", "At the till", "comment on price_ok"),
     ]

@@ -1,4 +1,5 @@
 """The statistics behind league tables: t quantiles, exact means and variances, ranks and overlaps."""
+
 from __future__ import annotations
 
 import math
@@ -12,8 +13,22 @@ from server.services.scores.stats import Sums, competition_ranks, publish, t_qua
 from shared.exact import round2
 
 
-@pytest.mark.parametrize("df,expected", [(1, 12.706), (2, 4.303), (4, 2.776), (9, 2.262), (29, 2.045), (30, 2.042),
-                                         (31, 2.040), (40, 2.021), (60, 2.000), (120, 1.980), (10_000, 1.960)])
+@pytest.mark.parametrize(
+    "df,expected",
+    [
+        (1, 12.706),
+        (2, 4.303),
+        (4, 2.776),
+        (9, 2.262),
+        (29, 2.045),
+        (30, 2.042),
+        (31, 2.040),
+        (40, 2.021),
+        (60, 2.000),
+        (120, 1.980),
+        (10_000, 1.960),
+    ],
+)
 def test_t_quantiles_match_the_published_table(df, expected):
     assert t_quantile_975(df) == pytest.approx(expected, abs=5e-4)
 

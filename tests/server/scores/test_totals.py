@@ -1,4 +1,5 @@
 """The per-branch GROUP BY over both periods: one region's form gives what the many-regions form gives for it."""
+
 from __future__ import annotations
 
 from datetime import date

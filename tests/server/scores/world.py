@@ -1,8 +1,9 @@
 """Small, hand-countable score data: visits stored directly with the scores a test names."""
+
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 from server.models import Answer, Photo, Visit, VisitSectionScore, VisitStatus
 
@@ -12,7 +13,7 @@ MARCH = (date(2026, 3, 1), date(2026, 3, 31))
 
 def at(day: date, hour: int = 12, minute: int = 0) -> datetime:
     """An aware UTC time on `day`."""
-    return datetime.combine(day, time(hour, minute), tzinfo=timezone.utc)
+    return datetime.combine(day, time(hour, minute), tzinfo=UTC)
 
 
 def query(period=MARCH, **extra) -> dict:
@@ -29,26 +30,63 @@ class ScoreWorld:
         self.version = self.template.versions[0]
         self.shopper = make.user("shopper", name="Sam Shopper")
 
-    def visit(self, branch, score: float | None, when: datetime | date = date(2026, 3, 10), *,
-              status: VisitStatus = VisitStatus.APPROVED, sections: dict | None = None, answers=(),
-              version=None, photo_missing: bool = False, critical_failures: int = 0) -> Visit:
+    def visit(
+        self,
+        branch,
+        score: float | None,
+        when: datetime | date = date(2026, 3, 10),
+        *,
+        status: VisitStatus = VisitStatus.APPROVED,
+        sections: dict | None = None,
+        answers=(),
+        version=None,
+        photo_missing: bool = False,
+        critical_failures: int = 0,
+    ) -> Visit:
         """Store a visit with this score; sections {key: percent}, answers (key, section, earned, possible, failed)."""
         finished = when if isinstance(when, datetime) else at(when)
         visit = Visit(
-            id=uuid.uuid4(), branch=branch, shopper=self.shopper, template_version=version or self.version,
-            status=status, started_at=finished - timedelta(minutes=30), finished_at=finished, score_percent=score,
-            earned=score or 0, possible=0 if score is None else 100, critical_failures=critical_failures)
+            id=uuid.uuid4(),
+            branch=branch,
+            shopper=self.shopper,
+            template_version=version or self.version,
+            status=status,
+            started_at=finished - timedelta(minutes=30),
+            finished_at=finished,
+            score_percent=score,
+            earned=score or 0,
+            possible=0 if score is None else 100,
+            critical_failures=critical_failures,
+        )
         for position, (key, percent) in enumerate((sections or {}).items()):
-            visit.section_scores.append(VisitSectionScore(
-                section_key=key, position=position, title=key.title(), earned=percent or 0,
-                possible=0 if percent is None else 100, percent=percent))
+            visit.section_scores.append(
+                VisitSectionScore(
+                    section_key=key,
+                    position=position,
+                    title=key.title(),
+                    earned=percent or 0,
+                    possible=0 if percent is None else 100,
+                    percent=percent,
+                )
+            )
         for position, (key, section, earned, possible, failed) in enumerate(answers):
-            visit.answers.append(Answer(question_key=key, section_key=section, position=position, value=None,
-                                        na=possible is None, comment=f"comment on {key}" if failed else "",
-                                        earned=earned, possible=possible, critical_failure=failed))
+            visit.answers.append(
+                Answer(
+                    question_key=key,
+                    section_key=section,
+                    position=position,
+                    value=None,
+                    na=possible is None,
+                    comment=f"comment on {key}" if failed else "",
+                    earned=earned,
+                    possible=possible,
+                    critical_failure=failed,
+                )
+            )
         if photo_missing:
-            visit.photos.append(Photo(id=uuid.uuid4(), question_key="greeted", sha256="ab" * 32, size=10,
-                                      content_type="image/png"))
+            visit.photos.append(
+                Photo(id=uuid.uuid4(), question_key="greeted", sha256="ab" * 32, size=10, content_type="image/png")
+            )
         self.session.add(visit)
         self.session.commit()
         return visit

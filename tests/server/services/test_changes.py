@@ -1,4 +1,5 @@
 """The change log only takes entities and operations the sync pull understands, each row addressed to someone."""
+
 from __future__ import annotations
 
 import pytest
@@ -15,12 +16,14 @@ def test_a_change_rides_in_the_callers_transaction(session, make):
 def test_changes_get_increasing_sequence_numbers(session, make):
     region, shopper = make.region(), make.user("shopper")
     first = record_change(session, "branch", 1, region=region.id)
-    second = record_change(session, "assignment", "0f8fad5b-d9cb-469f-a165-70867728950e", "delete",
-                           audience=shopper.id)
+    second = record_change(session, "assignment", "0f8fad5b-d9cb-469f-a165-70867728950e", "delete", audience=shopper.id)
     session.commit()
     assert second.seq > first.seq
     assert (second.entity_id, second.op, second.audience_user_id) == (
-        "0f8fad5b-d9cb-469f-a165-70867728950e", "delete", shopper.id)
+        "0f8fad5b-d9cb-469f-a165-70867728950e",
+        "delete",
+        shopper.id,
+    )
     assert first.audience_region_id == region.id
 
 

@@ -1,4 +1,5 @@
 """Checklist templates: import, publish, draft and export keep versions immutable and round-trip exactly."""
+
 from __future__ import annotations
 
 import copy
@@ -8,8 +9,14 @@ from sqlalchemy import select
 
 from server.demo import demo_checklist
 from server.models import Change, Template, VersionStatus
-from server.services.checklists.versions import (ChecklistInvalid, TemplateError, export_version, import_template,
-                                        new_draft_from, publish_version)
+from server.services.checklists.versions import (
+    ChecklistInvalid,
+    TemplateError,
+    export_version,
+    import_template,
+    new_draft_from,
+    publish_version,
+)
 from shared.schemas import dump_checklist
 from shared.validation import load_checklist
 from tests.factories import SMALL_CHECKLIST
@@ -49,8 +56,13 @@ def test_an_import_into_a_template_adds_the_next_version_and_keeps_the_keys(sess
 def test_a_key_cannot_change_type_between_versions(session):
     first = import_template(session, copy.deepcopy(SMALL_CHECKLIST), publish=True)
     changed = copy.deepcopy(SMALL_CHECKLIST)
-    changed["sections"][0]["questions"][0] = {"key": "greeted", "text": "How warm was the greeting?",
-                                               "type": "scale", "min": 1, "max": 5}
+    changed["sections"][0]["questions"][0] = {
+        "key": "greeted",
+        "text": "How warm was the greeting?",
+        "type": "scale",
+        "min": 1,
+        "max": 5,
+    }
     with pytest.raises(ChecklistInvalid) as error:
         import_template(session, changed, template=first.template)
     [issue] = error.value.issues
@@ -63,8 +75,13 @@ def test_a_draft_edited_to_change_a_key_type_cannot_be_published_by_any_path(ses
     first = import_template(session, copy.deepcopy(SMALL_CHECKLIST), publish=True)
     draft = new_draft_from(session, first)
     definition = copy.deepcopy(draft.definition)
-    definition["sections"][0]["questions"][0] = {"key": "greeted", "text": "How warm was the greeting?",
-                                                 "type": "scale", "min": 1, "max": 5}
+    definition["sections"][0]["questions"][0] = {
+        "key": "greeted",
+        "text": "How warm was the greeting?",
+        "type": "scale",
+        "min": 1,
+        "max": 5,
+    }
     draft.definition = definition  # as the builder or a direct edit would leave it
     session.commit()
     with pytest.raises(ChecklistInvalid) as error:

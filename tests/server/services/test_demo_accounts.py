@@ -1,5 +1,6 @@
 """Demo accounts (published password): present while one can sign in; removing them closes every way in and keeps
 their data, and is refused while the demo admin is the only admin."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -9,9 +10,9 @@ from sqlalchemy import func, select
 
 from server.demo import DEMO_PASSWORD, demo_logins, load_demo
 from server.models import Activity, ApiToken, Role, User, Visit
-from server.services.accounts.users import authenticate, reactivate_user
 from server.services.accounts.demo_accounts import DemoAccountsError, demo_accounts_present, remove_demo_accounts
 from server.services.accounts.tokens import authenticate_token, issue_token
+from server.services.accounts.users import authenticate, reactivate_user
 
 
 @pytest.fixture
@@ -49,8 +50,12 @@ def test_removing_the_demo_accounts_closes_every_way_in_and_keeps_their_data(ses
     reactivate_user(session, demo_admin)  # an admin may bring one back: the published password stays dead
     assert authenticate(session, "admin@demo.fieldaudit.org", DEMO_PASSWORD) is None
     assert session.scalar(select(func.count()).select_from(Visit)) == visits
-    assert session.scalar(select(func.count()).select_from(Activity).where(
-        Activity.summary.like("Removed demo account %"))) == 10
+    assert (
+        session.scalar(
+            select(func.count()).select_from(Activity).where(Activity.summary.like("Removed demo account %"))
+        )
+        == 10
+    )
     assert authenticate(session, admin.email, "correct horse battery staple").role is Role.ADMIN
     assert remove_demo_accounts(session) == ["admin@demo.fieldaudit.org"]  # the reactivated one, again
 

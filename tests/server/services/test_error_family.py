@@ -1,4 +1,5 @@
 """The user-fixable errors of every feature are ServiceErrors: one field, one message, the status the edges answer."""
+
 from __future__ import annotations
 
 import pytest
@@ -16,19 +17,22 @@ from server.services.visits.reviews import ReviewError, ReviewForbidden
 from shared.errors import ChecklistInvalid, Issue
 
 
-@pytest.mark.parametrize("error, status, errors", [
-    (OrgError("code", "taken"), 400, {"code": ["taken"]}),
-    (TemplateError("title", "needed"), 400, {"title": ["needed"]}),
-    (ReviewError("note", "say why"), 400, {"note": ["say why"]}),
-    (ReviewForbidden("reviewer", "admins only"), 403, {"reviewer": ["admins only"]}),
-    (ScoreFilterError("from", "too early"), 422, {"from": ["too early"]}),
-    (SettingError("retention", "too long"), 400, {"retention": ["too long"]}),
-    (CsvFileError("not UTF-8"), 400, {"file": ["not UTF-8"]}),
-    (ImportRaced(), 409, {"code": [ImportRaced().message]}),
-    (ImageRefused("unreadable"), 415, {"photo": ["unreadable"]}),
-    (PhotoNotFound("no such photo"), 404, {}),
-    (BadUpload("bad range", errors={"Content-Range": ["start <= end"]}), 400, {"Content-Range": ["start <= end"]}),
-])
+@pytest.mark.parametrize(
+    "error, status, errors",
+    [
+        (OrgError("code", "taken"), 400, {"code": ["taken"]}),
+        (TemplateError("title", "needed"), 400, {"title": ["needed"]}),
+        (ReviewError("note", "say why"), 400, {"note": ["say why"]}),
+        (ReviewForbidden("reviewer", "admins only"), 403, {"reviewer": ["admins only"]}),
+        (ScoreFilterError("from", "too early"), 422, {"from": ["too early"]}),
+        (SettingError("retention", "too long"), 400, {"retention": ["too long"]}),
+        (CsvFileError("not UTF-8"), 400, {"file": ["not UTF-8"]}),
+        (ImportRaced(), 409, {"code": [ImportRaced().message]}),
+        (ImageRefused("unreadable"), 415, {"photo": ["unreadable"]}),
+        (PhotoNotFound("no such photo"), 404, {}),
+        (BadUpload("bad range", errors={"Content-Range": ["start <= end"]}), 400, {"Content-Range": ["start <= end"]}),
+    ],
+)
 def test_each_features_refusal_is_a_service_error_with_its_status_and_fields(error, status, errors):
     assert isinstance(error, ServiceError) and error.status == status
     assert error.as_errors() == errors
@@ -51,7 +55,12 @@ def test_one_first_and_more_for_service_errors_and_documents():
 
 
 def test_webargs_errors_are_flattened_by_shareds_paths_without_their_location():
-    messages = {"json": {"visits": {0: {"id": ["Not a valid UUID."]}}, "_schema": ["Too many."]},
-                "query": {"since": ["Not a valid integer."]}}
-    assert _flatten(messages) == {"visits[0].id": ["Not a valid UUID."], "_schema": ["Too many."],
-                                  "since": ["Not a valid integer."]}
+    messages = {
+        "json": {"visits": {0: {"id": ["Not a valid UUID."]}}, "_schema": ["Too many."]},
+        "query": {"since": ["Not a valid integer."]},
+    }
+    assert _flatten(messages) == {
+        "visits[0].id": ["Not a valid UUID."],
+        "_schema": ["Too many."],
+        "since": ["Not a valid integer."],
+    }

@@ -1,4 +1,5 @@
 """Regions, branches and assignments are created with clear, field-named errors for bad input."""
+
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -33,17 +34,33 @@ def test_a_region_code_must_be_a_short_plain_code(session, code):
 
 def test_a_branch_is_created_with_its_coordinates_and_a_change_row(session, make):
     region = make.region()
-    branch = create_branch(session, region=region, code="par-01", name="Paris Rivoli",
-                           address="118 rue de Rivoli, 75001 Paris", latitude="48.859", longitude=2.347)
+    branch = create_branch(
+        session,
+        region=region,
+        code="par-01",
+        name="Paris Rivoli",
+        address="118 rue de Rivoli, 75001 Paris",
+        latitude="48.859",
+        longitude=2.347,
+    )
     assert (branch.code, branch.latitude, branch.longitude) == ("PAR-01", 48.859, 2.347)
     assert session.scalar(select(Change).where(Change.entity == "branch")).entity_id == str(branch.id)
 
 
-@pytest.mark.parametrize("latitude, longitude, field", [
-    (91, 0, "latitude"), (-90.5, 0, "latitude"), (0, 180.01, "longitude"), (0, -181, "longitude"),
-    ("north", 0, "latitude"), (True, 0, "latitude"), (float("nan"), 0, "latitude"),
-    (51.5, None, "longitude"), (None, -0.12, "latitude"),
-])
+@pytest.mark.parametrize(
+    "latitude, longitude, field",
+    [
+        (91, 0, "latitude"),
+        (-90.5, 0, "latitude"),
+        (0, 180.01, "longitude"),
+        (0, -181, "longitude"),
+        ("north", 0, "latitude"),
+        (True, 0, "latitude"),
+        (float("nan"), 0, "latitude"),
+        (51.5, None, "longitude"),
+        (None, -0.12, "latitude"),
+    ],
+)
 def test_branch_coordinates_out_of_range_or_half_given_name_the_field(session, make, latitude, longitude, field):
     region = make.region()
     with pytest.raises(OrgError) as error:
@@ -67,8 +84,9 @@ def test_branch_codes_are_unique_and_names_required(session, make):
 def test_an_assignment_goes_to_a_shopper_with_a_sane_window(session, make):
     shopper, branch, template = make.user("shopper"), make.branch(), make.template()
     today = date.today()
-    assignment = create_assignment(session, shopper=shopper, branch=branch, template=template,
-                                   due_from=today, due_to=today + timedelta(days=3))
+    assignment = create_assignment(
+        session, shopper=shopper, branch=branch, template=template, due_from=today, due_to=today + timedelta(days=3)
+    )
     session.commit()
     assert assignment.status.value == "open"
     assert session.scalar(select(Change).where(Change.entity == "assignment")).entity_id == str(assignment.id)
@@ -77,9 +95,9 @@ def test_an_assignment_goes_to_a_shopper_with_a_sane_window(session, make):
 def test_an_assignment_refuses_managers_backwards_windows_and_unpublished_checklists(session, make):
     shopper, branch, today = make.user("shopper"), make.branch(), date.today()
     cases = [
-        (dict(shopper=make.user("manager"), template=make.template()), "shopper"),
-        (dict(shopper=shopper, template=make.template(published=False)), "template"),
-        (dict(shopper=shopper, template=make.template(), due_to=today - timedelta(days=1)), "due_to"),
+        ({"shopper": make.user("manager"), "template": make.template()}, "shopper"),
+        ({"shopper": shopper, "template": make.template(published=False)}, "template"),
+        ({"shopper": shopper, "template": make.template(), "due_to": today - timedelta(days=1)}, "due_to"),
     ]
     for kwargs, field in cases:
         kwargs = {"branch": branch, "due_from": today, "due_to": today, **kwargs}

@@ -1,4 +1,5 @@
 """Organisation settings: typed defaults, checked and logged changes, one query per request, a cache that dies with it."""
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -7,8 +8,13 @@ import pytest
 from sqlalchemy import select
 
 from server.models import Activity, OrganisationSetting
-from server.services.org.settings import (current_settings, load_settings, phone_settings, save_settings,
-                                                   settings_from_form)
+from server.services.org.settings import (
+    current_settings,
+    load_settings,
+    phone_settings,
+    save_settings,
+    settings_from_form,
+)
 from server.services.org.settings_registry import DEFAULTS, SETTINGS, SettingError, SettingSpec
 from shared.phone_settings import PhoneSettings
 from tests.statements import count_statements
@@ -28,7 +34,11 @@ def test_a_change_is_stored_logged_with_who_and_what_and_read_back(session, make
     assert [row.key for row in session.scalars(select(OrganisationSetting))] == ["shopper_pseudonyms"]
     [entry] = session.scalars(select(Activity)).all()
     assert (entry.actor_id, entry.action, entry.object_type, entry.object_id) == (
-        admin.id, "update", "setting", "shopper_pseudonyms")
+        admin.id,
+        "update",
+        "setting",
+        "shopper_pseudonyms",
+    )
     assert entry.summary == "Show shoppers to managers as pseudonyms: on → off"
 
 
@@ -40,11 +50,14 @@ def test_saving_the_same_values_again_writes_and_logs_nothing(session, make):
     assert len(session.scalars(select(OrganisationSetting)).all()) == 1
 
 
-@pytest.mark.parametrize("values, field", [
-    ({"shopper_pseudonyms": "yes"}, "shopper_pseudonyms"),
-    ({"show_score_preview": 1}, "show_score_preview"),
-    ({"no_such_setting": True}, "no_such_setting"),
-])
+@pytest.mark.parametrize(
+    "values, field",
+    [
+        ({"shopper_pseudonyms": "yes"}, "shopper_pseudonyms"),
+        ({"show_score_preview": 1}, "show_score_preview"),
+        ({"no_such_setting": True}, "no_such_setting"),
+    ],
+)
 def test_a_wrong_value_or_unknown_setting_is_refused_by_name_and_nothing_is_saved(session, make, values, field):
     admin = make.user("admin")
     with pytest.raises(SettingError) as caught:
@@ -105,23 +118,34 @@ def test_every_registered_setting_has_words_for_the_admin_page_and_a_valid_defau
         assert spec.check(spec.default) == spec.default
 
 
-@pytest.mark.parametrize("spec, raw, value", [
-    (SettingSpec("visits_per_month", int, 4, "Visits", "…", "Plan", minimum=1, maximum=31), " 12 ", 12),
-    (SettingSpec("brand_name", str, "", "Brand", "…", "Branding", max_length=20), "  Larkspur ", "Larkspur"),
-    (SettingSpec("time_zone", str, "UTC", "Zone", "…", "Region", choices=(("UTC", "UTC"), ("Europe/London", "London"))),
-     "Europe/London", "Europe/London"),
-])
+@pytest.mark.parametrize(
+    "spec, raw, value",
+    [
+        (SettingSpec("visits_per_month", int, 4, "Visits", "…", "Plan", minimum=1, maximum=31), " 12 ", 12),
+        (SettingSpec("brand_name", str, "", "Brand", "…", "Branding", max_length=20), "  Larkspur ", "Larkspur"),
+        (
+            SettingSpec(
+                "time_zone", str, "UTC", "Zone", "…", "Region", choices=(("UTC", "UTC"), ("Europe/London", "London"))
+            ),
+            "Europe/London",
+            "Europe/London",
+        ),
+    ],
+)
 def test_later_settings_of_other_kinds_parse_their_form_value(spec, raw, value):
     assert spec.from_form(raw) == value
 
 
-@pytest.mark.parametrize("spec, raw, message", [
-    (SettingSpec("visits_per_month", int, 4, "Visits", "…", "Plan", minimum=1, maximum=31), "0", "at least 1"),
-    (SettingSpec("visits_per_month", int, 4, "Visits", "…", "Plan", minimum=1, maximum=31), "1e3", "whole number"),
-    (SettingSpec("brand_name", str, "", "Brand", "…", "Branding", max_length=5), "Larkspur", "at most 5"),
-    (SettingSpec("brand_name", str, "", "Brand", "…", "Branding"), "Lark\u202espur", "control or formatting"),
-    (SettingSpec("time_zone", str, "UTC", "Zone", "…", "Region", choices=(("UTC", "UTC"),)), "Mars/Base", "listed"),
-])
+@pytest.mark.parametrize(
+    "spec, raw, message",
+    [
+        (SettingSpec("visits_per_month", int, 4, "Visits", "…", "Plan", minimum=1, maximum=31), "0", "at least 1"),
+        (SettingSpec("visits_per_month", int, 4, "Visits", "…", "Plan", minimum=1, maximum=31), "1e3", "whole number"),
+        (SettingSpec("brand_name", str, "", "Brand", "…", "Branding", max_length=5), "Larkspur", "at most 5"),
+        (SettingSpec("brand_name", str, "", "Brand", "…", "Branding"), "Lark\u202espur", "control or formatting"),
+        (SettingSpec("time_zone", str, "UTC", "Zone", "…", "Region", choices=(("UTC", "UTC"),)), "Mars/Base", "listed"),
+    ],
+)
 def test_later_settings_of_other_kinds_refuse_bad_values_with_a_sentence(spec, raw, message):
     with pytest.raises(SettingError) as caught:
         spec.from_form(raw)

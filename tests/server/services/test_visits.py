@@ -1,4 +1,5 @@
 """record_visit stores a visit exactly as shared scores it, all or nothing, or refuses it with field paths."""
+
 from __future__ import annotations
 
 import copy
@@ -6,10 +7,10 @@ import uuid
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 import server.services.visits.record as visits_service
-from server.models import (Answer, AssignmentStatus, Change, Photo, Visit, VisitRevision, VisitSectionScore,
-                           VisitStatus)
+from server.models import Answer, AssignmentStatus, Change, Photo, Visit, VisitRevision, VisitSectionScore, VisitStatus
 from server.services.photos.budgets import PhotoLimits
 from server.services.visits.record import DuplicateVisit, VisitRejected, record_visit
 from shared.schemas import dump_visit, load_visit, visit_fingerprint
@@ -20,16 +21,21 @@ from tests.server.sync.helpers import record_and_commit
 
 PHOTO_CHECKLIST = copy.deepcopy(SMALL_CHECKLIST)
 PHOTO_CHECKLIST["sections"][0]["questions"].append(
-    {"key": "front_photo", "text": "Photo of the front", "type": "photo", "required": True})
+    {"key": "front_photo", "text": "Photo of the front", "type": "photo", "required": True}
+)
 
 
 def document(assignment, **changes) -> dict:
     """A valid visit for SMALL_CHECKLIST at the assignment's branch."""
     version = assignment.template.latest_published()
     doc = {
-        "id": str(uuid.uuid4()), "template_version_id": version.id, "assignment_id": str(assignment.id),
-        "branch_id": assignment.branch_id, "started_at": "2026-03-02T09:14:03Z",
-        "finished_at": "2026-03-02T09:52:40Z", "location": {"lat": 51.5072, "lon": -0.1276, "accuracy_m": 12.0},
+        "id": str(uuid.uuid4()),
+        "template_version_id": version.id,
+        "assignment_id": str(assignment.id),
+        "branch_id": assignment.branch_id,
+        "started_at": "2026-03-02T09:14:03Z",
+        "finished_at": "2026-03-02T09:52:40Z",
+        "location": {"lat": 51.5072, "lon": -0.1276, "accuracy_m": 12.0},
         "answers": [
             {"question": "greeted", "value": "yes", "comment": "Accueil très chaleureux"},
             {"question": "clean", "value": 4},
@@ -42,8 +48,13 @@ def document(assignment, **changes) -> dict:
 
 
 def photo_entry(question="front_photo") -> dict:
-    return {"id": str(uuid.uuid4()), "question": question, "sha256": "ab" * 32, "size": 1234,
-            "content_type": "image/jpeg"}
+    return {
+        "id": str(uuid.uuid4()),
+        "question": question,
+        "sha256": "ab" * 32,
+        "size": 1234,
+        "content_type": "image/jpeg",
+    }
 
 
 def counts(session) -> dict:
@@ -60,12 +71,15 @@ def assignment(make):
 
 
 def test_a_valid_visit_is_stored_with_exactly_the_scores_shared_computes(session, assignment):
-    doc = document(assignment, answers=[
-        {"question": "greeted", "value": "no", "comment": "Nobody looked up"},
-        {"question": "clean", "value": 3},
-        {"question": "price_ok", "value": "yes"},
-        {"question": "notes", "value": "Queue by the door."},
-    ])
+    doc = document(
+        assignment,
+        answers=[
+            {"question": "greeted", "value": "no", "comment": "Nobody looked up"},
+            {"question": "clean", "value": 3},
+            {"question": "price_ok", "value": "yes"},
+            {"question": "notes", "value": "Queue by the door."},
+        ],
+    )
     visit = record_and_commit(session, assignment.shopper, doc)
     loaded = load_visit(doc)
     expected = score_visit(load_checklist(SMALL_CHECKLIST), loaded.answers, loaded.photos)
@@ -74,7 +88,8 @@ def test_a_valid_visit_is_stored_with_exactly_the_scores_shared_computes(session
     assert (visit.score_percent, visit.earned, visit.possible) == (expected.percent, expected.earned, expected.possible)
     assert (visit.flagged, visit.zeroed, visit.critical_failures) == (False, False, 0)
     assert [(s.section_key, s.earned, s.possible, s.percent) for s in visit.section_scores] == [
-        (s.key, s.earned, s.possible, s.percent) for s in expected.sections]
+        (s.key, s.earned, s.possible, s.percent) for s in expected.sections
+    ]
     scored = {q.key: q for q in expected.questions}
     for answer in visit.answers:
         q = scored[answer.question_key]
@@ -104,7 +119,12 @@ def test_a_visit_whose_photos_have_not_arrived_is_awaiting_photos(session, make)
     assert visit.status is VisitStatus.AWAITING_PHOTOS
     [row] = visit.photos
     assert (str(row.id), row.question_key, row.size, row.received_bytes, row.completed_at) == (
-        photo["id"], "front_photo", 1234, 0, None)
+        photo["id"],
+        "front_photo",
+        1234,
+        0,
+        None,
+    )
     assert [a.question_key for a in visit.answers if a.question_key == "front_photo"] == ["front_photo"]
 
 
@@ -152,8 +172,10 @@ def test_another_shoppers_assignment_is_rejected_as_unknown(session, assignment,
 def test_an_assignment_for_another_branch_or_a_missing_branch_is_rejected(session, assignment, make):
     other = make.branch()
     assert "branch_id" in reject(session, assignment.shopper, document(assignment, branch_id=other.id))
-    assert reject(session, assignment.shopper, document(assignment, branch_id=424242))["branch_id"][0] == \
-        "there is no branch 424242"
+    assert (
+        reject(session, assignment.shopper, document(assignment, branch_id=424242))["branch_id"][0]
+        == "there is no branch 424242"
+    )
 
 
 def test_a_visit_without_assignment_needs_an_ad_hoc_checklist(session, assignment):
@@ -168,12 +190,15 @@ def test_only_active_shoppers_submit_visits(session, assignment, make):
 
 
 def test_bad_answers_are_rejected_with_field_paths_naming_the_question(session, assignment):
-    doc = document(assignment, answers=[
-        {"question": "clean", "value": 9},
-        {"question": "nonsense", "value": 1},
-        {"question": "price_ok", "na": True},
-        {"question": "notes", "value": 7},
-    ])
+    doc = document(
+        assignment,
+        answers=[
+            {"question": "clean", "value": 9},
+            {"question": "nonsense", "value": 1},
+            {"question": "price_ok", "na": True},
+            {"question": "notes", "value": 7},
+        ],
+    )
     errors = reject(session, assignment.shopper, doc)
     assert "question 'clean' (section 'front')" in errors["answers[0].value"][0]
     assert "'nonsense'" in errors["answers[1].question"][0]
@@ -232,9 +257,8 @@ def test_in_the_callers_transaction_its_savepoint_undoes_only_the_failed_visit(a
         return answers, sections, photos
 
     monkeypatch.setattr(visits_service, "_row_values", failing)
-    with pytest.raises(Exception):
-        with session.begin_nested():
-            record_visit(session, bad.shopper, document(bad, photos=[photo_entry()]), limits=limits)
+    with pytest.raises(IntegrityError), session.begin_nested():
+        record_visit(session, bad.shopper, document(bad, photos=[photo_entry()]), limits=limits)
     session.commit()
     assert counts(session)["Visit"] == 1
     assert session.scalar(select(Visit.assignment_id)) == good.id

@@ -1,4 +1,5 @@
 """Fixtures for the sync tests: a shopper with a token and an assignment made through the services."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -1,4 +1,5 @@
 """Helpers for the sync tests: valid visit documents, pushes over HTTP, and a snapshot of what is stored."""
+
 from __future__ import annotations
 
 import copy
@@ -9,8 +10,8 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from server.models import Answer, Change, Photo, Visit, VisitRevision, VisitSectionScore
-from server.services.org.organisation import create_assignment
 from server.services.accounts.tokens import issue_token
+from server.services.org.organisation import create_assignment
 from server.services.photos.budgets import PhotoLimits
 from server.services.transactions import atomic
 from server.services.visits.record import record_visit
@@ -21,7 +22,8 @@ PUSH = "/api/v1/sync/push"
 CHANGES = "/api/v1/sync/changes"
 PHOTO_CHECKLIST = copy.deepcopy(SMALL_CHECKLIST)
 PHOTO_CHECKLIST["sections"][0]["questions"].append(
-    {"key": "front_photo", "text": "Photo of the front", "type": "photo", "required": True})
+    {"key": "front_photo", "text": "Photo of the front", "type": "photo", "required": True}
+)
 
 
 def token_for(session, user) -> str:
@@ -36,19 +38,28 @@ def assign(session, make, *, shopper=None, branch=None, template=None):
     today = date.today()
     shopper, branch, template = shopper or make.user("shopper"), branch or make.branch(), template or make.template()
     with atomic(session):
-        return create_assignment(session, shopper=shopper, branch=branch, template=template, due_from=today,
-                                 due_to=today + timedelta(days=7))
+        return create_assignment(
+            session, shopper=shopper, branch=branch, template=template, due_from=today, due_to=today + timedelta(days=7)
+        )
 
 
 def visit_doc(assignment, **changes) -> dict:
     """A valid visit for SMALL_CHECKLIST at the assignment's branch."""
     version = assignment.template.latest_published()
     doc = {
-        "id": str(uuid.uuid4()), "template_version_id": version.id, "assignment_id": str(assignment.id),
-        "branch_id": assignment.branch_id, "started_at": "2026-03-02T09:14:03Z",
-        "finished_at": "2026-03-02T09:52:40Z", "location": {"lat": 51.5072, "lon": -0.1276, "accuracy_m": 12.0},
-        "answers": [{"question": "greeted", "value": "yes"}, {"question": "clean", "value": 4},
-                    {"question": "price_ok", "value": "yes"}, {"question": "notes", "value": "All fine."}],
+        "id": str(uuid.uuid4()),
+        "template_version_id": version.id,
+        "assignment_id": str(assignment.id),
+        "branch_id": assignment.branch_id,
+        "started_at": "2026-03-02T09:14:03Z",
+        "finished_at": "2026-03-02T09:52:40Z",
+        "location": {"lat": 51.5072, "lon": -0.1276, "accuracy_m": 12.0},
+        "answers": [
+            {"question": "greeted", "value": "yes"},
+            {"question": "clean", "value": 4},
+            {"question": "price_ok", "value": "yes"},
+            {"question": "notes", "value": "All fine."},
+        ],
     }
     doc.update(changes)
     return doc
@@ -61,8 +72,13 @@ def record_and_commit(session, shopper, document, **options):
 
 
 def photo_entry(question: str = "front_photo") -> dict:
-    return {"id": str(uuid.uuid4()), "question": question, "sha256": "ab" * 32, "size": 1234,
-            "content_type": "image/jpeg"}
+    return {
+        "id": str(uuid.uuid4()),
+        "question": question,
+        "sha256": "ab" * 32,
+        "size": 1234,
+        "content_type": "image/jpeg",
+    }
 
 
 def push(client, token: str, *docs, status: int = 200):

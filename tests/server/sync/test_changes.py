@@ -1,12 +1,13 @@
 """GET /api/v1/sync/changes: each user's own view, page by page, latest state or tombstones, never a skip."""
+
 from __future__ import annotations
 
 import pytest
 
 from server.models import Branch, Change
-from server.services.sync.changes import record_change
 from server.services.checklists.versions import new_draft_from, publish_version
 from server.services.org.organisation import OrgError, cancel_assignment, create_branch, reassign_assignment
+from server.services.sync.changes import record_change
 from tests.factories import SMALL_CHECKLIST
 from tests.server.auth_helpers import bearer
 from tests.server.sync.helpers import CHANGES, assign, pull_all, push, token_for, visit_doc
@@ -30,15 +31,27 @@ def test_a_shopper_pulls_their_assignment_with_its_branch_and_published_version(
     changes, cursor = pull_all(client, phone.token)
     assignment, branch = phone.assignment, phone.assignment.branch
     version = assignment.template.latest_published()
-    assert [(c["entity"], c["op"]) for c in changes] == [("template_version", "upsert"), ("branch", "upsert"),
-                                                        ("assignment", "upsert")]
+    assert [(c["entity"], c["op"]) for c in changes] == [
+        ("template_version", "upsert"),
+        ("branch", "upsert"),
+        ("assignment", "upsert"),
+    ]
     state = held(changes)
     assert state[("assignment", str(assignment.id))] == {
-        "id": str(assignment.id), "branch_id": branch.id, "template_id": assignment.template_id,
-        "template_version_id": version.id, "due_from": assignment.due_from.isoformat(),
-        "due_to": assignment.due_to.isoformat(), "status": "open", "notes": ""}
-    assert state[("branch", str(branch.id))]["region"] == {"id": branch.region.id, "code": branch.region.code,
-                                                         "name": branch.region.name}
+        "id": str(assignment.id),
+        "branch_id": branch.id,
+        "template_id": assignment.template_id,
+        "template_version_id": version.id,
+        "due_from": assignment.due_from.isoformat(),
+        "due_to": assignment.due_to.isoformat(),
+        "status": "open",
+        "notes": "",
+    }
+    assert state[("branch", str(branch.id))]["region"] == {
+        "id": branch.region.id,
+        "code": branch.region.code,
+        "name": branch.region.name,
+    }
     assert state[("template_version", str(version.id))]["definition"]["title"] == SMALL_CHECKLIST["title"]
     again = client.get(CHANGES, query_string={"since": cursor}, headers=bearer(phone.token)).json
     assert again == {"changes": [], "cursor": cursor, "more": False, "reset": False, "snapshot_complete": False}
@@ -66,8 +79,9 @@ def test_small_pages_give_the_same_state_as_one_page_without_skips_or_repeats(cl
         snapshot = pages(client, phone.token, "", limit)
         sent = [(c["entity"], c["id"]) for page in snapshot for c in page["changes"]]
         assert len(sent) == len(set(sent)), "a snapshot sends each thing once"
-        assert [(p["reset"], p["snapshot_complete"]) for p in snapshot if p["reset"] or p["snapshot_complete"]] \
-            == ([(True, False), (False, True)] if len(snapshot) > 1 else [(True, True)])
+        assert [(p["reset"], p["snapshot_complete"]) for p in snapshot if p["reset"] or p["snapshot_complete"]] == (
+            [(True, False), (False, True)] if len(snapshot) > 1 else [(True, True)]
+        )
         assert held([c for page in snapshot for c in page["changes"]]) == held(whole)
     _, cursor = pull_all(client, phone.token)
     for _ in range(3):
@@ -88,8 +102,7 @@ def test_changes_made_between_pages_arrive_on_a_later_page(client, session, make
     assert held(first["changes"] + rest) == held(pull_all(client, phone.token)[0])
 
 
-def test_reassignment_sends_the_old_shopper_tombstones_and_the_new_one_everything_needed(client, session, make,
-                                                                                        phone):
+def test_reassignment_sends_the_old_shopper_tombstones_and_the_new_one_everything_needed(client, session, make, phone):
     _, old_cursor = pull_all(client, phone.token)
     newcomer = make.user("shopper")
     newcomer_token = token_for(session, newcomer)
@@ -100,11 +113,16 @@ def test_reassignment_sends_the_old_shopper_tombstones_and_the_new_one_everythin
     version_id = assignment.template.latest_published().id
     old_changes, _ = pull_all(client, phone.token, old_cursor)
     assert {(c["entity"], c["id"], c["op"]) for c in old_changes} == {
-        ("assignment", str(assignment.id), "delete"), ("branch", str(assignment.branch_id), "delete"),
-        ("template_version", str(version_id), "delete")}
+        ("assignment", str(assignment.id), "delete"),
+        ("branch", str(assignment.branch_id), "delete"),
+        ("template_version", str(version_id), "delete"),
+    }
     new_state = held(pull_all(client, newcomer_token, new_cursor)[0])
-    assert set(new_state) == {("assignment", str(assignment.id)), ("branch", str(assignment.branch_id)),
-                              ("template_version", str(version_id))}
+    assert set(new_state) == {
+        ("assignment", str(assignment.id)),
+        ("branch", str(assignment.branch_id)),
+        ("template_version", str(version_id)),
+    }
 
 
 def test_a_reassignment_keeps_what_the_old_shopper_still_needs(client, session, make, phone):
@@ -133,7 +151,9 @@ def test_a_newly_published_version_replaces_the_old_one_on_the_phone(client, ses
     session.commit()
     changes, _ = pull_all(client, phone.token, cursor)
     assert {(c["id"], c["op"]) for c in changes if c["entity"] == "template_version"} == {
-        (str(old.id), "delete"), (str(new.id), "upsert")}
+        (str(old.id), "delete"),
+        (str(new.id), "upsert"),
+    }
     assert held(changes)[("assignment", str(phone.assignment.id))]["template_version_id"] == new.id
 
 
@@ -167,19 +187,30 @@ def test_an_admin_pulls_every_assignment_but_no_shoppers_visits(client, session,
     admin_token = token_for(session, make.user("admin"))
     changes, cursor = pull_all(client, admin_token)
     assert {(c["entity"], c["id"]) for c in changes if c["entity"] in ("assignment", "visit")} == {
-        ("assignment", str(phone.assignment.id)), ("assignment", str(other.id))}
+        ("assignment", str(phone.assignment.id)),
+        ("assignment", str(other.id)),
+    }
     later = assign(session, make)
     cancel_assignment(session, other)
     session.commit()
-    assert {(c["entity"], c["id"], c["op"]) for c in pull_all(client, admin_token, cursor)[0]
-            if c["entity"] == "assignment"} == {("assignment", str(later.id), "upsert"),
-                                                ("assignment", str(other.id), "delete")}
+    assert {
+        (c["entity"], c["id"], c["op"]) for c in pull_all(client, admin_token, cursor)[0] if c["entity"] == "assignment"
+    } == {("assignment", str(later.id), "upsert"), ("assignment", str(other.id), "delete")}
 
 
-@pytest.mark.parametrize("query, field", [({"since": "abc"}, "since"), ({"since": "-1"}, "since"),
-                                          ({"since": "9" * 25}, "since"), ({"since": "1.5"}, "since"),
-                                          ({"limit": "0"}, "limit"), ({"limit": "1001"}, "limit"),
-                                          ({"limit": "ten"}, "limit"), ({"since": "\x00"}, "since")])
+@pytest.mark.parametrize(
+    "query, field",
+    [
+        ({"since": "abc"}, "since"),
+        ({"since": "-1"}, "since"),
+        ({"since": "9" * 25}, "since"),
+        ({"since": "1.5"}, "since"),
+        ({"limit": "0"}, "limit"),
+        ({"limit": "1001"}, "limit"),
+        ({"limit": "ten"}, "limit"),
+        ({"since": "\x00"}, "since"),
+    ],
+)
 def test_a_bad_cursor_or_limit_is_a_422_naming_it(client, phone, query, field):
     response = client.get(CHANGES, query_string=query, headers=bearer(phone.token))
     assert response.status_code == 422 and field in response.json["errors"]
@@ -196,11 +227,18 @@ def test_a_pushed_visit_reaches_the_shoppers_other_device_and_nobody_elses(clien
     state = held(pull_all(client, other_device)[0])
     visit = state[("visit", doc["id"])]
     assert (visit["revision"], visit["status"], visit["score_percent"], visit["missing_photos"]) == (
-        1, "submitted", 87.5, [])
+        1,
+        "submitted",
+        87.5,
+        [],
+    )
     assert visit["document"]["answers"][0] == {"question": "greeted", "value": "yes", "na": False, "comment": ""}
     assert state[("assignment", str(phone.assignment.id))]["status"] == "submitted"
-    for outsider in (make.user("shopper"), make.user("manager", regions=[phone.assignment.branch.region]),
-                     make.user("admin")):
+    for outsider in (
+        make.user("shopper"),
+        make.user("manager", regions=[phone.assignment.branch.region]),
+        make.user("admin"),
+    ):
         seen = {(c["entity"], c["id"]) for c in pull_all(client, token_for(session, outsider))[0]}
         assert ("visit", doc["id"]) not in seen
 

@@ -1,4 +1,5 @@
 """Review decisions and corrections: a returned visit comes back to its shopper and is resubmitted as revision 2."""
+
 from __future__ import annotations
 
 import uuid
@@ -6,10 +7,24 @@ import uuid
 import pytest
 
 from server.models import AssignmentStatus, Visit, VisitStatus
-from server.services.visits.reviews import (ReviewError, ReviewForbidden, approve_visit, reject_visit,
-                                     return_for_correction)
-from tests.server.sync.helpers import (PHOTO_CHECKLIST, assign, counts, photo_entry, pull_all, push, snapshot,
-                                       token_for, visit_doc)
+from server.services.visits.reviews import (
+    ReviewError,
+    ReviewForbidden,
+    approve_visit,
+    reject_visit,
+    return_for_correction,
+)
+from tests.server.sync.helpers import (
+    PHOTO_CHECKLIST,
+    assign,
+    counts,
+    photo_entry,
+    pull_all,
+    push,
+    snapshot,
+    token_for,
+    visit_doc,
+)
 
 
 @pytest.fixture
@@ -32,14 +47,24 @@ def test_a_returned_visit_reaches_the_phone_and_its_correction_becomes_revision_
     changes, cursor = pull_all(client, phone.token, cursor)
     [visit_change] = [c for c in changes if c["entity"] == "visit"]
     data = visit_change["data"]
-    assert (data["status"], data["revision"], data["review_note"]) == ("returned", 1,
-                                                                       "The cleanliness score needs a comment.")
+    assert (data["status"], data["revision"], data["review_note"]) == (
+        "returned",
+        1,
+        "The cleanliness score needs a comment.",
+    )
     assert data["document"]["id"] == doc["id"] and data["document"]["answers"][1]["value"] == 4
     assert {(c["entity"], c["op"]) for c in changes} >= {("branch", "upsert"), ("template_version", "upsert")}
 
-    corrected = {**data["document"], "base_revision": 1,
-                 "answers": [{"question": "greeted", "value": "yes"}, {"question": "clean", "value": 2, "comment": "Dusty"},
-                             {"question": "price_ok", "value": "yes"}, {"question": "notes", "value": "All fine."}]}
+    corrected = {
+        **data["document"],
+        "base_revision": 1,
+        "answers": [
+            {"question": "greeted", "value": "yes"},
+            {"question": "clean", "value": 2, "comment": "Dusty"},
+            {"question": "price_ok", "value": "yes"},
+            {"question": "notes", "value": "All fine."},
+        ],
+    }
     [result] = push(client, phone.token, corrected)
     assert (result["result"], result["revision"], result["status"]) == ("created", 2, "submitted")
     session.expire_all()
@@ -78,13 +103,19 @@ def test_a_stale_base_or_a_visit_not_returned_is_a_conflict_and_nothing_changes(
     assert snapshot(session, doc["id"]) == stored and counts(session) == before
 
 
-def test_a_correction_is_validated_and_keeps_the_visits_version_branch_and_assignment(client, session, make, phone,
-                                                                                    admin):
+def test_a_correction_is_validated_and_keeps_the_visits_version_branch_and_assignment(
+    client, session, make, phone, admin
+):
     doc, visit = pushed(client, session, phone)
     return_for_correction(session, admin, visit, "Fix it")
     other = assign(session, make, shopper=phone.shopper)
-    moved = {**doc, "base_revision": 1, "assignment_id": str(other.id), "branch_id": other.branch_id,
-             "answers": [{"question": "clean", "value": 7}]}
+    moved = {
+        **doc,
+        "base_revision": 1,
+        "assignment_id": str(other.id),
+        "branch_id": other.branch_id,
+        "answers": [{"question": "clean", "value": 7}],
+    }
     stored = snapshot(session, doc["id"])
     [result] = push(client, phone.token, moved)
     assert result["result"] == "invalid"
@@ -113,8 +144,11 @@ def test_a_correction_with_a_new_photo_awaits_it_and_keeps_the_one_already_recei
     token, doc, first = returned_photo_visit(client, session, make, admin)
     second = photo_entry()
     [result] = push(client, token, {**doc, "base_revision": 1, "photos": [first, second]})
-    assert (result["result"], result["status"], result["missing_photos"]) == ("created", "awaiting_photos",
-                                                                              [second["id"]])
+    assert (result["result"], result["status"], result["missing_photos"]) == (
+        "created",
+        "awaiting_photos",
+        [second["id"]],
+    )
     assert snapshot(session, doc["id"])["photos"] == sorted([(first["id"], "ab" * 32), (second["id"], "ab" * 32)])
 
 
@@ -151,4 +185,3 @@ def test_a_rejection_reaches_the_phone_with_its_note(client, session, phone, adm
     [change] = [c for c in changes if c["entity"] == "visit"]
     assert (change["data"]["status"], change["data"]["review_note"]) == ("rejected", "Visited outside the due window.")
     assert visit.assignment.status is AssignmentStatus.DONE
-

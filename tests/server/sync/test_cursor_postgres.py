@@ -4,6 +4,7 @@ T1 writes a change and stays open; T2 writes a change and commits; a pull in bet
 pass T1's change; once T1 commits, the next pull returns it. Two real connections and
 transactions, with T2 in a thread (it waits for the changes lock that T1 holds).
 """
+
 from __future__ import annotations
 
 import threading
@@ -32,8 +33,9 @@ def waiting_for_lock(timeout: float = 5.0) -> bool:
     deadline = time.monotonic() + timeout
     with db.engine.connect() as conn:
         while time.monotonic() < deadline:
-            if conn.execute(text("SELECT count(*) FROM pg_locks WHERE relation = 'changes'::regclass "
-                                 "AND NOT granted")).scalar():
+            if conn.execute(
+                text("SELECT count(*) FROM pg_locks WHERE relation = 'changes'::regclass AND NOT granted")
+            ).scalar():
                 return True
             conn.rollback()
             time.sleep(0.02)
@@ -42,6 +44,7 @@ def waiting_for_lock(timeout: float = 5.0) -> bool:
 
 def second_writer(t2: Session, write, *, expect_wait: bool) -> threading.Thread:
     """Start T2 (`write`, then commit) in a thread; with `expect_wait`, check it is blocked on T1's changes lock."""
+
     def run() -> None:
         write()
         t2.commit()
@@ -63,8 +66,9 @@ def interleave(client, token, first, second, *, expect_wait: bool, audience: int
         one = record_change(t1, "assignment", first, audience=audience)
         t1.flush()
         two: list[Change] = []
-        thread = second_writer(t2, lambda: two.append(record_change(t2, "assignment", second, audience=audience)),
-                               expect_wait=expect_wait)
+        thread = second_writer(
+            t2, lambda: two.append(record_change(t2, "assignment", second, audience=audience)), expect_wait=expect_wait
+        )
         between = client.get(CHANGES, query_string={"since": cursor}, headers=bearer(token)).json
         t1.commit()
         thread.join(10)
@@ -78,8 +82,9 @@ def interleave(client, token, first, second, *, expect_wait: bool, audience: int
 
 def test_a_pull_never_passes_a_change_whose_transaction_is_still_open(postgres, client, session, make, phone):
     first, second = phone.assignment.id, assign(session, make, shopper=phone.shopper).id
-    seq_1, seq_2, between, after = interleave(client, phone.token, first, second, expect_wait=True,
-                                             audience=phone.shopper.id)
+    seq_1, seq_2, between, after = interleave(
+        client, phone.token, first, second, expect_wait=True, audience=phone.shopper.id
+    )
     assert between["changes"] == []  # nothing past T1's open change is served while T1 is open
     assert seq_1 < seq_2
     assert [c["id"] for c in after] == [str(first), str(second)]
@@ -89,8 +94,9 @@ def test_without_the_changes_lock_the_same_interleaving_would_lose_a_change(post
     first, second = phone.assignment.id, assign(session, make, shopper=phone.shopper).id
     event.remove(Session, "before_flush", change_model._serialise_change_writers)
     try:
-        seq_1, seq_2, between, after = interleave(client, phone.token, first, second, expect_wait=False,
-                                                 audience=phone.shopper.id)
+        seq_1, seq_2, between, after = interleave(
+            client, phone.token, first, second, expect_wait=False, audience=phone.shopper.id
+        )
     finally:
         event.listen(Session, "before_flush", change_model._serialise_change_writers)
     assert seq_1 < seq_2
@@ -105,9 +111,14 @@ def _assign_in(session: Session, shopper_id: int, branch_id: int, template_id: i
     from server.models import Branch, Template, User
     from server.services.org.organisation import create_assignment
 
-    assignment = create_assignment(session, shopper=session.get(User, shopper_id), branch=session.get(Branch, branch_id),
-                                   template=session.get(Template, template_id), due_from=date.today(),
-                                   due_to=date.today() + timedelta(days=3))
+    assignment = create_assignment(
+        session,
+        shopper=session.get(User, shopper_id),
+        branch=session.get(Branch, branch_id),
+        template=session.get(Template, template_id),
+        due_from=date.today(),
+        due_to=date.today() + timedelta(days=3),
+    )
     session.flush()
     return assignment
 

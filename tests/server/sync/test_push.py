@@ -1,4 +1,5 @@
 """POST /api/v1/sync/push: one result per visit, each visit stored whole or not at all, retries always safe."""
+
 from __future__ import annotations
 
 import uuid
@@ -6,15 +7,13 @@ import uuid
 from sqlalchemy import select
 
 from server.models import Change, Visit, VisitStatus
-from tests.server.sync.helpers import (PHOTO_CHECKLIST, assign, counts, photo_entry, push, snapshot, token_for,
-                                       visit_doc)
+from tests.server.sync.helpers import PHOTO_CHECKLIST, assign, counts, photo_entry, push, snapshot, token_for, visit_doc
 
 
 def test_a_new_visit_is_created_scored_and_announced_to_the_shoppers_other_devices(client, session, phone):
     doc = visit_doc(phone.assignment)
     [result] = push(client, phone.token, doc)
-    assert result == {"id": doc["id"], "result": "created", "revision": 1, "status": "submitted",
-                      "missing_photos": []}
+    assert result == {"id": doc["id"], "result": "created", "revision": 1, "status": "submitted", "missing_photos": []}
     visit = session.get(Visit, uuid.UUID(doc["id"]))
     assert (visit.shopper_id, visit.status, visit.score_percent) == (phone.shopper.id, VisitStatus.SUBMITTED, 87.5)
     change = session.scalar(select(Change).where(Change.entity == "visit"))
@@ -26,8 +25,11 @@ def test_a_visit_with_photos_waits_for_them_and_lists_them(client, session, make
     assignment = assign(session, make, shopper=shopper, template=make.template(PHOTO_CHECKLIST))
     photo = photo_entry()
     [result] = push(client, token_for(session, shopper), visit_doc(assignment, photos=[photo]))
-    assert (result["result"], result["status"], result["missing_photos"]) == ("created", "awaiting_photos",
-                                                                              [photo["id"]])
+    assert (result["result"], result["status"], result["missing_photos"]) == (
+        "created",
+        "awaiting_photos",
+        [photo["id"]],
+    )
 
 
 def test_pushing_the_same_batch_again_answers_unchanged_and_stores_nothing_more(client, session, phone):
@@ -35,13 +37,11 @@ def test_pushing_the_same_batch_again_answers_unchanged_and_stores_nothing_more(
     push(client, phone.token, doc)
     before = counts(session)
     [again] = push(client, phone.token, doc)
-    assert again == {"id": doc["id"], "result": "unchanged", "revision": 1, "status": "submitted",
-                     "missing_photos": []}
+    assert again == {"id": doc["id"], "result": "unchanged", "revision": 1, "status": "submitted", "missing_photos": []}
     assert counts(session) == before
 
 
-def test_the_same_visit_with_other_content_is_a_conflict_that_leaves_the_stored_visit_untouched(
-        client, session, phone):
+def test_the_same_visit_with_other_content_is_a_conflict_that_leaves_the_stored_visit_untouched(client, session, phone):
     doc = visit_doc(phone.assignment)
     push(client, phone.token, doc)
     before, stored = counts(session), snapshot(session, doc["id"])
@@ -54,8 +54,11 @@ def test_the_same_visit_with_other_content_is_a_conflict_that_leaves_the_stored_
 
 def test_one_bad_visit_does_not_sink_the_batch(client, session, make, phone):
     second = assign(session, make, shopper=phone.shopper)
-    good, bad, also_good = (visit_doc(phone.assignment), visit_doc(second, answers=[{"question": "clean", "value": 9}]),
-                            visit_doc(second))
+    good, bad, also_good = (
+        visit_doc(phone.assignment),
+        visit_doc(second, answers=[{"question": "clean", "value": 9}]),
+        visit_doc(second),
+    )
     results = push(client, phone.token, good, bad, also_good)
     assert [r["result"] for r in results] == ["created", "invalid", "created"]
     assert [r["id"] for r in results] == [good["id"], bad["id"], also_good["id"]]

@@ -1,4 +1,5 @@
 """The same visit pushed by two clients at the same moment is stored once; a busy database is retried."""
+
 from __future__ import annotations
 
 import threading
@@ -58,7 +59,8 @@ def test_the_loser_of_a_race_with_other_content_gets_a_conflict(app, session, ph
 
 
 def test_two_different_visits_for_one_assignment_at_once_store_one_and_name_the_assignment(
-        app, session, phone, monkeypatch):
+    app, session, phone, monkeypatch
+):
     first, second = visit_doc(phone.assignment), visit_doc(phone.assignment)  # two ids: two phones, one job
     results = push_together(app, monkeypatch, phone.token, first, second)
     assert sorted(r["result"] for r in results) == ["created", "invalid"]
@@ -86,14 +88,18 @@ def test_a_locked_database_is_retried_and_the_visit_stored_once(client, session,
 
 
 def test_a_database_that_stays_locked_is_a_503_the_phone_retries_and_nothing_is_half_written(
-        client, session, phone, monkeypatch):
+    client, session, phone, monkeypatch
+):
     def always_locked(*args, **kwargs):
         raise OperationalError("INSERT INTO visits ...", {}, Exception("database is locked"))
 
     monkeypatch.setattr(sync_push, "record_visit", always_locked)
     monkeypatch.setattr(sync_push, "BACKOFF_SECONDS", 0.001)
     before = counts(session)
-    response = client.post("/api/v1/sync/push", json={"visits": [visit_doc(phone.assignment)]},
-                           headers={"Authorization": f"Bearer {phone.token}"})
+    response = client.post(
+        "/api/v1/sync/push",
+        json={"visits": [visit_doc(phone.assignment)]},
+        headers={"Authorization": f"Bearer {phone.token}"},
+    )
     assert (response.status_code, response.headers["Retry-After"]) == (503, "5")
     assert counts(session) == before

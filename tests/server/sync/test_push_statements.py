@@ -1,5 +1,6 @@
 """What a push costs in statements (a fixed part per batch plus a few per visit, so an N+1 fails here) and the
 change rows it writes (entity, op, audience, order), on each database."""
+
 from __future__ import annotations
 
 import pytest
@@ -32,8 +33,9 @@ def statements_of_a_push(client, token: str, docs: list[dict]):
 
 def test_a_push_costs_a_fixed_part_per_batch_and_six_statements_per_visit(client, session, make, phone):
     template, shopper = phone.assignment.template, phone.shopper
-    jobs = [assign(session, make, shopper=shopper, branch=phone.assignment.branch, template=template)
-            for _ in range(11)]
+    jobs = [
+        assign(session, make, shopper=shopper, branch=phone.assignment.branch, template=template) for _ in range(11)
+    ]
     one = statements_of_a_push(client, phone.token, [visit_doc(jobs[0])])
     ten = statements_of_a_push(client, phone.token, [visit_doc(job) for job in jobs[1:]])
     assert one.count == SIGN_IN + PER_BATCH + PER_VISIT, str(one)
@@ -42,21 +44,27 @@ def test_a_push_costs_a_fixed_part_per_batch_and_six_statements_per_visit(client
 
 def test_a_push_with_photos_adds_the_daily_quota_once_and_one_insert_per_visit(client, session, make, phone):
     template = make.template(PHOTO_CHECKLIST)
-    jobs = [assign(session, make, shopper=phone.shopper, branch=phone.assignment.branch, template=template)
-            for _ in range(10)]
+    jobs = [
+        assign(session, make, shopper=phone.shopper, branch=phone.assignment.branch, template=template)
+        for _ in range(10)
+    ]
     docs = [visit_doc(job, photos=[photo_entry()]) for job in jobs]
     ten = statements_of_a_push(client, phone.token, docs)
     assert ten.count == SIGN_IN + PER_BATCH + PER_PHOTO_BATCH + 10 * PER_VISIT_WITH_PHOTOS, str(ten)
 
 
 def test_a_pushed_visit_writes_its_assignment_change_then_its_visit_change_both_for_the_shopper(
-        client, session, make, phone):
+    client, session, make, phone
+):
     first, second = visit_doc(phone.assignment), visit_doc(phone.assignment)  # the second: the same job again
     before = session.scalar(select(Change.seq).order_by(Change.seq.desc()).limit(1)) or 0
     results = push(client, phone.token, first, second, first)
     assert [r["result"] for r in results] == ["created", "invalid", "unchanged"]
-    rows = session.execute(select(Change.entity, Change.entity_id, Change.op, Change.audience_user_id,
-                                  Change.audience_region_id).where(Change.seq > before).order_by(Change.seq)).all()
+    rows = session.execute(
+        select(Change.entity, Change.entity_id, Change.op, Change.audience_user_id, Change.audience_region_id)
+        .where(Change.seq > before)
+        .order_by(Change.seq)
+    ).all()
     assert [tuple(row) for row in rows] == [
         ("assignment", str(phone.assignment.id), "upsert", phone.shopper.id, None),
         ("visit", first["id"], "upsert", phone.shopper.id, None),
@@ -69,8 +77,12 @@ def test_on_postgresql_each_pushed_visit_takes_the_changes_lock_before_its_first
 
     if db.engine.dialect.name != "postgresql":
         pytest.skip("PostgreSQL only: SQLite serialises writers by itself")
-    jobs = [phone.assignment, assign(session, make, shopper=phone.shopper, branch=phone.assignment.branch,
-                                     template=phone.assignment.template)]
+    jobs = [
+        phone.assignment,
+        assign(
+            session, make, shopper=phone.shopper, branch=phone.assignment.branch, template=phone.assignment.template
+        ),
+    ]
     sent: list[str] = []
 
     def record(conn, cursor, statement, *args) -> None:
@@ -82,6 +94,13 @@ def test_on_postgresql_each_pushed_visit_takes_the_changes_lock_before_its_first
     finally:
         event.remove(db.engine, "before_cursor_execute", record)
     writes = [s for s in sent if s.startswith(("LOCK", "INSERT", "UPDATE assignments"))]
-    per_visit = ["LOCK TABLE changes", "INSERT INTO changes", "INSERT INTO visits", "INSERT INTO answers",
-                 "INSERT INTO visit_section_scores", "INSERT INTO visit_revisions", "UPDATE assignments SET"]
+    per_visit = [
+        "LOCK TABLE changes",
+        "INSERT INTO changes",
+        "INSERT INTO visits",
+        "INSERT INTO answers",
+        "INSERT INTO visit_section_scores",
+        "INSERT INTO visit_revisions",
+        "UPDATE assignments SET",
+    ]
     assert writes == per_visit * 2, writes

@@ -1,4 +1,5 @@
 """A first pull is a snapshot of what the phone may hold now; every page costs a fixed handful of statements."""
+
 from __future__ import annotations
 
 import uuid
@@ -10,11 +11,11 @@ from sqlalchemy import insert, or_, select, update
 from server.models import Change, Visit, VisitStatus
 from server.models.types import utcnow
 from server.services.checklists.versions import new_draft_from, publish_version
-from server.services.org.organisation import cancel_assignment, create_branch, reassign_assignment
 from server.services.org.edit import edit_branch, set_branch_active
-from server.services.visits.reviews import approve_visit, return_for_correction
+from server.services.org.organisation import cancel_assignment, create_branch, reassign_assignment
 from server.services.sync.pull import changes_page, parse_cursor
 from server.services.sync.snapshot import VISIT_WINDOW_DAYS
+from server.services.visits.reviews import approve_visit, return_for_correction
 from tests.server.auth_helpers import bearer
 from tests.server.photos.factories import make_photo_visit, put
 from tests.server.sync.helpers import CHANGES, assign, pull_all, push, token_for, visit_doc
@@ -43,8 +44,11 @@ def test_a_first_pull_holds_what_the_phone_may_hold_now_not_the_history(client, 
     for visit in (old_visit, recent_visit):
         approve_visit(session, admin, visit)
     return_for_correction(session, admin, returned_visit, "Add a comment.")
-    session.execute(update(Visit).where(Visit.id == old_visit.id).values(
-        submitted_at=utcnow() - timedelta(days=VISIT_WINDOW_DAYS + 1)))
+    session.execute(
+        update(Visit)
+        .where(Visit.id == old_visit.id)
+        .values(submitted_at=utcnow() - timedelta(days=VISIT_WINDOW_DAYS + 1))
+    )
     session.commit()
     pinned = template.latest_published()
     newer = publish_version(session, new_draft_from(session, pinned))  # the returned visit keeps its version
@@ -80,12 +84,18 @@ def test_a_snapshot_names_the_newest_published_version_in_one_page_or_many(clien
     for limit in (500, 1):
         changes, _ = pull_all(client, phone.token, limit=limit)
         named = {c["id"]: c["data"]["template_version_id"] for c in changes if c["entity"] == "assignment"}
-        assert named == {str(phone.assignment.id): new.id,
-                         str(other.id): other.template.latest_published().id}, limit
+        assert named == {str(phone.assignment.id): new.id, str(other.id): other.template.latest_published().id}, limit
 
 
 def test_a_snapshot_cursor_the_server_never_handed_out_is_a_422(client, phone):
-    for since in ("s1.9.", "s1.0.abc", "s1.2.12", "s1.0.0", "s" + "9" * 25 + ".0.", "s1.3.0F8FAD5B-D9CB-469F-A165-70867728950E"):
+    for since in (
+        "s1.9.",
+        "s1.0.abc",
+        "s1.2.12",
+        "s1.0.0",
+        "s" + "9" * 25 + ".0.",
+        "s1.3.0F8FAD5B-D9CB-469F-A165-70867728950E",
+    ):
         response = client.get(CHANGES, query_string={"since": since}, headers=bearer(phone.token))
         assert response.status_code == 422 and "since" in response.json["errors"], since
 
@@ -108,9 +118,15 @@ def others_fill_the_log(session, make, rows: int) -> None:
     batch = []
     for n in range(rows):
         kind = n % 3
-        batch.append({"entity": ("assignment", "visit", "branch")[kind], "entity_id": str(uuid.uuid4()) if kind < 2
-                      else str(far.id), "op": "upsert", "audience_user_id": stranger.id if kind < 2 else None,
-                      "audience_region_id": far.region_id if kind == 2 else None})
+        batch.append(
+            {
+                "entity": ("assignment", "visit", "branch")[kind],
+                "entity_id": str(uuid.uuid4()) if kind < 2 else str(far.id),
+                "op": "upsert",
+                "audience_user_id": stranger.id if kind < 2 else None,
+                "audience_region_id": far.region_id if kind == 2 else None,
+            }
+        )
     if batch:
         session.execute(insert(Change), batch)
     session.commit()
@@ -162,8 +178,7 @@ def http_page_costs(client, token: str, since: str = "", limit: int = 3) -> list
 
 
 @pytest.mark.parametrize("other_rows", [0, 3000])
-def test_every_page_over_http_costs_at_most_ten_statements_sign_in_included(client, session, make, phone,
-                                                                            other_rows):
+def test_every_page_over_http_costs_at_most_ten_statements_sign_in_included(client, session, make, phone, other_rows):
     for _ in range(4):
         pushed(client, session, phone.token, assign(session, make, shopper=phone.shopper))
     others_fill_the_log(session, make, other_rows)
@@ -219,9 +234,13 @@ def test_no_change_row_is_addressed_to_nobody(client, session, make, phone):
     assert session.get(Visit, uuid.UUID(visit.id)).status is VisitStatus.APPROVED
     entities = set(session.scalars(select(Change.entity)))
     assert {"assignment", "visit", "branch", "template_version"} <= entities
-    nobody = session.scalars(select(Change).where(
-        Change.audience_user_id.is_(None), Change.audience_region_id.is_(None),
-        or_(Change.entity != "template_version"))).all()
+    nobody = session.scalars(
+        select(Change).where(
+            Change.audience_user_id.is_(None),
+            Change.audience_region_id.is_(None),
+            or_(Change.entity != "template_version"),
+        )
+    ).all()
     assert [(c.entity, c.entity_id) for c in nobody] == []
     photo_rows = session.scalars(select(Change).where(Change.entity == "visit", Change.entity_id == visit.id)).all()
     assert photo_rows and all(c.audience_user_id == phone.shopper.id for c in photo_rows)

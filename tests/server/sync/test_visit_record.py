@@ -1,4 +1,5 @@
 """GET /api/v1/visits/<id>: the server's record of a visit for those who may see it, a 404 for everyone else."""
+
 from __future__ import annotations
 
 import uuid
@@ -24,13 +25,38 @@ def test_the_shopper_reads_their_visits_record(client, session, make, phone):
     response = record(client, phone.token, doc["id"])
     assert response.status_code == 200
     body = response.json
-    assert {k: body[k] for k in ("id", "revision", "status", "score_percent", "flagged", "zeroed",
-                                 "critical_failures", "missing_photos", "review_note")} == {
-        "id": doc["id"], "revision": 1, "status": "returned", "score_percent": 0.0, "flagged": False,
-        "zeroed": True, "critical_failures": ["price_ok"], "missing_photos": [], "review_note": "Check the price"}
+    assert {
+        k: body[k]
+        for k in (
+            "id",
+            "revision",
+            "status",
+            "score_percent",
+            "flagged",
+            "zeroed",
+            "critical_failures",
+            "missing_photos",
+            "review_note",
+        )
+    } == {
+        "id": doc["id"],
+        "revision": 1,
+        "status": "returned",
+        "score_percent": 0.0,
+        "flagged": False,
+        "zeroed": True,
+        "critical_failures": ["price_ok"],
+        "missing_photos": [],
+        "review_note": "Check the price",
+    }
     assert [s["key"] for s in body["sections"]] == ["front", "till"]
-    assert body["sections"][1] == {"key": "till", "title": "At the till", "earned": 0.0, "possible": 1.0,
-                                   "percent": 0.0}
+    assert body["sections"][1] == {
+        "key": "till",
+        "title": "At the till",
+        "earned": 0.0,
+        "possible": 1.0,
+        "percent": 0.0,
+    }
     assert body["submitted_at"]
 
 

@@ -1,5 +1,6 @@
 """'My account': every signed-in role reaches it from the top bar; it lists the user's own web sessions and
 phone sign-ins (and nobody else's), revokes a phone, signs out everywhere, and offers the second factor."""
+
 from __future__ import annotations
 
 import pytest
@@ -16,8 +17,10 @@ def test_every_role_finds_my_account_in_the_top_bar(client, make, role):
     assert 'href="/account"' in home
     page = client.get("/account")
     assert page.status_code == 200 and page.headers["Cache-Control"] == "private, no-store"
-    assert all(part in page.text for part in ("Change password", "Second factor", "Web sessions", "Phone sign-ins",
-                                              "Sign out everywhere"))
+    assert all(
+        part in page.text
+        for part in ("Change password", "Second factor", "Web sessions", "Phone sign-ins", "Sign out everywhere")
+    )
 
 
 def test_anonymous_visitors_are_sent_to_sign_in(client):
@@ -101,8 +104,9 @@ def test_new_recovery_codes_need_the_password_and_are_shown_once(client, make, s
     token = csrf_token(client.get("/account").text)
     wrong = client.post("/account/mfa/recovery-codes", data={"codes_password": "nope", "csrf_token": token})
     assert wrong.status_code == 422 and 'id="codes_password-error"' in wrong.text
-    shown = client.post("/account/mfa/recovery-codes", data={"codes_password": "correct horse battery staple",
-                                                              "csrf_token": token})
+    shown = client.post(
+        "/account/mfa/recovery-codes", data={"codes_password": "correct horse battery staple", "csrf_token": token}
+    )
     assert shown.status_code == 200 and shown.headers["Cache-Control"] == "private, no-store"
     assert "10 recovery codes left" in client.get("/account").text
     assert old[0] not in shown.text

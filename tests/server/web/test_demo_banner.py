@@ -1,4 +1,5 @@
 """While demo accounts can sign in, every web page an admin opens says so and how to remove them; nobody else sees it."""
+
 from __future__ import annotations
 
 from server.services.accounts.demo_accounts import remove_demo_accounts

@@ -1,4 +1,5 @@
 """The start page shows each role its own data, and nothing of anyone else's."""
+
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -31,7 +32,8 @@ def org(make):
         "north_manager": make.user("manager", regions=[north], name="Nora Manager"),
         "south_manager": make.user("manager", regions=[south], name="Sam Manager"),
         "admin": make.user("admin", name="Ada Admin"),
-        "ann": ann, "bob": bob,
+        "ann": ann,
+        "bob": bob,
     }
 
 

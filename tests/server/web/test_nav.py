@@ -1,4 +1,5 @@
 """The top bar shows each role its own areas, and only areas that exist."""
+
 from __future__ import annotations
 
 from server.web.nav import NAV

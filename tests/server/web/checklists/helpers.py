@@ -1,4 +1,5 @@
 """Shared set-up for the builder's page tests: an admin signed in, and pages' CSRF tokens."""
+
 from __future__ import annotations
 
 import copy

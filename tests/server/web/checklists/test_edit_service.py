@@ -1,5 +1,6 @@
 """Each builder edit is a small service call on a draft's definition: it saves, returns the validator's issues,
 and never touches a published version."""
+
 from __future__ import annotations
 
 import copy
@@ -78,16 +79,23 @@ def test_a_key_must_be_a_slug(session, draft):
 
 
 def test_updating_a_question_replaces_it_and_reports_what_is_now_wrong(session, draft):
-    issues = edit.update_question(session, draft, "clean", {"key": "clean", "text": "How clean?", "type": "scale",
-                                                             "min": 5, "max": 5})
-    assert [i.message for i in issues] == ["section 'front' (1), question 'clean' (2): max must be greater than min "
-                                           "(min is 5, max is 5)"]
+    issues = edit.update_question(
+        session, draft, "clean", {"key": "clean", "text": "How clean?", "type": "scale", "min": 5, "max": 5}
+    )
+    assert [i.message for i in issues] == [
+        "section 'front' (1), question 'clean' (2): max must be greater than min (min is 5, max is 5)"
+    ]
     assert reload(session, draft).definition["sections"][0]["questions"][1]["min"] == 5, "saved although invalid"
 
 
 def test_renaming_a_question_carries_the_new_key_into_conditions(session, draft):
-    edit.add_question(session, draft, "till", dict(YES_NO, key="why", visible_if={"question": "price_ok", "in": ["no"]}))
-    assert edit.update_question(session, draft, "price_ok", {"key": "price_right", "text": "Price?", "type": "yes_no"}) == []
+    edit.add_question(
+        session, draft, "till", dict(YES_NO, key="why", visible_if={"question": "price_ok", "in": ["no"]})
+    )
+    assert (
+        edit.update_question(session, draft, "price_ok", {"key": "price_right", "text": "Price?", "type": "yes_no"})
+        == []
+    )
     assert reload(session, draft).definition["sections"][1]["questions"][2]["visible_if"]["question"] == "price_right"
 
 
@@ -108,11 +116,13 @@ def test_moving_sections_reorders_them(session, draft):
 
 
 def test_moving_a_question_before_the_one_its_condition_names_is_reported(session, draft):
-    edit.add_question(session, draft, "till", dict(YES_NO, key="why", visible_if={"question": "price_ok", "in": ["no"]}))
+    edit.add_question(
+        session, draft, "till", dict(YES_NO, key="why", visible_if={"question": "price_ok", "in": ["no"]})
+    )
     edit.move_question(session, draft, "why", "up")
     issues = edit.move_question(session, draft, "why", "up")
     assert keys(reload(session, draft), 1) == ["why", "price_ok", "notes"]
-    assert any("why" == i.question and "later" in i.message for i in issues)
+    assert any(i.question == "why" and "later" in i.message for i in issues)
 
 
 def test_deleting_a_question_and_a_section(session, draft):
@@ -133,24 +143,31 @@ def test_updating_a_section_changes_its_title_weight_and_key(session, draft):
 
 
 def test_the_settings_change_the_title_policy_and_adhoc_flag(session, draft):
-    assert edit.update_settings(session, draft, {"title": "Renamed", "description": "d", "critical_policy": "zero",
-                                                 "allow_adhoc": True}) == []
+    assert (
+        edit.update_settings(
+            session, draft, {"title": "Renamed", "description": "d", "critical_policy": "zero", "allow_adhoc": True}
+        )
+        == []
+    )
     definition = reload(session, draft).definition
     assert (definition["title"], definition["critical_policy"], definition["allow_adhoc"]) == ("Renamed", "zero", True)
     assert draft.template.name == "Renamed", "an unpublished template is named by its draft"
 
 
-@pytest.mark.parametrize("operation", [
-    lambda s, v: edit.add_question(s, v, "front", YES_NO),
-    lambda s, v: edit.update_question(s, v, "greeted", YES_NO),
-    lambda s, v: edit.move_question(s, v, "clean", "up"),
-    lambda s, v: edit.delete_question(s, v, "notes"),
-    lambda s, v: edit.add_section(s, v, {"key": "more", "title": "More"}),
-    lambda s, v: edit.update_section(s, v, "front", {"title": "x"}),
-    lambda s, v: edit.move_section(s, v, "till", "up"),
-    lambda s, v: edit.delete_section(s, v, "till"),
-    lambda s, v: edit.update_settings(s, v, {"title": "x"}),
-])
+@pytest.mark.parametrize(
+    "operation",
+    [
+        lambda s, v: edit.add_question(s, v, "front", YES_NO),
+        lambda s, v: edit.update_question(s, v, "greeted", YES_NO),
+        lambda s, v: edit.move_question(s, v, "clean", "up"),
+        lambda s, v: edit.delete_question(s, v, "notes"),
+        lambda s, v: edit.add_section(s, v, {"key": "more", "title": "More"}),
+        lambda s, v: edit.update_section(s, v, "front", {"title": "x"}),
+        lambda s, v: edit.move_section(s, v, "till", "up"),
+        lambda s, v: edit.delete_section(s, v, "till"),
+        lambda s, v: edit.update_settings(s, v, {"title": "x"}),
+    ],
+)
 def test_every_edit_refuses_a_published_version(session, draft, operation):
     publish_version(session, draft)
     before = copy.deepcopy(draft.definition)
@@ -181,4 +198,5 @@ def test_a_key_keeps_its_type_across_versions_so_changing_it_is_reported(session
     issues = edit.update_question(session, new, "notes", {"key": "notes", "text": "Photo of the till", "type": "photo"})
     assert [i.message for i in issues] == [
         "section 'till' (2), question 'notes' (2): the key was a text question in version 1; a key keeps its type "
-        "across versions, use a new key"]
+        "across versions, use a new key"
+    ]

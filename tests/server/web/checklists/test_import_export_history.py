@@ -1,5 +1,6 @@
 """JSON import (every validator error listed), export that imports back identically, and what changed between
 two versions."""
+
 from __future__ import annotations
 
 import copy
@@ -15,9 +16,13 @@ from tests.server.web.checklists.helpers import admin_client, draft_of, post
 
 def upload(client, document, template_id: str = ""):
     raw = document if isinstance(document, bytes) else json.dumps(document).encode()
-    return post(client, "/builder/import", "/builder/import",
-                {"file": (io.BytesIO(raw), "checklist.json"), "template_id": template_id},
-                content_type="multipart/form-data")
+    return post(
+        client,
+        "/builder/import",
+        "/builder/import",
+        {"file": (io.BytesIO(raw), "checklist.json"), "template_id": template_id},
+        content_type="multipart/form-data",
+    )
 
 
 def test_importing_a_file_makes_a_new_template_with_a_draft(client, make, session):
@@ -68,7 +73,7 @@ def test_export_downloads_json_that_imports_back_to_the_identical_definition(cli
     version = template.versions[0]
     response = client.get(f"/builder/versions/{version.id}/export.json")
     assert response.mimetype == "application/json"
-    assert 'attachment; filename="small-test-checklist-v1.json"' == response.headers["Content-Disposition"]
+    assert response.headers["Content-Disposition"] == 'attachment; filename="small-test-checklist-v1.json"'
     upload(client, response.data)
     again = session.query(TemplateVersion).filter(TemplateVersion.template_id != template.id).one()
     assert again.definition == json.loads(response.data)
@@ -85,7 +90,8 @@ def test_the_diff_lists_added_removed_and_changed_questions_by_key():
     new["sections"][1]["questions"][0]["critical"] = False
     changes = {(c.kind, c.key): c.fields for c in diff_versions(SMALL_CHECKLIST, new)}
     assert changes == {
-        ("added", "receipt"): (), ("removed", "notes"): (),
+        ("added", "receipt"): (),
+        ("removed", "notes"): (),
         ("changed", "greeted"): (("text", "Greeted on arrival?", "Greeted warmly?"),),
         ("changed", "clean"): (("weight", 2, 3),),
         ("changed", "price_ok"): (("critical", True, False),),
@@ -94,8 +100,10 @@ def test_the_diff_lists_added_removed_and_changed_questions_by_key():
 
 def test_the_diff_sees_type_and_option_changes_and_nothing_for_identical_versions():
     new = copy.deepcopy(SMALL_CHECKLIST)
-    new["sections"][0]["questions"][0]["options"] = [{"value": "yes", "label": "Yes", "score": 0},
-                                                     {"value": "no", "label": "No", "score": 1}]
+    new["sections"][0]["questions"][0]["options"] = [
+        {"value": "yes", "label": "Yes", "score": 0},
+        {"value": "no", "label": "No", "score": 1},
+    ]
     new["sections"][1]["questions"][1]["type"] = "photo"
     fields = {c.key: [f[0] for f in c.fields] for c in diff_versions(SMALL_CHECKLIST, new)}
     assert fields == {"greeted": ["options"], "notes": ["type"]}

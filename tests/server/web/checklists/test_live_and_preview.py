@@ -1,11 +1,21 @@
 """Live validation (the JSON endpoint builder.js calls while typing) and the preview with its score."""
+
 from __future__ import annotations
 
 from tests.server.auth_helpers import csrf_token
 from tests.server.web.checklists.helpers import admin_client, draft_of, post
 
-QUESTION = {"scope": "question", "original": "clean", "section": "", "key": "clean", "text": "How clean?",
-            "type": "scale", "weight": "2", "min": "5", "max": "3"}
+QUESTION = {
+    "scope": "question",
+    "original": "clean",
+    "section": "",
+    "key": "clean",
+    "text": "How clean?",
+    "type": "scale",
+    "weight": "2",
+    "min": "5",
+    "max": "3",
+}
 
 
 def validate(client, version, data):
@@ -17,7 +27,8 @@ def test_live_validation_reports_the_problems_of_the_question_being_typed_withou
     version = draft_of(session)
     body = validate(client, version, QUESTION).get_json()
     assert [i["message"] for i in body["issues"]] == [
-        "section 'front' (1), question 'clean' (2): max must be greater than min (min is 5, max is 3)"]
+        "section 'front' (1), question 'clean' (2): max must be greater than min (min is 5, max is 3)"
+    ]
     assert body["errors"] == {} and body["total"] == 1
     session.expire_all()
     assert version.definition["sections"][0]["questions"][1]["max"] == 5, "nothing saved"
@@ -36,8 +47,20 @@ def test_live_validation_names_fields_that_cannot_be_read_and_keys_already_taken
 def test_live_validation_of_a_new_question_places_it_at_the_end_of_its_section(client, make, session):
     admin_client(client, make)
     version = draft_of(session)
-    body = validate(client, version, {"scope": "question", "original": "", "section": "till", "key": "why",
-                                      "text": "Why?", "type": "text", "weight": "1", "critical": "1"}).get_json()
+    body = validate(
+        client,
+        version,
+        {
+            "scope": "question",
+            "original": "",
+            "section": "till",
+            "key": "why",
+            "text": "Why?",
+            "type": "text",
+            "weight": "1",
+            "critical": "1",
+        },
+    ).get_json()
     assert len(body["issues"]) == 1 and "section 'till' (2), question 'why' (3)" in body["issues"][0]["message"]
     assert "critical" in body["issues"][0]["message"]
 
@@ -46,8 +69,9 @@ def test_live_validation_takes_a_whole_definition_as_json_with_the_csrf_header(c
     admin_client(client, make)
     version = draft_of(session)
     token = csrf_token(client.get(f"/builder/versions/{version.id}").text)
-    response = client.post(f"/builder/versions/{version.id}/validate", json={"definition": {"format": 1}},
-                           headers={"X-CSRFToken": token})
+    response = client.post(
+        f"/builder/versions/{version.id}/validate", json={"definition": {"format": 1}}, headers={"X-CSRFToken": token}
+    )
     paths = [i["path"] for i in response.get_json()["issues"]]
     assert "title" in paths and "sections" in paths
     assert client.post(f"/builder/versions/{version.id}/validate", json={"definition": {}}).status_code == 400
@@ -55,11 +79,34 @@ def test_live_validation_takes_a_whole_definition_as_json_with_the_csrf_header(c
 
 def test_the_preview_shows_sections_questions_widgets_required_marks_and_conditions(client, make, session):
     admin_client(client, make)
-    definition = {"format": 1, "title": "Preview me", "sections": [{"key": "s", "title": "Shop floor", "questions": [
-        {"key": "open", "text": "Open?", "type": "yes_no", "required": True, "critical": True},
-        {"key": "why", "text": "Why not?", "type": "text", "visible_if": {"question": "open", "in": ["no"]}},
-        {"key": "rate", "text": "Rate it", "type": "scale", "min": 1, "max": 5, "allow_na": True,
-         "labels": {"1": "Poor"}}]}]}
+    definition = {
+        "format": 1,
+        "title": "Preview me",
+        "sections": [
+            {
+                "key": "s",
+                "title": "Shop floor",
+                "questions": [
+                    {"key": "open", "text": "Open?", "type": "yes_no", "required": True, "critical": True},
+                    {
+                        "key": "why",
+                        "text": "Why not?",
+                        "type": "text",
+                        "visible_if": {"question": "open", "in": ["no"]},
+                    },
+                    {
+                        "key": "rate",
+                        "text": "Rate it",
+                        "type": "scale",
+                        "min": 1,
+                        "max": 5,
+                        "allow_na": True,
+                        "labels": {"1": "Poor"},
+                    },
+                ],
+            }
+        ],
+    }
     version = draft_of(session, definition)
     page = client.get(f"/builder/versions/{version.id}/preview").text
     assert "Shop floor" in page and "Open?" in page and 'title="required">*' in page
@@ -73,7 +120,7 @@ def test_the_score_preview_is_computed_by_shared_scoring(client, make, session):
     version = draft_of(session)  # greeted yes_no, clean scale 1..5 weight 2, price_ok critical zero, notes text
     url = f"/builder/versions/{version.id}/preview"
     page = post(client, url, url, {"a-greeted": "yes", "a-clean": "3", "a-price_ok": "yes"}).text
-    total = page[page.index('id="score-total"'):]
+    total = page[page.index('id="score-total"') :]
     assert total.startswith('id="score-total">75.00 %<'), "(1 + 0.5 * 2 + 1) / 4"
     assert "3 / 4" in page and "66.67 %" in page and "100.00 %" in page, "front (1 + 0.5 * 2) / 3, till 1 / 1"
     zeroed = post(client, url, url, {"a-greeted": "yes", "a-clean": "5", "a-price_ok": "no"}).text
@@ -92,8 +139,12 @@ def test_the_score_preview_lists_what_a_real_visit_would_still_need(client, make
 def test_an_invalid_draft_cannot_be_previewed_and_says_why(client, make, session):
     admin_client(client, make)
     version = draft_of(session)
-    post(client, f"/builder/versions/{version.id}", f"/builder/versions/{version.id}/sections",
-         {"key": "exit", "title": "Exit"})
+    post(
+        client,
+        f"/builder/versions/{version.id}",
+        f"/builder/versions/{version.id}/sections",
+        {"key": "exit", "title": "Exit"},
+    )
     response = client.get(f"/builder/versions/{version.id}/preview")
     assert response.status_code == 422 and "cannot be previewed" in response.text
 

@@ -1,5 +1,6 @@
 """The builder's pages: list, create, edit with the validator's messages in place, question forms that keep
 what was typed, publish blocked while invalid, new draft, and admins only."""
+
 from __future__ import annotations
 
 import pytest
@@ -46,12 +47,16 @@ def test_the_validators_messages_are_shown_next_to_their_section_and_question(cl
     admin_client(client, make)
     version = draft_of(session)
     post(client, edit_url(version), f"{edit_url(version)}/sections", {"key": "exit", "title": "Exit"})
-    post(client, f"{edit_url(version)}/questions/clean", f"{edit_url(version)}/questions/clean",
-         {"key": "clean", "text": "How clean?", "type": "scale", "min": "5", "max": "3", "weight": "2"})
+    post(
+        client,
+        f"{edit_url(version)}/questions/clean",
+        f"{edit_url(version)}/questions/clean",
+        {"key": "clean", "text": "How clean?", "type": "scale", "min": "5", "max": "3", "weight": "2"},
+    )
     page = client.get(edit_url(version)).text
-    question = page[page.index('id="q-clean"'):page.index('id="q-price_ok"')]
+    question = page[page.index('id="q-clean"') : page.index('id="q-price_ok"')]
     assert "b-issues-inline" in question and "max must be greater than min (min is 5, max is 3)" in question
-    section = page[page.index('id="s-exit"'):]
+    section = page[page.index('id="s-exit"') :]
     assert "b-issues-inline" in section and "section &#39;exit&#39;" in section
     assert "problems to fix before publishing" in page
 
@@ -60,8 +65,19 @@ def test_a_question_form_keeps_what_was_typed_and_names_the_wrong_field(client, 
     admin_client(client, make)
     version = draft_of(session)
     url = f"{edit_url(version)}/sections/front/questions/new"
-    response = post(client, url, url, {"key": "greeted", "text": "Typed text stays", "type": "number",
-                                       "weight": "lots", "pass_op": "<=", "pass_value": "2"})
+    response = post(
+        client,
+        url,
+        url,
+        {
+            "key": "greeted",
+            "text": "Typed text stays",
+            "type": "number",
+            "weight": "lots",
+            "pass_op": "<=",
+            "pass_value": "2",
+        },
+    )
     assert response.status_code == 422
     assert 'id="weight-error"' in response.text and "enter a number" in response.text
     assert "Typed text stays" in response.text and 'value="lots"' in response.text
@@ -73,34 +89,87 @@ def test_adding_a_question_with_every_kind_of_field_saves_it_typed(client, make,
     admin_client(client, make)
     version = draft_of(session)
     url = f"{edit_url(version)}/sections/till/questions/new"
-    response = post(client, url, url, {
-        "key": "queue", "text": "How many in the queue?", "type": "number", "weight": "0.5", "required": "1",
-        "allow_na": "1", "critical": "1", "critical_policy": "zero", "help": "Count them", "min": "0",
-        "max": "50", "pass_op": "<=", "pass_value": "3", "visible_if_question": "price_ok",
-        "visible_if_values": "no", "options": "ignored | for | number"})
+    response = post(
+        client,
+        url,
+        url,
+        {
+            "key": "queue",
+            "text": "How many in the queue?",
+            "type": "number",
+            "weight": "0.5",
+            "required": "1",
+            "allow_na": "1",
+            "critical": "1",
+            "critical_policy": "zero",
+            "help": "Count them",
+            "min": "0",
+            "max": "50",
+            "pass_op": "<=",
+            "pass_value": "3",
+            "visible_if_question": "price_ok",
+            "visible_if_values": "no",
+            "options": "ignored | for | number",
+        },
+    )
     assert response.status_code == 302
     session.expire_all()
     question = session.get(TemplateVersion, version.id).definition["sections"][1]["questions"][-1]
-    assert question == {"key": "queue", "text": "How many in the queue?", "type": "number", "required": True,
-                        "allow_na": True, "weight": 0.5, "critical": True, "critical_policy": "zero",
-                        "help": "Count them", "min": 0, "max": 50, "pass_rule": {"op": "<=", "value": 3},
-                        "visible_if": {"question": "price_ok", "in": ["no"]}}
+    assert question == {
+        "key": "queue",
+        "text": "How many in the queue?",
+        "type": "number",
+        "required": True,
+        "allow_na": True,
+        "weight": 0.5,
+        "critical": True,
+        "critical_policy": "zero",
+        "help": "Count them",
+        "min": 0,
+        "max": 50,
+        "pass_rule": {"op": "<=", "value": 3},
+        "visible_if": {"question": "price_ok", "in": ["no"]},
+    }
 
 
 def test_choice_options_and_scale_labels_round_trip_through_the_question_form(client, make, session):
     admin_client(client, make)
     version = draft_of(session)
     url = f"{edit_url(version)}/sections/front/questions/new"
-    post(client, url, url, {"key": "mood", "text": "Mood?", "type": "choice", "weight": "1",
-                            "options": "happy | Happy | 1\nok | OK | 0.5\nsad | Sad | 0\nmeh"})
-    post(client, url, url, {"key": "rate", "text": "Rate", "type": "scale", "weight": "1", "min": "1",
-                            "max": "3", "labels": "1 = Poor\n3 = Great"})
+    post(
+        client,
+        url,
+        url,
+        {
+            "key": "mood",
+            "text": "Mood?",
+            "type": "choice",
+            "weight": "1",
+            "options": "happy | Happy | 1\nok | OK | 0.5\nsad | Sad | 0\nmeh",
+        },
+    )
+    post(
+        client,
+        url,
+        url,
+        {
+            "key": "rate",
+            "text": "Rate",
+            "type": "scale",
+            "weight": "1",
+            "min": "1",
+            "max": "3",
+            "labels": "1 = Poor\n3 = Great",
+        },
+    )
     session.expire_all()
     questions = session.get(TemplateVersion, version.id).definition["sections"][0]["questions"]
-    assert questions[2]["options"] == [{"value": "happy", "label": "Happy", "score": 1},
-                                       {"value": "ok", "label": "OK", "score": 0.5},
-                                       {"value": "sad", "label": "Sad", "score": 0},
-                                       {"value": "meh", "label": "meh", "score": None}]
+    assert questions[2]["options"] == [
+        {"value": "happy", "label": "Happy", "score": 1},
+        {"value": "ok", "label": "OK", "score": 0.5},
+        {"value": "sad", "label": "Sad", "score": 0},
+        {"value": "meh", "label": "meh", "score": None},
+    ]
     assert questions[3]["labels"] == {"1": "Poor", "3": "Great"}
     page = client.get(f"{edit_url(version)}/questions/mood").text
     assert "happy | Happy | 1\nok | OK | 0.5" in page
@@ -155,8 +224,13 @@ def test_publishing_a_valid_draft_makes_it_read_only_and_offers_a_new_draft(clie
 def test_every_form_needs_its_csrf_token(client, make, session):
     admin_client(client, make)
     version = draft_of(session)
-    for url in ["/builder/templates", f"{edit_url(version)}/publish", f"{edit_url(version)}/questions/notes/delete",
-                f"{edit_url(version)}/sections", f"{edit_url(version)}/validate"]:
+    for url in [
+        "/builder/templates",
+        f"{edit_url(version)}/publish",
+        f"{edit_url(version)}/questions/notes/delete",
+        f"{edit_url(version)}/sections",
+        f"{edit_url(version)}/validate",
+    ]:
         assert client.post(url, data={"title": "x", "key": "x"}).status_code == 400, url
 
 
@@ -164,8 +238,14 @@ def test_every_form_needs_its_csrf_token(client, make, session):
 def test_managers_and_shoppers_are_refused(client, make, session, role):
     version = draft_of(session)
     web_login(client, make.user(role).email)
-    for url in ["/builder/", edit_url(version), f"{edit_url(version)}/preview", "/builder/import",
-                f"/builder/templates/{version.template_id}/history", f"{edit_url(version)}/export.json"]:
+    for url in [
+        "/builder/",
+        edit_url(version),
+        f"{edit_url(version)}/preview",
+        "/builder/import",
+        f"/builder/templates/{version.template_id}/history",
+        f"{edit_url(version)}/export.json",
+    ]:
         assert client.get(url).status_code == 403, url
     assert ">Checklists<" not in client.get("/").text
 
@@ -174,7 +254,9 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, session):
     version = draft_of(session)
     for url in ["/builder/", edit_url(version)]:
         response = client.get(url)
-        assert response.status_code in (302, 401) and (response.status_code == 401 or "/login" in response.headers["Location"])
+        assert response.status_code in (302, 401) and (
+            response.status_code == 401 or "/login" in response.headers["Location"]
+        )
 
 
 def test_an_unknown_version_is_not_found(client, make):
@@ -192,8 +274,12 @@ def test_publishing_is_blocked_when_a_key_changed_its_type_since_an_earlier_vers
     draft = new_draft_from(session, first)
     session.commit()
     url = edit_url(draft)
-    post(client, f"{url}/questions/notes", f"{url}/questions/notes",
-         {"key": "notes", "text": "Photo of the till", "type": "photo", "weight": "1"})
+    post(
+        client,
+        f"{url}/questions/notes",
+        f"{url}/questions/notes",
+        {"key": "notes", "text": "Photo of the till", "type": "photo", "weight": "1"},
+    )
     response = post(client, url, f"{url}/publish")
     assert response.status_code == 422 and "a key keeps its type across versions" in response.text
     session.expire_all()

@@ -1,9 +1,10 @@
 """Fixtures for the dashboard, visit, review and assignment page tests."""
+
 from __future__ import annotations
 
 import pytest
 
-from tests.server.web.dashboard.world import PNG, FAILED, build
+from tests.server.web.dashboard.world import FAILED, PNG, build
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
 """Assignments: the admin lists and filters them, schedules one or a whole region (shoppers in turn), cancels and
 reassigns; the shoppers' phones learn of each change at their next sync."""
+
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -27,26 +28,44 @@ def post(client, url, **data):
 
 
 def open_for(session, shopper):
-    return session.scalars(select(Assignment).where(Assignment.shopper_id == shopper.id,
-                                                    Assignment.status == AssignmentStatus.OPEN)).all()
+    return session.scalars(
+        select(Assignment).where(Assignment.shopper_id == shopper.id, Assignment.status == AssignmentStatus.OPEN)
+    ).all()
 
 
 def test_scheduling_one_visit_creates_the_assignment_and_the_shopper_pulls_it(client, session, admin):
     _, cursor = pull_all(client, admin.tokens["bob"])
-    response = post(client, "/assignments/", branch=admin.branches["n1"].id, shopper=admin.people["bob"].id,
-                    template=admin.template.id, notes="Ask about the loyalty card", **DUE)
+    response = post(
+        client,
+        "/assignments/",
+        branch=admin.branches["n1"].id,
+        shopper=admin.people["bob"].id,
+        template=admin.template.id,
+        notes="Ask about the loyalty card",
+        **DUE,
+    )
     assert response.status_code == 302
     [made] = [a for a in open_for(session, admin.people["bob"]) if a.notes == "Ask about the loyalty card"]
-    assert (made.branch_id, made.due_from, made.due_to) == (admin.branches["n1"].id, date(2026, 12, 1),
-                                                           date(2026, 12, 14))
+    assert (made.branch_id, made.due_from, made.due_to) == (
+        admin.branches["n1"].id,
+        date(2026, 12, 1),
+        date(2026, 12, 14),
+    )
     changes, _ = pull_all(client, admin.tokens["bob"], cursor)
     assert ("assignment", str(made.id), "upsert") in {(c["entity"], c["id"], c["op"]) for c in changes}
 
 
 def test_a_schedule_with_missing_or_backwards_fields_says_which_and_creates_nothing(client, session, admin):
     before = len(session.scalars(select(Assignment)).all())
-    response = post(client, "/assignments/", branch="", shopper=admin.people["nora"].id, template=admin.template.id,
-                    due_from="2026-12-10", due_to="2026-12-01")
+    response = post(
+        client,
+        "/assignments/",
+        branch="",
+        shopper=admin.people["nora"].id,
+        template=admin.template.id,
+        due_from="2026-12-10",
+        due_to="2026-12-01",
+    )
     assert response.status_code == 422
     assert "Choose a branch." in response.text and "Choose a shopper." in response.text
     assert "must end on or after its first day" in response.text
@@ -58,14 +77,24 @@ def test_scheduling_a_region_gives_every_active_branch_one_visit_with_shoppers_i
     make.branch(north, code="N-003", name="Canal Side")
     make.branch(north, code="N-004", name="Closed Branch", active=False)
     before = {a.id for a in session.scalars(select(Assignment))}
-    response = post(client, "/assignments/bulk", region=north.id, template=admin.template.id,
-                    shoppers=[admin.people["ann"].id, admin.people["bob"].id], **DUE)
+    response = post(
+        client,
+        "/assignments/bulk",
+        region=north.id,
+        template=admin.template.id,
+        shoppers=[admin.people["ann"].id, admin.people["bob"].id],
+        **DUE,
+    )
     assert response.status_code == 302
     made = sorted((a for a in session.scalars(select(Assignment)) if a.id not in before), key=lambda a: a.branch.code)
     assert [(a.branch.code, a.shopper.name) for a in made] == [
-        ("N-001", "Ann Shopper"), ("N-002", "Bob Shopper"), ("N-003", "Ann Shopper")]
-    assert {(a.due_from, a.due_to, a.status) for a in made} == {(date(2026, 12, 1), date(2026, 12, 14),
-                                                                 AssignmentStatus.OPEN)}
+        ("N-001", "Ann Shopper"),
+        ("N-002", "Bob Shopper"),
+        ("N-003", "Ann Shopper"),
+    ]
+    assert {(a.due_from, a.due_to, a.status) for a in made} == {
+        (date(2026, 12, 1), date(2026, 12, 14), AssignmentStatus.OPEN)
+    }
 
 
 def test_bulk_scheduling_without_shoppers_is_refused(client, session, admin):
@@ -76,8 +105,14 @@ def test_bulk_scheduling_without_shoppers_is_refused(client, session, admin):
 
 
 def test_cancelling_sends_the_shopper_a_tombstone(client, session, admin):
-    post(client, "/assignments/", branch=admin.branches["n2"].id, shopper=admin.people["ann"].id,
-         template=admin.template.id, **DUE)
+    post(
+        client,
+        "/assignments/",
+        branch=admin.branches["n2"].id,
+        shopper=admin.people["ann"].id,
+        template=admin.template.id,
+        **DUE,
+    )
     [assignment] = open_for(session, admin.people["ann"])
     _, cursor = pull_all(client, admin.tokens["ann"])
     assert post(client, f"/assignments/{assignment.id}/cancel").status_code == 302
@@ -88,8 +123,14 @@ def test_cancelling_sends_the_shopper_a_tombstone(client, session, admin):
 
 
 def test_reassigning_moves_the_work_from_one_phone_to_the_other(client, session, admin):
-    post(client, "/assignments/", branch=admin.branches["n2"].id, shopper=admin.people["ann"].id,
-         template=admin.template.id, **DUE)
+    post(
+        client,
+        "/assignments/",
+        branch=admin.branches["n2"].id,
+        shopper=admin.people["ann"].id,
+        template=admin.template.id,
+        **DUE,
+    )
     [assignment] = open_for(session, admin.people["ann"])
     _, ann_cursor = pull_all(client, admin.tokens["ann"])
     _, bob_cursor = pull_all(client, admin.tokens["bob"])
@@ -115,8 +156,15 @@ def test_an_assignment_already_done_cannot_be_cancelled(client, session, admin):
 def test_the_list_filters_by_region_status_and_shopper(client, session, admin):
     today = date.today()
     for key, who in (("n1", "ann"), ("s1", "bob")):
-        post(client, "/assignments/", branch=admin.branches[key].id, shopper=admin.people[who].id,
-             template=admin.template.id, due_from=today.isoformat(), due_to=(today + timedelta(days=3)).isoformat())
+        post(
+            client,
+            "/assignments/",
+            branch=admin.branches[key].id,
+            shopper=admin.people[who].id,
+            template=admin.template.id,
+            due_from=today.isoformat(),
+            due_to=(today + timedelta(days=3)).isoformat(),
+        )
     north = listed(client, region=admin.regions["north"].id)
     assert "N-001" in north and "S-001" not in north
     bob = listed(client, shopper=admin.people["bob"].id)
@@ -129,4 +177,4 @@ def test_the_list_filters_by_region_status_and_shopper(client, session, admin):
 def listed(client, **filters) -> str:
     """The assignments table of the list page (the forms below it name every branch)."""
     page = client.get("/assignments/", query_string=filters).text
-    return page[page.index('id="assignments"'):page.index("</table>", page.index('id="assignments"'))]
+    return page[page.index('id="assignments"') : page.index("</table>", page.index('id="assignments"'))]

@@ -1,9 +1,10 @@
 """The branch page shows the branch report's numbers, its charts as SVG, and links to its visits and PDF."""
+
 from __future__ import annotations
 
 from server.services import scores
-from server.services.reports.data import branch_report_data
 from server.services.accounts.shopper_labels import NAMES
+from server.services.reports.data import branch_report_data
 from tests.server.auth_helpers import web_login
 
 

@@ -1,4 +1,5 @@
 """The CSV export: the visits behind the league table, UTF-8 with a BOM, and no cell Excel would run as a formula."""
+
 from __future__ import annotations
 
 import csv
@@ -33,7 +34,14 @@ def test_the_export_has_one_row_per_visit_counted_in_the_league_table(client, se
 
 def test_cells_that_start_like_formulas_get_a_quote_and_numbers_stay_numbers():
     assert [safe_cell(v) for v in ("=1+2", "+44 20", "-x", "@SUM(A1)", "\tx", "plain", None)] == [
-        "'=1+2", "'+44 20", "'-x", "'@SUM(A1)", "'\tx", "plain", ""]
+        "'=1+2",
+        "'+44 20",
+        "'-x",
+        "'@SUM(A1)",
+        "'\tx",
+        "plain",
+        "",
+    ]
     assert safe_cell(-3.5) == "-3.5" and safe_cell(0) == "0"
     text = csv_text(["name"], [['=HYPERLINK("http://evil")'], ["Zoë, Łódź"]])
     assert text.startswith("\ufeffname\r\n")

@@ -1,4 +1,5 @@
 """The manager dashboard shows the score service's own numbers, for the chosen region and period, with its links."""
+
 from __future__ import annotations
 
 import re
@@ -99,7 +100,8 @@ def test_the_trend_chart_is_the_reports_drawing_with_the_services_numbers(client
     report = region_report_data(session, world.regions["north"], scores.make_scope(session))
     drawn = to_svg(trend_line(report.trend, 480.0, 160), inline=True)
     labels = re.findall(r">(\d+\.\d%)</text>", drawn)
-    assert labels and labels == re.findall(r">(\d+\.\d%)</text>", page.split('aria-label="Region score trend"')[1]
-                                           .split("</svg>")[0])
+    assert labels and labels == re.findall(
+        r">(\d+\.\d%)</text>", page.split('aria-label="Region score trend"')[1].split("</svg>")[0]
+    )
     scored = [point.score for point in report.trend if point.score is not None]
     assert [f"{score:.1f}%" for score in scored] == labels

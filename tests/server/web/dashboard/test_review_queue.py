@@ -1,5 +1,6 @@
 """The review queue: submitted visits oldest first, awaiting-photo visits apart; each decision recorded with who
 and when, a note required to return or reject, the next visit opened, and the shopper's phone told."""
+
 from __future__ import annotations
 
 import pytest
@@ -23,16 +24,17 @@ def queue(world, client):
 
 def decide(client, visit, decision, note=""):
     page = client.get(f"/review/visits/{visit.id}")
-    return client.post(f"/review/visits/{visit.id}", data={"decision": decision, "note": note,
-                                                          "csrf_token": csrf_token(page.text)})
+    return client.post(
+        f"/review/visits/{visit.id}", data={"decision": decision, "note": note, "csrf_token": csrf_token(page.text)}
+    )
 
 
 def test_the_queue_lists_submitted_visits_oldest_submission_first_and_awaiting_photos_apart(client, queue):
     page = client.get("/review/").text
-    submitted = page[page.index('id="submitted"'):page.index("Awaiting photos")]
+    submitted = page[page.index('id="submitted"') : page.index("Awaiting photos")]
     links = [submitted.index(f"/review/visits/{v.id}") for v in (queue.first, queue.second, queue.third)]
     assert links == sorted(links)
-    awaiting = page[page.index("Awaiting photos"):]
+    awaiting = page[page.index("Awaiting photos") :]
     assert str(queue.waiting.id) in awaiting and str(queue.waiting.id) not in submitted
     assert str(queue.good.id) not in page  # approved visits are not in the queue
     assert f'id="start-review" href="/review/visits/{queue.first.id}"' in page
@@ -88,8 +90,9 @@ def test_a_visit_already_decided_cannot_be_decided_again(client, session, queue)
     decide(client, queue.first, "approve")
     page = client.get(f"/review/visits/{queue.first.id}").text
     assert "only submitted visits can be decided on" in page and 'name="decision"' not in page
-    response = client.post(f"/review/visits/{queue.first.id}",
-                           data={"decision": "reject", "note": "x", "csrf_token": csrf_token(page)})
+    response = client.post(
+        f"/review/visits/{queue.first.id}", data={"decision": "reject", "note": "x", "csrf_token": csrf_token(page)}
+    )
     assert response.status_code == 422
     session.expire_all()
     assert queue.first.status is VisitStatus.APPROVED

@@ -1,6 +1,7 @@
 """Cached roll-ups never outlive a change: the dashboard, the scores API and the PDFs share one cache keyed by the
 marks of the regions they read, so an approval, a photo arriving, a branch edit or move shows on the very next
 request, while changes that cannot move a region (another region's, a push not yet approved) leave it warm."""
+
 from __future__ import annotations
 
 import re
@@ -40,8 +41,11 @@ def test_a_visit_whose_last_photo_arrives_and_is_approved_counts_on_the_next_pag
     visit = world.visit("n2", photo=PNG, upload=False, approve=False)
     assert _approved_visits(client, north.id) == 4
     photo = visit.photos[0]
-    response = client.put(f"/api/v1/visits/{visit.id}/photos/{photo.id}", data=PNG,
-                          headers={**bearer(world.tokens["ann"]), "Content-Type": "image/png"})
+    response = client.put(
+        f"/api/v1/visits/{visit.id}/photos/{photo.id}",
+        data=PNG,
+        headers={**bearer(world.tokens["ann"]), "Content-Type": "image/png"},
+    )
     assert response.status_code in (200, 201), response.text
     session.expire_all()
     assert _approved_visits(client, north.id) == 4
@@ -71,9 +75,18 @@ def test_a_renamed_branch_shows_its_new_name_in_the_next_league(client, session,
     web_login(client, world.people["nora"].email)
     assert "Harbour Street" in client.get(f"/dashboard/?region={north.id}").text
     branch = world.branches["n2"]
-    edit_branch(session, world.people["admin"], branch, {
-        "code": branch.code, "name": "Harbour Quay", "address": branch.address, "latitude": branch.latitude,
-        "longitude": branch.longitude})
+    edit_branch(
+        session,
+        world.people["admin"],
+        branch,
+        {
+            "code": branch.code,
+            "name": "Harbour Quay",
+            "address": branch.address,
+            "latitude": branch.latitude,
+            "longitude": branch.longitude,
+        },
+    )
     session.commit()
     page = client.get(f"/dashboard/?region={north.id}").text
     assert "Harbour Quay" in page and "Harbour Street" not in page
@@ -102,9 +115,19 @@ def _misses(app, client, region_id: int) -> int:
 
 def _edit(session, world, key: str, **fields) -> None:
     branch = world.branches[key]
-    edit_branch(session, world.people["admin"], branch, {
-        "code": branch.code, "name": branch.name, "address": branch.address, "latitude": branch.latitude,
-        "longitude": branch.longitude, **fields})
+    edit_branch(
+        session,
+        world.people["admin"],
+        branch,
+        {
+            "code": branch.code,
+            "name": branch.name,
+            "address": branch.address,
+            "latitude": branch.latitude,
+            "longitude": branch.longitude,
+            **fields,
+        },
+    )
     session.commit()
 
 
@@ -123,13 +146,18 @@ def test_a_branch_moving_region_moves_the_dashboards_of_both(app, client, sessio
     north, south = world.regions["north"], world.regions["south"]
     web_login(client, world.people["admin"].email)
     before = _approved_visits(client, north.id), _approved_visits(client, south.id)
-    moving = sum(1 for v in session.scalars(select(Visit).where(Visit.branch_id == world.branches["n2"].id))
-                 if v.status is VisitStatus.APPROVED)
+    moving = sum(
+        1
+        for v in session.scalars(select(Visit).where(Visit.branch_id == world.branches["n2"].id))
+        if v.status is VisitStatus.APPROVED
+    )
     world.branches["n2"].region = south
     session.commit()
     assert moving and _misses(app, client, north.id) > 0 and _misses(app, client, south.id) > 0
     assert (_approved_visits(client, north.id), _approved_visits(client, south.id)) == (
-        before[0] - moving, before[1] + moving)
+        before[0] - moving,
+        before[1] + moving,
+    )
 
 
 def test_a_visit_returned_after_approval_leaves_the_next_page(client, session, world):

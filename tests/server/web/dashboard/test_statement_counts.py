@@ -3,6 +3,7 @@
 Each page is counted cold (roll-up cache emptied) on a small and a larger region: more branches, more visits
 per branch, more critical failures. A query per branch or per visit (an N+1) makes the larger count grow.
 """
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -28,11 +29,18 @@ def _region(make, session, branches: int, visits: int):
         first = first or branch
         for v in range(visits):
             failed = (b + v) % 2 == 0
-            world.visit(branch, 40.0 + 10 * v + b, today_utc() - timedelta(days=3 + v),
-                        sections={"front": 50.0 + v, "till": 0.0 if failed else 100.0},
-                        answers=[("greeted", "front", 1, 1, False), ("clean", "front", v % 4, 4, False),
-                                 ("price_ok", "till", 0 if failed else 1, 1, failed)],
-                        critical_failures=int(failed))
+            world.visit(
+                branch,
+                40.0 + 10 * v + b,
+                today_utc() - timedelta(days=3 + v),
+                sections={"front": 50.0 + v, "till": 0.0 if failed else 100.0},
+                answers=[
+                    ("greeted", "front", 1, 1, False),
+                    ("clean", "front", v % 4, 4, False),
+                    ("price_ok", "till", 0 if failed else 1, 1, failed),
+                ],
+                critical_failures=int(failed),
+            )
     manager = make.user("manager", regions=[region])
     return region, first, manager
 
@@ -40,8 +48,11 @@ def _region(make, session, branches: int, visits: int):
 def _counts(app, client, make, session, branches: int, visits: int) -> dict[str, int]:
     region, branch, manager = _region(make, session, branches, visits)
     web_login(client, manager.email)
-    urls = {"dashboard": f"/dashboard/?region={region.id}", "branch page": f"/dashboard/branches/{branch.id}",
-            "region PDF": f"/reports/regions/{region.id}.pdf"}
+    urls = {
+        "dashboard": f"/dashboard/?region={region.id}",
+        "branch page": f"/dashboard/branches/{branch.id}",
+        "region PDF": f"/reports/regions/{region.id}.pdf",
+    }
     counts = {}
     for page, url in urls.items():
         app.extensions["rollup_cache"].clear()

@@ -1,5 +1,6 @@
 """The visit page: header with critical failures first, sections, every answer with comments and photos,
 position against the branch, time on site, and the review history."""
+
 from __future__ import annotations
 
 import re
@@ -31,7 +32,7 @@ def test_critical_failures_come_before_the_answers(client, world):
     page = page_of(client, world, world.failed)
     failures = page.index('id="critical-failures"')
     assert failures < page.index("<h2>Answers</h2>")
-    assert "Price matched?" in page[failures:page.index("<h2>Answers</h2>")]
+    assert "Price matched?" in page[failures : page.index("<h2>Answers</h2>")]
 
 
 def test_every_question_shows_its_answer_and_comment_escaped(client, world):
@@ -41,8 +42,7 @@ def test_every_question_shows_its_answer_and_comment_escaped(client, world):
     assert "=HYPERLINK(&#34;x&#34;) charged twice" in page or "=HYPERLINK(&quot;x&quot;) charged twice" in page
 
 
-def test_photo_thumbnails_link_to_the_page_rendition_served_to_the_signed_in_manager_never_the_original(
-        client, world):
+def test_photo_thumbnails_link_to_the_page_rendition_served_to_the_signed_in_manager_never_the_original(client, world):
     page = page_of(client, world, world.failed)
     [src] = set(re.findall(r'<img src="(/visits/[^"]+/photos/[^"]+)"', page))
     assert src.endswith("?size=thumb")
@@ -57,8 +57,9 @@ def test_photo_thumbnails_link_to_the_page_rendition_served_to_the_signed_in_man
 
 def test_the_position_is_measured_against_the_branch_and_the_time_on_site_shown(client, world):
     page = page_of(client, world, world.failed)
-    expected = haversine_m(world.failed.latitude, world.failed.longitude, world.branches["n1"].latitude,
-                           world.branches["n1"].longitude)
+    expected = haversine_m(
+        world.failed.latitude, world.failed.longitude, world.branches["n1"].latitude, world.branches["n1"].longitude
+    )
     assert f"{expected:,.0f} m from the branch" in page and "far from the branch" in page
     assert "38 min" in page
     near = page_of(client, world, world.good, login=False)
@@ -73,7 +74,7 @@ def test_haversine_gives_known_distances():
 
 def test_the_review_history_names_who_decided_and_when(client, world):
     page = page_of(client, world, world.failed)
-    history = page[page.index("<h2>History</h2>"):]
+    history = page[page.index("<h2>History</h2>") :]
     assert "Submitted revision 1" in history and f"by Shopper {world.people['ann'].pseudonym}" in history
     assert "Approved" in history and "by Ada Admin" in history
     assert world.failed.reviewed_at.strftime("%Y-%m-%d %H:%M") in history

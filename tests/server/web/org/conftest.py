@@ -1,4 +1,5 @@
 """Fixtures for the admin organisation pages: a signed-in admin and a way to post forms with their CSRF token."""
+
 from __future__ import annotations
 
 import pytest

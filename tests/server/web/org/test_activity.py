@@ -1,4 +1,5 @@
 """The activity log records what admins do and lists it newest first, filtered and paged."""
+
 from __future__ import annotations
 
 from server.models import Activity

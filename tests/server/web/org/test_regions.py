@@ -1,4 +1,5 @@
 """Admins list, create, edit, deactivate and reactivate regions; bad input keeps what was typed and names the field."""
+
 from __future__ import annotations
 
 from server.models import Activity, Change, Region
@@ -70,7 +71,9 @@ def test_an_admin_deactivates_and_reactivates_a_region(as_admin, make, session):
     session.expire_all()
     assert session.get(Region, region.id).active is True
     assert [a.action for a in session.query(Activity).filter_by(object_type="region").order_by(Activity.id)] == [
-        "deactivate", "reactivate"]
+        "deactivate",
+        "reactivate",
+    ]
 
 
 def test_a_deactivation_form_without_a_clear_active_value_is_a_bad_request(as_admin, make, session):

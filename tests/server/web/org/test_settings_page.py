@@ -1,5 +1,6 @@
 """The admin page "Organisation settings": shows the defaults at first, saves a form with its CSRF token, names a
 wrong field, logs each change, and sits in the admins' navigation."""
+
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -12,7 +13,9 @@ from server.services.org.settings_registry import DEFAULTS
 def test_a_fresh_organisation_shows_every_setting_at_its_default(as_admin):
     page = as_admin.get("/admin/settings").text
     assert "<h1>Organisation settings</h1>" in page
-    assert "Show shoppers to managers as pseudonyms" in page and "Show the score preview to shoppers on the phone" in page
+    assert (
+        "Show shoppers to managers as pseudonyms" in page and "Show the score preview to shoppers on the phone" in page
+    )
     assert 'name="shopper_pseudonyms" value="1" checked' in page
     assert 'name="show_score_preview" value="1">' in page  # unchecked
     assert "Default: on." in page and "Default: off." in page
@@ -30,11 +33,14 @@ def test_saving_the_form_stores_the_values_and_logs_who_changed_what(as_admin, s
     session.expire_all()
     settings = load_settings(session)
     assert (settings.shopper_pseudonyms, settings.show_score_preview) == (False, True)
-    entries = {e.object_id: (e.actor_id, e.summary)
-               for e in session.scalars(select(Activity).where(Activity.object_type == "setting"))}
+    entries = {
+        e.object_id: (e.actor_id, e.summary)
+        for e in session.scalars(select(Activity).where(Activity.object_type == "setting"))
+    }
     assert entries == {
         "shopper_pseudonyms": (admin.id, "Show shoppers to managers as pseudonyms: on → off"),
-        "show_score_preview": (admin.id, "Show the score preview to shoppers on the phone: off → on")}
+        "show_score_preview": (admin.id, "Show the score preview to shoppers on the phone: off → on"),
+    }
     page = as_admin.get("/admin/settings").text
     assert "Organisation settings saved." in page and 'name="show_score_preview" value="1" checked' in page
 

@@ -1,4 +1,5 @@
 """Admins list, create and edit users, reset passwords, revoke tokens, and deactivate users (which ends their access)."""
+
 from __future__ import annotations
 
 from server.models import Activity, ApiToken, Role, User
@@ -21,8 +22,16 @@ def test_the_user_list_filters_by_role_and_active_state(as_admin, make):
 
 def test_an_admin_creates_a_manager_for_two_regions_who_can_then_sign_in(app, as_admin, make, session):
     north, south = make.region("North", "NOR"), make.region("South", "SOU")
-    response = as_admin.post("/admin/users/new", {"email": "Mo@Example.test", "name": "Mo", "role": "manager",
-                                                  "password": "a long enough password", "regions": [north.id, south.id]})
+    response = as_admin.post(
+        "/admin/users/new",
+        {
+            "email": "Mo@Example.test",
+            "name": "Mo",
+            "role": "manager",
+            "password": "a long enough password",
+            "regions": [north.id, south.id],
+        },
+    )
     assert response.status_code == 302
     user = session.query(User).filter_by(email="mo@example.test").one()
     assert user.role is Role.MANAGER and {r.code for r in user.regions} == {"NOR", "SOU"}
@@ -30,12 +39,20 @@ def test_an_admin_creates_a_manager_for_two_regions_who_can_then_sign_in(app, as
     assert session.query(Activity).filter_by(object_type="user", action="create").count() == 1
 
 
-def test_a_short_password_is_refused_naming_the_field_keeping_the_other_fields_but_not_the_password(as_admin, make, session):
+def test_a_short_password_is_refused_naming_the_field_keeping_the_other_fields_but_not_the_password(
+    as_admin, make, session
+):
     region = make.region("North", "NOR")
-    response = as_admin.post("/admin/users/new", {"email": "x@example.test", "name": "Xavier", "role": "manager",
-                                                  "password": "short", "regions": [region.id]})
+    response = as_admin.post(
+        "/admin/users/new",
+        {"email": "x@example.test", "name": "Xavier", "role": "manager", "password": "short", "regions": [region.id]},
+    )
     assert response.status_code == 422 and 'id="password-error"' in response.text
-    assert 'value="x@example.test"' in response.text and 'value="Xavier"' in response.text and 'value="short"' not in response.text
+    assert (
+        'value="x@example.test"' in response.text
+        and 'value="Xavier"' in response.text
+        and 'value="short"' not in response.text
+    )
     assert f'name="regions" value="{region.id}" checked>' in response.text
     assert session.query(User).filter_by(email="x@example.test").count() == 0
 
@@ -43,11 +60,13 @@ def test_a_short_password_is_refused_naming_the_field_keeping_the_other_fields_b
 def test_a_duplicate_email_a_bad_role_and_regions_for_a_shopper_are_each_refused_by_field(as_admin, make):
     taken = make.user("shopper")
     region = make.region()
-    cases = [({"email": taken.email, "role": "shopper"}, "email-error"),
-             ({"email": "new@example.test", "role": "boss"}, "role-error"),
-             ({"email": "new@example.test", "role": "shopper", "regions": [region.id]}, "regions-error"),
-             ({"email": "new@example.test", "role": "manager", "regions": ["999999"]}, "regions-error"),
-             ({"email": "not an email", "role": "shopper"}, "email-error")]
+    cases = [
+        ({"email": taken.email, "role": "shopper"}, "email-error"),
+        ({"email": "new@example.test", "role": "boss"}, "role-error"),
+        ({"email": "new@example.test", "role": "shopper", "regions": [region.id]}, "regions-error"),
+        ({"email": "new@example.test", "role": "manager", "regions": ["999999"]}, "regions-error"),
+        ({"email": "not an email", "role": "shopper"}, "email-error"),
+    ]
     for fields, error in cases:
         response = as_admin.post("/admin/users/new", {"name": "N", "password": "a long enough password", **fields})
         assert response.status_code == 422 and f'id="{error}"' in response.text, fields
@@ -104,7 +123,9 @@ def test_an_admin_resets_a_password_which_signs_the_user_out(app, as_admin, make
     shopper = make.user("shopper")
     browser = new_client(app)
     web_login(browser, shopper.email)
-    response = as_admin.post(f"/admin/users/{shopper.id}/password", {"password": "brand new password", "confirm": "brand new password"})
+    response = as_admin.post(
+        f"/admin/users/{shopper.id}/password", {"password": "brand new password", "confirm": "brand new password"}
+    )
     assert response.status_code == 302
     assert browser.get("/").status_code == 302
     assert web_login(new_client(app), shopper.email, PASSWORD).status_code != 302
@@ -113,7 +134,9 @@ def test_an_admin_resets_a_password_which_signs_the_user_out(app, as_admin, make
 
 def test_a_password_reset_with_a_mismatch_or_a_short_password_names_the_field(as_admin, make):
     shopper = make.user("shopper")
-    mismatch = as_admin.post(f"/admin/users/{shopper.id}/password", {"password": "brand new password", "confirm": "other"})
+    mismatch = as_admin.post(
+        f"/admin/users/{shopper.id}/password", {"password": "brand new password", "confirm": "other"}
+    )
     assert mismatch.status_code == 422 and 'id="confirm-error"' in mismatch.text
     short = as_admin.post(f"/admin/users/{shopper.id}/password", {"password": "short", "confirm": "short"})
     assert short.status_code == 422 and 'id="password-error"' in short.text
