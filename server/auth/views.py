@@ -19,13 +19,13 @@ from server.auth.context import (
     take_target,
 )
 from server.auth.cookies import known_device_user_ids, remember_device
+from server.auth.enrol_page import enrol_page
 from server.auth.forms import LoginForm
 from server.auth.limits import TOO_MANY, login_limits, too_many_message
 from server.extensions import db
 from server.form_text import shows_text_errors
 from server.models import SessionStage, WebSession
 from server.services.accounts.auth_log import log_auth_event
-from server.services.accounts.mfa import grouped, qr_svg, start_enrolment
 from server.services.accounts.self_service import choose_new_password, enrol_second_factor
 from server.services.accounts.sign_in import check_code, check_password, next_stage, record_sign_in
 from server.services.accounts.web_sessions import end_session
@@ -206,20 +206,7 @@ def enrol():
                 return _finish(record, Response(page))
         except ServiceError as exc:
             error = exc.message
-    secret = user.totp_pending_secret
-    if not secret or (request.method == "GET" and request.args.get("restart") == "1"):
-        with atomic(db.session):  # also after a refused POST whose pending secret is gone (enrolled elsewhere)
-            secret = start_enrolment(db.session, user)
-    page = render_template(
-        "accounts/enrol.html",
-        qr=qr_svg(user, secret),
-        secret=grouped(secret),
-        error=error,
-        action=url_for("auth.enrol"),
-        restart=url_for("auth.enrol", restart="1"),
-        required=True,
-    )
-    return Response(page, 422 if error else 200)
+    return enrol_page(user, error, "auth.enrol", required=True)
 
 
 @bp.route("/logout", methods=["POST"])

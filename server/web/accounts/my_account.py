@@ -6,10 +6,11 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from flask_login import current_user
 
 from server.auth.context import current_client, current_web_session
+from server.auth.enrol_page import enrol_page
 from server.extensions import db
 from server.http.access import login_required_role
 from server.models.types import utcnow
-from server.services.accounts.mfa import grouped, mfa_required, qr_svg, recovery_codes_left, start_enrolment
+from server.services.accounts.mfa import mfa_required, recovery_codes_left
 from server.services.accounts.self_service import (
     change_own_password,
     enrol_second_factor,
@@ -118,21 +119,7 @@ def enrol():
             return Response(
                 render_template("accounts/recovery_codes.html", codes=codes, continue_url=url_for("my_account.index"))
             )
-    secret = user.totp_pending_secret
-    if not secret or (request.method == "GET" and request.args.get("restart") == "1"):
-        with atomic(db.session):  # also after a refused POST whose pending secret is gone (confirmed in another tab)
-            secret = start_enrolment(db.session, user)
-    page = render_template(
-        "accounts/enrol.html",
-        qr=qr_svg(user, secret),
-        secret=grouped(secret),
-        error=error,
-        action=url_for("my_account.enrol"),
-        restart=url_for("my_account.enrol", restart="1"),
-        required=False,
-        ask_password=user.mfa_enabled,
-    )
-    return Response(page, 422 if error else 200)
+    return enrol_page(user, error, "my_account.enrol", required=False, ask_password=user.mfa_enabled)
 
 
 @bp.route("/mfa/recovery-codes", methods=["POST"])
