@@ -121,6 +121,7 @@ def run_size(
         built = time.perf_counter() - started
         shopper = db.session.get(User, world.shopper_ids[0])
         token, shopper_id = issue_token(db.session, shopper, "Benchmark phone")[1], shopper.id
+        db.session.commit()  # services flush; whoever calls them commits
         db.session.remove()
         client = new_client(app)  # one app context per request, as a server worker gives
         load_before = os.getloadavg()[0]

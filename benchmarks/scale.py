@@ -151,6 +151,7 @@ def run_size(visits: int, postgres: str | None, repeat: int, *, branches: int = 
         shopper_token = issue_token(db.session, db.session.get(User, world.shopper_ids[0]), "Benchmark phone")[1]
         manager_token = issue_token(db.session, manager, "Benchmark manager")[1]
         shopper_id, region_id, scope = world.shopper_ids[0], world.region_id, make_scope(db.session)
+        db.session.commit()  # services flush; whoever calls them commits
         db.session.remove()
         phone, browser, api = new_client(app), new_client(app), new_client(app)
         signed_in = web_login(browser, MANAGER_EMAIL, MANAGER_PASSWORD)
