@@ -11,13 +11,13 @@ from typing import Any
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}\Z")
 
 
-def first_and_more(messages: Iterable[str]) -> str:
-    """The first message, and how many others there are: "x (and 2 more)"; "" for none."""
+def first_and_more(messages: Iterable[str], what: str = "") -> str:
+    """The first message, and how many others there are: "x (and 2 more)", "x (and 2 more problems)"; "" for none."""
     listed = list(messages)
     if not listed:
         return ""
-    more = f" (and {len(listed) - 1} more)" if len(listed) > 1 else ""
-    return listed[0] + more
+    others = f"{len(listed) - 1} more" + (f" {what}" if what else "")
+    return listed[0] + (f" (and {others})" if len(listed) > 1 else "")
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ from server.services.transactions import atomic, in_atomic
 from server.services.visits.checks import DuplicateVisit, VisitRejected, assignment_taken
 from server.services.visits.record import RevisionConflict, record_revision, record_visit
 from server.services.visits.state import missing_photos
-from shared.errors import VisitInvalid
+from shared.errors import VisitInvalid, first_and_more
 from shared.schemas import load_visit, visit_fingerprint
 from shared.visit import Visit as VisitDoc
 
@@ -250,6 +250,5 @@ def _conflict(raw_id: str | None, visit: Visit, message: str) -> PushResult:
 
 
 def _invalid(raw_id: str | None, exc: VisitRejected) -> PushResult:
-    first = exc.issues[0].message if exc.issues else "the visit was refused"
-    more = f" (and {len(exc.issues) - 1} more problems)" if len(exc.issues) > 1 else ""
-    return PushResult(raw_id, "invalid", errors=exc.errors, message=f"Not stored: {first}{more}.")
+    summary = first_and_more((issue.message for issue in exc.issues), "problems") or "the visit was refused"
+    return PushResult(raw_id, "invalid", errors=exc.errors, message=f"Not stored: {summary}.")
