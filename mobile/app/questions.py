@@ -15,6 +15,7 @@ from kivy.utils import escape_markup
 
 from mobile.store import AccountStore, LocalAnswer
 from shared.checklist import Question
+from shared.question_types import takes_photos
 
 InputFactory = Callable[["QuestionCard"], Widget]
 """Builds the input widget for a card's question type (inputs.make_input; passed in, so no import cycle)."""
@@ -71,7 +72,7 @@ class QuestionCard(BoxLayout):
     def show(self, answer: LocalAnswer | None) -> None:
         """Put the saved answer on screen (without saving it again)."""
         self._loading = True
-        if self.question.type != "photo":
+        if not takes_photos(self.question.type):
             self.input.show(None if answer is None or answer.na else answer.value)
         if self.na is not None:
             self.na.state = "down" if answer is not None and answer.na else "normal"
@@ -93,7 +94,7 @@ class QuestionCard(BoxLayout):
         if self._loading:
             return
         self.shop.drafts.save_answer(self.visit_id, self.question.key, na=na)
-        if na and self.question.type != "photo":
+        if na and not takes_photos(self.question.type):
             self._loading = True
             self.input.show(None)
             self._loading = False

@@ -13,6 +13,7 @@ from typing import Any
 from shared.answers import validate_visit
 from shared.checklist import Checklist
 from shared.errors import Issue, VisitInvalid
+from shared.question_types import takes_photos
 from shared.scoring import VisitScore, score_visit
 from shared.visit import Location
 
@@ -80,7 +81,7 @@ def save_answer(
         raise StoreError(f"there is no question {question_key!r} in this checklist")
     if value is not KEEP and value is not None and not isinstance(value, (str, int, float, bool)):
         raise TypeError("an answer value is a string, a number, a boolean or None")
-    if checklist.question(question_key).type == "photo" and value not in (KEEP, None):
+    if takes_photos(checklist.question(question_key).type) and value not in (KEEP, None):
         raise StoreError(f"question {question_key!r} is answered with photos, not a value")
     with db.transaction() as conn:
         draft_row(conn, account_id, visit_id)

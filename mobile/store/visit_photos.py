@@ -7,6 +7,7 @@ from datetime import datetime
 from pathlib import Path
 
 from shared.checklist import Checklist
+from shared.question_types import takes_photos
 
 from .db import Database
 from .errors import NotFound, StoreError
@@ -28,7 +29,7 @@ def add_photo(
     taken_at: datetime | None = None,
 ) -> LocalPhoto:
     """Copy the image into the store (hashing it), then record it; the photo id is made at capture."""
-    if not checklist.has_question(question_key) or checklist.question(question_key).type != "photo":
+    if not checklist.has_question(question_key) or not takes_photos(checklist.question(question_key).type):
         raise StoreError(f"question {question_key!r} does not take photos")
     draft_row(db, account_id, visit_id)
     photo_id = str(uuid.UUID(str(photo_id))) if photo_id else str(uuid.uuid4())
