@@ -100,6 +100,7 @@ def main() -> None:
             ["sign_in", {"server": server.url, "email": shopper.email, "password": PASSWORD}],
             ["wait_screen", {"name": "assignments"}],
             ["wait_sync"],
+            ["sleep", {"seconds": 0.3}],  # the list laid out again after the sync's reload
             shot("assignments"),
             ["open_assignment", {"index": 0}],
             shot("visit-arrival"),

@@ -12,12 +12,12 @@ from kivy.uix.scrollview import ScrollView
 
 from mobile.store import AccountStore, Assignment, LocalVisit, NotFound, StoreError
 
-from .base import AppScreen
+from .base import AppScreen, FitsContent
 
 PULL_DISTANCE = dp(70)
 
 
-class AssignmentRow(BoxLayout):
+class AssignmentRow(FitsContent, BoxLayout):
     """One assignment (or unfinished visit) in the RecycleView: branch, address, due window, status and a button."""
 
     assignment_id = StringProperty("")
@@ -69,12 +69,12 @@ class AssignmentsScreen(AppScreen):
         data: list[dict[str, str]] = []
         for title, rows in groups.items():
             if rows:
-                data.append({"viewclass": "Heading", "text": title})
+                data.append({"viewclass": "ListHeading", "text": title})
                 data += rows
         if not data:
             data.append(
                 {
-                    "viewclass": "Wrapped",
+                    "viewclass": "ListText",
                     "text": "No visits assigned to you. Pull down or tap Sync to check for new ones.",
                 }
             )

@@ -9,7 +9,7 @@ from kivy.utils import escape_markup
 
 from mobile.store import AccountStore, LocalVisit, StoreError, VisitState
 
-from .base import AppScreen
+from .base import AppScreen, FitsContent
 
 STATE_TEXT = {
     VisitState.OUTBOX: "Waiting to sync (kept safely on this phone)",
@@ -48,7 +48,7 @@ def describe(shop: AccountStore, visit: LocalVisit, show_score: bool) -> str:
     return "\n".join(lines)
 
 
-class SentCard(BoxLayout):
+class SentCard(FitsContent, BoxLayout):
     """One finished visit in the RecycleView: what the server holds, and the buttons its state allows."""
 
     visit_id = StringProperty("")

@@ -184,6 +184,11 @@ class Runner(DeviceActions):
 
         return step
 
+    def do_apply_changes(self, changes: list, cursor: str):
+        """What a sync's pull does to the lists, without a server: store a changes page, then reload the home screen."""
+        self.app.shop.pulled.apply_changes(changes, cursor)
+        self.screen("assignments").reload()
+
     def do_go(self, name: str):
         self.app.go(name)
 
@@ -227,6 +232,10 @@ class Runner(DeviceActions):
                 for item in self.screen("assignments").ids.scroller.data
                 if item.get("viewclass") == "AssignmentRow"
             ]
+            drawn = sorted(self.screen("assignments").ids.rows.children, key=lambda w: -w.y)  # top first
+            # each drawn row's height and its content's (a reused RecycleView row must keep no stale height)
+            data["sizes"] = [(type(w).__name__, round(w.height), round(w.natural_height())) for w in drawn]
+            data["drawn"] = [(type(w).__name__, getattr(w, "title", "") or getattr(w, "text", "")) for w in drawn]
         if app.manager.current == "sent":
             data["texts"] = [item["text"] for item in self.screen("sent").ids.visits.data]  # every card's text
         if app.manager.current == "signin":

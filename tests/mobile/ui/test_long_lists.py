@@ -7,7 +7,7 @@ import uuid
 
 from mobile.store import LocalStore
 from tests.mobile.factories import assignment_change, branch_change, change, version_change
-from tests.mobile.ui.harness import run_app
+from tests.mobile.ui.harness import os_env_for_density, run_app
 
 MANY = 130
 
@@ -76,3 +76,63 @@ def test_more_than_a_hundred_visits_are_all_listed_on_the_sent_and_assignments_s
     texts = run.records["sent"]["texts"]
     assert len(texts) == MANY and {f"Note {n}" for n in range(MANY)} <= {t.rsplit("note: ", 1)[-1] for t in texts}
     assert any("Note" in d["words"] for d in run.records["sent"]["markup"])  # the cards on screen are drawn
+
+
+def test_the_assignments_list_draws_its_group_headings_and_its_empty_message_as_such(tmp_path):
+    assignment = assignment_change()
+    with LocalStore(tmp_path / "phone") as store:
+        account = store.save_account(
+            server_url="https://audit.example.test",
+            user_id=41,
+            email="sam@example.test",
+            name="Sam Shopper",
+            role="shopper",
+            token="fa_secret_41",
+        )
+        store.for_account(account.id).pulled.apply_changes([version_change(), branch_change(), assignment], "c1")
+    steps = [["wait_screen", {"name": "assignments"}], ["sleep", {"seconds": 0.2}], ["record", {"name": "list"}]]
+    one = run_app(tmp_path, steps)
+    assert one.returncode == 0, one.results.get("error") or one.stderr
+    drawn = one.records["list"]["drawn"]
+    assert drawn[0] == ["ListHeading", "Today"] and drawn[1][0] == "AssignmentRow", drawn
+
+    with LocalStore(tmp_path / "phone") as store:  # the assignment withdrawn: nothing left to list
+        store.for_account(account.id).pulled.apply_changes([change("assignment", assignment["id"])], "c2")
+    none = run_app(tmp_path, steps)
+    assert none.returncode == 0, none.results.get("error") or none.stderr
+    [(kind, text)] = none.records["list"]["drawn"]
+    assert kind == "ListText" and text.startswith("No visits assigned to you."), (kind, text)
+
+
+def test_every_row_is_as_tall_as_what_it_shows_after_pulls_fill_and_shrink_the_list(tmp_path):
+    """The RecycleView reuses rows and guesses heights: none may keep another item's height (seen on a phone)."""
+    with LocalStore(tmp_path / "phone") as store:
+        store.save_account(
+            server_url="https://audit.example.test",
+            user_id=41,
+            email="sam@example.test",
+            name="Sam Shopper",
+            role="shopper",
+            token="fa_secret_41",
+        )
+    first, second = assignment_change(), assignment_change()
+    run = run_app(
+        tmp_path,
+        [
+            ["wait_screen", {"name": "assignments"}],
+            ["sleep", {"seconds": 0.2}],
+            ["apply_changes", {"changes": [version_change(), branch_change(), first, second], "cursor": "c1"}],
+            ["sleep", {"seconds": 0.3}],
+            ["record", {"name": "filled"}],
+            ["apply_changes", {"changes": [change("assignment", first["id"])], "cursor": "c2"}],
+            ["sleep", {"seconds": 0.3}],
+            ["record", {"name": "shrunk"}],
+        ],
+        size="1080x1920",
+        env=os_env_for_density(2.66),
+    )
+    assert run.returncode == 0, run.results.get("error") or run.stderr
+    for name, rows in (("filled", 2), ("shrunk", 1)):
+        sizes = run.records[name]["sizes"]
+        assert [kind for kind, _, _ in sizes] == ["ListHeading"] + ["AssignmentRow"] * rows, sizes
+        assert all(height == natural for _, height, natural in sizes), (name, sizes)
