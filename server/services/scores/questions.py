@@ -11,6 +11,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from fractions import Fraction
+from typing import Any
 
 from sqlalchemy import Integer, case, func, select
 
@@ -18,7 +19,7 @@ from server.extensions import DbSession
 from server.models import Answer, Branch, Visit
 from server.services.scores.cache import rollup
 from server.services.scores.filters import Scope, counted
-from server.services.scores.labels import labels_for, versions_of
+from server.services.scores.labels import Labels, labels_for, versions_of
 from server.services.scores.stats import publish
 
 
@@ -112,18 +113,20 @@ def critical_failures(session: DbSession, branch: Branch, scope: Scope) -> list[
     )
     rows = session.execute(query).all()
     labels = labels_for(session, {row.template_version_id for row in rows})
-    return [
-        CriticalFailureItem(
-            visit_id=row.visit_id,
-            finished_at=row.finished_at,
-            question_key=row.question_key,
-            question_text=labels.question(row.question_key, row.section_key).text,
-            section_key=row.section_key,
-            section_title=labels.section_title(row.section_key),
-            comment=row.comment or "",
-            visit_score=row.score_percent,
-            zeroed=row.zeroed,
-            flagged=row.flagged,
-        )
-        for row in rows
-    ]
+    return [critical_failure_item(row, labels) for row in rows]
+
+
+def critical_failure_item(row: Any, labels: Labels) -> CriticalFailureItem:
+    """One failed critical answer of a visit, worded with its checklist version's labels (branch and region lists)."""
+    return CriticalFailureItem(
+        visit_id=row.visit_id,
+        finished_at=row.finished_at,
+        question_key=row.question_key,
+        question_text=labels.question(row.question_key, row.section_key).text,
+        section_key=row.section_key,
+        section_title=labels.section_title(row.section_key),
+        comment=row.comment or "",
+        visit_score=row.score_percent,
+        zeroed=row.zeroed,
+        flagged=row.flagged,
+    )

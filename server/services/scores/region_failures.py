@@ -10,7 +10,7 @@ from server.extensions import DbSession
 from server.models import Answer, Branch, Region, Visit
 from server.services.scores.cache import rollup
 from server.services.scores.filters import Scope, counted
-from server.services.scores.questions import CriticalFailureItem
+from server.services.scores.questions import CriticalFailureItem, critical_failure_item
 from server.services.scores.region_questions import region_labels
 
 
@@ -75,18 +75,7 @@ def region_critical_failures(session: DbSession, region: Region, scope: Scope, l
     rows = tuple(
         RegionFailure(
             BranchRef(row[8], row[9], row[10]),
-            CriticalFailureItem(
-                visit_id=row.visit_id,
-                finished_at=row.finished_at,
-                question_key=row.question_key,
-                question_text=labels.question(row.question_key, row.section_key).text,
-                section_key=row.section_key,
-                section_title=labels.section_title(row.section_key),
-                comment=row.comment or "",
-                visit_score=row.score_percent,
-                zeroed=row.zeroed,
-                flagged=row.flagged,
-            ),
+            critical_failure_item(row, labels),
         )
         for row in found
     )
