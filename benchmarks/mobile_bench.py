@@ -24,18 +24,18 @@ os.environ.setdefault("KIVY_NO_ARGS", "1")
 def build_store(folder: Path, visits: int, assignments: int) -> str:
     """A signed-in account with pulled data, ``assignments`` open assignments and ``visits`` visits."""
     from mobile.store import LocalStore
-    from tests.mobile.factories import ANSWERS, assignment_change, branch_change, fill, version_change, write_png
+    from tests.mobile.factories import (
+        ANSWERS,
+        add_account,
+        assignment_change,
+        branch_change,
+        fill,
+        version_change,
+        write_png,
+    )
 
     store = LocalStore(folder / "phone")
-    account = store.save_account(
-        server_url="http://127.0.0.1:9",
-        user_id=1,
-        email="sam@example.test",
-        name="Sam Shopper",
-        role="shopper",
-        token="fa_bench",
-    )
-    shop = store.for_account(account.id)
+    shop = add_account(store, user_id=1, server="http://127.0.0.1:9")
     ids = [str(uuid.uuid4()) for _ in range(assignments)]
     shop.pulled.apply_changes([version_change(), branch_change()] + [assignment_change(a) for a in ids], "c1")
     photo = write_png(folder / "camera", "shot.png")

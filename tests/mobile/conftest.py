@@ -7,7 +7,7 @@ import uuid
 import pytest
 
 from mobile.store import AccountStore, LocalStore
-from tests.mobile.factories import base_page
+from tests.mobile.factories import add_account, base_page
 
 
 @pytest.fixture
@@ -16,20 +16,6 @@ def local_store(tmp_path):
     store = LocalStore(tmp_path / "phone")
     yield store
     store.close()
-
-
-def add_account(
-    store: LocalStore, user_id: int = 41, email: str = "sam@example.test", server: str = "https://audit.example.test"
-) -> AccountStore:
-    account = store.save_account(
-        server_url=server,
-        user_id=user_id,
-        email=email,
-        name="Sam Shopper",
-        role="shopper",
-        token=f"fa_secret_{user_id}",
-    )
-    return store.for_account(account.id)
 
 
 @pytest.fixture

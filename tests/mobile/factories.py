@@ -10,6 +10,8 @@ import zlib
 from pathlib import Path
 from typing import Any
 
+from mobile.store import AccountStore, LocalStore
+
 CHECKLIST: dict[str, Any] = {
     "format": 1,
     "title": "Store audit",
@@ -183,3 +185,18 @@ def child_env() -> dict[str, str]:
     root = str(Path(__file__).resolve().parents[2])
     env["PYTHONPATH"] = root + os.pathsep + env.get("PYTHONPATH", "")
     return env
+
+
+def add_account(
+    store: LocalStore, user_id: int = 41, email: str = "sam@example.test", server: str = "https://audit.example.test"
+) -> AccountStore:
+    """Sam Shopper signed in to `server` on this phone (a token stored as sign-in leaves it): their store."""
+    account = store.save_account(
+        server_url=server,
+        user_id=user_id,
+        email=email,
+        name="Sam Shopper",
+        role="shopper",
+        token=f"fa_secret_{user_id}",
+    )
+    return store.for_account(account.id)

@@ -9,8 +9,7 @@ import uuid
 import pytest
 
 from mobile.store import LocalStore, NotFound, StoreError
-from tests.mobile.conftest import add_account
-from tests.mobile.factories import base_page, fill, write_png
+from tests.mobile.factories import add_account, base_page, fill, write_png
 
 
 def test_two_accounts_on_one_device_never_see_each_others_data(local_store, tmp_path):

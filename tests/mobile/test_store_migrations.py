@@ -8,8 +8,7 @@ import pytest
 
 from mobile.store import LocalStore, StoreError
 from mobile.store.migrations import MIGRATIONS
-from tests.mobile.conftest import add_account
-from tests.mobile.factories import fill
+from tests.mobile.factories import add_account, fill
 
 
 def test_a_new_store_is_at_the_newest_schema_version(local_store):

@@ -7,8 +7,7 @@ import pytest
 from mobile.store import LocalStore
 from mobile.sync import ServerError
 from shared.phone_settings import PhoneSettings
-from tests.mobile.conftest import add_account
-from tests.mobile.factories import CHECKLIST
+from tests.mobile.factories import CHECKLIST, add_account
 from tests.mobile.live import LiveServer
 from tests.mobile.world import new_phone
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 
 from mobile.store import LocalStore
-from tests.mobile.factories import assignment_change, branch_change, change, version_change
+from tests.mobile.factories import add_account, assignment_change, branch_change, change, version_change
 from tests.mobile.ui.harness import os_env_for_density, run_app
 
 MANY = 130
@@ -44,15 +44,7 @@ def sent_visit(assignment_id: str, n: int) -> dict:
 
 def test_more_than_a_hundred_visits_are_all_listed_on_the_sent_and_assignments_screens(tmp_path):
     with LocalStore(tmp_path / "phone") as store:
-        account = store.save_account(
-            server_url="https://audit.example.test",
-            user_id=41,
-            email="sam@example.test",
-            name="Sam Shopper",
-            role="shopper",
-            token="fa_secret_41",
-        )
-        shop = store.for_account(account.id)
+        shop = add_account(store)
         done = [str(uuid.uuid4()) for _ in range(MANY)]
         shop.pulled.apply_changes(
             [version_change(), branch_change()]
@@ -81,15 +73,8 @@ def test_more_than_a_hundred_visits_are_all_listed_on_the_sent_and_assignments_s
 def test_the_assignments_list_draws_its_group_headings_and_its_empty_message_as_such(tmp_path):
     assignment = assignment_change()
     with LocalStore(tmp_path / "phone") as store:
-        account = store.save_account(
-            server_url="https://audit.example.test",
-            user_id=41,
-            email="sam@example.test",
-            name="Sam Shopper",
-            role="shopper",
-            token="fa_secret_41",
-        )
-        store.for_account(account.id).pulled.apply_changes([version_change(), branch_change(), assignment], "c1")
+        account_id = add_account(store).account.id
+        store.for_account(account_id).pulled.apply_changes([version_change(), branch_change(), assignment], "c1")
     steps = [["wait_screen", {"name": "assignments"}], ["sleep", {"seconds": 0.2}], ["record", {"name": "list"}]]
     one = run_app(tmp_path, steps)
     assert one.returncode == 0, one.results.get("error") or one.stderr
@@ -97,7 +82,7 @@ def test_the_assignments_list_draws_its_group_headings_and_its_empty_message_as_
     assert drawn[0] == ["ListHeading", "Today"] and drawn[1][0] == "AssignmentRow", drawn
 
     with LocalStore(tmp_path / "phone") as store:  # the assignment withdrawn: nothing left to list
-        store.for_account(account.id).pulled.apply_changes([change("assignment", assignment["id"])], "c2")
+        store.for_account(account_id).pulled.apply_changes([change("assignment", assignment["id"])], "c2")
     none = run_app(tmp_path, steps)
     assert none.returncode == 0, none.results.get("error") or none.stderr
     [(kind, text)] = none.records["list"]["drawn"]
@@ -107,14 +92,7 @@ def test_the_assignments_list_draws_its_group_headings_and_its_empty_message_as_
 def test_every_row_is_as_tall_as_what_it_shows_after_pulls_fill_and_shrink_the_list(tmp_path):
     """The RecycleView reuses rows and guesses heights: none may keep another item's height (seen on a phone)."""
     with LocalStore(tmp_path / "phone") as store:
-        store.save_account(
-            server_url="https://audit.example.test",
-            user_id=41,
-            email="sam@example.test",
-            name="Sam Shopper",
-            role="shopper",
-            token="fa_secret_41",
-        )
+        add_account(store)
     first, second = assignment_change(), assignment_change()
     run = run_app(
         tmp_path,
