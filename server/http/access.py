@@ -39,6 +39,15 @@ def get_visible_or_404(kind: type[Any], object_id: Any, user: Any = None):
     return found
 
 
+def get_or_404(kind: type[Any], object_id: Any):
+    """The row of model `kind` with this id, else 404 (ids beyond the column's range too): for admin-only pages."""
+    key = _coerce_id(kind, object_id)
+    found = None if key is None else db.session.get(kind, key)
+    if found is None:
+        abort(404)
+    return found
+
+
 def login_required_role(*roles: Role | str) -> Callable:
     """Decorator for pages and endpoints: anonymous -> 401/sign-in page, wrong role -> 403; no roles = any role."""
     wanted = {Role(role) for role in roles}

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, render_template
+from flask import render_template
 
-from server.extensions import db
+from server.http.access import get_or_404
 from server.models import TemplateVersion
-from server.permissions import MAX_INT_ID
 from server.services.checklists import edit as service
 from server.web.checklists.forms import place_issues
 from shared.checklist import CRITICAL_POLICIES
@@ -17,10 +16,7 @@ from shared.checklist_paths import iter_questions
 
 def version_or_404(version_id: int) -> TemplateVersion:
     """The template version with this id, else 404."""
-    version = db.session.get(TemplateVersion, version_id) if 0 < version_id <= MAX_INT_ID else None
-    if version is None:
-        abort(404)
-    return version
+    return get_or_404(TemplateVersion, version_id)
 
 
 def question_count(definition: dict) -> int:

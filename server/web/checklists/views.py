@@ -10,6 +10,7 @@ from flask_login import current_user
 
 from server.extensions import db
 from server.form_text import form_text_errors, shows_text_errors
+from server.http.access import get_or_404
 from server.json_input import JsonInputError, load_json
 from server.models import Template, VersionStatus
 from server.permissions import MAX_INT_ID
@@ -151,9 +152,7 @@ def import_json():
 @bp.route("/templates/<int:template_id>/history")
 def history(template_id: int):
     """The template's versions and what changed between two of them (?old=&new= version numbers)."""
-    template = db.session.get(Template, template_id) if template_id <= MAX_INT_ID else None
-    if template is None:
-        abort(404)
+    template = get_or_404(Template, template_id)
     by_number = {v.number: v for v in template.versions}
     numbers = sorted(by_number)
     new = request.args.get("new", type=int, default=numbers[-1])

@@ -7,6 +7,7 @@ from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from server.extensions import db
+from server.http.access import get_or_404
 from server.models import Region
 from server.services.org.branch_import import (
     MAX_IMPORT_BYTES,
@@ -19,7 +20,6 @@ from server.services.org.branch_import import (
 )
 from server.services.transactions import atomic
 from server.web.org.blueprint import bp
-from server.web.org.common import get_or_404
 
 TOKEN_MAX_AGE = 3600  # seconds between preview and confirmation
 CSV_SUFFIXES = (".csv", ".txt")

@@ -1,19 +1,8 @@
-"""What the organisation pages share: the row a URL names, and the active flag of a (de)activate form."""
+"""What the organisation pages share: the active flag of a deactivate/reactivate form."""
 
 from __future__ import annotations
 
 from flask import abort, request
-
-from server.extensions import db
-from server.permissions import MAX_INT_ID
-
-
-def get_or_404(model: type, object_id: int):
-    """The row with this id, or 404 (ids beyond the column's range too)."""
-    found = db.session.get(model, object_id) if 0 < object_id <= MAX_INT_ID else None
-    if found is None:
-        abort(404)
-    return found
 
 
 def wants_active() -> bool:

@@ -7,12 +7,13 @@ from flask_login import current_user
 
 from server.extensions import db
 from server.form_text import form_text_errors, shows_text_errors
+from server.http.access import get_or_404
 from server.models import Region
 from server.services.org.edit import add_region, edit_region, region_branch_counts, set_region_active
 from server.services.transactions import atomic
 from server.web.common import attempt
 from server.web.org.blueprint import bp
-from server.web.org.common import get_or_404, wants_active
+from server.web.org.common import wants_active
 
 
 @bp.route("/regions")

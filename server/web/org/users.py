@@ -9,6 +9,7 @@ from flask_login import current_user
 from server.auth.context import current_client
 from server.extensions import db
 from server.form_text import form_text_errors, shows_text_errors
+from server.http.access import get_or_404
 from server.models import Role, User
 from server.models.types import utcnow
 from server.services.accounts.auth_log import recent_failures
@@ -28,7 +29,7 @@ from server.services.org.queries import region_options
 from server.services.transactions import atomic
 from server.web.common import attempt
 from server.web.org.blueprint import bp
-from server.web.org.common import get_or_404, wants_active
+from server.web.org.common import wants_active
 
 ROLES = [(r.value, r.value.capitalize()) for r in Role]
 STATES = {"1": True, "0": False}
