@@ -72,10 +72,12 @@ def from_environment(instance_path: Path) -> dict:
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "PHOTO_STORAGE": _env("PHOTO_STORAGE") or "filesystem",
         "PHOTO_STORAGE_PATH": _env("PHOTO_STORAGE_PATH") or str(instance_path / "photos"),
+        "FILE_STORAGE_PATH": _env("FILE_STORAGE_PATH") or str(instance_path / "files"),  # job results on disk
+        "REDIS_URL": _env("REDIS_URL"),  # the job queue (and, unless set apart, rate limits); unset: jobs in-process
         "PHOTO_MAX_BYTES": _env_int("PHOTO_MAX_BYTES", 20 * 1024 * 1024),
         **photo_limits(),
         "TOKEN_LIFETIME": timedelta(days=_env_int("TOKEN_LIFETIME_DAYS", 30)),
-        "RATELIMIT_STORAGE_URI": _env("RATELIMIT_STORAGE_URI") or "memory://",
+        "RATELIMIT_STORAGE_URI": _env("RATELIMIT_STORAGE_URI") or _env("REDIS_URL") or "memory://",
         "RATELIMIT_KEY_PREFIX": _env("RATELIMIT_KEY_PREFIX") or "fieldaudit",
         "LOGIN_RATE_LIMIT": _env("LOGIN_RATE_LIMIT") or "30 per minute",
         "PROXY_HOPS": _env_int("PROXY_HOPS", 0),
