@@ -55,11 +55,12 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     http_headers.init_app(app)
 
-    from server import auth, cli, request_isolation, storage, web
+    from server import auth, cli, queue, request_isolation, storage, web
     from server.api import init_app as init_api
     from server.services.scores import cache as rollup_cache
 
     storage.init_app(app)
+    queue.init_app(app)
     auth.init_app(app)
     init_api(app)
     web.init_app(app)

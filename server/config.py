@@ -63,6 +63,19 @@ def photo_limits() -> dict:
     }
 
 
+def job_settings() -> dict:
+    """Background jobs (docs/architecture.md, Jobs): threads of the embedded queue, heartbeats, how long results stay."""
+    return {
+        "JOB_QUEUE": _env("JOB_QUEUE") or "fieldaudit",  # the RQ queue's name: instances sharing one Redis differ
+        "JOB_THREADS": _env_int("JOB_THREADS", 2),  # embedded queue only: jobs at once inside the server
+        "JOB_SCHEDULER": (_env("JOB_SCHEDULER") or "1") == "1",  # periodic jobs in this process (embedded queue)
+        "JOB_TICK_SECONDS": _env_int("JOB_TICK_SECONDS", 5),  # how often the scheduler looks for due periodic jobs
+        "JOB_HEARTBEAT_SECONDS": _env_int("JOB_HEARTBEAT_SECONDS", 5),
+        "JOB_STALE_SECONDS": _env_int("JOB_STALE_SECONDS", 60),  # no heartbeat for this long: its worker died
+        "JOB_RESULT_DAYS": _env_int("JOB_RESULT_DAYS", 7),  # results (and finished jobs) are deleted after this
+    }
+
+
 def from_environment(instance_path: Path) -> dict:
     """Build the Flask config mapping from FIELDAUDIT_* environment variables."""
     database_url = _env("DATABASE_URL") or default_database_url(instance_path)
@@ -74,6 +87,7 @@ def from_environment(instance_path: Path) -> dict:
         "PHOTO_STORAGE_PATH": _env("PHOTO_STORAGE_PATH") or str(instance_path / "photos"),
         "FILE_STORAGE_PATH": _env("FILE_STORAGE_PATH") or str(instance_path / "files"),  # job results on disk
         "REDIS_URL": _env("REDIS_URL"),  # the job queue (and, unless set apart, rate limits); unset: jobs in-process
+        **job_settings(),
         "PHOTO_MAX_BYTES": _env_int("PHOTO_MAX_BYTES", 20 * 1024 * 1024),
         **photo_limits(),
         "TOKEN_LIFETIME": timedelta(days=_env_int("TOKEN_LIFETIME_DAYS", 30)),

@@ -24,7 +24,7 @@ from typing import Any
 from sqlalchemy import Select, exists, false, or_, select
 
 from server.extensions import db
-from server.models import Assignment, Branch, Region, Role, Visit, manager_regions
+from server.models import Assignment, Branch, Job, Region, Role, Visit, manager_regions
 
 MAX_INT_ID = 2**31 - 1  # PostgreSQL INTEGER; larger ids cannot exist and must not reach the driver
 
@@ -164,9 +164,25 @@ def can_view_assignment(user: Any, assignment: Assignment) -> bool:
     return role is Role.ADMIN or (role is Role.SHOPPER and assignment.shopper_id == user.id)
 
 
+def visible_jobs_query(user: Any) -> Select:
+    """Background jobs the user may see, newest first: admins all, everyone else those they started."""
+    query = select(Job).order_by(Job.created_at.desc())
+    role = role_of(user)
+    if role is Role.ADMIN:
+        return query
+    return query.where(Job.owner_id == user.id) if role is not None else query.where(false())
+
+
+def can_view_job(user: Any, job: Job) -> bool:
+    """Admins: every job; anyone else: the jobs they started (a report's result is as private as the report)."""
+    role = role_of(user)
+    return role is Role.ADMIN or (role is not None and job.owner_id == user.id)
+
+
 VISIBLE_QUERIES: dict[type, Callable[[Any], Select]] = {
     Region: visible_regions_query,
     Branch: visible_branches_query,
     Visit: visible_visits_query,
     Assignment: visible_assignments_query,
+    Job: visible_jobs_query,
 }

@@ -36,6 +36,9 @@ def _base_config(database_url: str, tmp_path) -> dict:
         "SECRET_KEY": "test-secret-key",
         "SQLALCHEMY_DATABASE_URI": database_url,
         "PHOTO_STORAGE_PATH": str(tmp_path / "photos"),
+        "FILE_STORAGE_PATH": str(tmp_path / "files"),
+        "REDIS_URL": None,  # jobs on the embedded queue; tests/server/jobs runs them on the real Redis too
+        "JOB_SCHEDULER": False,  # no periodic thread in every test's app; the scheduler tests drive it
         "RATELIMIT_STORAGE_URI": "memory://",
         # Cheap scrypt parameters; tests/server/auth checks the real default once.
         "PASSWORD_HASH_METHOD": factories.TEST_HASH_METHOD,

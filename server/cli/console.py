@@ -13,6 +13,7 @@ from flask.cli import FlaskGroup, ScriptInfo, routes_command, shell_command
 from sqlalchemy.exc import DBAPIError
 
 from server.cli.run import run_command as _run_command
+from server.cli.worker import worker_command as _worker_command
 
 
 def _print_version(ctx: click.Context, param: click.Parameter, value: bool) -> None:
@@ -74,6 +75,7 @@ cli.add_command(routes_command)
 # `run` is the group's own command, not the app's: FlaskGroup pushes an application context around app commands,
 # and gunicorn must never fork inside one (issue 9). It loads the app itself and prepares in a context it pops.
 cli.add_command(_run_command)
+cli.add_command(_worker_command)  # the same: RQ forks a work horse per job
 
 
 def main() -> None:

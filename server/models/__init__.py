@@ -4,6 +4,7 @@ from server.models.accounts import ApiToken, RecoveryCode, Role, User
 from server.models.activity import Activity
 from server.models.changes import Change
 from server.models.checklists import PublishedVersionChanged, Template, TemplateVersion, VersionStatus
+from server.models.jobs import Job, JobStatus, PeriodicRun
 from server.models.org import Branch, Region, manager_regions
 from server.models.organisation_settings import OrganisationSetting
 from server.models.rollups import QuestionDay
@@ -28,8 +29,11 @@ __all__ = [
     "AssignmentStatus",
     "Branch",
     "Change",
+    "Job",
+    "JobStatus",
     "Photo",
     "OrganisationSetting",
+    "PeriodicRun",
     "PublishedVersionChanged",
     "QuestionDay",
     "Region",

@@ -66,6 +66,10 @@ class FileStore(Protocol):
     def names(self, folder: str) -> Iterator[tuple[str, datetime]]:
         """Every file under `folder` (one of FOLDERS) and when it was written (UTC), in no particular order."""
 
+    def sweep(self, folder: str, before: datetime) -> int:
+        """Remove what writers that died left under `folder` (temporary files, unfinished uploads) begun before
+        `before`; how many pieces were removed."""
+
 
 class FilesystemFiles:
     """The default FileStore: `<root>/<folder>/<uuid>/<name>`, written to a temporary file and renamed."""
@@ -138,3 +142,18 @@ class FilesystemFiles:
             name = f"{folder}/{path.parent.name}/{path.name}"
             if _NAME.fullmatch(name) and ".tmp-" not in path.name:
                 yield name, datetime.fromtimestamp(path.stat().st_mtime, UTC)
+
+    def sweep(self, folder: str, before: datetime) -> int:
+        """Delete temporary files (`*.tmp-*`) last written before `before`, and folders left empty."""
+        if folder not in FOLDERS:
+            raise InvalidFileName(f"not a folder: {folder!r}")
+        base, removed = self.root / folder, 0
+        for path in base.glob("*/*.tmp-*") if base.is_dir() else ():
+            if datetime.fromtimestamp(path.stat().st_mtime, UTC) < before:
+                path.unlink(missing_ok=True)
+                removed += 1
+                try:
+                    path.parent.rmdir()
+                except OSError:
+                    pass
+        return removed

@@ -32,12 +32,13 @@ def web_blueprints() -> list[Blueprint]:
     from server.web.assignments.views import bp as assignments  # admin: schedule, cancel, reassign visits
     from server.web.checklists import bp as builder  # admin: checklist builder
     from server.web.dashboard.views import bp as dashboard  # managers: dashboard, branch pages, CSV export
+    from server.web.jobs.views import bp as job_pages  # background jobs: region reports, progress, results
     from server.web.org import bp as org  # admin: regions, branches, CSV import, users
     from server.web.reports.downloads import bp as report_downloads  # PDF reports for signed-in browsers
     from server.web.visits.reviews import bp as review  # admin: review queue and decisions
     from server.web.visits.views import bp as visits  # visit pages and their photos
 
-    return [bp, report_downloads, org, activity, builder, dashboard, visits, review, assignments, account]
+    return [bp, report_downloads, org, activity, builder, dashboard, visits, review, assignments, account, job_pages]
 
 
 def init_app(app: Flask) -> None:

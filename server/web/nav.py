@@ -27,6 +27,7 @@ class NavItem:
 NAV: tuple[NavItem, ...] = (
     NavItem("Overview", "web.home", ("admin", "manager", "shopper")),
     NavItem("Dashboard", "dashboard.index", ("admin", "manager")),
+    NavItem("Reports", "job_pages.index", ("admin", "manager")),
     NavItem("Review", "review.queue", ("admin",)),
     NavItem("Assignments", "assignments.index", ("admin",)),
     NavItem("Checklists", "checklists.templates", ("admin",)),

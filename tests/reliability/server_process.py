@@ -65,6 +65,7 @@ class ServerProcess:
                 "FIELDAUDIT_INSTANCE_PATH": str(self.folder / "instance"),
                 "FIELDAUDIT_SECRET_KEY": "reliability-tests",
                 "FIELDAUDIT_PHOTO_STORAGE_PATH": str(self.folder / "photos"),
+                "FIELDAUDIT_FILE_STORAGE_PATH": str(self.folder / "files"),
                 "FIELDAUDIT_LOGIN_RATE_LIMIT": "10000 per minute",
                 "PYTHONPATH": str(ROOT) + os.pathsep + env.get("PYTHONPATH", ""),
             }
@@ -201,6 +202,9 @@ def server_app(database_url: str, folder: Path):
             "SECRET_KEY": "reliability-tests",
             "SQLALCHEMY_DATABASE_URI": database_url,
             "PHOTO_STORAGE_PATH": str(folder / "photos"),
+            "FILE_STORAGE_PATH": str(folder / "files"),
+            "REDIS_URL": None,
+            "JOB_SCHEDULER": False,
             "RATELIMIT_STORAGE_URI": "memory://",
             "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
         }

@@ -34,6 +34,7 @@ class ApiWorld:
     visit_branch: object
     visit: object
     headers: dict = field(default_factory=dict)
+    users: dict = field(default_factory=dict)
 
     def urls(self) -> dict[str, str]:
         """Every endpoint that reads one region, branch or visit."""
@@ -95,7 +96,7 @@ def build(session, make) -> ApiWorld:
         "manager of another region": make.user("manager", regions=[there]),
         "shopper": world.shopper,
     }
-    api = ApiWorld(here, there, a, far, v, visit)
+    api = ApiWorld(here, there, a, far, v, visit, users=users)
     for name, user in users.items():
         api.headers[name] = bearer(issue_token(session, user, "Test phone")[1])
     session.commit()
