@@ -59,6 +59,8 @@ def scratch_app(postgres: str | None = None) -> Iterator:
                 "SQLALCHEMY_DATABASE_URI": url,
                 "SECRET_KEY": "benchmark",
                 "PHOTO_STORAGE_PATH": str(folder / "photos"),
+                "FILE_STORAGE_PATH": str(folder / "files"),
+                "REDIS_URL": None,
                 "RATELIMIT_STORAGE_URI": "memory://",
             }
         )

@@ -38,14 +38,15 @@ def test_the_dashboard_lists_critical_failures_linking_their_visits_and_the_weak
     assert "Weakest questions" in page and "Greeted on arrival?" in page
 
 
-def test_every_pdf_is_one_click_away_for_the_chosen_period(client, world):
+def test_every_report_is_one_click_away_for_the_chosen_period(client, world):
     web_login(client, world.people["nora"].email)
     today = today_utc()
     start = today - timedelta(days=30)
     page = client.get("/dashboard/", query_string={"from": start.isoformat(), "to": today.isoformat()}).text
     period = f"from={start.isoformat()}&amp;to={today.isoformat()}"
     north = world.regions["north"]
-    assert f'href="/reports/regions/{north.id}.pdf?{period}"' in page
+    assert 'action="/jobs/reports"' in page and f'name="region_id" value="{north.id}"' in page  # built as a job
+    assert f'name="from" value="{start.isoformat()}"' in page and f'name="to" value="{today.isoformat()}"' in page
     for key in ("n1", "n2"):
         assert f'href="/reports/branches/{world.branches[key].id}.pdf?{period}"' in page
     assert f'href="/dashboard/regions/{north.id}/visits.csv?{period}"' in page

@@ -44,6 +44,13 @@ MANAGER_SURFACES = LISTS_SHOPPERS | {
     "visits.get_visit",
     "account.me",
     "sync.changes",
+    "jobs.list_jobs",
+    "jobs.get_job",
+    "jobs.job_result",
+    "job_pages.index",
+    "job_pages.job",
+    "job_pages.job_json",
+    "job_pages.result",
 }
 """What a manager of the north region can open (the crawl must reach each of them)."""
 
@@ -61,6 +68,11 @@ def crawl(app, world, viewer) -> dict[str, str]:
     web_login(browser, person.email)
     headers = bearer(token_for(world.session, person))
     photo = world.failed.photos[0]
+    job = new_client(app).post(  # a region report of the viewer's, built by the embedded queue, for the job pages
+        "/api/v1/jobs", json={"kind": "region_report", "region_id": world.regions["north"].id}, headers=headers
+    )
+    assert job.status_code in (200, 202), job.text
+    assert app.extensions["job_queue"].wait_idle(60)
     values = {
         "region_id": world.regions["north"].id,
         "branch_id": world.branches["n1"].id,
@@ -71,6 +83,7 @@ def crawl(app, world, viewer) -> dict[str, str]:
         "version_id": world.template.latest_published().id,
         "key": "greeted",
         "section_key": "front",
+        "job_id": job.get_json()["id"],
     }
     seen = {}
     for rule in app.url_map.iter_rules():
