@@ -102,6 +102,22 @@ def account_shots(browser, base: str, wanted) -> None:
     context.close()
 
 
+def report_job_shots(browser, base: str, wanted) -> None:
+    """The region report as a job: the dashboard's button, the job's page once its bar is full, the Reports list."""
+    if wanted and not wanted & {"web-report-job.png", "web-reports.png"}:
+        return
+    context = browser.new_context(viewport={"width": 1024, "height": 760})
+    page = context.new_page()
+    sign_in(page, base, ADMIN)
+    page.goto(base + "/dashboard/")
+    page.click("text=Region report (PDF)")
+    page.wait_for_selector("#job-result a", timeout=60_000)  # jobs.js shows the link when the job is done
+    shoot(page, "web-report-job.png", 1024, wanted)
+    page.goto(base + "/jobs/")
+    shoot(page, "web-reports.png", 1024, wanted)
+    context.close()
+
+
 def shoot(page, name: str, width: int, wanted) -> None:
     """Save one screenshot (full page on a desk) if it is wanted."""
     if wanted and name not in wanted:
@@ -155,6 +171,7 @@ def main() -> int:
                     page.goto(base + path)
             shoot(page, name, width, wanted)
             context.close()
+        report_job_shots(browser, base, wanted)
         account_shots(browser, base, wanted)
         browser.close()
     return 0

@@ -77,6 +77,17 @@ def prepare_database(app: Flask, *, demo: bool) -> PreparedRun:
     return prepared
 
 
+def jobs_line(app: Flask) -> str:
+    """Where background jobs run: this server's threads, or the Redis queue that `fieldaudit worker` takes from."""
+    queue = app.extensions["job_queue"]
+    if queue.mode == "redis":
+        problem = queue.problem()
+        return f"Background jobs go to {queue!r}: run `fieldaudit worker` beside it." + (
+            f" Warning: {problem}" if problem else ""
+        )
+    return f"Background jobs run inside this server ({app.config['JOB_THREADS']} threads; no worker needed)."
+
+
 def startup_lines(prepared: PreparedRun, host: str, port: int) -> list[str]:
     """What is printed once the port is bound: the URL, the demo log-ins (only with --demo), how to stop."""
     from server.demo import DEMO_PASSWORD
@@ -156,6 +167,7 @@ def run_command(
     if prepared.loaded:
         click.echo(f"Loaded demo data: {prepared.loaded}")
     lines = startup_lines(prepared, host, port)
+    lines.insert(-1, jobs_line(app))
     serve(
         listener,
         ServeOptions(workers=workers, threads=threads, timeout=timeout),

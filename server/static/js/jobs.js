@@ -21,7 +21,11 @@
       link.className = "button";
       link.href = job.result.url;
       link.textContent = "Download " + job.result.filename;
-      result.replaceChildren(link);
+      var size = document.createElement("span");
+      size.className = "muted small";
+      size.textContent = " " + (job.result.size < 1048576 ? (job.result.size / 1024).toFixed(1) + " KB"
+                                                            : (job.result.size / 1048576).toFixed(1) + " MB");
+      result.replaceChildren(link, size);
     }
     if ((job.status === "done" || job.status === "failed") && hint) hint.remove();
     return job.status === "done" || job.status === "failed";
