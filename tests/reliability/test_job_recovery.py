@@ -43,7 +43,7 @@ def finished_files(folder) -> list:
     return [p for p in (folder / "files" / "jobs").glob("*/*") if ".tmp-" not in p.name]
 
 
-def test_a_worker_killed_mid_report_leaves_no_file_and_the_next_worker_finishes_it(database_url, tmp_path):
+def test_a_worker_killed_mid_report_leaves_no_file_and_the_next_worker_finishes_it(database_url, redis_url, tmp_path):
     big = seed_big_region(database_url, tmp_path / "seed")
     with redis_queue_env() as queue_env:
         server = ServerProcess(database_url, tmp_path / "server", ["--workers", "2"], queue_env)

@@ -10,15 +10,15 @@ from redis import Redis
 from rq import Queue
 
 from server.models import Job, JobStatus
+from tests.conftest import REDIS_URL
 from tests.reliability.server_process import run_fieldaudit
 from tests.server.scores.world import query
 
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 MANAGER = "manager of the region"
 
 
 @pytest.fixture
-def queue_name():
+def queue_name(redis_url):
     """A queue of this test's own: other tests (and other runs) on the same Redis never take its jobs."""
     name = f"fa-test-{uuid.uuid4().hex[:10]}"
     yield name
