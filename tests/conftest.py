@@ -166,6 +166,7 @@ def app(app_config):
     app = create_app(app_config)
     with app.app_context():
         yield app
+        app.extensions["job_queue"].close()  # a job a test started finishes before its database goes
         db.session.remove()
         db.engine.dispose()
 

@@ -24,3 +24,6 @@ class JobQueue(Protocol):
 
     def problem(self) -> str | None:
         """Why the queue cannot take jobs now, or None."""
+
+    def close(self) -> None:
+        """Let go of threads or connections (tests, shutdown)."""

@@ -49,3 +49,7 @@ class RedisQueue:
                 f"the job queue at {masked(self.url)} does not answer ({exc}): start Redis or fix FIELDAUDIT_REDIS_URL"
             )
         return None
+
+    def close(self) -> None:
+        """Close the connection pool."""
+        self.connection.close()

@@ -85,7 +85,13 @@ def run_job(
     job = claim_job(session, job_id)
     if job is None:
         return None
-    kind, params, owner_id = kind_named(job.kind), dict(job.params), job.owner_id
+    try:
+        kind = kind_named(job.kind)
+    except ServiceError as exc:  # a kind this version does not know (queued by a newer one): it cannot run here
+        session.rollback()
+        fail_job(session, job_id, exc.message)
+        return JobStatus.FAILED
+    params, owner_id = dict(job.params), job.owner_id
     session.rollback()  # the claim is committed; the work opens its own transaction
     engine = session.get_bind()
     assert isinstance(engine, Engine)

@@ -26,7 +26,7 @@ def test_the_dashboard_button_starts_the_report_and_its_page_offers_the_download
     started = start_from_dashboard(client, world)
     assert started.status_code == 302 and started.headers["Location"].startswith("/jobs/")
     page = client.get(started.headers["Location"]).text
-    assert '<progress id="job-progress" max="100"' in page and "js/jobs.js" in page
+    assert '<progress id="job-progress" class="job-bar" max="100"' in page and "js/jobs.js" in page
     assert app.extensions["job_queue"].wait_idle(60)
     done = client.get(started.headers["Location"]).text
     assert (
