@@ -33,7 +33,11 @@ def backup(tmp_path):
     """A small, valid backup folder: a database file, a photo and its thumbnail, and the sealed manifest."""
     folder = tmp_path / "backup"
     (folder / "photos" / PHOTO.split("/")[0]).mkdir(parents=True)
-    contents = {"database.sqlite": b"SQLite format 3\x00" + bytes(range(256)) * 8, PHOTO: b"\x89PNG photo", THUMB: b"jpg"}
+    contents = {
+        "database.sqlite": b"SQLite format 3\x00" + bytes(range(256)) * 8,
+        PHOTO: b"\x89PNG photo",
+        THUMB: b"jpg",
+    }
     files, photos = [], []
     for name, data in contents.items():
         path = "database.sqlite" if name == "database.sqlite" else photo_path(name)
@@ -41,7 +45,9 @@ def backup(tmp_path):
         files.append(FileEntry(path, *file_digest(folder / path)))
         if name != "database.sqlite":
             photos.append(PhotoObject(name, len(data), hashlib.sha256(data).hexdigest()))
-    manifest = Manifest("0.1.0", "0010", "2026-12-01T21:00:00Z", "sqlite", {"users": 2, "visits": 1, "photos": 1}, "copy")
+    manifest = Manifest(
+        "0.1.0", "0010", "2026-12-01T21:00:00Z", "sqlite", {"users": 2, "visits": 1, "photos": 1}, "copy"
+    )
     manifest.photos, manifest.files = photos, files
     write_manifest(folder, manifest)
     return folder
