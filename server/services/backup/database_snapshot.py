@@ -26,6 +26,7 @@ STEP_PAGES = 1024
 MAX_RESTARTS = 5
 """SQLite backup restarts (writes by the server between steps) before the rest is copied in one step."""
 STEP_SLEEP_SECONDS = 0.01
+"""How long a step waits when the source is busy or locked, before it tries again."""
 COUNTED_TABLES = ("users", "visits", "photos")
 _PHOTO_ROWS = text(
     "SELECT storage_key, sha256, size, page_key, thumb_key FROM photos "
