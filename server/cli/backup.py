@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import click
@@ -10,6 +11,10 @@ from flask.cli import with_appcontext
 
 from server.cli.common import fail_on
 from server.extensions import db
+from server.storage import StorageError
+
+FAILURES = (OSError, sqlite3.Error, StorageError)
+"""What else ends a backup or restore with its message: the disk, SQLite's own errors, the photo storage."""
 
 MAX_PATH_CHARS = 4096
 
@@ -31,7 +36,7 @@ def backup_command(folder: Path, photo_mode: str | None) -> None:
 
     _check_length(folder)
     mode = photo_mode or default_photo_mode(current_app.config.get("PHOTO_STORAGE") or "filesystem")
-    with fail_on(OSError):
+    with fail_on(*FAILURES):
         report = take_backup(db.engine, current_storage(), folder, mode)
     for line in report.lines():
         click.echo(line)
@@ -59,7 +64,7 @@ def restore_command(folder: Path, force: bool) -> None:
         except CommandError:
             return False
 
-    with fail_on(OSError):
+    with fail_on(*FAILURES):
         report = restore_backup(
             db.engine,
             current_storage(),

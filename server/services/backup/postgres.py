@@ -36,8 +36,8 @@ _QUERY_VARIABLES = {
 
 
 def libpq_environment(url: URL) -> dict[str, str]:
-    """The environment that makes pg_dump / pg_restore connect where `url` points (password included, never argv)."""
-    env = {key: value for key, value in os.environ.items() if not key.startswith("PG")}
+    """The environment that makes pg_dump / pg_restore connect where the app does (password included, never argv)."""
+    env = dict(os.environ)  # psycopg reads the same libpq variables (PGSSLROOTCERT, PGPASSFILE...): the URL wins
     parts = (url.host, url.port, url.username, url.password, url.database)
     for part, variable in zip(parts, ("PGHOST", "PGPORT", "PGUSER", "PGPASSWORD", "PGDATABASE"), strict=True):
         if part is not None:

@@ -16,8 +16,9 @@ URL = make_url(
 )
 
 
-def test_the_url_becomes_libpq_variables(monkeypatch):
+def test_the_url_becomes_libpq_variables_over_those_the_app_also_sees(monkeypatch):
     monkeypatch.setenv("PGPASSWORD", "left over from the shell")
+    monkeypatch.setenv("PGSSLROOTCERT", "/etc/ssl/db-ca.pem")
     env = postgres.libpq_environment(URL)
     assert {k: v for k, v in env.items() if k.startswith("PG")} == {
         "PGHOST": "db.example.org",
@@ -27,6 +28,7 @@ def test_the_url_becomes_libpq_variables(monkeypatch):
         "PGDATABASE": "fieldaudit",
         "PGOPTIONS": "-csearch_path=tenant",
         "PGSSLMODE": "require",
+        "PGSSLROOTCERT": "/etc/ssl/db-ca.pem",
     }
 
 
