@@ -122,6 +122,11 @@ class _TooManyRestarts(Exception):
     """The server kept writing between steps: copy the rest in one step."""
 
 
+def read_only(path: Path) -> sqlite3.Connection:
+    """A read-only connection to a SQLite file (a URI, so any character in the path is safe)."""
+    return sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True)
+
+
 @contextmanager
 def _connect(path: Path) -> Iterator[sqlite3.Connection]:
     connection = sqlite3.connect(path, timeout=30)
@@ -133,7 +138,7 @@ def _connect(path: Path) -> Iterator[sqlite3.Connection]:
 
 def sqlite_contents(snapshot: Path) -> SnapshotContents:
     """What a SQLite snapshot file holds (read from the copy, so it is exactly what was copied)."""
-    engine = create_engine(f"sqlite:///file:{snapshot}?mode=ro&uri=true")
+    engine = create_engine("sqlite://", creator=lambda: read_only(snapshot))
     try:
         with engine.connect() as connection:
             return read_contents(connection)

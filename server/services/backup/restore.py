@@ -142,7 +142,7 @@ def _restore_database(engine: Engine, dump: Path, kind: str) -> None:
         return
     target = snapshots.sqlite_path(engine)
     target.parent.mkdir(parents=True, exist_ok=True)
-    source = sqlite3.connect(f"file:{dump}?mode=ro", uri=True)
+    source = snapshots.read_only(dump)
     try:
         destination = sqlite3.connect(target, timeout=30)
         try:
