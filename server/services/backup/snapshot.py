@@ -23,6 +23,7 @@ from server.services.backup import database_snapshot as snapshots
 from server.services.backup.database_snapshot import PhotoRow, SnapshotContents
 from server.services.backup.manifest import (
     DATABASE_FILES,
+    PHOTO_MODES,
     BackupRefused,
     FileEntry,
     Manifest,
@@ -81,6 +82,8 @@ def take_backup(engine: Engine, storage: PhotoStorage, folder: Path, photo_mode:
 
 
 def _write_backup(engine: Engine, storage: PhotoStorage, folder: Path, photo_mode: str) -> BackupReport:
+    if photo_mode not in PHOTO_MODES:
+        raise BackupRefused("photos", f"must be one of {', '.join(PHOTO_MODES)}, not {photo_mode!r}.")
     kind = snapshots.database_kind(engine)
     database_file = folder / DATABASE_FILES[kind]
     contents: SnapshotContents
@@ -90,22 +93,11 @@ def _write_backup(engine: Engine, storage: PhotoStorage, folder: Path, photo_mod
         contents = snapshots.sqlite_contents(database_file)
     else:
         contents = snapshots.dump_postgres(engine, database_file)
+    objects, missing = _photo_objects(storage, contents.photos, folder, photo_mode)
     files = [FileEntry(DATABASE_FILES[kind], *file_digest(database_file))]
-    report = BackupReport(folder, Manifest("", "", "", kind, {}, photo_mode))
-    objects, missing = [], []
-    for row in contents.photos:
-        for key, expected in ((row.key, row.sha256), *((r, None) for r in row.renditions)):
-            found = _copy_object(storage, key, folder) if photo_mode == "copy" else _list_object(storage, key, row)
-            if found is None:
-                missing.append(key)
-                report.warnings.append(f"photo object {key} is no longer stored (deleted after the snapshot?)")
-                continue
-            if expected is not None and found.sha256 != expected:
-                raise BackupRefused(key, "the stored photo's SHA-256 differs from the database's: storage is damaged.")
-            objects.append(found)
-            if photo_mode == "copy":
-                files.append(FileEntry(photo_path(key), found.size, found.sha256))
-    report.manifest = Manifest(
+    if photo_mode == "copy":
+        files += [FileEntry(photo_path(found.key), found.size, found.sha256) for found in objects]
+    manifest = Manifest(
         fieldaudit_version=fieldaudit_version(),
         schema_revision=contents.schema_revision,
         created_at=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
@@ -117,8 +109,26 @@ def _write_backup(engine: Engine, storage: PhotoStorage, folder: Path, photo_mod
         missing_photos=missing,
         files=files,
     )
-    write_manifest(folder, report.manifest)
-    return report
+    write_manifest(folder, manifest)
+    warnings = [f"photo object {key} is no longer stored (deleted after the snapshot?)" for key in missing]
+    return BackupReport(folder, manifest, warnings)
+
+
+def _photo_objects(
+    storage: PhotoStorage, rows: list[PhotoRow], folder: Path, photo_mode: str
+) -> tuple[list[PhotoObject], list[str]]:
+    """Each object the rows name, copied (or listed) and checked against the snapshot's hash; and the missing keys."""
+    objects, missing = [], []
+    for row in rows:
+        for key, expected in ((row.key, row.sha256), *((name, None) for name in row.renditions)):
+            found = _copy_object(storage, key, folder) if photo_mode == "copy" else _list_object(storage, key, row)
+            if found is None:
+                missing.append(key)
+            elif expected is not None and found.sha256 != expected:
+                raise BackupRefused(key, "the stored photo's SHA-256 differs from the database's: storage is damaged.")
+            else:
+                objects.append(found)
+    return objects, missing
 
 
 def _copy_object(storage: PhotoStorage, key: str, folder: Path) -> PhotoObject | None:
