@@ -71,6 +71,28 @@ def restore_backup(
     """
     manifest = verify_backup(folder)
     kind = snapshots.database_kind(engine)
+    existing = _check_target(engine, kind, manifest, heads, known_revision, force)
+    engine.dispose()
+    _restore_database(engine, folder / manifest.database_file, kind)
+    engine.dispose()
+    report = RestoreReport(manifest, {}, 0, 0, replaced={k: v for k, v in existing.items() if v} if force else {})
+    _restore_photos(storage, folder, manifest, report)
+    if manifest.schema_revision not in heads:
+        upgrade()
+        engine.dispose()
+        report.upgraded_from = manifest.schema_revision
+    with engine.connect() as connection:
+        report.counts = snapshots.read_contents(connection).counts
+    if report.counts != manifest.counts:
+        report.warnings.append(f"the manifest counted {_describe(manifest.counts)}")
+    return report
+
+
+def _check_target(
+    engine: Engine, kind: str, manifest: Manifest, heads: set[str], known_revision: Callable[[str], bool], force: bool
+) -> dict[str, int]:
+    """Refuse another kind of database, a newer schema, another PostgreSQL schema, or data without `force`; the rows
+    per data table the target holds."""
     if manifest.database_kind != kind:
         raise BackupRefused(
             "backup",
@@ -92,20 +114,7 @@ def restore_backup(
             f"it already holds data ({_describe(existing)}); the restore would replace all of it. "
             "Restore into an empty database, or give --force to replace it.",
         )
-    engine.dispose()
-    _restore_database(engine, folder / manifest.database_file, kind)
-    engine.dispose()
-    report = RestoreReport(manifest, {}, 0, 0, replaced={k: v for k, v in existing.items() if v} if force else {})
-    _restore_photos(storage, folder, manifest, report)
-    if manifest.schema_revision not in heads:
-        upgrade()
-        engine.dispose()
-        report.upgraded_from = manifest.schema_revision
-    with engine.connect() as connection:
-        report.counts = snapshots.read_contents(connection).counts
-    if report.counts != manifest.counts:
-        report.warnings.append(f"the manifest counted {_describe(manifest.counts)}")
-    return report
+    return existing
 
 
 def data_in(engine: Engine) -> dict[str, int]:
