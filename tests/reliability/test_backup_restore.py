@@ -153,13 +153,15 @@ def test_a_backup_of_a_running_instance_restores_exactly_its_snapshot(server_pro
 
         # Every photo the snapshot holds is in the new instance's storage with its hash, as the manifest lists it.
         keys = photo_keys(restored)
-        assert keys and {p["key"]: p["sha256"] for p in manifest["photos"]["objects"] if "~" not in p["key"]} == keys
+        listed = {p["key"]: p["sha256"] for p in manifest["photos"]["objects"]}
+        assert keys and {key: sha for key, sha in listed.items() if "~" not in key} == keys
+        assert len(listed) == 3 * len(keys) and not manifest["photos"]["missing"]  # each with its two renditions
         app = server_app(target_url, tmp_path / "restored")
         with app.app_context():
             from server.extensions import db
             from server.storage import current_storage
 
-            assert stored_hashes(current_storage(), list(keys)) == keys
+            assert stored_hashes(current_storage(), list(listed)) == listed
             db.engine.dispose()
 
         # A server runs on the restored instance and takes a new visit with its photo.
@@ -181,8 +183,12 @@ def _corrupted_backups_are_refused_and_write_nothing(backup, env, target_url, tm
     """Four damaged copies of the backup, each refused with the file named; the target is still empty after."""
     photo = next(p for p in sorted((backup / "photos").glob("*/*")) if "~" not in p.name)
     relative = photo.relative_to(backup).as_posix()
+    database_file = next(backup.glob("database.*")).name
     damages = {
-        "database": (lambda copy: flip_byte(next(copy.glob("database.*")), at=200), "database."),
+        "database": (
+            lambda copy: flip_byte(copy / database_file, at=200),
+            f"{database_file}: its SHA-256 does not match the manifest",
+        ),
         "photo": (lambda copy: flip_byte(copy / relative), f"{relative}: its SHA-256 does not match the manifest"),
         "missing": (lambda copy: (copy / relative).unlink(), f"{relative}: missing: the backup is incomplete"),
         "manifest": (
