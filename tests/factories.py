@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import copy
 import itertools
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, timedelta
+from pathlib import Path
 
 from werkzeug.security import generate_password_hash
 
@@ -145,3 +149,29 @@ class Factory:
                 due_to=today + timedelta(days=days),
             )
         )
+
+
+@contextmanager
+def empty_database_like(database_url: str, folder: Path) -> Iterator[str]:
+    """The URL of a new, empty database of the same kind, for a second instance (a restore's target): a new SQLite
+    file in `folder`, or a new PostgreSQL database with the same search_path (dropped afterwards)."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    url = make_url(database_url)
+    if url.get_backend_name() == "sqlite":
+        folder.mkdir(parents=True, exist_ok=True)
+        yield f"sqlite:///{folder / f'restored-{uuid.uuid4().hex[:8]}.db'}"
+        return
+    name = f"fa_restore_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        try:
+            yield url.set(database=name).render_as_string(hide_password=False)
+        finally:
+            with admin.connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    finally:
+        admin.dispose()

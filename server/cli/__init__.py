@@ -90,6 +90,7 @@ def _second_factor_note(user) -> str:
 def init_app(app: Flask) -> None:
     """Register the commands on the app, so `fieldaudit ...` and `flask --app server ...` both have them."""
     from server.cli.accounts import reset_password_command  # reset-password for a locked-out user
+    from server.cli.backup import backup_command, restore_command
     from server.cli.checklists import checklists_group, template_group
     from server.cli.demo import remove_demo_accounts_command
     from server.cli.photos import photos_group
@@ -107,5 +108,7 @@ def init_app(app: Flask) -> None:
         photos_group,
         reset_password_command,
         scores_group,
+        backup_command,
+        restore_command,
     ):
         app.cli.add_command(command)

@@ -34,7 +34,7 @@ def _create_app() -> Flask:
     return create_app()
 
 
-SCHEMA_BUILDERS = {"init-db", "db", "run"}
+SCHEMA_BUILDERS = {"init-db", "db", "run", "restore"}
 """Commands that create the schema themselves: their own database errors are not 'run init-db'."""
 
 
