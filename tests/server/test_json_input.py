@@ -58,6 +58,7 @@ ALLOWED_JSON_LOADS = {
     "services/checklists/versions.py": "re-reads a definition this server serialised",
     "demo/builder.py": "reads the bundled demo checklist",
     "auth/limits.py": "the sign-in limit's key; catches ValueError and RecursionError, the route then parses safely",
+    "services/backup/manifest.py": "a backup's manifest, size-capped; ValueError and RecursionError refuse the backup",
 }
 
 

@@ -145,7 +145,7 @@ def read_manifest(folder: Path) -> Manifest:
         raise BackupRefused(MANIFEST_NAME, f"larger than {MAX_MANIFEST_BYTES} bytes: not a Fieldaudit manifest.")
     try:
         document = json.loads(path.read_bytes())
-    except (UnicodeDecodeError, ValueError) as exc:
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise BackupRefused(MANIFEST_NAME, f"not valid JSON ({exc}): the manifest is corrupted.") from None
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise BackupRefused(MANIFEST_NAME, "not a Fieldaudit backup manifest.")
