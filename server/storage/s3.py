@@ -52,6 +52,7 @@ SHA256_METADATA = "sha256"
 """User metadata (x-amz-meta-sha256) on objects whose SHA-256 was known, and checked, before they were completed."""
 PHOTOS, PARTIAL, FILES = "photos/", "partial/", "files/"
 _MISSING = ("404", "NoSuchKey", "NotFound", "NoSuchUpload")
+_CHANGED = ("412", "PreconditionFailed")
 _DENIED = "access denied (check the credentials and the bucket policy)"
 _REASONS = {
     "NoSuchBucket": "the bucket does not exist",
@@ -218,7 +219,7 @@ class S3Bucket:
             yield
         except ClientError as exc:
             code = _code(exc)
-            if code in _MISSING:
+            if code in _MISSING or code in _CHANGED:  # the caller's to handle: a missing or a replaced object
                 raise
             reason = _REASONS.get(code, f"{code or 'error'}: {exc}")
             raise StorageUnavailable(f"the {self.where()} cannot be used: {reason}") from exc
