@@ -67,6 +67,10 @@ class StorageUnavailable(StorageError):
     """The bucket cannot be reached or used (endpoint down, wrong credentials, no such bucket)."""
 
 
+class ContentMismatch(StorageError):
+    """Data that was to have a known SHA-256 has another one: nothing of it was stored."""
+
+
 @dataclass(frozen=True)
 class S3Settings:
     """Where the bucket is and how to sign in to it; the secrets are never shown by repr."""
@@ -84,7 +88,7 @@ class S3Settings:
         """The S3_* settings of an app config (server.config.s3_settings); RuntimeError when they cannot work."""
         bucket = (config.get("S3_BUCKET") or "").strip()
         if not bucket:
-            raise RuntimeError("FIELDAUDIT_PHOTO_STORAGE=s3 needs FIELDAUDIT_S3_BUCKET (the bucket's name)")
+            raise RuntimeError("S3 photo storage needs FIELDAUDIT_S3_BUCKET (the bucket's name)")
         key_id, secret = config.get("S3_ACCESS_KEY_ID") or None, config.get("S3_SECRET_ACCESS_KEY") or None
         if bool(key_id) != bool(secret):
             raise RuntimeError(
@@ -355,7 +359,7 @@ class S3Bucket:
     def _check_hash(self, key: str, digest: Any, expected: str | None) -> str:
         sha256 = digest.hexdigest()
         if expected is not None and sha256 != expected:
-            raise StorageError(f"{key}: the data's SHA-256 is {sha256}, not the expected {expected}; nothing stored")
+            raise ContentMismatch(f"{key}: the data's SHA-256 is {sha256}, not the expected {expected}; nothing stored")
         return sha256
 
     def _abort(self, target: str, upload_id: str) -> None:
@@ -570,6 +574,12 @@ class S3Storage:
     def exists(self, key: str) -> bool:
         """Whether the final object exists (HeadObject)."""
         return self.bucket.head(self._final(key)) is not None
+
+    def store(self, key: str, stream: ByteReader, sha256: str) -> int:
+        """Write a whole photo or rendition from `stream` as the final object, only if its SHA-256 is `sha256`
+        (ContentMismatch, nothing stored, if not); recorded as the object's `sha256` metadata. Bytes written."""
+        size, _ = self.bucket.upload(self._final(key), stream, expect_sha256=sha256)
+        return size
 
     def head(self, key: str) -> dict | None:
         """HeadObject of the final object (size, metadata), or None: for tools that compare copies."""
