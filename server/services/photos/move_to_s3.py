@@ -112,31 +112,29 @@ def _copy_original(source: FilesystemStorage, target: S3Storage, photo: Photo, r
 def _copy_renditions(
     source: FilesystemStorage, target: S3Storage, photo: Photo, report: CopyReport, max_pixels: int
 ) -> None:
-    """Copy the recorded renditions that are on disk (hash checked); make again from the original those that are not."""
+    """Copy the recorded renditions from disk (hash checked); both made again from the original if one is lost."""
     assert photo.storage_key is not None
-    missing = False
-    for name in ("page", "thumb"):
-        recorded = photo.page_key if name == "page" else photo.thumb_key
-        if recorded is None:
-            continue  # made on the first view, on S3 as on disk (ensure_renditions)
-        key = rendition_key(photo.storage_key, name)
-        head = target.head(key)
+    names = [name for name, recorded in (("page", photo.page_key), ("thumb", photo.thumb_key)) if recorded]
+    keys = {name: rendition_key(photo.storage_key, name) for name in names}  # none: made on the first view
+    heads = {name: target.head(key) for name, key in keys.items()}
+    if any(heads[name] is None and not source.exists(key) for name, key in keys.items()):
+        _make_renditions(target, photo, report, max_pixels)
+        return
+    for name, key in keys.items():
         if not source.exists(key):
-            if head is None:
-                missing = True
-            else:
-                report.renditions_present += 1  # made in the bucket after the switch
+            report.renditions_present += 1  # made in the bucket after the switch
             continue
         with source.open(key) as data:
             expected = sha256_of(data)
+        head = heads[name]
         if head is not None and head.get("Metadata", {}).get(SHA256_METADATA) == expected:
             report.renditions_present += 1
             continue
         try:
             with source.open(key) as data:
                 target.store(key, data, expected)
-        except ContentMismatch:  # the file changed between two reads: it is being written; made again below
-            missing = True
+        except ContentMismatch:
+            report.problems.append(f"photo {photo.id}: its {name} rendition changed on disk while being copied")
             continue
         if _read_back(target, key) != expected:
             report.problems.append(
@@ -144,8 +142,6 @@ def _copy_renditions(
             )
             continue
         report.renditions_copied += 1
-    if missing:
-        _make_renditions(target, photo, report, max_pixels)
 
 
 def _make_renditions(target: S3Storage, photo: Photo, report: CopyReport, max_pixels: int) -> None:
