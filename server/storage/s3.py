@@ -513,9 +513,9 @@ class S3Storage:
     def write_chunk(self, key: str, stream: ByteReader, offset: int) -> int:
         """Store `stream` as the part object at `offset` (one PutObject of a spooled copy); bytes written.
 
-        Parts at or past `offset` are deleted first and a part running past it is cut by an empty
-        part at `offset`, so data of an unacknowledged write is gone whatever happens next; a stream
-        that raises stores nothing.
+        Data past `offset` (an unacknowledged write) is dropped first: an empty part at `offset` cuts
+        the part running past it (or replaces the one starting there), and later parts are deleted;
+        so it is gone whatever happens next. A stream that raises stores nothing.
         """
         parts = self._parts(key)
         segments = self._segments(parts)
