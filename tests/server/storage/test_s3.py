@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import hashlib
 import io
+import subprocess
+import sys
 import threading
 import time
 import tracemalloc
