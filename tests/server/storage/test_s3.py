@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import subprocess
-import sys
 import threading
 import time
 import tracemalloc
@@ -18,7 +16,6 @@ import pytest
 from server import create_app
 from server.storage import NotStored, StorageBusy, StorageError, check_storage, file_name, photo_key
 from server.storage.s3 import PART_SIZE, S3Files, S3Settings, S3Storage, StorageUnavailable
-from tests.reliability.server_process import ROOT
 from tests.server.storage.cutting_proxy import CuttingProxy
 
 KEY = photo_key(uuid.uuid4(), uuid.uuid4())
@@ -303,41 +300,3 @@ def test_several_workers_on_s3_need_redis_for_their_upload_locks(s3_endpoint, s3
     assert "FIELDAUDIT_REDIS_URL" in shared_locks_problem(create_app(base), 2)
     assert shared_locks_problem(create_app(base), 1) is None
     assert shared_locks_problem(create_app({**base, "REDIS_URL": "redis://127.0.0.1:6379/0"}), 4) is None
-
-
-KILLED_WRITER = """
-import sys, time
-from server.storage.s3 import PART_SIZE, S3Bucket, S3Files, S3Settings
-from tests.s3_endpoint import ACCESS_KEY_ID, REGION, SECRET_ACCESS_KEY
-
-class Slow:
-    sent = 0
-    def read(self, size=-1):
-        if self.sent >= PART_SIZE + 1024 * 1024:
-            print("first part sent", flush=True)
-            time.sleep(60)
-        self.sent += 65536
-        return bytes(65536)
-
-settings = S3Settings(sys.argv[2], endpoint_url=sys.argv[1], region=REGION, access_key_id=ACCESS_KEY_ID,
-                      secret_access_key=SECRET_ACCESS_KEY)
-S3Files(S3Bucket(settings)).save(sys.argv[3], Slow())
-"""
-
-
-def test_a_writer_killed_midway_through_a_multipart_save_leaves_nothing_under_the_name(s3_endpoint, s3_bucket):
-    name = file_name("jobs", uuid.uuid4(), "region-SOUTH.pdf")
-    writer = subprocess.Popen(
-        [sys.executable, "-c", KILLED_WRITER, s3_endpoint.url, s3_bucket, name],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert writer.stdout is not None and writer.stdout.readline().strip() == "first part sent"
-        assert s3_endpoint.uploads(s3_bucket) == [f"files/{name}"]  # a part is in: the upload has begun
-    finally:
-        writer.kill()
-        writer.wait(10)
-    files = S3Files(s3_endpoint.storage(s3_bucket).bucket)
-    assert not files.exists(name) and list(files.names("jobs")) == [] and s3_endpoint.keys(s3_bucket) == []
