@@ -22,7 +22,9 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
+import os
 import tempfile
+import threading
 from collections.abc import Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
@@ -190,9 +192,19 @@ class S3Bucket:
     def __init__(self, settings: S3Settings, client: Any | None = None):
         self.settings = settings
         self.name, self.prefix = settings.bucket, settings.prefix
-        self.client = client if client is not None else make_client(settings)
-        checksums = getattr(self.client.meta.config, "request_checksum_calculation", None)
+        self._client = client if client is not None else make_client(settings)
+        self._pid, self._guard = os.getpid(), threading.Lock()
+        checksums = getattr(self._client.meta.config, "request_checksum_calculation", None)
         self._checksum = "CRC32" if checksums in (None, "when_supported") else None  # as boto3's own transfers do
+
+    @property
+    def client(self) -> Any:
+        """The boto3 client of this process: a fork (an RQ work horse) makes its own, never sharing the parent's sockets."""
+        if self._pid != os.getpid():
+            with self._guard:
+                if self._pid != os.getpid():
+                    self._client, self._pid = make_client(self.settings), os.getpid()
+        return self._client
 
     def __repr__(self) -> str:
         return f"S3Bucket({self.where()})"
@@ -361,6 +373,20 @@ class S3Bucket:
         if expected is not None and sha256 != expected:
             raise ContentMismatch(f"{key}: the data's SHA-256 is {sha256}, not the expected {expected}; nothing stored")
         return sha256
+
+    def abort_uploads(self, prefix: str, before: datetime) -> int:
+        """Abort the incomplete multipart uploads under `prefix` begun before `before`; how many were aborted."""
+        aborted = 0
+        paginator = self.client.get_paginator("list_multipart_uploads")
+        with self.translated():
+            for page in paginator.paginate(Bucket=self.name, Prefix=self.prefix + prefix):
+                for upload in page.get("Uploads", ()):
+                    if upload["Initiated"].astimezone(UTC) < before:
+                        self.client.abort_multipart_upload(
+                            Bucket=self.name, Key=upload["Key"], UploadId=upload["UploadId"]
+                        )
+                        aborted += 1
+        return aborted
 
     def _abort(self, target: str, upload_id: str) -> None:
         """Abort a multipart upload (its parts are dropped, no object appears); a failure to abort is only logged."""
@@ -659,6 +685,12 @@ class S3Files:
             name = item["Key"][len(FILES) :]
             if _NAME.fullmatch(name):
                 yield name, item["LastModified"].astimezone(UTC)
+
+    def sweep(self, folder: str, before: datetime) -> int:
+        """Abort the multipart uploads under `folder` begun before `before` (writers that died midway); how many."""
+        if folder not in FOLDERS:
+            raise InvalidFileName(f"not a folder: {folder!r}")
+        return self.bucket.abort_uploads(f"{FILES}{folder}/", before)
 
 
 def locks_for(settings: S3Settings) -> RedisLocks | None:

@@ -7,6 +7,7 @@ import io
 import subprocess
 import sys
 import uuid
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -66,6 +67,10 @@ def test_a_writer_killed_midway_through_a_multipart_save_leaves_nothing_under_th
         writer.wait(10)
     files = S3Files(s3_endpoint.storage(s3_bucket).bucket)
     assert not files.exists(name) and list(files.names("jobs")) == [] and s3_endpoint.keys(s3_bucket) == []
+    # moto reports every multipart upload as begun on 2010-11-10, so "too recent to sweep" is checked before that
+    assert files.sweep("jobs", datetime(2001, 1, 1, tzinfo=UTC)) == 0
+    assert files.sweep("jobs", datetime.now(UTC) + timedelta(minutes=1)) == 1
+    assert s3_endpoint.uploads(s3_bucket) == []
 
 
 ROUNDS = 5

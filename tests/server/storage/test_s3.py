@@ -300,3 +300,29 @@ def test_several_workers_on_s3_need_redis_for_their_upload_locks(s3_endpoint, s3
     assert "FIELDAUDIT_REDIS_URL" in shared_locks_problem(create_app(base), 2)
     assert shared_locks_problem(create_app(base), 1) is None
     assert shared_locks_problem(create_app({**base, "REDIS_URL": "redis://127.0.0.1:6379/0"}), 4) is None
+
+
+def test_a_forked_process_gets_a_client_of_its_own(storage):
+    """An RQ worker builds its app before it forks work horses: no two processes may share the client's sockets."""
+    import os
+    import select
+
+    parent = storage.bucket.client
+    assert storage.bucket.client is parent
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: a new client, and it works
+        try:
+            child = storage.bucket.client
+            ok = child is not parent and storage.exists(KEY) is False
+            os.write(write, b"1" if ok else b"0")
+        finally:
+            os._exit(0)
+    os.close(write)
+    ready, _, _ = select.select([read], [], [], 30)
+    answer = os.read(read, 1) if ready else b"timeout"
+    if not ready:
+        os.kill(pid, 9)
+    os.waitpid(pid, 0)
+    assert answer == b"1"
+    assert storage.bucket.client is parent
