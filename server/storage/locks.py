@@ -58,8 +58,9 @@ class RedisLocks:
         )
         try:
             acquired = lease.acquire()
-        except RedisError as exc:
-            raise StorageBusy(f"{name}: the lock store (Redis) does not answer: {exc}") from None
+        except RedisError as exc:  # refused like a held lock (nothing is written), and said where operators look
+            log.error("upload lock %s: Redis does not answer: %s", name, exc)
+            raise StorageBusy(f"{name}: the lock store (Redis) does not answer") from None
         if not acquired:
             raise StorageBusy(f"{name} is locked by another upload")
         stop = threading.Event()

@@ -237,13 +237,17 @@ class S3Bucket:
             code = _code(exc)
             if code in _MISSING or code in _CHANGED:  # the caller's to handle: a missing or a replaced object
                 raise
-            reason = _REASONS.get(code, f"{code or 'error'}: {exc}")
+            reason = _REASONS.get(code, f"{code or 'error'}: {self.shown(exc)}")
             raise StorageUnavailable(f"the {self.where()} cannot be used: {reason}") from exc
         except BotoCoreError as exc:  # no endpoint, no credentials, a dropped connection after the retries
-            message = str(exc)
-            if self.settings.endpoint_url:  # botocore names the URL as given: a password in it is masked
-                message = message.replace(self.settings.endpoint_url, masked_endpoint(self.settings.endpoint_url))
-            raise StorageUnavailable(f"the {self.where()} cannot be used: {message}") from exc
+            raise StorageUnavailable(f"the {self.where()} cannot be used: {self.shown(exc)}") from exc
+
+    def shown(self, exc: BaseException) -> str:
+        """An exception's message fit to print: botocore names the endpoint URL as given, so its password is masked."""
+        message = str(exc)
+        if self.settings.endpoint_url:
+            message = message.replace(self.settings.endpoint_url, masked_endpoint(self.settings.endpoint_url))
+        return message
 
     def head(self, key: str) -> dict | None:
         """HeadObject of `key` (under the prefix), or None when there is no such object."""
@@ -393,7 +397,9 @@ class S3Bucket:
         try:
             self.client.abort_multipart_upload(Bucket=self.name, Key=target, UploadId=upload_id)
         except Exception as exc:  # noqa: BLE001 - the upload stays incomplete and invisible; a lifecycle rule ends it
-            log.warning("could not abort the multipart upload of %s in the %s: %s", target, self.where(), exc)
+            log.warning(
+                "could not abort the multipart upload of %s in the %s: %s", target, self.where(), self.shown(exc)
+            )
 
 
 @dataclass(frozen=True)

@@ -326,3 +326,14 @@ def test_a_forked_process_gets_a_client_of_its_own(storage):
     os.waitpid(pid, 0)
     assert answer == b"1"
     assert storage.bucket.client is parent
+
+
+def test_a_redis_that_does_not_answer_refuses_the_lock_and_says_so_in_the_log(s3_endpoint, s3_bucket, caplog):
+    from tests.s3_endpoint import free_port
+
+    config = s3_endpoint.config(s3_bucket, REDIS_URL=f"redis://:hunter2@127.0.0.1:{free_port()}/0")
+    storage = S3Storage.from_settings(S3Settings.from_config(config), s3_endpoint.client())
+    with pytest.raises(StorageBusy, match="Redis"), storage.lock(KEY):
+        pass
+    assert "Redis does not answer" in caplog.text and "hunter2" not in caplog.text
+    assert "hunter2" not in repr(storage) and "hunter2" not in repr(storage.locks)
