@@ -298,32 +298,31 @@ class S3Bucket:
 
         Up to PART_SIZE bytes go in one PutObject; more in a multipart upload of PART_SIZE parts, completed
         only once the last byte has been read, and aborted on any error: the object appears whole or not
-        at all. With `expect_sha256`, data of another hash is refused (StorageError) and nothing is stored;
+        at all. With `expect_sha256`, data of another hash is refused (ContentMismatch) and nothing is stored;
         the hash is then recorded as metadata (as it is on any single PUT, whose hash is known first).
         """
         digest = hashlib.sha256()
         first = _spool(stream, digest)
-        target = self.prefix + key
+        if not first.ended:
+            return self._multipart(key, stream, first, digest, expect_sha256)  # it closes `first`
         try:
-            if first.ended:
-                sha256 = self._check_hash(key, digest, expect_sha256)
-                with self.translated():
-                    self.client.put_object(
-                        Bucket=self.name,
-                        Key=target,
-                        Body=first.file,
-                        ContentLength=first.size,
-                        Metadata={SHA256_METADATA: sha256},
-                    )
-                return first.size, sha256
-        except BaseException:
+            sha256 = self._check_hash(key, digest, expect_sha256)
+            with self.translated():
+                self.client.put_object(
+                    Bucket=self.name,
+                    Key=self.prefix + key,
+                    Body=first.file,
+                    ContentLength=first.size,
+                    Metadata={SHA256_METADATA: sha256},
+                )
+        finally:
             first.close()
-            raise
-        return self._multipart(key, stream, first, digest, expect_sha256)
+        return first.size, sha256
 
     def _multipart(
         self, key: str, stream: ByteReader, first: _Spool, digest: Any, expect_sha256: str | None
     ) -> tuple[int, str]:
+        """The rest of `upload` once the first spool is full: parts of PART_SIZE, completed after the last byte."""
         target = self.prefix + key
         extra = {"ChecksumAlgorithm": self._checksum} if self._checksum else {}
         metadata = {SHA256_METADATA: expect_sha256} if expect_sha256 else {}
