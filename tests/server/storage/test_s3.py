@@ -122,7 +122,7 @@ def test_finalising_a_20_mb_photo_holds_a_small_fraction_of_it_in_memory(storage
 def test_writing_and_reading_a_photo_never_holds_it_whole(storage):
     tracemalloc.start()
     try:
-        storage.write_chunk(KEY, Generated(12 * MB), 0)
+        storage.write_chunk(KEY, Generated(8 * MB), 0)
         write_peak = tracemalloc.get_traced_memory()[1]
         tracemalloc.reset_peak()
         storage.finalise(KEY)
