@@ -1,5 +1,6 @@
 """Several real processes on one S3 bucket (moto's server): a writer SIGKILLed midway through a multipart save
-leaves nothing under the name, and processes sharing a photo's Redis upload lock never lose an update."""
+leaves nothing under the name, processes sharing a photo's Redis upload lock never lose an update, and the real
+server with two workers takes a resumable upload into the bucket and serves it."""
 
 from __future__ import annotations
 
@@ -10,11 +11,13 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
+import requests
 
 from server.storage import file_name, photo_key
 from server.storage.s3 import S3Files
-from tests.reliability.server_process import ROOT
+from tests.reliability.server_process import ROOT, ServerProcess
 from tests.s3_endpoint import moto_server
+from tests.server.photos.factories import image_bytes, make_photo_visit
 
 KEY = photo_key(uuid.uuid4(), uuid.uuid4())
 
@@ -120,3 +123,47 @@ def test_processes_sharing_a_bucket_through_redis_locks_never_lose_an_update(s3_
     assert sum(int(busy) for _, busy in outputs) > 0  # they did contend for the lock
     with storage.open(KEY) as stored:
         assert stored.read() == str(3 * ROUNDS).encode()  # without the shared lock they corrupt it at once
+
+
+def test_two_gunicorn_workers_on_one_bucket_take_a_resumable_upload_and_serve_it(
+    database_url, tmp_path, make, session, s3_endpoint, s3_bucket
+):
+    """The real `fieldaudit run` (2 workers, Redis locks): chunks land on whichever worker, the photo is whole."""
+    env = {f"FIELDAUDIT_{name}": str(value) for name, value in s3_endpoint.config(s3_bucket, S3_PREFIX="live").items()}
+    env |= {
+        "FIELDAUDIT_REDIS_URL": "redis://127.0.0.1:6379/0",
+        "FIELDAUDIT_RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/0",
+        "FIELDAUDIT_RATELIMIT_KEY_PREFIX": f"fa-s3-test-{uuid.uuid4().hex[:8]}",
+    }
+    content = image_bytes("JPEG", (1600, 1200), quality=95)
+    visit = make_photo_visit(make, session, [("storefront", content, "image/jpeg")])
+    photo = visit.photos[0]
+    server = ServerProcess(database_url, tmp_path / "server", ["--workers", "2"], env)
+    server.start()
+    try:
+        cut = len(content) // 2
+        for start, end in ((0, cut), (cut, len(content))):
+            answer = requests.put(
+                server.url + visit.url(photo),
+                data=content[start:end],
+                headers={
+                    **visit.headers,
+                    "Content-Type": "image/jpeg",
+                    "Content-Range": f"bytes {start}-{end - 1}/{len(content)}",
+                },
+                timeout=30,
+            )
+            assert answer.status_code in (200, 201), answer.text
+        assert answer.status_code == 201 and answer.json()["visit_status"] == "submitted"
+        key = photo_key(visit.id, photo.id)
+        assert s3_endpoint.keys(s3_bucket) == [
+            f"live/photos/{key}",
+            f"live/photos/{key}~page",
+            f"live/photos/{key}~thumb",
+        ]
+        for _ in range(4):  # whichever worker answers
+            served = requests.get(server.url + visit.url(photo, "/content"), headers=visit.headers, timeout=30)
+            assert served.status_code == 200 and served.content == content
+    finally:
+        server.stop()
+    assert "Traceback" not in server.output()
