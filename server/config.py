@@ -49,6 +49,18 @@ def normalise_database_url(url: str) -> str:
     return url
 
 
+def s3_settings() -> dict:
+    """Where photos and generated files live with PHOTO_STORAGE=s3 (docs/architecture.md, "S3 photo storage")."""
+    return {
+        "S3_BUCKET": _env("S3_BUCKET"),  # required with PHOTO_STORAGE=s3
+        "S3_ENDPOINT_URL": _env("S3_ENDPOINT_URL"),  # MinIO, Ceph, ...; unset: AWS
+        "S3_REGION": _env("S3_REGION"),
+        "S3_PREFIX": _env("S3_PREFIX") or "",  # keys under "<prefix>/photos/", "<prefix>/partial/", "<prefix>/files/"
+        "S3_ACCESS_KEY_ID": _env("S3_ACCESS_KEY_ID"),  # both, or neither: boto3's default credentials chain
+        "S3_SECRET_ACCESS_KEY": _env("S3_SECRET_ACCESS_KEY"),
+    }
+
+
 def photo_limits() -> dict:
     """Pixel limit, budgets, quota, free space and retention for photos (docs/security.md, "Photos and resource limits")."""
     return {
@@ -83,7 +95,8 @@ def from_environment(instance_path: Path) -> dict:
         "SECRET_KEY": _env("SECRET_KEY"),
         "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
-        "PHOTO_STORAGE": _env("PHOTO_STORAGE") or "filesystem",
+        "PHOTO_STORAGE": _env("PHOTO_STORAGE") or "filesystem",  # or "s3": the S3_* settings
+        **s3_settings(),
         "PHOTO_STORAGE_PATH": _env("PHOTO_STORAGE_PATH") or str(instance_path / "photos"),
         "FILE_STORAGE_PATH": _env("FILE_STORAGE_PATH") or str(instance_path / "files"),  # job results on disk
         "REDIS_URL": _env("REDIS_URL"),  # the job queue (and, unless set apart, rate limits); unset: jobs in-process

@@ -100,6 +100,20 @@ def shared_limits_problem(app: Flask, workers: int) -> str | None:
     return None
 
 
+def shared_locks_problem(app: Flask, workers: int) -> str | None:
+    """Why photo uploads could not be locked across `workers` processes sharing an S3 bucket, or None when they can.
+
+    On disk the upload lock is a file lock every process sees; in a bucket it is a Redis lease, and without
+    Redis it is held in one process only, so two workers could write the same photo's parts at once.
+    """
+    if app.config.get("PHOTO_STORAGE") != "s3" or workers <= 1 or app.config.get("REDIS_URL"):
+        return None
+    return (
+        f"--workers {workers} with FIELDAUDIT_PHOTO_STORAGE=s3 needs upload locks shared by all workers: set "
+        "FIELDAUDIT_REDIS_URL=redis://127.0.0.1:6379/0 (or serve with --workers 1)"
+    )
+
+
 def exposure_warning(host: str, environ: Mapping[str, str] | None = None) -> str | None:
     """A warning when a public address serves session cookies that are not marked Secure and no proxy is set."""
     environ = os.environ if environ is None else environ

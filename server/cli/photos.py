@@ -1,14 +1,17 @@
-"""`fieldaudit photos cleanup | renditions`: reclaim photo storage, and make renditions ahead of time."""
+"""`fieldaudit photos cleanup | renditions | copy-to-s3`: reclaim photo storage, make renditions ahead of time,
+move photos from disk to an S3 bucket."""
 
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 import click
 from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
+from server.cli.common import InputError
 from server.extensions import db
 
 
@@ -84,3 +87,45 @@ def renditions_command() -> None:
         f"made renditions for {made} photo(s); {refused} cannot be shown; "
         f"{len(pending) - made - refused} left for later (busy or unreadable storage)"
     )
+
+
+@photos_group.command("copy-to-s3")
+@click.option(
+    "--from-path",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="The photo folder to copy from (default: FIELDAUDIT_PHOTO_STORAGE_PATH).",
+)
+@with_appcontext
+def copy_to_s3_command(from_path: Path | None) -> None:
+    """Copy every photo and its renditions from disk to the bucket of the FIELDAUDIT_S3_* settings, each read back
+    and its SHA-256 checked (idempotent: run it while serving from disk, then again after switching to s3)."""
+    from server.services.photos.move_to_s3 import copy_photos_to_s3
+    from server.storage import FilesystemStorage
+    from server.storage.s3 import S3Settings, S3Storage, StorageUnavailable
+
+    config = current_app.config
+    folder = from_path if from_path is not None else Path(config["PHOTO_STORAGE_PATH"])
+    if not folder.is_dir():
+        raise InputError(f"--from-path: {folder} is not a folder")
+    try:
+        target = S3Storage.from_settings(S3Settings.from_config(config))
+        target.bucket.check()
+    except RuntimeError as exc:
+        raise InputError(str(exc)) from None
+    try:
+        report = copy_photos_to_s3(
+            db.session, FilesystemStorage(folder), target, max_pixels=int(config["PHOTO_MAX_PIXELS"])
+        )
+    except StorageUnavailable as exc:
+        raise click.ClickException(f"{exc}; nothing half-copied is left, run the command again") from None
+    finally:
+        db.session.rollback()  # read only
+    for line in report.lines():
+        click.echo(line)
+    if report.problems:
+        raise click.ClickException(
+            f"{len(report.problems)} photo(s) are not safely in the bucket (see above); "
+            "keep serving from disk, fix them and run the command again"
+        )
+    click.echo(f"Every photo is in the {target.bucket.where()} with the hash the database recorded.")

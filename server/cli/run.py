@@ -16,6 +16,7 @@ from server.serving import (
     is_loopback,
     serve,
     shared_limits_problem,
+    shared_locks_problem,
     shown_url,
 )
 
@@ -153,7 +154,11 @@ def run_command(
         raise click.ClickException(refusal)
     if warning := exposure_warning(host):
         click.echo(warning, err=True)
-    if problem := shared_limits_problem(app, workers):
+    if problem := shared_limits_problem(app, workers) or shared_locks_problem(app, workers):
+        raise click.ClickException(problem)
+    from server.storage import check_storage
+
+    if problem := check_storage(app):  # an S3 bucket that does not answer fails here, not at the first photo
         raise click.ClickException(problem)
     try:
         listener = bind_listener(host, port)  # before the slow part: a busy port fails at once

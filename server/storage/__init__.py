@@ -37,6 +37,7 @@ __all__ = [
     "StorageError",
     "check_file_name",
     "check_key",
+    "check_storage",
     "current_files",
     "current_storage",
     "file_name",
@@ -50,11 +51,41 @@ FILES_EXTENSION_KEY = "file_storage"
 
 BACKENDS: dict[str, Callable[[Flask], PhotoStorage]] = {
     "filesystem": lambda app: FilesystemStorage(app.config["PHOTO_STORAGE_PATH"]),
-    # "s3": lambda app: S3Storage(bucket=app.config["PHOTO_S3_BUCKET"], ...)  -- see base.py for the mapping
+    "s3": lambda app: _s3_storage(app),
 }
 FILE_BACKENDS: dict[str, Callable[[Flask], FileStore]] = {
     "filesystem": lambda app: FilesystemFiles(app.config["FILE_STORAGE_PATH"]),
+    "s3": lambda app: _s3_files(app),
 }
+
+
+def _s3_storage(app: Flask) -> PhotoStorage:
+    """Photos in the configured bucket (boto3 imported only when S3 is chosen)."""
+    from server.storage.s3 import S3Storage, bucket_for, locks_for
+
+    bucket = bucket_for(app.extensions, app.config)
+    return S3Storage(bucket, locks_for(bucket.settings))
+
+
+def _s3_files(app: Flask) -> FileStore:
+    """Generated files in the same bucket as the photos, through the same client."""
+    from server.storage.s3 import S3Files, bucket_for
+
+    return S3Files(bucket_for(app.extensions, app.config))
+
+
+def check_storage(app: Flask) -> str | None:
+    """Why the app's photo storage cannot be used now (an S3 bucket that does not answer), or None when it can."""
+    from server.storage.s3 import S3Bucket
+
+    bucket = app.extensions.get("s3_bucket")
+    if not isinstance(bucket, S3Bucket):
+        return None
+    try:
+        bucket.check()
+    except RuntimeError as exc:
+        return str(exc)
+    return None
 
 
 def init_app(app: Flask) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -14,6 +13,7 @@ from typing import BinaryIO
 
 from server.private_files import FILE_MODE, private_folder
 from server.storage.base import BLOCK_SIZE, ByteReader, InvalidKey, NotStored, OffsetMismatch, StorageBusy, check_key
+from server.storage.locks import local_lock
 
 fcntl: ModuleType | None
 try:
@@ -22,8 +22,6 @@ except ImportError:  # Windows: a development server is one process, so an in-pr
     fcntl = None
 
 _BINARY = getattr(os, "O_BINARY", 0)
-_LOCAL_LOCKS: dict[str, threading.Lock] = {}
-_LOCAL_GUARD = threading.Lock()
 
 
 def _write_all(fd: int, block: bytes) -> None:
@@ -162,7 +160,7 @@ class FilesystemStorage:
         """An exclusive, non-blocking lock on `<photo>.lock` (flock: released by the OS if the process dies)."""
         path = self._path(key, ".lock")
         if fcntl is None:
-            with _local_lock(key):
+            with local_lock(key):
                 yield
             return
         private_folder(path.parent)
@@ -191,15 +189,3 @@ def _acquire(path: Path) -> int:
             pass
         os.close(fd)
     raise StorageBusy(f"{path.name} keeps changing hands")
-
-
-@contextmanager
-def _local_lock(key: str) -> Iterator[None]:
-    with _LOCAL_GUARD:
-        lock = _LOCAL_LOCKS.setdefault(key, threading.Lock())
-    if not lock.acquire(blocking=False):
-        raise StorageBusy(f"{key} is locked by another upload")
-    try:
-        yield
-    finally:
-        lock.release()

@@ -229,3 +229,25 @@ def test_an_unreachable_database_or_a_malformed_setting_is_one_line(cli_env):
     assert (
         one_error_line(malformed.output) == "Error: FIELDAUDIT_TOKEN_LIFETIME_DAYS must be a whole number, got 'thirty'"
     )
+
+
+def test_an_s3_bucket_that_does_not_answer_refuses_the_start_naming_it_without_secrets(cli_env, s3_endpoint):
+    settings = s3_endpoint.config("no-such-bucket")
+    for name, value in settings.items():
+        cli_env.setenv(f"FIELDAUDIT_{name}", value)
+    cli_env.delenv("FIELDAUDIT_REDIS_URL", raising=False)
+    result = run("--port", str(free_port()))
+    assert result.exit_code == 1
+    line = one_error_line(result.output)
+    assert "bucket 'no-such-bucket'" in line and s3_endpoint.url in line and "does not exist" in line
+    assert settings["S3_SECRET_ACCESS_KEY"] not in result.output and settings["S3_ACCESS_KEY_ID"] not in result.output
+
+
+def test_several_workers_on_s3_without_redis_refuse_to_start(cli_env, s3_endpoint, s3_bucket):
+    for name, value in s3_endpoint.config(s3_bucket).items():
+        cli_env.setenv(f"FIELDAUDIT_{name}", value)
+    cli_env.delenv("FIELDAUDIT_REDIS_URL", raising=False)
+    cli_env.setenv("FIELDAUDIT_RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379/0")
+    result = run("--workers", "2", "--port", str(free_port()))
+    assert result.exit_code == 1
+    assert "FIELDAUDIT_PHOTO_STORAGE=s3 needs upload locks shared" in one_error_line(result.output)

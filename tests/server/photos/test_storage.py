@@ -1,4 +1,5 @@
-"""The filesystem photo storage: chunked writes, atomic finalise, locks, and keys that cannot escape its folder."""
+"""Photo storage on both backends (local files, an S3 bucket on a real endpoint): chunked writes, atomic finalise,
+locks, and keys that cannot escape their storage. Tests that name files or fsync are the filesystem's own."""
 
 from __future__ import annotations
 
@@ -11,22 +12,43 @@ import pytest
 from server import create_app
 from server.storage import (
     BLOCK_SIZE,
+    FileStore,
     FilesystemStorage,
     InvalidKey,
     NotStored,
     OffsetMismatch,
     PhotoStorage,
     StorageBusy,
+    current_files,
     current_storage,
     photo_key,
 )
+from server.storage.s3 import S3Files, S3Storage
 
 KEY = photo_key(uuid.uuid4(), uuid.uuid4())
 
 
+BACKENDS = ["filesystem", "s3"]
+
+
+@pytest.fixture(params=BACKENDS)
+def storage(request, tmp_path):
+    """Each backend in turn: a folder, then a fresh bucket on the session's S3 endpoint."""
+    if request.param == "filesystem":
+        return FilesystemStorage(tmp_path / "photos")
+    return request.getfixturevalue("s3_endpoint").storage(request.getfixturevalue("s3_bucket"))
+
+
 @pytest.fixture
-def storage(tmp_path):
+def fs_storage(tmp_path):
     return FilesystemStorage(tmp_path / "photos")
+
+
+def leftovers(storage, tmp_path) -> list:
+    """Everything the storage holds: files under the test's folder, or the bucket's objects."""
+    if isinstance(storage, S3Storage):
+        return list(storage.bucket.objects(""))
+    return list(tmp_path.rglob("*"))
 
 
 class Reads(io.BytesIO):
@@ -64,7 +86,36 @@ def test_chunks_append_at_their_offset_and_finalise_makes_the_final_file(storage
     assert storage.exists(KEY) and storage.partial_size(KEY) == 0
     with storage.open(KEY) as stored:
         assert stored.read() == b"hello world"
-    assert storage.path(KEY) == storage.root / KEY
+    assert isinstance(storage, PhotoStorage)
+
+
+def test_a_final_photo_is_a_file_named_by_its_key(fs_storage):
+    fs_storage.write_chunk(KEY, io.BytesIO(b"x"), 0)
+    fs_storage.finalise(KEY)
+    assert fs_storage.path(KEY) == fs_storage.root / KEY and fs_storage.path(KEY).read_bytes() == b"x"
+
+
+def test_a_stored_photo_reads_in_blocks_and_seeks_anywhere(storage):
+    data = os.urandom(5 * BLOCK_SIZE + 7)
+    storage.write_chunk(KEY, io.BytesIO(data[:70_000]), 0)
+    storage.write_chunk(KEY, io.BytesIO(data[70_000:]), 70_000)
+    storage.finalise(KEY)
+    with storage.open(KEY) as stored:
+        assert stored.read(10) == data[:10]
+        stored.seek(len(data) - 7)
+        assert stored.read() == data[-7:]
+        stored.seek(65_000)
+        assert stored.read(10_000) == data[65_000:75_000]
+    with pytest.raises(NotStored):
+        storage.open(photo_key(uuid.uuid4(), uuid.uuid4()))
+
+
+def test_finalise_replaces_an_earlier_final_photo_whole(storage):
+    for content in (b"first version", b"second"):
+        storage.write_chunk(KEY, io.BytesIO(content), 0)
+        storage.finalise(KEY)
+    with storage.open(KEY) as stored:
+        assert stored.read() == b"second"
 
 
 def test_the_body_is_copied_in_blocks_never_read_whole(storage):
@@ -97,7 +148,8 @@ def test_a_stream_that_fails_keeps_nothing_of_that_call(storage):
     assert storage.partial_size(KEY) == 5
 
 
-def test_finalise_is_one_atomic_rename_after_fsync(storage, monkeypatch):
+def test_finalise_is_one_atomic_rename_after_fsync(fs_storage, monkeypatch):
+    storage = fs_storage
     storage.write_chunk(KEY, io.BytesIO(b"photo bytes"), 0)
     synced = []
     real_fsync = os.fsync
@@ -130,12 +182,34 @@ def test_delete_removes_final_and_partial_data_and_tolerates_missing_keys(storag
     storage.write_chunk(KEY, io.BytesIO(b"ab"), 0)
     storage.delete(KEY)
     assert not storage.exists(KEY) and storage.partial_size(KEY) == 0
-    assert not (storage.root / KEY.split("/")[0]).exists()
+    assert leftovers(storage, storage.root if isinstance(storage, FilesystemStorage) else None) == []
     storage.delete(KEY)
     storage.discard_partial(KEY)
 
 
-def test_only_one_upload_holds_a_photos_lock_and_it_leaves_no_file_behind(storage):
+def test_partials_lists_each_key_with_unfinished_data_once(storage):
+    other = photo_key(uuid.uuid4(), uuid.uuid4())
+    storage.write_chunk(KEY, io.BytesIO(b"ab"), 0)
+    storage.write_chunk(KEY, io.BytesIO(b"cd"), 2)
+    storage.write_chunk(other, io.BytesIO(b"x"), 0)
+    storage.finalise(other)
+    listed = dict(storage.partials())
+    assert list(listed) == [KEY] and listed[KEY].tzinfo is not None
+
+
+def test_only_one_upload_holds_a_photos_lock(storage):
+    other = photo_key(uuid.uuid4(), uuid.uuid4())
+    with storage.lock(KEY):
+        with pytest.raises(StorageBusy), storage.lock(KEY):
+            pass
+        with storage.lock(other):
+            pass
+    with storage.lock(KEY):
+        pass
+
+
+def test_a_photos_lock_leaves_no_file_behind(fs_storage):
+    storage = fs_storage
     other = photo_key(uuid.uuid4(), uuid.uuid4())
     with storage.lock(KEY):
         with pytest.raises(StorageBusy), storage.lock(KEY):
@@ -186,7 +260,7 @@ def test_keys_other_than_two_canonical_uuids_are_refused_by_every_method(storage
     for call in calls:
         with pytest.raises(InvalidKey):
             call()
-    assert list(tmp_path.rglob("*")) == []
+    assert leftovers(storage, tmp_path) == []
 
 
 def test_photo_keys_are_built_only_from_uuids():
@@ -195,6 +269,24 @@ def test_photo_keys_are_built_only_from_uuids():
     for bad in ("..", "x" * 36, "../../etc"):
         with pytest.raises(ValueError):
             photo_key(bad, photo)
+
+
+def test_the_app_gets_an_s3_storage_and_file_store_on_one_bucket_with_no_secret_shown(tmp_path, s3_endpoint, s3_bucket):
+    config = s3_endpoint.config(s3_bucket, S3_PREFIX="/fa/prod/")
+    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "x", **config})
+    with app.app_context():
+        storage, files = current_storage(), current_files()
+        assert isinstance(storage, S3Storage) and isinstance(storage, PhotoStorage)
+        assert isinstance(files, S3Files) and isinstance(files, FileStore) and files.bucket is storage.bucket
+        assert storage.bucket.prefix == "fa/prod/"
+        shown = f"{storage!r} {files!r} {storage.bucket.settings!r}"
+        assert s3_bucket in shown and config["S3_SECRET_ACCESS_KEY"] not in shown
+        assert config["S3_ACCESS_KEY_ID"] not in shown
+    for bad, message in (({"S3_BUCKET": ""}, "needs FIELDAUDIT_S3_BUCKET"), ({"S3_PREFIX": "a/../b"}, "S3_PREFIX")):
+        with pytest.raises(RuntimeError, match=message):
+            create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "x", **config, **bad})
+    with pytest.raises(RuntimeError, match="both"):
+        create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "x", **config, "S3_SECRET_ACCESS_KEY": ""})
 
 
 def test_the_app_gets_the_configured_storage(tmp_path):
