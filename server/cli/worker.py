@@ -30,7 +30,9 @@ def worker_command(info: ScriptInfo, burst: bool, no_scheduler: bool, name: str 
             "FIELDAUDIT_REDIS_URL is not set: without Redis, `fieldaudit run` runs the jobs itself and no worker "
             "is needed. Set it (e.g. redis://127.0.0.1:6379/0) on the server and the workers alike."
         )
-    if problem := queue.problem():
+    from server.storage import check_storage
+
+    if problem := queue.problem() or check_storage(app):  # Redis and the bucket answer now, not at the first job
         raise click.ClickException(problem)
     click.echo(f"Fieldaudit worker on {queue!r}" + ("" if no_scheduler else ", with the periodic scheduler"))
     run_worker(app, burst=burst, with_scheduler=not no_scheduler, name=name)

@@ -1,4 +1,5 @@
-"""Two app servers and a worker on one PostgreSQL, one Redis and one store: a phone syncs through both, a region
+"""Two app servers and a worker on one PostgreSQL, one Redis and one S3 bucket (moto's server, a real HTTP endpoint):
+a phone syncs through both, a region
 report asked on one is built by the worker and downloaded from the other, a session and the rate limits are
 shared, and the totals are exact."""
 
@@ -25,17 +26,15 @@ from tests.reliability.server_process import (
     signed_in_as,
     web_sign_in,
 )
+from tests.s3_endpoint import S3Endpoint, moto_server
 
 SEED = 12
 LOGIN_LIMIT = 10
 
 
-def shared_store_env(tmp_path) -> dict[str, str]:
-    """Photos and job results in one store every node reaches (the nodes of this test share a folder)."""
-    return {
-        "FIELDAUDIT_PHOTO_STORAGE_PATH": str(tmp_path / "shared" / "photos"),
-        "FIELDAUDIT_FILE_STORAGE_PATH": str(tmp_path / "shared" / "files"),
-    }
+def s3_env(endpoint: S3Endpoint, bucket: str) -> dict[str, str]:
+    """Photos and job results in one S3 bucket every node reaches, as FIELDAUDIT_* settings."""
+    return {f"FIELDAUDIT_{name}": str(value) for name, value in endpoint.config(bucket).items()}
 
 
 def add_manager(database_url: str, folder, branch_id: int) -> tuple[str, int]:
@@ -71,8 +70,9 @@ def test_two_servers_and_a_worker_behave_as_one(database_url, redis_url, tmp_pat
     rng = random.Random(SEED)
     org = seed_org(database_url, tmp_path / "seed", CHECKLIST, shoppers=1, assignments_each=4)
     manager_email, region_id = add_manager(database_url, tmp_path / "seed", org.branch_id)
-    with redis_queue_env() as queue_env:
-        env = {**queue_env, **shared_store_env(tmp_path), "FIELDAUDIT_LOGIN_RATE_LIMIT": f"{LOGIN_LIMIT} per minute"}
+    with redis_queue_env() as queue_env, moto_server() as endpoint:
+        bucket = endpoint.new_bucket()
+        env = {**queue_env, **s3_env(endpoint, bucket), "FIELDAUDIT_LOGIN_RATE_LIMIT": f"{LOGIN_LIMIT} per minute"}
         a = ServerProcess(database_url, tmp_path / "a", ["--workers", "2"], env)
         b = ServerProcess(database_url, tmp_path / "b", ["--workers", "2"], env)
         a.start()
@@ -93,6 +93,9 @@ def test_two_servers_and_a_worker_behave_as_one(database_url, redis_url, tmp_pat
             assert totals["answers"] == expected["answers"]
             assert totals["complete_photos"] == expected["photos"] and len(expected["photos"]) == 4
             assert all(visit.state is VisitState.SENT for visit in phone.shop.drafts.visits())
+            stored = endpoint.keys(bucket)
+            assert sum(1 for key in stored if "/photos/" in f"/{key}" and "~" not in key) == 4, stored
+            assert not [key for key in stored if "partial/" in key], stored  # every upload finalised
 
             # A region report asked on A is built by the worker and downloaded from B.
             token = api_sign_in(a.url, manager_email, "desk")["token"]
@@ -110,6 +113,7 @@ def test_two_servers_and_a_worker_behave_as_one(database_url, redis_url, tmp_pat
             job = requests.get(f"{b.url}/api/v1/jobs/{job_id}", headers=headers, timeout=30).json()
             pdf = requests.get(b.url + job["result"]["url"], headers=headers, timeout=60)
             assert pdf.status_code == 200 and len(pypdf.PdfReader(io.BytesIO(pdf.content)).pages) >= 1
+            assert [key for key in endpoint.keys(bucket) if job_id in key], "the result is in the bucket"
             assert "fieldaudit worker" in worker.output() or worker.proc.poll() is None
 
             # A web session made on A works on B.
