@@ -166,6 +166,7 @@ def test_through_nginx_cookies_are_secure_hsts_is_sent_http_redirects_and_other_
         page = browser.get(site.https + "/login", timeout=10)
         assert page.status_code == 200
         assert page.headers["Strict-Transport-Security"] == "max-age=31536000"
+        assert page.headers["Server"] == "nginx"  # server_tokens off: no version
 
         signed_in = web_sign_in(browser, site.https, MANAGER[0])
         assert signed_in.status_code == 302, signed_in.text[:500]
