@@ -89,13 +89,15 @@ def proxied_site(binary: str, database_url: str, folder: Path, proxy_hops: int) 
     seed_people(database_url, folder)
     ports = Ports(http=free_port(), https=free_port(), upstream=free_port())
     proxy = Nginx(binary, folder / "nginx", ports)
-    with redis_rate_limits() as (limits_env, _prefix, _client):
+    with redis_rate_limits() as (limits_env, prefix, _client):
         server = ServerProcess(
             database_url,
             folder / "server",
             options=["--workers", "2"],
-            extra_env={
-                **limits_env,
+            extra_env={  # as deploy/fieldaudit.env.example: FIELDAUDIT_REDIS_URL also holds the rate limits
+                "FIELDAUDIT_REDIS_URL": limits_env["FIELDAUDIT_RATELIMIT_STORAGE_URI"],
+                "FIELDAUDIT_RATELIMIT_STORAGE_URI": None,
+                "FIELDAUDIT_RATELIMIT_KEY_PREFIX": prefix,
                 "FIELDAUDIT_PROXY_HOPS": str(proxy_hops),
                 "FIELDAUDIT_SECURE_COOKIES": "1",
                 "FIELDAUDIT_TRUSTED_HOSTS": HOST_NAME,
