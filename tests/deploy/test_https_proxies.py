@@ -1,16 +1,18 @@
-"""The proxy part of docs/deploy.md for real: Debian's nginx running the shipped deploy/nginx/fieldaudit.conf (only
-ports, certificate, upstream and log paths substituted) with a self-signed certificate, in front of the real
-`fieldaudit run --workers 2` (gunicorn, rate limits in Redis) set as deploy/fieldaudit.env.example says
-(FIELDAUDIT_PROXY_HOPS=1, FIELDAUDIT_SECURE_COOKIES=1, FIELDAUDIT_TRUSTED_HOSTS), all on loopback.
+"""The proxy part of docs/deploy.md for real: Debian's nginx running the shipped deploy/nginx/fieldaudit.conf, and
+Caddy running the shipped deploy/caddy/Caddyfile (only ports, certificate, upstream and log paths substituted),
+with a self-signed certificate, in front of the real `fieldaudit run --workers 2` (gunicorn, rate limits in
+Redis) set as deploy/fieldaudit.env.example says (FIELDAUDIT_PROXY_HOPS=1, FIELDAUDIT_SECURE_COOKIES=1,
+FIELDAUDIT_TRUSTED_HOSTS, FIELDAUDIT_REDIS_URL), all on loopback.
 
 Clients connect from 127.0.0.2 and 127.0.0.3, as two machines would: the sign-in limit must count each apart
-(and, without FIELDAUDIT_PROXY_HOPS, cannot: both are nginx's 127.0.0.1 to the app).
+(and, without FIELDAUDIT_PROXY_HOPS, cannot: both are the proxy's 127.0.0.1 to the app).
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -20,7 +22,17 @@ import pytest
 import requests
 
 from server.config import from_environment
-from tests.deploy.nginx import HOST_NAME, ROOT, SHIPPED_SITE, Nginx, Ports, client_from, nginx_binary
+from tests.deploy.proxies import (
+    HOST_NAME,
+    PROXIES,
+    ROOT,
+    SHIPPED_CADDYFILE,
+    SHIPPED_NGINX,
+    Ports,
+    Proxy,
+    client_from,
+    find_binary,
+)
 from tests.mobile.live import PASSWORD
 from tests.reliability.server_process import (
     ServerProcess,
@@ -36,38 +48,47 @@ MANAGER = ("mona.manager@example.test", "Mona Manager")
 SHOPPER = ("sam.shopper@example.test", "Sam Shopper")
 START_TIMEOUT = 60
 ENV_EXAMPLE = ROOT / "deploy" / "fieldaudit.env.example"
+REDIRECT_STATUS = {"nginx": 301, "caddy": 308}  # nginx's `return 301`; Caddy's automatic redirect is permanent too
+SERVER_HEADER = {"nginx": "nginx", "caddy": "Caddy"}  # no version (nginx: server_tokens off)
 
 
-@pytest.fixture
-def nginx() -> str:
-    """The nginx binary; a skip with the reason when it is missing, but a failure on CI (scripts/_system.sh installs it)."""
-    binary = nginx_binary()
+REQUIRED_ON_CI = {"nginx"}
+"""scripts/_system.sh installs nginx for the suite; Caddy is optional (its variant runs where `caddy` is installed)."""
+
+
+@pytest.fixture(params=sorted(PROXIES))
+def proxy_binary(request) -> tuple[str, str]:
+    """(name, program) of a proxy; a skip with the reason when it is missing, but for nginx a failure under
+    CI=true, where scripts/_system.sh has installed it."""
+    name = request.param
+    binary = find_binary(name)
     if binary is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("nginx is not installed: CI must run the proxy test (scripts/_system.sh installs nginx)")
-        pytest.skip("nginx is not installed (apt-get install nginx); under CI=true this test fails instead")
+        if name in REQUIRED_ON_CI and os.environ.get("CI") == "true":
+            pytest.fail(f"{name} is not installed: CI must run the proxy tests (scripts/_system.sh installs {name})")
+        ci_note = "; under CI=true this test fails instead" if name in REQUIRED_ON_CI else " (optional)"
+        pytest.skip(f"{name} is not installed (apt-get install {name}){ci_note}")
     if shutil.which("openssl") is None:
         pytest.fail("the openssl command is missing (Debian package openssl): the test makes its certificate with it")
-    return binary
+    return name, binary
 
 
 @dataclass
 class Site:
-    """nginx in front of `fieldaudit run`: the URLs a browser uses, and both processes."""
+    """A proxy in front of `fieldaudit run`: the URLs a browser uses, and both processes."""
 
-    nginx: Nginx
+    proxy: Proxy
     server: ServerProcess
 
     @property
     def https(self) -> str:
-        return f"https://127.0.0.1:{self.nginx.ports.https}"
+        return f"https://127.0.0.1:{self.proxy.ports.https}"
 
     @property
     def http(self) -> str:
-        return f"http://127.0.0.1:{self.nginx.ports.http}"
+        return f"http://127.0.0.1:{self.proxy.ports.http}"
 
     def browser(self, source: str) -> requests.Session:
-        return client_from(source, self.nginx.certificate)
+        return client_from(source, self.proxy.certificate)
 
 
 def seed_people(database_url: str, folder: Path) -> None:
@@ -84,11 +105,12 @@ def seed_people(database_url: str, folder: Path) -> None:
 
 
 @contextmanager
-def proxied_site(binary: str, database_url: str, folder: Path, proxy_hops: int) -> Iterator[Site]:
-    """nginx (shipped site file) and `fieldaudit run --workers 2` behind it, both stopped on the way out."""
+def proxied_site(proxy_binary: tuple[str, str], database_url: str, folder: Path, proxy_hops: int) -> Iterator[Site]:
+    """The proxy (its shipped file) and `fieldaudit run --workers 2` behind it, both stopped on the way out."""
+    name, binary = proxy_binary
     seed_people(database_url, folder)
     ports = Ports(http=free_port(), https=free_port(), upstream=free_port())
-    proxy = Nginx(binary, folder / "nginx", ports)
+    proxy = PROXIES[name](binary, folder / name, ports)
     with redis_rate_limits() as (limits_env, prefix, _client):
         server = ServerProcess(
             database_url,
@@ -116,9 +138,7 @@ def proxied_site(binary: str, database_url: str, folder: Path, proxy_hops: int) 
 
 
 def wait_until_served(site: Site) -> None:
-    """Until the API answers through nginx (502 while gunicorn starts)."""
-    import time
-
+    """Until the API answers through the proxy (502 while gunicorn starts)."""
     browser = site.browser("127.0.0.1")
     deadline = time.monotonic() + START_TIMEOUT
     while time.monotonic() < deadline:
@@ -131,7 +151,7 @@ def wait_until_served(site: Site) -> None:
             pass
         time.sleep(0.1)
     raise RuntimeError(
-        f"not served through nginx in {START_TIMEOUT}s: {site.nginx.errors()} {site.server.output()[-2000:]}"
+        f"not served through {site.proxy.name} in {START_TIMEOUT}s: {site.proxy.errors()} {site.server.output()[-2000:]}"
     )
 
 
@@ -150,25 +170,27 @@ def test_the_shipped_proxies_take_bodies_as_large_as_fieldaudit_does_by_default(
     monkeypatch.delenv("FIELDAUDIT_MAX_REQUEST_BYTES", raising=False)
     mebibytes, rest = divmod(from_environment(tmp_path)["MAX_CONTENT_LENGTH"], 1024 * 1024)
     assert rest == 0
-    assert f"client_max_body_size {mebibytes}m;" in SHIPPED_SITE.read_text()
-    assert f"max_size {mebibytes}MiB" in (SHIPPED_SITE.parents[1] / "caddy" / "Caddyfile").read_text()
+    assert f"client_max_body_size {mebibytes}m;" in SHIPPED_NGINX.read_text()
+    assert f"max_size {mebibytes}MiB" in SHIPPED_CADDYFILE.read_text()
     assert f"FIELDAUDIT_MAX_REQUEST_BYTES={mebibytes * 1024 * 1024}" in ENV_EXAMPLE.read_text()
 
 
-def test_through_nginx_cookies_are_secure_hsts_is_sent_http_redirects_and_other_hosts_are_refused(
-    nginx, database_url, tmp_path
+def test_through_the_proxy_cookies_are_secure_hsts_is_sent_http_redirects_and_other_hosts_are_refused(
+    proxy_binary, database_url, tmp_path
 ):
-    with proxied_site(nginx, database_url, tmp_path, proxy_hops=1) as site:
+    with proxied_site(proxy_binary, database_url, tmp_path, proxy_hops=1) as site:
+        name = site.proxy.name
         browser = site.browser("127.0.0.2")
 
         redirect = browser.get(site.http + "/login?next=%2F", allow_redirects=False, timeout=10)
-        assert redirect.status_code == 301
+        assert redirect.status_code == REDIRECT_STATUS[name]
         assert redirect.headers["Location"] == f"https://{HOST_NAME}/login?next=%2F"
+        assert "Strict-Transport-Security" not in redirect.headers  # HTTP is only ever a redirect
 
         page = browser.get(site.https + "/login", timeout=10)
         assert page.status_code == 200
         assert page.headers["Strict-Transport-Security"] == "max-age=31536000"
-        assert page.headers["Server"] == "nginx"  # server_tokens off: no version
+        assert page.headers["Server"] == SERVER_HEADER[name]
 
         signed_in = web_sign_in(browser, site.https, MANAGER[0])
         assert signed_in.status_code == 302, signed_in.text[:500]
@@ -181,18 +203,20 @@ def test_through_nginx_cookies_are_secure_hsts_is_sent_http_redirects_and_other_
         assert home.status_code == 200 and signed_in_as(home.text) == f"{MANAGER[1]} · manager"
 
         forged_host = browser.get(site.https + "/login", headers={"Host": "evil.example.net"}, timeout=10)
-        assert forged_host.status_code == 400
+        if name == "nginx":  # one server block: the request reaches Fieldaudit, whose TRUSTED_HOSTS refuse it
+            assert forged_host.status_code == 400
+        else:  # Caddy serves no site for that name: an empty answer of its own, Fieldaudit never sees it
+            assert forged_host.content == b"" and not set_cookie_headers(forged_host)
         forwarded_host = browser.get(
             site.https + "/login", headers={"X-Forwarded-Host": "evil.example.net"}, timeout=10
         )
-        assert forwarded_host.status_code == 200  # nginx overwrites what the client sent
-        assert "Strict-Transport-Security" not in redirect.headers  # HTTP is only ever a redirect
+        assert forwarded_host.status_code == 200  # the proxy overwrites what the client sent
 
 
-def test_through_nginx_the_sign_in_limit_counts_each_client_address_apart(nginx, database_url, tmp_path):
-    with proxied_site(nginx, database_url, tmp_path, proxy_hops=1) as site:
+def test_through_the_proxy_the_sign_in_limit_counts_each_client_address_apart(proxy_binary, database_url, tmp_path):
+    with proxied_site(proxy_binary, database_url, tmp_path, proxy_hops=1) as site:
         first = site.browser("127.0.0.2")
-        for n in range(LOGIN_LIMIT):  # each claims another address: nginx replaces the header with the real one
+        for n in range(LOGIN_LIMIT):  # each claims another address: the proxy replaces the header with the real one
             first.headers["X-Forwarded-For"] = f"198.51.100.{n + 1}"
             assert web_sign_in(first, site.https, MANAGER[0]).status_code == 302
         first.headers["X-Forwarded-For"] = "198.51.100.99"
@@ -205,11 +229,13 @@ def test_through_nginx_the_sign_in_limit_counts_each_client_address_apart(nginx,
         assert signed_in_as(second.get(site.https + "/", timeout=10).text) == f"{SHOPPER[1]} · shopper"
 
 
-def test_without_proxy_hops_every_client_shares_nginx_address_in_the_sign_in_limit(nginx, tmp_path, sqlite_template):
+def test_without_proxy_hops_every_client_shares_the_proxy_address_in_the_sign_in_limit(
+    proxy_binary, tmp_path, sqlite_template
+):
     """The control for the test above: why FIELDAUDIT_PROXY_HOPS=1 belongs with the proxy (SQLite is enough here)."""
     path = tmp_path / "control.db"
     shutil.copy(sqlite_template, path)
-    with proxied_site(nginx, f"sqlite:///{path}", tmp_path, proxy_hops=0) as site:
+    with proxied_site(proxy_binary, f"sqlite:///{path}", tmp_path, proxy_hops=0) as site:
         first = site.browser("127.0.0.2")
         for _ in range(LOGIN_LIMIT):
             assert web_sign_in(first, site.https, MANAGER[0]).status_code == 302
