@@ -120,6 +120,7 @@ def proxied_site(proxy_binary: tuple[str, str], database_url: str, folder: Path,
                 "FIELDAUDIT_REDIS_URL": limits_env["FIELDAUDIT_RATELIMIT_STORAGE_URI"],
                 "FIELDAUDIT_RATELIMIT_STORAGE_URI": None,
                 "FIELDAUDIT_RATELIMIT_KEY_PREFIX": prefix,
+                "FIELDAUDIT_JOB_QUEUE": prefix,  # no job of this test's server lands in another test's queue
                 "FIELDAUDIT_PROXY_HOPS": str(proxy_hops),
                 "FIELDAUDIT_SECURE_COOKIES": "1",
                 "FIELDAUDIT_TRUSTED_HOSTS": HOST_NAME,
