@@ -1,6 +1,7 @@
 # Sourced by scripts/test: Debian packages the suite needs and a fresh machine lacks.
-# chromium: browser tests; libgl1/libegl1/libgles2/libgl1-mesa-dri/libmtdev1: Kivy rendering offscreen.
-FIELDAUDIT_TEST_DEBS="chromium libgl1 libegl1 libgles2 libgl1-mesa-dri libmtdev1"
+# chromium: browser tests; libgl1/libegl1/libgles2/libgl1-mesa-dri/libmtdev1: Kivy rendering offscreen;
+# nginx: the proxy test (tests/deploy) runs the shipped deploy/nginx/fieldaudit.conf.
+FIELDAUDIT_TEST_DEBS="chromium libgl1 libegl1 libgles2 libgl1-mesa-dri libmtdev1 nginx"
 
 fieldaudit_system_packages() {
     command -v dpkg >/dev/null || { echo "==> not a Debian system: install $FIELDAUDIT_TEST_DEBS yourself"; return 0; }

@@ -193,7 +193,7 @@ def make(session):
 
 # The fast lane (`scripts/test --fast`) leaves these out: real browsers, real servers and their faults, the Kivy
 # screens, the schema fuzzer and the benchmark smokes. CI and the plain README command run them all.
-SLOW_FOLDERS = ("tests/browser/", "tests/reliability/", "tests/mobile/ui/", "tests/benchmarks/")
+SLOW_FOLDERS = ("tests/browser/", "tests/reliability/", "tests/deploy/", "tests/mobile/ui/", "tests/benchmarks/")
 
 
 def pytest_collection_modifyitems(config, items):
