@@ -61,28 +61,16 @@ def _close_hard(conn: socket.socket) -> None:
     conn.close()
 
 
-class FaultProxy:
-    """Listens on 127.0.0.1:<free port>; ``upstream`` (host, port) may change while running (server restarts)."""
+class LoopbackListener:
+    """A TCP listener on 127.0.0.1:<free port> whose accept loop hands each connection to `handle` until `stop`."""
 
-    def __init__(self, upstream_port: int, decide: Decide, on_kill: Callable[[], None] | None = None) -> None:
-        self.upstream_port = upstream_port
-        self.decide = decide
-        self.on_kill = on_kill
-        self.enabled = False
-        self.counts: Counter[str] = Counter()
-        self.log: list[tuple[str, str, str]] = []
-        self.slow: list[tuple[float, object]] = []
-        self._lock = threading.Lock()
+    def __init__(self, name: str) -> None:
         self._listener = socket.create_server(("127.0.0.1", 0))
         self.port = self._listener.getsockname()[1]
         self.url = f"http://127.0.0.1:{self.port}"
         self._stopped = False
-        self._thread = threading.Thread(target=self._accept, daemon=True, name="fault-proxy")
+        self._thread = threading.Thread(target=self._accept, daemon=True, name=name)
         self._thread.start()
-
-    @property
-    def faults(self) -> int:
-        return sum(n for fate, n in self.counts.items() if fate != PASS)
 
     def stop(self) -> None:
         self._stopped = True
@@ -94,7 +82,32 @@ class FaultProxy:
                 conn, _ = self._listener.accept()
             except OSError:
                 return
-            threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
+            self.handle(conn)
+
+    def handle(self, conn: socket.socket) -> None:
+        raise NotImplementedError
+
+
+class FaultProxy(LoopbackListener):
+    """Listens on 127.0.0.1:<free port>; ``upstream`` (host, port) may change while running (server restarts)."""
+
+    def __init__(self, upstream_port: int, decide: Decide, on_kill: Callable[[], None] | None = None) -> None:
+        self.upstream_port = upstream_port
+        self.decide = decide
+        self.on_kill = on_kill
+        self.enabled = False
+        self.counts: Counter[str] = Counter()
+        self.log: list[tuple[str, str, str]] = []
+        self.slow: list[tuple[float, object]] = []
+        self._lock = threading.Lock()
+        super().__init__("fault-proxy")
+
+    @property
+    def faults(self) -> int:
+        return sum(n for fate, n in self.counts.items() if fate != PASS)
+
+    def handle(self, conn: socket.socket) -> None:
+        threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
 
     def _serve(self, conn: socket.socket) -> None:
         began = time.monotonic()

@@ -9,10 +9,10 @@ from __future__ import annotations
 import socket
 import threading
 
-from tests.reliability.proxy import _close_hard
+from tests.reliability.proxy import LoopbackListener, _close_hard
 
 
-class CuttingProxy:
+class CuttingProxy(LoopbackListener):
     """Forwards to 127.0.0.1:`upstream_port`; the next `cuts` PUT requests are cut after `after` body bytes."""
 
     def __init__(self, upstream_port: int, after: int = 64 * 1024) -> None:
@@ -21,26 +21,12 @@ class CuttingProxy:
         self.cut_count = 0
         self.puts = 0
         self._lock = threading.Lock()
-        self._listener = socket.create_server(("127.0.0.1", 0))
-        self._listener.settimeout(None)
-        self.port = self._listener.getsockname()[1]
-        self.url = f"http://127.0.0.1:{self.port}"
-        self._stopped = False
-        threading.Thread(target=self._accept, daemon=True, name="cutting-proxy").start()
+        super().__init__("cutting-proxy")
 
-    def stop(self) -> None:
-        self._stopped = True
-        self._listener.close()
-
-    def _accept(self) -> None:
-        while not self._stopped:
-            try:
-                client, _ = self._listener.accept()
-            except OSError:
-                return
-            upstream = socket.create_connection(("127.0.0.1", self.upstream_port), timeout=30)
-            threading.Thread(target=self._answers, args=(upstream, client), daemon=True).start()
-            threading.Thread(target=self._requests, args=(client, upstream), daemon=True).start()
+    def handle(self, client: socket.socket) -> None:
+        upstream = socket.create_connection(("127.0.0.1", self.upstream_port), timeout=30)
+        threading.Thread(target=self._answers, args=(upstream, client), daemon=True).start()
+        threading.Thread(target=self._requests, args=(client, upstream), daemon=True).start()
 
     def _take_cut(self) -> bool:
         with self._lock:
