@@ -197,7 +197,8 @@ def test_partials_lists_each_key_with_unfinished_data_once(storage):
     assert list(listed) == [KEY] and listed[KEY].tzinfo is not None
 
 
-def test_only_one_upload_holds_a_photos_lock(storage):
+def hold_and_contend(storage) -> None:
+    """Hold KEY's lock: a second taker is refused at once, another photo's lock is free; then KEY's is free again."""
     other = photo_key(uuid.uuid4(), uuid.uuid4())
     with storage.lock(KEY):
         with pytest.raises(StorageBusy), storage.lock(KEY):
@@ -206,19 +207,15 @@ def test_only_one_upload_holds_a_photos_lock(storage):
             pass
     with storage.lock(KEY):
         pass
+
+
+def test_only_one_upload_holds_a_photos_lock(storage):
+    hold_and_contend(storage)
 
 
 def test_a_photos_lock_leaves_no_file_behind(fs_storage):
-    storage = fs_storage
-    other = photo_key(uuid.uuid4(), uuid.uuid4())
-    with storage.lock(KEY):
-        with pytest.raises(StorageBusy), storage.lock(KEY):
-            pass
-        with storage.lock(other):
-            pass
-    with storage.lock(KEY):
-        pass
-    assert not list(storage.root.rglob("*.lock"))
+    hold_and_contend(fs_storage)
+    assert not list(fs_storage.root.rglob("*.lock"))
 
 
 # Fixed UUIDs, so that every pytest-xdist worker collects the same test ids.
