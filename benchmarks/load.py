@@ -35,6 +35,7 @@ import argparse
 import functools
 import itertools
 import json
+import math
 import os
 import random
 import shutil
@@ -288,11 +289,12 @@ def phone(
     next_pull = time.monotonic() + rng.uniform(0, args.pull_every)
     next_push = time.monotonic() + rng.uniform(0, args.push_every)
     while schedule.running():
-        schedule.pause(min(next_pull, next_push) - time.monotonic())
+        push_due = next_push if todo else math.inf  # out of assignments: only pulls from then on
+        schedule.pause(min(next_pull, push_due) - time.monotonic())
         if not schedule.running():
             return
-        if time.monotonic() >= next_push and todo:
-            next_push += args.push_every
+        if push_due <= next_pull:  # whichever is more overdue; a slow server delays both, starves neither
+            next_push = max(next_push + args.push_every, time.monotonic())
             document, photos = assigned_visit(checklist, plan.version_id, todo.pop(), rng, args.photo_bytes)
             missing = calls.measure("push visit", schedule, push_visit, http, site.url, token, document)
             for photo_id in missing or []:
@@ -307,12 +309,10 @@ def phone(
                     photo_id,
                     photos[photo_id],
                 )
-        elif time.monotonic() >= next_pull:
-            next_pull += args.pull_every
+        else:
+            next_pull = max(next_pull + args.pull_every, time.monotonic())
             pulled = calls.measure("incremental pull", schedule, pull, http, site.url, token, cursor, TIMEOUT)
             cursor = pulled[1] if pulled else cursor
-        else:
-            next_push = max(next_push, next_pull)  # out of assignments: only pulls from now on
 
 
 @functools.cache
@@ -509,7 +509,7 @@ def report(calls: Calls, schedule: Schedule, args: argparse.Namespace) -> dict[s
         reports = len(calls.latencies("report via queue (start to PDF)", phase)) + len(
             calls.latencies("sync region PDF", phase)
         )
-        pull_cells = "".join(_ms(percentile(pulls, q / 100)) + " " for q in (50, 95, 99)) if pulls else "-" * 26
+        pull_cells = "".join(_ms(percentile(pulls, q / 100)) + " " for q in (50, 95, 99)) if pulls else f"{'-':>8} " * 3
         push_cells = (
             f"{_ms(statistics.median(pushes)).strip()}/{_ms(percentile(pushes, 0.95)).strip()}" if pushes else "-"
         )
@@ -534,6 +534,7 @@ def run(postgres: str, args: argparse.Namespace) -> dict[str, Any]:
                 app.config["SQLALCHEMY_DATABASE_URI"], folder, web_workers=args.workers, job_workers=args.job_workers
             ) as site:
                 calls, schedule, notes = drive(site, plan, args)
+                queue = site.queue
         except BaseException:
             print(f"the run failed; the server's and workers' logs are in {folder}", flush=True)
             raise
@@ -543,7 +544,7 @@ def run(postgres: str, args: argparse.Namespace) -> dict[str, Any]:
             print(f"  {note}")
         for error in calls.first_errors:
             print(f"  error: {error}")
-        return {"table": table, "errors": dict(calls.errors), "notes": notes}
+        return {"table": table, "errors": dict(calls.errors), "notes": notes, "queue": queue}
 
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:
