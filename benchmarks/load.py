@@ -59,7 +59,7 @@ from benchmarks.visit_documents import CHECKLIST, assigned_visit
 from benchmarks.world import build_world
 
 PASSWORD = "a long benchmark passphrase"
-TIMEOUT = 60  # per request; gunicorn's own worker timeout is 30 s
+TIMEOUT = 60  # per request: nginx's default proxy_read_timeout in front of the production server
 QUIET, JOBS, SYNC, DRAIN, WARM_UP = "quiet", "report jobs", "sync PDFs", "drain", "warm-up"
 REPORT_DAYS, PERIOD_OFFSETS = 90, 270  # each report a different 90-day period ending within the last 270 days
 CALL_TYPES = (
@@ -351,9 +351,17 @@ def _period(plan: Plan, offsets: itertools.count) -> dict[str, str]:
 
 
 def report_via_queue(
-    http: requests.Session, url: str, headers: dict, plan: Plan, period: dict, args, calls: Calls, schedule: Schedule
+    http: requests.Session,
+    url: str,
+    headers: dict,
+    plan: Plan,
+    period: dict,
+    args: argparse.Namespace,
+    calls: Calls,
+    schedule: Schedule,
+    phase: str,
 ) -> None:
-    """Start a region report job, poll it until done, download the PDF; the whole counted as one report."""
+    """Start a region report job, poll it until done, download the PDF; the whole counted as one report of `phase`."""
     started = time.perf_counter()
     body = {"kind": "region_report", "region_id": plan.region_id, **period}
     job = calls.measure(
@@ -363,7 +371,6 @@ def report_via_queue(
     )
     if job is None:
         return
-    phase = schedule.label
     while job["status"] not in ("done", "failed") and schedule.running():
         schedule.pause(args.poll_every)
         polled = calls.measure("job poll", schedule, _json, http, f"{url}/api/v1/jobs/{job['id']}", headers)
@@ -390,10 +397,17 @@ def _pdf(http: requests.Session, url: str, headers: dict, params: dict | None = 
 
 
 def reporting_manager(
-    site: Site, plan: Plan, args, calls: Calls, schedule: Schedule, token: str, offsets: itertools.count
+    site: Site,
+    plan: Plan,
+    args: argparse.Namespace,
+    calls: Calls,
+    schedule: Schedule,
+    token: str,
+    offsets: itertools.count,
 ) -> None:
     """In the report phases keep one report in flight: a job (report jobs) or a synchronous PDF (sync PDFs)."""
-    http, headers = browser(), {"Authorization": f"Bearer {token}"}
+    # no retries: a report that times out is an error, not sent again (the browser client retries reads once)
+    http, headers = requests.Session(), {"Authorization": f"Bearer {token}"}
     while schedule.running():
         phase = schedule.claim((JOBS, SYNC))
         if phase is None:
@@ -402,7 +416,7 @@ def reporting_manager(
         try:
             period = _period(plan, offsets)
             if phase == JOBS:
-                report_via_queue(http, site.url, headers, plan, period, args, calls, schedule)
+                report_via_queue(http, site.url, headers, plan, period, args, calls, schedule, phase)
             else:
                 calls.measure(
                     "sync region PDF",
@@ -422,9 +436,16 @@ def _load() -> str:
     return f"{one:.2f} {five:.2f} {fifteen:.2f}"
 
 
+def _timed(call: Callable[[float], None], seconds: float) -> float:
+    """Seconds `call(seconds)` took."""
+    began = time.monotonic()
+    call(seconds)
+    return time.monotonic() - began
+
+
 def drive(site: Site, plan: Plan, args: argparse.Namespace) -> tuple[Calls, Schedule, list[str]]:
     """Run the crowd through warm-up and the phases; (the calls, the schedule with phase durations, notes)."""
-    phases = [QUIET, JOBS] + ([] if args.no_sync_pdf else [SYNC])
+    phases = ([QUIET, JOBS] + ([] if args.no_sync_pdf else [SYNC])) * args.rounds
     budget = args.warm_up_limit + len(phases) * (args.seconds + args.drain_limit) + 30
     schedule, calls, notes = Schedule(time.monotonic() + budget), Calls(), []
     ready, threads = threading.Semaphore(0), []
@@ -456,18 +477,14 @@ def drive(site: Site, plan: Plan, args: argparse.Namespace) -> tuple[Calls, Sche
                 spawn(reporting_manager, site, plan, args, calls, schedule, token, offsets)
         schedule.durations[WARM_UP] = time.monotonic() - started
         for phase in phases:
-            before, began = _load(), time.monotonic()
+            before = _load()
             schedule.enter(phase)
-            schedule.pause(args.seconds)
-            schedule.durations[phase] = time.monotonic() - began
+            ran = _timed(schedule.pause, args.seconds)
             schedule.enter(DRAIN)
-            drained = time.monotonic()
-            schedule.drain(args.drain_limit)
-            schedule.durations[DRAIN] = schedule.durations.get(DRAIN, 0.0) + time.monotonic() - drained
-            notes.append(
-                f"{phase}: {schedule.durations[phase]:.1f} s, drain {time.monotonic() - drained:.1f} s, "
-                f"load {before} -> {_load()}"
-            )
+            drained = _timed(schedule.drain, args.drain_limit)
+            for label, seconds in ((phase, ran), (DRAIN, drained)):
+                schedule.durations[label] = schedule.durations.get(label, 0.0) + seconds
+            notes.append(f"{phase}: {ran:.1f} s, drain {drained:.1f} s, load {before} -> {_load()}")
             if schedule.busy:
                 notes.append(f"{phase}: {schedule.busy} reports still in flight after {args.drain_limit:g} s")
             if problem := site.alive():
@@ -525,13 +542,18 @@ def run(postgres: str, args: argparse.Namespace) -> dict[str, Any]:
         folder = Path(tempfile.mkdtemp(prefix="fa-load-"))  # photos, PDFs, logs: removed unless the run failed
         print(
             f"{args.visits} visits, {args.branches} branches; {args.phones} phones, {args.managers} managers; "
-            f"fieldaudit run --workers {args.workers} + {args.job_workers} fieldaudit worker on PostgreSQL; "
+            f"fieldaudit run --workers {args.workers} + {args.job_workers} fieldaudit worker"
+            f"{f' (nice {args.job_nice})' if args.job_nice else ''} on PostgreSQL; "
             f"{args.seconds:g} s per phase; load {_load()}",
             flush=True,
         )
         try:
             with production(
-                app.config["SQLALCHEMY_DATABASE_URI"], folder, web_workers=args.workers, job_workers=args.job_workers
+                app.config["SQLALCHEMY_DATABASE_URI"],
+                folder,
+                web_workers=args.workers,
+                job_workers=args.job_workers,
+                job_nice=args.job_nice,
             ) as site:
                 calls, schedule, notes = drive(site, plan, args)
                 queue = site.queue
@@ -556,12 +578,16 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--branches", type=int, default=500)
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers of `fieldaudit run`")
     parser.add_argument("--job-workers", type=int, default=2, help="`fieldaudit worker` processes")
+    parser.add_argument(
+        "--job-nice", type=int, default=0, help="run the workers at this niceness (0-19; 0: as the web server)"
+    )
     parser.add_argument("--seconds", type=float, default=30.0, help="length of each phase")
-    parser.add_argument("--pull-every", type=float, default=2.0, help="seconds between a phone's incremental pulls")
-    parser.add_argument("--push-every", type=float, default=15.0, help="seconds between a phone's pushed visits")
+    parser.add_argument("--pull-every", type=float, default=10.0, help="seconds between a phone's incremental pulls")
+    parser.add_argument("--push-every", type=float, default=30.0, help="seconds between a phone's pushed visits")
     parser.add_argument("--photo-bytes", type=int, default=60_000, help="size of each photo (two per visit)")
-    parser.add_argument("--browse-every", type=float, default=5.0, help="seconds between a manager's page reloads")
+    parser.add_argument("--browse-every", type=float, default=10.0, help="seconds between a manager's page reloads")
     parser.add_argument("--poll-every", type=float, default=0.5, help="seconds between a manager's job polls")
+    parser.add_argument("--rounds", type=int, default=1, help="repeat the phases in turn, against drift")
     parser.add_argument("--no-sync-pdf", action="store_true", help="leave out the synchronous PDF phase")
     parser.add_argument("--warm-up-limit", type=float, default=300.0, help="seconds for the sign-ins and first pulls")
     parser.add_argument("--drain-limit", type=float, default=120.0, help="seconds for reports in flight to finish")
@@ -572,6 +598,10 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     for name in ("phones", "managers", "workers", "job_workers"):
         if not 1 <= getattr(args, name) <= 500:
             parser.error(f"--{name.replace('_', '-')} must be between 1 and 500")
+    if not 1 <= args.rounds <= 20:
+        parser.error("--rounds must be between 1 and 20")
+    if not 0 <= args.job_nice <= 19:
+        parser.error("--job-nice must be between 0 and 19")
     if not 0 < args.seconds <= 3600:
         parser.error("--seconds must be more than 0 and at most 3600")
     previous = signal.signal(signal.SIGTERM, _stop)  # a kill stops the processes and drops the schema too

@@ -64,12 +64,12 @@ def descendants(pid: int) -> list[int]:
 class Process:
     """One `fieldaudit` command in a process group of its own, its output in a log file."""
 
-    def __init__(self, args: list[str], env: dict[str, str], folder: Path, name: str) -> None:
+    def __init__(self, args: list[str], env: dict[str, str], folder: Path, name: str, nice: int = 0) -> None:
         folder.mkdir(parents=True, exist_ok=True)
         self.log = folder / f"{name}.log"
         with open(self.log, "ab") as log:
             self.proc = subprocess.Popen(
-                [*fieldaudit_command(), *args],
+                [*(["nice", "-n", str(nice)] if nice else []), *fieldaudit_command(), *args],
                 env=env,
                 cwd=str(folder),
                 stdout=log,
@@ -174,8 +174,11 @@ def _forget_queue(name: str) -> None:
 
 
 @contextmanager
-def production(database_url: str, folder: Path, *, web_workers: int, job_workers: int) -> Iterator[Site]:
-    """Start the web server and `job_workers` workers on `database_url`; stop them all and forget the queue after."""
+def production(
+    database_url: str, folder: Path, *, web_workers: int, job_workers: int, job_nice: int = 0
+) -> Iterator[Site]:
+    """Start the web server and `job_workers` workers on `database_url` (at niceness `job_nice`: a lower CPU priority
+    than the web server's); stop them all and forget the queue after."""
     name = f"fa-bench-{uuid.uuid4().hex[:10]}"
     env = site_env(database_url, folder, name)
     port = free_port()
@@ -187,7 +190,8 @@ def production(database_url: str, folder: Path, *, web_workers: int, job_workers
         stack.callback(web.stop)
         workers = []
         for n in range(job_workers):
-            worker = Process(["worker", *([] if n == 0 else ["--no-scheduler"])], env, folder, f"worker-{n + 1}")
+            options = [] if n == 0 else ["--no-scheduler"]
+            worker = Process(["worker", *options], env, folder, f"worker-{n + 1}", job_nice)
             stack.callback(worker.stop)
             workers.append(worker)
         url = f"http://127.0.0.1:{port}"
