@@ -293,6 +293,7 @@ def phone(
         schedule.pause(min(next_pull, push_due) - time.monotonic())
         if not schedule.running():
             return
+        http.close()  # a new connection per sync, as a phone after seconds idle: no race with the server's keep-alive
         if push_due <= next_pull:  # whichever is more overdue; a slow server delays both, starves neither
             next_push = max(next_push + args.push_every, time.monotonic())
             document, photos = assigned_visit(checklist, plan.version_id, todo.pop(), rng, args.photo_bytes)
@@ -414,6 +415,7 @@ def reporting_manager(
             schedule.wait_for_change(1.0)
             continue
         try:
+            http.close()  # a new connection after the wait (the server drops idle ones after its keep-alive, 5 s)
             period = _period(plan, offsets)
             if phase == JOBS:
                 report_via_queue(http, site.url, headers, plan, period, args, calls, schedule, phase)
