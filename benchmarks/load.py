@@ -102,12 +102,12 @@ def seed(visits: int, branches: int, phones: int, managers: int, assignments: in
 
     session = db.session
     world = build_world(session, visits=visits, branches=branches, shoppers=phones, answers=True)
-    region, template = session.get(Region, world.region_id), session.get(Template, world.template_id)
+    region, template = session.get_one(Region, world.region_id), session.get_one(Template, world.template_id)
     password_hash = hash_password(PASSWORD)  # once: the same password for every phone
     branch_rows = session.scalars(select(Branch).where(Branch.region_id == world.region_id).order_by(Branch.id)).all()
     today, crowd = date.today(), []
     for index, shopper_id in enumerate(world.shopper_ids):
-        shopper = session.get(User, shopper_id)
+        shopper = session.get_one(User, shopper_id)
         shopper.password_hash = password_hash
         made = []
         for n in range(assignments):
@@ -322,12 +322,18 @@ def _checklist() -> dict[str, Any]:
     return json.loads(CHECKLIST.read_text())
 
 
+def _signed_in(http: requests.Session, url: str, email: str) -> bool:
+    """The web sign-in (raises unless it worked): True."""
+    web_sign_in(http, url, email, PASSWORD)
+    return True
+
+
 def browsing_manager(
     site: Site, email: str, plan: Plan, args: argparse.Namespace, calls: Calls, schedule: Schedule, token: str
 ) -> None:
     """Sign in on the web, then reload the dashboard and the region's league every `--browse-every` seconds."""
     http = browser()
-    if not calls.measure("manager web sign-in", schedule, lambda: web_sign_in(http, site.url, email, PASSWORD) or 1):
+    if calls.measure("manager web sign-in", schedule, _signed_in, http, site.url, email) is None:
         return
     headers = {"Authorization": f"Bearer {token}"}
     while schedule.running():
