@@ -545,7 +545,8 @@ def report(calls: Calls, schedule: Schedule, args: argparse.Namespace) -> dict[s
 def run(postgres: str, args: argparse.Namespace) -> dict[str, Any]:
     """Seed, start the topology, drive the crowd, print the figures; the figures and the errors."""
     with scratch_app(postgres) as app:
-        assignments = int(args.seconds * 3 / args.push_every) + 2
+        phases = (2 if args.no_sync_pdf else 3) * args.rounds  # enough assignments to push until the end, drains too
+        assignments = int(phases * (args.seconds + 30) / args.push_every) + 2
         plan = seed(args.visits, args.branches, args.phones, args.managers, assignments)
         folder = Path(tempfile.mkdtemp(prefix="fa-load-"))  # photos, PDFs, logs: removed unless the run failed
         print(
@@ -565,6 +566,9 @@ def run(postgres: str, args: argparse.Namespace) -> dict[str, Any]:
             ) as site:
                 calls, schedule, notes = drive(site, plan, args)
                 queue = site.queue
+        except KeyboardInterrupt:
+            shutil.rmtree(folder, ignore_errors=True)
+            raise
         except BaseException:
             print(f"the run failed; the server's and workers' logs are in {folder}", flush=True)
             raise
@@ -624,4 +628,7 @@ def _stop(number: int, frame: object) -> None:
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except KeyboardInterrupt:
+        raise SystemExit("stopped: every process was stopped, the schema dropped, the Redis keys deleted") from None
