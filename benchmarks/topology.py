@@ -4,8 +4,8 @@ sharing one database and a Redis queue of their own; every process and Redis key
     with production(database_url, folder, web_workers=4, job_workers=2) as site:
         requests.get(site.url + "/api/v1/openapi.json")
 
-The first worker runs the periodic scheduler, the others `--no-scheduler` (any number may run it; this is the usual set-up). The queue, the
-rate-limit prefix and the folders are this run's own, so runs beside other engineers' tests do not meet.
+The first worker runs the periodic scheduler, the others `--no-scheduler`. The queue, the rate-limit prefix and the
+folders are this run's own, so runs beside other engineers' tests do not meet.
 """
 
 from __future__ import annotations
