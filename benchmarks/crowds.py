@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import tempfile
 import threading
 import time
@@ -36,16 +35,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import requests
-from requests.adapters import HTTPAdapter
-from urllib3.util.retry import Retry
 
 from benchmarks.dataset import scratch_app
-from benchmarks.ingest_load import percentile
+from benchmarks.http_clients import TIMEOUT, browser, get, pull, spread
 from benchmarks.world import build_world
 from tests.reliability.server_process import ServerProcess, redis_rate_limits, web_sign_in
 
 MANAGER_EMAIL, MANAGER_PASSWORD = "crowd.manager@bench.test", "a long benchmark passphrase"
-TIMEOUT = 120
 
 
 @dataclass
@@ -86,60 +82,29 @@ def seed(app, visits: int, branches: int, shoppers: int) -> Crowd:
     return crowd
 
 
-def _browser() -> requests.Session:
-    """An HTTP client that, like a browser, sends a GET again once when the server had closed the idle connection."""
-    http = requests.Session()
-    http.mount("http://", HTTPAdapter(max_retries=Retry(total=1, connect=1, read=1, status=0, allowed_methods={"GET"})))
-    return http
-
-
-def _get(http: requests.Session, url: str, **kwargs) -> tuple[float, requests.Response]:
-    """One GET; (seconds, answer), failing loudly on anything but 200."""
-    started = time.perf_counter()
-    answer = http.get(url, timeout=TIMEOUT, **kwargs)
-    elapsed = time.perf_counter() - started
-    if answer.status_code != 200:
-        raise RuntimeError(f"{url}: {answer.status_code} {answer.text[:200]}")
-    return elapsed, answer
-
-
-def _pull(http: requests.Session, url: str, token: str, cursor: str) -> tuple[list[float], str]:
-    """Every page from `cursor` to the end: (page latencies, the cursor to go on from)."""
-    pages = []
-    while True:
-        elapsed, answer = _get(
-            http, url + "/api/v1/sync/changes", params={"since": cursor}, headers={"Authorization": f"Bearer {token}"}
-        )
-        pages.append(elapsed)
-        body = answer.json()
-        cursor = body["cursor"]
-        if not body["more"]:
-            return pages, cursor
-
-
 def first_pulls(url: str, tokens: list[str], incremental_rate: float) -> dict:
     """All phones pull from scratch at once; meanwhile synced phones pull from their cursor at a fixed rate."""
     with ThreadPoolExecutor(max_workers=10) as pool:  # warm every worker (imports, connections) before the storm
-        cursors = [cursor for _, cursor in pool.map(lambda token: _pull(_browser(), url, token, ""), tokens[:10])]
+        cursors = [cursor for _, cursor in pool.map(lambda token: pull(browser(), url, token, ""), tokens[:10])]
     waits, pages, incremental = [], [], []
     lock, storm_over = threading.Lock(), threading.Event()
 
     def phone(token: str) -> None:
         started = time.perf_counter()
-        latencies, _ = _pull(_browser(), url, token, "")
+        latencies, _ = pull(browser(), url, token, "")
         with lock:
             waits.append(time.perf_counter() - started)
             pages.extend(latencies)
 
     def synced_phones() -> None:
-        http, n, started = _browser(), 0, time.perf_counter()
+        http, n, started = browser(), 0, time.perf_counter()
         while not storm_over.is_set():
             pause = started + n / incremental_rate - time.perf_counter()
             if pause > 0:
                 time.sleep(pause)
             token = tokens[n % len(tokens)]
             began = time.perf_counter()
-            _pull(http, url, token, cursors[n % len(cursors)])
+            pull(http, url, token, cursors[n % len(cursors)])
             incremental.append(time.perf_counter() - began)
             n += 1
 
@@ -165,7 +130,7 @@ def dashboards(
 
     def manager(http: requests.Session) -> None:
         while time.perf_counter() < stop:
-            elapsed, _ = _get(http, url + "/dashboard/", params={"region": region_id})
+            elapsed, _ = get(http, url + "/dashboard/", params={"region": region_id})
             with lock:
                 latencies.append(elapsed)
 
@@ -195,13 +160,6 @@ def dashboards(
     return {"seconds": time.perf_counter() - started, "latencies": latencies, "approved": approved[0]}
 
 
-def _spread(values: list[float]) -> str:
-    """p50 / p99 / max of latencies, for a table cell."""
-    if not values:
-        return "none"
-    return f"p50 {statistics.median(values):.3f} s  p99 {percentile(values, 0.99):.3f} s  max {max(values):.3f} s"
-
-
 def _load() -> str:
     one, five, fifteen = os.getloadavg()
     return f"{one:.2f} {five:.2f} {fifteen:.2f}"
@@ -224,20 +182,20 @@ def run(visits: int, postgres: str | None, args: argparse.Namespace) -> None:
                     f"all done in {pulls['seconds']:.2f} s; load {before} -> {_load()}",
                     flush=True,
                 )
-                print(f"{'':>18} wait per phone   {_spread(pulls['waits'])}")
-                print(f"{'':>18} page             {_spread(pulls['pages'])}  ({len(pulls['pages'])} pages)")
+                print(f"{'':>18} wait per phone   {spread(pulls['waits'])}")
+                print(f"{'':>18} page             {spread(pulls['pages'])}  ({len(pulls['pages'])} pages)")
                 print(
-                    f"{'':>18} incremental pull {_spread(pulls['incremental'])}  ({len(pulls['incremental'])} at "
+                    f"{'':>18} incremental pull {spread(pulls['incremental'])}  ({len(pulls['incremental'])} at "
                     f"{args.incremental:g}/s)",
                     flush=True,
                 )
                 browsers = []
                 for _ in range(args.managers):
-                    http = _browser()
+                    http = browser()
                     signed_in = web_sign_in(http, server.url, MANAGER_EMAIL, MANAGER_PASSWORD)
                     if signed_in.status_code != 302:
                         raise RuntimeError(f"manager sign-in: {signed_in.status_code} {signed_in.text[:200]}")
-                    _get(http, server.url + "/dashboard/", params={"region": crowd.region_id})  # warm, and signed in
+                    get(http, server.url + "/dashboard/", params={"region": crowd.region_id})  # warm, and signed in
                     browsers.append(http)
                 for label, approve in (
                     ("quiet", None),
@@ -249,7 +207,7 @@ def run(visits: int, postgres: str | None, args: argparse.Namespace) -> None:
                     extra = f", {seen['approved']} visits approved" if approve else ""
                     print(
                         f"{'':>18} dashboard {label:<9} {args.managers} managers: {rate:.2f} pages/s  "
-                        f"{_spread(seen['latencies'])}{extra}; load {before} -> {_load()}",
+                        f"{spread(seen['latencies'])}{extra}; load {before} -> {_load()}",
                         flush=True,
                     )
             finally:

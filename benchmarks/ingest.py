@@ -18,10 +18,8 @@ import argparse
 import copy
 import cProfile
 import io
-import json
 import pstats
 import random
-import secrets
 import sqlite3
 import statistics
 import tempfile
@@ -31,61 +29,11 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from benchmarks.visit_documents import definition, visit_document
 from tests.clients import new_client
 
-CHECKLIST = Path(__file__).resolve().parents[1] / "server" / "demo" / "customer_service_checklist.json"
 BATCH = 50
 TABLES = ("visits", "visit_revisions", "answers", "visit_section_scores", "photos", "changes")
-
-
-def definition() -> dict[str, Any]:
-    data = json.loads(CHECKLIST.read_text())
-    data = copy.deepcopy(data)
-    data["allow_adhoc"] = True
-    return data
-
-
-def answer(question: dict[str, Any], rng: random.Random) -> dict[str, Any] | None:
-    kind = question["type"]
-    if kind == "yes_no":
-        return {"question": question["key"], "value": rng.choice(["yes", "yes", "no"])}
-    if kind == "scale":
-        return {"question": question["key"], "value": rng.randint(question.get("min", 1), question.get("max", 5))}
-    if kind == "number":
-        return {"question": question["key"], "value": rng.randint(question.get("min", 0), question.get("max", 100))}
-    if kind == "choice":
-        return {"question": question["key"], "value": rng.choice(question["options"])["value"]}
-    if kind == "text":
-        return {"question": question["key"], "value": "Friendly, quick and clear.", "comment": "ok"}
-    return None
-
-
-def visit_document(checklist: dict[str, Any], version_id: int, branch_id: int, rng: random.Random) -> dict:
-    answers, photos = [], []
-    for section in checklist["sections"]:
-        for question in section["questions"]:
-            if question["type"] == "photo":
-                photos.append(
-                    {
-                        "id": str(uuid.uuid4()),
-                        "question": question["key"],
-                        "sha256": secrets.token_hex(32),
-                        "size": rng.randint(50_000, 900_000),
-                        "content_type": "image/jpeg",
-                    }
-                )
-            elif (entry := answer(question, rng)) is not None:
-                answers.append(entry)
-    return {
-        "id": str(uuid.uuid4()),
-        "template_version_id": version_id,
-        "branch_id": branch_id,
-        "started_at": "2026-03-02T09:14:03Z",
-        "finished_at": "2026-03-02T09:52:40Z",
-        "location": {"lat": 51.5072, "lon": -0.1276, "accuracy_m": 12.0},
-        "answers": answers,
-        "photos": photos,
-    }
 
 
 class Scratch:

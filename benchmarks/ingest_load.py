@@ -28,7 +28,7 @@ from pathlib import Path
 
 import requests
 
-from benchmarks.ingest import definition, visit_document
+from benchmarks.visit_documents import definition, visit_document
 from tests.reliability.server_process import ServerProcess, redis_rate_limits, server_db
 
 
