@@ -10,7 +10,8 @@ from server.api.jobs_schemas import JobListArgs, JobSchema, JobStartSchema
 from server.extensions import db
 from server.http.access import login_required_role
 from server.http.jobs import job_document, job_or_404, result_download, start_report
-from server.permissions import READER_ROLES, visible_jobs_query
+from server.permissions import READER_ROLES
+from server.services.jobs.queries import listed_jobs
 
 blp = Blueprint(
     "jobs",
@@ -54,8 +55,8 @@ def start_job(args):
 @blp.alt_response(401, response="UNAUTHORIZED")
 @blp.doc(security=BEARER)
 def list_jobs(args):
-    """The caller's jobs, newest first (admins: everyone's, the scheduler's upkeep included)."""
-    jobs = db.session.scalars(visible_jobs_query(current_user).limit(args["limit"]))
+    """The caller's jobs, newest first (admins: everyone's, and the scheduler's upkeep while it runs or if it failed)."""
+    jobs = listed_jobs(db.session, current_user, args["limit"])
     return [_document(job) for job in jobs]
 
 

@@ -14,6 +14,8 @@ from server.services.transactions import atomic
 
 MIN_REQUEUE_AFTER = timedelta(minutes=2)
 """A queued job not started after this is submitted again (Redis restarted empty; the embedded server restarted)."""
+KEEP_UPKEEP = timedelta(hours=1)
+"""The scheduler's own runs that went well are deleted after this (the reaper runs every half minute)."""
 LEFTOVERS_AGE = timedelta(days=1)
 """Pieces of result files whose writer died (temporary files, unfinished uploads) are swept after this."""
 
@@ -51,13 +53,12 @@ def _reap(context: JobContext) -> None:
 
 
 def expire_jobs(session: DbSession, files, *, keep: timedelta, now: datetime | None = None) -> int:
-    """Delete finished jobs older than `keep` with their result files, and leftovers of dead writers; jobs deleted."""
+    """Delete finished jobs older than `keep` with their result files (the scheduler's good runs after an hour), and
+    leftovers of dead writers; jobs deleted."""
     now = now or utcnow()
-    old = list(
-        session.scalars(
-            select(Job).where(Job.status.in_((JobStatus.DONE, JobStatus.FAILED)), Job.finished_at < now - keep)
-        )
-    )
+    finished = Job.status.in_((JobStatus.DONE, JobStatus.FAILED)) & (Job.finished_at < now - keep)
+    upkeep_done = Job.owner_id.is_(None) & (Job.status == JobStatus.DONE) & (Job.finished_at < now - KEEP_UPKEEP)
+    old = list(session.scalars(select(Job).where(finished | upkeep_done)))
     for job in old:
         if job.result_name:
             files.delete(job.result_name)  # before the row: a crash here leaves a row without a file, never the reverse

@@ -10,7 +10,8 @@ from marshmallow import ValidationError
 from server.extensions import db
 from server.http.access import login_required_role
 from server.http.jobs import JobStartSchema, job_document, job_or_404, result_download, start_report
-from server.permissions import READER_ROLES, visible_jobs_query
+from server.permissions import READER_ROLES
+from server.services.jobs.queries import listed_jobs
 from shared.errors import flatten_messages
 
 bp = Blueprint("job_pages", __name__, url_prefix="/jobs")
@@ -22,7 +23,7 @@ LIST_LIMIT = 100
 @login_required_role()
 def index():
     """My jobs, newest first (admins: everyone's, the scheduler's upkeep included)."""
-    jobs = list(db.session.scalars(visible_jobs_query(current_user).limit(LIST_LIMIT)))
+    jobs = listed_jobs(db.session, current_user, LIST_LIMIT)
     return render_template("jobs/index.html", jobs=jobs, limit=LIST_LIMIT)
 
 

@@ -73,3 +73,19 @@ def test_old_finished_jobs_go_with_their_results_and_dead_writers_leftovers_are_
     assert expire_jobs(session, files, keep=timedelta(days=7)) == 1
     assert not files.exists(name) and not leftover.exists()
     assert [job.title for job in session.query(Job)] == ["recent"]
+
+
+def test_the_schedulers_good_runs_go_after_an_hour_and_stay_off_the_list_its_failures_stay(session, api):
+    from server.services.jobs.maintenance import REAP_JOBS
+    from server.services.jobs.queries import listed_jobs
+
+    good, _ = start_job(session, REAP_JOBS, {}, None, "Reap jobs")
+    good.status, good.finished_at = JobStatus.DONE, utcnow() - timedelta(hours=2)
+    session.commit()
+    bad, _ = start_job(session, REAP_JOBS, {"n": 2}, None, "Reap jobs")
+    bad.status, bad.finished_at, bad.message = JobStatus.FAILED, utcnow() - timedelta(hours=2), "no database"
+    session.commit()
+    admin = api.users["admin"]
+    assert [job.id for job in listed_jobs(session, admin, 10)] == [bad.id]
+    assert expire_jobs(session, current_files(), keep=timedelta(days=7)) == 1
+    assert [job.id for job in session.query(Job)] == [bad.id]
