@@ -61,6 +61,7 @@ def scratch_app(postgres: str | None = None) -> Iterator:
                 "PHOTO_STORAGE_PATH": str(folder / "photos"),
                 "FILE_STORAGE_PATH": str(folder / "files"),
                 "REDIS_URL": None,
+                "JOB_SCHEDULER": False,
                 "RATELIMIT_STORAGE_URI": "memory://",
             }
         )

@@ -37,6 +37,9 @@ def server_config(db_path: Path, folder: Path, **extra: Any) -> dict[str, Any]:
         "SECRET_KEY": "mobile-tests",
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{db_path}",
         "PHOTO_STORAGE_PATH": str(folder / "server-photos"),
+        "FILE_STORAGE_PATH": str(folder / "server-files"),
+        "REDIS_URL": None,
+        "JOB_SCHEDULER": False,  # no periodic thread outliving the test's database
         "RATELIMIT_STORAGE_URI": "memory://",
         "LOGIN_RATE_LIMIT": "1000 per minute",
         "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
@@ -72,6 +75,7 @@ class LiveServer:
 
         self._server.shutdown()
         self._thread.join(10)
+        self.app.extensions["job_queue"].close()
         with self.app.app_context():
             db.engine.dispose()
 
