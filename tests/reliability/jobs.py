@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
 import time
 import uuid
 from contextlib import contextmanager
@@ -14,7 +13,8 @@ from pathlib import Path
 from redis import Redis
 from rq import Queue
 
-from tests.reliability.server_process import REDIS_URL, ROOT, fieldaudit_command, server_db
+from benchmarks.topology import Process, descendants
+from tests.reliability.server_process import REDIS_URL, ROOT, server_db
 
 JOB_TIMINGS = {  # a dead worker is noticed within seconds, not the production minute
     "FIELDAUDIT_JOB_STALE_SECONDS": "4",
@@ -73,41 +73,11 @@ def wait_for_job(database_url: str, folder: Path, job_id: str, statuses: tuple[s
         time.sleep(0.02)
 
 
-def descendants(pid: int) -> list[int]:
-    """Every process below `pid` (children, their children...), from /proc."""
-    parents: dict[int, list[int]] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        parents.setdefault(int(fields[1]), []).append(int(stat.parent.name))
-    found, todo = [], [pid]
-    while todo:
-        for child in parents.get(todo.pop(), []):
-            found.append(child)
-            todo.append(child)
-    return found
-
-
-class WorkerProcess:
+class WorkerProcess(Process):
     """`fieldaudit worker` as a real process group (the RQ worker and its work horse), killable like a crash."""
 
     def __init__(self, env: dict[str, str], folder: Path, *options: str):
-        folder.mkdir(parents=True, exist_ok=True)
-        self.log = folder / "worker.log"
-        with open(self.log, "ab") as log:
-            self.proc = subprocess.Popen(
-                [*fieldaudit_command(), "worker", *options],
-                env=env,
-                cwd=str(folder),
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-
-    def output(self) -> str:
-        return self.log.read_text(errors="replace")
+        super().__init__(["worker", *options], env, folder, "worker")
 
     def kill(self) -> None:
         """SIGKILL to the worker and its work horse at once (RQ starts the horse in a session of its own, so the
@@ -118,15 +88,6 @@ class WorkerProcess:
             except ProcessLookupError:
                 pass
         self.proc.wait(10)
-
-    def stop(self) -> None:
-        """SIGTERM (RQ's warm shutdown), then SIGKILL if it lingers."""
-        if self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGTERM)
-            try:
-                self.proc.wait(20)
-            except subprocess.TimeoutExpired:
-                self.kill()
 
 
 @contextmanager
