@@ -14,14 +14,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+from benchmarks.topology import free_port
+
 ACCESS_KEY_ID, SECRET_ACCESS_KEY, REGION = "test-key-id", "test-secret-key", "us-east-1"
 START_SECONDS = 30
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @dataclass

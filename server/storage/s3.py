@@ -30,8 +30,8 @@ from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import IO, Any, BinaryIO
-from urllib.parse import urlsplit, urlunsplit
 
+from server.serving import masked_uri
 from server.storage.base import (
     BLOCK_SIZE,
     ByteReader,
@@ -121,13 +121,7 @@ def normalise_prefix(prefix: str) -> str:
 
 def masked_endpoint(url: str | None) -> str:
     """The endpoint fit to print (any password in it replaced by ***), or AWS's default."""
-    if not url:
-        return "the AWS default endpoint"
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    host = parts.netloc.rsplit("@", 1)[1]
-    return urlunsplit(parts._replace(netloc=f"{parts.username or ''}:***@{host}"))
+    return masked_uri(url) if url else "the AWS default endpoint"
 
 
 def make_client(settings: S3Settings) -> Any:

@@ -7,9 +7,7 @@ import copy
 import os
 import re
 import signal
-import socket
 import subprocess
-import sys
 import time
 import uuid
 from contextlib import contextmanager
@@ -21,16 +19,9 @@ from urllib.parse import urlsplit
 
 import requests
 
+# One launcher for tests and benchmarks: the venv's console script, a free loopback port (benchmarks/topology.py).
+from benchmarks.topology import FIELDAUDIT, ROOT, fieldaudit_command, free_port  # noqa: E402,F401 - re-exported
 from tests.mobile.live import PASSWORD
-
-ROOT = Path(__file__).resolve().parents[2]
-FIELDAUDIT = ROOT / ".venv" / "bin" / "fieldaudit"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class ServerProcess:
@@ -166,13 +157,6 @@ def run_fieldaudit(
         start_new_session=True,
         input=input_text,
     )
-
-
-def fieldaudit_command() -> list[str]:
-    """`.venv/bin/fieldaudit`, or the same entry point through this interpreter when there is no venv script."""
-    if FIELDAUDIT.exists():
-        return [str(FIELDAUDIT)]
-    return [sys.executable, "-c", "from server.cli.console import main; main()"]
 
 
 def _kill_group(proc: subprocess.Popen) -> None:
