@@ -3,6 +3,7 @@ any other form post or query string with such text is refused before its view ru
 
 from __future__ import annotations
 
+import functools
 import html
 import io
 import json
@@ -56,7 +57,10 @@ def stored(session) -> dict:
     return {table.name: sorted(map(repr, session.execute(select(table)).all())) for table in db.metadata.sorted_tables}
 
 
+@functools.cache
 def _soon(days: int = 1) -> str:
+    """A day `days` ahead, fixed for the run: the expected text (made at import) and the form (made in the test)
+    must agree even when the run crosses midnight."""
     return (date.today() + timedelta(days=days)).isoformat()
 
 
