@@ -11,7 +11,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 TARGET = ROOT / "mobile" / "build" / "android-src"
 PACKAGES = ("shared", "mobile")
-KEEP = {".py", ".kv", ".json", ".png"}
+KEEP = {".py", ".kv", ".json", ".png", ".mo"}
 SKIP_DIRS = {"__pycache__", "build", "bin", ".buildozer"}
 MAIN = (
     '"""Android entry point: run the Fieldaudit shopper app (data in App.user_data_dir)."""\n'

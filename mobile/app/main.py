@@ -14,6 +14,7 @@ from mobile.devices import Devices, default_devices
 from mobile.store import UNSENT_STATES, Account, LocalStore
 from mobile.sync import SyncResult, sign_out
 
+from .i18n import device_language, use_language
 from .resume import ResumeState
 from .screens import SCREENS
 from .syncing import SyncController
@@ -59,6 +60,7 @@ class FieldauditApp(App):
         return self._data_dir
 
     def build(self) -> ScreenManager:
+        use_language(device_language())  # before the kv files load: their texts are translated as they are read
         for name in KV_FILES:
             Builder.load_file(str(KV_DIR / name))
         self.devices = self.devices or default_devices()
@@ -73,6 +75,7 @@ class FieldauditApp(App):
         from kivy.core.window import Window
 
         Window.bind(on_keyboard=self._on_key)
+        Window.softinput_mode = "below_target"  # the keyboard pushes the screen up: the field typed in stays visible
         return self.manager
 
     def _on_key(self, _window: object, key: int, *_args: object) -> bool:
