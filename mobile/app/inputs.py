@@ -8,10 +8,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from kivy.factory import Factory
-from kivy.metrics import dp, sp
+from kivy.metrics import dp
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.gridlayout import GridLayout
-from kivy.uix.togglebutton import ToggleButton
 from kivy.uix.widget import Widget
 
 from shared.question_types import QuestionType
@@ -72,16 +71,9 @@ class ChoiceInput(GridLayout):
         self.bind(minimum_height=self.setter("height"))
         self.card, self.buttons = card, {}
         for value, label in options:
-            button = ToggleButton(
-                text=label,
-                group=f"{card.visit_id}:{card.question.key}",
-                size_hint_y=None,
-                height=dp(52),
-                font_size=sp(16),
-                allow_no_selection=False,
-                halign="center",
+            button = Factory.ChoiceButton(
+                text=label, group=f"{card.visit_id}:{card.question.key}", allow_no_selection=False
             )
-            button.bind(width=lambda b, w: setattr(b, "text_size", (w - dp(8), None)))
             button.bind(on_press=lambda b, v=value: self.card.save_value(v if b.state == "down" else None))
             self.buttons[value] = button
             self.add_widget(button)

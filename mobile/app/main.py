@@ -18,6 +18,7 @@ from .i18n import device_language, use_language
 from .resume import ResumeState
 from .screens import SCREENS
 from .syncing import SyncController
+from .theme import Theme
 
 KV_DIR = Path(__file__).with_name("kv")
 KV_FILES = ("styles.kv", "signin.kv", "assignments.kv", "visit.kv", "review.kv", "sent.kv", "settings.kv")
@@ -33,6 +34,8 @@ class FieldauditApp(App):
     last_sync = StringProperty("never")
     shop = ObjectProperty(None, allownone=True)
     syncer = ObjectProperty(None, allownone=True)
+    theme = ObjectProperty(None)
+    """The colours every kv rule binds to (mobile/app/theme.py); the shopper picks light or dark in Settings."""
 
     def __init__(
         self,
@@ -47,6 +50,7 @@ class FieldauditApp(App):
         self.devices = devices
         self.store: LocalStore | None = None
         self.account_id: int | None = None
+        self.theme = Theme()
 
     # -- start-up ------------------------------------------------------------------------------------------------
     @property
@@ -66,6 +70,7 @@ class FieldauditApp(App):
         self.devices = self.devices or default_devices()
         self.store = LocalStore(self.data_dir)
         self.resume = ResumeState(self.data_dir)
+        self.theme.use(self.resume.get("theme") or "light")
         self.syncer = SyncController(self.store)
         self.syncer.bind(on_finished=self._synced)
         self.manager = ScreenManager(transition=NoTransition())
@@ -75,6 +80,8 @@ class FieldauditApp(App):
         from kivy.core.window import Window
 
         Window.bind(on_keyboard=self._on_key)
+        Window.clearcolor = self.theme.background
+        self.theme.bind(background=lambda _theme, colour: setattr(Window, "clearcolor", colour))
         Window.softinput_mode = "below_target"  # the keyboard pushes the screen up: the field typed in stays visible
         return self.manager
 
@@ -150,6 +157,11 @@ class FieldauditApp(App):
         self.pending = sum(n for state, n in counts.items() if state in UNSENT_STATES and state != "draft")
         when = self.shop.account.last_sync_at
         self.last_sync = when.astimezone().strftime("%d %b %H:%M") if when else "never"
+
+    def use_theme(self, name: str) -> None:
+        """Switch light/dark now (every screen follows its kv bindings) and keep the choice for the next start."""
+        self.theme.use(name)
+        self.resume.set(theme=self.theme.name)
 
     # -- navigation ----------------------------------------------------------------------------------------------
     def go(self, name: str) -> None:
