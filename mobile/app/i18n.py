@@ -16,6 +16,16 @@ DOMAIN = "fieldaudit"
 LOCALE_DIR = Path(__file__).resolve().parents[1] / "locale"
 SOURCE_LANGUAGE = "en"
 
+LANGUAGE_NAMES = {
+    "en": "English",
+    "es": "Español",
+    "pl": "Polski",
+    "fr": "Français",
+    "de": "Deutsch",
+    "pt": "Português",
+}
+"""Each language in its own words, as the Settings screen offers it."""
+
 _translation: gettext.NullTranslations = gettext.NullTranslations()
 _language = SOURCE_LANGUAGE
 

@@ -64,18 +64,17 @@ class FieldauditApp(App):
         return self._data_dir
 
     def build(self) -> ScreenManager:
-        use_language(device_language())  # before the kv files load: their texts are translated as they are read
+        self.resume = ResumeState(self.data_dir)
+        use_language(self.resume.get("language") or device_language())  # before any screen exists: kv texts
         for name in KV_FILES:
             Builder.load_file(str(KV_DIR / name))
         self.devices = self.devices or default_devices()
         self.store = LocalStore(self.data_dir)
-        self.resume = ResumeState(self.data_dir)
         self.theme.use(self.resume.get("theme") or "light")
         self.syncer = SyncController(self.store)
         self.syncer.bind(on_finished=self._synced)
         self.manager = ScreenManager(transition=NoTransition())
-        for screen_class in SCREENS:
-            self.manager.add_widget(screen_class())
+        self._add_screens()
         self.route_at_start()
         from kivy.core.window import Window
 
@@ -157,6 +156,20 @@ class FieldauditApp(App):
         self.pending = sum(n for state, n in counts.items() if state in UNSENT_STATES and state != "draft")
         when = self.shop.account.last_sync_at
         self.last_sync = when.astimezone().strftime("%d %b %H:%M") if when else "never"
+
+    def _add_screens(self) -> None:
+        for screen_class in SCREENS:
+            self.manager.add_widget(screen_class())
+
+    def use_language(self, code: str | None) -> None:
+        """Show the app in another language now (None: the phone's) and keep the choice: the screens are made again,
+        since kv texts are translated when a screen is built."""
+        self.resume.set(language=code)
+        use_language(code or device_language())
+        current = self.manager.current
+        self.manager.clear_widgets()
+        self._add_screens()
+        self.manager.current = current
 
     def use_theme(self, name: str) -> None:
         """Switch light/dark now (every screen follows its kv bindings) and keep the choice for the next start."""

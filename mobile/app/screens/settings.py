@@ -8,6 +8,7 @@ from kivy.properties import StringProperty
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.popup import Popup
 
+from ..i18n import LANGUAGE_NAMES, _, available_languages, count_text, current_language
 from .base import AppScreen
 
 
@@ -24,11 +25,32 @@ class SettingsScreen(AppScreen):
         app = self.app
         account = self.shop.account
         devices = app.devices
-        self.details = (
-            f"Signed in as {account.name} <{account.email}>\nServer: {account.server_url}\n"
-            f"Data folder: {app.data_dir}\nPhotos from: {devices.camera.name}; position: "
-            f"{'GPS' if devices.gps.available else 'not available on this device (recorded as absent)'}"
+        position = _("GPS") if devices.gps.available else _("not available on this device (recorded as absent)")
+        self.details = "\n".join(
+            [
+                _("Signed in as {name} <{email}>").format(name=account.name, email=account.email),
+                _("Server: {url}").format(url=account.server_url),
+                _("Data folder: {folder}").format(folder=app.data_dir),
+                _("Photos from: {camera}; position: {position}").format(camera=devices.camera.name, position=position),
+            ]
         )
+        self.show_languages()
+
+    def show_languages(self) -> None:
+        """One button per language with a catalogue, and the phone's own language; the one in use is selected."""
+        chosen = self.app.resume.get("language")
+        grid = self.ids.languages
+        grid.clear_widgets()
+        for code in [None, *available_languages()]:
+            if code is None:
+                in_use = LANGUAGE_NAMES.get(current_language(), current_language()) if chosen is None else ""
+                label = _("Phone's language") + (f" ({in_use})" if in_use else "")
+            else:
+                label = LANGUAGE_NAMES.get(code, code)
+            button = Factory.ChoiceButton(text=label, group="language", allow_no_selection=False)
+            button.state = "down" if chosen == code else "normal"
+            button.bind(on_release=lambda _b, c=code: self.app.use_language(c))
+            grid.add_widget(button)
 
     def ask_sign_out(self) -> None:
         """Sign out at once when nothing is unsent; else warn first (the visits stay on the phone either way)."""
@@ -39,20 +61,27 @@ class SettingsScreen(AppScreen):
         box = BoxLayout(orientation="vertical", spacing=dp(8), padding=dp(8))
         box.add_widget(
             Factory.Wrapped(
-                text=f"{unsent} visit(s) on this phone are not on the server yet. If you "
-                "sign out they stay on this phone, but nobody can send them until "
-                "you sign in again with this account. Sync first if you can."
+                text=count_text(
+                    unsent,
+                    "{n} visit on this phone is not on the server yet.",
+                    "{n} visits on this phone are not on the server yet.",
+                )
+                + " "
+                + _(
+                    "If you sign out they stay on this phone, but nobody can send them until you sign in again "
+                    "with this account. Sync first if you can."
+                )
             )
         )
         row = BoxLayout(size_hint_y=None, height=dp(52), spacing=dp(8))
-        stay = Factory.TouchButton(text="Stay signed in")
-        leave = Factory.DangerButton(text="Sign out anyway")
+        stay = Factory.TouchButton(text=_("Stay signed in"))
+        leave = Factory.DangerButton(text=_("Sign out anyway"))
         stay.bind(on_release=lambda *_: self._dismiss())
         leave.bind(on_release=lambda *_: self._dismiss_and_sign_out())
         row.add_widget(stay)
         row.add_widget(leave)
         box.add_widget(row)
-        self.popup = Popup(title="Unsent visits", content=box, size_hint=(0.92, None), height=dp(320))
+        self.popup = Popup(title=_("Unsent visits"), content=box, size_hint=(0.92, None), height=dp(320))
         self.popup.open()
 
     def _dismiss(self) -> None:
@@ -65,4 +94,4 @@ class SettingsScreen(AppScreen):
         self.sign_out()
 
     def sign_out(self) -> None:
-        self.app.sign_out("Signed out. Your unsent visits are kept on this phone.")
+        self.app.sign_out(_("Signed out. Your unsent visits are kept on this phone."))
