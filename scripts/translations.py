@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SOURCES = ROOT / "mobile"
 LOCALE = SOURCES / "locale"
 TEMPLATE = LOCALE / "fieldaudit.pot"
-KEYWORDS = {"_": None, "ngettext": (1, 2), "count_text": (2, 3)}
+KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "count_text": (2, 3)}
 SKIP = {"locale", "build", ".buildozer", "__pycache__"}
 KV_CALL = re.compile(r"\b(?:_|ngettext|count_text)\(")
 

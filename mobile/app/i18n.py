@@ -70,8 +70,14 @@ def device_language() -> str | None:
 
 
 def _(message: str) -> str:
-    """``message`` in the current language (the English text itself when there is no translation)."""
-    return _translation.gettext(message)
+    """``message`` in the current language (the English text itself when there is no translation; "" stays "",
+    where gettext would answer with the catalogue's header)."""
+    return _translation.gettext(message) if message else message
+
+
+def N_(message: str) -> str:
+    """Mark a text for translation where it is defined (a module constant) and translate it with ``_`` where shown."""
+    return message
 
 
 def ngettext(singular: str, plural: str, count: int) -> str:

@@ -15,6 +15,8 @@ from kivy.uix.widget import Widget
 
 from shared.question_types import QuestionType
 
+from .i18n import N_, _
+
 if TYPE_CHECKING:
     from .questions import QuestionCard
 
@@ -53,14 +55,16 @@ class TextKind:
 
 
 TEXT_KINDS_BY_TYPE: dict[QuestionType, TextKind] = {
-    QuestionType.NUMBER: TextKind("Number", _as_number, "number", "Enter a number.", input_filter="float"),
-    QuestionType.TEXT: TextKind("Type your answer", multiline=True),
+    QuestionType.NUMBER: TextKind(N_("Number"), _as_number, "number", N_("Enter a number."), input_filter="float"),
+    QuestionType.TEXT: TextKind(N_("Type your answer"), multiline=True),
     QuestionType.DATE: TextKind(
-        "YYYY-MM-DD", _matching(DATE_RE), "datetime", "Use the form 2024-05-31.", "Today", "%Y-%m-%d"
+        N_("YYYY-MM-DD"), _matching(DATE_RE), "datetime", N_("Use the form 2024-05-31."), N_("Today"), "%Y-%m-%d"
     ),
-    QuestionType.TIME: TextKind("HH:MM", _matching(TIME_RE), "datetime", "Use the form 14:30.", "Now", "%H:%M"),
+    QuestionType.TIME: TextKind(
+        N_("HH:MM"), _matching(TIME_RE), "datetime", N_("Use the form 14:30."), N_("Now"), "%H:%M"
+    ),
 }
-"""The question types typed into a TextLikeInput, and how each is asked for."""
+"""The question types typed into a TextLikeInput, and how each is asked for (texts translated where shown)."""
 
 
 class ChoiceInput(GridLayout):
@@ -90,7 +94,9 @@ class TextLikeInput(BoxLayout):
         super().__init__(orientation="horizontal", spacing=dp(6), size_hint_y=None)
         self.card, self.kind, self._showing = card, kind, False
         self.spec = spec = TEXT_KINDS_BY_TYPE[kind]
-        self.field = Factory.Field(multiline=spec.multiline, input_filter=spec.input_filter, hint_text=spec.hint_text)
+        self.field = Factory.Field(
+            multiline=spec.multiline, input_filter=spec.input_filter, hint_text=_(spec.hint_text)
+        )
         self.field.input_type = spec.input_type
         if spec.multiline:
             self.field.height = dp(110)
@@ -98,7 +104,7 @@ class TextLikeInput(BoxLayout):
         self.field.bind(text=self._typed)
         self.add_widget(self.field)
         if spec.shortcut:
-            shortcut = Factory.TouchButton(text=spec.shortcut, size_hint_x=None, width=dp(96))
+            shortcut = Factory.TouchButton(text=_(spec.shortcut), size_hint_x=None, width=dp(96))
             shortcut.bind(on_release=lambda *_: self._now())
             self.add_widget(shortcut)
 
@@ -126,7 +132,7 @@ class TextLikeInput(BoxLayout):
             return
         value = parse(self.kind, text)
         if value is None:
-            self.card.set_hint(self.spec.wrong_hint)
+            self.card.set_hint(_(self.spec.wrong_hint))
             return
         self.card.set_hint("")
         self.card.save_value(value)
@@ -139,7 +145,7 @@ def parse(kind: QuestionType, text: str) -> Any:
 
 def _yes_no_input(card: QuestionCard) -> Widget:
     labels = {o.value: o.label for o in card.question.options or ()}
-    return ChoiceInput(card, [("yes", labels.get("yes", "Yes")), ("no", labels.get("no", "No"))], cols=2)
+    return ChoiceInput(card, [("yes", labels.get("yes", _("Yes"))), ("no", labels.get("no", _("No")))], cols=2)
 
 
 def _choice_input(card: QuestionCard) -> Widget:
