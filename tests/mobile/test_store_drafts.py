@@ -305,3 +305,20 @@ def test_a_comment_with_a_bidi_override_is_an_issue_on_the_phone_before_it_reach
     assert not result.ok and shop.drafts.visit(visit.id).state is VisitState.DRAFT
     [issue] = result.issues
     assert "comment" in issue.path and "bidirectional control character" in issue.message
+
+
+def test_a_photos_capture_time_and_position_go_into_the_manifest(shop, assignment_id, tmp_path):
+    from datetime import UTC, datetime
+
+    from shared.visit import Location
+
+    visit = shop.drafts.start_visit(assignment_id)
+    fill(shop, visit.id)
+    taken = datetime(2026, 11, 20, 14, 32, 10, tzinfo=UTC)
+    shop.drafts.add_photo(
+        visit.id, "storefront", write_png(tmp_path), taken_at=taken, location=Location(51.5, -0.12, 8.0)
+    )
+    assert shop.drafts.finish_visit(visit.id).ok
+    [entry] = shop.drafts.visit_document(visit.id)["photos"]
+    assert entry["taken_at"] == "2026-11-20T14:32:10Z"
+    assert entry["location"] == {"lat": 51.5, "lon": -0.12, "accuracy_m": 8.0}
