@@ -138,6 +138,21 @@ class Section:
     questions: tuple[Question, ...] = ()
 
 
+PHOTO_EDGE_RANGE = (320, 8000)
+"""Bounds of photo_settings.max_edge_px: smaller is unreadable, larger is what cameras already give."""
+
+PHOTO_QUALITY_RANGE = (50, 95)
+"""Bounds of photo_settings.jpeg_quality: below shows blocks, above only grows the file."""
+
+
+@dataclass(frozen=True)
+class PhotoSettings:
+    """How the phone re-encodes a photo at capture: long edge at most ``max_edge_px``, JPEG of ``jpeg_quality``."""
+
+    max_edge_px: int = 1600
+    jpeg_quality: int = 85
+
+
 @dataclass(frozen=True)
 class Checklist:
     """One immutable template version: ordered sections of ordered questions plus the critical policy."""
@@ -147,6 +162,7 @@ class Checklist:
     critical_policy: str = "flag"
     allow_adhoc: bool = False
     sections: tuple[Section, ...] = ()
+    photo_settings: PhotoSettings = PhotoSettings()
 
     def questions(self) -> Iterator[Question]:
         """Every question in display order, across sections."""

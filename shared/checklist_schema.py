@@ -10,11 +10,14 @@ from . import fields as f
 from .checklist import (
     CRITICAL_POLICIES,
     PASS_RULE_OPS,
+    PHOTO_EDGE_RANGE,
+    PHOTO_QUALITY_RANGE,
     QUESTION_TYPES,
     TYPE_SPECIFIC_FIELDS,
     Checklist,
     Option,
     PassRule,
+    PhotoSettings,
     Question,
     Section,
     VisibleIf,
@@ -133,6 +136,22 @@ class SectionSchema(StrictSchema):
         return Section(key=data["key"], title=data["title"], weight=data["weight"], questions=tuple(data["questions"]))
 
 
+class PhotoSettingsSchema(StrictSchema):
+    """How the phone stores a photo at capture (optional; absent fields take the defaults)."""
+
+    max_edge_px = f.Number(
+        integer=True, low=PHOTO_EDGE_RANGE[0], high=PHOTO_EDGE_RANGE[1], load_default=PhotoSettings.max_edge_px
+    )
+    jpeg_quality = f.Number(
+        integer=True, low=PHOTO_QUALITY_RANGE[0], high=PHOTO_QUALITY_RANGE[1], load_default=PhotoSettings.jpeg_quality
+    )
+
+    @post_load
+    def make(self, data: dict[str, Any], **kwargs: Any) -> PhotoSettings:
+        """Build the PhotoSettings dataclass from the checked fields."""
+        return PhotoSettings(**data)
+
+
 class ChecklistSchema(StrictSchema):
     """A whole checklist document (format 1). Load through validation.load_checklist to apply every rule."""
 
@@ -147,13 +166,22 @@ class ChecklistSchema(StrictSchema):
     critical_policy = f.OneOf(CRITICAL_POLICIES, load_default="flag")
     allow_adhoc = f.Bool(load_default=False)
     sections = f.List(f.Obj(SectionSchema), noun="section", min_items=1, max_items=MAX_SECTIONS, required=True)
+    photo_settings = f.Obj(PhotoSettingsSchema, load_default=None, allow_none=True)
 
     @post_load
     def make(self, data: dict[str, Any], **kwargs: Any) -> Checklist:
         """Build the Checklist dataclass from the checked fields."""
         data.pop("format", None)
         data["sections"] = tuple(data["sections"])
+        data["photo_settings"] = data["photo_settings"] or PhotoSettings()
         return Checklist(**data)
+
+    @post_dump
+    def drop_default_photo_settings(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+        """Leave out photo_settings when they are the defaults, so a checklist without them dumps as before."""
+        if data.get("photo_settings") == PhotoSettingsSchema().dump(PhotoSettings()):
+            del data["photo_settings"]
+        return data
 
 
 def dump_checklist(checklist: Checklist) -> dict[str, Any]:

@@ -20,23 +20,33 @@ class Answer:
 
 
 @dataclass(frozen=True)
-class PhotoRef:
-    """One entry of a visit's photo manifest: the bytes travel separately and are checked against it."""
-
-    id: uuid.UUID
-    question: str
-    sha256: str
-    size: int
-    content_type: str
-
-
-@dataclass(frozen=True)
 class Location:
     """Where the device was when the visit was made (WGS 84 degrees, accuracy in metres if known)."""
 
     lat: float
     lon: float
     accuracy_m: float | None = None
+
+
+@dataclass(frozen=True)
+class PhotoRef:
+    """One entry of a visit's photo manifest: the bytes travel separately and are checked against it.
+
+    ``taken_at`` and ``location`` (visit format 2) say when and where the phone took the photo; None = not known.
+    """
+
+    id: uuid.UUID
+    question: str
+    sha256: str
+    size: int
+    content_type: str
+    taken_at: datetime | None = None
+    location: Location | None = None
+
+    @property
+    def has_capture(self) -> bool:
+        """Whether the entry carries a capture time or position (a format 2 field)."""
+        return self.taken_at is not None or self.location is not None
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ import json
 import re
 from typing import Any
 
-from marshmallow import ValidationError, post_load, validates_schema
+from marshmallow import ValidationError, post_dump, post_load, validate, validates_schema
 
 from . import fields as f
 from .checklist import TEXT_LIMIT
@@ -18,6 +18,10 @@ from .visit import Answer, Location, PhotoRef, Visit
 MAX_ANSWERS = 1_000
 MAX_PHOTOS = 500
 MAX_PHOTO_BYTES = 1 << 30
+VISIT_FORMATS = (1, 2)
+"""Visit document formats this code reads: 2 added each photo's optional ``taken_at`` and ``location``."""
+CAPTURE_FIELDS = ("taken_at", "location")
+"""Photo manifest fields of format 2: left out of the canonical dump when None, so format 1 fingerprints hold."""
 _SHA256 = re.compile(r"[0-9a-fA-F]{64}\Z")
 _MIME = re.compile(r"[A-Za-z0-9][A-Za-z0-9.+_-]{0,62}/[A-Za-z0-9][A-Za-z0-9.+_-]{0,62}\Z")
 
@@ -57,6 +61,8 @@ class PhotoRefSchema(StrictSchema):
     sha256 = f.Text(max_length=64, pattern=_SHA256, what="64 hexadecimal characters (a SHA-256 digest)", required=True)
     size = f.Number(integer=True, low=1, high=MAX_PHOTO_BYTES, required=True)
     content_type = f.Text(max_length=127, pattern=_MIME, what="a media type like image/jpeg", required=True)
+    taken_at = f.UtcDateTime(load_default=None, allow_none=True)
+    location = f.Obj(LocationSchema, load_default=None, allow_none=True)
 
     @post_load
     def make(self, data: dict[str, Any], **kwargs: Any) -> PhotoRef:
@@ -65,10 +71,21 @@ class PhotoRefSchema(StrictSchema):
         data["content_type"] = data["content_type"].lower()
         return PhotoRef(**data)
 
+    @post_dump
+    def drop_unknown_capture(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+        """Leave out capture fields that are None: a format 1 entry dumps (and fingerprints) exactly as before."""
+        return {k: v for k, v in data.items() if not (k in CAPTURE_FIELDS and v is None)}
+
 
 class VisitSchema(StrictSchema):
     """A completed visit: ids made on the device, aware date-times, answers and a photo manifest."""
 
+    format = f.Number(
+        integer=True,
+        validate=validate.OneOf(VISIT_FORMATS, error="must be 1 or 2 (the visit formats so far)"),
+        load_default=1,
+        load_only=True,
+    )
     id = f.Uuid(required=True)
     template_version_id = f.Number(integer=True, low=1, high=2**63 - 1, required=True)
     assignment_id = f.Uuid(load_default=None, allow_none=True)
@@ -89,8 +106,16 @@ class VisitSchema(StrictSchema):
     @post_load
     def make(self, data: dict[str, Any], **kwargs: Any) -> Visit:
         """Build the Visit dataclass from the checked fields."""
+        data.pop("format")
         data["answers"], data["photos"] = tuple(data["answers"]), tuple(data["photos"])
         return Visit(**data)
+
+    @post_dump(pass_original=True)
+    def mark_format(self, data: dict[str, Any], visit: Visit, **kwargs: Any) -> dict[str, Any]:
+        """Say ``"format": 2`` when a photo carries capture fields; a format 1 visit dumps without it, as before."""
+        if any(p.has_capture for p in visit.photos):
+            data["format"] = 2
+        return data
 
 
 _SCHEMA = VisitSchema()
@@ -133,7 +158,8 @@ def load_visit(data: Any) -> Visit:
 
 
 def dump_visit(visit: Visit) -> dict[str, Any]:
-    """The canonical JSON-ready dict of a visit (every field present); load_visit(dump_visit(v)) == v."""
+    """The canonical JSON-ready dict of a visit (every format 1 field present; format 2 ones only when set);
+    load_visit(dump_visit(v)) == v."""
     dumped: dict[str, Any] = _SCHEMA.dump(visit)
     return dumped
 

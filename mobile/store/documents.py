@@ -39,7 +39,35 @@ def ordered_answers(checklist: Checklist, answers: list[LocalAnswer]) -> list[An
 
 def photo_refs(photos: list[LocalPhoto]) -> list[PhotoRef]:
     """The photo manifest as shared's dataclasses."""
-    return [PhotoRef(uuid.UUID(p.id), p.question, p.sha256, p.size, p.content_type) for p in photos]
+    return [
+        PhotoRef(
+            uuid.UUID(p.id),
+            p.question,
+            p.sha256,
+            p.size,
+            p.content_type,
+            p.taken_at if p.capture_known else None,
+            p.location,
+        )
+        for p in photos
+    ]
+
+
+def photo_entry(photo: LocalPhoto) -> dict[str, Any]:
+    """A photo's manifest entry (format 2 capture fields only when known, so older entries stay format 1)."""
+    entry: dict[str, Any] = {
+        "id": photo.id,
+        "question": photo.question,
+        "sha256": photo.sha256,
+        "size": photo.size,
+        "content_type": photo.content_type,
+    }
+    if photo.capture_known:
+        entry["taken_at"] = to_text(photo.taken_at)
+    if photo.location is not None:
+        loc = photo.location
+        entry["location"] = {"lat": loc.lat, "lon": loc.lon, "accuracy_m": loc.accuracy_m}
+    return entry
 
 
 def raw_document(
@@ -65,10 +93,7 @@ def raw_document(
         "location": loads(row["location"]),
         "base_revision": row["base_revision"],
         "answers": [{"question": a.question, "value": a.value, "na": a.na, "comment": a.comment} for a in answers],
-        "photos": [
-            {"id": p.id, "question": p.question, "sha256": p.sha256, "size": p.size, "content_type": p.content_type}
-            for p in photos
-        ],
+        "photos": [photo_entry(p) for p in photos],
     }
 
 

@@ -115,8 +115,8 @@ def reopen_for_correction(db: Database, account_id: int, visit_id: str) -> None:
             if str(photo["id"]) not in kept:
                 conn.execute(
                     """INSERT INTO photos (account_id, id, visit_id, question_key, file_name, sha256, size,
-                                content_type, taken_at, uploaded_bytes, uploaded)
-                                VALUES (?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, 1)""",
+                                content_type, taken_at, uploaded_bytes, uploaded, location, capture_known)
+                                VALUES (?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, 1, ?, ?)""",
                     (
                         account_id,
                         str(photo["id"]),
@@ -125,8 +125,10 @@ def reopen_for_correction(db: Database, account_id: int, visit_id: str) -> None:
                         photo["sha256"],
                         photo["size"],
                         photo["content_type"],
-                        now,
+                        photo.get("taken_at") or now,
                         photo["size"],
+                        None if photo.get("location") is None else json.dumps(photo["location"]),
+                        int(photo.get("taken_at") is not None),
                     ),
                 )
         conn.execute(

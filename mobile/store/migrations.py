@@ -131,5 +131,13 @@ def v3_snapshot_marks(conn: sqlite3.Connection) -> None:
         conn.execute(f"ALTER TABLE {table} ADD COLUMN stale INTEGER NOT NULL DEFAULT 0")
 
 
-MIGRATIONS: list[Migration] = [v1_initial, v2_phone_settings, v3_snapshot_marks]
+def v5_photo_capture(conn: sqlite3.Connection) -> None:
+    """Each photo keeps where the device was at capture (JSON Location) and whether its `taken_at` is the capture
+    time (it is not for a photo only the server holds, copied from a visit returned for correction)."""
+    conn.execute("ALTER TABLE photos ADD COLUMN location TEXT")
+    conn.execute("ALTER TABLE photos ADD COLUMN capture_known INTEGER NOT NULL DEFAULT 1")
+    conn.execute("UPDATE photos SET capture_known = 0 WHERE file_name IS NULL")
+
+
+MIGRATIONS: list[Migration] = [v1_initial, v2_phone_settings, v3_snapshot_marks, v5_photo_capture]
 """Every schema change in order: append a function for each change, never edit one that has shipped."""

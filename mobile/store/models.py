@@ -268,7 +268,11 @@ class LocalAnswer:
 
 @dataclass(frozen=True)
 class LocalPhoto:
-    """A photo of a visit; ``file_name`` None means only the server has its bytes (from an earlier revision)."""
+    """A photo of a visit; ``file_name`` None means only the server has its bytes (from an earlier revision).
+
+    ``taken_at`` orders the photos; it is the capture time sent in the manifest when ``capture_known``.
+    ``location`` is where the device was at capture (None: no fix, or not known).
+    """
 
     id: str
     visit_id: str
@@ -280,9 +284,12 @@ class LocalPhoto:
     taken_at: datetime
     uploaded_bytes: int
     uploaded: bool
+    location: Location | None = None
+    capture_known: bool = True
 
     @classmethod
     def from_row(cls, row: sqlite3.Row) -> LocalPhoto:
+        loc = loads(row["location"])
         return cls(
             row["id"],
             row["visit_id"],
@@ -294,6 +301,8 @@ class LocalPhoto:
             from_text(row["taken_at"]),  # type: ignore[arg-type]
             row["uploaded_bytes"],
             bool(row["uploaded"]),
+            Location(**loc) if loc else None,
+            bool(row["capture_known"]),
         )
 
 

@@ -1,4 +1,4 @@
-"""Photo files in the store's private folder: copied in at capture while hashing, typed by their magic bytes."""
+"""Photo files in the store's private folder: stored at capture as they are sent (photo_encoding), hashed, typed."""
 
 from __future__ import annotations
 
@@ -8,10 +8,14 @@ from collections.abc import Generator
 from dataclasses import dataclass
 from pathlib import Path
 
+from shared.checklist import PhotoSettings
 from shared.photo_types import PHOTO_TYPES, sniff_photo_type
 from shared.visit_schema import MAX_PHOTO_BYTES
 
 from .errors import StoreError
+from .photo_encoding import encode_photo
+
+DEFAULT_SETTINGS = PhotoSettings()
 
 COPY_CHUNK = 1 << 20
 
@@ -31,34 +35,31 @@ def sniff_content_type(head: bytes) -> str | None:
     return sniff_photo_type(head)
 
 
-def copy_photo(source: Path | str, folder: Path, photo_id: str) -> StoredFile:
-    """Copy a captured image into ``folder`` as ``<photo_id>.<ext>``, hashing as it streams; fsynced before use."""
+def copy_photo(
+    source: Path | str, folder: Path, photo_id: str, settings: PhotoSettings = DEFAULT_SETTINGS
+) -> StoredFile:
+    """Store a captured image in ``folder`` as ``<photo_id>.<ext>`` as it will be sent (photo_encoding), hashed and
+    fsynced before use; the source is only read. StoreError (and nothing left behind) for a file that is no photo."""
     source = Path(source)
     folder.mkdir(parents=True, exist_ok=True)
     partial = folder / f".{photo_id}.part"
-    digest, size = hashlib.sha256(), 0
     try:
-        with open(source, "rb") as src, open(partial, "wb") as dst:
-            head = src.read(64)
-            content_type = sniff_content_type(head)
-            if content_type is None:
+        with open(source, "rb") as src:
+            if sniff_content_type(src.read(64)) is None:
                 raise StoreError(f"{source.name} is not a JPEG, PNG, WebP or HEIC image")
-            chunk = head
-            while chunk:
-                digest.update(chunk)
-                size += len(chunk)
-                if size > MAX_PHOTO_BYTES:
-                    raise StoreError(f"{source.name} is larger than {MAX_PHOTO_BYTES} bytes")
-                dst.write(chunk)
-                chunk = src.read(COPY_CHUNK)
-            dst.flush()
-            os.fsync(dst.fileno())
+        content_type = encode_photo(source, partial, settings)
+        size = partial.stat().st_size
+        if size > MAX_PHOTO_BYTES:
+            raise StoreError(f"{source.name} is larger than {MAX_PHOTO_BYTES} bytes")
+        with open(partial, "rb+") as stored:
+            os.fsync(stored.fileno())
+        digest = file_sha256(partial)
         name = photo_id + PHOTO_TYPES[content_type][1]
         os.replace(partial, folder / name)
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
-    return StoredFile(name, digest.hexdigest(), size, content_type)
+    return StoredFile(name, digest, size, content_type)
 
 
 def file_sha256(path: Path) -> str:

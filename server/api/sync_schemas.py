@@ -130,6 +130,24 @@ class RefusedPhotoSchema(Schema):
     reason = fields.String(metadata={"description": "a sentence for the shopper, e.g. the pixel limit"})
 
 
+class PhotoLocationSchema(Schema):
+    """Where the phone was when it took a photo (WGS 84 degrees, accuracy in metres if known)."""
+
+    lat = fields.Float()
+    lon = fields.Float()
+    accuracy_m = fields.Float(allow_none=True)
+
+
+class PhotoRecordSchema(Schema):
+    """A photo of the visit's manifest, with its capture time and position (null when the phone sent none)."""
+
+    id = fields.String()
+    question = fields.String()
+    complete = fields.Boolean(metadata={"description": "the server has every byte"})
+    taken_at = fields.DateTime(allow_none=True, metadata={"description": "when the phone took it (UTC)"})
+    location = fields.Nested(PhotoLocationSchema, allow_none=True)
+
+
 class VisitRecordSchema(Schema):
     """The server's record of a visit."""
 
@@ -146,5 +164,6 @@ class VisitRecordSchema(Schema):
         fields.Nested(RefusedPhotoSchema),
         metadata={"description": "missing photos the server refused (they stay missing)"},
     )
+    photos = fields.List(fields.Nested(PhotoRecordSchema), metadata={"description": "the manifest, in capture order"})
     review_note = fields.String()
     submitted_at = fields.DateTime()

@@ -164,7 +164,12 @@ class VisitMaker:
                 "lon": round(lon + self.rng.gauss(0, 0.0003), 6),
                 "accuracy_m": round(self.rng.uniform(4, 30), 1),
             }
+        for n, file in enumerate(files, 1):  # taken while on site, where the visit was (no draw: same demo data)
+            taken = started + (finished - started) * n / (len(files) + 1)
+            file.entry["taken_at"] = taken.isoformat().replace("+00:00", "Z")
+            file.entry["location"] = location
         document = {
+            "format": 2,
             "id": str(visit_id),
             "template_version_id": self.version_id,
             "assignment_id": str(assignment_id) if assignment_id else None,

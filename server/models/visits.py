@@ -166,7 +166,8 @@ class Photo(Model):
     The original is decoded once, when its upload completes: `width`/`height` are its pixels and
     `page_key`/`thumb_key` its downscaled JPEG renditions, the only images pages and PDFs read.
     `refused_reason` says why the last complete upload was refused (too many pixels, not the declared
-    format); `removed_at` when the retention period of a rejected visit deleted its files.
+    format); `removed_at` when the retention period of a rejected visit deleted its files. `taken_at` and
+    `latitude`/`longitude`/`accuracy_m` say when and where the phone took it (visit format 2; None if not sent).
     """
 
     __tablename__ = "photos"
@@ -186,3 +187,7 @@ class Photo(Model):
     thumb_key: Mapped[str | None] = mapped_column(String(255))
     refused_reason: Mapped[str | None] = mapped_column(Text)
     removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    taken_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    latitude: Mapped[float | None]
+    longitude: Mapped[float | None]
+    accuracy_m: Mapped[float | None]

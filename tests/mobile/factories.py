@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import copy
+import io
+import math
 import os
 import struct
 import uuid
 import zlib
 from pathlib import Path
 from typing import Any
+
+from PIL import Image
 
 from mobile.store import AccountStore, LocalStore
 
@@ -85,23 +89,27 @@ ANSWERS: dict[str, dict[str, Any]] = {
 
 
 def png_bytes(width: int = 4, height: int = 3, *, noise: int = 0, seed: int = 1) -> bytes:
-    """A valid PNG (RGB, 8 bit); ``noise`` > 0 gives incompressible rows of that many extra bytes for big files."""
+    """A valid PNG (RGB, 8 bit, no metadata); ``noise`` > 0 gives a square of at least that many incompressible
+    bytes for big files (a few hundred pixels a side: within the phone's size limit, so stored byte for byte)."""
 
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
 
     if noise:
-        width = max(width, noise // (3 * height) + 1)
+        side = math.isqrt(noise // 3) + 1
+        width, height = max(width, side), max(height, side)
     rng = __import__("random").Random(seed)
     rows = b"".join(b"\x00" + bytes(rng.randrange(256) for _ in range(width * 3)) for _ in range(height))
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows, 0)) + chunk(b"IEND", b"")
 
 
-def jpeg_bytes() -> bytes:
-    """A tiny JPEG-looking file (SOI + JFIF APP0 + EOI): enough for magic-byte checks."""
-    app0 = b"JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"
-    return b"\xff\xd8\xff\xe0" + struct.pack(">H", len(app0) + 2) + app0 + b"\xff\xd9"
+def jpeg_bytes(width: int = 4, height: int = 3, *, exif: Image.Exif | None = None, quality: int = 90) -> bytes:
+    """A real JPEG (a colour gradient, so orientation shows), optionally with EXIF as a camera writes it."""
+    image = Image.linear_gradient("L").resize((width, height)).convert("RGB")
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=quality, **({"exif": exif} if exif is not None else {}))
+    return out.getvalue()
 
 
 def write_png(folder: Path, name: str = "shot.png", **options: Any) -> Path:

@@ -213,6 +213,23 @@ class LiveServer:
                 "photos": {str(p.id): (p.received_bytes, p.size, p.completed_at is not None) for p in row.photos},
             }
 
+    def photo_rows(self, visit_id: str) -> list[dict]:
+        """The visit's Photo rows: pixels of what arrived, capture time and position."""
+        from server.models import Photo
+
+        with self.ctx():
+            rows = self.session.query(Photo).filter(Photo.visit_id == uuid.UUID(visit_id)).all()
+            return [
+                {
+                    "width": p.width,
+                    "height": p.height,
+                    "content_type": p.content_type,
+                    "taken_at": p.taken_at,
+                    "location": (p.latitude, p.longitude, p.accuracy_m),
+                }
+                for p in rows
+            ]
+
     def count(self, model_name: str) -> int:
         from sqlalchemy import func, select
 

@@ -84,6 +84,18 @@ def test_a_photo_is_copied_into_the_store_with_its_hash_size_and_type(shop, assi
     assert shop.drafts.add_photo(visit.id, "storefront", jpeg).content_type == "image/jpeg"
 
 
+def test_a_photo_that_cannot_be_decoded_is_refused_with_a_readable_message_and_leaves_nothing(
+    shop, assignment_id, tmp_path
+):
+    visit = shop.drafts.start_visit(assignment_id)
+    broken = tmp_path / "broken.jpg"
+    broken.write_bytes(jpeg_bytes(400, 300)[:300])
+    with pytest.raises(StoreError, match=r"broken.jpg could not be read as a photo \(the file is damaged"):
+        shop.drafts.add_photo(visit.id, "storefront", broken)
+    assert shop.drafts.photos(visit.id) == []
+    assert not shop.photo_folder.exists() or list(shop.photo_folder.iterdir()) == []
+
+
 def test_a_file_that_is_not_an_image_is_refused_and_leaves_nothing_behind(shop, assignment_id, tmp_path):
     visit = shop.drafts.start_visit(assignment_id)
     text = tmp_path / "notes.txt"
@@ -170,6 +182,7 @@ def test_the_visit_document_follows_the_format_and_validates_with_shared(shop, a
     assert shop.drafts.finish_visit(visit.id).ok
     document = shop.drafts.visit_document(visit.id)
     assert set(document) == {
+        "format",
         "id",
         "template_version_id",
         "assignment_id",
@@ -199,8 +212,10 @@ def test_the_visit_document_follows_the_format_and_validates_with_shared(shop, a
             "sha256": photo.sha256,
             "size": photo.size,
             "content_type": "image/png",
+            "taken_at": photo.taken_at.isoformat().replace("+00:00", "Z"),
         }
     ]
+    assert document["format"] == 2
     loaded = load_visit(document)
     checklist = load_checklist(CHECKLIST)
     assert validate_visit(checklist, loaded) == []
@@ -290,3 +305,20 @@ def test_a_comment_with_a_bidi_override_is_an_issue_on_the_phone_before_it_reach
     assert not result.ok and shop.drafts.visit(visit.id).state is VisitState.DRAFT
     [issue] = result.issues
     assert "comment" in issue.path and "bidirectional control character" in issue.message
+
+
+def test_a_photos_capture_time_and_position_go_into_the_manifest(shop, assignment_id, tmp_path):
+    from datetime import UTC, datetime
+
+    from shared.visit import Location
+
+    visit = shop.drafts.start_visit(assignment_id)
+    fill(shop, visit.id)
+    taken = datetime(2026, 11, 20, 14, 32, 10, tzinfo=UTC)
+    shop.drafts.add_photo(
+        visit.id, "storefront", write_png(tmp_path), taken_at=taken, location=Location(51.5, -0.12, 8.0)
+    )
+    assert shop.drafts.finish_visit(visit.id).ok
+    [entry] = shop.drafts.visit_document(visit.id)["photos"]
+    assert entry["taken_at"] == "2026-11-20T14:32:10Z"
+    assert entry["location"] == {"lat": 51.5, "lon": -0.12, "accuracy_m": 8.0}

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from shared.checklist import QUESTION_TYPES, TYPE_FIELDS, PassRule
+from shared.checklist import QUESTION_TYPES, TYPE_FIELDS, PassRule, PhotoSettings
+from shared.errors import ChecklistInvalid
+from shared.schemas import dump_checklist
 from shared.validation import load_checklist
 
 from .factories import FULL_DOC, checklist, choice, number, one, q, scale, sec
@@ -77,3 +79,35 @@ def test_checklists_are_immutable_and_hashable():
 
 def test_every_type_has_a_field_list():
     assert set(TYPE_FIELDS) == set(QUESTION_TYPES)
+
+
+def test_photo_settings_default_when_absent_and_are_left_out_of_the_dump():
+    cl = load_checklist(FULL_DOC)
+    assert cl.photo_settings == PhotoSettings(max_edge_px=1600, jpeg_quality=85)
+    assert "photo_settings" not in dump_checklist(cl) and dump_checklist(cl)["format"] == 1
+
+
+def test_photo_settings_load_fill_the_defaults_and_round_trip():
+    cl = load_checklist({**FULL_DOC, "photo_settings": {"max_edge_px": 2400}})
+    assert cl.photo_settings == PhotoSettings(max_edge_px=2400, jpeg_quality=85)
+    dumped = dump_checklist(cl)
+    assert dumped["photo_settings"] == {"max_edge_px": 2400, "jpeg_quality": 85} and dumped["format"] == 1
+    assert load_checklist(dumped) == cl
+
+
+@pytest.mark.parametrize(
+    ("settings", "path", "words"),
+    [
+        ({"max_edge_px": 319}, "photo_settings.max_edge_px", "at least 320"),
+        ({"max_edge_px": 8001}, "photo_settings.max_edge_px", "at most 8000"),
+        ({"max_edge_px": 1600.5}, "photo_settings.max_edge_px", "whole number"),
+        ({"jpeg_quality": 49}, "photo_settings.jpeg_quality", "at least 50"),
+        ({"jpeg_quality": 96}, "photo_settings.jpeg_quality", "at most 95"),
+        ({"keep_original": True}, "photo_settings.keep_original", "not a known field"),
+        ("big", "photo_settings", "object"),
+    ],
+)
+def test_photo_settings_out_of_range_are_refused_naming_the_field(settings, path, words):
+    with pytest.raises(ChecklistInvalid) as error:
+        load_checklist({**FULL_DOC, "photo_settings": settings})
+    assert [(i.path, words in i.message) for i in error.value.issues] == [(path, True)]

@@ -94,6 +94,53 @@ def test_fingerprint_is_stable_for_the_same_content_and_differs_for_other_conten
     assert same and visit_fingerprint(load_visit(changed)) != visit_fingerprint(load_visit(VISIT))
 
 
+FORMAT_1_FINGERPRINT = "60b3a00e5ae7a03adbae451f49ae6c566f6f642f30349b4f3ca0fa9d11dd18e6"
+"""visit_fingerprint of VISIT computed before format 2 (photo capture fields) existed."""
+
+
+def with_capture(**capture) -> dict:
+    """The example visit whose photo carries format 2 capture fields."""
+    data = copy.deepcopy(VISIT)
+    data["photos"][0].update(capture)
+    return data
+
+
+def test_a_format_1_visit_keeps_the_fingerprint_it_had_before_format_2():
+    visit = load_visit(VISIT)
+    assert visit_fingerprint(visit) == FORMAT_1_FINGERPRINT
+    assert "format" not in dump_visit(visit) and set(dump_visit(visit)["photos"][0]) == {
+        "id",
+        "question",
+        "sha256",
+        "size",
+        "content_type",
+    }
+    assert visit_fingerprint(load_visit({**VISIT, "format": 1})) == FORMAT_1_FINGERPRINT
+
+
+def test_a_photo_with_capture_time_and_position_loads_dumps_as_format_2_and_round_trips():
+    data = with_capture(taken_at="2026-11-20T10:32:00+01:00", location={"lat": 51.5, "lon": -0.12, "accuracy_m": 8})
+    visit = load_visit(data)
+    photo = visit.photos[0]
+    assert photo.taken_at == datetime(2026, 11, 20, 9, 32, tzinfo=UTC) and photo.location.accuracy_m == 8
+    dumped = dump_visit(visit)
+    assert dumped["format"] == 2 and dumped["photos"][0]["taken_at"] == "2026-11-20T09:32:00Z"
+    assert load_visit(dumped) == visit and dump_visit(load_visit(dumped)) == dumped
+    assert visit_fingerprint(visit) != FORMAT_1_FINGERPRINT
+
+
+def test_a_photo_with_only_a_capture_time_leaves_out_the_position():
+    dumped = dump_visit(load_visit(with_capture(taken_at="2026-11-20T09:32:00Z", location=None)))
+    assert dumped["format"] == 2 and "location" not in dumped["photos"][0]
+
+
+def test_bad_capture_fields_and_unknown_formats_are_named_by_path():
+    bad = with_capture(taken_at="2026-11-20T09:32:00", location={"lat": 91, "lon": 0})
+    assert sorted(issue_paths(bad)) == ["photos[0].location.lat", "photos[0].taken_at"]
+    assert issue_paths(visit_with(format=3)) == ["format"]
+    assert "1 or 2" in visit_issues(visit_with(format=3))[0].message
+
+
 def test_times_with_an_offset_are_stored_in_utc_and_dumped_with_z():
     visit = load_visit(visit_with(started_at="2026-11-20T10:14:03+01:00"))
     assert visit.started_at == datetime(2026, 11, 20, 9, 14, 3, tzinfo=UTC)

@@ -16,6 +16,8 @@ from shared.validation import validate_checklist
 
 KEY = re.compile(r"[a-z0-9_]{1,64}\Z")
 SETTINGS = ("title", "description", "critical_policy", "allow_adhoc")
+PHOTO_SETTINGS = ("max_edge_px", "jpeg_quality")
+"""Fields of the checklist's optional photo_settings (shared.checklist.PhotoSettings) the builder sets."""
 
 __all__ = [
     "add_question",
@@ -125,10 +127,18 @@ def _move(items: list, index: int, direction: str) -> None:
 
 
 def update_settings(session: DbSession, version: TemplateVersion, data: dict) -> list[Issue]:
-    """Change the checklist's title, description, critical policy and ad-hoc flag."""
+    """Change the checklist's title, description, critical policy, ad-hoc flag and photo settings (None = default;
+    all defaults leave photo_settings out of the definition)."""
 
     def change(definition: dict) -> None:
         definition.update({name: data[name] for name in SETTINGS if name in data})
+        if "photo_settings" in data:
+            photo = {name: data["photo_settings"].get(name) for name in PHOTO_SETTINGS}
+            photo = {name: value for name, value in photo.items() if value is not None}
+            if photo:
+                definition["photo_settings"] = photo
+            else:
+                definition.pop("photo_settings", None)
 
     return _edit(session, version, change)
 

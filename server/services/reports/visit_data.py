@@ -23,6 +23,7 @@ from server.models import Visit
 from server.models.types import utcnow
 from server.services.accounts.shopper_labels import ShopperLabels
 from server.services.checklists.versions import checklist_of
+from server.services.photos.capture import capture_text
 from server.services.photos.renditions import ensure_renditions
 from server.storage import PhotoStorage, StorageError
 from shared.schemas import load_visit
@@ -60,7 +61,7 @@ def _photos(visit: Visit, storage: PhotoStorage | None) -> dict[str, list[PhotoT
         except (StorageError, OSError) as exc:
             log.warning("visit %s: photo %s left out of the report: %s", visit.id, photo.id, exc)
             continue
-        thumbs[photo.question_key].append(PhotoThumb(image=image))
+        thumbs[photo.question_key].append(PhotoThumb(image=image, caption=capture_text(photo, visit.branch)))
     missing = len(visit.photos) - len(arrived)
     if missing:
         log.info("visit %s: %d photo(s) have not arrived yet", visit.id, missing)

@@ -49,7 +49,17 @@ def row_values(doc: VisitDoc, checklist: Checklist, score: VisitScore) -> tuple[
         for i, s in enumerate(score.sections)
     ]
     photos = [
-        {"id": p.id, "question_key": p.question, "sha256": p.sha256, "size": p.size, "content_type": p.content_type}
+        {
+            "id": p.id,
+            "question_key": p.question,
+            "sha256": p.sha256,
+            "size": p.size,
+            "content_type": p.content_type,
+            "taken_at": p.taken_at,
+            "latitude": p.location.lat if p.location else None,
+            "longitude": p.location.lon if p.location else None,
+            "accuracy_m": p.location.accuracy_m if p.location else None,
+        }
         for p in doc.photos
     ]
     return answers, sections, photos

@@ -77,6 +77,25 @@ class RefusedPhoto:
 
 
 @dataclass(frozen=True)
+class PhotoRecord:
+    """One photo of the manifest: whether it has arrived, and when and where the phone took it (None: not sent)."""
+
+    id: str
+    question: str
+    complete: bool
+    taken_at: datetime | None
+    location: dict | None
+
+
+def photo_record(photo: Photo) -> PhotoRecord:
+    """The API's view of a stored photo (location in the wire shape of shared's LocationSchema)."""
+    location = None
+    if photo.latitude is not None and photo.longitude is not None:
+        location = {"lat": photo.latitude, "lon": photo.longitude, "accuracy_m": photo.accuracy_m}
+    return PhotoRecord(str(photo.id), photo.question_key, photo.completed_at is not None, photo.taken_at, location)
+
+
+@dataclass(frozen=True)
 class VisitRecord:
     """The server's record of one visit as the phone reads it (GET /api/v1/visits/<id>, VisitRecordSchema)."""
 
@@ -91,6 +110,7 @@ class VisitRecord:
     sections: tuple[SectionRecord, ...]
     missing_photos: tuple[str, ...]
     refused_photos: tuple[RefusedPhoto, ...]
+    photos: tuple[PhotoRecord, ...]
     review_note: str
     submitted_at: datetime | None
 
@@ -115,6 +135,9 @@ def visit_record(session: DbSession, visit: Visit) -> VisitRecord:
         ),
         missing_photos=tuple(missing_photos(session, [visit.id])[visit.id]),
         refused_photos=refused_photos(session, visit.id),
+        photos=tuple(
+            photo_record(p) for p in sorted(visit.photos, key=lambda p: (p.taken_at is None, p.taken_at, str(p.id)))
+        ),
         review_note=visit.review_note,
         submitted_at=visit.submitted_at,
     )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -13,23 +12,14 @@ from server.extensions import DbSession
 from server.models import Photo, User, Visit
 from server.services.accounts.shopper_labels import ShopperLabels
 from server.services.checklists.versions import checklist_of
+from server.services.geo import haversine_m
+from server.services.photos.capture import capture_text
 from server.services.reports.visit_data import current_document
 from shared.schemas import load_visit
 from shared.scoring import score_visit
 
-EARTH_RADIUS_M = 6_371_008.8
-"""Mean Earth radius (IUGG), metres."""
-
 FAR_M = 250
 """A visit recorded further than this from its branch is marked for a closer look."""
-
-
-def haversine_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in metres between two WGS 84 points (haversine formula)."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(a)))
 
 
 @dataclass(frozen=True)
@@ -133,4 +123,5 @@ def visit_view(session: DbSession, visit: Visit, labels: ShopperLabels) -> dict:
         "missing_photos": sum(1 for p in visit.photos if p.completed_at is None),
         "history": history(session, visit, labels),
         "refused_photos": refused_photos(visit),
+        "capture_text": lambda photo: capture_text(photo, visit.branch),
     }

@@ -47,7 +47,21 @@ def settings_from(form) -> dict:
         "description": form.get("description", ""),
         "critical_policy": form.get("critical_policy", "flag"),
         "allow_adhoc": form.get("allow_adhoc") == "1",
+        "photo_settings": {
+            name: value
+            for name in ("max_edge_px", "jpeg_quality")
+            if (value := _setting_number(form.get(name, ""))) is not None
+        },
     }
+
+
+def _setting_number(text: str) -> int | str | None:
+    """A whole number typed into the form; blank is None (the default), anything else goes to the validator as typed
+    (so its message names the field: "photo_settings.max_edge_px must be a whole number")."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    return int(text) if re.fullmatch(r"[-+]?\d{1,9}", text) else text
 
 
 def section_from(form) -> tuple[dict, Errors]:

@@ -114,7 +114,8 @@ class Runner(DeviceActions):
         kind = card.question.type
         if kind == "photo":
             press(card.input.capture_button)
-        elif kind in ("yes_no", "choice", "scale"):
+            return lambda: not card.input.busy  # the photo is stored in a thread (downscaling takes a moment)
+        if kind in ("yes_no", "choice", "scale"):
             press(card.input.buttons[value])
         else:
             card.input.field.text = str(value)
@@ -124,14 +125,20 @@ class Runner(DeviceActions):
         """Answer every shown question of the current section that the dict knows, frame after frame, as
         visible_if reveals more (a shopper sees the new card appear, then answers it)."""
         given: set[str] = set()
+        pending: list[Any] = []  # answers still being stored (photos)
 
         def step() -> bool:
+            pending[:] = [done for done in pending if not done()]
+            if pending:
+                return False
             fresh = [k for k in self.screen("visit").cards if k in answers and k not in given]
             for key in fresh:
                 given.add(key)
-                self.do_answer(key, answers[key])
+                done = self.do_answer(key, answers[key])
+                if done is not None:
+                    pending.append(done)
             state["idle"] = 0 if fresh else state["idle"] + 1
-            return state["idle"] >= 3
+            return state["idle"] >= 3 and not pending
 
         state = {"idle": 0}
         return step

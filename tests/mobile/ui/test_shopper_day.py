@@ -6,8 +6,9 @@ from __future__ import annotations
 import json
 
 import pytest
+from PIL import ExifTags, Image
 
-from tests.mobile.factories import write_png
+from tests.mobile.factories import jpeg_bytes
 from tests.mobile.live import PASSWORD
 from tests.mobile.ui.harness import DEMO, SwitchableServer, run_app
 
@@ -34,7 +35,12 @@ def world(live_server, tmp_path):
 
 def test_a_shopper_day_offline_killed_and_resumed(world, tmp_path):
     server, switch, shopper, assignment_id = world
-    photo = write_png(tmp_path / "camera", "shot.png", width=32, height=24)
+    # a 6 MP camera JPEG taken upright (EXIF orientation 6): the phone stores it at most 1600 px, without EXIF
+    photo = tmp_path / "camera" / "shot.jpg"
+    photo.parent.mkdir(parents=True)
+    exif = Image.Exif()
+    exif[ExifTags.Base.Orientation] = 6
+    photo.write_bytes(jpeg_bytes(3000, 2000, exif=exif))
 
     def app(name, steps):
         return run_app(
@@ -154,6 +160,9 @@ def test_a_shopper_day_offline_killed_and_resumed(world, tmp_path):
     held = server.visit(visit_id)
     assert held is not None and held["score_percent"] == pytest.approx(preview, abs=1e-9)
     assert len(held["photos"]) == 2 and all(complete for _, _, complete in held["photos"].values())
+    for row in server.photo_rows(visit_id):  # downscaled and upright on the phone; time and position per photo
+        assert (row["width"], row["height"], row["content_type"]) == (1067, 1600, "image/jpeg")
+        assert row["taken_at"] is not None and row["location"] == (51.5072, -0.1276, 8.0)
     assert any(f"{preview:.1f}%" in text for text in synced.records["sent"]["texts"])
     document = server.revision_documents(visit_id)[-1]
     assert document["location"]["lat"] == 51.5072 and document["location"]["lon"] == -0.1276

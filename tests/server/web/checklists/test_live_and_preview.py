@@ -155,3 +155,29 @@ def test_live_validation_of_the_settings_reports_checklist_level_problems(client
     body = validate(client, version, {"scope": "settings", "title": "", "critical_policy": "flag"}).get_json()
     assert body["total"] == 1 and body["issues"][0]["path"] == "title"
     assert validate(client, version, {"scope": "nothing"}).status_code == 400
+
+
+def test_the_photo_settings_are_saved_from_the_settings_form_and_cleared_when_left_empty(client, make, session):
+    admin_client(client, make)
+    version = draft_of(session)
+    page = f"/builder/versions/{version.id}"
+    form = {"title": "Store audit", "critical_policy": "flag", "max_edge_px": "2400", "jpeg_quality": "80"}
+    response = post(client, page, f"/builder/versions/{version.id}/settings", form, follow_redirects=True)
+    assert response.status_code == 200
+    session.refresh(version)
+    assert version.definition["photo_settings"] == {"max_edge_px": 2400, "jpeg_quality": 80}
+    assert 'name="max_edge_px" type="number" value="2400"' in client.get(page).text
+    post(client, page, f"/builder/versions/{version.id}/settings", {**form, "max_edge_px": "", "jpeg_quality": ""})
+    session.refresh(version)
+    assert "photo_settings" not in version.definition
+
+
+def test_photo_settings_out_of_range_are_named_in_the_live_validation(client, make, session):
+    admin_client(client, make)
+    version = draft_of(session)
+    form = {"scope": "settings", "title": "Audit", "critical_policy": "flag", "max_edge_px": "100", "jpeg_quality": "x"}
+    body = validate(client, version, form).get_json()
+    assert [(i["path"], i["message"]) for i in body["issues"]] == [
+        ("photo_settings.max_edge_px", "photo_settings.max_edge_px must be at least 320"),
+        ("photo_settings.jpeg_quality", "photo_settings.jpeg_quality must be a whole number"),
+    ]

@@ -59,6 +59,7 @@ class World:
         approve: bool = True,
         lat_shift: float = 0.0,
         upload: bool = True,
+        capture: dict | None = None,
     ) -> Visit:
         """Push one visit (with an optional PNG photo, uploaded unless told not to); approve it unless told not to."""
         branch, person = self.branches[branch_key], self.people[shopper]
@@ -83,6 +84,7 @@ class World:
                     "sha256": hashlib.sha256(photo).hexdigest(),
                     "size": len(photo),
                     "content_type": "image/png",
+                    **(capture or {}),
                 }
             ]
         token = self.tokens[shopper]
