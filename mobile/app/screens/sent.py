@@ -50,11 +50,11 @@ def describe(shop: AccountStore, visit: LocalVisit, show_score: bool, checklists
                 count_text(len(server.missing_photos), "{n} photo still to upload", "{n} photos still to upload")
             )
         if visit.last_error:
-            lines.append(f"Problem: {escape_markup(visit.last_error)}")
+            lines.append(_("Problem: {problem}").format(problem=escape_markup(visit.last_error)))
         if server.review_note:
-            lines.append(f"Reviewer's note: {escape_markup(server.review_note)}")
+            lines.append(_("Reviewer's note: {note}").format(note=escape_markup(server.review_note)))
     elif visit.last_error:
-        lines.append(f"Problem: {escape_markup(visit.last_error)}")
+        lines.append(_("Problem: {problem}").format(problem=escape_markup(visit.last_error)))
     return "\n".join(lines)
 
 

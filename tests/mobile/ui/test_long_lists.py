@@ -132,6 +132,11 @@ def test_the_sent_screen_lists_returned_visits_first_then_every_visit_newest_fir
     with LocalStore(tmp_path / "phone") as store:
         shop = add_account(store)
         shop.pulled.apply_changes([version_change(), branch_change(), *pages], "c1")
+        refused = shop.drafts.start_visit(branch_id=12, template_version_id=7)  # started now: the newest
+        with shop.db.transaction() as conn:  # as a push refused with a 4xx leaves it
+            conn.execute(
+                "UPDATE visits SET state = 'error', last_error = 'Unknown [b]branch[/b]' WHERE id = ?", (refused.id,)
+            )
     run = run_app(
         tmp_path,
         [
@@ -144,10 +149,19 @@ def test_the_sent_screen_lists_returned_visits_first_then_every_visit_newest_fir
         ],
     )
     assert run.returncode == 0, run.results.get("error") or run.stderr
-    notes = [t.rsplit("note: ", 1)[-1] for t in run.records["sent"]["texts"]]
+    texts = run.records["sent"]["texts"]
+    assert len(texts) == MANY + 1 and "Problem: Unknown &bl;b&br;branch" in texts[0]  # refused, the newest
+    notes = [t.rsplit("note: ", 1)[-1] for t in texts[1:]]
     by_date = sorted(range(MANY), key=lambda n: minutes[n], reverse=True)
     returned = [n for n in by_date if n < 2]
     assert notes == [f"Note {n}" for n in returned + [n for n in by_date if n >= 2]]
-    assert all("Returned for correction" in t for t in run.records["sent"]["texts"][:2])
+    assert all("Returned for correction" in t for t in texts[1:3])
     corrections = run.records["assignments"]["corrections"]
-    assert [c["note"] for c in corrections] == [f"Reviewer's note: Note {n}" for n in returned]
+    assert [c["note"] for c in corrections] == ["Refused by the server: Unknown &bl;b&br;branch&bl;/b&br;"] + [
+        f"Reviewer's note: Note {n}" for n in returned
+    ]
+    assert [c["action"] for c in corrections] == [
+        "Fix and submit again",
+        "Correct and resubmit",
+        "Correct and resubmit",
+    ]
