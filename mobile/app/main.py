@@ -90,7 +90,7 @@ class FieldauditApp(App):
             return False
         current = self.manager.current
         if current == "review":
-            self.manager.current = "visit"
+            self.manager.get_screen("review").back()
             return True
         if current in ("visit", "sent", "settings"):
             self.go("assignments")

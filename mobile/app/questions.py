@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from kivy.factory import Factory
-from kivy.properties import StringProperty
+from kivy.properties import BooleanProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.widget import Widget
 from kivy.utils import escape_markup
@@ -35,6 +35,8 @@ class QuestionCard(BoxLayout):
     help_text = StringProperty("")
     legend = StringProperty("")
     """What the points of a scale mean ("1 = poor, 5 = great"), shown for scale questions only."""
+    highlighted = BooleanProperty(False)
+    """The reviewer's note names this question (a correction): the card has a coloured border and background."""
 
     def __init__(
         self,

@@ -25,6 +25,9 @@ from .models import FinishResult, LocalAnswer, LocalPhoto, LocalVisit, VisitStat
 from .pulled import Pulled
 from .rows import draft_row, location_json, touch, visit_row
 
+NEWEST_FIRST = " ORDER BY julianday(coalesce(finished_at, started_at)) DESC, id"
+"""Visits by their own date, newest first (julianday: times are ISO text, from the phone or as the server sent them)."""
+
 KEEP: Any = object()
 """Default of save_answer's fields: leave that part of the answer as it is."""
 
@@ -156,13 +159,20 @@ class Drafts:
 
     # -- reading -------------------------------------------------------------------------------------------------
     def visits(self, states: Sequence[str] | None = None) -> list[LocalVisit]:
-        """The account's visits (optionally in some states), most recently changed first."""
+        """The account's visits (optionally in some states), all of them, newest visit first (finished, else
+        started; the shopper's order, whatever was changed or pulled last)."""
         sql = "SELECT * FROM visits WHERE account_id = ?"
         params: list[object] = [self.account_id]
         if states is not None:
             sql += f" AND state IN ({','.join('?' * len(states))})"
             params += [str(s) for s in states]
-        return [LocalVisit.from_row(r) for r in self.db.query(sql + " ORDER BY updated_at DESC, id", params)]
+        return [LocalVisit.from_row(r) for r in self.db.query(sql + NEWEST_FIRST, params)]
+
+    def needing_correction(self) -> list[LocalVisit]:
+        """Visits the shopper must act on, newest first: returned by the reviewer, or refused by the server."""
+        sql = """SELECT * FROM visits WHERE account_id = ?
+                 AND (state IN ('invalid', 'error') OR (state = 'sent' AND server_status = 'returned'))"""
+        return [LocalVisit.from_row(r) for r in self.db.query(sql + NEWEST_FIRST, (self.account_id,))]
 
     def visit(self, visit_id: str) -> LocalVisit:
         """One visit of this account (NotFound for another account's)."""

@@ -5,14 +5,36 @@ shop: a shopper should not know the score they are giving)."""
 
 from __future__ import annotations
 
+from kivy.clock import Clock
 from kivy.factory import Factory
 from kivy.metrics import dp
-from kivy.properties import StringProperty
+from kivy.properties import BooleanProperty, StringProperty
 
 from shared.errors import Issue
 from shared.scoring import VisitScore
 
+from ..confirm import confirm
+from ..i18n import _, count_text
 from .base import AppScreen
+
+BACK_TO_LIST_S = 2.5
+"""How long the Submitted confirmation shows before the list comes back (the shopper can tap on sooner)."""
+
+
+def submit_question(photos_to_upload: int) -> str:
+    """What Submit asks: how many of the visit's photos still have to go up, or that the visit is final."""
+    if not photos_to_upload:
+        return _("Submit this visit? You cannot change it afterwards unless the reviewer returns it.")
+    return count_text(
+        photos_to_upload,
+        "Submit this visit? {n} photo still to upload; it is sent when you have signal.",
+        "Submit this visit? {n} photos still to upload; they are sent when you have signal.",
+    )
+
+
+def submitted_text(online: bool) -> str:
+    """The confirmation after Submit: sent now, or as soon as the phone has signal."""
+    return _("Submitted. It is sent now.") if online else _("Submitted. It is sent as soon as you have signal.")
 
 
 def plain(message: str) -> str:
@@ -43,6 +65,8 @@ class ReviewScreen(AppScreen):
     score = StringProperty("")
     summary = StringProperty("")
     message = StringProperty("")
+    submitted = BooleanProperty(False)
+    """The visit was just finished: the screen shows the confirmation, then goes back to the list."""
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(name="review", **kwargs)
@@ -51,12 +75,12 @@ class ReviewScreen(AppScreen):
         self.issues: list[Issue] = []
 
     def load(self, visit_id: str) -> None:
-        self.visit_id, self.message = visit_id, ""
+        self.visit_id, self.message, self.submitted = visit_id, "", False
         self.reload()
 
     def reload(self) -> None:
         """Recompute issues and, where the organisation shows it, the score from what is saved."""
-        if self.visit_id is None:
+        if self.visit_id is None or self.submitted:
             return
         shop = self.shop
         self.issues = shop.drafts.issues(self.visit_id)
@@ -87,9 +111,25 @@ class ReviewScreen(AppScreen):
             self.manager.get_screen("visit").focus_question(key)
 
     def back(self) -> None:
+        """Back to the visit to change answers; once submitted, back to the list (the visit is frozen)."""
+        if self.submitted:
+            self.to_list()
+            return
         self.manager.current = "visit"
 
     def submit(self) -> None:
+        """Submit: after the confirmation, back to the list; else ask first (with the photos still to upload)."""
+        if self.submitted:
+            self.to_list()
+            return
+        self.reload()
+        if self.issues:
+            self.message = _("Not submitted yet: fix the items listed above.")
+            return
+        waiting = sum(1 for photo in self.shop.drafts.photos(self.visit_id) if not photo.uploaded)
+        confirm(_("Submit visit"), submit_question(waiting), _("Submit"), self.finish, no_label=_("Not yet"))
+
+    def finish(self) -> None:
         """Validate and freeze the visit into the outbox, with finish time and position from the facades."""
         app = self.app
         result = self.shop.drafts.finish_visit(
@@ -97,10 +137,24 @@ class ReviewScreen(AppScreen):
         )
         if not result.ok:
             self.reload()
-            self.message = "Not submitted yet: fix the items listed above."
+            self.message = _("Not submitted yet: fix the items listed above.")
             return
         app.devices.gps.stop()
         app.resume.set(visit_id=None, section=None, last_submitted=self.visit_id)
-        app.go("assignments")
         app.refresh_status()
         app.syncer.start()
+        # -- a visit was finished: one place for what follows a successful finish --
+        self.show_submitted()
+
+    def show_submitted(self) -> None:
+        """The clear Sent state: what happens to the visit now, then the list by itself (or on a tap)."""
+        self.submitted = True
+        self.ids.issues.clear_widgets()
+        self.score, self.message = "", ""
+        self.summary = submitted_text(self.app.syncer.online == "online")
+        Clock.schedule_once(lambda dt: self.to_list(), BACK_TO_LIST_S)
+
+    def to_list(self) -> None:
+        """Leave the confirmation for the list (once, whether by the timer or the button)."""
+        if self.submitted and self.manager.current == "review":
+            self.app.go("assignments")

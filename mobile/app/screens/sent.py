@@ -9,6 +9,9 @@ from kivy.utils import escape_markup
 
 from mobile.store import AccountStore, LocalVisit, StoreError, VisitState
 
+from ..correction import needs_correction
+from ..i18n import _, count_text
+from ..titles import checklist_titles, place
 from .base import AppScreen, FitsContent
 
 STATE_TEXT = {
@@ -21,16 +24,19 @@ STATE_TEXT = {
 }
 
 
-def describe(shop: AccountStore, visit: LocalVisit, show_score: bool) -> str:
+def describe(shop: AccountStore, visit: LocalVisit, show_score: bool, checklists: dict[int, str] | None = None) -> str:
     """Several lines about one visit, as Kivy markup (every value escaped); the score only where the organisation
     shows it."""
-    try:
-        branch = shop.pulled.branch(visit.branch_id).name
-    except Exception:  # noqa: BLE001
-        branch = f"Branch {visit.branch_id}"
+    branch, _address = place(shop, visit.branch_id, limit=None)  # a card wraps: the whole name
+    if checklists is None:
+        checklists = checklist_titles(shop)
     when = (visit.finished_at or visit.started_at).astimezone().strftime("%d %b %H:%M")
     state = STATE_TEXT.get(visit.state, str(visit.state))
-    lines = [f"[b]{escape_markup(branch)}[/b]  -  {when}", escape_markup(state)]
+    lines = [f"[b]{escape_markup(branch)}[/b]  -  {when}"]
+    checklist = checklists.get(visit.template_version_id)
+    if checklist:
+        lines.append(escape_markup(checklist))
+    lines.append(escape_markup(state))
     server = visit.server
     if server is not None:
         status = {"returned": "Returned for correction"}.get(server.status or "", (server.status or "").capitalize())
@@ -40,12 +46,30 @@ def describe(shop: AccountStore, visit: LocalVisit, show_score: bool) -> str:
         else:
             lines.append(f"Status: {escape_markup(status)}")
         if server.missing_photos:
-            lines.append(f"{len(server.missing_photos)} photo(s) still to upload")
+            lines.append(
+                count_text(len(server.missing_photos), "{n} photo still to upload", "{n} photos still to upload")
+            )
+        if visit.last_error:
+            lines.append(_("Problem: {problem}").format(problem=escape_markup(visit.last_error)))
         if server.review_note:
-            lines.append(f"Reviewer's note: {escape_markup(server.review_note)}")
-    if visit.last_error:
-        lines.append(f"Problem: {escape_markup(visit.last_error)}")
+            lines.append(_("Reviewer's note: {note}").format(note=escape_markup(server.review_note)))
+    elif visit.last_error:
+        lines.append(_("Problem: {problem}").format(problem=escape_markup(visit.last_error)))
     return "\n".join(lines)
+
+
+def attention_first(visits: list[LocalVisit]) -> list[LocalVisit]:
+    """Returned, refused and conflicting visits first, each part in the order given (newest first from the store)."""
+    return sorted(visits, key=lambda v: not (needs_correction(v) or v.state is VisitState.CONFLICT))
+
+
+def reopen_for_correction(shop: AccountStore, visit_id: str) -> str:
+    """Reopen a returned visit as a draft (same id, next revision); the problem in words, empty when it worked."""
+    try:
+        shop.drafts.reopen_for_correction(visit_id)
+    except StoreError as error:
+        return str(error)
+    return ""
 
 
 class SentCard(FitsContent, BoxLayout):
@@ -61,13 +85,15 @@ class SentCard(FitsContent, BoxLayout):
     """Refused with an error: it can also be sent again unchanged."""
 
 
-def card_data(shop: AccountStore, visit: LocalVisit, show_score: bool) -> dict[str, object]:
+def card_data(
+    shop: AccountStore, visit: LocalVisit, show_score: bool, checklists: dict[int, str] | None = None
+) -> dict[str, object]:
     """The RecycleView item of one visit (SentCard's properties)."""
     refused = visit.state in (VisitState.INVALID, VisitState.ERROR)
     return {
         "viewclass": "SentCard",
         "visit_id": visit.id,
-        "text": describe(shop, visit, show_score),
+        "text": describe(shop, visit, show_score, checklists),
         "correctable": visit.correctable,
         "editable": not visit.correctable and refused,
         "resendable": not visit.correctable and visit.state is VisitState.ERROR,
@@ -75,7 +101,8 @@ def card_data(shop: AccountStore, visit: LocalVisit, show_score: bool) -> dict[s
 
 
 class SentScreen(AppScreen):
-    """Finished visits, newest first, all of them (a RecycleView makes widgets only for those on screen)."""
+    """Finished visits, all of them (a RecycleView makes widgets only for those on screen): returned and refused
+    ones first, then newest first by the visit's date."""
 
     message = StringProperty("")
 
@@ -87,17 +114,17 @@ class SentScreen(AppScreen):
 
     def reload(self) -> None:
         shop = self.shop
-        visits = [v for v in shop.drafts.visits() if v.state is not VisitState.DRAFT]
+        visits = attention_first([v for v in shop.drafts.visits() if v.state is not VisitState.DRAFT])
         show_score = shop.account.phone_settings.show_score_preview
-        self.message = "" if visits else "No finished visits yet."
-        self.ids.visits.data = [card_data(shop, visit, show_score) for visit in visits]
+        checklists = checklist_titles(shop)
+        self.message = "" if visits else _("No finished visits yet.")
+        self.ids.visits.data = [card_data(shop, visit, show_score, checklists) for visit in visits]
 
     def correct(self, visit_id: str) -> None:
         """Reopen a returned visit as a draft (same id, next revision) and go to its first section."""
-        try:
-            self.shop.drafts.reopen_for_correction(visit_id)
-        except StoreError as error:
-            self.message = str(error)
+        problem = reopen_for_correction(self.shop, visit_id)
+        if problem:
+            self.message = problem
             return
         self.app.open_visit(visit_id, 0)
 

@@ -1,15 +1,19 @@
-"""The visit: one section at a time with progress; answers save as given and visible_if applies live."""
+"""The visit: one section at a time with progress; answers save as given and visible_if applies live. A correction
+shows the reviewer's note pinned above the questions, and the questions it names highlighted."""
 
 from __future__ import annotations
 
 from kivy.clock import Clock
 from kivy.properties import NumericProperty, StringProperty
+from kivy.utils import escape_markup
 
-from mobile.store import AccountStore
+from mobile.store import AccountStore, LocalVisit
 from shared.checklist import Checklist
 from shared.visibility import visible_questions
 from shared.visit import Answer
 
+from ..correction import is_correction, named_questions
+from ..i18n import _
 from ..inputs import make_input
 from ..questions import QuestionCard
 from .base import AppScreen
@@ -28,6 +32,11 @@ class VisitScreen(AppScreen):
     section_count = NumericProperty(1)
     section_title = StringProperty("")
     visit_title = StringProperty("")
+    """The branch's name (the top bar shortens it at its end; the code beside it is never cut)."""
+    branch_code = StringProperty("")
+    checklist_title = StringProperty("")
+    review_note = StringProperty("")
+    """Markup (escaped): the reviewer's note while this visit is a correction, pinned above every section."""
     progress_text = StringProperty("")
     progress = NumericProperty(0)
 
@@ -37,6 +46,8 @@ class VisitScreen(AppScreen):
         self.checklist: Checklist | None = None
         self.cards: dict[str, QuestionCard] = {}
         self._visible: frozenset[str] = frozenset()
+        self.named: frozenset[str] = frozenset()
+        """The questions the reviewer's note names (highlighted on their cards)."""
 
     def load(self, visit_id: str, section: int = 0) -> None:
         """Open a draft at a section (clamped to the checklist)."""
@@ -44,12 +55,23 @@ class VisitScreen(AppScreen):
         visit = self.shop.drafts.visit(visit_id)
         self.visit_id, self.checklist = visit_id, self.shop.pulled.checklist(visit.template_version_id)
         try:
-            branch = self.shop.pulled.branch(visit.branch_id).name
+            branch = self.shop.pulled.branch(visit.branch_id)
+            self.visit_title, self.branch_code = branch.name, branch.code
         except Exception:  # noqa: BLE001 - a withdrawn branch still lets the visit be finished
-            branch = f"Branch {visit.branch_id}"
-        self.visit_title = branch
+            self.visit_title, self.branch_code = _("Branch {id}").format(id=visit.branch_id), ""
+        self.checklist_title = self.checklist.title
+        note = self._correction_note(visit)
+        self.named = named_questions(note, self.checklist)
+        self.review_note = _("Reviewer's note: {note}").format(note=escape_markup(note)) if note else ""
         self.section_count = len(self.checklist.sections)
         self.show_section(section)
+
+    @staticmethod
+    def _correction_note(visit: LocalVisit) -> str:
+        """The reviewer's note of a visit being corrected; empty for a first revision."""
+        if not is_correction(visit) or visit.server is None:
+            return ""
+        return visit.server.review_note.strip()
 
     def reload(self) -> None:
         if self.visit_id is not None and self.manager.current == "visit":
@@ -90,6 +112,7 @@ class VisitScreen(AppScreen):
                 [m for path, msgs in errors.items() if question.key in path for m in msgs],
                 make_input=make_input,
             )
+            card.highlighted = question.key in self.named
             self.cards[question.key] = card
             box.add_widget(card)
         self.ids.scroller.scroll_y = 1

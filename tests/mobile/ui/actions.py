@@ -94,7 +94,9 @@ class Runner(DeviceActions):
         press(self.screen("assignments").ids.sync_button)
         return lambda: self.app.syncer.finished_runs > runs
 
-    def do_open_assignment(self, index: int = 0):
+    def do_open_assignment(self, index: int = 0, anyway: bool = True):
+        """Tap an assignment row's button; a visit outside its due dates asks first: ``anyway`` taps Start anyway,
+        else the step ends with the question open."""
         from mobile.app.screens.assignments import AssignmentRow
 
         listing = self.screen("assignments").ids.scroller  # a RecycleView: find the row showing that item
@@ -107,7 +109,14 @@ class Runner(DeviceActions):
         )
         button = [c for c in row.children if hasattr(c, "trigger_action")][0]
         press(button)
-        return lambda: self.app.manager.current == "visit"
+
+        def opened() -> bool:
+            asked = _confirmation()
+            if asked is not None and anyway:
+                press(asked.yes)
+            return self.app.manager.current == "visit" or (asked is not None and not anyway)
+
+        return opened
 
     def do_answer(self, key: str, value: Any):
         card = self.card(key)
@@ -177,6 +186,23 @@ class Runner(DeviceActions):
                     return None
         raise LookupError(f"no button {text!r}")
 
+    def do_confirm(self, answer: str = "yes"):
+        """Answer the open confirmation popup (``yes`` or ``no``) and wait until it has closed."""
+        asked = _confirmation()
+        if asked is None:
+            raise LookupError("no confirmation is open")
+        press(asked.yes if answer == "yes" else asked.no)
+        return lambda: _confirmation() is None
+
+    def do_submit(self):
+        """Submit on the review screen and confirm: ends on the Submitted state (before the list comes back)."""
+        press(self.screen("review").ids.submit)
+        asked = _confirmation()
+        if asked is None:
+            raise LookupError("Submit did not ask for confirmation")
+        press(asked.yes)
+        return lambda: self.screen("review").submitted or self.app.manager.current == "assignments"
+
     def do_fill_visit(self, answers: dict[str, Any]):
         """Answer every section in turn (answer_section, then Next) until the review screen shows."""
         state: dict[str, Any] = {"wait": self.do_answer_section(answers)}
@@ -225,7 +251,14 @@ class Runner(DeviceActions):
                 shown={k: _shown(c) for k, c in visit.cards.items()},
                 hints={k: c.hint.text for k, c in visit.cards.items() if c.hint.text},
             )
+        if app.manager.current == "visit":
+            data.update(
+                review_note=visit.review_note,
+                highlighted=sorted(k for k, c in visit.cards.items() if c.highlighted),
+                visit_title=[visit.visit_title, visit.branch_code, visit.checklist_title],
+            )
         if app.manager.current == "review":
+            data["submitted"] = review.submitted
             data.update(
                 visit_id=review.visit_id,
                 score_text=review.score,
@@ -243,6 +276,22 @@ class Runner(DeviceActions):
             # each drawn row's height and its content's (a reused RecycleView row must keep no stale height)
             data["sizes"] = [(type(w).__name__, round(w.height), round(w.natural_height())) for w in drawn]
             data["drawn"] = [(type(w).__name__, getattr(w, "title", "") or getattr(w, "text", "")) for w in drawn]
+        if app.manager.current == "assignments":
+            data["groups"] = [
+                item.get("text") or item.get("title")
+                for item in self.screen("assignments").ids.scroller.data
+                if item.get("viewclass") in ("ListHeading", "CorrectionRow")
+            ]
+            data["corrections"] = [
+                {k: item[k] for k in ("visit_id", "title", "checklist", "note", "action")}
+                for item in self.screen("assignments").ids.scroller.data
+                if item.get("viewclass") == "CorrectionRow"
+            ]
+            data["checklists"] = [
+                item["checklist"]
+                for item in self.screen("assignments").ids.scroller.data
+                if item.get("viewclass") == "AssignmentRow"
+            ]
         if app.manager.current == "sent":
             data["texts"] = [item["text"] for item in self.screen("sent").ids.visits.data]  # every card's text
         if app.manager.current == "signin":
@@ -252,10 +301,26 @@ class Runner(DeviceActions):
             _drawn(w) for w in self.screen(app.manager.current).walk() if isinstance(w, Label) and w.markup
         ]
         data["popup"] = [w.title for w in Window.children if hasattr(w, "title")]
+        asked = _confirmation()
+        if asked is not None:
+            data["question"] = {
+                "title": asked.title,
+                "text": asked.content.children[-1].text,
+                "yes": asked.yes.text,
+                "no": asked.no.text,
+                "heights": [asked.yes.height, asked.no.height],
+            }
         data["unsent"] = app.unsent_count() if app.shop is not None else None
         if app.syncer.last_result is not None:
             data["sync_ok"] = app.syncer.last_result.ok
         self.results["records"][name] = data
+
+
+def _confirmation():
+    """The open mobile.app.confirm popup, if any."""
+    from mobile.app.confirm import Confirmation
+
+    return next((w for w in Window.children if isinstance(w, Confirmation) and not w.answered), None)
 
 
 def _drawn(label) -> dict[str, Any]:

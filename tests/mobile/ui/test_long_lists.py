@@ -114,3 +114,54 @@ def test_every_row_is_as_tall_as_what_it_shows_after_pulls_fill_and_shrink_the_l
         sizes = run.records[name]["sizes"]
         assert [kind for kind, _, _ in sizes] == ["ListHeading"] + ["AssignmentRow"] * rows, sizes
         assert all(height == natural for _, height, natural in sizes), (name, sizes)
+
+
+def test_the_sent_screen_lists_returned_visits_first_then_every_visit_newest_first(tmp_path):
+    """Visits pulled in random date order: returned ones on top (and under Needs correction), the rest by date."""
+    import random
+
+    minutes = list(range(MANY))
+    random.Random(7).shuffle(minutes)
+    pages = [sent_visit(str(uuid.uuid4()), n) for n in range(MANY)]
+    for page, minute in zip(pages, minutes, strict=True):
+        document = page["data"]["document"]
+        document["started_at"] = f"2026-03-{1 + minute // 60:02d}T08:{minute % 60:02d}:00Z"
+        document["finished_at"] = f"2026-03-{1 + minute // 60:02d}T09:{minute % 60:02d}:00Z"
+    for page in pages[:2]:
+        page["data"]["status"] = "returned"
+    with LocalStore(tmp_path / "phone") as store:
+        shop = add_account(store)
+        shop.pulled.apply_changes([version_change(), branch_change(), *pages], "c1")
+        refused = shop.drafts.start_visit(branch_id=12, template_version_id=7)  # started now: the newest
+        with shop.db.transaction() as conn:  # as a push refused with a 4xx leaves it
+            conn.execute(
+                "UPDATE visits SET state = 'error', last_error = 'Unknown [b]branch[/b]' WHERE id = ?", (refused.id,)
+            )
+    run = run_app(
+        tmp_path,
+        [
+            ["wait_screen", {"name": "assignments"}],
+            ["sleep", {"seconds": 0.2}],
+            ["record", {"name": "assignments"}],
+            ["go", {"name": "sent"}],
+            ["sleep", {"seconds": 0.2}],
+            ["record", {"name": "sent"}],
+        ],
+    )
+    assert run.returncode == 0, run.results.get("error") or run.stderr
+    texts = run.records["sent"]["texts"]
+    assert len(texts) == MANY + 1 and "Problem: Unknown &bl;b&br;branch" in texts[0]  # refused, the newest
+    notes = [t.rsplit("note: ", 1)[-1] for t in texts[1:]]
+    by_date = sorted(range(MANY), key=lambda n: minutes[n], reverse=True)
+    returned = [n for n in by_date if n < 2]
+    assert notes == [f"Note {n}" for n in returned + [n for n in by_date if n >= 2]]
+    assert all("Returned for correction" in t for t in texts[1:3])
+    corrections = run.records["assignments"]["corrections"]
+    assert [c["note"] for c in corrections] == ["Refused by the server: Unknown &bl;b&br;branch&bl;/b&br;"] + [
+        f"Reviewer's note: Note {n}" for n in returned
+    ]
+    assert [c["action"] for c in corrections] == [
+        "Fix and submit again",
+        "Correct and resubmit",
+        "Correct and resubmit",
+    ]

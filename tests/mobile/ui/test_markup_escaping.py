@@ -56,7 +56,7 @@ def test_hostile_markup_from_the_server_is_drawn_literally_on_the_question_and_s
             ["record", {"name": "question"}],
             ["fill_visit", {"answers": {"greeted": "yes"}}],
             ["record", {"name": "review"}],
-            ["press", {"screen": "review", "id": "submit"}],
+            ["submit"],
             ["wait_screen", {"name": "assignments"}],
             ["sleep", {"seconds": 0.2}],
             ["wait_sync"],
@@ -70,16 +70,33 @@ def test_hostile_markup_from_the_server_is_drawn_literally_on_the_question_and_s
     server.return_for_correction(send.records["review"]["visit_id"], f"Fix it: {HOSTILE}")
     look = run_app(
         tmp_path,
-        [["sync"], ["sleep", {"seconds": 0.2}], ["wait_sync"], ["go", {"name": "sent"}], ["record", {"name": "sent"}]],
+        [
+            ["sync"],
+            ["sleep", {"seconds": 0.2}],
+            ["wait_sync"],
+            ["record", {"name": "list"}],
+            ["go", {"name": "sent"}],
+            ["record", {"name": "sent"}],
+            ["press_text", {"text": "Correct and resubmit"}],
+            ["record", {"name": "correcting"}],
+        ],
         name="look",
     )
     assert look.returncode == 0, look.results.get("error") or look.stderr
     [card] = [d for d in look.records["sent"]["markup"] if "Fix it:" in d["words"]]
     assert squeeze(card["words"]).count(squeeze(HOSTILE)) == 2, card  # in the branch name and in the note
     assert plain(card), card
-    assert squeeze(card["bold"]) == squeeze(f"Shop {HOSTILE}"), (
+    assert re.fullmatch(re.escape(squeeze(f"Shop {HOSTILE}")) + r"\(B\d+\)", squeeze(card["bold"])), (
         card
-    )  # only the branch line is bold, as the screen means
+    )  # only the branch line (name and code) is bold, as the screen means
+    # the Needs correction card on the Visits list: the branch (cut at its end, code kept) and the note
+    drawn = [d for d in look.records["list"]["markup"] if "Shop" in d["words"] or "Fix it:" in d["words"]]
+    assert len(drawn) == 2 and all(plain(d) for d in drawn), drawn
+    assert squeeze(HOSTILE) in squeeze(next(d["words"] for d in drawn if "Fix it:" in d["words"]))
+    assert "[b]Bold?" in next(d["bold"] for d in drawn if "Shop" in d["words"])
+    # the note pinned while correcting, drawn as typed
+    [pinned] = [d for d in look.records["correcting"]["markup"] if "Fix it:" in d["words"]]
+    assert squeeze(HOSTILE) in squeeze(pinned["words"]) and plain(pinned) and pinned["bold"] == "", pinned
 
 
 def test_every_markup_label_of_the_phone_is_covered_here():
@@ -89,4 +106,5 @@ def test_every_markup_label_of_the_phone_is_covered_here():
         for path in MOBILE_APP.rglob("*.*")
         if path.suffix in (".py", ".kv") and re.search(r"markup\s*[=:]\s*True", path.read_text(encoding="utf-8"))
     )
-    assert found == ["kv/sent.kv", "kv/visit.kv"]  # the question card and the sent card (their rules moved to kv)
+    # the question card, the pinned correction note, the sent card and the Needs correction card (rules in kv)
+    assert found == ["kv/assignments.kv", "kv/sent.kv", "kv/visit.kv"]

@@ -28,7 +28,7 @@ def test_the_score_stays_hidden_until_the_organisation_shows_it_then_shows_after
             ["open_assignment", {"index": 0}],
             ["fill_visit", {"answers": ALL}],
             ["record", {"name": "review"}],
-            ["press", {"screen": "review", "id": "submit"}],
+            ["submit"],
             ["wait_screen", {"name": "assignments"}],
             ["sleep", {"seconds": 0.2}],
             ["wait_sync"],

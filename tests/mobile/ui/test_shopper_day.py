@@ -119,7 +119,7 @@ def test_a_shopper_day_offline_killed_and_resumed(world, tmp_path):
             ["answer", {"key": "what_stood_out", "value": "Patient & friendly advice"}],
             ["next"],
             ["record", {"name": "review"}],
-            ["press", {"screen": "review", "id": "submit"}],
+            ["submit"],
             ["wait_screen", {"name": "assignments"}],
             ["wait_sync"],
             ["record", {"name": "offline"}],
