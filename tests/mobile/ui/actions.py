@@ -83,6 +83,11 @@ class Runner(DeviceActions):
         press(ids.submit)
         return lambda: not self.screen("signin").busy
 
+    def do_scan_code(self):
+        """Tap "Sign in with a code": the fake scanner reads the driver's --scan text, and the sign-in runs."""
+        press(self.screen("signin").ids.scan_code)
+        return lambda: not self.screen("signin").busy
+
     def do_wait_screen(self, name: str):
         return lambda: self.app.manager.current == name
 
