@@ -70,7 +70,7 @@ def test_an_unknown_code_is_refused_with_401_naming_code(client, make, code):
 @pytest.mark.parametrize("body", [{}, {"code": ""}, {"code": "A" * 65}, {"code": 12}])
 def test_a_missing_or_malformed_code_is_a_4xx_naming_code(client, body):
     response = client.post(ENROL, json=body)
-    assert 400 <= response.status_code < 500 and "code" in response.json["errors"]
+    assert response.status_code == 422 and "code" in response.json["errors"]
 
 
 def test_an_expired_code_is_refused(client, session, make):
