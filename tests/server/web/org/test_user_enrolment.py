@@ -77,3 +77,9 @@ def test_creating_a_code_is_logged_against_the_shopper_by_the_admin(as_admin, ad
     as_admin.post(f"/admin/users/{shopper.id}/enrolment")
     entry = session.query(Activity).filter_by(action="enrolment_code_created").one()
     assert (entry.object_id, entry.actor_id) == (str(shopper.id), admin.id)
+
+
+def test_a_name_with_markup_is_escaped_on_the_page_and_in_the_qr_title(as_admin, make):
+    shopper = make.user("shopper", name="<script>alert(1)</script>")
+    page = as_admin.post(f"/admin/users/{shopper.id}/enrolment").text
+    assert "<script>alert(1)" not in page and "&lt;script&gt;alert(1)" in page
