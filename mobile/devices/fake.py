@@ -67,7 +67,10 @@ class FakeScanner(CodeScanner):
 
 
 def fake_devices(
-    image_path: str | None = None, location: Location | None = None, scan_text: str | None = None
+    image_path: str | None = None,
+    location: Location | None = None,
+    scan_text: str | None = None,
+    launch_link: str | None = None,
 ) -> Devices:
     """Devices for tests."""
-    return Devices(FakeCamera(image_path), FakeGps(location), FixedClock(), FakeScanner(scan_text))
+    return Devices(FakeCamera(image_path), FakeGps(location), FixedClock(), FakeScanner(scan_text, launch_link))

@@ -131,7 +131,10 @@ class SignInScreen(AppScreen):
         """Take a sign-in link the phone opened the app with, and any that arrives while this screen shows."""
         scanner = self.app.devices.scanner
         scanner.listener = self.scanned
-        link = scanner.pending()
+        Clock.schedule_once(lambda dt: self._take_pending(scanner))  # after the app has filled the fields in
+
+    def _take_pending(self, scanner: Any) -> None:
+        link = scanner.pending() if self.manager is not None and self.manager.current == self.name else None
         if link is not None:
             self.scanned(link)
 

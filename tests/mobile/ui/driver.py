@@ -29,6 +29,7 @@ def main() -> None:
     parser.add_argument("--server", default="")
     parser.add_argument("--gps", default="", help="lat,lon the fake GPS reports (none: no GPS)")
     parser.add_argument("--scan", default=None, help="the text the fake code scanner reads (none: a cancelled scan)")
+    parser.add_argument("--launch-link", default=None, help="the link the system opened the app with (Android intent)")
     args = parser.parse_args()
     from kivy.config import Config
 
@@ -46,7 +47,9 @@ def main() -> None:
 
     location = Location(*map(float, args.gps.split(",")), accuracy_m=8.0) if args.gps else None
     app = FieldauditApp(
-        data_dir=args.data_dir, server=args.server, devices=fake_devices(args.photo, location, args.scan)
+        data_dir=args.data_dir,
+        server=args.server,
+        devices=fake_devices(args.photo, location, args.scan, args.launch_link),
     )
     steps = json.loads(Path(args.script).read_text())
     runner = Runner(app, steps, Path(args.out), started)

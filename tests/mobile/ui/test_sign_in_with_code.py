@@ -48,6 +48,39 @@ def test_a_scanned_code_signs_in_and_the_first_sync_pulls_the_assignment(world, 
     assert refused["screen"] == "signin" and "used already" in refused["message"]
 
 
+def test_an_app_opened_with_a_sign_in_link_signs_in_by_itself(world, tmp_path):
+    server, shopper, _assignment = world
+    run = run_app(
+        tmp_path,
+        [["wait_screen", {"name": "assignments"}], ["wait_sync"], ["record", {"name": "pulled"}]],
+        launch_link=server.enrolment_link(shopper),
+    )
+    assert run.returncode == 0, run.results.get("error") or run.stderr
+    assert run.records["pulled"]["sync_ok"] and len(run.records["pulled"]["rows"]) == 1
+
+
+def test_on_desktop_the_server_and_code_typed_into_the_popup_sign_in(world, tmp_path):
+    from urllib.parse import parse_qs, urlsplit
+
+    server, shopper, _assignment = world
+    code = parse_qs(urlsplit(server.enrolment_link(shopper)).query)["code"][0]
+    typed = "-".join(code[i : i + 4] for i in range(0, len(code), 4)).lower()
+    run = run_app(
+        tmp_path,
+        [
+            ["paste_code", {"server": server.url.removeprefix("http://"), "code": "nonsense!"}],
+            ["record", {"name": "bad_code"}],
+            ["paste_code", {"server": server.url.removeprefix("http://"), "code": typed}],
+            ["wait_screen", {"name": "assignments"}],
+            ["wait_sync"],
+            ["record", {"name": "pulled"}],
+        ],
+    )
+    assert run.returncode == 0, run.results.get("error") or run.stderr
+    assert run.records["bad_code"]["message"].startswith("Code:")
+    assert run.records["pulled"]["sync_ok"] and len(run.records["pulled"]["rows"]) == 1
+
+
 def test_a_scan_that_is_not_a_sign_in_link_and_a_bad_address_are_explained(world, tmp_path):
     server, shopper, _ = world
     run = run_app(

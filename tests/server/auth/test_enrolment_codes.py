@@ -118,7 +118,9 @@ def test_only_admins_create_codes_and_only_for_active_shoppers(session, make):
 def test_a_shopper_with_a_second_factor_or_a_temporary_password_enrols_with_the_code_alone(client, session, make):
     shopper = make.user("shopper", mfa=True, temporary=True)
     issued = new_code(session, make, shopper)
-    assert client.post(ENROL, json={"code": issued.plaintext}).status_code == 201
+    response = client.post(ENROL, json={"code": issued.plaintext})
+    assert response.status_code == 201
+    assert client.get("/api/v1/me", headers=bearer(response.json["token"])).status_code == 200
 
 
 def test_creating_and_using_a_code_are_logged_without_the_code(client, session, make):
