@@ -104,6 +104,8 @@ def from_environment(instance_path: Path) -> dict:
         "PHOTO_MAX_BYTES": _env_int("PHOTO_MAX_BYTES", 20 * 1024 * 1024),
         **photo_limits(),
         "TOKEN_LIFETIME": timedelta(days=_env_int("TOKEN_LIFETIME_DAYS", 30)),
+        "ENROLMENT_LIFETIME": timedelta(minutes=_env_int("ENROLMENT_MINUTES", 15)),  # a phone sign-in code's life
+        "PUBLIC_URL": _env("PUBLIC_URL"),  # e.g. "https://audit.example.org", in sign-in QR codes; unset: the request's
         "RATELIMIT_STORAGE_URI": _env("RATELIMIT_STORAGE_URI") or _env("REDIS_URL") or "memory://",
         "RATELIMIT_KEY_PREFIX": _env("RATELIMIT_KEY_PREFIX") or "fieldaudit",
         "LOGIN_RATE_LIMIT": _env("LOGIN_RATE_LIMIT") or "30 per minute",

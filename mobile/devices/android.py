@@ -1,8 +1,12 @@
-"""Android devices through plyer (imported lazily here only): the camera, the GPS and the system clock."""
+"""Android devices through plyer and pyjnius (imported lazily here only): the camera, the GPS, the system clock, and
+the sign-in link the phone's camera app opens the app with (the intent filter in mobile/android/)."""
 
 from __future__ import annotations
 
-from .base import Camera, Devices, Gps, PhotoCallback, SystemClock
+from collections.abc import Mapping
+from typing import Any
+
+from .base import SCAN_LABELS, Camera, CodeScanner, Devices, Gps, PhotoCallback, ScanCallback, SystemClock
 
 
 class PlyerCamera(Camera):
@@ -87,6 +91,85 @@ class PlyerGps(Gps):
             pass
 
 
+ENROL_LINK = "fieldaudit://enrol"
+
+
+class IntentScanner(CodeScanner):
+    """The phone's own camera app reads the QR code and opens fieldaudit://enrol links with this app (the intent
+    filter in mobile/android/enrol_intent_filter.xml); ``scan`` shows the paste popup meanwhile, for a link copied
+    from elsewhere or a code typed by hand. Untested on a device in CI: see mobile/README.md."""
+
+    name = "camera app link"
+
+    def __init__(self) -> None:
+        self._pending: str | None = None
+        self._popup: Any = None
+        self._waiting: ScanCallback | None = None
+        self._bound = False
+
+    def _bind(self) -> None:
+        """Read the intent that started the app and listen for later ones (once; a no-op off Android)."""
+        if self._bound:
+            return
+        self._bound = True
+        try:
+            from android import activity  # type: ignore[import-not-found]
+            from jnius import autoclass  # type: ignore[import-not-found]
+
+            activity.bind(on_new_intent=self._on_intent)
+            self._take(autoclass("org.kivy.android.PythonActivity").mActivity.getIntent())
+        except Exception:  # noqa: BLE001 - not on Android, or no intent: the paste popup still works
+            pass
+
+    def _take(self, intent: Any) -> str | None:
+        """The enrol link an intent carries (cleared from it, so a restart does not reuse it), else None."""
+        data = intent.getDataString() if intent is not None else None
+        if not data or not str(data).lower().startswith(ENROL_LINK):
+            return None
+        intent.setData(None)
+        self._pending = str(data)
+        return self._pending
+
+    def _on_intent(self, intent: Any) -> None:
+        """A link arrived while the app runs (Java thread): hand it to the open popup or the sign-in screen."""
+        from kivy.clock import Clock
+
+        if self._take(intent) is None:
+            return
+        Clock.schedule_once(lambda dt: self._deliver())
+
+    def _deliver(self) -> None:
+        target = self._waiting or self.listener
+        if target is None or self._pending is None:
+            return  # nobody is asking: pending() hands it over when the sign-in screen shows
+        link, self._pending, self._waiting = self._pending, None, None
+        if self._popup is not None:
+            self._popup.dismiss()
+            self._popup = None
+        target(link)
+
+    def pending(self) -> str | None:
+        self._bind()
+        link, self._pending = self._pending, None
+        return link
+
+    def scan(self, on_done: ScanCallback, labels: Mapping[str, str] = SCAN_LABELS) -> None:
+        from .desktop import paste_popup
+
+        self._bind()
+        link = self.pending()
+        if link is not None:
+            on_done(link)
+            return
+
+        def done(text: str | None) -> None:
+            self._popup = self._waiting = None
+            on_done(text)
+
+        self._waiting = done
+        self._popup = paste_popup(done, labels, extra=labels["camera_app"])
+
+
 def android_devices() -> Devices:
-    """The phone's camera, GPS and clock."""
-    return Devices(PlyerCamera(), PlyerGps(), SystemClock())
+    """The phone's camera, GPS, clock and camera-app link for signing in."""
+    return Devices(PlyerCamera(), PlyerGps(), SystemClock(), IntentScanner())

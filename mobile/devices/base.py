@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from shared.visit import Location
@@ -40,6 +40,38 @@ class Gps:
         return False
 
 
+ScanCallback = Callable[["str | None"], None]
+"""Called on the main thread with the scanned (or pasted) text, or None when the shopper cancelled."""
+
+SCAN_LABELS = {
+    "title": "Sign in with a code",
+    "link": "Sign-in link (paste it here)",
+    "or": "Or type what your coordinator's screen shows:",
+    "server": "Server address",
+    "code": "Code",
+    "cancel": "Cancel",
+    "use": "Sign in",
+    "camera_app": "Or scan the QR code with your phone's camera app: it opens Fieldaudit with the code.",
+}
+"""The scanner popup's texts in English; the screen passes them translated (devices sit below the app's i18n)."""
+
+
+class CodeScanner:
+    """Reads the sign-in QR code an admin shows (camera app link on Android, a paste popup on desktop)."""
+
+    name = "none"
+    listener: ScanCallback | None = None
+    """Set by the sign-in screen while it shows: a link the system hands over later (Android) goes there."""
+
+    def scan(self, on_done: ScanCallback, labels: Mapping[str, str] = SCAN_LABELS) -> None:
+        """Read one code; calls on_done(text or None)."""
+        on_done(None)
+
+    def pending(self) -> str | None:
+        """A sign-in link the system opened the app with (Android), once; None when there is none."""
+        return None
+
+
 class Clock:
     """The time stamps of a visit (start, finish, photos), aware and in UTC."""
 
@@ -58,3 +90,4 @@ class Devices:
     camera: Camera
     gps: Gps
     clock: Clock
+    scanner: CodeScanner = field(default_factory=CodeScanner)

@@ -1,12 +1,14 @@
-"""Test devices: a camera that returns a given image, a GPS with a fixed (or no) position, a settable clock."""
+"""Test devices: a camera that returns a given image, a GPS with a fixed (or no) position, a settable clock,
+a code scanner that reads a given text."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime
 
 from shared.visit import Location
 
-from .base import Camera, Clock, Devices, Gps, PhotoCallback
+from .base import SCAN_LABELS, Camera, Clock, CodeScanner, Devices, Gps, PhotoCallback, ScanCallback
 
 
 class FakeCamera(Camera):
@@ -46,6 +48,29 @@ class FixedClock(Clock):
         return self.moment or datetime.now(UTC)
 
 
-def fake_devices(image_path: str | None = None, location: Location | None = None) -> Devices:
+class FakeScanner(CodeScanner):
+    """Reads ``text`` (None simulates a cancelled scan); ``launch_link`` is what the system opened the app with."""
+
+    name = "fake scanner"
+
+    def __init__(self, text: str | None = None, launch_link: str | None = None) -> None:
+        self.text, self.launch_link = text, launch_link
+        self.scans = 0
+
+    def scan(self, on_done: ScanCallback, labels: Mapping[str, str] = SCAN_LABELS) -> None:
+        self.scans += 1
+        on_done(self.text)
+
+    def pending(self) -> str | None:
+        link, self.launch_link = self.launch_link, None
+        return link
+
+
+def fake_devices(
+    image_path: str | None = None,
+    location: Location | None = None,
+    scan_text: str | None = None,
+    launch_link: str | None = None,
+) -> Devices:
     """Devices for tests."""
-    return Devices(FakeCamera(image_path), FakeGps(location), FixedClock())
+    return Devices(FakeCamera(image_path), FakeGps(location), FixedClock(), FakeScanner(scan_text, launch_link))

@@ -6,7 +6,8 @@ import requests
 
 from mobile.store import Account, LocalStore
 
-from .client import ApiClient, normalise_server_url
+from .client import ApiClient, IssuedToken, normalise_server_url
+from .enrolment import Enrolment
 from .errors import ApiError
 
 
@@ -23,7 +24,21 @@ def sign_in(
     """Log in and save (or renew) the account; raises AuthError for wrong credentials (or a missing or wrong
     second-factor code, ``otp``), NetworkError offline."""
     url = normalise_server_url(server)
-    issued = ApiClient(url, session=session).login(email, password, device_name, otp)
+    return _save(store, url, ApiClient(url, session=session).login(email, password, device_name, otp))
+
+
+def sign_in_with_code(
+    store: LocalStore, enrolment: Enrolment, device_name: str, *, session: requests.Session | None = None
+) -> Account:
+    """Sign in with the one-time code an admin showed (parsed from the QR link) and save the account exactly as a
+    password sign-in does; AuthError when the code is unknown, used or expired, NetworkError/TlsError offline."""
+    return _save(
+        store, enrolment.server, ApiClient(enrolment.server, session=session).enrol(enrolment.code, device_name)
+    )
+
+
+def _save(store: LocalStore, url: str, issued: IssuedToken) -> Account:
+    """Save (or renew) the account a sign-in issued a token for; the account's data stays."""
     return store.save_account(
         server_url=url,
         user_id=issued.user_id,

@@ -11,6 +11,7 @@ from marshmallow import ValidationError
 
 from shared.phone_settings import PhoneSettings, load_phone_settings
 
+from .addresses import normalise_server_url
 from .errors import (
     ApiError,
     AuthError,
@@ -20,21 +21,14 @@ from .errors import (
     NetworkError,
     QuotaExceeded,
     ServerError,
+    TlsError,
     TooLarge,
 )
 
+__all__ = ["ApiClient", "ChangesPage", "IssuedToken", "UploadState", "login", "normalise_server_url", "tls_error"]
+
 DEFAULT_TIMEOUT = (10.0, 60.0)
 """(connect, read) seconds: a phone on a bad network must give up on a dead connection, then retry."""
-
-
-def normalise_server_url(url: str) -> str:
-    """What the user typed into the server field, as a base URL: https:// added when no scheme, no trailing slash."""
-    url = (url or "").strip()
-    if not url:
-        raise ValueError("enter the server address")
-    if "://" not in url:
-        url = "https://" + url
-    return url.rstrip("/")
 
 
 @dataclass(frozen=True)
@@ -104,10 +98,19 @@ class ApiClient:
         payload = {"email": email, "password": password, "device_name": device_name}
         if otp:
             payload["otp"] = otp
-        body = self._json(self._call("POST", "/api/v1/auth/tokens", auth=False, json=payload))
+        return self._issued(self._json(self._call("POST", "/api/v1/auth/tokens", auth=False, json=payload)))
+
+    def enrol(self, code: str, device_name: str) -> IssuedToken:
+        """POST /api/v1/auth/enrolments: sign in with the one-time code an admin showed; AuthError with reason
+        "code_unknown", "code_used", "code_expired", "code_replaced" or "inactive" when it cannot."""
+        payload = {"code": code, "device_name": device_name}
+        return self._issued(self._json(self._call("POST", "/api/v1/auth/enrolments", auth=False, json=payload)))
+
+    def _issued(self, body: dict[str, Any]) -> IssuedToken:
+        """The token answer of both sign-ins; keeps the token for the calls that follow."""
         user = body.get("user") or {}
         token = body.get("token")
-        if not isinstance(token, str) or not isinstance(user.get("id"), int):
+        if not isinstance(token, str) or not isinstance(user.get("id"), int) or not user.get("email"):
             raise ServerError("the server's sign-in answer has no token or user")
         self.token = token
         return IssuedToken(
@@ -115,7 +118,7 @@ class ApiClient:
             body.get("id"),
             _aware(body.get("expires_at")),
             user["id"],
-            str(user.get("email") or email),
+            str(user["email"]),
             str(user.get("name") or ""),
             str(user.get("role") or ""),
         )
@@ -201,6 +204,8 @@ class ApiClient:
             requests.exceptions.InvalidSchema,
         ) as exc:
             raise ApiError(f"the server address is not valid: {exc}") from None
+        except requests.exceptions.SSLError as exc:
+            raise tls_error(exc) from exc
         except requests.RequestException as exc:
             raise NetworkError(f"could not reach the server: {type(exc).__name__}") from exc
         if response.status_code >= 400:
@@ -250,6 +255,20 @@ class ApiClient:
         retry_after = response.headers.get("Retry-After", "")
         error.retry_after = float(retry_after) if retry_after.isdigit() else None
         return error
+
+
+_NOT_HTTPS = ("wrong version number", "wrong_version_number", "record layer failure", "http request", "packet length")
+_CERTIFICATE = ("certificate", "hostname mismatch", "doesn't match", "does not match")
+
+
+def tls_error(exc: requests.exceptions.SSLError) -> TlsError:
+    """A failed TLS handshake as a TlsError whose reason says why (OpenSSL's wording is all there is to go on)."""
+    text = str(exc).lower()
+    if any(marker in text for marker in _NOT_HTTPS):
+        return TlsError("the server does not speak https on this address", "not_https")
+    if any(marker in text for marker in _CERTIFICATE):
+        return TlsError("the server's certificate could not be verified", "certificate")
+    return TlsError(f"no secure connection to the server: {type(exc).__name__}", "handshake")
 
 
 def login(

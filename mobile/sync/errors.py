@@ -24,6 +24,18 @@ class NetworkError(ApiError):
     retryable = True
 
 
+class TlsError(NetworkError):
+    """The server answered, but not over a secure connection the phone trusts; ``reason`` says which:
+
+    "certificate" (not verified: self-signed, expired, another name), "not_https" (a plain http server on the
+    https address) or "handshake" (any other TLS failure). Retried like a network failure (a hotel Wi-Fi that
+    intercepts https clears up), but the sign-in screen says what is wrong instead of "cannot reach"."""
+
+    def __init__(self, message: str, reason: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
 class ServerError(ApiError):
     """A 5xx (or an answer that is not the JSON the protocol promises). Retried with backoff."""
 
@@ -45,7 +57,8 @@ class AuthError(ClientError):
     """401: the token is missing, expired, revoked or the account was deactivated (``reason`` says which)."""
 
     def __init__(self, message: str, reason: str | None, body: dict[str, Any] | None = None) -> None:
-        super().__init__(message, 401, None, body)
+        errors = (body or {}).get("errors")
+        super().__init__(message, 401, errors if isinstance(errors, dict) else None, body)
         self.reason = reason or "token_unknown"
 
 

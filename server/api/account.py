@@ -5,7 +5,13 @@ from __future__ import annotations
 from flask import jsonify
 from flask_login import current_user
 
-from server.api.account_schemas import IssuedTokenSchema, MeSchema, TokenRequestSchema, TokenSchema
+from server.api.account_schemas import (
+    EnrolmentRequestSchema,
+    IssuedTokenSchema,
+    MeSchema,
+    TokenRequestSchema,
+    TokenSchema,
+)
 from server.api.base import BEARER, Blueprint
 from server.auth.context import current_client
 from server.auth.limits import login_limits
@@ -14,7 +20,8 @@ from server.extensions import db
 from server.http.access import login_required_role
 from server.permissions import can_manage, scope_of
 from server.services.accounts.auth_log import log_auth_event
-from server.services.accounts.token_sign_in import TokenRefused, sign_in_for_token
+from server.services.accounts.enrolment import CodeRefused, sign_in_with_code
+from server.services.accounts.token_sign_in import IssuedSignIn, TokenRefused, sign_in_for_token
 from server.services.accounts.tokens import list_tokens, revoke_token
 from server.services.org.queries import visible_regions
 from server.services.org.settings import current_settings, phone_settings
@@ -29,7 +36,7 @@ blp = Blueprint(
 
 
 def _refusal(exc: TokenRefused):
-    body = error_body(exc.status, exc.message)
+    body = error_body(exc.status, exc.message, exc.as_errors() if exc.field else None)
     body["reason"] = exc.reason
     headers = {"Retry-After": str(exc.retry_after)} if exc.retry_after else {}
     return jsonify(body), exc.status, headers
@@ -72,6 +79,10 @@ def create_token(body):
             )
     except TokenRefused as exc:
         return _refusal(exc)
+    return _issued(issued)
+
+
+def _issued(issued: IssuedSignIn) -> dict:
     token = issued.token
     return {
         "token": issued.plaintext,
@@ -80,6 +91,37 @@ def create_token(body):
         "expires_at": token.expires_at,
         "user": issued.user,
     }
+
+
+@blp.route("/auth/enrolments", methods=["POST"])
+@login_limits
+@blp.arguments(EnrolmentRequestSchema)
+@blp.response(201, IssuedTokenSchema)
+@blp.alt_response(
+    401,
+    response="UNAUTHORIZED",
+    description="The code cannot sign in (`errors.code` says why; reason `code_unknown`, `code_used`, "
+    "`code_expired`, `code_replaced` or `inactive`).",
+)
+@blp.alt_response(
+    429,
+    response="TOO_MANY_REQUESTS",
+    description="Too many sign-in attempts from this address (shared with `POST /auth/tokens`); see `Retry-After`.",
+)
+@blp.doc(security=[])
+def create_enrolment_token(body):
+    """Sign in with a one-time code an admin showed (QR code on the user's page): a token, as from `/auth/tokens`.
+
+    The code stands for password and second factor (the admin vouches for the phone); it works once, for
+    a few minutes (FIELDAUDIT_ENROLMENT_MINUTES, 15 by default)."""
+    try:
+        with atomic(db.session):
+            issued = sign_in_with_code(
+                db.session, code=body["code"], device_name=body["device_name"], client=current_client()
+            )
+    except CodeRefused as exc:
+        return _refusal(exc)
+    return _issued(issued)
 
 
 @blp.route("/auth/tokens", methods=["GET"])

@@ -27,6 +27,18 @@ class TokenRequestSchema(Schema):
     )
 
 
+class EnrolmentRequestSchema(Schema):
+    """What the phone sends to sign in with the code an admin showed it (as a QR code or to type)."""
+
+    code = Text(
+        required=True,
+        min_length=1,
+        max_length=64,
+        metadata={"description": "the one-time sign-in code; spaces and dashes are ignored, case does not matter"},
+    )
+    device_name = Text(load_default=DEFAULT_DEVICE_NAME, min_length=1, max_length=120)
+
+
 class RegionSchema(Schema):
     """A region as the caller sees it."""
 

@@ -4,6 +4,7 @@ from server.models.accounts import ApiToken, RecoveryCode, Role, User
 from server.models.activity import Activity
 from server.models.changes import Change
 from server.models.checklists import PublishedVersionChanged, Template, TemplateVersion, VersionStatus
+from server.models.enrolment import EnrolmentCode
 from server.models.jobs import Job, JobStatus, PeriodicRun
 from server.models.org import Branch, Region, manager_regions
 from server.models.organisation_settings import OrganisationSetting
@@ -29,6 +30,7 @@ __all__ = [
     "AssignmentStatus",
     "Branch",
     "Change",
+    "EnrolmentCode",
     "Job",
     "JobStatus",
     "Photo",

@@ -181,6 +181,18 @@ class LiveServer:
         with self.writing():
             save_settings(self.session, None, values)
 
+    def enrolment_link(self, shopper: Shopper) -> str:
+        """A one-time sign-in code for the shopper, made as an admin's "Sign in a phone" does; its QR code's link."""
+        from server.models import User
+        from server.services.accounts.enrolment import create_enrolment_code, enrolment_link
+
+        admin = self.shopper("Ada Admin", role="admin")
+        with self.writing():
+            issued = create_enrolment_code(
+                self.session, self.session.get(User, admin.id), self.session.get(User, shopper.id)
+            )
+            return enrolment_link(self.url, issued.plaintext)
+
     def expire_tokens(self, shopper: Shopper) -> None:
         from sqlalchemy import update
 

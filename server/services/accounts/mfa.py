@@ -73,9 +73,12 @@ def provisioning_uri(user: User, secret: str) -> str:
 
 def qr_svg(user: User, secret: str) -> str:
     """The enrolment QR code as inline SVG markup (no script, no data: URL, so a strict CSP allows it)."""
-    return segno.make(provisioning_uri(user, secret), error="m").svg_inline(
-        scale=5, border=2, svgclass="qr", title="QR code for your authenticator app"
-    )
+    return svg_qr_code(provisioning_uri(user, secret), "QR code for your authenticator app")
+
+
+def svg_qr_code(text: str, title: str) -> str:
+    """Any text as a QR code in inline SVG markup (the authenticator's and the phone sign-in's)."""
+    return segno.make(text, error="m").svg_inline(scale=5, border=2, svgclass="qr", title=title)
 
 
 def grouped(secret: str) -> str:

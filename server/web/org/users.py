@@ -1,9 +1,9 @@
 """Admin pages for users: list, create, edit role and regions, deactivate/reactivate, reset password and
-second factor, tokens, recent sign-in failures."""
+second factor, tokens, phone sign-in codes, recent sign-in failures."""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from server.auth.context import current_client
@@ -13,7 +13,8 @@ from server.http.access import get_or_404
 from server.models import Role, User
 from server.models.types import utcnow
 from server.services.accounts.auth_log import recent_failures
-from server.services.accounts.mfa import mfa_required
+from server.services.accounts.enrolment import create_enrolment_code, enrolment_link
+from server.services.accounts.mfa import mfa_required, svg_qr_code
 from server.services.accounts.tokens import list_tokens
 from server.services.accounts.user_admin import (
     add_user,
@@ -53,6 +54,7 @@ def _user_page(user: User, form: dict, errors: dict | None = None, pw_errors: di
         now=utcnow(),
         failures=recent_failures(db.session, user),
         mfa_required=mfa_required(user),
+        enrolment_minutes=_enrolment_minutes(),
     ), status
 
 
@@ -181,3 +183,36 @@ def token_revoke(user_id: int, token_id: int):
         abort(404)
     flash(f"Token {token.prefix}… revoked.", "success")
     return redirect(url_for("org.user_edit", user_id=user.id))
+
+
+def _enrolment_minutes() -> int:
+    return max(1, int(current_app.config["ENROLMENT_LIFETIME"].total_seconds() // 60))
+
+
+def public_server_url() -> str:
+    """The address phones reach this server at: FIELDAUDIT_PUBLIC_URL, else the one this request came to."""
+    return (current_app.config.get("PUBLIC_URL") or request.url_root).rstrip("/")
+
+
+@bp.route("/users/<int:user_id>/enrolment", methods=["POST"])
+def user_enrolment(user_id: int):
+    """A one-time code for a shopper's phone, shown once as a QR code and as text; voids their unused one."""
+    user = get_or_404(User, user_id)
+    try:
+        with atomic(db.session):  # the code exists (and the old one is void) before the page shows it
+            issued = create_enrolment_code(db.session, current_user, user, current_client())
+    except ServiceError as exc:
+        flash(exc.message, "error")
+        return redirect(url_for("org.user_edit", user_id=user.id))
+    server = public_server_url()
+    link = enrolment_link(server, issued.plaintext)
+    page = render_template(
+        "org/enrolment.html",
+        user=user,
+        qr=svg_qr_code(link, f"QR code to sign in {user.name}'s phone"),
+        code=issued.readable,
+        server=server,
+        expires_at=issued.row.expires_at,
+        minutes=_enrolment_minutes(),
+    )
+    return Response(page)  # pages of signed-in users are never cached (server.http_headers)

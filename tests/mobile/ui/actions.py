@@ -83,6 +83,28 @@ class Runner(DeviceActions):
         press(ids.submit)
         return lambda: not self.screen("signin").busy
 
+    def do_scan_code(self):
+        """Tap "Sign in with a code": the fake scanner reads the driver's --scan text, and the sign-in runs."""
+        press(self.screen("signin").ids.scan_code)
+        return lambda: not self.screen("signin").busy
+
+    def do_paste_code(self, link: str = "", server: str = "", code: str = ""):
+        """The desktop scanner for real: tap "Sign in with a code", type into its popup, tap its Sign in."""
+        from kivy.uix.button import Button
+        from kivy.uix.popup import Popup
+        from kivy.uix.textinput import TextInput
+
+        from mobile.devices.desktop import PasteScanner
+
+        self.app.devices.scanner = PasteScanner()
+        press(self.screen("signin").ids.scan_code)
+        popup = next(w for w in Window.children if isinstance(w, Popup))
+        fields = [w for w in popup.walk(restrict=True) if isinstance(w, TextInput)]
+        for field, text in zip(fields, (link, server, code), strict=True):
+            field.text = text
+        press(next(w for w in popup.walk(restrict=True) if isinstance(w, Button) and w.text == "Sign in"))
+        return lambda: not self.screen("signin").busy and popup.parent is None
+
     def do_wait_screen(self, name: str):
         return lambda: self.app.manager.current == name
 

@@ -28,6 +28,8 @@ def main() -> None:
     parser.add_argument("--size", default="405x720")
     parser.add_argument("--server", default="")
     parser.add_argument("--gps", default="", help="lat,lon the fake GPS reports (none: no GPS)")
+    parser.add_argument("--scan", default=None, help="the text the fake code scanner reads (none: a cancelled scan)")
+    parser.add_argument("--launch-link", default=None, help="the link the system opened the app with (Android intent)")
     args = parser.parse_args()
     from kivy.config import Config
 
@@ -44,7 +46,11 @@ def main() -> None:
     from shared.visit import Location
 
     location = Location(*map(float, args.gps.split(",")), accuracy_m=8.0) if args.gps else None
-    app = FieldauditApp(data_dir=args.data_dir, server=args.server, devices=fake_devices(args.photo, location))
+    app = FieldauditApp(
+        data_dir=args.data_dir,
+        server=args.server,
+        devices=fake_devices(args.photo, location, args.scan, args.launch_link),
+    )
     steps = json.loads(Path(args.script).read_text())
     runner = Runner(app, steps, Path(args.out), started)
     Clock.schedule_once(lambda dt: runner.begin(), 0)

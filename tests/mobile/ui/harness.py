@@ -43,6 +43,8 @@ def run_app(
     env: dict[str, str] | None = None,
     server: str = "",
     gps: str = "",
+    scan: str | None = None,
+    launch_link: str | None = None,
 ) -> Run:
     """Run the app with a scripted list of actions; SIGKILL shows as returncode -9."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -68,6 +70,10 @@ def run_app(
         command += ["--photo", str(photo)]
     if gps:
         command += ["--gps", gps]
+    if scan is not None:
+        command += ["--scan", scan]
+    if launch_link is not None:
+        command += ["--launch-link", launch_link]
     process_env = {**child_env(), "KIVY_NO_CONSOLELOG": "1", "SDL_VIDEODRIVER": "offscreen", **(env or {})}
     done = subprocess.run(
         command,

@@ -69,3 +69,11 @@ def test_other_addresses_are_not_limited_by_one_address_flooding(client, make, a
         ).status_code
         == 201
     )
+
+
+def test_the_enrolment_endpoint_shares_the_sign_in_budget(client, make):
+    for _ in range(LIMIT):
+        assert client.post("/api/v1/auth/enrolments", json={"code": "ABCD-EFGH-JKMN-PQRS"}).status_code == 401
+    response = client.post("/api/v1/auth/enrolments", json={"code": "ABCD-EFGH-JKMN-PQRS"})
+    assert response.status_code == 429 and int(response.headers["Retry-After"]) > 0
+    assert api_login(client, make.user().email).status_code == 429
