@@ -131,5 +131,10 @@ def v3_snapshot_marks(conn: sqlite3.Connection) -> None:
         conn.execute(f"ALTER TABLE {table} ADD COLUMN stale INTEGER NOT NULL DEFAULT 0")
 
 
-MIGRATIONS: list[Migration] = [v1_initial, v2_phone_settings, v3_snapshot_marks]
+def v4_visit_outcome(conn: sqlite3.Connection) -> None:
+    """A visit the shopper could not complete keeps its outcome (the wire's JSON; NULL = a normal visit)."""
+    conn.execute("ALTER TABLE visits ADD COLUMN outcome TEXT")
+
+
+MIGRATIONS: list[Migration] = [v1_initial, v2_phone_settings, v3_snapshot_marks, v4_visit_outcome]
 """Every schema change in order: append a function for each change, never edit one that has shipped."""
