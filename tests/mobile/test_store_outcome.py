@@ -127,3 +127,16 @@ def test_a_discarded_draft_never_reaches_the_server(world):
     assert result.ok and result.pushed == 0
     assert server.visit(visit_id) is None and server.count("Visit") == 0
     assert [a.id for a in phone.shop.pulled.assignments()] == [world.assignment_id]
+
+
+def test_a_correction_draft_cannot_be_discarded_but_can_be_sent_as_not_completed(shop, assignment_id, tmp_path):
+    from tests.mobile.test_store_corrections import sent_and_returned
+
+    visit_id = sent_and_returned(shop, assignment_id, tmp_path)
+    draft = shop.drafts.reopen_for_correction(visit_id)
+    assert draft.state is VisitState.DRAFT and not draft.discardable
+    with pytest.raises(NotEditable, match="correction cannot be discarded"):
+        shop.drafts.discard_visit(visit_id)
+    assert shop.drafts.finish_not_completed(visit_id, "unsafe", "Road closed by police").ok
+    document = shop.drafts.visit_document(visit_id)
+    assert document["base_revision"] == 1 and document["outcome"]["reason"] == "unsafe" and document["photos"] == []

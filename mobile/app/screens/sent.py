@@ -9,6 +9,8 @@ from kivy.utils import escape_markup
 
 from mobile.store import AccountStore, LocalVisit, StoreError, VisitState
 
+from ..i18n import _
+from ..visit_end import reason_text
 from .base import AppScreen, FitsContent
 
 STATE_TEXT = {
@@ -31,6 +33,11 @@ def describe(shop: AccountStore, visit: LocalVisit, show_score: bool) -> str:
     when = (visit.finished_at or visit.started_at).astimezone().strftime("%d %b %H:%M")
     state = STATE_TEXT.get(visit.state, str(visit.state))
     lines = [f"[b]{escape_markup(branch)}[/b]  -  {when}", escape_markup(state)]
+    if not visit.outcome.completed:
+        outcome = _("Could not complete: {reason}").format(reason=reason_text(visit.outcome.reason))
+        if visit.outcome.comment:
+            outcome += f" - {visit.outcome.comment}"
+        lines.append(f"[color=#ff9f80]{escape_markup(outcome)}[/color]")
     server = visit.server
     if server is not None:
         status = {"returned": "Returned for correction"}.get(server.status or "", (server.status or "").capitalize())

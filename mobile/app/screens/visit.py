@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from kivy.clock import Clock
-from kivy.properties import NumericProperty, StringProperty
+from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 
-from mobile.store import AccountStore
+from mobile.store import AccountStore, FinishResult
 from shared.checklist import Checklist
 from shared.visibility import visible_questions
 from shared.visit import Answer
 
 from ..inputs import make_input
 from ..questions import QuestionCard
+from ..visit_end import DiscardPopup, NotCompletedPopup
 from .base import AppScreen
 
 
@@ -30,6 +31,8 @@ class VisitScreen(AppScreen):
     visit_title = StringProperty("")
     progress_text = StringProperty("")
     progress = NumericProperty(0)
+    discardable = BooleanProperty(False)
+    """A draft never sent: "Discard visit" shows (a correction cannot be discarded, the server holds the visit)."""
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(name="visit", **kwargs)
@@ -48,6 +51,7 @@ class VisitScreen(AppScreen):
         except Exception:  # noqa: BLE001 - a withdrawn branch still lets the visit be finished
             branch = f"Branch {visit.branch_id}"
         self.visit_title = branch
+        self.discardable = visit.discardable
         self.section_count = len(self.checklist.sections)
         self.show_section(section)
 
@@ -149,3 +153,37 @@ class VisitScreen(AppScreen):
 
     def leave(self) -> None:
         self.app.go("assignments")
+
+    def ask_discard(self) -> None:
+        """Confirm first: a discarded draft is gone from the phone and never sent."""
+        DiscardPopup(on_confirm=self.discard).open()
+
+    def discard(self) -> None:
+        """Delete the draft with its photos; its assignment shows "Not started" again."""
+        app = self.app
+        self.shop.drafts.discard_visit(self._loaded()[0])
+        self.visit_id = None
+        app.devices.gps.stop()
+        app.resume.set(visit_id=None, section=None)
+        app.go("assignments")
+        app.refresh_status()
+
+    def ask_not_completed(self) -> None:
+        """Choose why the visit could not be completed, then send it so."""
+        NotCompletedPopup(on_confirm=self.finish_not_completed).open()
+
+    def finish_not_completed(self, reason: str, comment: str) -> FinishResult:
+        """Queue the visit as not completed (times and GPS kept, answers and photos deleted) and sync."""
+        app = self.app
+        visit_id = self._loaded()[0]
+        result = self.shop.drafts.finish_not_completed(
+            visit_id, reason, comment, location=app.devices.gps.last, finished_at=app.devices.clock.now()
+        )
+        if result.ok:
+            self.visit_id = None
+            app.devices.gps.stop()
+            app.resume.set(visit_id=None, section=None, last_submitted=visit_id)
+            app.go("assignments")
+            app.refresh_status()
+            app.syncer.start()
+        return result

@@ -8,7 +8,7 @@ from datetime import date
 
 from server.models import Assignment, AssignmentStatus, Visit, VisitStatus
 from server.services.scores import make_scope, region_league
-from server.services.visits.reviews import approve_visit
+from server.services.visits.reviews import approve_visit, return_for_correction
 from tests.server.auth_helpers import bearer
 from tests.server.scores.world import MARCH, ScoreWorld
 from tests.server.sync.helpers import assign, pull_all, push, visit_doc
@@ -88,3 +88,26 @@ def test_an_approved_not_completed_visit_changes_no_branch_score_count_or_league
     assert session.get(Visit, closed.id).status is VisitStatus.APPROVED
     after = [(s.code, s.score, s.visits, s.scored_visits) for s in region_league(session, region, scope).standings]
     assert before == after == [("A", 85.0, 2, 2)]
+
+
+def test_a_returned_visit_corrected_as_not_completed_loses_its_score_and_back_again(client, session, make, phone):
+    doc = visit_doc(phone.assignment)
+    push(client, phone.token, doc)
+    session.expire_all()
+    visit = session.get(Visit, uuid.UUID(doc["id"]))
+    admin = make.user("admin")
+    return_for_correction(session, admin, visit, "Were you really there?")
+    session.commit()
+    correction = {**doc, "base_revision": 1, "answers": [], "outcome": dict(CLOSED)}
+    [result] = push(client, phone.token, correction)
+    assert (result["result"], result["revision"]) == ("created", 2)
+    session.expire_all()
+    visit = session.get(Visit, uuid.UUID(doc["id"]))
+    assert (visit.outcome_reason, visit.score_percent, visit.status) == ("shop_closed", None, VisitStatus.SUBMITTED)
+    return_for_correction(session, admin, visit, "Please go again, it is open now")
+    session.commit()
+    [again] = push(client, phone.token, {**doc, "base_revision": 2})
+    assert again["revision"] == 3
+    session.expire_all()
+    visit = session.get(Visit, uuid.UUID(doc["id"]))
+    assert (visit.outcome_reason, visit.outcome_comment, visit.score_percent) == (None, "", 87.5)
