@@ -33,6 +33,7 @@ def test_the_queue_and_the_review_page_say_it_could_not_be_completed(client, clo
     page = client.get(f"/review/visits/{closed.closed.id}").text
     assert 'id="not-completed"' in page and LINE in page
     assert 'name="decision"' in page  # the decision form is there as for any visit
+    assert "<h2>On site</h2>" in page and "<h2>Answers</h2>" not in page and "<h2>Sections</h2>" not in page
 
 
 def test_approving_accepts_the_outcome_and_changes_no_score_but_lists_and_exports_it(client, session, closed):
