@@ -50,7 +50,11 @@ def test_a_not_completed_visit_without_answers_loads_with_each_reason(reason):
 
 def test_a_not_completed_visit_dumps_its_outcome_and_fingerprints_differently():
     dumped = dump_visit(load_visit(not_completed()))
-    assert dumped["outcome"] == {"status": "not_completed", "reason": "shop_closed", "comment": "Shutters down at 10:00"}
+    assert dumped["outcome"] == {
+        "status": "not_completed",
+        "reason": "shop_closed",
+        "comment": "Shutters down at 10:00",
+    }
     assert visit_fingerprint(load_visit(not_completed())) != FINGERPRINT_WITHOUT_PHOTOS
 
 
