@@ -103,6 +103,8 @@ class VisitReportData:
 
     shopper is the shopper's name or pseudonym ("Shopper 4821"): the caller decides what a reader may see.
     score is the visit percent (0 when zeroed by a critical failure), None when not scored.
+    not_completed is why the shopper could not complete the visit ("Could not complete: Shop closed — comment"),
+    empty for a completed visit; such a visit prints that line instead of its score table and answers.
     """
 
     header: ReportHeader
@@ -125,6 +127,7 @@ class VisitReportData:
     location: GeoPoint | None = None
     visit_id: str = ""
     review_note: str = ""
+    not_completed: str = ""
 
 
 # --- branch report --------------------------------------------------------------------------------------

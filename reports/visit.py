@@ -31,6 +31,14 @@ STATUS_WORDS = {
 def build_visit_report(data: VisitReportData) -> bytes:
     """The visit report PDF for one visit (docs/architecture.md, Reports), as bytes."""
     story: list[Flowable] = cover(data.header)
+    if data.not_completed:
+        notes = ["Not scored: the visit could not be completed."]
+        story.append(score_box(None, "Visit score", notes, _facts(data)))
+        story += [Paragraph("Outcome", Styles.h1), para(data.not_completed, Styles.danger)]
+        story.append(note("Nothing of this visit counts in any score. An administrator schedules a new visit."))
+        if clean(data.review_note).strip():
+            story += [Paragraph("Review note", Styles.h2), para(data.review_note, Styles.body)]
+        return build_pdf(story, data.header, KIND)
     story.append(score_box(data.score, "Visit score", score_notes(data.score, data.flagged, data.zeroed), _facts(data)))
     story += critical_box(data.critical_failures, f"Critical failures ({len(data.critical_failures)})")
     if clean(data.review_note).strip():

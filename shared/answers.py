@@ -121,5 +121,8 @@ def validate_answers(checklist: Checklist, answers: Sequence[Answer], photos: Se
 
 
 def validate_visit(checklist: Checklist, visit: Visit) -> list[Issue]:
-    """validate_answers for a loaded visit."""
+    """validate_answers for a loaded visit; one that could not be completed has no answers to require (the shape
+    check already refused any it carried)."""
+    if not visit.outcome.completed:
+        return []
     return validate_answers(checklist, visit.answers, visit.photos)

@@ -1,4 +1,5 @@
-"""A completed visit as loaded from the wire: frozen dataclasses for the visit, its answers and its photo manifest."""
+"""A completed visit as loaded from the wire: frozen dataclasses for the visit, its answers, its photo manifest and
+its outcome (completed, or could not be completed and why)."""
 
 from __future__ import annotations
 
@@ -26,6 +27,39 @@ class Location:
     lat: float
     lon: float
     accuracy_m: float | None = None
+
+
+NOT_COMPLETED_REASONS = ("shop_closed", "refused_entry", "branch_not_found", "unsafe", "other")
+"""Why a shopper could not complete a visit (the wire's outcome.reason); "other" needs a comment."""
+
+NOT_COMPLETED_LABELS = {
+    "shop_closed": "Shop closed",
+    "refused_entry": "Refused entry",
+    "branch_not_found": "Branch not found or moved",
+    "unsafe": "Unsafe to visit",
+    "other": "Other",
+}
+"""How web pages and reports name each reason (the phone translates its own)."""
+
+OUTCOME_COMMENT_LIMIT = 1000
+"""Longest outcome comment, in characters."""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """How the visit ended: completed (the default, never written on the wire) or not_completed with a reason."""
+
+    status: str = "completed"
+    reason: str | None = None
+    comment: str = ""
+
+    @property
+    def completed(self) -> bool:
+        """A normal visit, with answers to validate and score."""
+        return self.status == "completed"
+
+
+COMPLETED = Outcome()
 
 
 @dataclass(frozen=True)
@@ -63,3 +97,4 @@ class Visit:
     base_revision: int | None = None
     answers: tuple[Answer, ...] = ()
     photos: tuple[PhotoRef, ...] = ()
+    outcome: Outcome = COMPLETED

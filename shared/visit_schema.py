@@ -13,7 +13,7 @@ from . import fields as f
 from .checklist import TEXT_LIMIT
 from .checklist_schema import StrictSchema
 from .errors import Issue, VisitInvalid, flatten_messages, sentence, split_path
-from .visit import Answer, Location, PhotoRef, Visit
+from .visit import COMPLETED, NOT_COMPLETED_REASONS, OUTCOME_COMMENT_LIMIT, Answer, Location, Outcome, PhotoRef, Visit
 
 MAX_ANSWERS = 1_000
 MAX_PHOTOS = 500
@@ -77,6 +77,30 @@ class PhotoRefSchema(StrictSchema):
         return {k: v for k, v in data.items() if not (k in CAPTURE_FIELDS and v is None)}
 
 
+class OutcomeSchema(StrictSchema):
+    """How the visit ended: {"status": "completed"}, or not_completed with a reason from a fixed list."""
+
+    status = f.OneOf(("completed", "not_completed"), required=True)
+    reason = f.OneOf(NOT_COMPLETED_REASONS, load_default=None, allow_none=True)
+    comment = f.Text(max_length=OUTCOME_COMMENT_LIMIT, load_default="")
+
+    @validates_schema
+    def reason_fits_status(self, data: dict[str, Any], **kwargs: Any) -> None:
+        """A not-completed visit says why (and "other" says it in the comment); a completed one gives no reason."""
+        status, reason = data.get("status"), data.get("reason")
+        if status == "not_completed" and reason is None:
+            raise ValidationError("is required when the visit could not be completed", field_name="reason")
+        if status == "completed" and (reason is not None or data.get("comment")):
+            raise ValidationError("is only given when the visit could not be completed", field_name="reason")
+        if reason == "other" and not (data.get("comment") or "").strip():
+            raise ValidationError("is required when the reason is 'other'", field_name="comment")
+
+    @post_load
+    def make(self, data: dict[str, Any], **kwargs: Any) -> Outcome:
+        """Build the Outcome dataclass from the checked fields."""
+        return Outcome(**data)
+
+
 class VisitSchema(StrictSchema):
     """A completed visit: ids made on the device, aware date-times, answers and a photo manifest."""
 
@@ -96,12 +120,29 @@ class VisitSchema(StrictSchema):
     base_revision = f.Number(integer=True, low=1, high=2**31 - 1, load_default=None, allow_none=True)
     answers = f.List(f.Obj(AnswerSchema), noun="answer", max_items=MAX_ANSWERS, load_default=list)
     photos = f.List(f.Obj(PhotoRefSchema), noun="photo", max_items=MAX_PHOTOS, load_default=list)
+    outcome = f.Obj(OutcomeSchema, load_default=COMPLETED)
 
     @validates_schema
     def finished_after_start(self, data: dict[str, Any], **kwargs: Any) -> None:
         """A visit cannot end before it starts."""
         if data["finished_at"] < data["started_at"]:
             raise ValidationError("must not be before started_at", field_name="finished_at")
+
+    @validates_schema
+    def not_completed_is_empty(self, data: dict[str, Any], **kwargs: Any) -> None:
+        """A visit that could not be completed carries no answers or photos: nothing of it is scored."""
+        outcome = data.get("outcome", COMPLETED)
+        if isinstance(outcome, Outcome) and not outcome.completed:
+            for name in ("answers", "photos"):
+                if data.get(name):
+                    raise ValidationError("must be empty when the visit could not be completed", field_name=name)
+
+    @post_dump
+    def omit_default_outcome(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+        """A completed visit dumps without `outcome`: documents and fingerprints stay what they were before it."""
+        if data.get("outcome") in (None, {"status": "completed", "reason": None, "comment": ""}):
+            data.pop("outcome", None)
+        return data
 
     @post_load
     def make(self, data: dict[str, Any], **kwargs: Any) -> Visit:
@@ -112,8 +153,9 @@ class VisitSchema(StrictSchema):
 
     @post_dump(pass_original=True)
     def mark_format(self, data: dict[str, Any], visit: Visit, **kwargs: Any) -> dict[str, Any]:
-        """Say ``"format": 2`` when a photo carries capture fields; a format 1 visit dumps without it, as before."""
-        if any(p.has_capture for p in visit.photos):
+        """Say ``"format": 2`` when a photo carries capture fields or the visit was not completed (fields format 1
+        does not know); a format 1 visit dumps without it, as before."""
+        if any(p.has_capture for p in visit.photos) or not visit.outcome.completed:
             data["format"] = 2
         return data
 
@@ -158,8 +200,8 @@ def load_visit(data: Any) -> Visit:
 
 
 def dump_visit(visit: Visit) -> dict[str, Any]:
-    """The canonical JSON-ready dict of a visit (every format 1 field present; format 2 ones only when set);
-    load_visit(dump_visit(v)) == v."""
+    """The canonical JSON-ready dict of a visit (every format 1 field present; format 2 ones, a photo's capture
+    fields and a not-completed outcome, only when set); load_visit(dump_visit(v)) == v."""
     dumped: dict[str, Any] = _SCHEMA.dump(visit)
     return dumped
 

@@ -21,7 +21,16 @@ from .syncing import SyncController
 from .theme import Theme
 
 KV_DIR = Path(__file__).with_name("kv")
-KV_FILES = ("styles.kv", "signin.kv", "assignments.kv", "visit.kv", "review.kv", "sent.kv", "settings.kv")
+KV_FILES = (
+    "styles.kv",
+    "signin.kv",
+    "assignments.kv",
+    "visit.kv",
+    "visit_end.kv",
+    "review.kv",
+    "sent.kv",
+    "settings.kv",
+)
 
 
 class FieldauditApp(App):

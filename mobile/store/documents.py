@@ -77,12 +77,15 @@ def raw_document(
     checklist: Checklist,
     finished_at: datetime | None = None,
 ) -> dict[str, Any]:
-    """The visit's JSON as the rows say now; a draft gets ``finished_at`` (default: now, never before the start)."""
+    """The visit's JSON as the rows say now; a draft gets ``finished_at`` (default: now, never before the start).
+    A visit that could not be completed carries its outcome and no answers or photos."""
     started = from_text(row["started_at"])
     assert started is not None
     finished = finished_at or from_text(row["finished_at"]) or utcnow()
-    answers = ordered_answers(checklist, read_answers(conn, account_id, row["id"]))
-    photos = read_photos(conn, account_id, row["id"])
+    outcome = loads(row["outcome"])
+    answers = ordered_answers(checklist, read_answers(conn, account_id, row["id"])) if outcome is None else []
+    photos = read_photos(conn, account_id, row["id"]) if outcome is None else []
+    extra = {} if outcome is None else {"outcome": outcome}
     return {
         "id": row["id"],
         "template_version_id": row["template_version_id"],
@@ -94,6 +97,7 @@ def raw_document(
         "base_revision": row["base_revision"],
         "answers": [{"question": a.question, "value": a.value, "na": a.na, "comment": a.comment} for a in answers],
         "photos": [photo_entry(p) for p in photos],
+        **extra,
     }
 
 

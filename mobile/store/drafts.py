@@ -15,7 +15,7 @@ from shared.checklist import Checklist
 from shared.errors import Issue, VisitInvalid
 from shared.question_types import takes_photos
 from shared.scoring import VisitScore, score_visit
-from shared.visit import Location
+from shared.visit import Location, Outcome
 
 from . import finishing, visit_photos
 from .db import Database
@@ -333,8 +333,31 @@ class Drafts:
             self.db, self.account_id, self._checklist_of(visit_id), str(visit_id), location, finished_at
         )
 
+    def finish_not_completed(
+        self,
+        visit_id: str,
+        reason: str,
+        comment: str = "",
+        location: Location | None = None,
+        finished_at: datetime | None = None,
+    ) -> FinishResult:
+        """Queue a draft the shopper could not complete (reason from shared.visit.NOT_COMPLETED_REASONS), keeping its
+        times and GPS; its answers and photos are deleted from the phone, never sent."""
+        result, files = finishing.finish_not_completed(
+            self.db,
+            self.account_id,
+            self._checklist_of(visit_id),
+            str(visit_id),
+            Outcome("not_completed", reason, comment),
+            location,
+            finished_at,
+        )
+        for name in files:
+            (self.photo_folder / name).unlink(missing_ok=True)
+        return result
+
     def edit_again(self, visit_id: str) -> None:
-        """Turn a queued or refused visit back into a draft to fix it."""
+        """Turn a queued or refused visit back into a draft to fix it (a not-completed one becomes a normal draft)."""
         finishing.edit_again(self.db, self.account_id, str(visit_id))
 
     def requeue(self, visit_id: str) -> None:

@@ -7,9 +7,9 @@ from datetime import datetime
 
 from shared.answers import validate_visit
 from shared.checklist import Checklist
-from shared.errors import VisitInvalid
+from shared.errors import Issue, VisitInvalid
 from shared.schemas import visit_fingerprint
-from shared.visit import Location
+from shared.visit import Location, Outcome
 
 from .db import Database
 from .documents import canonical, raw_document
@@ -52,6 +52,62 @@ def finish_visit(
     return FinishResult(True)
 
 
+def finish_not_completed(
+    db: Database,
+    account_id: int,
+    checklist: Checklist,
+    visit_id: str,
+    outcome: Outcome,
+    location: Location | None = None,
+    finished_at: datetime | None = None,
+) -> tuple[FinishResult, list[str]]:
+    """Queue a draft the shopper could not complete, with its outcome, times and GPS but without its answers and
+    photos (deleted with it: nothing of it is scored); returns the result and the photo file names to delete."""
+    with db.transaction(durable=True) as conn:
+        row = draft_row(conn, account_id, visit_id)
+        if location is not None:
+            conn.execute(
+                "UPDATE visits SET location = ? WHERE account_id = ? AND id = ?",
+                (location_json(location), account_id, visit_id),
+            )
+        stored = {"status": outcome.status, "reason": outcome.reason, "comment": outcome.comment}
+        conn.execute(
+            "UPDATE visits SET outcome = ? WHERE account_id = ? AND id = ?", (json.dumps(stored), account_id, visit_id)
+        )
+        row = visit_row(conn, account_id, visit_id)
+        try:
+            visit, document = canonical(raw_document(conn, account_id, row, checklist, finished_at or utcnow()))
+        except VisitInvalid as exc:
+            conn.execute("UPDATE visits SET outcome = NULL WHERE account_id = ? AND id = ?", (account_id, visit_id))
+            return FinishResult(False, exc.issues), []
+        if visit.outcome.completed:
+            conn.execute("UPDATE visits SET outcome = NULL WHERE account_id = ? AND id = ?", (account_id, visit_id))
+            return FinishResult(False, (Issue("outcome.status", "say why the visit could not be completed"),)), []
+        files = [
+            r["file_name"]
+            for r in conn.execute(
+                "SELECT file_name FROM photos WHERE account_id = ? AND visit_id = ? AND file_name IS NOT NULL",
+                (account_id, visit_id),
+            )
+        ]
+        conn.execute("DELETE FROM photos WHERE account_id = ? AND visit_id = ?", (account_id, visit_id))
+        conn.execute("DELETE FROM answers WHERE account_id = ? AND visit_id = ?", (account_id, visit_id))
+        conn.execute(
+            """UPDATE visits SET finished_at = ?, document = ?, fingerprint = ?, state = 'outbox', queued_at = ?,
+               last_error = NULL, field_errors = NULL WHERE account_id = ? AND id = ?""",
+            (
+                document["finished_at"],
+                json.dumps(document),
+                visit_fingerprint(visit),
+                to_text(utcnow()),
+                account_id,
+                visit_id,
+            ),
+        )
+        touch(conn, account_id, visit_id)
+    return FinishResult(True), files
+
+
 def edit_again(db: Database, account_id: int, visit_id: str) -> None:
     """Back to a draft (queued but not yet accepted, or refused as invalid/error) so the shopper can fix it."""
     with db.transaction() as conn:
@@ -60,7 +116,7 @@ def edit_again(db: Database, account_id: int, visit_id: str) -> None:
             raise NotEditable(f"visit {visit_id} is {row['state']}; only queued or refused visits can be edited again")
         conn.execute(
             """UPDATE visits SET state = 'draft', document = NULL, fingerprint = NULL, finished_at = NULL,
-                        queued_at = NULL WHERE account_id = ? AND id = ?""",
+                        queued_at = NULL, outcome = NULL WHERE account_id = ? AND id = ?""",
             (account_id, visit_id),
         )
         touch(conn, account_id, visit_id)
@@ -134,7 +190,7 @@ def reopen_for_correction(db: Database, account_id: int, visit_id: str) -> None:
         conn.execute(
             """UPDATE visits SET state = 'draft', base_revision = ?, location = ?, branch_id = ?,
                template_version_id = ?, assignment_id = ?, document = NULL, fingerprint = NULL, finished_at = NULL,
-               queued_at = NULL, last_error = NULL, field_errors = NULL WHERE account_id = ? AND id = ?""",
+               queued_at = NULL, last_error = NULL, field_errors = NULL, outcome = NULL WHERE account_id = ? AND id = ?""",
             (
                 row["server_revision"],
                 None if doc.get("location") is None else json.dumps(doc["location"]),

@@ -131,6 +131,11 @@ def v3_snapshot_marks(conn: sqlite3.Connection) -> None:
         conn.execute(f"ALTER TABLE {table} ADD COLUMN stale INTEGER NOT NULL DEFAULT 0")
 
 
+def v4_visit_outcome(conn: sqlite3.Connection) -> None:
+    """A visit the shopper could not complete keeps its outcome (the wire's JSON; NULL = a normal visit)."""
+    conn.execute("ALTER TABLE visits ADD COLUMN outcome TEXT")
+
+
 def v5_photo_capture(conn: sqlite3.Connection) -> None:
     """Each photo keeps where the device was at capture (JSON Location) and whether its `taken_at` is the capture
     time (it is not for a photo only the server holds, copied from a visit returned for correction)."""
@@ -139,5 +144,5 @@ def v5_photo_capture(conn: sqlite3.Connection) -> None:
     conn.execute("UPDATE photos SET capture_known = 0 WHERE file_name IS NULL")
 
 
-MIGRATIONS: list[Migration] = [v1_initial, v2_phone_settings, v3_snapshot_marks, v5_photo_capture]
+MIGRATIONS: list[Migration] = [v1_initial, v2_phone_settings, v3_snapshot_marks, v4_visit_outcome, v5_photo_capture]
 """Every schema change in order: append a function for each change, never edit one that has shipped."""

@@ -13,7 +13,7 @@ from marshmallow import ValidationError
 
 from shared.errors import Issue
 from shared.phone_settings import PhoneSettings, load_phone_settings
-from shared.visit import Location, Scalar
+from shared.visit import COMPLETED, Location, Outcome, Scalar
 
 
 class VisitState(StrEnum):
@@ -212,6 +212,13 @@ class LocalVisit:
     last_error: str | None
     field_errors: dict[str, list[str]]
     server: ServerState | None
+    outcome: Outcome = COMPLETED
+    """How the visit ended: completed (also every draft), or could not be completed and why."""
+
+    @property
+    def discardable(self) -> bool:
+        """A draft never sent (not a correction: the server holds that visit) may be deleted from the phone."""
+        return self.state is VisitState.DRAFT and self.base_revision is None
 
     @property
     def editable(self) -> bool:
@@ -236,6 +243,9 @@ class LocalVisit:
                 tuple(loads(row["server_missing_photos"], [])),
                 loads(row["server_document"]),
             )
+        stored_outcome = loads(row["outcome"])
+        if stored_outcome is None and server is not None and server.document is not None:
+            stored_outcome = server.document.get("outcome")  # a visit pulled from the server, made on another phone
         return cls(
             row["id"],
             row["assignment_id"],
@@ -249,7 +259,15 @@ class LocalVisit:
             row["last_error"],
             loads(row["field_errors"], {}),
             server,
+            _outcome(stored_outcome),
         )
+
+
+def _outcome(data: Any) -> Outcome:
+    """The stored outcome JSON (the wire shape) as shared's Outcome; none or unreadable counts as completed."""
+    if not isinstance(data, dict) or data.get("status") != "not_completed":
+        return COMPLETED
+    return Outcome("not_completed", str(data.get("reason") or "other"), str(data.get("comment") or ""))
 
 
 @dataclass(frozen=True)

@@ -148,12 +148,21 @@ class PhotoRecordSchema(Schema):
     location = fields.Nested(PhotoLocationSchema, allow_none=True)
 
 
+class OutcomeRecordSchema(Schema):
+    """How a visit ended: completed, or not_completed with a reason (docs/checklist-format.md) and a comment."""
+
+    status = fields.String(metadata={"description": "completed or not_completed"})
+    reason = fields.String(metadata={"description": "shop_closed, refused_entry, branch_not_found, unsafe or other"})
+    comment = fields.String()
+
+
 class VisitRecordSchema(Schema):
     """The server's record of a visit."""
 
     id = fields.String()
     revision = fields.Integer()
     status = fields.String()
+    outcome = fields.Nested(OutcomeRecordSchema, metadata={"description": "a not-completed visit has no score"})
     score_percent = fields.Float(allow_none=True)
     flagged = fields.Boolean()
     zeroed = fields.Boolean()

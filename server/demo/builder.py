@@ -6,7 +6,7 @@ import io
 import json
 import os
 import random
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from flask import current_app
@@ -223,6 +223,42 @@ class DemoBuilder:
             os.link(first, target)
         except OSError:
             write_private_file(target, content)
+
+    def not_completed(self, version: TemplateVersion) -> int:
+        """One visit from yesterday the shopper could not complete (the shop was closed), waiting in the review queue;
+        returns how many were added."""
+        branch = self.branches[0]
+        shopper = self.rng.choice(self.shoppers(branch.region.code))
+        day = self.today - timedelta(days=1)
+        assignment = create_assignment(
+            self.session,
+            shopper=shopper,
+            branch=branch,
+            template=version.template,
+            due_from=day - timedelta(days=2),
+            due_to=day + timedelta(days=3),
+            assignment_id=new_uuid(self.rng),
+        )
+        started = datetime.combine(day, datetime.min.time(), tzinfo=UTC) + timedelta(hours=10, minutes=5)
+        document = {
+            "id": str(new_uuid(self.rng)),
+            "template_version_id": version.id,
+            "assignment_id": str(assignment.id),
+            "branch_id": branch.id,
+            "started_at": started.isoformat().replace("+00:00", "Z"),
+            "finished_at": (started + timedelta(minutes=6)).isoformat().replace("+00:00", "Z"),
+            "location": None
+            if branch.latitude is None or branch.longitude is None
+            else {"lat": branch.latitude, "lon": branch.longitude, "accuracy_m": 9.0},
+            "outcome": {
+                "status": "not_completed",
+                "reason": "shop_closed",
+                "comment": "Shutters down at 10:00; a sign said closed for stocktaking.",
+            },
+        }
+        limits = PhotoLimits.from_config(current_app.config)
+        record_visit(self.session, shopper, document, limits=limits, submitted_at=started + timedelta(minutes=20))
+        return 1
 
     def upcoming(self, version: TemplateVersion) -> None:
         """Open assignments over the coming two weeks, for every shopper, in the regions they cover."""

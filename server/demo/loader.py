@@ -46,6 +46,8 @@ class DemoSummary:
     critical_failures: int = 0
     na_answers: int = 0
     open_assignments: int = 0
+    not_completed: int = 0
+    """Visits the shopper could not complete, waiting in the review queue (not in `visits`, never scored)."""
     template_version_id: int | None = None
     logins: list[DemoLogin] = field(default_factory=list)
 
@@ -53,7 +55,8 @@ class DemoSummary:
         """One line for the console."""
         return (
             f"{self.regions} regions, {self.branches} branches, {self.users} users, {self.visits} approved "
-            f"visits ({self.critical_failures} with critical failures), {self.open_assignments} open assignments"
+            f"visits ({self.critical_failures} with critical failures), {self.open_assignments} open assignments, "
+            f"{self.not_completed} not-completed visit to review"
         )
 
 
@@ -96,6 +99,7 @@ def load_demo(
             version = build.checklist()
             build.history(version)
             build.upcoming(version)
+            not_completed = build.not_completed(version)
             summary = DemoSummary(
                 regions=len(build.regions),
                 branches=len(build.branches),
@@ -104,6 +108,7 @@ def load_demo(
                 critical_failures=sum(v.critical_failures > 0 for v in build.visits),
                 na_answers=sum(a.na for v in build.visits for a in v.answers),
                 open_assignments=build.open_assignments,
+                not_completed=not_completed,
                 template_version_id=version.id,
             )
     except Exception:

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from server.extensions import Model
 from server.models.types import UTCDateTime, str_enum, utcnow
+from shared.visit import NOT_COMPLETED_LABELS
 
 if TYPE_CHECKING:  # the other side of a relationship, for type checkers only
     from server.models.accounts import User
@@ -88,6 +89,10 @@ class Visit(Model):
     critical_failures: Mapped[int] = mapped_column(default=0)
     flagged: Mapped[bool] = mapped_column(default=False)
     zeroed: Mapped[bool] = mapped_column(default=False)
+    # null = completed; else why the shopper could not complete it (shared.visit.NOT_COMPLETED_REASONS): not scored,
+    # never counted in a roll-up (services/scores/filters.counted)
+    outcome_reason: Mapped[str | None] = mapped_column(String(32), default=None)
+    outcome_comment: Mapped[str] = mapped_column(Text, default="", server_default="")
     review_note: Mapped[str] = mapped_column(Text, default="")
     reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -104,6 +109,14 @@ class Visit(Model):
     revisions: Mapped[list[VisitRevision]] = relationship(
         cascade="all, delete-orphan", order_by="VisitRevision.revision"
     )
+
+    @property
+    def not_completed(self) -> str | None:
+        """Pages, exports and reports: "Could not complete: Shop closed — comment", or None for a completed visit."""
+        if self.outcome_reason is None:
+            return None
+        text = f"Could not complete: {NOT_COMPLETED_LABELS.get(self.outcome_reason, self.outcome_reason)}"
+        return f"{text} — {self.outcome_comment}" if self.outcome_comment else text
 
 
 class VisitRevision(Model):

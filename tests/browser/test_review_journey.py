@@ -18,7 +18,10 @@ SHOTS = Path("/tmp/fieldaudit-shots")
 def waiting(session):
     """The demo, with its three most recent visits put back in the queue as if just submitted; returns them."""
     load_demo(session)
-    recent = session.scalars(select(Visit).order_by(Visit.finished_at.desc()).limit(3)).all()
+    for closed in session.scalars(select(Visit).where(Visit.outcome_reason.is_not(None))):
+        closed.status = VisitStatus.APPROVED  # the demo's not-completed visit is decided: only these three wait
+    completed = select(Visit).where(Visit.outcome_reason.is_(None))
+    recent = session.scalars(completed.order_by(Visit.finished_at.desc()).limit(3)).all()
     for visit in recent:
         visit.status, visit.reviewed_by_id, visit.reviewed_at, visit.review_note = VisitStatus.SUBMITTED, None, None, ""
     session.commit()

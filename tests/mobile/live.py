@@ -222,6 +222,7 @@ class LiveServer:
                 "shopper_id": row.shopper_id,
                 "flagged": row.flagged,
                 "zeroed": row.zeroed,
+                "outcome": (row.outcome_reason, row.outcome_comment),
                 "photos": {str(p.id): (p.received_bytes, p.size, p.completed_at is not None) for p in row.photos},
             }
 

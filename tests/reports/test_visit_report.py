@@ -167,3 +167,11 @@ def test_many_critical_failures_with_long_comments_split_across_pages_and_commen
     assert len(texts) >= 2
     assert contains(texts[0], "Critical failures (30)") and contains(texts[0], "Critical item 0")
     assert contains("\n".join(texts), "Critical item 29")
+
+
+def test_a_visit_that_could_not_be_completed_prints_why_instead_of_an_empty_score_table():
+    data = bare_visit(not_completed="Could not complete: Shop closed — Shutters <down> & locked")
+    text = "\n".join(pages(build_visit_report(data)))
+    assert contains(text, "Could not complete: Shop closed — Shutters <down> & locked")
+    assert contains(text, "Not scored: the visit could not be completed.")
+    assert "This checklist has no sections." not in text and "No answers were recorded." not in text

@@ -12,6 +12,7 @@ from mobile.store import AccountStore, LocalVisit, StoreError, VisitState
 from ..correction import needs_correction
 from ..i18n import _, count_text
 from ..titles import checklist_titles, place
+from ..visit_end import reason_text
 from .base import AppScreen, FitsContent
 
 STATE_TEXT = {
@@ -37,6 +38,11 @@ def describe(shop: AccountStore, visit: LocalVisit, show_score: bool, checklists
     if checklist:
         lines.append(escape_markup(checklist))
     lines.append(escape_markup(state))
+    if not visit.outcome.completed:
+        outcome = _("Could not complete: {reason}").format(reason=reason_text(visit.outcome.reason))
+        if visit.outcome.comment:
+            outcome += f" - {visit.outcome.comment}"
+        lines.append(f"[color=#ff9f80]{escape_markup(outcome)}[/color]")
     server = visit.server
     if server is not None:
         status = {"returned": "Returned for correction"}.get(server.status or "", (server.status or "").capitalize())

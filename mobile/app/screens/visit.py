@@ -4,10 +4,10 @@ shows the reviewer's note pinned above the questions, and the questions it names
 from __future__ import annotations
 
 from kivy.clock import Clock
-from kivy.properties import NumericProperty, StringProperty
+from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 from kivy.utils import escape_markup
 
-from mobile.store import AccountStore, LocalVisit
+from mobile.store import AccountStore, FinishResult, LocalVisit
 from shared.checklist import Checklist
 from shared.visibility import visible_questions
 from shared.visit import Answer
@@ -16,6 +16,7 @@ from ..correction import is_correction, named_questions
 from ..i18n import _
 from ..inputs import make_input
 from ..questions import QuestionCard
+from ..visit_end import DiscardPopup, NotCompletedPopup
 from .base import AppScreen
 
 
@@ -39,6 +40,8 @@ class VisitScreen(AppScreen):
     """Markup (escaped): the reviewer's note while this visit is a correction, pinned above every section."""
     progress_text = StringProperty("")
     progress = NumericProperty(0)
+    discardable = BooleanProperty(False)
+    """A draft never sent: "Discard visit" shows (a correction cannot be discarded, the server holds the visit)."""
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(name="visit", **kwargs)
@@ -63,6 +66,7 @@ class VisitScreen(AppScreen):
         note = self._correction_note(visit)
         self.named = named_questions(note, self.checklist)
         self.review_note = _("Reviewer's note: {note}").format(note=escape_markup(note)) if note else ""
+        self.discardable = visit.discardable
         self.section_count = len(self.checklist.sections)
         self.show_section(section)
 
@@ -172,3 +176,37 @@ class VisitScreen(AppScreen):
 
     def leave(self) -> None:
         self.app.go("assignments")
+
+    def ask_discard(self) -> None:
+        """Confirm first: a discarded draft is gone from the phone and never sent."""
+        DiscardPopup(on_confirm=self.discard).open()
+
+    def discard(self) -> None:
+        """Delete the draft with its photos; its assignment shows "Not started" again."""
+        app = self.app
+        self.shop.drafts.discard_visit(self._loaded()[0])
+        self.visit_id = None
+        app.devices.gps.stop()
+        app.resume.set(visit_id=None, section=None)
+        app.go("assignments")
+        app.refresh_status()
+
+    def ask_not_completed(self) -> None:
+        """Choose why the visit could not be completed, then send it so."""
+        NotCompletedPopup(on_confirm=self.finish_not_completed).open()
+
+    def finish_not_completed(self, reason: str, comment: str) -> FinishResult:
+        """Queue the visit as not completed (times and GPS kept, answers and photos deleted) and sync."""
+        app = self.app
+        visit_id = self._loaded()[0]
+        result = self.shop.drafts.finish_not_completed(
+            visit_id, reason, comment, location=app.devices.gps.last, finished_at=app.devices.clock.now()
+        )
+        if result.ok:
+            self.visit_id = None
+            app.devices.gps.stop()
+            app.resume.set(visit_id=None, section=None, last_submitted=visit_id)
+            app.go("assignments")
+            app.refresh_status()
+            app.syncer.start()
+        return result

@@ -4,7 +4,7 @@ Photos stored before this revision (and those of phones sending format 1) have n
 nothing for them.
 
 Revision ID: 0013
-Revises: 0011 (chained after 0012 at merge)
+Revises: 0012
 Create Date: 2026-12-02 01:20:00
 
 """
@@ -14,7 +14,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0013"
-down_revision = "0011"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 

@@ -115,4 +115,5 @@ def visit_report_data(visit: Visit, storage: PhotoStorage | None, *, labels: Sho
         location=location,
         visit_id=str(visit.id),
         review_note=visit.review_note or "",
+        not_completed=visit.not_completed or "",
     )

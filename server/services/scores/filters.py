@@ -60,7 +60,8 @@ class Period:
 
 @dataclass(frozen=True)
 class Scope:
-    """What a roll-up counts: approved, complete visits finished in `period`, of checklist `template_id` if given."""
+    """What a roll-up counts: approved, completed visits with all their photos finished in `period`, of checklist
+    `template_id` if given."""
 
     period: Period
     template_id: int | None = None
@@ -106,7 +107,13 @@ def complete() -> ColumnElement[bool]:
 
 
 def counted(scope: Scope) -> list[ColumnElement[bool]]:
-    """WHERE conditions on Visit for the visits a roll-up counts."""
+    """WHERE conditions on Visit for the visits a roll-up counts: a visit that could not be completed never is."""
+    return [*listed(scope), Visit.outcome_reason.is_(None)]
+
+
+def listed(scope: Scope) -> list[ColumnElement[bool]]:
+    """WHERE conditions on Visit for the visits a list or export shows: those counted, and approved visits that
+    could not be completed (shown with their reason, never scored)."""
     low, high = scope.period.bounds()
     conditions = [Visit.status == VisitStatus.APPROVED, complete(), Visit.finished_at >= low, Visit.finished_at < high]
     if scope.template_id is not None:

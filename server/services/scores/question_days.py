@@ -39,7 +39,12 @@ def computed(*where) -> Select:
         .join(Visit, Visit.id == Answer.visit_id)
         .join(Branch, Branch.id == Visit.branch_id)
         .where(
-            Visit.status == VisitStatus.APPROVED, complete(), Answer.possible > 0, Answer.earned.is_not(None), *where
+            Visit.status == VisitStatus.APPROVED,
+            Visit.outcome_reason.is_(None),
+            complete(),
+            Answer.possible > 0,
+            Answer.earned.is_not(None),
+            *where,
         )
         .group_by(Branch.region_id, day, Visit.template_version_id, Answer.question_key)
     )

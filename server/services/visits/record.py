@@ -31,7 +31,7 @@ from server.services.visits.checks import (
 )
 from server.services.visits.checks import references as _references
 from server.services.visits.inserts import insert_visit_rows, stored_visit
-from server.services.visits.rows import apply_scored, location_columns, score_columns
+from server.services.visits.rows import apply_scored, location_columns, outcome_columns, score_columns
 from server.services.visits.rows import row_values as _row_values
 from server.services.visits.rows import rows as _rows
 from shared.answers import validate_visit
@@ -191,6 +191,7 @@ def _visit_columns(
         "submitted_at": submitted_at,
         **location_columns(doc),
         **score_columns(score),
+        **outcome_columns(doc),
         "review_note": "",
         "reviewed_by_id": None,
         "reviewed_at": None,

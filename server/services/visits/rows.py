@@ -77,6 +77,15 @@ def score_columns(score: VisitScore) -> dict:
     }
 
 
+def outcome_columns(doc: VisitDoc) -> dict:
+    """How the visit ended: outcome_reason null for a completed visit, else the shopper's reason and comment."""
+    outcome = doc.outcome
+    return {
+        "outcome_reason": None if outcome.completed else outcome.reason,
+        "outcome_comment": "" if outcome.completed else outcome.comment,
+    }
+
+
 def location_columns(doc: VisitDoc) -> dict:
     """Where the device was, as the visit's latitude/longitude/accuracy columns."""
     location = doc.location
@@ -88,9 +97,9 @@ def location_columns(doc: VisitDoc) -> dict:
 
 
 def apply_scored(visit: Visit, doc: VisitDoc, score: VisitScore, answers: list, sections: list) -> None:
-    """Replace a stored visit's times, location, scores, answers and section scores with a new revision's."""
+    """Replace a stored visit's times, location, outcome, scores, answers and section scores with a new revision's."""
     visit.started_at, visit.finished_at = doc.started_at, doc.finished_at
-    for name, value in {**score_columns(score), **location_columns(doc)}.items():
+    for name, value in {**score_columns(score), **location_columns(doc), **outcome_columns(doc)}.items():
         setattr(visit, name, value)
     visit.answers = answers
     visit.section_scores = sections

@@ -43,12 +43,20 @@ def current_documents(session: DbSession, visits: Iterable[Visit]) -> dict[uuid.
     return {visit_id: document for visit_id, revision, document in rows if wanted[visit_id] == revision}
 
 
+def outcome_data(visit: Visit) -> dict:
+    """How the visit ended, in the wire's outcome shape: {"status": "completed"} or not_completed with its reason."""
+    if visit.outcome_reason is None:
+        return {"status": "completed"}
+    return {"status": "not_completed", "reason": visit.outcome_reason, "comment": visit.outcome_comment}
+
+
 def visit_change_data(visit: Visit, document: dict | None, missing: list[str]) -> dict:
     """`data` of a pulled `visit` change: the server state plus the current revision's document."""
     return {
         "id": str(visit.id),
         "revision": visit.revision,
         "status": visit.status.value,
+        "outcome": outcome_data(visit),
         "score_percent": visit.score_percent,
         "review_note": visit.review_note,
         "missing_photos": missing,
@@ -102,6 +110,8 @@ class VisitRecord:
     id: str
     revision: int
     status: str
+    outcome: dict
+    """How the visit ended (outcome_data): a not-completed one has no score."""
     score_percent: float | None
     flagged: bool
     zeroed: bool
@@ -126,6 +136,7 @@ def visit_record(session: DbSession, visit: Visit) -> VisitRecord:
         id=str(visit.id),
         revision=visit.revision,
         status=visit.status.value,
+        outcome=outcome_data(visit),
         score_percent=visit.score_percent,
         flagged=visit.flagged,
         zeroed=visit.zeroed,

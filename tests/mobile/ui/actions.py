@@ -247,6 +247,42 @@ class Runner(DeviceActions):
     def do_go(self, name: str):
         self.app.go(name)
 
+    def _popup(self):
+        """The open popup (the top-most one)."""
+        from kivy.uix.popup import Popup
+
+        return next(w for w in Window.children if isinstance(w, Popup))
+
+    def do_popup_press(self, text: str):
+        """Tap the button of the open popup labelled exactly ``text``; waits until the popup has closed (its dismiss
+        animation done), or half a second when it stays open (a toggle, a refused choice)."""
+        popup = self._popup()
+        button = next(w for w in popup.walk() if hasattr(w, "trigger_action") and getattr(w, "text", None) == text)
+        press(button)
+        settled = time.monotonic() + 0.5
+        return lambda: popup.parent is None or time.monotonic() > settled
+
+    def do_popup_comment(self, text: str):
+        """Type into the open popup's comment field."""
+        self._popup().ids.comment.text = text
+
+    def do_record_ending(self, name: str):
+        """Store what ending a visit shows under ``name``: the Visits list's statuses, the visit screen's buttons,
+        the open popup's title and message."""
+        from kivy.uix.popup import Popup
+
+        data: dict[str, Any] = {"screen": self.app.manager.current, "visit_id": self.screen("visit").visit_id}
+        listing = self.screen("assignments").ids.scroller.data
+        data["statuses"] = [(i["title"], i["status"]) for i in listing if i.get("viewclass") == "AssignmentRow"]
+        end_row = self.screen("visit").ids.end_row
+        data["discard_shown"] = end_row.ids.discard.opacity == 1 and not end_row.ids.discard.disabled
+        popups = [w for w in Window.children if isinstance(w, Popup)]
+        data["popup"] = popups[0].title if popups else None
+        data["popup_error"] = getattr(popups[0], "error", "") if popups else ""
+        if self.app.manager.current == "sent":
+            data["texts"] = [item["text"] for item in self.screen("sent").ids.visits.data]
+        self.results["records"][name] = data
+
     def do_record(self, name: str):
         """Store what the shopper sees now under ``name``."""
         app, visit = self.app, self.screen("visit")

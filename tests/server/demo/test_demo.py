@@ -114,7 +114,16 @@ def test_the_demo_loads_into_an_empty_database_with_data_for_every_role(app, ses
     assert {login.role for login in summary.logins} == {"admin", "manager", "shopper"}
     assert authenticate(session, "admin@demo.fieldaudit.org", DEMO_PASSWORD) is not None
 
-    visits = session.scalars(select(Visit)).all()
+    everything = session.scalars(select(Visit)).all()
+    [closed] = [v for v in everything if v.outcome_reason is not None]
+    assert (closed.outcome_reason, closed.status, closed.score_percent, summary.not_completed) == (
+        "shop_closed",
+        VisitStatus.SUBMITTED,
+        None,
+        1,
+    )
+    assert closed.assignment.status is AssignmentStatus.SUBMITTED and closed.finished_at.date() == TODAY - timedelta(1)
+    visits = [v for v in everything if v.outcome_reason is None]
     assert len(visits) == summary.visits and 350 <= len(visits) <= 700
     assert {v.status for v in visits} == {VisitStatus.APPROVED}
     assert all(TODAY - timedelta(days=125) <= v.finished_at.date() < TODAY for v in visits)

@@ -60,6 +60,7 @@ class World:
         lat_shift: float = 0.0,
         upload: bool = True,
         capture: dict | None = None,
+        outcome: dict | None = None,
     ) -> Visit:
         """Push one visit (with an optional PNG photo, uploaded unless told not to); approve it unless told not to."""
         branch, person = self.branches[branch_key], self.people[shopper]
@@ -73,8 +74,10 @@ class World:
             "started_at": iso(finished - timedelta(minutes=38)),
             "finished_at": iso(finished),
             "location": {"lat": branch.latitude + lat_shift, "lon": branch.longitude, "accuracy_m": 8.0},
-            "answers": copy.deepcopy(answers),
+            "answers": copy.deepcopy(answers) if outcome is None else [],
         }
+        if outcome is not None:
+            doc["outcome"] = outcome
         photo_id = str(uuid.uuid4())
         if photo is not None:
             doc["photos"] = [
