@@ -1,8 +1,8 @@
-"""Device features behind small facades (camera, GPS, clock): desktop, Android (plyer, lazy) and test versions."""
+"""Device features behind small facades (camera, GPS, clock, network, power): desktop, Android (plyer, lazy) and test versions."""
 
 from __future__ import annotations
 
-from .base import Camera, Clock, Devices, Gps, SystemClock
+from .base import Camera, Clock, Devices, Gps, Network, Power, SystemClock
 
 
 def default_devices() -> Devices:
@@ -18,4 +18,4 @@ def default_devices() -> Devices:
     return desktop_devices()
 
 
-__all__ = ["Camera", "Clock", "Devices", "Gps", "SystemClock", "default_devices"]
+__all__ = ["Camera", "Clock", "Devices", "Gps", "Network", "Power", "SystemClock", "default_devices"]

@@ -1,10 +1,11 @@
-"""Desktop devices: a file chooser instead of a camera, no GPS (recorded as absent), the system clock."""
+"""Desktop devices: a file chooser instead of a camera, no GPS (recorded as absent), the system clock, a network
+that is always up and unmetered (whether the server answers is the sync's business) and a battery it cannot read."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from .base import Camera, Devices, Gps, PhotoCallback, SystemClock
+from .base import Camera, Devices, Gps, Network, PhotoCallback, Power, SystemClock
 
 IMAGE_FILTERS = ["*.png", "*.jpg", "*.jpeg", "*.PNG", "*.JPG", "*.JPEG", "*.webp"]
 
@@ -41,6 +42,20 @@ class FileChooserCamera(Camera):
         popup.open()
 
 
+class DesktopNetwork(Network):
+    """A desktop is taken to be connected and unmetered: automatic syncs run on their schedule."""
+
+    name = "desktop network"
+
+    @property
+    def connected(self) -> bool | None:
+        return True
+
+    @property
+    def metered(self) -> bool | None:
+        return False
+
+
 def desktop_devices() -> Devices:
-    """What a laptop offers: file chooser, no GPS, system clock."""
-    return Devices(FileChooserCamera(), Gps(), SystemClock())
+    """What a laptop offers: file chooser, no GPS, system clock, an unmetered network, an unknown battery."""
+    return Devices(FileChooserCamera(), Gps(), SystemClock(), DesktopNetwork(), Power())

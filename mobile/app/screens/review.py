@@ -103,4 +103,4 @@ class ReviewScreen(AppScreen):
         app.resume.set(visit_id=None, section=None, last_submitted=self.visit_id)
         app.go("assignments")
         app.refresh_status()
-        app.syncer.start()
+        app.syncer.visit_submitted()
