@@ -273,6 +273,20 @@ class Runner(DeviceActions):
 
         return settled
 
+    def do_wait_auto_runs(self, count: int, seconds: float = 20.0):
+        """Wait, without touching anything, until ``count`` automatic syncs have finished (up to ``seconds``)."""
+        until = time.monotonic() + seconds
+        syncer = self.app.syncer
+
+        def done() -> bool:
+            if syncer.auto_runs >= count and not syncer.running:
+                return True
+            if time.monotonic() > until:
+                raise TimeoutError(f"{syncer.auto_runs} automatic syncs after {seconds} s, not {count}")
+            return False
+
+        return done
+
     def do_record_sync(self, name: str):
         """Store the sync state the header shows now: its line and badge, what waits, how many runs (and automatic)."""
         syncer = self.app.syncer

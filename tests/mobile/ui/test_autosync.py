@@ -145,3 +145,39 @@ def test_a_metered_network_or_a_low_battery_holds_the_automatic_sync_but_not_syn
     assert held["drawn_status"] == held["status"]
     assert tapped["sync_ok"] and tapped["pending"] == 0 and tapped["auto_runs"] == 0
     assert server.visit(visit_id) is not None
+
+
+def test_the_connection_coming_back_sends_a_waiting_visit_at_once(world, tmp_path):
+    server, _switch, shopper, photo = world
+    slow = {**FAST, "FIELDAUDIT_AUTOSYNC_FIRST_SECONDS": "600", "FIELDAUDIT_AUTOSYNC_CAP_SECONDS": "600"}
+    run = run_app(
+        tmp_path,
+        [
+            ["sign_in", {"server": server.url, "email": shopper.email, "password": PASSWORD}],
+            ["wait_screen", {"name": "assignments"}],
+            ["wait_sync"],
+            ["set_network", {"connected": False, "metered": False}],  # signal lost, nothing waiting
+            ["sleep", {"seconds": 1.5}],
+            ["set_network", {"connected": True, "metered": False}],
+            ["wait_auto_runs", {"count": 1, "seconds": 10}],
+            ["record_sync", {"name": "pulled"}],
+            ["set_network", {"connected": False, "metered": False}],  # into a shop without signal
+            *submit_steps(),
+            ["sleep", {"seconds": 1.5}],
+            ["record_sync", {"name": "no_signal"}],
+            ["set_network", {"connected": True, "metered": False}],  # out on the street again
+            ["wait_pending", {"count": 0, "seconds": 15}],
+            ["record_sync", {"name": "back"}],
+        ],
+        photo=photo,
+        name="signal",
+        env=slow,  # only the connection's return, not the schedule, can sync in time
+    )
+    assert run.returncode == 0, run.results.get("error") or run.stderr
+    pulled, no_signal, back = run.records["pulled"], run.records["no_signal"], run.records["back"]
+    assert pulled["auto_runs"] == 1 and pulled["sync_ok"]  # the schedule's next pull was 10 min away
+    assert no_signal["auto_runs"] == 1 and no_signal["pending"] == 1
+    assert no_signal["status"] == "1 waiting · offline" and no_signal["badge"] == "Offline"
+    assert back["auto_runs"] == 2 and back["sync_ok"] and back["pending"] == 0
+    assert back["wall"] - no_signal["wall"] < 12
+    assert server.visit(run.records["review"]["visit_id"]) is not None
