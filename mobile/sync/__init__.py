@@ -1,6 +1,8 @@
-"""Sync client for the phone: HTTP calls with typed errors, the sync engine, and a background runner for the UI."""
+"""Sync client for the phone: HTTP calls with typed errors, the sync engine, a background runner for the UI and the
+automatic-sync schedule."""
 
 from .account import sign_in, sign_out
+from .autosync import AutoSync, Conditions, Hold, Schedule, Trigger
 from .background import BackgroundSync
 from .client import ApiClient, ChangesPage, IssuedToken, UploadState, login, normalise_server_url
 from .engine import SyncEngine
@@ -23,10 +25,13 @@ __all__ = [
     "ApiClient",
     "ApiError",
     "AuthError",
+    "AutoSync",
     "BackgroundSync",
     "ChangesPage",
     "ClientError",
+    "Conditions",
     "Conflict",
+    "Hold",
     "IssuedToken",
     "InsufficientStorage",
     "NetworkError",
@@ -35,12 +40,14 @@ __all__ = [
     "PUSH",
     "REFRESH",
     "RetryPolicy",
+    "Schedule",
     "QuotaExceeded",
     "ServerError",
     "SyncCancelled",
     "SyncEngine",
     "SyncResult",
     "TooLarge",
+    "Trigger",
     "UploadState",
     "login",
     "normalise_server_url",

@@ -256,7 +256,7 @@ class Runner(DeviceActions):
         network.is_connected, network.is_metered = connected, metered
 
     def do_set_power(self, low: bool | None = None, charging: bool | None = None):
-        """Flip the fake battery's hints (low, charging)."""
+        """Flip the fake battery's hints (low, charging); the app reads the battery every 30 s (POWER_EVERY)."""
         power = self.app.devices.power
         power.is_low, power.is_charging = low, charging
 
