@@ -109,9 +109,13 @@ class AutoSync:
     again: Trigger | None = None
     """A trigger that arrived while a sync ran: one more run follows it (triggers coalesce into one run)."""
     connected: bool | None = None
+    needs_login: bool = False
+    """The last sync found the sign-in refused: no automatic sync until a sync (after signing in) gets through."""
 
     def request(self, now: float, trigger: Trigger) -> None:
         """Ask for a sync as soon as possible; while one runs, one more follows it (never two at once)."""
+        if self.needs_login:
+            return
         if self.running:
             self.again = self.again or trigger
             return
@@ -136,8 +140,8 @@ class AutoSync:
 
     def finished(self, now: float, *, ok: bool, waiting: int, needs_login: bool = False) -> None:
         """A sync finished: plan the next one from its result and the number of visits still waiting."""
-        self.running = False
-        if needs_login:  # nothing can sync until the shopper signs in again (use a fresh AutoSync then)
+        self.running, self.needs_login = False, needs_login
+        if needs_login:  # nothing can sync until the shopper signs in again (and a manual sync gets through)
             self.due_at, self.reason, self.again = None, None, None
             return
         if ok:

@@ -160,13 +160,21 @@ def test_no_automatic_sync_is_due_while_one_runs_and_triggers_coalesce_into_one_
     assert auto.due(5, FREE) is None
 
 
-def test_an_expired_sign_in_stops_automatic_syncs():
+def test_an_expired_sign_in_stops_automatic_syncs_until_a_sync_gets_through_again():
     auto = policy()
     auto.request(0, Trigger.START)
     auto.started()
     auto.request(1, Trigger.SUBMITTED)
     auto.finished(2, ok=False, waiting=1, needs_login=True)
     assert auto.due_at is None and auto.due(10_000, FREE) is None
+    auto.request(3, Trigger.RESUME)
+    auto.observe(4, Conditions(connected=False))
+    auto.observe(5, FREE)
+    assert auto.due(10_000, FREE) is None  # not even on resume or a returning connection
+    auto.started()  # signed in again: the sign-in's own sync gets through
+    auto.finished(20, ok=True, waiting=0)
+    auto.request(21, Trigger.RESUME)
+    assert auto.due(21, FREE) is Trigger.RESUME
 
 
 def test_the_schedule_reads_its_intervals_from_the_environment():
