@@ -97,14 +97,15 @@ def header_text(state: SyncState) -> str:
     """The one sync line of the header."""
     if state.running:
         return running_text(state)
+    attention = [count_text(state.attention, "{n} needs attention", "{n} need attention")] if state.attention else []
     if state.waiting:
-        parts = [count_text(state.waiting, "{n} waiting", "{n} waiting"), waiting_reason(state)]
+        parts = [count_text(state.waiting, "{n} waiting", "{n} waiting"), waiting_reason(state), *attention]
     elif state.last_sync_at is None:
-        parts = [_("Never synced")]
+        parts = [_("Never synced"), *attention]
+    elif attention:  # not "All sent": the server refused these, the shopper has to look at them
+        parts = [*attention, _("last sync {ago}").format(ago=ago_text(state.last_sync_at, state.now))]
     else:
         parts = [_("All sent"), ago_text(state.last_sync_at, state.now)]
-    if state.attention:
-        parts.append(count_text(state.attention, "{n} needs attention", "{n} need attention"))
     return SEPARATOR.join(parts)
 
 

@@ -62,7 +62,7 @@ def test_waiting_visits_say_why_they_wait():
 
 def test_refused_visits_are_counted_with_proper_plurals():
     synced = NOW - timedelta(minutes=1)
-    assert header_text(state(attention=1, last_sync_at=synced)) == "All sent · 1 min ago · 1 needs attention"
+    assert header_text(state(attention=1, last_sync_at=synced)) == "1 needs attention · last sync 1 min ago"
     assert header_text(state(waiting=1, attention=2, online="online", last_sync_at=synced)) == (
         "1 waiting · last sync 1 min ago · 2 need attention"
     )
