@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import logging
+import os
 import platform
 from pathlib import Path
 
 from kivy.app import App
+from kivy.clock import Clock
 from kivy.lang import Builder
 from kivy.properties import NumericProperty, ObjectProperty, StringProperty
 from kivy.uix.screenmanager import NoTransition, ScreenManager
@@ -13,6 +16,7 @@ from kivy.uix.screenmanager import NoTransition, ScreenManager
 from mobile.devices import Devices, default_devices
 from mobile.store import UNSENT_STATES, Account, LocalStore
 from mobile.sync import SyncResult, sign_out
+from mobile.sync.autosync import Schedule, Trigger
 
 from .i18n import device_language, use_language
 from .resume import ResumeState
@@ -31,6 +35,18 @@ KV_FILES = (
     "sent.kv",
     "settings.kv",
 )
+TICK_SECONDS = 1.0
+"""How often the automatic-sync schedule, the network and battery hints and the header's "2 min ago" are checked."""
+log = logging.getLogger("fieldaudit.app")
+
+
+def autosync_schedule() -> Schedule:
+    """The automatic-sync intervals (FIELDAUDIT_AUTOSYNC_*_SECONDS override them); a bad value keeps the defaults."""
+    try:
+        return Schedule.from_env(os.environ)
+    except ValueError as error:
+        log.warning("ignoring the automatic sync setting: %s", error)
+        return Schedule()
 
 
 class FieldauditApp(App):
@@ -80,7 +96,7 @@ class FieldauditApp(App):
         self.devices = self.devices or default_devices()
         self.store = LocalStore(self.data_dir)
         self.theme.use(self.resume.get("theme") or "light")
-        self.syncer = SyncController(self.store)
+        self.syncer = SyncController(self.store, self.devices, autosync_schedule())
         self.syncer.bind(on_finished=self._synced)
         self.manager = ScreenManager(transition=NoTransition())
         self._add_screens()
@@ -165,6 +181,7 @@ class FieldauditApp(App):
         self.pending = sum(n for state, n in counts.items() if state in UNSENT_STATES and state != "draft")
         when = self.shop.account.last_sync_at
         self.last_sync = when.astimezone().strftime("%d %b %H:%M") if when else "never"
+        self.syncer.refresh_counts()
 
     def _add_screens(self) -> None:
         for screen_class in SCREENS:
@@ -231,8 +248,18 @@ class FieldauditApp(App):
         if hasattr(screen, "reload"):
             screen.reload()
 
+    def on_start(self) -> None:
+        """Sync once at start (if signed in), then keep ticking the automatic-sync schedule."""
+        self.syncer.trigger(Trigger.START)
+        Clock.schedule_interval(lambda dt: self.syncer.tick(), TICK_SECONDS)
+
     def on_pause(self) -> bool:
         return True
+
+    def on_resume(self) -> None:
+        """Back in the foreground: sync now (the shopper may have been in a shop without signal)."""
+        self.refresh_status()
+        self.syncer.trigger(Trigger.RESUME)
 
     def on_stop(self) -> None:
         if getattr(self, "syncer", None) is not None:

@@ -1,9 +1,9 @@
-"""Device features behind small facades (camera, GPS, clock, code scanner): desktop, Android (plyer, lazy) and test
-versions."""
+"""Device features behind small facades (camera, GPS, clock, code scanner, network, power): desktop, Android (plyer,
+lazy) and test versions."""
 
 from __future__ import annotations
 
-from .base import Camera, Clock, CodeScanner, Devices, Gps, SystemClock
+from .base import Camera, Clock, CodeScanner, Devices, Gps, Network, Power, SystemClock
 
 
 def default_devices() -> Devices:
@@ -19,4 +19,14 @@ def default_devices() -> Devices:
     return desktop_devices()
 
 
-__all__ = ["Camera", "Clock", "CodeScanner", "Devices", "Gps", "SystemClock", "default_devices"]
+__all__ = [
+    "Camera",
+    "Clock",
+    "CodeScanner",
+    "Devices",
+    "Gps",
+    "Network",
+    "Power",
+    "SystemClock",
+    "default_devices",
+]

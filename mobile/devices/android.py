@@ -1,4 +1,4 @@
-"""Android devices through plyer and pyjnius (imported lazily here only): the camera, the GPS, the system clock, and
+"""Android devices through plyer and pyjnius (imported lazily here only): camera, GPS, clock, network, battery, and
 the sign-in link the phone's camera app opens the app with (the intent filter in mobile/android/)."""
 
 from __future__ import annotations
@@ -6,7 +6,21 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from .base import SCAN_LABELS, Camera, CodeScanner, Devices, Gps, PhotoCallback, ScanCallback, SystemClock
+from .base import (
+    SCAN_LABELS,
+    Camera,
+    CodeScanner,
+    Devices,
+    Gps,
+    Network,
+    PhotoCallback,
+    Power,
+    ScanCallback,
+    SystemClock,
+)
+
+LOW_BATTERY_PERCENT = 15
+"""Android's own low-battery warning level."""
 
 
 class PlyerCamera(Camera):
@@ -170,6 +184,71 @@ class IntentScanner(CodeScanner):
         self._popup = paste_popup(done, labels, extra=labels["camera_app"])
 
 
+class AndroidNetwork(Network):
+    """The active network through ConnectivityManager (needs ACCESS_NETWORK_STATE); any failure answers None."""
+
+    name = "android network"
+
+    def __init__(self) -> None:
+        self._manager: Any = None
+
+    def _connectivity(self) -> Any:
+        if self._manager is None:
+            from jnius import autoclass, cast  # type: ignore[import-not-found]
+
+            context = autoclass("android.content.Context")
+            activity = autoclass("org.kivy.android.PythonActivity").mActivity
+            service = activity.getSystemService(context.CONNECTIVITY_SERVICE)
+            self._manager = cast("android.net.ConnectivityManager", service)
+        return self._manager
+
+    @property
+    def connected(self) -> bool | None:
+        try:
+            info = self._connectivity().getActiveNetworkInfo()
+            return info is not None and bool(info.isConnected())
+        except Exception:  # noqa: BLE001 - unknown: an automatic sync is allowed to try
+            return None
+
+    @property
+    def metered(self) -> bool | None:
+        try:
+            return bool(self._connectivity().isActiveNetworkMetered())
+        except Exception:  # noqa: BLE001 - unknown: an automatic sync is allowed to try
+            return None
+
+
+class PlyerPower(Power):
+    """The battery via plyer.battery (percentage and charging); any failure answers None."""
+
+    name = "battery"
+
+    def _status(self) -> dict[str, Any]:
+        try:
+            from plyer import battery
+
+            return dict(battery.status or {})
+        except Exception:  # noqa: BLE001 - unknown battery
+            return {}
+
+    @property
+    def battery_low(self) -> bool | None:
+        percentage = self._status().get("percentage")
+        return None if percentage is None else float(percentage) <= LOW_BATTERY_PERCENT
+
+    @property
+    def charging(self) -> bool | None:
+        charging = self._status().get("isCharging")
+        return None if charging is None else bool(charging)
+
+
 def android_devices() -> Devices:
-    """The phone's camera, GPS, clock and camera-app link for signing in."""
-    return Devices(PlyerCamera(), PlyerGps(), SystemClock(), IntentScanner())
+    """The phone's camera, GPS, clock, camera-app link for signing in, network and battery."""
+    return Devices(
+        PlyerCamera(),
+        PlyerGps(),
+        SystemClock(),
+        scanner=IntentScanner(),
+        network=AndroidNetwork(),
+        power=PlyerPower(),
+    )

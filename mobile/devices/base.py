@@ -83,6 +83,38 @@ class SystemClock(Clock):
     """The device clock."""
 
 
+class Network:
+    """What the device says about its connection; None means it cannot tell (and never holds a sync back)."""
+
+    name = "none"
+
+    @property
+    def connected(self) -> bool | None:
+        """Whether any network is up (a server may still be unreachable)."""
+        return None
+
+    @property
+    def metered(self) -> bool | None:
+        """Whether the connection may cost the shopper money (mobile data): automatic syncs then wait."""
+        return None
+
+
+class Power:
+    """What the device says about its battery; None means it cannot tell."""
+
+    name = "none"
+
+    @property
+    def battery_low(self) -> bool | None:
+        """Whether the battery is low: automatic syncs then wait (unless charging)."""
+        return None
+
+    @property
+    def charging(self) -> bool | None:
+        """Whether the device is plugged in."""
+        return None
+
+
 @dataclass
 class Devices:
     """The set of device features the app was given (the tests inject fakes)."""
@@ -91,3 +123,5 @@ class Devices:
     gps: Gps
     clock: Clock
     scanner: CodeScanner = field(default_factory=CodeScanner)
+    network: Network = field(default_factory=Network)
+    power: Power = field(default_factory=Power)

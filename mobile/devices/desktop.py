@@ -1,5 +1,6 @@
-"""Desktop devices: a file chooser instead of a camera, no GPS (recorded as absent), the system clock, and a popup to
-paste the sign-in link (or type server and code) instead of scanning the QR code."""
+"""Desktop devices: a file chooser instead of a camera, no GPS (recorded as absent), the system clock, a popup to
+paste the sign-in link (or type server and code) instead of scanning the QR code, a network that is always up and
+unmetered (whether the server answers is the sync's business) and a battery it cannot read."""
 
 from __future__ import annotations
 
@@ -8,7 +9,18 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-from .base import SCAN_LABELS, Camera, CodeScanner, Devices, Gps, PhotoCallback, ScanCallback, SystemClock
+from .base import (
+    SCAN_LABELS,
+    Camera,
+    CodeScanner,
+    Devices,
+    Gps,
+    Network,
+    PhotoCallback,
+    Power,
+    ScanCallback,
+    SystemClock,
+)
 
 IMAGE_FILTERS = ["*.png", "*.jpg", "*.jpeg", "*.PNG", "*.JPG", "*.JPEG", "*.webp"]
 
@@ -109,6 +121,23 @@ class PasteScanner(CodeScanner):
         paste_popup(on_done, labels)
 
 
+class DesktopNetwork(Network):
+    """A desktop is taken to be connected and unmetered: automatic syncs run on their schedule."""
+
+    name = "desktop network"
+
+    @property
+    def connected(self) -> bool | None:
+        return True
+
+    @property
+    def metered(self) -> bool | None:
+        return False
+
+
 def desktop_devices() -> Devices:
-    """What a laptop offers: file chooser, no GPS, system clock, paste popup for the sign-in code."""
-    return Devices(FileChooserCamera(), Gps(), SystemClock(), PasteScanner())
+    """What a laptop offers: file chooser, no GPS, system clock, a paste popup for the sign-in code, an unmetered
+    network, an unknown battery."""
+    return Devices(
+        FileChooserCamera(), Gps(), SystemClock(), scanner=PasteScanner(), network=DesktopNetwork(), power=Power()
+    )

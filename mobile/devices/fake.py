@@ -1,5 +1,5 @@
-"""Test devices: a camera that returns a given image, a GPS with a fixed (or no) position, a settable clock,
-a code scanner that reads a given text."""
+"""Test devices: a camera that returns a given image, a GPS with a fixed (or no) position, a settable clock, a code
+scanner that reads a given text, and a network and battery whose hints a test sets (and flips while the app runs)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 from shared.visit import Location
 
-from .base import SCAN_LABELS, Camera, Clock, CodeScanner, Devices, Gps, PhotoCallback, ScanCallback
+from .base import SCAN_LABELS, Camera, Clock, CodeScanner, Devices, Gps, Network, PhotoCallback, Power, ScanCallback
 
 
 class FakeCamera(Camera):
@@ -66,11 +66,54 @@ class FakeScanner(CodeScanner):
         return link
 
 
+class FakeNetwork(Network):
+    """A network the test sets: ``is_connected`` and ``is_metered`` (None: cannot tell)."""
+
+    name = "fake network"
+
+    def __init__(self, connected: bool | None = True, metered: bool | None = False) -> None:
+        self.is_connected, self.is_metered = connected, metered
+
+    @property
+    def connected(self) -> bool | None:
+        return self.is_connected
+
+    @property
+    def metered(self) -> bool | None:
+        return self.is_metered
+
+
+class FakePower(Power):
+    """A battery the test sets: ``is_low`` and ``is_charging`` (None: cannot tell)."""
+
+    name = "fake battery"
+
+    def __init__(self, low: bool | None = None, charging: bool | None = None) -> None:
+        self.is_low, self.is_charging = low, charging
+
+    @property
+    def battery_low(self) -> bool | None:
+        return self.is_low
+
+    @property
+    def charging(self) -> bool | None:
+        return self.is_charging
+
+
 def fake_devices(
     image_path: str | None = None,
     location: Location | None = None,
     scan_text: str | None = None,
     launch_link: str | None = None,
+    network: FakeNetwork | None = None,
+    power: FakePower | None = None,
 ) -> Devices:
     """Devices for tests."""
-    return Devices(FakeCamera(image_path), FakeGps(location), FixedClock(), FakeScanner(scan_text, launch_link))
+    return Devices(
+        FakeCamera(image_path),
+        FakeGps(location),
+        FixedClock(),
+        scanner=FakeScanner(scan_text, launch_link),
+        network=network or FakeNetwork(),
+        power=power or FakePower(),
+    )

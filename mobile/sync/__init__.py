@@ -1,7 +1,9 @@
-"""Sync client for the phone: HTTP calls with typed errors, the sync engine, and a background runner for the UI."""
+"""Sync client for the phone: HTTP calls with typed errors, the sync engine, a background runner for the UI and the
+automatic-sync schedule."""
 
 from .account import sign_in, sign_in_with_code, sign_out
 from .addresses import AddressError
+from .autosync import AutoSync, Conditions, Hold, Schedule, Trigger
 from .background import BackgroundSync
 from .client import ApiClient, ChangesPage, IssuedToken, UploadState, login, normalise_server_url
 from .engine import SyncEngine
@@ -27,12 +29,15 @@ __all__ = [
     "ApiClient",
     "ApiError",
     "AuthError",
+    "AutoSync",
     "BackgroundSync",
     "ChangesPage",
     "ClientError",
+    "Conditions",
     "Enrolment",
     "EnrolmentLinkError",
     "Conflict",
+    "Hold",
     "IssuedToken",
     "InsufficientStorage",
     "NetworkError",
@@ -41,6 +46,7 @@ __all__ = [
     "PUSH",
     "REFRESH",
     "RetryPolicy",
+    "Schedule",
     "QuotaExceeded",
     "ServerError",
     "SyncCancelled",
@@ -48,6 +54,7 @@ __all__ = [
     "SyncResult",
     "TlsError",
     "TooLarge",
+    "Trigger",
     "UploadState",
     "enrolment_from_parts",
     "enrolment_link",

@@ -46,18 +46,27 @@ class SyncResult:
         return self.auth_error is not None
 
     def summary(self) -> str:
-        """One line for a status bar."""
+        """One English line for logs and tests (the app words what the shopper reads itself, translated)."""
         if self.auth_error:
             return f"Sign in again: {self.auth_error}"
-        parts = [f"{self.pushed} visit(s) sent", f"{self.uploaded} photo(s) uploaded", f"{self.pulled} update(s)"]
+        parts = [
+            counted(self.pushed, "visit sent", "visits sent"),
+            counted(self.uploaded, "photo uploaded", "photos uploaded"),
+            counted(self.pulled, "update", "updates"),
+        ]
         attention = len(self.conflicts) + len(self.invalid) + len(self.failed)
         if attention:
-            parts.append(f"{attention} visit(s) need attention")
+            parts.append(counted(attention, "visit needs attention", "visits need attention"))
         if self.cancelled:
             parts.append("cancelled")
         if self.errors:
             parts.append(self.errors[-1])
         return "; ".join(parts)
+
+
+def counted(count: int, singular: str, plural: str) -> str:
+    """English count and noun for log lines ("1 visit sent", "2 visits sent"); the UI words its own via i18n."""
+    return f"{count} {singular if count == 1 else plural}"
 
 
 def report(progress: Progress | None, stage: str, done: int, total: int | None) -> None:

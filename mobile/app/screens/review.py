@@ -142,7 +142,7 @@ class ReviewScreen(AppScreen):
         app.devices.gps.stop()
         app.resume.set(visit_id=None, section=None, last_submitted=self.visit_id)
         app.refresh_status()
-        app.syncer.start()
+        app.syncer.visit_submitted()
         # -- a visit was finished: one place for what follows a successful finish --
         self.show_submitted()
 

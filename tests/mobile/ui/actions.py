@@ -373,6 +373,63 @@ class Runner(DeviceActions):
             data["sync_ok"] = app.syncer.last_result.ok
         self.results["records"][name] = data
 
+    def do_set_network(self, connected: bool | None = True, metered: bool | None = False):
+        """Flip the fake network's hints (signal lost or back, metered or not) as the phone would report them."""
+        network = self.app.devices.network
+        network.is_connected, network.is_metered = connected, metered
+
+    def do_set_power(self, low: bool | None = None, charging: bool | None = None):
+        """Flip the fake battery's hints (low, charging); the app reads the battery every 30 s (POWER_EVERY)."""
+        power = self.app.devices.power
+        power.is_low, power.is_charging = low, charging
+
+    def do_wait_pending(self, count: int, seconds: float = 20.0):
+        """Wait, without touching anything, until ``count`` visits wait to sync and no sync runs (up to ``seconds``)."""
+        until = time.monotonic() + seconds
+
+        def settled() -> bool:
+            if not self.app.syncer.running and self.app.pending == count:
+                return True
+            if time.monotonic() > until:
+                raise TimeoutError(f"still {self.app.pending} visits waiting after {seconds} s")
+            return False
+
+        return settled
+
+    def do_wait_auto_runs(self, count: int, seconds: float = 20.0):
+        """Wait, without touching anything, until ``count`` automatic syncs have finished (up to ``seconds``)."""
+        until = time.monotonic() + seconds
+        syncer = self.app.syncer
+
+        def done() -> bool:
+            if syncer.auto_runs >= count and not syncer.running:
+                return True
+            if time.monotonic() > until:
+                raise TimeoutError(f"{syncer.auto_runs} automatic syncs after {seconds} s, not {count}")
+            return False
+
+        return done
+
+    def do_record_sync(self, name: str):
+        """Store the sync state the header shows now: its line and badge, what waits, how many runs (and automatic)."""
+        syncer = self.app.syncer
+        result = syncer.last_result
+        self.results["records"][name] = {
+            "wall": time.time(),
+            "status": syncer.status,
+            "badge": syncer.badge,
+            "settings_status": self.screen("settings").ids.sync_status.text,
+            "drawn_status": self.screen("assignments").ids.status.text,
+            "drawn_badge": self.screen("assignments").ids.online.text,
+            "pending": self.app.pending,
+            "running": syncer.running,
+            "finished_runs": syncer.finished_runs,
+            "auto_runs": syncer.auto_runs,
+            "online": syncer.online,
+            "sync_ok": None if result is None else result.ok,
+            "offline": None if result is None else result.offline,
+        }
+
 
 def _confirmation():
     """The open mobile.app.confirm popup, if any."""

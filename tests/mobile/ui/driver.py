@@ -2,6 +2,8 @@
 
 python -m tests.mobile.ui.driver --data-dir D --script steps.json --out result.json [--photo PNG] [--size WxH]
 Each step is [action, {args}]; actions press the real widgets (trigger_action) or type into the real TextInputs.
+The fake network and battery start as FIELDAUDIT_FAKE_NETWORK (comma list of offline, metered) and
+FIELDAUDIT_FAKE_BATTERY (low, charging) say; the set_network / set_power actions flip them while the app runs.
 """
 
 from __future__ import annotations
@@ -39,18 +41,19 @@ def main() -> None:
     from kivy.clock import Clock
 
     from mobile.app.main import FieldauditApp
-    from mobile.devices.fake import fake_devices
+    from mobile.devices.fake import FakeNetwork, FakePower, fake_devices
     from tests.mobile.ui.actions import Runner
 
     started = time.perf_counter()
     from shared.visit import Location
 
     location = Location(*map(float, args.gps.split(",")), accuracy_m=8.0) if args.gps else None
-    app = FieldauditApp(
-        data_dir=args.data_dir,
-        server=args.server,
-        devices=fake_devices(args.photo, location, args.scan, args.launch_link),
-    )
+    network_hints = os.environ.get("FIELDAUDIT_FAKE_NETWORK", "").split(",")
+    battery_hints = os.environ.get("FIELDAUDIT_FAKE_BATTERY", "").split(",")
+    network = FakeNetwork(connected="offline" not in network_hints, metered="metered" in network_hints)
+    power = FakePower(low="low" in battery_hints, charging="charging" in battery_hints)
+    devices = fake_devices(args.photo, location, args.scan, args.launch_link, network, power)
+    app = FieldauditApp(data_dir=args.data_dir, server=args.server, devices=devices)
     steps = json.loads(Path(args.script).read_text())
     runner = Runner(app, steps, Path(args.out), started)
     Clock.schedule_once(lambda dt: runner.begin(), 0)
