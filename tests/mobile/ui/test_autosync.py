@@ -38,7 +38,7 @@ def submit_steps() -> list:
         ["open_assignment", {"index": 0}],
         ["fill_visit", {"answers": ALL}],
         ["record", {"name": "review"}],
-        ["press", {"screen": "review", "id": "submit"}],
+        ["submit"],
         ["wait_screen", {"name": "assignments"}],
     ]
 
