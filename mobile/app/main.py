@@ -18,7 +18,7 @@ from mobile.store import UNSENT_STATES, Account, LocalStore
 from mobile.sync import SyncResult, sign_out
 from mobile.sync.autosync import Schedule, Trigger
 
-from .i18n import device_language, use_language
+from .i18n import _, device_language, use_language
 from .resume import ResumeState
 from .screens import SCREENS
 from .syncing import SyncController
@@ -214,7 +214,8 @@ class FieldauditApp(App):
         screen.prefill(
             self.resume.get("server") or self.default_server,
             self.resume.get("email") or "",
-            message or ("Your session has expired. Sign in again; nothing on this phone is lost." if expired else ""),
+            message
+            or (_("Your session has expired. Sign in again; nothing on this phone is lost.") if expired else ""),
         )
         self.manager.current = "signin"
 

@@ -1,4 +1,4 @@
-"""A question card: text with required marker, help, the typed input, N/A and a comment; saves on every change.
+"""A question card: text (optional questions marked), help, the typed input, N/A and a comment; saves on every change.
 
 The layout is the ``<QuestionCard>`` rule in kv/visit.kv; this class fills in what depends on the question."""
 
@@ -17,13 +17,16 @@ from mobile.store import AccountStore, LocalAnswer
 from shared.checklist import Question
 from shared.question_types import takes_photos
 
+from .i18n import _
+from .running import running_app
+
 InputFactory = Callable[["QuestionCard"], Widget]
 """Builds the input widget for a card's question type (inputs.make_input; passed in, so no import cycle)."""
 
 
-def title_markup(question: Question) -> str:
-    """The question's text as Kivy markup (escaped), with the required marker."""
-    marker = "  [color=ff8866][b]* required[/b][/color]" if question.required else ""
+def title_markup(question: Question, muted_hex: str = "3d4a5c") -> str:
+    """The question's text as Kivy markup (escaped); an optional question says so, since most are required."""
+    marker = "" if question.required else f"  [color={muted_hex}]{escape_markup(_('(optional)'))}[/color]"
     return f"{escape_markup(question.text)}{marker}"
 
 
@@ -31,7 +34,7 @@ class QuestionCard(BoxLayout):
     """One question of the open visit; ``on_saved`` lets the visit screen re-apply visible_if and progress."""
 
     title = StringProperty("")
-    """The question's text as markup (escaped, with the required marker)."""
+    """The question's text as markup (escaped; "(optional)" after an optional question)."""
     help_text = StringProperty("")
     legend = StringProperty("")
     """What the points of a scale mean ("1 = poor, 5 = great"), shown for scale questions only."""
@@ -52,13 +55,15 @@ class QuestionCard(BoxLayout):
         self.shop, self.visit_id, self.question, self.on_saved = shop, visit_id, question, on_saved
         self._loading = True
         legend = ", ".join(f"{n} = {label}" for n, label in question.labels or ())
+        theme = running_app().theme
         super().__init__(
-            title=title_markup(question),
+            title=title_markup(question, theme.hex("muted")),
             help_text=question.help or "",
             legend=legend if question.type == "scale" else "",
         )
         for error in errors or ():
-            self.ids.errors.add_widget(Factory.Wrapped(text=f"Reviewer/server: {error}", color=(1, 0.6, 0.5, 1)))
+            shown = _("Reviewer/server: {error}").format(error=error)
+            self.ids.errors.add_widget(Factory.Wrapped(text=shown, color=theme.danger))
         self.input: Any = make_input(self)
         self.ids.input_slot.add_widget(self.input)
         self.hint = self.ids.hint

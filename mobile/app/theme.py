@@ -39,6 +39,8 @@ PALETTES: dict[str, dict[str, str]] = {
         "attention": "#fff4d6",
         "bar": "#102a4a",
         "bar_text": "#ffffff",
+        "bar_good": "#86efac",
+        "bar_warn": "#fdba74",
     },
     "dark": {
         "background": "#0f141b",
@@ -55,6 +57,8 @@ PALETTES: dict[str, dict[str, str]] = {
         "attention": "#3a2f12",
         "bar": "#102a4a",
         "bar_text": "#ffffff",
+        "bar_good": "#86efac",
+        "bar_warn": "#fdba74",
     },
 }
 
@@ -88,6 +92,8 @@ class Theme(EventDispatcher):
     attention = ColorProperty()
     bar = ColorProperty()
     bar_text = ColorProperty()
+    bar_good = ColorProperty()
+    bar_warn = ColorProperty()
 
     def __init__(self, name: str = "light", **kwargs: object) -> None:
         super().__init__(**kwargs)

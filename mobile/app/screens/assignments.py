@@ -36,7 +36,7 @@ class AssignmentRow(FitsContent, BoxLayout):
     address = StringProperty("")
     due = StringProperty("")
     status = StringProperty("")
-    action = StringProperty("Start visit")
+    action = StringProperty("")
 
 
 class CorrectionRow(FitsContent, BoxLayout):

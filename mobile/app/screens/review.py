@@ -41,21 +41,23 @@ def plain(message: str) -> str:
     """The part of a shared validation message a shopper needs ("is required but has no answer" -> Not answered)."""
     reason = message.rsplit("): ", 1)[-1]
     if "required but has no answer" in reason:
-        return "Not answered yet"
+        return _("Not answered yet")
     if "neither a value nor N/A" in reason:
-        return "Has a comment but no answer: answer it (or N/A), or clear the comment"
+        return _("Has a comment but no answer: answer it (or N/A), or clear the comment")
     return reason[:1].upper() + reason[1:]
 
 
 def score_text(score: VisitScore) -> str:
     """The preview as the shopper reads it."""
     if score.percent is None:
-        return "This visit has no scored answers yet."
-    text = f"Score preview: {score.percent:.1f}%  ({score.earned:g} of {score.possible:g} points)"
+        return _("This visit has no scored answers yet.")
+    text = _("Score preview: {percent}  ({earned} of {possible} points)").format(
+        percent=f"{score.percent:.1f}%", earned=f"{score.earned:g}", possible=f"{score.possible:g}"
+    )
     if score.zeroed:
-        text += "\nA critical question failed: the visit scores zero."
+        text += "\n" + _("A critical question failed: the visit scores zero.")
     elif score.flagged:
-        text += "\nA critical question failed: the visit will be flagged for review."
+        text += "\n" + _("A critical question failed: the visit will be flagged for review.")
     return text
 
 
@@ -90,9 +92,13 @@ class ReviewScreen(AppScreen):
         box = self.ids.issues
         box.clear_widgets()
         if not self.issues:
-            self.summary = "Every required question is answered. Submit to send it with the next sync."
+            self.summary = _("Every required question is answered. Submit to send it with the next sync.")
             return
-        self.summary = f"{len(self.issues)} thing(s) to fix before you can submit. Tap one to go there."
+        self.summary = count_text(
+            len(self.issues),
+            "{n} thing to fix before you can submit. Tap it to go there.",
+            "{n} things to fix before you can submit. Tap one to go there.",
+        )
         visit = shop.drafts.visit(self.visit_id)
         checklist = shop.pulled.checklist(visit.template_version_id)
         for issue in self.issues:

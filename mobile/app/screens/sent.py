@@ -10,19 +10,29 @@ from kivy.utils import escape_markup
 from mobile.store import AccountStore, LocalVisit, StoreError, VisitState
 
 from ..correction import needs_correction
-from ..i18n import _, count_text
+from ..i18n import N_, _, count_text
+from ..running import running_app
 from ..titles import checklist_titles, place
 from ..visit_end import reason_text
 from .base import AppScreen, FitsContent
 
 STATE_TEXT = {
-    VisitState.OUTBOX: "Waiting to sync (kept safely on this phone)",
-    VisitState.SENT: "On the server",
-    VisitState.AWAITING_PHOTOS: "On the server; photos still uploading",
-    VisitState.CONFLICT: "Conflict: the server holds different content. Contact your coordinator.",
-    VisitState.INVALID: "Refused by the server: fix the answers and submit again",
-    VisitState.ERROR: "Refused by the server",
+    VisitState.OUTBOX: N_("Waiting to sync (kept safely on this phone)"),
+    VisitState.SENT: N_("On the server"),
+    VisitState.AWAITING_PHOTOS: N_("On the server; photos still uploading"),
+    VisitState.CONFLICT: N_("Conflict: the server holds different content. Contact your coordinator."),
+    VisitState.INVALID: N_("Refused by the server: fix the answers and submit again"),
+    VisitState.ERROR: N_("Refused by the server"),
 }
+"""Where a finished visit stands on this phone (translated where shown)."""
+SERVER_STATUS_TEXT = {
+    "submitted": N_("Submitted"),
+    "awaiting_photos": N_("Waiting for photos"),
+    "approved": N_("Approved"),
+    "rejected": N_("Rejected"),
+    "returned": N_("Returned for correction"),
+}
+"""The review status the server reports (translated where shown)."""
 
 
 def describe(shop: AccountStore, visit: LocalVisit, show_score: bool, checklists: dict[int, str] | None = None) -> str:
@@ -32,7 +42,7 @@ def describe(shop: AccountStore, visit: LocalVisit, show_score: bool, checklists
     if checklists is None:
         checklists = checklist_titles(shop)
     when = (visit.finished_at or visit.started_at).astimezone().strftime("%d %b %H:%M")
-    state = STATE_TEXT.get(visit.state, str(visit.state))
+    state = _(STATE_TEXT[visit.state]) if visit.state in STATE_TEXT else str(visit.state)
     lines = [f"[b]{escape_markup(branch)}[/b]  -  {when}"]
     checklist = checklists.get(visit.template_version_id)
     if checklist:
@@ -42,15 +52,16 @@ def describe(shop: AccountStore, visit: LocalVisit, show_score: bool, checklists
         outcome = _("Could not complete: {reason}").format(reason=reason_text(visit.outcome.reason))
         if visit.outcome.comment:
             outcome += f" - {visit.outcome.comment}"
-        lines.append(f"[color=#ff9f80]{escape_markup(outcome)}[/color]")
+        lines.append(f"[color={running_app().theme.hex('warning')}]{escape_markup(outcome)}[/color]")
     server = visit.server
     if server is not None:
-        status = {"returned": "Returned for correction"}.get(server.status or "", (server.status or "").capitalize())
+        known = SERVER_STATUS_TEXT.get(server.status or "")
+        status = _(known) if known else (server.status or "").capitalize()
         if show_score:
-            score = "not scored" if server.score_percent is None else f"{server.score_percent:.1f}%"
-            lines.append(f"Status: {escape_markup(status)}  -  score {score}")
+            score = _("not scored") if server.score_percent is None else f"{server.score_percent:.1f}%"
+            lines.append(_("Status: {status}  -  score {score}").format(status=escape_markup(status), score=score))
         else:
-            lines.append(f"Status: {escape_markup(status)}")
+            lines.append(_("Status: {status}").format(status=escape_markup(status)))
         if server.missing_photos:
             lines.append(
                 count_text(len(server.missing_photos), "{n} photo still to upload", "{n} photos still to upload")

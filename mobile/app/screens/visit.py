@@ -13,7 +13,7 @@ from shared.visibility import visible_questions
 from shared.visit import Answer
 
 from ..correction import is_correction, named_questions
-from ..i18n import _
+from ..i18n import _, ngettext
 from ..inputs import make_input
 from ..questions import QuestionCard
 from ..visit_end import DiscardPopup, NotCompletedPopup
@@ -150,9 +150,9 @@ class VisitScreen(AppScreen):
         visible = self._visible
         done = len(answered_keys(shop, visit_id) & visible)
         self.progress = 100 * done / len(visible) if visible else 100
-        self.progress_text = (
-            f"Section {self.section_index + 1} of {self.section_count}  -  {done} of {len(visible)} questions answered"
-        )
+        section = _("Section {number} of {count}").format(number=self.section_index + 1, count=self.section_count)
+        answered = ngettext("{done} of {n} question answered", "{done} of {n} questions answered", len(visible))
+        self.progress_text = f"{section}  ·  {answered.format(done=done, n=len(visible))}"
 
     def focus_question(self, key: str) -> None:
         """Jump to a question (from the review list): its section, scrolled into view."""
