@@ -91,10 +91,12 @@ def main() -> None:
         template_id, _ = server.template(json.loads(DEMO.read_text()))
         server.assignment(shopper, branch, template_id)
         server.assignment(shopper, server.branch(), template_id)
+        server.assignment(shopper, server.branch(), template_id)  # one left to show could-not-complete and discard
         server.set_settings(show_score_preview=True)
         photo = write_png(work / "camera", "shop.png", width=64, height=48)
         shot = lambda name: ["screenshot", {"path": str(args.out / f"phone-{name}.png")}]  # noqa: E731
         steps = [
+            shot("signin"),
             ["sign_in", {"server": server.url, "email": shopper.email, "password": "wrong"}],
             shot("signin-error"),
             ["sign_in", {"server": server.url, "email": shopper.email, "password": PASSWORD}],
@@ -144,19 +146,44 @@ def main() -> None:
             shot("review-complete"),
             ["record", {"name": "review_done"}],
             ["press", {"screen": "review", "id": "submit"}],
+            shot("review-confirm"),
+            ["confirm"],
+            shot("review-submitted"),
             ["wait_screen", {"name": "assignments"}],
             ["sleep", {"seconds": 0.3}],
             ["wait_sync"],
             shot("assignments-after-sync"),
             ["go", {"name": "settings"}],
             shot("settings"),
+            ["press", {"screen": "settings", "id": "dark_theme"}],
+            shot("settings-dark"),
+            ["go", {"name": "assignments"}],
+            ["sleep", {"seconds": 0.3}],
+            shot("assignments-dark"),
+            ["go", {"name": "settings"}],
+            ["press", {"screen": "settings", "id": "dark_theme"}],
         ]
         run_steps(work, steps, photo, args)
-        server.return_for_correction(run_steps.visit_id, "Please add the receipt total as a comment.")
-        run_steps(work, [["sync"], ["go", {"name": "sent"}], shot("sent")], photo, args)
+        server.return_for_correction(run_steps.visit_id, "Easy to find: please say where the sign was.")
+        run_steps(
+            work,
+            [
+                ["sync"],
+                ["go", {"name": "sent"}],
+                shot("sent"),
+                ["go", {"name": "assignments"}],
+                ["sleep", {"seconds": 0.3}],
+                shot("assignments-needs-correction"),
+                ["press_text", {"text": "Correct and resubmit"}],
+                ["wait_screen", {"name": "visit"}],
+                shot("visit-correction"),
+            ],
+            photo,
+            args,
+        )
         switch = SwitchableServer(server)
         switch.stop()  # no signal: the list says so and what to do
-        run_steps(work, [["sync"], shot("assignments-offline")], photo, args)
+        run_steps(work, [["go", {"name": "assignments"}], ["sync"], shot("assignments-offline")], photo, args)
         switch.start()
         server.set_settings(show_score_preview=False)  # the mystery-shop default: no score on the phone
         run_steps(
@@ -169,6 +196,17 @@ def main() -> None:
                 ["open_assignment", {"index": 0}],
                 ["press", {"screen": "visit", "id": "review_top"}],
                 shot("review-score-hidden"),
+                ["go", {"name": "assignments"}],
+                ["press_text", {"text": "Start visit"}],
+                ["wait_screen", {"name": "visit"}],
+                ["press_text", {"text": "Could not complete"}],
+                ["popup_press", {"text": "Shop closed"}],
+                ["popup_comment", {"text": "Shutters down at 10:00, no notice on the door."}],
+                shot("visit-not-completed"),
+                ["popup_press", {"text": "Cancel"}],
+                ["press_text", {"text": "Discard visit"}],
+                shot("visit-discard"),
+                ["popup_press", {"text": "Cancel"}],
             ],
             photo,
             args,

@@ -89,6 +89,8 @@ def compiled(catalog: Catalog) -> bytes:
 def update() -> None:
     """Extract, merge into every language (keeping translations; changed ones become fuzzy) and compile."""
     pot = template()
+    if TEMPLATE.exists():  # the same date as long as the template exists: an update changes only what changed
+        pot.creation_date = read(TEMPLATE).creation_date
     write(pot, TEMPLATE)
     for language in languages():
         catalog = read(po_path(language), language)

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from datetime import date
 
+from .dates import day_month as day_text
 from .i18n import _
-
-
-def day_text(day: date) -> str:
-    """A day as a shopper reads it in a sentence: "12 Dec"."""
-    return f"{day.day} {day:%b}"
 
 
 def _day(text: str | None) -> date | None:
     return date.fromisoformat(text[:10]) if text else None
+
+
+def shown_day(text: str | None) -> str:
+    """An ISO day from the server as a row shows it ("12 Dec"); empty for none."""
+    day = _day(text)
+    return day_text(day) if day else ""
 
 
 def outside_window(due_from: str | None, due_to: str | None, today: date) -> bool:
@@ -38,4 +40,5 @@ def start_question(due_from: str | None, due_to: str | None, today: date) -> str
     else:
         assert start is not None  # outside_window: one end is set
         due = _("This visit is due from {day}.").format(day=day_text(start))
-    return f"{due} {_('Start it today anyway?')}"
+    anyway = _("Start it today anyway?")
+    return f"{due} {anyway}"

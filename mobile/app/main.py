@@ -18,6 +18,7 @@ from mobile.store import UNSENT_STATES, Account, LocalStore
 from mobile.sync import SyncResult, sign_out
 from mobile.sync.autosync import Schedule, Trigger
 
+from .dates import moment
 from .i18n import _, device_language, use_language
 from .resume import ResumeState
 from .screens import SCREENS
@@ -180,7 +181,7 @@ class FieldauditApp(App):
         counts = self.shop.drafts.state_counts()
         self.pending = sum(n for state, n in counts.items() if state in UNSENT_STATES and state != "draft")
         when = self.shop.account.last_sync_at
-        self.last_sync = when.astimezone().strftime("%d %b %H:%M") if when else "never"
+        self.last_sync = moment(when) if when else _("never")
         self.syncer.refresh_counts()
 
     def _add_screens(self) -> None:

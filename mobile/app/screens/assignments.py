@@ -15,7 +15,8 @@ from kivy.utils import escape_markup
 from mobile.store import AccountStore, Assignment, LocalVisit, NotFound, StoreError, VisitState
 
 from ..confirm import confirm
-from ..due import start_question
+from ..dates import moment
+from ..due import shown_day, start_question
 from ..i18n import _, count_text
 from ..titles import checklist_titles, place
 from .base import AppScreen, FitsContent
@@ -76,11 +77,12 @@ def correction_row(shop: AccountStore, visit: LocalVisit, checklists: dict[int, 
 
 def due_text(item: Assignment) -> str:
     """The due window as a row shows it."""
-    if item.due_from and item.due_to:
-        return _("Due {start} to {end}").format(start=item.due_from, end=item.due_to)
-    if item.due_to:
-        return _("Due by {day}").format(day=item.due_to)
-    return _("From {day}").format(day=item.due_from) if item.due_from else _("No due date")
+    start, end = shown_day(item.due_from), shown_day(item.due_to)
+    if start and end:
+        return _("Due {start} to {end}").format(start=start, end=end)
+    if end:
+        return _("Due by {day}").format(day=end)
+    return _("From {day}").format(day=start) if start else _("No due date")
 
 
 class AssignmentsScreen(AppScreen):
@@ -174,7 +176,7 @@ class AssignmentsScreen(AppScreen):
             "title": title,
             "checklist": checklists.get(visit.template_version_id, ""),
             "address": address,
-            "due": _("Started {when}").format(when=f"{visit.started_at.astimezone():%d %b %H:%M}"),
+            "due": _("Started {when}").format(when=moment(visit.started_at)),
             "status": self._progress(shop, visit),
             "action": _("Continue visit"),
         }

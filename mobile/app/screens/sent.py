@@ -10,6 +10,7 @@ from kivy.utils import escape_markup
 from mobile.store import AccountStore, LocalVisit, StoreError, VisitState
 
 from ..correction import needs_correction
+from ..dates import moment
 from ..i18n import N_, _, count_text
 from ..running import running_app
 from ..titles import checklist_titles, place
@@ -41,7 +42,7 @@ def describe(shop: AccountStore, visit: LocalVisit, show_score: bool, checklists
     branch, _address = place(shop, visit.branch_id, limit=None)  # a card wraps: the whole name
     if checklists is None:
         checklists = checklist_titles(shop)
-    when = (visit.finished_at or visit.started_at).astimezone().strftime("%d %b %H:%M")
+    when = moment(visit.finished_at or visit.started_at)
     state = _(STATE_TEXT[visit.state]) if visit.state in STATE_TEXT else str(visit.state)
     lines = [f"[b]{escape_markup(branch)}[/b]  -  {when}"]
     checklist = checklists.get(visit.template_version_id)

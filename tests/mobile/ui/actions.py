@@ -283,6 +283,20 @@ class Runner(DeviceActions):
             data["texts"] = [item["text"] for item in self.screen("sent").ids.visits.data]
         self.results["records"][name] = data
 
+    def do_record_words(self, name: str):
+        """Store every text drawn on the current screen (labels and buttons), the language and the theme."""
+        from mobile.app.i18n import current_language
+
+        screen = self.screen(self.app.manager.current)
+        words = [w.text for w in screen.walk() if isinstance(w, Label) and w.text and w.opacity > 0]
+        self.results["records"][name] = {
+            "screen": self.app.manager.current,
+            "words": words,
+            "language": current_language(),
+            "theme": self.app.theme.name,
+            "background": list(self.app.theme.background),
+        }
+
     def do_record(self, name: str):
         """Store what the shopper sees now under ``name``."""
         app, visit = self.app, self.screen("visit")
