@@ -20,6 +20,7 @@ from server.models.visits import (
     VisitSectionScore,
     VisitStatus,
 )
+from server.models.webhooks import DeliveryStatus, WebhookDelivery, WebhookEndpoint, WebhookEvent
 
 __all__ = [
     "Activity",
@@ -29,6 +30,7 @@ __all__ = [
     "AssignmentStatus",
     "Branch",
     "Change",
+    "DeliveryStatus",
     "Job",
     "JobStatus",
     "Photo",
@@ -46,6 +48,9 @@ __all__ = [
     "VisitRevision",
     "VisitSectionScore",
     "VisitStatus",
+    "WebhookDelivery",
+    "WebhookEndpoint",
+    "WebhookEvent",
     "manager_regions",
     "RecoveryCode",
     "SessionStage",
