@@ -96,6 +96,7 @@ def load_demo(
             version = build.checklist()
             build.history(version)
             build.upcoming(version)
+            build.webhook()
             summary = DemoSummary(
                 regions=len(build.regions),
                 branches=len(build.branches),
