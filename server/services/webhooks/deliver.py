@@ -287,7 +287,8 @@ def record_outcome(
             return  # taken for dead and claimed again by another worker: its outcome is the one that counts
         delivery.response_code, delivery.response_snippet = outcome.code, outcome.snippet
         delivery.duration_ms, delivery.error, delivery.claimed_until = outcome.duration_ms, outcome.error, None
-        endpoint = delivery.endpoint
+        endpoint = session.get(WebhookEndpoint, delivery.endpoint_id, with_for_update=True)  # counts stay exact
+        assert endpoint is not None  # its deliveries go with it
         if outcome.ok:
             delivery.status = DeliveryStatus.SUCCEEDED
             endpoint.consecutive_failures, endpoint.failing_since = 0, None

@@ -106,5 +106,6 @@ def test_on_postgresql_each_pushed_visit_takes_the_changes_lock_before_its_first
         "INSERT INTO visit_section_scores",
         "INSERT INTO visit_revisions",
         "UPDATE assignments SET",
+        "INSERT INTO webhook_events",  # the visit.submitted event, flushed at the commit (after the lock)
     ]
     assert writes == per_visit * 2, writes
