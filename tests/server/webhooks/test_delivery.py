@@ -259,3 +259,59 @@ def test_every_attempt_signs_the_same_body_with_its_own_timestamp(world, receive
     assert first.header("Fieldaudit-Timestamp") != second.header("Fieldaudit-Timestamp")
     assert verify(secret, Headers(second.headers), second.body, tolerance=7200)
     assert uuid.UUID(first.header("Fieldaudit-Delivery"))
+
+
+def test_an_endpoint_failing_for_the_whole_retry_window_is_turned_off_however_few_its_failures(
+    world, receiver, session, app
+):
+    from server.services.webhooks.deliver import DeliveryPolicy
+
+    receiver.status = 502
+    endpoint, _ = world.endpoint(receiver.url, ["visit.submitted"])
+    world.submitted_visit()
+    policy = DeliveryPolicy.from_settings({**app.config, "WEBHOOK_DISABLE_AFTER": 1000})
+    clock = Clock()
+    deliver_due(session, policy, clock=clock)
+    session.expire_all()
+    assert session.get(WebhookEndpoint, endpoint.id).active
+    clock.advance(hours=24, seconds=1)
+    deliver_due(session, policy, clock=clock)
+    session.expire_all()
+    endpoint = session.get(WebhookEndpoint, endpoint.id)
+    assert not endpoint.active and endpoint.consecutive_failures == 2 and "HTTP 502" in endpoint.disabled_reason
+
+
+def test_reactivating_a_turned_off_endpoint_resumes_its_waiting_deliveries(world, receiver, session, app):
+    from server.services.transactions import atomic
+    from server.services.webhooks.deliver import DeliveryPolicy
+    from server.services.webhooks.endpoints import set_endpoint_active
+
+    receiver.fail_first = 1
+    endpoint, _ = world.endpoint(receiver.url, ["visit.submitted"])
+    world.submitted_visit()
+    policy = DeliveryPolicy.from_settings({**app.config, "WEBHOOK_DISABLE_AFTER": 1})
+    deliver_due(session, policy)
+    session.expire_all()
+    assert not session.get(WebhookEndpoint, endpoint.id).active
+    with atomic(session):
+        set_endpoint_active(session, world.admin, session.get(WebhookEndpoint, endpoint.id), True, app.config)
+    assert deliver_due(session, policy) == 1  # due at once, with a fresh window
+    (delivery,) = deliveries(session)
+    assert (
+        delivery.status is DeliveryStatus.SUCCEEDED and session.get(WebhookEndpoint, endpoint.id).disabled_reason == ""
+    )
+
+
+def test_finished_events_are_forgotten_after_the_keep_period_and_waiting_ones_kept(world, receiver, session, policy):
+    from server.services.webhooks.deliver import forget_old_events
+
+    receiver.fail_first = 1
+    world.endpoint(receiver.url)
+    world.submitted_visit()
+    world.submitted_visit(world.new_assignment())
+    deliver_due(session, policy)  # the first fails (waits for a retry), the second succeeds
+    later = utcnow() + timedelta(days=31)
+    assert forget_old_events(session, timedelta(days=30), later) == 1
+    session.expire_all()
+    assert [d.status for d in deliveries(session)] == [DeliveryStatus.RETRYING]
+    assert len(session.scalars(select(WebhookEvent)).all()) == 1
