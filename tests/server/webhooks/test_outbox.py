@@ -112,3 +112,17 @@ def test_a_retried_push_of_the_same_visit_writes_no_second_event(world, session,
     assert [r["result"] for r in push(client, token, doc)] == ["unchanged"]
     assert events(session) == [("visit.submitted", doc["id"])]
     assert bearer(token)  # the token stayed valid throughout
+
+
+def test_events_committed_outside_a_request_are_sent_by_the_periodic_run(world, session, receiver, app):
+    from server.queue import current_queue
+    from server.services.jobs.schedule import start_due_jobs
+
+    world.endpoint(receiver.url, ["visit.submitted"])
+    visit = world.submitted_visit()  # a CLI or a job: no request edge to start the delivery at once
+    assert receiver.received == []
+    started = start_due_jobs(session, current_queue(), app.config)
+    assert "webhook_deliveries" in {job.kind for job in started}
+    assert app.extensions["job_queue"].wait_idle(60)
+    (request,) = receiver.wait_for(1)
+    assert json.loads(request.body)["data"]["visit"]["id"] == str(visit.id)
