@@ -88,6 +88,22 @@ def job_settings() -> dict:
     }
 
 
+def webhook_settings() -> dict:
+    """Webhook deliveries (docs/webhooks.md): which addresses may receive them, timeouts, retries, auto-disable."""
+    return {
+        "WEBHOOK_ALLOW_PRIVATE": (_env("WEBHOOK_ALLOW_PRIVATE") or "0") == "1",  # loopback, private, link-local hosts
+        "WEBHOOK_ALLOW_HTTP": (_env("WEBHOOK_ALLOW_HTTP") or "0") == "1",  # plain http:// URLs (default: https only)
+        "WEBHOOK_TIMEOUT_SECONDS": _env_int("WEBHOOK_TIMEOUT_SECONDS", 10),  # to connect, and between bytes read
+        "WEBHOOK_RETRY_HOURS": _env_int("WEBHOOK_RETRY_HOURS", 24),  # a delivery is retried this long, then failed
+        "WEBHOOK_RETRY_BASE_SECONDS": _env_int(
+            "WEBHOOK_RETRY_BASE_SECONDS", 30
+        ),  # first back-off; doubles, 1 h at most
+        "WEBHOOK_DISABLE_AFTER": _env_int("WEBHOOK_DISABLE_AFTER", 20),  # failures in a row that disable an endpoint
+        "WEBHOOK_POLL_SECONDS": _env_int("WEBHOOK_POLL_SECONDS", 10),  # the periodic delivery run (retries, catch-up)
+        "WEBHOOK_KEEP_DAYS": _env_int("WEBHOOK_KEEP_DAYS", 30),  # finished events and their log are deleted after this
+    }
+
+
 def from_environment(instance_path: Path) -> dict:
     """Build the Flask config mapping from FIELDAUDIT_* environment variables."""
     database_url = _env("DATABASE_URL") or default_database_url(instance_path)
@@ -101,6 +117,7 @@ def from_environment(instance_path: Path) -> dict:
         "FILE_STORAGE_PATH": _env("FILE_STORAGE_PATH") or str(instance_path / "files"),  # job results on disk
         "REDIS_URL": _env("REDIS_URL"),  # the job queue (and, unless set apart, rate limits); unset: jobs in-process
         **job_settings(),
+        **webhook_settings(),
         "PHOTO_MAX_BYTES": _env_int("PHOTO_MAX_BYTES", 20 * 1024 * 1024),
         **photo_limits(),
         "TOKEN_LIFETIME": timedelta(days=_env_int("TOKEN_LIFETIME_DAYS", 30)),

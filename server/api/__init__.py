@@ -11,9 +11,9 @@ from server.extensions import csrf
 
 def blueprints() -> list[Blueprint]:
     """Every API blueprint; add new endpoint modules here."""
-    from server.api import account, jobs, photos, reports, scores, sync, visits
+    from server.api import account, jobs, photos, reports, scores, sync, visits, webhooks
 
-    return [account.blp, photos.blp, sync.blp, visits.blp, scores.blp, reports.blp, jobs.blp]
+    return [account.blp, photos.blp, sync.blp, visits.blp, scores.blp, reports.blp, jobs.blp, webhooks.blp]
 
 
 def init_app(app: Flask) -> None:

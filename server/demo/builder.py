@@ -26,6 +26,7 @@ from server.models import (
     User,
     Visit,
     VisitStatus,
+    WebhookEndpoint,
 )
 from server.private_files import private_folder, write_private_file
 from server.services.accounts.users import hash_password
@@ -34,11 +35,15 @@ from server.services.org.organisation import create_assignment, create_branch, c
 from server.services.photos.budgets import PhotoLimits
 from server.services.photos.renditions import Rendered, max_pixels, render_photo
 from server.services.visits.record import record_visit
+from server.services.webhooks.catalogue import subscribable_names
+from server.services.webhooks.signing import new_secret
 from server.storage import FilesystemStorage, photo_key, rendition_key
 
 CHECKLIST_PATH = Path(__file__).with_name("customer_service_checklist.json")
 DAYS_PER_MONTH = 30
 OPEN_ASSIGNMENTS_PER_SHOPPER = 5
+DEMO_WEBHOOK_URL = "https://hooks.example.invalid/fieldaudit"
+"""The demo's webhook: a reserved name that never resolves (RFC 2606), so nothing is ever sent from the demo."""
 ASSIGNMENT_NOTES = (
     "",
     "",
@@ -92,6 +97,20 @@ class DemoBuilder:
             self.session.add(user)
             self.users[account.email] = user
         self.session.flush()
+
+    def webhook(self) -> WebhookEndpoint:
+        """One webhook endpoint to show on the Webhooks page: turned off, at an example address that never resolves."""
+        endpoint = WebhookEndpoint(
+            url=DEMO_WEBHOOK_URL,
+            description="Demo endpoint at an example address (nothing is sent). Point it at your receiver, then "
+            "reactivate it.",
+            secret=new_secret(),
+            event_types=subscribable_names(),
+            active=False,
+            created_by_id=self.admin.id,
+        )
+        self.session.add(endpoint)
+        return endpoint
 
     @property
     def admin(self) -> User:

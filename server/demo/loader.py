@@ -100,6 +100,7 @@ def load_demo(
             build.history(version)
             build.upcoming(version)
             not_completed = build.not_completed(version)
+            build.webhook()
             summary = DemoSummary(
                 regions=len(build.regions),
                 branches=len(build.branches),

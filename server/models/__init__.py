@@ -21,6 +21,7 @@ from server.models.visits import (
     VisitSectionScore,
     VisitStatus,
 )
+from server.models.webhooks import DeliveryStatus, WebhookDelivery, WebhookEndpoint, WebhookEvent
 
 __all__ = [
     "Activity",
@@ -30,6 +31,7 @@ __all__ = [
     "AssignmentStatus",
     "Branch",
     "Change",
+    "DeliveryStatus",
     "EnrolmentCode",
     "Job",
     "JobStatus",
@@ -48,6 +50,9 @@ __all__ = [
     "VisitRevision",
     "VisitSectionScore",
     "VisitStatus",
+    "WebhookDelivery",
+    "WebhookEndpoint",
+    "WebhookEvent",
     "manager_regions",
     "RecoveryCode",
     "SessionStage",

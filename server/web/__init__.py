@@ -37,8 +37,10 @@ def web_blueprints() -> list[Blueprint]:
     from server.web.reports.downloads import bp as report_downloads  # PDF reports for signed-in browsers
     from server.web.visits.reviews import bp as review  # admin: review queue and decisions
     from server.web.visits.views import bp as visits  # visit pages and their photos
+    from server.web.webhooks.views import bp as webhooks  # admin: webhook endpoints and their delivery logs
 
-    return [bp, report_downloads, org, activity, builder, dashboard, visits, review, assignments, account, job_pages]
+    blueprints = [bp, report_downloads, org, activity, builder, dashboard, visits, review, assignments, account]
+    return [*blueprints, job_pages, webhooks]
 
 
 def init_app(app: Flask) -> None:

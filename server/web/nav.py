@@ -34,6 +34,7 @@ NAV: tuple[NavItem, ...] = (
     NavItem("Regions", "org.regions", ("admin",), ("org.region", "org.branch")),
     NavItem("Users", "org.users", ("admin",), ("org.user", "org.token")),
     NavItem("Settings", "org.settings", ("admin",), ("org.settings",)),
+    NavItem("Webhooks", "webhooks.index", ("admin",)),
     NavItem("Activity", "activity.log", ("admin",)),
 )
 

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from server.demo import DEMO_PASSWORD, load_demo
-from server.models import Branch, Photo, Role, Template, User, Visit
+from server.models import Branch, Photo, Role, Template, User, Visit, WebhookEndpoint
 from server.services.checklists.versions import new_draft_from
 from tests.browser.conftest import sign_in
 
@@ -54,6 +54,7 @@ def demo(session):
         "draft": draft.id,
         "section": section["key"],
         "question": section["questions"][0]["key"],
+        "webhook": session.scalar(select(WebhookEndpoint.id)),  # the demo's example endpoint
     }
 
 
@@ -84,6 +85,10 @@ def admin_pages(d: dict) -> list[str]:
         "/admin/users/new",
         f"/admin/users/{d['shopper_id']}",
         "/admin/activity",
+        "/admin/webhooks/",
+        "/admin/webhooks/new",
+        f"/admin/webhooks/{d['webhook']}",
+        f"/admin/webhooks/{d['webhook']}/edit",
         "/no-such-page",
     ]
 

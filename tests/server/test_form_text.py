@@ -65,7 +65,39 @@ def _soon(days: int = 1) -> str:
 
 
 # name: (url, form data, field label in the message, refused text, a value of another field the page must keep)
+def _webhook_id(site: Site) -> int:
+    """A webhook endpoint to edit (made directly: no address check in a form-text test), made once per test."""
+    from server.models import WebhookEndpoint
+
+    session = db.session
+    found = session.scalar(select(WebhookEndpoint.id))
+    if found is None:
+        endpoint = WebhookEndpoint(url="https://hooks.example.org/x", secret="whsec_x", event_types=["visit.approved"])
+        session.add(endpoint)
+        session.commit()
+        found = endpoint.id
+    return found
+
+
 FORMS = {
+    "webhooks.new": (
+        lambda s: "/admin/webhooks/new",
+        lambda s: {"url": "https://hooks.example.org/kept", "event_types": ["visit.approved"], "description": BIDI},
+        "Description",
+        BIDI,
+        "https://hooks.example.org/kept",
+    ),
+    "webhooks.edit": (
+        lambda s: f"/admin/webhooks/{_webhook_id(s)}/edit",
+        lambda s: {
+            "url": f"https://hooks.example.org/{_webhook_id(s)}",
+            "event_types": ["visit.approved"],
+            "description": BELL,
+        },
+        "Description",
+        BELL,
+        "https://hooks.example.org/",
+    ),
     "org.region_new": (lambda s: "/admin/regions/new", lambda s: {"code": "EAST", "name": BIDI}, "Name", BIDI, "EAST"),
     "org.region_edit": (
         lambda s: f"/admin/regions/{s.world.regions['north'].id}/edit",

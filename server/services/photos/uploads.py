@@ -52,6 +52,7 @@ from server.services.photos.renditions import (
 )
 from server.services.sync.changes import record_change
 from server.services.transactions import in_atomic
+from server.services.webhooks.outbox import visit_event
 from server.storage import BLOCK_SIZE, NotStored, OffsetMismatch, PhotoStorage, StorageBusy, photo_key, rendition_key
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
@@ -402,6 +403,8 @@ def _complete(
         ),
     ).rowcount
     if moved:
-        record_change(session, "visit", visit_id, audience=_visit(session, visit_id).shopper_id)
+        visit = _visit(session, visit_id)
+        record_change(session, "visit", visit_id, audience=visit.shopper_id)
+        visit_event(session, "visit.submitted", visit, status=VisitStatus.SUBMITTED.value)
     session.commit()  # its own transaction: the file is final in storage, so the photo is complete now
     return _status(_visit(session, visit_id), photo, completed_now=True)

@@ -34,6 +34,7 @@ from server.services.visits.inserts import insert_visit_rows, stored_visit
 from server.services.visits.rows import apply_scored, location_columns, outcome_columns, score_columns
 from server.services.visits.rows import row_values as _row_values
 from server.services.visits.rows import rows as _rows
+from server.services.webhooks.outbox import visit_event
 from shared.answers import validate_visit
 from shared.errors import Issue
 from shared.schemas import document_fingerprint, dump_visit
@@ -88,7 +89,10 @@ def record_visit(
         submitted_at or utcnow(),
     )
     _write(session, lambda: _insert_visit(session, columns, doc, rows, assignment))
-    return stored_visit(session, columns)
+    visit = stored_visit(session, columns)
+    if visit.status is VisitStatus.SUBMITTED:  # with photos to come, the last photo's arrival submits it
+        visit_event(session, "visit.submitted", visit)
+    return visit
 
 
 def record_revision(
@@ -133,6 +137,8 @@ def record_revision(
         record_change(session, "visit", visit.id, audience=shopper.id)
 
     _write(session, correct)
+    if visit.status is VisitStatus.SUBMITTED:
+        visit_event(session, "visit.submitted", visit)
     return visit
 
 

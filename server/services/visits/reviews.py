@@ -3,6 +3,7 @@
 Each decision records who made it and when, and a change for the visit, so the shopper's
 phone learns of it on its next pull. A returned visit also re-announces its branch and
 pinned checklist version to the shopper, whose phone may have dropped them since.
+Each decision also adds its webhook events (services/webhooks/outbox.py) to the same transaction.
 Nothing here commits: the caller's transaction (the review page's) carries the decision.
 """
 
@@ -15,6 +16,7 @@ from server.permissions import can_manage
 from server.services.activity import log_activity
 from server.services.errors import ServiceError
 from server.services.sync.changes import record_change
+from server.services.webhooks.outbox import assignment_event, critical_failure_event, visit_event
 
 MAX_NOTE_LENGTH = 2000
 
@@ -63,6 +65,7 @@ def _close_assignment(session: DbSession, visit: Visit) -> None:
     if assignment is not None and assignment.status is AssignmentStatus.SUBMITTED:
         assignment.status = AssignmentStatus.DONE
         record_change(session, "assignment", assignment.id, audience=assignment.shopper_id)
+        assignment_event(session, "assignment.completed", assignment, visit)
 
 
 def _finish(session: DbSession, visit: Visit) -> Visit:
@@ -75,12 +78,15 @@ def return_for_correction(session: DbSession, reviewer: User, visit: Visit, note
     _decide(session, reviewer, visit, VisitStatus.RETURNED, note, "returned")
     record_change(session, "template_version", visit.template_version_id, audience=visit.shopper_id)
     record_change(session, "branch", visit.branch_id, audience=visit.shopper_id)
+    visit_event(session, "visit.returned", visit)
     return _finish(session, visit)
 
 
 def approve_visit(session: DbSession, reviewer: User, visit: Visit, note: str = "") -> Visit:
     """Accept a submitted visit: it counts in the scores and its assignment is done."""
     _decide(session, reviewer, visit, VisitStatus.APPROVED, note, "approved")
+    visit_event(session, "visit.approved", visit)
+    critical_failure_event(session, visit)
     _close_assignment(session, visit)
     return _finish(session, visit)
 
@@ -88,5 +94,6 @@ def approve_visit(session: DbSession, reviewer: User, visit: Visit, note: str = 
 def reject_visit(session: DbSession, reviewer: User, visit: Visit, note: str = "") -> Visit:
     """Refuse a submitted visit for good (it never counts in scores); its assignment is closed."""
     _decide(session, reviewer, visit, VisitStatus.REJECTED, note, "rejected")
+    visit_event(session, "visit.rejected", visit)
     _close_assignment(session, visit)
     return _finish(session, visit)

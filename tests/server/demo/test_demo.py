@@ -253,3 +253,12 @@ def test_the_demo_refuses_a_database_that_already_holds_data(session, make):
     with pytest.raises(DemoError, match="empty database"):
         load_demo(session)
     assert not is_demo_loaded(session)
+
+
+def test_the_demo_shows_one_webhook_endpoint_that_never_sends(app, session):
+    from server.models import WebhookEndpoint
+
+    load_demo(session, today=TODAY)
+    (endpoint,) = session.scalars(select(WebhookEndpoint)).all()
+    assert not endpoint.active and endpoint.url.startswith("https://") and ".invalid/" in endpoint.url
+    assert "example address" in endpoint.description and endpoint.secret.startswith("whsec_")

@@ -19,8 +19,12 @@ PER_PHOTO_BATCH = 1
 """The shopper's photos of the last 24 hours (the daily quota), once per batch that names photos."""
 PER_VISIT = 6
 """Change rows, the visit, its answers, section scores, revision, and the assignment marked submitted."""
+SUBMITTED_EVENT = 1
+"""A visit submitted at once (no photos to come): its `visit.submitted` webhook event (services/webhooks/outbox.py)."""
+DELIVERY_CHECK = 1
+"""Once per push that wrote events: is any webhook endpoint active? (None is: no delivery job is started.)"""
 PER_VISIT_WITH_PHOTOS = PER_VISIT + 1
-"""...and its photo rows."""
+"""...and its photo rows (no event yet: it is submitted when its last photo arrives)."""
 
 
 def statements_of_a_push(client, token: str, docs: list[dict]):
@@ -31,15 +35,15 @@ def statements_of_a_push(client, token: str, docs: list[dict]):
     return statements
 
 
-def test_a_push_costs_a_fixed_part_per_batch_and_six_statements_per_visit(client, session, make, phone):
+def test_a_push_costs_a_fixed_part_per_batch_and_seven_statements_per_visit(client, session, make, phone):
     template, shopper = phone.assignment.template, phone.shopper
     jobs = [
         assign(session, make, shopper=shopper, branch=phone.assignment.branch, template=template) for _ in range(11)
     ]
     one = statements_of_a_push(client, phone.token, [visit_doc(jobs[0])])
     ten = statements_of_a_push(client, phone.token, [visit_doc(job) for job in jobs[1:]])
-    assert one.count == SIGN_IN + PER_BATCH + PER_VISIT, str(one)
-    assert ten.count == SIGN_IN + PER_BATCH + 10 * PER_VISIT, str(ten)
+    assert one.count == SIGN_IN + PER_BATCH + DELIVERY_CHECK + PER_VISIT + SUBMITTED_EVENT, str(one)
+    assert ten.count == SIGN_IN + PER_BATCH + DELIVERY_CHECK + 10 * (PER_VISIT + SUBMITTED_EVENT), str(ten)
 
 
 def test_a_push_with_photos_adds_the_daily_quota_once_and_one_insert_per_visit(client, session, make, phone):
@@ -102,5 +106,6 @@ def test_on_postgresql_each_pushed_visit_takes_the_changes_lock_before_its_first
         "INSERT INTO visit_section_scores",
         "INSERT INTO visit_revisions",
         "UPDATE assignments SET",
+        "INSERT INTO webhook_events",  # the visit.submitted event, flushed at the commit (after the lock)
     ]
     assert writes == per_visit * 2, writes
