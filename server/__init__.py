@@ -57,6 +57,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     from server import auth, cli, queue, request_isolation, storage, web
     from server.api import init_app as init_api
+    from server.http import outgoing_mail
     from server.services.scores import cache as rollup_cache
 
     storage.init_app(app)
@@ -67,4 +68,5 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     cli.init_app(app)
     request_isolation.init_app(app)
     rollup_cache.init_app(app)
+    outgoing_mail.init_app(app)
     return app

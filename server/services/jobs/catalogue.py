@@ -12,8 +12,11 @@ from server.services.jobs.kinds import JobKind
 def _kinds() -> dict[str, JobKind]:
     from server.services.jobs.maintenance import EXPIRE_JOBS, PHOTO_CLEANUP, REAP_JOBS
     from server.services.jobs.report_jobs import ALL_REGIONS_REPORT, REGION_REPORT
+    from server.services.mail.delivery import SEND_MAIL
 
-    return {kind.name: kind for kind in (REGION_REPORT, ALL_REGIONS_REPORT, REAP_JOBS, EXPIRE_JOBS, PHOTO_CLEANUP)}
+    kinds: tuple[JobKind, ...] = (REGION_REPORT, ALL_REGIONS_REPORT, REAP_JOBS, EXPIRE_JOBS, PHOTO_CLEANUP)
+    kinds += (SEND_MAIL,)  # the mail outbox (docs/email.md)
+    return {kind.name: kind for kind in kinds}
 
 
 def kind_named(name: str) -> JobKind:
@@ -30,5 +33,6 @@ def periodic_kinds(settings: dict[str, Any]) -> list[tuple[JobKind, int]]:
         "reap_jobs": lambda s: max(5, min(60, s["JOB_STALE_SECONDS"] // 2)),
         "expire_jobs": lambda s: 3600,
         "photo_cleanup": lambda s: 3600,
+        "send_mail": lambda s: 60,  # retries that came due, and what the immediate submit missed
     }
     return [(kind_named(name), interval(settings)) for name, interval in intervals.items()]
