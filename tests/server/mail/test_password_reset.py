@@ -134,3 +134,26 @@ def test_the_reset_form_needs_its_csrf_token_and_an_address(app, smtp_server):
     assert forged.status_code == 302 and forged.headers["Location"] == "/password/forgot"
     empty = _ask(client, "")
     assert empty.status_code == 422 and 'id="email-error"' in empty.text
+
+
+def test_known_and_unknown_addresses_take_about_as_long(app, make, smtp_server, drain):
+    import statistics
+    import time
+
+    app.config.update(RESET_RATE_LIMIT="1000 per hour", RESET_CLIENT_RATE_LIMIT="1000 per hour")
+    make.user("shopper", email="sam@example.test")
+    client = new_client(app)
+    token = csrf_token(client.get("/password/forgot").text)
+    times: dict[str, list[float]] = {"sam@example.test": [], "nobody@example.test": []}
+    for _ in range(2):  # warm up both paths (template compilation, first queries)
+        for email in times:
+            client.post("/password/forgot", data={"email": email, "csrf_token": token})
+    drain()
+    for _ in range(9):
+        for email, spent in times.items():  # interleaved, so load on the machine hits both alike
+            start = time.perf_counter()
+            assert client.post("/password/forgot", data={"email": email, "csrf_token": token}).status_code == 200
+            spent.append(time.perf_counter() - start)
+            drain()
+    known, unknown = (statistics.median(spent) for spent in times.values())
+    assert abs(known - unknown) < max(0.010, 0.35 * min(known, unknown)), (known, unknown)
