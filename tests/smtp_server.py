@@ -12,6 +12,7 @@ import time
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.message import EmailMessage
+from typing import Any
 
 from aiosmtpd.controller import Controller
 
@@ -65,17 +66,19 @@ class _Handler:
 class SmtpServer:
     """The running server: its host and port, the messages it got, and a way to take it down and back up."""
 
-    def __init__(self) -> None:
+    def __init__(self, **controller_options: Any) -> None:
+        """`controller_options` go to aiosmtpd's Controller (tls_context, ssl_context, authenticator, ...)."""
         self.host, self.port = "127.0.0.1", free_port()
         self._handler = _Handler()
         self._controller: Controller | None = None
+        self._options = controller_options
 
     @property
     def messages(self) -> list[Received]:
         return list(self._handler.received)
 
     def start(self) -> None:
-        self._controller = Controller(self._handler, hostname=self.host, port=self.port)
+        self._controller = Controller(self._handler, hostname=self.host, port=self.port, **self._options)
         self._controller.start()
 
     def stop(self) -> None:
