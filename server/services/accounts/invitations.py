@@ -13,7 +13,7 @@ from server.services.accounts.auth_log import Client, log_auth_event
 from server.services.accounts.password_links import issue_link, link_url
 from server.services.accounts.user_admin import add_user
 from server.services.accounts.users import AccountError, has_password
-from server.services.mail.compose import compose_and_queue, organisation_name
+from server.services.mail.compose import compose_and_queue, on_fieldaudit
 
 ROLE_WORDS = {"admin": "an administrator", "manager": "a regional manager", "shopper": "a shopper"}
 
@@ -53,7 +53,7 @@ def _send_invitation(session: DbSession, actor: User, user: User, base_url: str,
     compose_and_queue(
         session,
         [user.email],
-        f"Your invitation to {organisation_name(session)} on Fieldaudit",
+        f"Your invitation to {on_fieldaudit(session)}",
         "invitation",
         kind="invitation",
         name=user.name,

@@ -15,7 +15,7 @@ from server.models.types import utcnow
 from server.services.accounts.auth_log import Client, log_auth_event, normal_email
 from server.services.accounts.password_links import issue_link, link_url
 from server.services.accounts.users import find_user_by_email
-from server.services.mail.compose import organisation_name, render_mail
+from server.services.mail.compose import on_fieldaudit, render_mail
 from server.services.mail.outbox import note_mail_queued, queue_mail
 
 ANSWER = "If an account exists for that address, we sent a link to choose a new password. It works for {minutes}."
@@ -28,7 +28,7 @@ def request_password_reset(session: DbSession, email: object, client: Client, *,
     address = normal_email(email)
     user = find_user_by_email(session, address)
     lifetime = timedelta(minutes=minutes)
-    subject = f"Choose a new password for {organisation_name(session)} on Fieldaudit"
+    subject = f"Choose a new password for {on_fieldaudit(session)}"
     if user is not None and user.active:
         token, row = issue_link(session, user, TokenPurpose.RESET, lifetime)
         expires, name = row.expires_at, user.name

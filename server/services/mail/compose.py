@@ -20,9 +20,16 @@ def organisation_name(session: DbSession) -> str:
     return load_settings(session).organisation_name.strip() or DEFAULT_SENDER_NAME
 
 
+def on_fieldaudit(session: DbSession) -> str:
+    """'Acme Retail on Fieldaudit' for subjects, or just 'Fieldaudit' while the organisation has no name of its own."""
+    name = organisation_name(session)
+    return name if name == DEFAULT_SENDER_NAME else f"{name} on Fieldaudit"
+
+
 def render_mail(session: DbSession, template: str, **context: Any) -> tuple[str, str]:
     """(plain text, HTML) of `template` with `context`, each with the organisation's name in its footer."""
-    context = {"organisation": organisation_name(session), **context}
+    name = organisation_name(session)
+    context = {"organisation": name, "branded": name != DEFAULT_SENDER_NAME, **context}
     text = render_template(f"mail/{template}.txt", **context)
     html = render_template(f"mail/{template}.html", **context)
     return text, html

@@ -45,7 +45,7 @@ def test_an_invited_user_gets_the_mail_sets_their_password_through_the_link_once
     drain()
     [mail] = smtp_server.wait_for(1)
     assert mail.rcpt_tos == ["nia@example.test"]
-    assert mail.subject == "Your invitation to Fieldaudit on Fieldaudit"
+    assert mail.subject == "Your invitation to Fieldaudit"
     assert "Ada Admin has made you a Fieldaudit account" in mail.part("plain")
     assert "Hello Nia &lt;N&gt;," in mail.part("html")
     user = session.scalar(select(User).where(User.email == "nia@example.test"))
