@@ -166,3 +166,16 @@ def test_two_workers_at_once_send_each_message_exactly_once(app, session, smtp_s
     session.expire_all()
     assert {row.status for row in session.scalars(select(MailMessage))} == {MailStatus.SENT}
     assert {row.attempts for row in session.scalars(select(MailMessage))} == {1}
+
+
+def test_a_message_whose_worker_died_mid_send_is_sent_when_its_lease_runs_out(app, session, smtp_server):
+    message_id = _queue(session)
+    assert claim_message(session, message_id, timeout_seconds=5) is not None  # ... and then the worker was killed
+    assert deliver_due(session, dict(app.config))["sent"] == 0  # another worker leaves it alone for now
+    row = session.get(MailMessage, message_id)
+    assert row.status is MailStatus.QUEUED and row.next_attempt_at > utcnow()
+    _make_due(session, message_id)  # the lease ran out
+    assert deliver_due(session, dict(app.config))["sent"] == 1
+    assert [m.subject for m in smtp_server.wait_for(1)] == ["Hello <there>"]
+    session.expire_all()
+    assert session.get(MailMessage, message_id).attempts == 2
