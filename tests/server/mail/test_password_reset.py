@@ -149,11 +149,12 @@ def test_known_and_unknown_addresses_take_about_as_long(app, make, smtp_server, 
         for email in times:
             client.post("/password/forgot", data={"email": email, "csrf_token": token})
     drain()
-    for _ in range(9):
+    for _ in range(15):
         for email, spent in times.items():  # interleaved, so load on the machine hits both alike
             start = time.perf_counter()
             assert client.post("/password/forgot", data={"email": email, "csrf_token": token}).status_code == 200
             spent.append(time.perf_counter() - start)
             drain()
     known, unknown = (statistics.median(spent) for spent in times.values())
-    assert abs(known - unknown) < max(0.010, 0.35 * min(known, unknown)), (known, unknown)
+    # Catches a systematic difference (mail sent inline, a password hash on one path) on a machine other tests load.
+    assert abs(known - unknown) < max(0.015, 0.5 * min(known, unknown)), (known, unknown)
