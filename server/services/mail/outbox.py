@@ -16,6 +16,7 @@ from server.extensions import DbSession
 from server.models import MailMessage, MailStatus
 from server.models.types import utcnow
 from server.services.errors import NotFound
+from server.services.transactions import atomic
 
 RETRY_DELAYS = (
     timedelta(minutes=1),
@@ -107,18 +108,18 @@ def claim_message(session: DbSession, message_id: int, *, timeout_seconds: int, 
     if current is None:
         session.rollback()
         return None
-    claimed = session.execute(
-        update(MailMessage)
-        .where(
-            MailMessage.id == message_id,
-            MailMessage.status == MailStatus.QUEUED,
-            MailMessage.attempts == current,
-            MailMessage.next_attempt_at <= now,
+    with atomic(session):
+        claimed = session.execute(
+            update(MailMessage)
+            .where(
+                MailMessage.id == message_id,
+                MailMessage.status == MailStatus.QUEUED,
+                MailMessage.attempts == current,
+                MailMessage.next_attempt_at <= now,
+            )
+            .values(attempts=current + 1, next_attempt_at=now + lease_for(current + 1, timeout_seconds))
+            .execution_options(synchronize_session=False)
         )
-        .values(attempts=current + 1, next_attempt_at=now + lease_for(current + 1, timeout_seconds))
-        .execution_options(synchronize_session=False)
-    )
-    session.commit()
     if not getattr(claimed, "rowcount", 0):
         return None
     session.expire_all()
@@ -127,27 +128,25 @@ def claim_message(session: DbSession, message_id: int, *, timeout_seconds: int, 
 
 def mark_sent(session: DbSession, message_id: int) -> None:
     """The SMTP server took the message; committed."""
-    session.execute(
-        update(MailMessage)
-        .where(MailMessage.id == message_id)
-        .values(status=MailStatus.SENT, sent_at=utcnow(), last_error="")
-        .execution_options(synchronize_session=False)
-    )
-    session.commit()
+    with atomic(session):
+        session.execute(
+            update(MailMessage)
+            .where(MailMessage.id == message_id)
+            .values(status=MailStatus.SENT, sent_at=utcnow(), last_error="")
+            .execution_options(synchronize_session=False)
+        )
 
 
 def mark_attempt_failed(session: DbSession, message_id: int, error: str, *, permanent: bool = False) -> MailStatus:
     """Record why an attempt failed; after the last attempt (or a permanent refusal) the message fails. Committed."""
-    message = session.get(MailMessage, message_id)
-    if message is None:
-        session.rollback()
-        return MailStatus.FAILED
-    message.last_error = error[:ERROR_LENGTH]
-    if permanent or message.attempts >= MAX_ATTEMPTS:
-        message.status = MailStatus.FAILED
-    status = message.status
-    session.commit()
-    return status
+    with atomic(session):
+        message = session.get(MailMessage, message_id)
+        if message is None:
+            return MailStatus.FAILED
+        message.last_error = error[:ERROR_LENGTH]
+        if permanent or message.attempts >= MAX_ATTEMPTS:
+            message.status = MailStatus.FAILED
+        return message.status
 
 
 def send_again(session: DbSession, message_id: int) -> MailMessage:
