@@ -10,11 +10,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 from server.extensions import DbSession
-from server.models import TokenPurpose
+from server.models import TokenPurpose, User
 from server.models.types import utcnow
 from server.services.accounts.auth_log import Client, log_auth_event, normal_email
 from server.services.accounts.password_links import issue_link, link_url
-from server.services.accounts.users import find_user_by_email
+from server.services.accounts.users import AccountError, find_user_by_email
 from server.services.mail.compose import on_fieldaudit, render_mail
 from server.services.mail.outbox import note_mail_queued, queue_mail
 
@@ -51,3 +51,31 @@ def request_password_reset(session: DbSession, email: object, client: Client, *,
         why = "deactivated account" if user is not None else "no such account"
         summary = f"Password reset asked for {address or 'an empty address'}: nothing sent ({why})"
     log_auth_event(session, "password_reset_requested", client, user=user, email=address, summary=summary, actor=None)
+
+
+def send_reset_link(
+    session: DbSession, actor: User, user: User, client: Client, *, base_url: str, minutes: int
+) -> None:
+    """An admin sends the user a reset link (instead of choosing a temporary password for them). Not committed."""
+    if not user.active:
+        raise AccountError("reset", f"{user.email} is deactivated: reactivate them first.")
+    subject = f"Choose a new password for {on_fieldaudit(session)}"
+    token, row = issue_link(session, user, TokenPurpose.RESET, timedelta(minutes=minutes))
+    text, html = render_mail(
+        session,
+        "password_reset",
+        subject=subject,
+        name=user.name,
+        email=user.email,
+        link=link_url(base_url, token),
+        expires=row.expires_at,
+    )
+    queue_mail(session, [user.email], subject, text, html, kind="password_reset")
+    log_auth_event(
+        session,
+        "password_reset_requested",
+        client,
+        user=user,
+        actor=actor,
+        summary=f"Password reset link e-mailed to {user.email} by {actor.email} (valid {minutes} min)",
+    )

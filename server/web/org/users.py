@@ -16,6 +16,7 @@ from server.models.types import utcnow
 from server.services.accounts.auth_log import recent_failures
 from server.services.accounts.invitations import invite_user, resend_invitation
 from server.services.accounts.mfa import mfa_required
+from server.services.accounts.password_reset import send_reset_link
 from server.services.accounts.tokens import list_tokens
 from server.services.accounts.user_admin import (
     add_user,
@@ -36,6 +37,8 @@ from server.web.org.common import wants_active
 
 ROLES = [(r.value, r.value.capitalize()) for r in Role]
 STATES = {"1": True, "0": False}
+INVITED = "invited"
+"""The status filter's third choice: invited, not yet joined."""
 
 
 def _region_options() -> list[tuple[int, str]]:
@@ -67,12 +70,14 @@ def users():
     role = role if role in {r.value for r in Role} else ""
     active = request.args.get("active", "")
     rows = list_users(db.session, role=role or None, active=STATES.get(active))
+    if active == INVITED:
+        rows = [row for row in rows if row.active and not has_password(row)]
     return render_template(
         "org/users.html",
         users=rows,
         roles=ROLES,
         role=role,
-        active=active if active in STATES else "",
+        active=active if active in STATES or active == INVITED else "",
         has_password=has_password,
     )
 
@@ -205,6 +210,22 @@ def user_password(user_id: int):
         f"Temporary password set for {user.email}: they must choose their own at next sign-in; {change.describe()}.",
         "success",
     )
+    return redirect(url_for("org.user_edit", user_id=user.id))
+
+
+@bp.route("/users/<int:user_id>/reset-link", methods=["POST"])
+def user_reset_link(user_id: int):
+    """E-mail the user a link to choose a new password themselves (their current one works until they do)."""
+    user = get_or_404(User, user_id)
+    minutes = int(current_app.config["RESET_MINUTES"])
+    _, errors = attempt(
+        send_reset_link, db.session, current_user, user, current_client(), base_url=base_url(), minutes=minutes
+    )
+    if errors:
+        for messages in errors.values():
+            flash(" ".join(messages), "error")
+    else:
+        flash(f"A password reset link is on its way to {user.email}.", "success")
     return redirect(url_for("org.user_edit", user_id=user.id))
 
 

@@ -151,3 +151,23 @@ def test_the_form_names_the_wrong_field_and_still_offers_a_temporary_password(ap
     )
     assert forged.status_code in (302, 400)
     assert session.scalar(select(User).where(User.email == "eve@example.test")) is None
+
+
+def test_an_admin_can_e_mail_a_reset_link_and_filter_the_users_who_have_not_joined(
+    app, make, session, smtp_server, drain
+):
+    as_admin = sign_in_as(new_client(app), make.user("admin"))
+    joined = make.user("shopper", email="sam@example.test", name="Sam")
+    _invite(as_admin)
+    invited = as_admin.get("/admin/users?active=invited").text
+    assert "nia@example.test" in invited and "sam@example.test" not in invited
+    assert 'id="send-reset-link"' in as_admin.get(f"/admin/users/{joined.id}").text
+    assert as_admin.post(f"/admin/users/{joined.id}/reset-link").status_code == 302
+    drain()
+    reset = next(m for m in smtp_server.wait_for(2) if m.rcpt_tos == ["sam@example.test"])
+    assert reset.subject == "Choose a new password for Fieldaudit"
+    assert _choose(new_client(app), _path(reset)).headers["Location"] == "/"
+    assert web_login(new_client(app), "sam@example.test", OWN).headers["Location"] == "/"
+    gone = make.user("shopper", active=False)
+    refused = as_admin.post(f"/admin/users/{gone.id}/reset-link", follow_redirects=True)
+    assert "is deactivated" in refused.text

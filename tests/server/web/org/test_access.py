@@ -38,6 +38,7 @@ POSTS = [
     "/admin/users/{user}/tokens/1/revoke",
     "/admin/users/{user}/mfa/reset",
     "/admin/users/{user}/invitation",
+    "/admin/users/{user}/reset-link",
     "/admin/settings",
     "/admin/mail/1/send-again",
 ]
