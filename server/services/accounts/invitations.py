@@ -20,7 +20,7 @@ ROLE_WORDS = {"admin": "an administrator", "manager": "a regional manager", "sho
 
 def invite_user(
     session: DbSession,
-    actor: User,
+    actor: User | None,
     *,
     email: str,
     name: str,
@@ -30,7 +30,9 @@ def invite_user(
     days: int,
     client: Client = Client(),
 ) -> User:
-    """Create the user without a password and queue their invitation, in the caller's transaction."""
+    """Create the user without a password and queue their invitation, in the caller's transaction.
+
+    `actor` None: the command line (`fieldaudit create-user --invite`)."""
     user = add_user(session, actor, email=email, name=name, role=role, password=None, region_ids=region_ids)
     _send_invitation(session, actor, user, base_url, days, client)
     return user
@@ -48,7 +50,9 @@ def resend_invitation(
     return user
 
 
-def _send_invitation(session: DbSession, actor: User, user: User, base_url: str, days: int, client: Client) -> None:
+def _send_invitation(
+    session: DbSession, actor: User | None, user: User, base_url: str, days: int, client: Client
+) -> None:
     token, row = issue_link(session, user, TokenPurpose.INVITATION, timedelta(days=days))
     compose_and_queue(
         session,
@@ -58,7 +62,7 @@ def _send_invitation(session: DbSession, actor: User, user: User, base_url: str,
         kind="invitation",
         name=user.name,
         email=user.email,
-        inviter=actor.name,
+        inviter=actor.name if actor is not None else "Your administrator",
         role=ROLE_WORDS.get(user.role.value, user.role.value),
         link=link_url(base_url, token),
         expires=row.expires_at,
@@ -69,5 +73,6 @@ def _send_invitation(session: DbSession, actor: User, user: User, base_url: str,
         client,
         user=user,
         actor=actor,
-        summary=f"Invitation e-mailed to {user.email} by {actor.email} (valid {days} day{'s' if days != 1 else ''})",
+        summary=f"Invitation e-mailed to {user.email} by {actor.email if actor is not None else 'the command line'} "
+        f"(valid {days} day{'s' if days != 1 else ''})",
     )

@@ -69,7 +69,7 @@ def _role(value: object) -> Role:
 
 def add_user(
     session: DbSession,
-    actor: User,
+    actor: User | None,
     *,
     email: str,
     name: str,

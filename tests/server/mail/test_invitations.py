@@ -171,3 +171,39 @@ def test_an_admin_can_e_mail_a_reset_link_and_filter_the_users_who_have_not_join
     gone = make.user("shopper", active=False)
     refused = as_admin.post(f"/admin/users/{gone.id}/reset-link", follow_redirects=True)
     assert "is deactivated" in refused.text
+
+
+def test_the_command_line_invites_too_and_says_what_it_needs(app, session, smtp_server, drain):
+    runner = app.test_cli_runner()
+    both = runner.invoke(
+        args=[
+            "create-user",
+            "--email",
+            "cli@example.test",
+            "--name",
+            "Cy",
+            "--role",
+            "shopper",
+            "--invite",
+            "--password",
+            "a long enough password",
+        ]
+    )
+    assert both.exit_code != 0 and "not both" in both.output
+    app.config["PUBLIC_URL"] = None
+    no_url = runner.invoke(
+        args=["create-user", "--email", "cli@example.test", "--name", "Cy", "--role", "shopper", "--invite"]
+    )
+    assert no_url.exit_code != 0 and "FIELDAUDIT_PUBLIC_URL" in no_url.output
+    app.config["PUBLIC_URL"] = BASE
+    done = runner.invoke(
+        args=["create-user", "--email", "cli@example.test", "--name", "Cy", "--role", "shopper", "--invite"]
+    )
+    assert done.exit_code == 0, done.output
+    assert "Invited shopper cli@example.test" in done.output and "on its way" in done.output
+    drain()
+    [mail] = smtp_server.wait_for(1)
+    assert "Your administrator has made you a Fieldaudit account" in mail.part("plain")
+    assert _choose(new_client(app), _path(mail)).headers["Location"] == "/"
+    summary = session.scalar(select(Activity.summary).where(Activity.action == "invitation_sent"))
+    assert "by the command line" in summary
