@@ -179,3 +179,14 @@ def test_a_message_whose_worker_died_mid_send_is_sent_when_its_lease_runs_out(ap
     assert [m.subject for m in smtp_server.wait_for(1)] == ["Hello <there>"]
     session.expire_all()
     assert session.get(MailMessage, message_id).attempts == 2
+
+
+def test_only_the_mail_composer_renders_the_e_mail_templates():
+    """They carry inline styles the web pages' policy forbids (tests/server/test_http_headers.py lets them)."""
+    from pathlib import Path
+
+    server = Path(__file__).resolve().parents[3] / "server"
+    users = sorted(
+        str(path.relative_to(server)) for path in server.rglob("*.py") if '"mail/' in path.read_text(encoding="utf-8")
+    )
+    assert users == ["services/mail/compose.py"]
