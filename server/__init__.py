@@ -57,6 +57,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     from server import auth, cli, queue, request_isolation, storage, web
     from server.api import init_app as init_api
+    from server.http import outgoing_mail
     from server.services.scores import cache as rollup_cache
     from server.services.webhooks import kick as webhook_kick
 
@@ -69,4 +70,5 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     request_isolation.init_app(app)
     rollup_cache.init_app(app)
     webhook_kick.init_app(app)
+    outgoing_mail.init_app(app)
     return app

@@ -104,6 +104,35 @@ def webhook_settings() -> dict:
     }
 
 
+SMTP_SECURITY = ("none", "starttls", "tls")
+
+
+def mail_settings() -> dict:
+    """Outgoing e-mail (docs/email.md): the SMTP server, and how long invitation and reset links work.
+
+    No SMTP_HOST: messages stay queued in the outbox (nothing is lost) and the admin page says e-mail is not set up.
+    The password is a secret: nothing logs it (the admin page shows the host, port, security and sender only).
+    """
+    security = (_env("SMTP_SECURITY") or "starttls").strip().lower()
+    if security not in SMTP_SECURITY:
+        raise RuntimeError(f"{ENV_PREFIX}SMTP_SECURITY must be one of {', '.join(SMTP_SECURITY)}, got {security!r}")
+    return {
+        "SMTP_HOST": _env("SMTP_HOST") or None,
+        "SMTP_PORT": _env_int("SMTP_PORT", {"none": 25, "starttls": 587, "tls": 465}[security]),
+        "SMTP_USERNAME": _env("SMTP_USERNAME") or None,
+        "SMTP_PASSWORD": _env("SMTP_PASSWORD") or None,
+        "SMTP_SECURITY": security,  # starttls and tls verify the server's certificate against the system's CAs
+        "SMTP_FROM": _env("SMTP_FROM") or None,  # the sender address; the organisation's name is its display name
+        "SMTP_TIMEOUT": _env_int("SMTP_TIMEOUT", 30),  # seconds for connecting and each SMTP command
+        # e.g. https://audit.example.org: links in mail and the phone sign-in QR codes; unset: the request's address
+        "PUBLIC_URL": (_env("PUBLIC_URL") or "").rstrip("/") or None,
+        "INVITATION_DAYS": _env_int("INVITATION_DAYS", 7),
+        "RESET_MINUTES": _env_int("RESET_MINUTES", 60),
+        "RESET_RATE_LIMIT": _env("RESET_RATE_LIMIT") or "5 per hour",  # reset requests per e-mail address
+        "RESET_CLIENT_RATE_LIMIT": _env("RESET_CLIENT_RATE_LIMIT") or "20 per hour",  # ... and per client address
+    }
+
+
 def from_environment(instance_path: Path) -> dict:
     """Build the Flask config mapping from FIELDAUDIT_* environment variables."""
     database_url = _env("DATABASE_URL") or default_database_url(instance_path)
@@ -120,9 +149,9 @@ def from_environment(instance_path: Path) -> dict:
         **webhook_settings(),
         "PHOTO_MAX_BYTES": _env_int("PHOTO_MAX_BYTES", 20 * 1024 * 1024),
         **photo_limits(),
+        **mail_settings(),
         "TOKEN_LIFETIME": timedelta(days=_env_int("TOKEN_LIFETIME_DAYS", 30)),
         "ENROLMENT_LIFETIME": timedelta(minutes=_env_int("ENROLMENT_MINUTES", 15)),  # a phone sign-in code's life
-        "PUBLIC_URL": _env("PUBLIC_URL"),  # e.g. "https://audit.example.org", in sign-in QR codes; unset: the request's
         "RATELIMIT_STORAGE_URI": _env("RATELIMIT_STORAGE_URI") or _env("REDIS_URL") or "memory://",
         "RATELIMIT_KEY_PREFIX": _env("RATELIMIT_KEY_PREFIX") or "fieldaudit",
         "LOGIN_RATE_LIMIT": _env("LOGIN_RATE_LIMIT") or "30 per minute",

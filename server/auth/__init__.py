@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from server.auth import cookies, limits, loaders
+from server.auth import cookies, limits, loaders, password_pages  # noqa: F401 - password_pages adds routes to bp
 from server.auth.views import bp
 
 

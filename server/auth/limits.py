@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import time
 
-from flask import Flask, Response, current_app
+from flask import Flask, Response, current_app, request
 from flask_limiter.util import get_remote_address
 
 from server.extensions import limiter
@@ -30,6 +30,32 @@ def too_many_message(seconds: int | None) -> str:
 per_ip = limiter.shared_limit(
     _limit, scope="login-ip", key_func=get_remote_address, methods=["POST"], error_message=TOO_MANY
 )
+
+
+TOO_MANY_RESETS = "Too many password reset requests. Please wait a while and try again."
+
+
+def _reset_address() -> str:
+    """The limit's key for "forgot your password": the address asked for, as accounts compare it."""
+    return "reset:" + (request.form.get("email", "") or "").strip().lower()[:254]
+
+
+reset_per_address = limiter.limit(
+    lambda: current_app.config["RESET_RATE_LIMIT"],
+    key_func=_reset_address,
+    scope="reset-address",
+    methods=["POST"],
+    error_message=TOO_MANY_RESETS,
+)
+"""Reset e-mails asked for one address (whoever asks): nobody floods a mailbox through the form."""
+reset_per_client = limiter.limit(
+    lambda: current_app.config["RESET_CLIENT_RATE_LIMIT"],
+    key_func=get_remote_address,
+    scope="reset-client",
+    methods=["POST"],
+    error_message=TOO_MANY_RESETS,
+)
+"""Reset requests and link uses from one client address, whatever the address asked for."""
 
 
 def login_limits(view):

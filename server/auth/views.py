@@ -21,7 +21,7 @@ from server.auth.context import (
 from server.auth.cookies import known_device_user_ids, remember_device
 from server.auth.enrol_page import enrol_page
 from server.auth.forms import LoginForm
-from server.auth.limits import TOO_MANY, login_limits, too_many_message
+from server.auth.limits import TOO_MANY, TOO_MANY_RESETS, login_limits, too_many_message
 from server.extensions import db
 from server.form_text import shows_text_errors
 from server.models import SessionStage, WebSession
@@ -226,7 +226,10 @@ def logout():
 
 @bp.errorhandler(429)
 def too_many_attempts(exc):
-    """Stay on the sign-in form and say why, instead of a bare error page."""
+    """Stay on the sign-in form (or the password page that was limited) and say why, instead of a bare error page."""
+    if request.endpoint in ("auth.forgot_password", "auth.password_link"):
+        errors = {"email": [TOO_MANY_RESETS]}
+        return render_template("auth/forgot.html", errors=errors, email=request.form.get("email", "")[:254]), 429
     return _render_login(LoginForm(), TOO_MANY, 429)
 
 
@@ -235,5 +238,8 @@ def form_expired(exc):
     """An expired or missing CSRF token: explain and offer the form again."""
     if request.endpoint == "auth.login":
         return _render_login(LoginForm(), "The form expired. Please sign in again.", 400)
+    if request.endpoint == "auth.forgot_password":
+        flash("That form expired; nothing was sent. Please try again.", "error")
+        return redirect(url_for("auth.forgot_password"))
     flash("That form expired; nothing was changed. Please try again.", "error")
     return redirect(url_for("web.home"))

@@ -61,9 +61,14 @@ def _read_password(password: str | None, password_stdin: bool) -> str:
 @click.option("--region", "regions", multiple=True, metavar="CODE", help="Region a manager follows (repeatable).")
 @click.option("--password", default=None, help="Prompted for (hidden) when not given.")
 @click.option("--password-stdin", is_flag=True, help="Read the password from the first line of standard input.")
+@click.option(
+    "--invite",
+    is_flag=True,
+    help="No password: e-mail them an invitation to choose their own (needs FIELDAUDIT_PUBLIC_URL; docs/email.md).",
+)
 @with_appcontext
-def create_user_command(email, name, role, regions, password, password_stdin) -> None:
-    """Create an admin, manager or shopper account."""
+def create_user_command(email, name, role, regions, password, password_stdin, invite) -> None:
+    """Create an admin, manager or shopper account (with a temporary password, or invited by e-mail)."""
     from server.models import Region
     from server.services.accounts.users import create_user
 
@@ -73,6 +78,9 @@ def create_user_command(email, name, role, regions, password, password_stdin) ->
         if region is None:
             raise click.ClickException(f"region: no region with code {code!r}.")
         found.append(region)
+    if invite:
+        _invite(email, name, role, [region.id for region in found], password is not None or password_stdin)
+        return
     secret = _read_password(password, password_stdin)
     with fail_on():
         user = create_user(db.session, email=email, name=name, role=role, password=secret, regions=found)
@@ -80,6 +88,41 @@ def create_user_command(email, name, role, regions, password, password_stdin) ->
         f"Created {user.role.value} {user.email} (id {user.id}). The password is temporary: "
         f"they choose their own at first sign-in{_second_factor_note(user)}."
     )
+
+
+def _invite(email: str, name: str, role: str, region_ids: list[int], password_given: bool) -> None:
+    """create-user --invite: the user without a password, their invitation queued and its delivery started."""
+    from flask import current_app
+
+    from server.queue import current_queue
+    from server.services.accounts.auth_log import Client
+    from server.services.accounts.invitations import invite_user
+    from server.services.mail.delivery import deliver_soon
+
+    if password_given:
+        raise click.UsageError("Give --invite or a password, not both.")
+    base_url = current_app.config.get("PUBLIC_URL")
+    if not base_url:
+        raise click.UsageError(
+            "--invite needs FIELDAUDIT_PUBLIC_URL: the site's address, where the e-mailed link points."
+        )
+    days = int(current_app.config["INVITATION_DAYS"])
+    with fail_on():
+        user = invite_user(
+            db.session,
+            None,
+            email=email,
+            name=name,
+            role=role,
+            region_ids=region_ids,
+            base_url=base_url,
+            days=days,
+            client=Client.of("", "fieldaudit CLI"),
+        )
+    deliver_soon(db.session, current_queue())
+    where = "on its way" if current_app.config.get("SMTP_HOST") else "queued (e-mail is not configured: docs/email.md)"
+    click.echo(f"Invited {user.role.value} {user.email} (id {user.id}); the invitation is {where}.")
+    click.echo(f"The link works for {days} days; they choose their password{_second_factor_note(user)}.")
 
 
 def _second_factor_note(user) -> str:

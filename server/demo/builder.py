@@ -29,9 +29,11 @@ from server.models import (
     WebhookEndpoint,
 )
 from server.private_files import private_folder, write_private_file
+from server.services.accounts.invitations import invite_user
 from server.services.accounts.users import hash_password
 from server.services.checklists.versions import checklist_of, import_template
 from server.services.org.organisation import create_assignment, create_branch, create_region
+from server.services.org.settings import save_settings
 from server.services.photos.budgets import PhotoLimits
 from server.services.photos.renditions import Rendered, max_pixels, render_photo
 from server.services.visits.record import record_visit
@@ -111,6 +113,22 @@ class DemoBuilder:
         )
         self.session.add(endpoint)
         return endpoint
+
+    def invitation(self) -> User:
+        """The organisation's name, and one shopper invited by e-mail who has not joined: the users list shows
+        "invited, not yet joined" and the Outgoing e-mail page its message (queued while SMTP is not set up)."""
+        save_settings(self.session, None, {"organisation_name": org_data.ORGANISATION})
+        invited = org_data.INVITED
+        base = current_app.config.get("PUBLIC_URL") or "http://127.0.0.1:5000"
+        return invite_user(
+            self.session,
+            self.admin,
+            email=invited.email,
+            name=invited.name,
+            role=invited.role,
+            base_url=base,
+            days=int(current_app.config["INVITATION_DAYS"]),
+        )
 
     @property
     def admin(self) -> User:

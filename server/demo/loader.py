@@ -96,6 +96,7 @@ def load_demo(
     try:
         with atomic(session):
             build.organisation()
+            build.invitation()
             version = build.checklist()
             build.history(version)
             build.upcoming(version)

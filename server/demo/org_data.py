@@ -7,6 +7,8 @@ from typing import NamedTuple
 DEMO_DOMAIN = "demo.fieldaudit.org"
 DEMO_PASSWORD = "fieldaudit-demo"
 CHAIN = "Larkspur"
+ORGANISATION = f"{CHAIN} Stores"
+"""The organisation's name (the sender of its e-mail)."""
 
 
 class DemoRegion(NamedTuple):
@@ -144,3 +146,6 @@ USERS = (
     DemoUser(_email("lucia.garcia"), "Lucía García", "shopper", ("EUR",), ("es", "fr")),
 )
 """For shoppers, `regions` are the regions they are sent to (only managers are linked to regions in the database)."""
+
+INVITED = DemoUser(_email("noah.bennett"), "Noah Bennett", "shopper", ("LON",))
+"""Invited by e-mail, not yet joined: no password, so no demo log-in."""

@@ -6,6 +6,7 @@ from server.models.changes import Change
 from server.models.checklists import PublishedVersionChanged, Template, TemplateVersion, VersionStatus
 from server.models.enrolment import EnrolmentCode
 from server.models.jobs import Job, JobStatus, PeriodicRun
+from server.models.mail import MailMessage, MailStatus, PasswordToken, TokenPurpose
 from server.models.org import Branch, Region, manager_regions
 from server.models.organisation_settings import OrganisationSetting
 from server.models.rollups import QuestionDay
@@ -35,6 +36,10 @@ __all__ = [
     "EnrolmentCode",
     "Job",
     "JobStatus",
+    "MailMessage",
+    "MailStatus",
+    "PasswordToken",
+    "TokenPurpose",
     "Photo",
     "OrganisationSetting",
     "PeriodicRun",

@@ -45,3 +45,31 @@ def test_behind_a_proxy_the_client_address_comes_from_x_forwarded_for(tmp_path, 
         return request.remote_addr
 
     assert app.test_client().get("/_ip", headers={"X-Forwarded-For": "203.0.113.9"}).text == "203.0.113.9"
+
+
+def test_smtp_settings_default_their_port_by_security_and_refuse_an_unknown_security(tmp_path, monkeypatch):
+    for name in ("SMTP_HOST", "SMTP_PORT", "SMTP_SECURITY", "PUBLIC_URL"):
+        monkeypatch.delenv(f"FIELDAUDIT_{name}", raising=False)
+    config = from_environment(tmp_path)
+    assert (config["SMTP_HOST"], config["SMTP_SECURITY"], config["SMTP_PORT"]) == (None, "starttls", 587)
+    assert (config["INVITATION_DAYS"], config["RESET_MINUTES"]) == (7, 60)
+    monkeypatch.setenv("FIELDAUDIT_SMTP_SECURITY", "TLS")
+    monkeypatch.setenv("FIELDAUDIT_PUBLIC_URL", "https://audit.example.org/")
+    config = from_environment(tmp_path)
+    assert (config["SMTP_SECURITY"], config["SMTP_PORT"], config["PUBLIC_URL"]) == (
+        "tls",
+        465,
+        "https://audit.example.org",
+    )
+    monkeypatch.setenv("FIELDAUDIT_SMTP_SECURITY", "ssl3")
+    with pytest.raises(RuntimeError, match="FIELDAUDIT_SMTP_SECURITY must be one of none, starttls, tls"):
+        from_environment(tmp_path)
+
+
+def test_the_smtp_password_never_shows_in_the_settings_repr():
+    from server.services.mail.smtp import SmtpSettings
+
+    settings = SmtpSettings.from_config(
+        {"SMTP_HOST": "smtp.example.org", "SMTP_PORT": 587, "SMTP_SECURITY": "starttls", "SMTP_PASSWORD": "hunter2-x"}
+    )
+    assert settings is not None and "hunter2-x" not in repr(settings) and "hunter2-x" not in str(settings)

@@ -69,15 +69,15 @@ def _role(value: object) -> Role:
 
 def add_user(
     session: DbSession,
-    actor: User,
+    actor: User | None,
     *,
     email: str,
     name: str,
     role: str,
-    password: str,
+    password: str | None,
     region_ids: Iterable[object] = (),
 ) -> User:
-    """Create a user (managers with their regions) and log it."""
+    """Create a user (managers with their regions) and log it; no password: invited by e-mail (invitations.py)."""
     regions = _regions(session, region_ids)
     user = create_user(session, email=email, name=name, role=_role(role), password=password, regions=regions)
     log_activity(session, actor, "create", "user", user.id, f"Created {user.role.value} {user.email}")

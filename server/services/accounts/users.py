@@ -7,11 +7,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from server.extensions import DbSession
-from server.models import Region, Role, User, WebSession
+from server.models import PasswordToken, Region, Role, User, WebSession
+from server.models.types import utcnow
 from server.services.accounts.passwords import PasswordRejected, check_new_password
 from server.services.accounts.tokens import revoke_user_tokens
 from server.services.accounts.web_sessions import end_user_sessions
@@ -20,6 +21,8 @@ from server.services.errors import ServiceError
 EMAIL_PATTERN = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
 # A valid hash to compare against when the email is unknown, so timing does not reveal which emails exist.
 _DUMMY_HASH = generate_password_hash("not a real password", method="scrypt")
+NO_PASSWORD = "!invited"
+"""The password hash of a user invited by e-mail who has not chosen a password yet: no password matches it."""
 
 
 class AccountError(ServiceError):
@@ -70,14 +73,14 @@ def create_user(
     email: str,
     name: str,
     role: str | Role,
-    password: str,
+    password: str | None,
     regions: Iterable[Region] = (),
     temporary: bool = True,
 ) -> User:
     """Create an active user (flushed, so it has its id); managers may be given the regions they follow.
 
     The password was chosen by someone else (an admin, the CLI), so by default it is temporary:
-    the user must choose their own at first sign-in.
+    the user must choose their own at first sign-in. None: invited by e-mail, no password until they choose one.
     """
     email = normalise_email(email)
     name = (name or "").strip()
@@ -87,7 +90,8 @@ def create_user(
         role = Role(role)
     except ValueError:
         raise AccountError("role", f"Role must be one of {', '.join(r.value for r in Role)}; got {role!r}.") from None
-    check_password_strength(password, email)
+    if password is not None:
+        check_password_strength(password, email)
     if find_user_by_email(session, email):
         raise AccountError("email", f"A user with email {email} already exists.")
     regions = list(regions)
@@ -97,9 +101,9 @@ def create_user(
         email=email,
         name=name,
         role=role,
-        password_hash=hash_password(password),
+        password_hash=hash_password(password) if password is not None else NO_PASSWORD,
         regions=regions,
-        must_change_password=temporary,
+        must_change_password=temporary and password is not None,
     )
     session.add(user)
     session.flush()
@@ -151,14 +155,29 @@ def set_password(
         raise AccountError("password", "Choose a password different from the current one.")
     user.password_hash = hash_password(password)
     user.must_change_password = temporary
+    spend_password_links(session, user)
     return PasswordChange(
         revoke_user_tokens(session, user), end_user_sessions(session, user, "password_changed", keep=keep)
     )
 
 
+def spend_password_links(session: DbSession, user: User, purpose: object | None = None) -> None:
+    """Make the user's unused invitation and reset links (or those of one purpose) stop working. Not committed."""
+    query = update(PasswordToken).where(PasswordToken.user_id == user.id, PasswordToken.used_at.is_(None))
+    if purpose is not None:
+        query = query.where(PasswordToken.purpose == purpose)
+    session.execute(query.values(used_at=utcnow()).execution_options(synchronize_session=False))
+
+
+def has_password(user: User) -> bool:
+    """False for a user invited by e-mail who has not joined yet."""
+    return user.password_hash != NO_PASSWORD
+
+
 def deactivate_user(session: DbSession, user: User) -> None:
     """Block a user: ends their web sessions and revokes every API token they hold. Not committed."""
     user.active = False
+    spend_password_links(session, user)
     end_user_sessions(session, user, "deactivated")
     revoke_user_tokens(session, user)
 

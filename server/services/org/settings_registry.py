@@ -75,6 +75,8 @@ class SettingSpec:
                 raise SettingError(self.key, "must be on or off.")
             return raw == "1"
         text = (raw or "").strip()
+        if self.kind is str and not text and self.default:
+            return self.default  # a text that must not be blank (the organisation's name): blank means the default
         if self.kind is int:
             if not (text.isascii() and text.lstrip("-").isdigit()) or len(text) > 12:
                 raise SettingError(self.key, "must be a whole number.")
@@ -106,6 +108,14 @@ def setting(default: Any, *, label: str, help: str, section: str, **limits: Any)
 class OrganisationSettings:
     """Every setting of the organisation, typed; an instance is what one request reads (services.organisation_settings)."""
 
+    organisation_name: str = setting(
+        "Fieldaudit",
+        section="Organisation",
+        label="Organisation name",
+        help="Shown as the sender of every e-mail Fieldaudit sends (invitations, password resets) and in its footer; "
+        "blank means the default.",
+        max_length=120,
+    )
     shopper_pseudonyms: bool = setting(
         True,
         section="Confidentiality",

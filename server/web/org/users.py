@@ -7,6 +7,7 @@ from flask import Response, abort, current_app, flash, redirect, render_template
 from flask_login import current_user
 
 from server.auth.context import current_client
+from server.auth.password_pages import base_url
 from server.extensions import db
 from server.form_text import form_text_errors, shows_text_errors
 from server.http.access import get_or_404
@@ -14,7 +15,9 @@ from server.models import Role, User
 from server.models.types import utcnow
 from server.services.accounts.auth_log import recent_failures
 from server.services.accounts.enrolment import create_enrolment_code, enrolment_link
+from server.services.accounts.invitations import invite_user, resend_invitation
 from server.services.accounts.mfa import mfa_required, svg_qr_code
+from server.services.accounts.password_reset import send_reset_link
 from server.services.accounts.tokens import list_tokens
 from server.services.accounts.user_admin import (
     add_user,
@@ -25,6 +28,7 @@ from server.services.accounts.user_admin import (
     revoke_user_token,
     set_user_active,
 )
+from server.services.accounts.users import has_password
 from server.services.errors import ServiceError
 from server.services.org.queries import region_options
 from server.services.transactions import atomic
@@ -34,6 +38,8 @@ from server.web.org.common import wants_active
 
 ROLES = [(r.value, r.value.capitalize()) for r in Role]
 STATES = {"1": True, "0": False}
+INVITED = "invited"
+"""The status filter's third choice: invited, not yet joined."""
 
 
 def _region_options() -> list[tuple[int, str]]:
@@ -55,6 +61,7 @@ def _user_page(user: User, form: dict, errors: dict | None = None, pw_errors: di
         failures=recent_failures(db.session, user),
         mfa_required=mfa_required(user),
         enrolment_minutes=_enrolment_minutes(),
+        invited=not has_password(user),
     ), status
 
 
@@ -65,37 +72,90 @@ def users():
     role = role if role in {r.value for r in Role} else ""
     active = request.args.get("active", "")
     rows = list_users(db.session, role=role or None, active=STATES.get(active))
+    if active == INVITED:
+        rows = [row for row in rows if row.active and not has_password(row)]
     return render_template(
-        "org/users.html", users=rows, roles=ROLES, role=role, active=active if active in STATES else ""
+        "org/users.html",
+        users=rows,
+        roles=ROLES,
+        role=role,
+        active=active if active in STATES or active == INVITED else "",
+        has_password=has_password,
     )
+
+
+ACCESS = ("invite", "password")
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
 @shows_text_errors
 def user_new():
-    """Create a user."""
+    """Create a user: invited by e-mail (they choose their password) or with a temporary password the admin gives."""
     form, errors = request.form, {}
+    access = form.get("access") or ("password" if form.get("password") else "invite")  # forms without the choice
+    access = access if access in ACCESS else "invite"
     if request.method == "POST" and not (errors := form_text_errors()):
-        user, errors = attempt(
-            add_user,
-            db.session,
-            current_user,
-            email=form.get("email", ""),
-            name=form.get("name", ""),
-            role=form.get("role", ""),
-            password=form.get("password", ""),
-            region_ids=form.getlist("regions"),
+        email, name, role, region_ids = (
+            form.get("email", ""),
+            form.get("name", ""),
+            form.get("role", ""),
+            form.getlist("regions"),
         )
-        if not errors:
-            flash(
-                f"User {user.email} created with a temporary password: they choose their own at first sign-in.",
-                "success",
+        if access == "invite":
+            user, errors = attempt(
+                invite_user,
+                db.session,
+                current_user,
+                email=email,
+                name=name,
+                role=role,
+                region_ids=region_ids,
+                base_url=base_url(),
+                days=int(current_app.config["INVITATION_DAYS"]),
+                client=current_client(),
             )
+            message = "User {email} invited: they get an e-mail with a link to choose their password."
+        else:
+            user, errors = attempt(
+                add_user,
+                db.session,
+                current_user,
+                email=email,
+                name=name,
+                role=role,
+                region_ids=region_ids,
+                password=form.get("password", ""),
+            )
+            message = "User {email} created with a temporary password: they choose their own at first sign-in."
+        if not errors:
+            flash(message.format(email=user.email), "success")
             return redirect(url_for("org.users"))
     selected = form.getlist("regions") if request.method == "POST" else []
     return render_template(
-        "org/user_new.html", form=form, errors=errors, roles=ROLES, regions=_region_options(), selected=selected
+        "org/user_new.html",
+        form=form,
+        errors=errors,
+        roles=ROLES,
+        regions=_region_options(),
+        selected=selected,
+        access=access,
     ), 422 if errors else 200
+
+
+@bp.route("/users/<int:user_id>/invitation", methods=["POST"])
+def user_invitation(user_id: int):
+    """Send a new invitation to someone who has not joined (the earlier link stops working)."""
+    user = get_or_404(User, user_id)
+    days = int(current_app.config["INVITATION_DAYS"])
+    _, errors = attempt(
+        resend_invitation, db.session, current_user, user, base_url=base_url(), days=days, client=current_client()
+    )
+    if errors:
+        for messages in errors.values():
+            flash(" ".join(messages), "error")
+    else:
+        flash(f"A new invitation is on its way to {user.email}; the earlier link no longer works.", "success")
+    return redirect(url_for("org.user_edit", user_id=user.id))
 
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
@@ -152,6 +212,22 @@ def user_password(user_id: int):
         f"Temporary password set for {user.email}: they must choose their own at next sign-in; {change.describe()}.",
         "success",
     )
+    return redirect(url_for("org.user_edit", user_id=user.id))
+
+
+@bp.route("/users/<int:user_id>/reset-link", methods=["POST"])
+def user_reset_link(user_id: int):
+    """E-mail the user a link to choose a new password themselves (their current one works until they do)."""
+    user = get_or_404(User, user_id)
+    minutes = int(current_app.config["RESET_MINUTES"])
+    _, errors = attempt(
+        send_reset_link, db.session, current_user, user, current_client(), base_url=base_url(), minutes=minutes
+    )
+    if errors:
+        for messages in errors.values():
+            flash(" ".join(messages), "error")
+    else:
+        flash(f"A password reset link is on its way to {user.email}.", "success")
     return redirect(url_for("org.user_edit", user_id=user.id))
 
 

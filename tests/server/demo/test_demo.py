@@ -21,12 +21,14 @@ from server.demo import (
     is_demo_loaded,
     load_demo,
 )
+from server.demo.org_data import INVITED, ORGANISATION
 from server.extensions import db
 from server.models import (
     Answer,
     Assignment,
     AssignmentStatus,
     Branch,
+    MailMessage,
     Photo,
     QuestionDay,
     Region,
@@ -35,7 +37,7 @@ from server.models import (
     Visit,
     VisitStatus,
 )
-from server.services.accounts.users import authenticate
+from server.services.accounts.users import NO_PASSWORD, authenticate
 from server.services.scores import question_days
 from shared.schemas import load_visit
 from shared.scoring import score_visit
@@ -101,6 +103,22 @@ def _scripts(texts: list[str]) -> set[str]:
     return {name for name, pattern in patterns.items() if any(re.search(pattern, text) for text in texts)}
 
 
+def test_the_demo_invites_one_shopper_whose_message_waits_on_the_outgoing_e_mail_page(app, session, make):
+    load_demo(session, today=TODAY)
+    invited = session.scalar(select(User).where(User.email == INVITED.email))
+    assert invited.password_hash == NO_PASSWORD and not invited.demo
+    [message] = session.scalars(select(MailMessage)).all()
+    assert message.kind == "invitation" and message.recipients == INVITED.email
+    assert message.subject == f"Your invitation to {ORGANISATION} on Fieldaudit"
+    from tests.server.auth_helpers import new_client, web_login
+
+    client = new_client(app)
+    web_login(client, "admin@demo.fieldaudit.org", DEMO_PASSWORD)
+    assert "invited, not yet joined" in client.get("/admin/users").text
+    page = client.get("/admin/mail").text
+    assert "E-mail is not configured." in page and INVITED.email in page
+
+
 def test_the_demo_loads_into_an_empty_database_with_data_for_every_role(app, session):
     assert is_database_empty(session) and not is_demo_loaded(session)
     summary = load_demo(session, today=TODAY)
@@ -134,7 +152,7 @@ def test_the_demo_loads_into_an_empty_database_with_data_for_every_role(app, ses
         [region] = manager.regions
         assert len(region.branches) == 12
         assert all(any(v.branch_id == b.id for v in visits) for b in region.branches)
-    for shopper in session.scalars(select(User).where(User.role == Role.SHOPPER)):
+    for shopper in session.scalars(select(User).where(User.role == Role.SHOPPER, User.password_hash != NO_PASSWORD)):
         assert any(v.shopper_id == shopper.id for v in visits)
         upcoming = session.scalars(
             select(Assignment).where(Assignment.shopper_id == shopper.id, Assignment.status == AssignmentStatus.OPEN)

@@ -82,7 +82,9 @@ def test_a_worker_with_the_scheduler_starts_the_due_upkeep(app, session, queue_n
     assert "with the periodic scheduler" in worker.stdout
     session.expire_all()
     kinds = {job.kind: job.status for job in session.query(Job)}
-    assert kinds == dict.fromkeys(("reap_jobs", "expire_jobs", "photo_cleanup", "webhook_deliveries"), JobStatus.DONE)
+    assert kinds == dict.fromkeys(
+        ("reap_jobs", "expire_jobs", "photo_cleanup", "webhook_deliveries", "send_mail"), JobStatus.DONE
+    )
 
 
 def test_a_server_whose_redis_is_down_still_accepts_the_job_and_keeps_it_queued(app, client, session, api):

@@ -33,13 +33,21 @@ def test_a_period_is_won_by_one_process_only(app, session):
 def test_due_upkeep_starts_once_per_period_and_again_in_the_next(app, session):
     queue, now = Submitted(), utcnow()
     first = start_due_jobs(session, queue, app.config, now=now)
-    assert sorted(job.kind for job in first) == ["expire_jobs", "photo_cleanup", "reap_jobs", "webhook_deliveries"]
+    assert sorted(job.kind for job in first) == [
+        "expire_jobs",
+        "photo_cleanup",
+        "reap_jobs",
+        "send_mail",
+        "webhook_deliveries",
+    ]
     assert start_due_jobs(session, queue, app.config, now=now) == []
     waiting = start_due_jobs(session, queue, app.config, now=now + timedelta(hours=1, seconds=1))
     assert waiting == []  # the last period's jobs still wait for a worker: the new period joins them
     session.execute(Job.__table__.update().values(status="done"))
     session.commit()
     later = start_due_jobs(session, queue, app.config, now=now + timedelta(hours=2, seconds=2))
-    assert {"expire_jobs", "photo_cleanup", "reap_jobs", "webhook_deliveries"} == {job.kind for job in later}
+    assert {"expire_jobs", "photo_cleanup", "reap_jobs", "send_mail", "webhook_deliveries"} == {
+        job.kind for job in later
+    }
     assert set(queue.ids) == {job.id for job in session.query(Job)}
     assert all(job.owner_id is None for job in session.query(Job))

@@ -76,9 +76,19 @@ def test_a_stored_value_the_setting_cannot_hold_counts_as_the_default(session):
 
 def test_the_form_turns_checkboxes_into_values_and_names_a_wrong_field():
     values, errors = settings_from_form({"shopper_pseudonyms": "1"})
-    assert values == {"shopper_pseudonyms": True, "show_score_preview": False} and errors == {}
+    assert values == {"organisation_name": "Fieldaudit", "shopper_pseudonyms": True, "show_score_preview": False}
+    assert errors == {}
     _, errors = settings_from_form({"shopper_pseudonyms": "1", "show_score_preview": "on"})
     assert list(errors) == ["show_score_preview"]
+
+
+def test_a_blank_organisation_name_means_the_default_and_a_long_one_is_refused():
+    values, _ = settings_from_form({"organisation_name": "  "})
+    assert values["organisation_name"] == "Fieldaudit"
+    values, _ = settings_from_form({"organisation_name": " Acme Retail "})
+    assert values["organisation_name"] == "Acme Retail"
+    _, errors = settings_from_form({"organisation_name": "x" * 121})
+    assert list(errors) == ["organisation_name"]
 
 
 def test_a_request_reads_the_settings_once_however_often_it_asks(app):

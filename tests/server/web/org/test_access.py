@@ -20,6 +20,7 @@ GETS = [
     "/admin/users/{user}",
     "/admin/activity",
     "/admin/settings",
+    "/admin/mail",
 ]
 POSTS = [
     "/admin/regions/new",
@@ -36,7 +37,10 @@ POSTS = [
     "/admin/users/{user}/password",
     "/admin/users/{user}/tokens/1/revoke",
     "/admin/users/{user}/mfa/reset",
+    "/admin/users/{user}/invitation",
+    "/admin/users/{user}/reset-link",
     "/admin/settings",
+    "/admin/mail/1/send-again",
 ]
 
 
@@ -59,7 +63,8 @@ def test_every_admin_route_is_covered_by_these_tests(app):
         "{region}": "<int:region_id>",
         "{branch}": "<int:branch_id>",
         "{user}": "<int:user_id>",
-        "/1/": "/<int:token_id>/",
+        "tokens/1/": "tokens/<int:token_id>/",
+        "mail/1/": "mail/<int:message_id>/",
     }
 
     def as_rule(url):
