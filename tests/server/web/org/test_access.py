@@ -39,6 +39,7 @@ POSTS = [
     "/admin/users/{user}/mfa/reset",
     "/admin/users/{user}/invitation",
     "/admin/users/{user}/reset-link",
+    "/admin/users/{user}/enrolment",
     "/admin/settings",
     "/admin/mail/1/send-again",
 ]
