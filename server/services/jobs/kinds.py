@@ -52,3 +52,7 @@ class JobKind:
     """Seconds a run may take before its worker kills it (RQ's job timeout; the heartbeat tells the rest)."""
     max_attempts: int = 2
     """Runs before a job whose worker keeps dying is marked failed."""
+    more_due: Callable[[DbSession, dict[str, Any]], bool] | None = None
+    """For a sweep (the mail outbox, webhook events): whether work arrived while a run finished. A request that
+    queued work while the run was still going joined it instead of starting one; when this answers True after the
+    run, the job starts again at once, so that work does not wait for the next periodic tick."""

@@ -22,8 +22,8 @@ from server.models import Job, JobStatus
 from server.models.types import utcnow
 from server.services.errors import ServiceError
 from server.services.jobs.catalogue import kind_named
-from server.services.jobs.kinds import JobContext, JobOutput
-from server.services.jobs.records import MESSAGE_LENGTH, claim_job, fail_job, finish_job
+from server.services.jobs.kinds import JobContext, JobKind, JobOutput
+from server.services.jobs.records import MESSAGE_LENGTH, claim_job, fail_job, finish_job, start_job
 from server.storage import FileStore, PhotoStorage, file_name
 
 log = logging.getLogger(__name__)
@@ -91,7 +91,7 @@ def run_job(
         session.rollback()
         fail_job(session, job_id, exc.message)
         return JobStatus.FAILED
-    params, owner_id = dict(job.params), job.owner_id
+    params, owner_id, title = dict(job.params), job.owner_id, job.title
     session.rollback()  # the claim is committed; the work opens its own transaction
     engine = session.get_bind()
     assert isinstance(engine, Engine)
@@ -111,7 +111,28 @@ def run_job(
             fail_job(session, job_id, UNEXPECTED.format(name=type(exc).__name__))
             return JobStatus.FAILED
     finish_job(session, job_id, result)
+    if kind.more_due is not None:
+        _again_if_due(session, kind, params, title, settings, submit)
     return JobStatus.DONE
+
+
+def _again_if_due(
+    session: DbSession,
+    kind: JobKind,
+    params: dict[str, Any],
+    title: str,
+    settings: dict[str, Any],
+    submit: Callable[[Iterable[uuid.UUID]], None],
+) -> None:
+    """A sweep that finished with new work waiting (queued by a request that joined this run): run once more."""
+    assert kind.more_due is not None
+    due = kind.more_due(session, settings)
+    session.rollback()
+    if not due:
+        return
+    again, joined = start_job(session, kind, params, None, title)
+    if not joined:
+        submit([again.id])
 
 
 def _store(files: FileStore, job_id: uuid.UUID, output: JobOutput) -> dict[str, Any]:

@@ -71,7 +71,12 @@ def _send_mail(context: JobContext) -> None:
     deliver_due(context.session, dict(context.settings))
 
 
-SEND_MAIL = JobKind("send_mail", _send_mail, timeout=900, max_attempts=1)
+def _mail_waiting(session: DbSession, settings: dict[str, Any]) -> bool:
+    """Mail that came due while the run finished (none counts while SMTP is not set up: it stays queued)."""
+    return SmtpSettings.from_config(settings) is not None and bool(due_ids(session, limit=1))
+
+
+SEND_MAIL = JobKind("send_mail", _send_mail, timeout=900, max_attempts=1, more_due=_mail_waiting)
 
 
 def deliver_soon(session: DbSession, submitter: JobSubmitter) -> None:

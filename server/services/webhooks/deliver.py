@@ -368,4 +368,11 @@ def _run(context: JobContext) -> None:
     forget_old_events(context.session, timedelta(days=settings["WEBHOOK_KEEP_DAYS"]))
 
 
-WEBHOOK_DELIVERIES = JobKind("webhook_deliveries", _run, timeout=RUN_BUDGET_SECONDS + 300, max_attempts=1)
+def _events_waiting(session: DbSession, _settings: dict[str, Any]) -> bool:
+    """Events committed after the run's last fan-out (their request joined the finishing run)."""
+    return session.scalar(select(WebhookEvent.seq).where(WebhookEvent.fanned_out_at.is_(None)).limit(1)) is not None
+
+
+WEBHOOK_DELIVERIES = JobKind(
+    "webhook_deliveries", _run, timeout=RUN_BUDGET_SECONDS + 300, max_attempts=1, more_due=_events_waiting
+)
