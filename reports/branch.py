@@ -42,7 +42,7 @@ def _notes(data: BranchReportData) -> list[str]:
         return ["No visits in this period."]
     if data.score is None:
         return ["Not scored: none of these visits could earn points."]
-    return []
+    return fmt.target_note(data.below_target, data.pass_mark)
 
 
 def _facts(data: BranchReportData) -> list[tuple[str, str]]:
@@ -52,7 +52,7 @@ def _facts(data: BranchReportData) -> list[tuple[str, str]]:
         if data.rank is None
         else f"{data.rank}" + (f" of {data.branches_in_region}" if data.branches_in_region else "")
     )
-    return [
+    facts = [
         ("Branch", f"{clean(data.branch_name)} ({clean(data.branch_code)})"),
         ("Region", data.region_name),
         ("Period", fmt.period(data.period_from, data.period_to)),
@@ -62,6 +62,9 @@ def _facts(data: BranchReportData) -> list[tuple[str, str]]:
         ("Rank in region", rank),
         ("Critical failures", str(len(data.critical_failures))),
     ]
+    if data.pass_mark is not None:
+        facts.append(("Pass mark", f"{fmt.mark(data.pass_mark)} · {fmt.target(data.below_target).lower()}"))
+    return facts
 
 
 def _sections(data: BranchReportData) -> list[Flowable]:
@@ -76,11 +79,16 @@ def _sections(data: BranchReportData) -> list[Flowable]:
         compare=[s.region_percent for s in data.sections],
         legend=("This branch", "Region"),
     )
-    rows = [["Section", "Branch", "Region", "Difference"]]
+    targets = any(s.pass_mark is not None for s in data.sections)
+    rows = [["Section", "Branch", "Region", "Difference"] + (["Pass mark", "Target"] if targets else [])]
     for s in data.sections:
         gap = None if s.branch_percent is None or s.region_percent is None else s.branch_percent - s.region_percent
-        rows.append([para(s.title, Styles.cell), fmt.pct(s.branch_percent), fmt.pct(s.region_percent), fmt.change(gap)])
-    table = grid(rows, [FRAME_WIDTH - 7.5 * cm, 2.5 * cm, 2.5 * cm, 2.5 * cm], numeric_from=1)
+        row = [para(s.title, Styles.cell), fmt.pct(s.branch_percent), fmt.pct(s.region_percent), fmt.change(gap)]
+        rows.append(row + ([fmt.mark(s.pass_mark), fmt.target(s.below_target)] if targets else []))
+    widths = [FRAME_WIDTH - 7.5 * cm, 2.5 * cm, 2.5 * cm, 2.5 * cm]
+    if targets:
+        widths = [FRAME_WIDTH - 12.8 * cm, 2.3 * cm, 2.3 * cm, 2.3 * cm, 2.3 * cm, 3.6 * cm]
+    table = grid(rows, widths, numeric_from=1)
     return [head, for_pdf(chart), Spacer(1, 6), table]
 
 

@@ -65,6 +65,9 @@ class SectionRow:
     percent: float | None
     earned: float
     possible: float
+    pass_mark: float | None = None
+    """The section's pass mark in the visit's checklist version (None: it sets none)."""
+    below_target: bool = False
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -128,6 +131,10 @@ class VisitReportData:
     visit_id: str = ""
     review_note: str = ""
     not_completed: str = ""
+    pass_mark: float | None = None
+    """The visit pass mark of the checklist version the visit was made with (None: it sets none)."""
+    below_target: bool | None = None
+    """Whether the score is below pass_mark (shared.targets.judge); None: no pass mark or no score."""
 
 
 # --- branch report --------------------------------------------------------------------------------------
@@ -149,6 +156,9 @@ class SectionComparison:
     title: str
     branch_percent: float | None
     region_percent: float | None
+    pass_mark: float | None = None
+    below_target: bool | None = None
+    """Whether branch_percent is below the section's pass_mark; None: no pass mark or no percent."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -201,6 +211,10 @@ class BranchReportData:
     weakest_questions: Sequence[QuestionRate] = ()
     critical_failures: Sequence[CriticalFailure] = ()
     visits: Sequence[VisitSummary] = ()
+    pass_mark: float | None = None
+    """The pass mark the period is judged by (the newest checklist version counted; None: none set)."""
+    below_target: bool | None = None
+    """Whether the branch score is below pass_mark; None: no pass mark or no score."""
 
 
 # --- region report --------------------------------------------------------------------------------------
@@ -223,6 +237,7 @@ class LeagueRow:
     ci_high: float | None = None
     rank_uncertain: bool = False
     critical_failures: int = 0
+    below_target: bool | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -263,3 +278,7 @@ class RegionReportData:
     weakest_questions: Sequence[QuestionRate] = ()
     critical_failures: Sequence[CriticalFailure] = ()
     critical_failure_total: int = 0
+    pass_mark: float | None = None
+    """The pass mark the period is judged by (the newest checklist version counted; None: none set)."""
+    below_target: bool | None = None
+    """Whether the region score is below pass_mark; None: no pass mark or no score."""

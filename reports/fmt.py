@@ -39,6 +39,23 @@ def change(value: float | None) -> str:
     return f"{value:+.1f}" if round(value, 1) != 0 else "0.0"
 
 
+def mark(value: float | None) -> str:
+    """A pass mark as the checklist writes it, up to two decimals, e.g. "80%", "72.5%"; NONE when there is none."""
+    return f"{num(value)}%" if _finite(value) else NONE
+
+
+def target(below: bool | None) -> str:
+    """A below-target verdict in words: "Below target", "On target", or NONE (no pass mark or no score)."""
+    if below is None:
+        return NONE
+    return "Below target" if below else "On target"
+
+
+def target_note(below: bool | None, pass_mark: float | None) -> list[str]:
+    """The score box's note for a score below its pass mark (nothing when on target or without one)."""
+    return [f"Below target: the pass mark is {mark(pass_mark)}."] if below else []
+
+
 def interval(low: float | None, high: float | None) -> str:
     """A confidence interval, e.g. "71.2–88.0"."""
     if not (_finite(low) and _finite(high)):

@@ -38,7 +38,7 @@ def build_region_report(data: RegionReportData) -> bytes:
     ]
     if data.trend:
         story += [Paragraph("Score trend", Styles.h1), for_pdf(trend_line(data.trend, FRAME_WIDTH, 120))]
-    story += _league(data.league)
+    story += _league(data.league, data.pass_mark)
     story += _heatmap(data)
     shown = len(data.critical_failures)
     story += critical_box(
@@ -56,7 +56,7 @@ def _notes(data: RegionReportData) -> list[str]:
         return ["No visits in this period."]
     if data.score is None:
         return ["Not scored: no branch has a scored visit in this period."]
-    return []
+    return fmt.target_note(data.below_target, data.pass_mark)
 
 
 def _facts(data: RegionReportData) -> list[tuple[str, str]]:
@@ -69,6 +69,9 @@ def _facts(data: RegionReportData) -> list[tuple[str, str]]:
         ("Visits", str(data.visit_count)),
         ("Critical failures", str(sum(row.critical_failures for row in data.league))),
     ]
+    if data.pass_mark is not None:
+        below = sum(1 for row in data.league if row.below_target)
+        facts.append(("Pass mark", f"{fmt.mark(data.pass_mark)} · {below} branch{'' if below == 1 else 'es'} below"))
     if scored:
         best = max(scored, key=lambda pair: pair[0])[1]
         worst = min(scored, key=lambda pair: pair[0])[1]
@@ -94,19 +97,37 @@ def league_cells(row: LeagueRow) -> list:
     ]
 
 
-def _league(league: Sequence[LeagueRow]) -> list[Flowable]:
-    """The league table, header repeated on every page, with a key for the uncertain-rank mark."""
+def _league(league: Sequence[LeagueRow], pass_mark: float | None = None) -> list[Flowable]:
+    """The league table, header repeated on every page, with a key for the uncertain-rank mark; a Target column
+    when the period has a pass mark."""
     head = Paragraph("League table", Styles.h1)
     if not league:
         return [head, note("No branches with visits in this period.")]
     rows = [["Rank", "Code", "Branch", "Score", "95% interval", "Visits", "Change", "Critical"]]
     rows += [league_cells(row) for row in league]
     widths = [1.3 * cm, 1.9 * cm, FRAME_WIDTH - 11.7 * cm, 1.7 * cm, 2.4 * cm, 1.3 * cm, 1.6 * cm, 1.5 * cm]
+    words = ""
+    if pass_mark is not None:
+        rows[0].append("Target")
+        for cells, row in zip(rows[1:], league):
+            cells.append("Below" if row.below_target else fmt.NONE if row.below_target is None else "Met")
+        widths = [
+            1.3 * cm,
+            1.9 * cm,
+            FRAME_WIDTH - 13.2 * cm,
+            1.7 * cm,
+            2.4 * cm,
+            1.3 * cm,
+            1.6 * cm,
+            1.5 * cm,
+            1.5 * cm,
+        ]
+        words = f" Target: the branch score against the pass mark of {fmt.mark(pass_mark)} (Below = below target)."
     table = grid(rows, widths, numeric_from=3)
     table.setStyle([("ALIGN", (0, 0), (0, -1), "RIGHT")])
     key = Paragraph(
         f"{UNCERTAIN} before a rank: the branch's 95% interval overlaps a neighbour's, so the order "
-        "between them is not certain. Change: points against the previous period.",
+        "between them is not certain. Change: points against the previous period." + words,
         Styles.small,
     )
     return [head, key, table]

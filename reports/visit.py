@@ -39,7 +39,8 @@ def build_visit_report(data: VisitReportData) -> bytes:
         if clean(data.review_note).strip():
             story += [Paragraph("Review note", Styles.h2), para(data.review_note, Styles.body)]
         return build_pdf(story, data.header, KIND)
-    story.append(score_box(data.score, "Visit score", score_notes(data.score, data.flagged, data.zeroed), _facts(data)))
+    notes = score_notes(data.score, data.flagged, data.zeroed) + fmt.target_note(data.below_target, data.pass_mark)
+    story.append(score_box(data.score, "Visit score", notes, _facts(data)))
     story += critical_box(data.critical_failures, f"Critical failures ({len(data.critical_failures)})")
     if clean(data.review_note).strip():
         story += [Paragraph("Review note", Styles.h2), para(data.review_note, Styles.body)]
@@ -70,6 +71,8 @@ def _facts(data: VisitReportData) -> list[tuple[str, str]]:
         ("Checklist", f"{clean(data.template_title)} (version {data.version_number})"),
         ("Status", fmt.words(data.status)),
     ]
+    if data.pass_mark is not None:
+        facts.append(("Pass mark", f"{fmt.mark(data.pass_mark)} · {fmt.target(data.below_target).lower()}"))
     if data.started_at or data.finished_at:
         facts.append(("Time", f"{fmt.moment(data.started_at)} to {fmt.moment(data.finished_at)}"))
     if data.location is not None:
@@ -89,11 +92,29 @@ def _sections(sections: Sequence[SectionRow]) -> list[Flowable]:
         return out + [note("This checklist has no sections.")]
     rows = [["Section", "Earned", "Possible", "Score"]]
     rows += [[para(s.title, Styles.cell), fmt.num(s.earned), fmt.num(s.possible), fmt.pct(s.percent)] for s in sections]
-    out.append(grid(rows, [FRAME_WIDTH - 6.6 * cm, 2.2 * cm, 2.2 * cm, 2.2 * cm], numeric_from=1))
+    widths = [FRAME_WIDTH - 6.6 * cm, 2.2 * cm, 2.2 * cm, 2.2 * cm]
+    if any(s.pass_mark is not None for s in sections):
+        rows[0].append("Pass mark")
+        for row, s in zip(rows[1:], sections):
+            row.append(_section_target(s))
+        widths = [FRAME_WIDTH - 11.1 * cm, 2.2 * cm, 2.2 * cm, 2.2 * cm, 4.5 * cm]
+    out.append(grid(rows, widths, numeric_from=1))
     out.append(Spacer(1, 8))
     chart = section_bars([s.title for s in sections], [s.percent for s in sections], FRAME_WIDTH)
     out.append(for_pdf(chart))
     return out
+
+
+def _section_target(section: SectionRow) -> str:
+    """A section's pass mark with its verdict, e.g. "80% · below target"; NONE when it sets none."""
+    if section.pass_mark is None:
+        return fmt.NONE
+    below = section.below_target if section.percent is not None else None
+    return (
+        f"{fmt.mark(section.pass_mark)} · {fmt.target(below).lower()}"
+        if below is not None
+        else fmt.mark(section.pass_mark)
+    )
 
 
 def _answers(questions: Sequence[QuestionRow], percents: dict[str, float | None]) -> list[Flowable]:

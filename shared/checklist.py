@@ -130,13 +130,17 @@ CAN_SCORE_BY_TYPE: dict[QuestionType, Callable[[Question], bool]] = {
 
 @dataclass(frozen=True)
 class Section:
-    """An ordered group of questions with an optional weight in the visit score."""
+    """An ordered group of questions with an optional weight in the visit score and an optional pass mark (%)."""
 
     key: str
     title: str
     weight: Number | None = None
     questions: tuple[Question, ...] = ()
+    pass_mark: Number | None = None
 
+
+PASS_MARK_RANGE = (0, 100)
+"""Bounds of a pass mark: a visit or section percentage, decimals allowed (compared exactly, shared.targets)."""
 
 PHOTO_EDGE_RANGE = (320, 8000)
 """Bounds of photo_settings.max_edge_px: smaller is unreadable, larger is what cameras already give."""
@@ -155,7 +159,7 @@ class PhotoSettings:
 
 @dataclass(frozen=True)
 class Checklist:
-    """One immutable template version: ordered sections of ordered questions plus the critical policy."""
+    """One immutable template version: ordered sections of ordered questions, the critical policy, the pass mark."""
 
     title: str
     description: str = ""
@@ -163,6 +167,7 @@ class Checklist:
     allow_adhoc: bool = False
     sections: tuple[Section, ...] = ()
     photo_settings: PhotoSettings = PhotoSettings()
+    pass_mark: Number | None = None
 
     def questions(self) -> Iterator[Question]:
         """Every question in display order, across sections."""

@@ -9,6 +9,7 @@ from marshmallow import RAISE, Schema, post_dump, post_load, validate
 from . import fields as f
 from .checklist import (
     CRITICAL_POLICIES,
+    PASS_MARK_RANGE,
     PASS_RULE_OPS,
     PHOTO_EDGE_RANGE,
     PHOTO_QUALITY_RANGE,
@@ -29,6 +30,25 @@ MAX_SECTIONS = 100
 MAX_QUESTIONS_PER_SECTION = 200
 MAX_QUESTIONS = 1_000
 MAX_OPTIONS = 100
+
+
+def PassMark() -> f.Number:
+    """An optional pass mark: a percentage 0..100 (decimals allowed) or null for none."""
+    return f.Number(
+        low=PASS_MARK_RANGE[0],
+        high=PASS_MARK_RANGE[1],
+        what="a percentage from 0 to 100, or null",
+        what_covers_high=True,
+        load_default=None,
+        allow_none=True,
+    )
+
+
+def _without_pass_mark(data: dict[str, Any]) -> dict[str, Any]:
+    """Leave out an unset pass_mark, so a checklist without targets dumps as it did before they existed."""
+    if data.get("pass_mark", 0) is None:
+        del data["pass_mark"]
+    return data
 
 
 class StrictSchema(Schema):
@@ -129,11 +149,23 @@ class SectionSchema(StrictSchema):
     questions = f.List(
         f.Obj(QuestionSchema), noun="question", min_items=1, max_items=MAX_QUESTIONS_PER_SECTION, required=True
     )
+    pass_mark = PassMark()
 
     @post_load
     def make(self, data: dict[str, Any], **kwargs: Any) -> Section:
         """Build the Section dataclass from the checked fields."""
-        return Section(key=data["key"], title=data["title"], weight=data["weight"], questions=tuple(data["questions"]))
+        return Section(
+            key=data["key"],
+            title=data["title"],
+            weight=data["weight"],
+            questions=tuple(data["questions"]),
+            pass_mark=data["pass_mark"],
+        )
+
+    @post_dump
+    def drop_unset_pass_mark(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+        """Leave out an unset pass_mark (see _without_pass_mark)."""
+        return _without_pass_mark(data)
 
 
 class PhotoSettingsSchema(StrictSchema):
@@ -167,6 +199,7 @@ class ChecklistSchema(StrictSchema):
     allow_adhoc = f.Bool(load_default=False)
     sections = f.List(f.Obj(SectionSchema), noun="section", min_items=1, max_items=MAX_SECTIONS, required=True)
     photo_settings = f.Obj(PhotoSettingsSchema, load_default=None, allow_none=True)
+    pass_mark = PassMark()
 
     @post_load
     def make(self, data: dict[str, Any], **kwargs: Any) -> Checklist:
@@ -177,11 +210,11 @@ class ChecklistSchema(StrictSchema):
         return Checklist(**data)
 
     @post_dump
-    def drop_default_photo_settings(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
-        """Leave out photo_settings when they are the defaults, so a checklist without them dumps as before."""
+    def drop_defaults(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+        """Leave out default photo_settings and an unset pass_mark, so a checklist without them dumps as before."""
         if data.get("photo_settings") == PhotoSettingsSchema().dump(PhotoSettings()):
             del data["photo_settings"]
-        return data
+        return _without_pass_mark(data)
 
 
 def dump_checklist(checklist: Checklist) -> dict[str, Any]:

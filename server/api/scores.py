@@ -80,11 +80,19 @@ def league(args, region_id: int):
     Each branch: mean score of its visits, a Student-t 95 % interval (none below two visits), the change
     against the previous period of the same length, a competition rank (ties share it) and `rank_uncertain`
     when its interval overlaps the one of the branch ranked just above or below. Branches without scored
-    visits come last, unranked.
+    visits come last, unranked. `pass_mark` is the visit pass mark of the newest checklist version counted in
+    the period; `below_target` (region and each branch) says whether the score is below it, null when there is
+    no pass mark or no score.
     """
     region = _region(region_id)
     result = scores.region_league(db.session, region, scope_or_422(args))
-    return {**vars(result), "region": region}
+    targets = {
+        "pass_mark": result.pass_mark,
+        "below_target": result.below_target,
+        "branches_below_target": result.branches_below_target,
+        "section_pass_marks": {key: float(mark) for key, mark in result.targets.sections.items()},
+    }
+    return {**vars(result), **targets, "region": region}
 
 
 @blp.route("/regions/<int:region_id>/trend", methods=["GET"])

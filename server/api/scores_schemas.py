@@ -5,6 +5,21 @@ from __future__ import annotations
 from marshmallow import Schema, fields
 
 PCT = {"description": "percent 0..100, 2 decimals; null when nothing was scored"}
+TARGET = (
+    "the pass mark of the newest checklist version counted in the period (docs/checklist-format.md, Targets); "
+    "null = that version sets none"
+)
+BELOW = "score below the pass mark; null when there is no pass mark or no score"
+
+
+def pass_mark(description: str = TARGET) -> fields.Float:
+    """A pass mark field: a percentage 0..100 as the checklist version writes it, or null."""
+    return fields.Float(allow_none=True, metadata={"description": description})
+
+
+def below_target(description: str = BELOW) -> fields.Boolean:
+    """A below-target verdict field: true, false, or null (no pass mark or no score)."""
+    return fields.Boolean(allow_none=True, metadata={"description": description})
 
 
 def pct(description: str = "") -> fields.Float:
@@ -67,6 +82,7 @@ class StandingSchema(Schema):
     previous_visits = fields.Integer(metadata={"description": "scored visits in the previous period"})
     change = pct("score minus previous score, in percentage points")
     critical_failures = fields.Integer(metadata={"description": "critical items failed in the period"})
+    below_target = below_target("the branch score is below the league's pass_mark; null = no pass mark or no score")
 
 
 class LeagueSchema(ScopedSchema):
@@ -80,6 +96,14 @@ class LeagueSchema(ScopedSchema):
     branches_scored = fields.Integer()
     visits = fields.Integer()
     scored_visits = fields.Integer()
+    pass_mark = pass_mark()
+    below_target = below_target("the region score is below pass_mark; null = no pass mark or no score")
+    branches_below_target = fields.Integer(metadata={"description": "branches whose score is below pass_mark"})
+    section_pass_marks = fields.Dict(
+        keys=fields.String(),
+        values=fields.Float(),
+        metadata={"description": "section key -> pass mark, for the sections that version sets one for"},
+    )
     standings = fields.List(fields.Nested(StandingSchema), data_key="branches")
 
 
@@ -96,6 +120,8 @@ class RegionSummarySchema(Schema):
     branches_scored = fields.Integer()
     visits = fields.Integer()
     scored_visits = fields.Integer()
+    pass_mark = pass_mark()
+    below_target = below_target("the region score is below pass_mark; null = no pass mark or no score")
 
 
 class RegionListSchema(ScopedSchema):

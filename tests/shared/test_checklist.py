@@ -111,3 +111,42 @@ def test_photo_settings_out_of_range_are_refused_naming_the_field(settings, path
     with pytest.raises(ChecklistInvalid) as error:
         load_checklist({**FULL_DOC, "photo_settings": settings})
     assert [(i.path, words in i.message) for i in error.value.issues] == [(path, True)]
+
+
+def test_pass_marks_are_absent_by_default_and_left_out_of_the_dump():
+    cl = load_checklist(FULL_DOC)
+    assert cl.pass_mark is None and all(s.pass_mark is None for s in cl.sections)
+    dumped = dump_checklist(cl)
+    assert "pass_mark" not in dumped and all("pass_mark" not in s for s in dumped["sections"])
+    assert dumped["format"] == 1
+
+
+def test_pass_marks_load_with_decimals_and_round_trip():
+    sections = [{**FULL_DOC["sections"][0], "pass_mark": 72.5}, *FULL_DOC["sections"][1:]]
+    cl = load_checklist({**FULL_DOC, "pass_mark": 80, "sections": sections})
+    assert cl.pass_mark == 80 and cl.sections[0].pass_mark == 72.5
+    dumped = dump_checklist(cl)
+    assert dumped["pass_mark"] == 80 and dumped["sections"][0]["pass_mark"] == 72.5
+    assert "pass_mark" not in dumped["sections"][1] and dumped["format"] == 1
+    assert load_checklist(dumped) == cl
+
+
+@pytest.mark.parametrize("mark", [0, 100, 0.01, 99.99, None])
+def test_pass_marks_from_0_to_100_or_null_are_accepted(mark):
+    assert load_checklist({**FULL_DOC, "pass_mark": mark}).pass_mark == mark
+
+
+@pytest.mark.parametrize("mark", [-0.01, 100.01, "80", True, [80]])
+def test_a_pass_mark_outside_0_to_100_is_refused_naming_the_field(mark):
+    with pytest.raises(ChecklistInvalid) as error:
+        load_checklist({**FULL_DOC, "pass_mark": mark})
+    assert [(i.path, "percentage from 0 to 100" in i.message) for i in error.value.issues] == [("pass_mark", True)]
+
+
+def test_a_section_pass_mark_outside_0_to_100_is_refused_naming_the_section():
+    sections = [dict(s) for s in FULL_DOC["sections"]]
+    sections[-1]["pass_mark"] = 101
+    with pytest.raises(ChecklistInvalid) as error:
+        load_checklist({**FULL_DOC, "sections": sections})
+    last = len(sections) - 1
+    assert [i.path for i in error.value.issues] == [f"sections[{last}].pass_mark"]

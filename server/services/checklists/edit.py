@@ -126,6 +126,15 @@ def _move(items: list, index: int, direction: str) -> None:
         items[index], items[target] = items[target], items[index]
 
 
+def _set_pass_mark(target: dict, mark: object) -> None:
+    """Set a checklist's or section's pass mark, or leave it out when None (no target: the definition stays as it was
+    before pass marks existed)."""
+    if mark is None:
+        target.pop("pass_mark", None)
+    else:
+        target["pass_mark"] = mark
+
+
 def update_settings(session: DbSession, version: TemplateVersion, data: dict) -> list[Issue]:
     """Change the checklist's title, description, critical policy, ad-hoc flag and photo settings (None = default;
     all defaults leave photo_settings out of the definition)."""
@@ -139,6 +148,8 @@ def update_settings(session: DbSession, version: TemplateVersion, data: dict) ->
                 definition["photo_settings"] = photo
             else:
                 definition.pop("photo_settings", None)
+        if "pass_mark" in data:
+            _set_pass_mark(definition, data["pass_mark"])
 
     return _edit(session, version, change)
 
@@ -148,20 +159,22 @@ def add_section(session: DbSession, version: TemplateVersion, data: dict) -> lis
 
     def change(definition: dict) -> None:
         _check_key(definition, data.get("key"), "section")
-        _sections(definition).append(
-            {"key": data["key"], "title": data.get("title", ""), "weight": data.get("weight"), "questions": []}
-        )
+        section = {"key": data["key"], "title": data.get("title", ""), "weight": data.get("weight"), "questions": []}
+        _set_pass_mark(section, data.get("pass_mark"))
+        _sections(definition).append(section)
 
     return _edit(session, version, change)
 
 
 def update_section(session: DbSession, version: TemplateVersion, key: str, data: dict) -> list[Issue]:
-    """Change a section's key, title or weight."""
+    """Change a section's key, title, weight or pass mark."""
 
     def change(definition: dict) -> None:
         section = _sections(definition)[_section_index(definition, key)]
         _check_key(definition, data.get("key", key), "section", keep=key)
         section.update({name: data[name] for name in ("key", "title", "weight") if name in data})
+        if "pass_mark" in data:
+            _set_pass_mark(section, data["pass_mark"])
 
     return _edit(session, version, change)
 

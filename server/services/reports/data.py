@@ -97,6 +97,11 @@ def _visits(session: DbSession, branch: Branch, scope: Scope, labels: ShopperLab
     ]
 
 
+def _float(value: int | float | None) -> float | None:
+    """A pass mark as the reports' float, None kept."""
+    return None if value is None else float(value)
+
+
 def branch_report_data(
     session: DbSession, branch: Branch, scope: Scope, *, labels: ShopperLabels, league: scores.League | None = None
 ) -> BranchReportData:
@@ -130,7 +135,13 @@ def branch_report_data(
         branches_in_region=league.branches_scored or None,
         trend=_trend(scores.branch_trend(session, branch, scope, by), by),
         sections=[
-            SectionComparison(title=s.title, branch_percent=s.branch_percent, region_percent=s.region_percent)
+            SectionComparison(
+                title=s.title,
+                branch_percent=s.branch_percent,
+                region_percent=s.region_percent,
+                pass_mark=_float(league.targets.sections.get(s.key)),
+                below_target=league.targets.section_below(s.key, s.branch_percent),
+            )
             for s in scores.branch_sections(session, branch, scope)
         ],
         weakest_questions=[
@@ -149,6 +160,8 @@ def branch_report_data(
             for f in failures
         ],
         visits=_visits(session, branch, scope, labels),
+        pass_mark=league.pass_mark,
+        below_target=mine.below_target if mine else None,
     )
 
 
@@ -191,6 +204,7 @@ def region_report_data(
                 ci_high=s.ci_high,
                 rank_uncertain=s.rank_uncertain,
                 critical_failures=s.critical_failures,
+                below_target=s.below_target,
             )
             for s in league.standings
         ],
@@ -216,4 +230,6 @@ def region_report_data(
             for f in failures.rows
         ],
         critical_failure_total=failures.total,
+        pass_mark=league.pass_mark,
+        below_target=league.below_target,
     )

@@ -28,6 +28,7 @@ from server.services.photos.renditions import ensure_renditions
 from server.storage import PhotoStorage, StorageError
 from shared.schemas import load_visit
 from shared.scoring import score_visit
+from shared.targets import judge, section_pass_marks
 
 log = logging.getLogger(__name__)
 
@@ -76,8 +77,18 @@ def visit_report_data(visit: Visit, storage: PhotoStorage | None, *, labels: Sho
     _, questions, failures = visit_rows(
         checklist, score_visit(checklist, doc.answers, doc.photos), doc.answers, _photos(visit, storage)
     )
+    verdict = judge(checklist, visit.score_percent, {s.section_key: s.percent for s in visit.section_scores})
+    marks = section_pass_marks(checklist)
     sections = [
-        SectionRow(title=s.title, percent=s.percent, earned=s.earned, possible=s.possible) for s in visit.section_scores
+        SectionRow(
+            title=s.title,
+            percent=s.percent,
+            earned=s.earned,
+            possible=s.possible,
+            pass_mark=None if marks.get(s.section_key) is None else float(marks[s.section_key]),
+            below_target=s.section_key in verdict.sections_below,
+        )
+        for s in visit.section_scores
     ]
     day = visit.finished_at.date()
     header = ReportHeader(
@@ -116,4 +127,6 @@ def visit_report_data(visit: Visit, storage: PhotoStorage | None, *, labels: Sho
         visit_id=str(visit.id),
         review_note=visit.review_note or "",
         not_completed=visit.not_completed or "",
+        pass_mark=None if verdict.pass_mark is None else float(verdict.pass_mark),
+        below_target=verdict.below_target,
     )

@@ -1,13 +1,14 @@
 """League tables: each branch's mean score in a region and period, its 95 % interval, change and rank.
 
 Branch score = mean of its counted visits' scores (visits without a score are counted, not averaged);
-region score = mean of its branches' scores. See `stats` for the interval and rank method.
+region score = mean of its branches' scores. See `stats` for the interval and rank method. "Below target":
+the score is below the pass mark of the newest checklist version counted in the period (`targets`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import select
 
@@ -16,6 +17,7 @@ from server.models import Branch, Region
 from server.services.scores.cache import rollup
 from server.services.scores.filters import Period, Scope
 from server.services.scores.stats import Sums, competition_ranks, difference, mean_of_sums, publish, uncertain_ranks
+from server.services.scores.targets import Targets, region_targets
 from server.services.scores.totals import BranchTotals, region_branch_totals
 
 
@@ -37,6 +39,8 @@ class Standing:
     critical_failures: int
     rank: int | None = None
     rank_uncertain: bool = False
+    below_target: bool | None = None
+    """Whether the period score is below the league's pass mark (None: no pass mark or no score)."""
 
     @property
     def unscored_visits(self) -> int:
@@ -61,6 +65,23 @@ class League:
     visits: int
     scored_visits: int
     standings: tuple[Standing, ...]
+    targets: Targets = Targets()
+    """The pass marks of the newest checklist version counted in the period (what below_target is judged by)."""
+
+    @property
+    def pass_mark(self) -> float | None:
+        """The visit pass mark the period is judged by, or None."""
+        return None if self.targets.pass_mark is None else float(self.targets.pass_mark)
+
+    @property
+    def below_target(self) -> bool | None:
+        """Whether the region score is below the pass mark (None: no pass mark or no score)."""
+        return self.targets.below(self.score)
+
+    @property
+    def branches_below_target(self) -> int:
+        """How many branches' period scores are below the pass mark."""
+        return sum(1 for s in self.standings if s.below_target)
 
 
 _NO_SUMS = Sums()
@@ -126,7 +147,8 @@ def ranked(
 
 @rollup
 def region_league(session: DbSession, region: Region, scope: Scope) -> League:
-    """The league table of `region` for `scope`: one aggregate query over both periods and the branch names."""
+    """The league table of `region` for `scope`: one aggregate query over both periods, the branch names and the
+    period's targets."""
     previous = scope.period.previous()
     now, before = region_branch_totals(session, scope, region.id)
     rows = session.execute(
@@ -135,7 +157,8 @@ def region_league(session: DbSession, region: Region, scope: Scope) -> League:
     branches = [
         (id_, code, name) for id_, code, name, active in rows if active or id_ in now
     ]  # off: shown while counted
-    standings = ranked(branches, now, before)
+    targets = region_targets(session, region.id, scope)
+    standings = tuple(replace(s, below_target=targets.below(s.score)) for s in ranked(branches, now, before))
     score = mean_of_sums(t.sums for t in now.values())
     previous_score = mean_of_sums(t.sums for t in before.values())
     return League(
@@ -152,4 +175,5 @@ def region_league(session: DbSession, region: Region, scope: Scope) -> League:
         visits=sum(t.visits for t in now.values()),
         scored_visits=sum(t.sums.n for t in now.values()),
         standings=standings,
+        targets=targets,
     )

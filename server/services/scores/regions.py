@@ -13,6 +13,7 @@ from server.models import Branch, Region
 from server.services.scores.cache import rollup
 from server.services.scores.filters import Period, Scope
 from server.services.scores.stats import difference, mean_of, publish
+from server.services.scores.targets import NO_TARGETS, regions_targets
 from server.services.scores.totals import branch_totals
 
 
@@ -31,6 +32,10 @@ class RegionSummary:
     branches_scored: int
     visits: int
     scored_visits: int
+    pass_mark: float | None = None
+    """The pass mark of the newest checklist version counted in the region's period (scores.targets)."""
+    below_target: bool | None = None
+    """Whether the region score is below that pass mark (None: no pass mark or no score)."""
 
 
 def _means_by_region(totals) -> dict[int, list]:
@@ -43,7 +48,7 @@ def _means_by_region(totals) -> dict[int, list]:
 
 @rollup
 def region_summaries(session: DbSession, regions: Sequence[Region], scope: Scope) -> list[RegionSummary]:
-    """Summaries of `regions` in their given order: two aggregate queries plus a branch count."""
+    """Summaries of `regions` in their given order: two aggregate queries, a branch count and the targets."""
     ids = [r.id for r in regions]
     if not ids:
         return []
@@ -55,11 +60,13 @@ def region_summaries(session: DbSession, regions: Sequence[Region], scope: Scope
             .group_by(Branch.region_id)
         ).all()
     )
+    targets = regions_targets(session, ids, scope)
     means_now, means_before = _means_by_region(now), _means_by_region(before)
     summaries = []
     for region in regions:
         mine = [t for t in now.values() if t.region_id == region.id]
         score, previous = mean_of(means_now[region.id]), mean_of(means_before[region.id])
+        target = targets.get(region.id, NO_TARGETS)
         summaries.append(
             RegionSummary(
                 region_id=region.id,
@@ -73,6 +80,8 @@ def region_summaries(session: DbSession, regions: Sequence[Region], scope: Scope
                 branches_scored=len(means_now[region.id]),
                 visits=sum(t.visits for t in mine),
                 scored_visits=sum(t.sums.n for t in mine),
+                pass_mark=None if target.pass_mark is None else float(target.pass_mark),
+                below_target=target.below(publish(score)),
             )
         )
     return summaries

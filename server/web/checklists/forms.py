@@ -52,7 +52,19 @@ def settings_from(form) -> dict:
             for name in ("max_edge_px", "jpeg_quality")
             if (value := _setting_number(form.get(name, ""))) is not None
         },
+        "pass_mark": _mark(form.get("pass_mark", "")),
     }
+
+
+def _mark(text: str) -> int | float | str | None:
+    """A pass mark typed into the form ("80", "72.5", "72,5"); blank is None (no pass mark), anything else goes to
+    the validator as typed (its message names the field: "pass_mark must be a percentage from 0 to 100, or null")."""
+    text = (text or "").strip().removesuffix("%").strip().replace(",", ".")
+    if not text:
+        return None
+    if re.fullmatch(r"[-+]?\d{1,9}", text):
+        return int(text)
+    return float(text) if re.fullmatch(r"[-+]?\d{0,9}\.\d{1,9}", text) else text
 
 
 def _setting_number(text: str) -> int | str | None:
@@ -65,13 +77,19 @@ def _setting_number(text: str) -> int | str | None:
 
 
 def section_from(form) -> tuple[dict, Errors]:
-    """A section's key, title and weight from its form."""
+    """A section's key, title, weight and pass mark from its form."""
     errors: Errors = {}
     data = {
         "key": form.get("key", "").strip(),
         "title": form.get("title", "").strip(),
         "weight": _number(form.get("weight", ""), "weight", errors),
+        "pass_mark": _number(
+            form.get("pass_mark", "").strip().removesuffix("%").replace(",", "."), "pass_mark", errors
+        ),
     }
+    mark = data["pass_mark"]
+    if mark is not None and not 0 <= mark <= 100:
+        errors.setdefault("pass_mark", []).append("enter a percentage from 0 to 100, or leave it empty for none")
     return data, errors
 
 

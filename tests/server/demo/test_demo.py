@@ -280,3 +280,19 @@ def test_the_demo_shows_one_webhook_endpoint_that_never_sends(app, session):
     (endpoint,) = session.scalars(select(WebhookEndpoint)).all()
     assert not endpoint.active and endpoint.url.startswith("https://") and ".invalid/" in endpoint.url
     assert "example address" in endpoint.description and endpoint.secret.startswith("whsec_")
+
+
+def test_the_demo_checklist_has_targets_so_some_branches_and_a_region_are_below_target_at_first_start(app, session):
+    from server.models import Region
+    from server.services import scores
+
+    checklist = load_checklist(demo_checklist())
+    assert checklist.pass_mark == 75
+    assert {s.key: s.pass_mark for s in checklist.sections if s.pass_mark is not None} == {"integrity": 85}
+    load_demo(session, today=TODAY)
+    scope = scores.make_scope(session, today=TODAY)  # the dashboard's default period
+    leagues = [scores.region_league(session, r, scope) for r in session.scalars(select(Region).order_by(Region.id))]
+    assert all(league.pass_mark == 75.0 for league in leagues)
+    verdicts = [s.below_target for league in leagues for s in league.standings]
+    assert verdicts.count(True) >= 5 and verdicts.count(False) >= 5
+    assert {league.below_target for league in leagues} == {True, False}
