@@ -118,6 +118,32 @@ def report_job_shots(browser, base: str, wanted) -> None:
     context.close()
 
 
+def phone_shots(browser, base: str, wanted) -> None:
+    """What the phone issue added on the web: an admin's "Sign in a phone" QR code, and a visit's photos with
+    when and where each was taken."""
+    names = {"web-phone-sign-in-code.png", "web-visit-photos.png"}
+    if wanted and not wanted & names:
+        return
+    context = browser.new_context(viewport={"width": 1024, "height": 760})
+    page = context.new_page()
+    sign_in(page, base, ADMIN)
+    page.goto(base + "/admin/users")
+    page.locator("tr", has_text=SHOPPER).locator("a").first.click()  # the shopper's name links to their page
+    page.click("button:has-text('Sign in a phone')")
+    page.wait_for_selector("#enrolment-code")
+    shoot(page, "web-phone-sign-in-code.png", 1024, wanted)
+    page.goto(base + "/dashboard/")
+    links = [a.get_attribute("href") for a in page.locator("a[href^='/visits/']").all()]
+    for link in links:  # the first visit the dashboard links to that has photos
+        page.goto(base + link)
+        if page.locator(".photo-capture").count():
+            break
+    page.locator(".photo-capture").first.scroll_into_view_if_needed()
+    page.screenshot(path=str(OUT / "web-visit-photos.png"))
+    print("wrote docs/screenshots/web-visit-photos.png")
+    context.close()
+
+
 def shoot(page, name: str, width: int, wanted) -> None:
     """Save one screenshot (full page on a desk) if it is wanted."""
     if wanted and name not in wanted:
@@ -173,6 +199,7 @@ def main() -> int:
             context.close()
         report_job_shots(browser, base, wanted)
         account_shots(browser, base, wanted)
+        phone_shots(browser, base, wanted)
         browser.close()
     return 0
 
