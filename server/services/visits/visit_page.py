@@ -17,6 +17,7 @@ from server.services.photos.capture import capture_text
 from server.services.reports.visit_data import current_document
 from shared.schemas import load_visit
 from shared.scoring import score_visit
+from shared.targets import judge
 
 FAR_M = 250
 """A visit recorded further than this from its branch is marked for a closer look."""
@@ -124,4 +125,9 @@ def visit_view(session: DbSession, visit: Visit, labels: ShopperLabels) -> dict:
         "history": history(session, visit, labels),
         "refused_photos": refused_photos(visit),
         "capture_text": lambda photo: capture_text(photo, visit.branch),
+        "verdict": judge(
+            checklist_of(visit.template_version),
+            visit.score_percent,
+            {s.section_key: s.percent for s in visit.section_scores},
+        ),
     }

@@ -68,7 +68,7 @@ def test_the_branch_pdf_and_region_pdf_say_below_target(client, make, session):
     assert contains(region_pdf, "Pass mark80% · 1 branch below") and contains(region_pdf, "Below")
 
 
-def test_the_visit_pdf_judges_the_visit_by_its_own_versions_pass_marks(client, make, session):
+def test_the_visit_pdf_and_page_judge_the_visit_by_its_own_versions_pass_marks(client, make, session):
     import copy
 
     from tests.reports.pdfcheck import body, contains
@@ -86,3 +86,6 @@ def test_the_visit_pdf_judges_the_visit_by_its_own_versions_pass_marks(client, m
     assert contains(text, "50% · below target")
     text = body(client.get(f"/reports/visits/{good.id}.pdf").data)
     assert contains(text, "Pass mark80% · on target") and "Below target" not in text
+    page = client.get(f"/visits/{failed.id}").text  # and the visit page says the same
+    assert re.search(r'id="visit-target">below target · pass mark 80(\.0)?(&nbsp;| )?%', page)
+    assert 'id="visit-target">on target' in client.get(f"/visits/{good.id}").text
