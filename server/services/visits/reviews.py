@@ -3,7 +3,9 @@
 Each decision records who made it and when, and a change for the visit, so the shopper's
 phone learns of it on its next pull. A returned visit also re-announces its branch and
 pinned checklist version to the shopper, whose phone may have dropped them since.
-Each decision also adds its webhook events (services/webhooks/outbox.py) to the same transaction.
+Each decision also adds its webhook events (services/webhooks/outbox.py) and its e-mail alerts
+(services/mail/alerts.py: a return tells the shopper, a critical failure the region's managers) to the same
+transaction.
 Nothing here commits: the caller's transaction (the review page's) carries the decision.
 """
 
@@ -15,6 +17,7 @@ from server.models.types import utcnow
 from server.permissions import can_manage
 from server.services.activity import log_activity
 from server.services.errors import ServiceError
+from server.services.mail.alerts import alert_critical_failure, alert_visit_returned
 from server.services.sync.changes import record_change
 from server.services.webhooks.outbox import assignment_event, critical_failure_event, visit_event
 
@@ -79,6 +82,7 @@ def return_for_correction(session: DbSession, reviewer: User, visit: Visit, note
     record_change(session, "template_version", visit.template_version_id, audience=visit.shopper_id)
     record_change(session, "branch", visit.branch_id, audience=visit.shopper_id)
     visit_event(session, "visit.returned", visit)
+    alert_visit_returned(session, visit)
     return _finish(session, visit)
 
 
@@ -87,6 +91,7 @@ def approve_visit(session: DbSession, reviewer: User, visit: Visit, note: str = 
     _decide(session, reviewer, visit, VisitStatus.APPROVED, note, "approved")
     visit_event(session, "visit.approved", visit)
     critical_failure_event(session, visit)
+    alert_critical_failure(session, visit)
     _close_assignment(session, visit)
     return _finish(session, visit)
 
