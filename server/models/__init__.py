@@ -1,6 +1,13 @@
 """SQLAlchemy models; importing this package registers every table on the metadata."""
 
 from server.models.accounts import ApiToken, RecoveryCode, Role, User
+from server.models.actions import (
+    ActionPriority,
+    ActionSource,
+    ActionStatus,
+    CorrectiveAction,
+    CorrectiveActionEvent,
+)
 from server.models.activity import Activity
 from server.models.changes import Change
 from server.models.checklists import PublishedVersionChanged, Template, TemplateVersion, VersionStatus
@@ -24,6 +31,11 @@ from server.models.visits import (
 from server.models.webhooks import DeliveryStatus, WebhookDelivery, WebhookEndpoint, WebhookEvent
 
 __all__ = [
+    "ActionPriority",
+    "ActionSource",
+    "ActionStatus",
+    "CorrectiveAction",
+    "CorrectiveActionEvent",
     "Activity",
     "Answer",
     "ApiToken",

@@ -59,5 +59,8 @@ class Branch(Model):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    contact_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    """The branch contact: an admin or a manager of its region, who owns the actions raised for it automatically."""
 
     region: Mapped[Region] = relationship(back_populates="branches", active_history=True)
+    contact: Mapped[User | None] = relationship()  # noqa: F821
