@@ -210,7 +210,7 @@ def test_the_demo_loads_into_an_empty_database_with_data_for_every_role(app, ses
 def _fingerprint(session) -> dict:
     visits = session.execute(
         select(Visit.id, Branch.code, User.email, Visit.score_percent, Visit.critical_failures, Visit.finished_at)
-        .join(Branch)
+        .join(Branch, Branch.id == Visit.branch_id)
         .join(User, User.id == Visit.shopper_id)
         .order_by(Visit.id)
     ).all()
@@ -262,3 +262,23 @@ def test_the_demo_shows_one_webhook_endpoint_that_never_sends(app, session):
     (endpoint,) = session.scalars(select(WebhookEndpoint)).all()
     assert not endpoint.active and endpoint.url.startswith("https://") and ".invalid/" in endpoint.url
     assert "example address" in endpoint.description and endpoint.secret.startswith("whsec_")
+
+
+def test_the_demo_has_open_overdue_done_and_verified_actions_owned_by_the_branch_contacts(app, session):
+    from collections import Counter
+
+    from server.models import ActionStatus, CorrectiveAction
+
+    summary = load_demo(session, today=TODAY)
+    actions = session.scalars(select(CorrectiveAction).order_by(CorrectiveAction.id)).all()
+    assert summary.actions == len(actions) == 13
+    statuses = Counter(action.status for action in actions)
+    assert {ActionStatus.OPEN, ActionStatus.IN_PROGRESS, ActionStatus.DONE, ActionStatus.VERIFIED} <= set(statuses)
+    assert any(action.is_overdue(TODAY) for action in actions)
+    for action in actions:
+        assert action.owner is not None and action.owner is action.branch.contact
+        assert action.branch.region in action.owner.regions
+        assert action.events[0].kind == "created"
+    verified = next(a for a in actions if a.status is ActionStatus.VERIFIED)
+    assert [e.to_value for e in verified.events if e.kind == "status"] == ["in_progress", "done", "verified"]
+    assert sum(a.source.value == "manual" for a in actions) == 1
