@@ -106,6 +106,12 @@ def list_actions(session: DbSession, user: User, filters: ActionFilters) -> list
     return list(session.scalars(query.limit(LIST_LIMIT)).unique())
 
 
+def actions_from_visit(session: DbSession, user: User, visit_id: object) -> list[CorrectiveAction]:
+    """The actions raised from one visit that the user may see (the visit page lists them)."""
+    query = visible_actions_query(user).where(CorrectiveAction.visit_id == visit_id)
+    return list(session.scalars(query.options(joinedload(CorrectiveAction.owner))).unique())
+
+
 def action_history(session: DbSession, action: CorrectiveAction) -> list[CorrectiveActionEvent]:
     """The action's history, oldest first, with who made each change."""
     query = (

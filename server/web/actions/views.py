@@ -17,6 +17,7 @@ from server.form_text import form_text_errors, shows_text_errors
 from server.http.access import get_visible_or_404, login_required_role
 from server.models import ActionPriority, ActionStatus, Branch, CorrectiveAction, Region
 from server.permissions import READER_ROLES, can_manage_actions_at, visible_branches_query, visible_regions_query
+from server.services.actions.contacts import set_branch_contact
 from server.services.actions.queries import (
     CSV_HEADER,
     ActionFilters,
@@ -106,7 +107,25 @@ def mine():
 def branch(branch_id: int):
     """One branch's actions."""
     found = get_visible_or_404(Branch, branch_id)
-    return _list_page(f"Actions at {found.name}", {"branch": str(found.id)}, branch=found)
+    manages = can_manage_actions_at(_user(), found)
+    return _list_page(
+        f"Actions at {found.name}",
+        {"branch": str(found.id)},
+        branch=found,
+        contact_options=_owner_options(found) if manages else [],
+    )
+
+
+@bp.route("/branches/<int:branch_id>/contact", methods=["POST"])
+def branch_contact(branch_id: int):
+    """Name the branch contact, who owns the actions raised automatically for the branch from now on."""
+    found = get_visible_or_404(Branch, branch_id)
+    _, errors = attempt(set_branch_contact, db.session, _user(), found, request.form.get("contact", ""))
+    if errors:
+        flash(" ".join(text for texts in errors.values() for text in texts), "error")
+    else:
+        flash("Branch contact saved.", "success")
+    return redirect(url_for("actions.branch", branch_id=found.id))
 
 
 @bp.route("/regions/<int:region_id>/overdue")

@@ -10,6 +10,7 @@ from server.http.access import get_visible_or_404, login_required_role
 from server.models import Visit
 from server.permissions import READER_ROLES, can_manage_actions_at
 from server.services.accounts.shopper_labels import labels_for
+from server.services.actions.queries import actions_from_visit
 from server.services.photos.uploads import PhotoNotFound, StoredPhoto, open_photo, open_rendition
 from server.services.visits.visit_page import visit_view
 from server.storage import current_storage
@@ -25,7 +26,10 @@ def show(visit_id: str):
     visit = get_visible_or_404(Visit, visit_id)
     view = visit_view(db.session, visit, labels_for(current_user))
     return render_template(
-        "visits/show.html", **view, can_raise_actions=can_manage_actions_at(current_user, visit.branch)
+        "visits/show.html",
+        **view,
+        can_raise_actions=can_manage_actions_at(current_user, visit.branch),
+        visit_actions=actions_from_visit(db.session, current_user, visit.id),
     )
 
 

@@ -168,3 +168,37 @@ def test_an_unknown_visit_or_a_branch_out_of_scope_cannot_be_raised_from(app, wo
     assert client.get(f"/actions/new?branch={world.other_branch.id}").status_code == 404
     assert client.get("/actions/new?branch=99999999999").status_code == 404
     assert client.get("/actions/new?visit=00000000-0000-0000-0000-000000000000").status_code == 404
+
+
+def test_the_visit_page_lists_the_actions_raised_from_it(app, world, session):
+    visit = world.approve(world.submitted_visit())
+    client = signed_in(app, world.manager)
+    page = client.get(f"/visits/{visit.id}").text
+    assert "Corrective actions from this visit (2)" in page and "Critical failure: Price matched?" in page
+
+
+def test_a_manager_names_the_branch_contact_who_owns_the_next_automatic_actions(app, world, session, make):
+    admin_two = make.user("admin", name="Bea Admin")
+    client = signed_in(app, world.manager)
+    page = client.get(f"/actions/branches/{world.branch.id}")
+    assert "Branch contact: <strong>Mia Manager</strong>" in page.text
+    token = csrf_token(page.text)
+    refused = client.post(
+        f"/actions/branches/{world.branch.id}/contact",
+        data={"contact": str(world.other_manager.id), "csrf_token": token},
+        follow_redirects=True,
+    )
+    assert "Choose an admin or a manager of the branch" in refused.text
+    saved = client.post(
+        f"/actions/branches/{world.branch.id}/contact", data={"contact": str(admin_two.id), "csrf_token": token}
+    )
+    assert saved.status_code == 302
+    world.approve(world.submitted_visit())
+    session.expire_all()
+    assert {a.owner_id for a in session.scalars(select(CorrectiveAction))} == {admin_two.id}
+    other = signed_in(app, world.other_manager)
+    response = other.post(
+        f"/actions/branches/{world.branch.id}/contact",
+        data={"contact": "", "csrf_token": csrf_token(other.get("/actions/mine").text)},
+    )
+    assert response.status_code == 404
