@@ -7,6 +7,7 @@ from server.models.actions import (
     ActionStatus,
     CorrectiveAction,
     CorrectiveActionEvent,
+    CorrectiveActionEvidence,
 )
 from server.models.activity import Activity
 from server.models.changes import Change
@@ -36,6 +37,7 @@ __all__ = [
     "ActionStatus",
     "CorrectiveAction",
     "CorrectiveActionEvent",
+    "CorrectiveActionEvidence",
     "Activity",
     "Answer",
     "ApiToken",

@@ -12,7 +12,7 @@ import uuid
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from server.extensions import Model
@@ -88,6 +88,9 @@ class CorrectiveAction(Model):
     events: Mapped[list[CorrectiveActionEvent]] = relationship(
         back_populates="action", cascade="all, delete-orphan", order_by="CorrectiveActionEvent.id"
     )
+    evidence: Mapped[list[CorrectiveActionEvidence]] = relationship(
+        cascade="all, delete-orphan", order_by="CorrectiveActionEvidence.created_at"
+    )
 
     def is_overdue(self, today: date) -> bool:
         """Open or in progress past its due date."""
@@ -111,3 +114,21 @@ class CorrectiveActionEvent(Model):
 
     action: Mapped[CorrectiveAction] = relationship(back_populates="events")
     actor: Mapped[User | None] = relationship()  # noqa: F821
+
+
+class CorrectiveActionEvidence(Model):
+    """A photo uploaded as evidence of the fix: kept as two JPEG renditions (page and thumb) in the file store,
+    named by its id (`actions/<id>/page.jpg`, `thumb.jpg`); the upload itself is decoded once and not kept."""
+
+    __tablename__ = "corrective_action_evidence"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    action_id: Mapped[int] = mapped_column(ForeignKey("corrective_actions.id", ondelete="CASCADE"), index=True)
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    caption: Mapped[str] = mapped_column(String(200), default="")
+    width: Mapped[int]
+    height: Mapped[int]
+    """The uploaded image's pixels."""
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    uploaded_by: Mapped[User | None] = relationship()  # noqa: F821

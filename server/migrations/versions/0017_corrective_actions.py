@@ -1,4 +1,4 @@
-"""Corrective actions and their history; the branch contact who owns a branch's automatic actions.
+"""Corrective actions, their history and evidence photos; the branch contact who owns a branch's automatic actions.
 
 Revision ID: 0017
 Revises: 0016
@@ -73,6 +73,23 @@ def upgrade():
     with op.batch_alter_table('corrective_action_events', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_corrective_action_events_action_id'), ['action_id'], unique=False)
 
+    op.create_table('corrective_action_evidence',
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.Column('action_id', sa.Integer(), nullable=False),
+    sa.Column('uploaded_by_id', sa.Integer(), nullable=True),
+    sa.Column('caption', sa.String(length=200), nullable=False),
+    sa.Column('width', sa.Integer(), nullable=False),
+    sa.Column('height', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['action_id'], ['corrective_actions.id'],
+                            name=op.f('fk_corrective_action_evidence_action_id_corrective_actions'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['uploaded_by_id'], ['users.id'],
+                            name=op.f('fk_corrective_action_evidence_uploaded_by_id_users'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_corrective_action_evidence'))
+    )
+    with op.batch_alter_table('corrective_action_evidence', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_corrective_action_evidence_action_id'), ['action_id'], unique=False)
+
     with op.batch_alter_table('branches', schema=None) as batch_op:
         batch_op.add_column(sa.Column('contact_id', sa.Integer(), nullable=True))
         batch_op.create_foreign_key(batch_op.f('fk_branches_contact_id_users'), 'users', ['contact_id'], ['id'],
@@ -83,6 +100,9 @@ def downgrade():
     with op.batch_alter_table('branches', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('fk_branches_contact_id_users'), type_='foreignkey')
         batch_op.drop_column('contact_id')
+    with op.batch_alter_table('corrective_action_evidence', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_corrective_action_evidence_action_id'))
+    op.drop_table('corrective_action_evidence')
     with op.batch_alter_table('corrective_action_events', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_corrective_action_events_action_id'))
     op.drop_table('corrective_action_events')

@@ -9,15 +9,22 @@ from __future__ import annotations
 from datetime import timedelta
 from urllib.parse import urlencode
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
 from server.extensions import db
 from server.form_text import form_text_errors, shows_text_errors
 from server.http.access import get_visible_or_404, login_required_role
 from server.models import ActionPriority, ActionStatus, Branch, CorrectiveAction, Region
-from server.permissions import READER_ROLES, can_manage_actions_at, visible_branches_query, visible_regions_query
+from server.permissions import (
+    READER_ROLES,
+    can_manage_actions_at,
+    can_work_on_action,
+    visible_branches_query,
+    visible_regions_query,
+)
 from server.services.actions.contacts import set_branch_contact
+from server.services.actions.evidence import add_evidence, open_evidence
 from server.services.actions.queries import (
     CSV_HEADER,
     ActionFilters,
@@ -39,7 +46,10 @@ from server.services.actions.workflow import (
     set_priority,
 )
 from server.services.checklists.versions import checklist_of
-from server.services.errors import ServiceError
+from server.services.errors import NotFound, ServiceError
+from server.services.photos.renditions import max_pixels
+from server.storage import current_files
+from server.storage.base import NotStored
 from server.web.common import attempt
 from server.web.dashboard.csv_export import csv_response
 
@@ -207,6 +217,7 @@ def show(action_id: int):
         history=action_history(db.session, action),
         next_statuses=allowed_statuses(_user(), action),
         manages=manages,
+        can_work=can_work_on_action(_user(), action),
         owner_options=_owner_options(action.branch) if manages else [],
         priority_options=PRIORITY_OPTIONS,
         question_text=_question_text(action.visit, action.question_key),
@@ -242,6 +253,46 @@ def comment(action_id: int):
     if not errors:
         _, errors = attempt(add_comment, db.session, _user(), action, request.form.get("comment", ""))
     return _done(action, errors, "Comment added.")
+
+
+@bp.route("/<int:action_id>/evidence", methods=["POST"])
+@shows_text_errors
+def evidence(action_id: int):
+    """Upload a photo as evidence of the fix (JPEG, PNG or WebP)."""
+    action = get_visible_or_404(CorrectiveAction, action_id)
+    upload = request.files.get("photo")
+    errors = form_text_errors()
+    if not errors and (upload is None or not upload.filename):
+        errors = {"photo": ["Choose a photo to upload."]}
+    if not errors and upload is not None:
+        _, errors = attempt(
+            add_evidence,
+            db.session,
+            current_files(),
+            _user(),
+            action,
+            upload.stream,
+            upload.mimetype,
+            caption=request.form.get("caption", ""),
+            max_pixels=max_pixels(),
+        )
+    return _done(action, errors, "Photo added.")
+
+
+@bp.route("/<int:action_id>/evidence/<evidence_id>")
+def evidence_photo(action_id: int, evidence_id: str):
+    """An evidence photo (`?size=thumb` for the small one), as private as its action."""
+    action = get_visible_or_404(CorrectiveAction, action_id)
+    size = "thumb" if request.args.get("size") == "thumb" else "page"
+    try:
+        stream = open_evidence(current_files(), action, evidence_id, size)
+    except (NotFound, NotStored):
+        abort(404)
+    response = send_file(stream, mimetype="image/jpeg", download_name=f"evidence-{action.id}-{size}.jpg")
+    response.cache_control.private = True
+    response.cache_control.max_age = 3600
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 def _edit(action: CorrectiveAction) -> CorrectiveAction:
