@@ -89,9 +89,12 @@ def approve_visit(session: DbSession, reviewer: User, visit: Visit, note: str = 
     _decide(session, reviewer, visit, VisitStatus.APPROVED, note, "approved")
     visit_event(session, "visit.approved", visit)
     critical_failure_event(session, visit)
-    raise_for_critical_failures(session, reviewer, visit)
     _close_assignment(session, visit)
-    return _finish(session, visit)
+    _finish(session, visit)
+    # Last: raising reads and flushes, and by now the change rows are added, so that first flush takes the changes
+    # lock before any row lock, as the module docstring of models/changes.py asks.
+    raise_for_critical_failures(session, reviewer, visit)
+    return visit
 
 
 def reject_visit(session: DbSession, reviewer: User, visit: Visit, note: str = "") -> Visit:
