@@ -90,16 +90,23 @@ def upgrade():
     with op.batch_alter_table('corrective_action_evidence', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_corrective_action_evidence_action_id'), ['action_id'], unique=False)
 
-    with op.batch_alter_table('branches', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('contact_id', sa.Integer(), nullable=True))
-        batch_op.create_foreign_key(batch_op.f('fk_branches_contact_id_users'), 'users', ['contact_id'], ['id'],
-                                    ondelete='SET NULL')
+    op.create_table('branch_contacts',
+    sa.Column('branch_id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['branch_id'], ['branches.id'], name=op.f('fk_branch_contacts_branch_id_branches'),
+                            ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_branch_contacts_user_id_users'),
+                            ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('branch_id', name=op.f('pk_branch_contacts'))
+    )
+    with op.batch_alter_table('branch_contacts', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_branch_contacts_user_id'), ['user_id'], unique=False)
 
 
 def downgrade():
-    with op.batch_alter_table('branches', schema=None) as batch_op:
-        batch_op.drop_constraint(batch_op.f('fk_branches_contact_id_users'), type_='foreignkey')
-        batch_op.drop_column('contact_id')
+    with op.batch_alter_table('branch_contacts', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_branch_contacts_user_id'))
+    op.drop_table('branch_contacts')
     with op.batch_alter_table('corrective_action_evidence', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_corrective_action_evidence_action_id'))
     op.drop_table('corrective_action_evidence')

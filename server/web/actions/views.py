@@ -184,7 +184,7 @@ def new():
         "description": source.get("description", ""),
         "due_on": source.get("due_on", (today() + timedelta(days=DEFAULT_DUE_DAYS)).isoformat()),
         "priority": source.get("priority", "normal"),
-        "owner": source.get("owner", str(found.contact_id or "")),
+        "owner": source.get("owner", str(found.contact.id if found.contact else "")),
     }
     errors: dict = {}
     if request.method == "POST" and not (errors := form_text_errors()):

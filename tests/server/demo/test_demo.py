@@ -210,7 +210,7 @@ def test_the_demo_loads_into_an_empty_database_with_data_for_every_role(app, ses
 def _fingerprint(session) -> dict:
     visits = session.execute(
         select(Visit.id, Branch.code, User.email, Visit.score_percent, Visit.critical_failures, Visit.finished_at)
-        .join(Branch, Branch.id == Visit.branch_id)
+        .join(Branch)
         .join(User, User.id == Visit.shopper_id)
         .order_by(Visit.id)
     ).all()
