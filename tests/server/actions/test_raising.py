@@ -21,6 +21,7 @@ from server.models import (
 from server.models.types import utcnow
 from server.services.actions.raising import CRITICAL_FAILURE_DUE_DAYS, finding_key
 from server.services.errors import NotAllowed, ServiceError
+from server.services.webhooks.outbox import complete_data
 from tests.server.actions.conftest import FAILING, PASSING
 
 
@@ -50,6 +51,14 @@ def test_approving_a_visit_that_failed_critical_questions_raises_one_action_per_
     assert price.finding_key == finding_key(ActionSource.CRITICAL_FAILURE, visit, "price_ok")
     types = session.scalars(select(WebhookEvent.type).order_by(WebhookEvent.seq)).all()
     assert types.count("action.created") == 2
+    created = session.scalars(select(WebhookEvent).where(WebhookEvent.type == "action.created")).first()
+    named = complete_data(session, created.data)["action"]
+    assert (named["branch"]["code"], named["region"]["name"], named["source"]) == (
+        world.branch.code,
+        "North",
+        "critical_failure",
+    )
+    assert named["checklist"]["version_id"] == visit.template_version_id and named["visit_id"] == str(visit.id)
     logged = session.scalars(select(Activity.action).where(Activity.object_type == "action")).all()
     assert logged == ["action_created", "action_created"]
 
