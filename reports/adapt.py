@@ -118,6 +118,7 @@ def visit_rows(
                 critical=question.critical,
                 critical_failure=qs.critical_failure,
                 photos=thumbs,
+                key=qs.key,
             )
         )
         if qs.critical_failure:

@@ -89,6 +89,8 @@ class QuestionRow:
     critical: bool = False
     critical_failure: bool = False
     photos: Sequence[PhotoThumb] = ()
+    key: str = ""
+    """The question's key (the visit page links "Raise an action" to it)."""
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -24,7 +24,7 @@ from typing import Any
 from sqlalchemy import Select, exists, false, or_, select
 
 from server.extensions import db
-from server.models import Assignment, Branch, Job, Region, Role, Visit, manager_regions
+from server.models import Assignment, Branch, CorrectiveAction, Job, Region, Role, User, Visit, manager_regions
 
 MAX_INT_ID = 2**31 - 1  # PostgreSQL INTEGER; larger ids cannot exist and must not reach the driver
 
@@ -179,10 +179,52 @@ def can_view_job(user: Any, job: Job) -> bool:
     return role is Role.ADMIN or (role is not None and job.owner_id == user.id)
 
 
+def visible_actions_query(user: Any) -> Select:
+    """Corrective actions the user may see, soonest due first: admins all; managers those of their regions'
+    branches and those they own; shoppers none (they are the auditors, never the audited side)."""
+    query = select(CorrectiveAction).order_by(CorrectiveAction.due_on, CorrectiveAction.id)
+    role = role_of(user)
+    if role is Role.ADMIN:
+        return query
+    if role is Role.MANAGER:
+        return query.where(
+            or_(CorrectiveAction.branch_id.in_(_managed_branch_ids(user)), CorrectiveAction.owner_id == user.id)
+        )
+    return query.where(false())
+
+
+def can_view_action(user: Any, action: CorrectiveAction) -> bool:
+    """Admins: all; managers: actions of their regions' branches and their own; shoppers: none."""
+    role = role_of(user)
+    if role is Role.ADMIN:
+        return True
+    if role is Role.MANAGER:
+        return _manages_region(user, action.branch.region_id) or action.owner_id == user.id
+    return False
+
+
+def can_manage_actions_at(user: Any, branch: Branch) -> bool:
+    """Who raises, assigns, reschedules, cancels and verifies a branch's actions: admins, and managers of its region."""
+    role = role_of(user)
+    return role is Role.ADMIN or (role is Role.MANAGER and _manages_region(user, branch.region_id))
+
+
+def can_work_on_action(user: Any, action: CorrectiveAction) -> bool:
+    """Who comments and moves an action up to done: those who manage it, and its owner."""
+    return can_manage_actions_at(user, action.branch) or (role_of(user) is not None and action.owner_id == user.id)
+
+
+def can_own_action_at(user: Any, branch: Branch) -> bool:
+    """Who may be an action's owner (and a branch's contact): an active admin or a manager of the branch's region,
+    so owning an action never shows anyone a branch they could not already see."""
+    return isinstance(user, User) and can_manage_actions_at(user, branch)
+
+
 VISIBLE_QUERIES: dict[type, Callable[[Any], Select]] = {
     Region: visible_regions_query,
     Branch: visible_branches_query,
     Visit: visible_visits_query,
     Assignment: visible_assignments_query,
     Job: visible_jobs_query,
+    CorrectiveAction: visible_actions_query,
 }

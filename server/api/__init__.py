@@ -11,9 +11,9 @@ from server.extensions import csrf
 
 def blueprints() -> list[Blueprint]:
     """Every API blueprint; add new endpoint modules here."""
-    from server.api import account, jobs, photos, reports, scores, sync, visits, webhooks
+    from server.api import account, actions, jobs, photos, reports, scores, sync, visits, webhooks
 
-    return [account.blp, photos.blp, sync.blp, visits.blp, scores.blp, reports.blp, jobs.blp, webhooks.blp]
+    return [account.blp, photos.blp, sync.blp, visits.blp, scores.blp, reports.blp, jobs.blp, webhooks.blp, actions.blp]
 
 
 def init_app(app: Flask) -> None:

@@ -16,6 +16,9 @@ from server.demo import org_data
 from server.demo.visit_maker import PhotoFile, VisitMaker, new_uuid
 from server.extensions import DbSession
 from server.models import (
+    ActionPriority,
+    ActionSource,
+    ActionStatus,
     Assignment,
     AssignmentStatus,
     Branch,
@@ -31,6 +34,8 @@ from server.models import (
 from server.private_files import private_folder, write_private_file
 from server.services.accounts.invitations import invite_user
 from server.services.accounts.users import hash_password
+from server.services.actions.raising import CRITICAL_FAILURE_DUE_DAYS, raise_action, raise_for_finding
+from server.services.actions.workflow import add_comment, change_status
 from server.services.checklists.versions import checklist_of, import_template
 from server.services.org.organisation import create_assignment, create_branch, create_region
 from server.services.org.settings import save_settings
@@ -46,6 +51,15 @@ DAYS_PER_MONTH = 30
 OPEN_ASSIGNMENTS_PER_SHOPPER = 5
 DEMO_WEBHOOK_URL = "https://hooks.example.invalid/fieldaudit"
 """The demo's webhook: a reserved name that never resolves (RFC 2606), so nothing is ever sent from the demo."""
+DEMO_ACTIONS = 12
+"""Corrective actions raised from the latest critical failures of the demo history."""
+DEMO_ACTION_STATUSES = (ActionStatus.VERIFIED, ActionStatus.DONE, ActionStatus.IN_PROGRESS, ActionStatus.OPEN)
+"""Oldest first: the earliest actions are verified, the latest still open."""
+DEMO_ACTION_COMMENTS = (
+    "Spoke to the team at the morning briefing.",
+    "New price labels printed and checked.",
+    "Added to the weekly checklist for the shift leads.",
+)
 ASSIGNMENT_NOTES = (
     "",
     "",
@@ -129,6 +143,62 @@ class DemoBuilder:
             base_url=base,
             days=int(current_app.config["INVITATION_DAYS"]),
         )
+
+    def actions(self, version: TemplateVersion) -> list:
+        """Branch contacts (each region's manager), and corrective actions from the latest critical failures, due
+        14 days after each visit: the oldest verified, then done, in progress (some overdue) and open; one by hand."""
+        managers = [self.users[u.email] for u in org_data.USERS if u.role == "manager"]
+        for branch in self.branches:
+            branch.contact = next((m for m in managers if branch.region in m.regions), None)
+        checklist = checklist_of(version)
+        failed = [
+            (visit, answer)
+            for visit in sorted(self.visits, key=lambda v: (v.finished_at, str(v.id)))
+            for answer in visit.answers
+            if answer.critical_failure
+        ][-DEMO_ACTIONS:]
+        steps = {
+            ActionStatus.VERIFIED: ("in_progress", "done", "verified"),
+            ActionStatus.DONE: ("in_progress", "done"),
+            ActionStatus.IN_PROGRESS: ("in_progress",),
+            ActionStatus.OPEN: (),
+        }
+        made = []
+        for index, (visit, answer) in enumerate(failed):
+            action = raise_for_finding(
+                self.session,
+                self.admin,
+                visit,
+                ActionSource.CRITICAL_FAILURE,
+                answer.question_key,
+                title=f"Critical failure: {checklist.question(answer.question_key).text}",
+                description=f"Failed in the visit of {visit.finished_at:%Y-%m-%d}.",
+                due_on=visit.finished_at.date() + timedelta(days=CRITICAL_FAILURE_DUE_DAYS),
+            )
+            if action is None:
+                continue
+            wanted = DEMO_ACTION_STATUSES[min(index * len(DEMO_ACTION_STATUSES) // len(failed), 3)]
+            owner = action.owner or self.admin
+            for status in steps[wanted]:
+                actor = self.admin if status == "verified" else owner
+                change_status(self.session, actor, action, status)
+            if wanted is not ActionStatus.OPEN:
+                add_comment(self.session, owner, action, self.rng.choice(DEMO_ACTION_COMMENTS))
+            made.append(action)
+        london = self.branches[0]
+        made.append(
+            raise_action(
+                self.session,
+                self.admin,
+                london,
+                title="Replace the faded window posters",
+                description="Seen on the area walk; not from a visit.",
+                due_on=self.today + timedelta(days=21),
+                priority=ActionPriority.LOW,
+                owner=london.contact,
+            )
+        )
+        return made
 
     @property
     def admin(self) -> User:

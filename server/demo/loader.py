@@ -49,6 +49,8 @@ class DemoSummary:
     not_completed: int = 0
     """Visits the shopper could not complete, waiting in the review queue (not in `visits`, never scored)."""
     template_version_id: int | None = None
+    actions: int = 0
+    """Corrective actions: from the latest critical failures (verified, done, in progress, open) and one by hand."""
     logins: list[DemoLogin] = field(default_factory=list)
 
     def describe(self) -> str:
@@ -56,7 +58,7 @@ class DemoSummary:
         return (
             f"{self.regions} regions, {self.branches} branches, {self.users} users, {self.visits} approved "
             f"visits ({self.critical_failures} with critical failures), {self.open_assignments} open assignments, "
-            f"{self.not_completed} not-completed visit to review"
+            f"{self.not_completed} not-completed visit to review, {self.actions} corrective actions"
         )
 
 
@@ -102,6 +104,7 @@ def load_demo(
             build.upcoming(version)
             not_completed = build.not_completed(version)
             build.webhook()
+            actions = build.actions(version)
             summary = DemoSummary(
                 regions=len(build.regions),
                 branches=len(build.branches),
@@ -112,6 +115,7 @@ def load_demo(
                 open_assignments=build.open_assignments,
                 not_completed=not_completed,
                 template_version_id=version.id,
+                actions=len(actions),
             )
     except Exception:
         for path in (set(storage.iterdir()) - before) if storage.exists() else ():

@@ -1,6 +1,14 @@
 """SQLAlchemy models; importing this package registers every table on the metadata."""
 
 from server.models.accounts import ApiToken, RecoveryCode, Role, User
+from server.models.actions import (
+    ActionPriority,
+    ActionSource,
+    ActionStatus,
+    CorrectiveAction,
+    CorrectiveActionEvent,
+    CorrectiveActionEvidence,
+)
 from server.models.activity import Activity
 from server.models.changes import Change
 from server.models.checklists import PublishedVersionChanged, Template, TemplateVersion, VersionStatus
@@ -25,6 +33,12 @@ from server.models.visits import (
 from server.models.webhooks import DeliveryStatus, WebhookDelivery, WebhookEndpoint, WebhookEvent
 
 __all__ = [
+    "ActionPriority",
+    "ActionSource",
+    "ActionStatus",
+    "CorrectiveAction",
+    "CorrectiveActionEvent",
+    "CorrectiveActionEvidence",
     "Activity",
     "Answer",
     "ApiToken",

@@ -21,6 +21,15 @@ manager_regions = Table(
     Column("region_id", ForeignKey("regions.id", ondelete="CASCADE"), primary_key=True),
 )
 
+branch_contacts = Table(
+    "branch_contacts",
+    db.metadata,
+    Column("branch_id", ForeignKey("branches.id", ondelete="CASCADE"), primary_key=True),
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True),
+)
+"""Each branch's contact (at most one; services/actions/contacts.py). A table of its own, not a column of branches,
+so branches keep their single foreign key path to users (none) and the migration never rebuilds them on SQLite."""
+
 
 class Region(Model):
     """A group of branches that one or more managers follow."""
@@ -61,3 +70,5 @@ class Branch(Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
     region: Mapped[Region] = relationship(back_populates="branches", active_history=True)
+    contact: Mapped[User | None] = relationship(secondary="branch_contacts", uselist=False)  # noqa: F821
+    """The branch contact: an admin or a manager of its region, who owns the actions raised for it automatically."""

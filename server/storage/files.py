@@ -20,8 +20,8 @@ from typing import BinaryIO, Protocol, runtime_checkable
 from server.private_files import FILE_MODE, private_folder
 from server.storage.base import BLOCK_SIZE, ByteReader, NotStored, StorageError
 
-FOLDERS = ("jobs",)
-"""What generated files are for: `jobs` holds the results of queue jobs."""
+FOLDERS = ("jobs", "actions")
+"""What generated files are for: `jobs` holds the results of queue jobs, `actions` corrective actions' evidence."""
 _UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 _NAME = re.compile(rf"(?:{'|'.join(FOLDERS)})/{_UUID}/[A-Za-z0-9][A-Za-z0-9._-]{{0,150}}")
 _BINARY = getattr(os, "O_BINARY", 0)

@@ -28,6 +28,7 @@ def web_blueprints() -> list[Blueprint]:
     from server.web.accounts.my_account import (
         bp as account,  # every role: my account (password, sessions, phones, second factor)
     )
+    from server.web.actions.views import bp as actions  # admins and managers: corrective actions
     from server.web.activity import bp as activity  # the admin's activity log
     from server.web.assignments.views import bp as assignments  # admin: schedule, cancel, reassign visits
     from server.web.checklists import bp as builder  # admin: checklist builder
@@ -40,7 +41,7 @@ def web_blueprints() -> list[Blueprint]:
     from server.web.webhooks.views import bp as webhooks  # admin: webhook endpoints and their delivery logs
 
     blueprints = [bp, report_downloads, org, activity, builder, dashboard, visits, review, assignments, account]
-    return [*blueprints, job_pages, webhooks]
+    return [*blueprints, job_pages, webhooks, actions]
 
 
 def init_app(app: Flask) -> None:

@@ -28,6 +28,7 @@ NAV: tuple[NavItem, ...] = (
     NavItem("Overview", "web.home", ("admin", "manager", "shopper")),
     NavItem("Dashboard", "dashboard.index", ("admin", "manager")),
     NavItem("Reports", "job_pages.index", ("admin", "manager")),
+    NavItem("Actions", "actions.mine", ("admin", "manager")),
     NavItem("Review", "review.queue", ("admin",)),
     NavItem("Assignments", "assignments.index", ("admin",)),
     NavItem("Checklists", "checklists.templates", ("admin",)),

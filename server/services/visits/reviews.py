@@ -15,6 +15,7 @@ from server.extensions import DbSession
 from server.models import AssignmentStatus, User, Visit, VisitStatus
 from server.models.types import utcnow
 from server.permissions import can_manage
+from server.services.actions.raising import raise_for_critical_failures
 from server.services.activity import log_activity
 from server.services.errors import ServiceError
 from server.services.mail.alerts import alert_critical_failure, alert_visit_returned
@@ -87,13 +88,18 @@ def return_for_correction(session: DbSession, reviewer: User, visit: Visit, note
 
 
 def approve_visit(session: DbSession, reviewer: User, visit: Visit, note: str = "") -> Visit:
-    """Accept a submitted visit: it counts in the scores and its assignment is done."""
+    """Accept a submitted visit: it counts in the scores, its assignment is done, and each critical question it
+    failed raises a corrective action for the branch (once per finding, services/actions/raising.py)."""
     _decide(session, reviewer, visit, VisitStatus.APPROVED, note, "approved")
     visit_event(session, "visit.approved", visit)
     critical_failure_event(session, visit)
     alert_critical_failure(session, visit)
     _close_assignment(session, visit)
-    return _finish(session, visit)
+    _finish(session, visit)
+    # Last: raising reads and flushes, and by now the change rows are added, so that first flush takes the changes
+    # lock before any row lock, as the module docstring of models/changes.py asks.
+    raise_for_critical_failures(session, reviewer, visit)
+    return visit
 
 
 def reject_visit(session: DbSession, reviewer: User, visit: Visit, note: str = "") -> Visit:

@@ -30,7 +30,10 @@ EVENT_TYPES: tuple[EventType, ...] = (
     EventType("visit.rejected", "visit", "An admin rejected a visit for good."),
     EventType("critical_failure", "visit", "An approved visit failed a critical question."),
     EventType("assignment.completed", "assignment", "An assignment is closed: its visit was approved or rejected."),
-    # Corrective actions (issue 14) add: EventType("action.created", "action", ...), EventType("action.updated", ...)
+    EventType("action.created", "action", "A corrective action was raised, by hand or from an approved visit."),
+    EventType(
+        "action.updated", "action", "A corrective action changed: status, owner, due date, priority or a comment."
+    ),
 )
 
 PING = EventType("ping", "endpoint", "A test event an admin sent from the endpoint's page.")

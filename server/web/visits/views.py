@@ -8,8 +8,9 @@ from flask_login import current_user
 from server.extensions import db
 from server.http.access import get_visible_or_404, login_required_role
 from server.models import Visit
-from server.permissions import READER_ROLES
+from server.permissions import READER_ROLES, can_manage_actions_at
 from server.services.accounts.shopper_labels import labels_for
+from server.services.actions.queries import actions_from_visit
 from server.services.photos.uploads import PhotoNotFound, StoredPhoto, open_photo, open_rendition
 from server.services.visits.visit_page import visit_view
 from server.storage import current_storage
@@ -23,7 +24,13 @@ bp = Blueprint("visit_pages", __name__, url_prefix="/visits")
 def show(visit_id: str):
     """One visit: header, sections, every answer with comments and photos, position, time on site, history."""
     visit = get_visible_or_404(Visit, visit_id)
-    return render_template("visits/show.html", **visit_view(db.session, visit, labels_for(current_user)))
+    view = visit_view(db.session, visit, labels_for(current_user))
+    return render_template(
+        "visits/show.html",
+        **view,
+        can_raise_actions=can_manage_actions_at(current_user, visit.branch),
+        visit_actions=actions_from_visit(db.session, current_user, visit.id),
+    )
 
 
 @bp.route("/<visit_id>/photos/<photo_id>")

@@ -296,3 +296,23 @@ def test_the_demo_checklist_has_targets_so_some_branches_and_a_region_are_below_
     verdicts = [s.below_target for league in leagues for s in league.standings]
     assert verdicts.count(True) >= 5 and verdicts.count(False) >= 5
     assert {league.below_target for league in leagues} == {True, False}
+
+
+def test_the_demo_has_open_overdue_done_and_verified_actions_owned_by_the_branch_contacts(app, session):
+    from collections import Counter
+
+    from server.models import ActionStatus, CorrectiveAction
+
+    summary = load_demo(session, today=TODAY)
+    actions = session.scalars(select(CorrectiveAction).order_by(CorrectiveAction.id)).all()
+    assert summary.actions == len(actions) == 13
+    statuses = Counter(action.status for action in actions)
+    assert {ActionStatus.OPEN, ActionStatus.IN_PROGRESS, ActionStatus.DONE, ActionStatus.VERIFIED} <= set(statuses)
+    assert any(action.is_overdue(TODAY) for action in actions)
+    for action in actions:
+        assert action.owner is not None and action.owner is action.branch.contact
+        assert action.branch.region in action.owner.regions
+        assert action.events[0].kind == "created"
+    verified = next(a for a in actions if a.status is ActionStatus.VERIFIED)
+    assert [e.to_value for e in verified.events if e.kind == "status"] == ["in_progress", "done", "verified"]
+    assert sum(a.source.value == "manual" for a in actions) == 1

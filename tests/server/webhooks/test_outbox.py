@@ -75,6 +75,7 @@ def test_an_approved_visit_with_a_critical_failure_also_writes_a_critical_failur
         "visit.approved",
         "critical_failure",
         "assignment.completed",
+        "action.created",  # the corrective action raised for the failed question (services/actions/raising.py)
     ]
     failure = session.scalar(select(WebhookEvent).where(WebhookEvent.type == "critical_failure"))
     assert failure.object_id == str(visit.id)
