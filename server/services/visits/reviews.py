@@ -83,8 +83,9 @@ def return_for_correction(session: DbSession, reviewer: User, visit: Visit, note
     record_change(session, "template_version", visit.template_version_id, audience=visit.shopper_id)
     record_change(session, "branch", visit.branch_id, audience=visit.shopper_id)
     visit_event(session, "visit.returned", visit)
-    alert_visit_returned(session, visit)
-    return _finish(session, visit)
+    _finish(session, visit)
+    alert_visit_returned(session, visit)  # after the change rows: it reads (and flushes), see approve_visit
+    return visit
 
 
 def approve_visit(session: DbSession, reviewer: User, visit: Visit, note: str = "") -> Visit:
@@ -93,12 +94,12 @@ def approve_visit(session: DbSession, reviewer: User, visit: Visit, note: str = 
     _decide(session, reviewer, visit, VisitStatus.APPROVED, note, "approved")
     visit_event(session, "visit.approved", visit)
     critical_failure_event(session, visit)
-    alert_critical_failure(session, visit)
     _close_assignment(session, visit)
     _finish(session, visit)
-    # Last: raising reads and flushes, and by now the change rows are added, so that first flush takes the changes
-    # lock before any row lock, as the module docstring of models/changes.py asks.
+    # Last: raising and the alert read and flush, and by now the change rows are added, so that first flush takes
+    # the changes lock before any row lock, as the module docstring of models/changes.py asks.
     raise_for_critical_failures(session, reviewer, visit)
+    alert_critical_failure(session, visit)
     return visit
 
 

@@ -85,6 +85,10 @@ def crawl(app, world, viewer) -> dict[str, str]:
         "section_key": "front",
         "job_id": job.get_json()["id"],
         "endpoint_id": 1,  # a webhook endpoint (none exists: admin-only pages that name no shopper)
+        "token": "no-such-link",  # a password link: the page says the link does not work, and names nobody
+        "action_id": 1,
+        "evidence_id": 1,
+        "size": "thumb",
     }
     seen = {}
     for rule in app.url_map.iter_rules():
