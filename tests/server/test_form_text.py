@@ -79,7 +79,37 @@ def _webhook_id(site: Site) -> int:
     return found
 
 
+def _action_id(site: Site) -> int:
+    """A corrective action at branch n1 to comment on, raised once per test."""
+    from server.models import CorrectiveAction
+    from server.services.actions.raising import raise_action
+
+    session = db.session
+    found = session.scalar(select(CorrectiveAction.id))
+    if found is None:
+        action = raise_action(
+            session, site.world.people["admin"], site.world.branches["n1"], title="Fix the door", due_on=_soon(7)
+        )
+        session.commit()
+        found = action.id
+    return found
+
+
 FORMS = {
+    "actions.new": (
+        lambda s: "/actions/new",
+        lambda s: {
+            "branch": s.world.branches["n1"].id,
+            "title": BIDI,
+            "description": "A kept description",
+            "due_on": _soon(5),
+            "priority": "normal",
+            "owner": "",
+        },
+        "Title",
+        BIDI,
+        "A kept description",
+    ),
     "webhooks.new": (
         lambda s: "/admin/webhooks/new",
         lambda s: {"url": "https://hooks.example.org/kept", "event_types": ["visit.approved"], "description": BIDI},
@@ -271,9 +301,56 @@ def test_live_validation_reports_refused_text_on_its_field(site):
     assert settings["errors"]["title"] == [html.unescape(_message("Title", BELL))]
 
 
+OTHER_TEXT_CHECKED = {"auth.login", "checklists.validate", "actions.comment", "actions.evidence"}
+OTHER_TEXT_CHECKED |= {"auth.forgot_password", "auth.password_link"}
+"""Pages that check text themselves but are not a FORMS page: tested by the tests around this one."""
+
+
 def test_every_form_page_that_shows_its_own_text_errors_is_tested_above(app):
     marked = {endpoint for endpoint, view in app.view_functions.items() if getattr(view, "shows_text_errors", False)}
-    assert marked == set(FORMS) | {"auth.login", "checklists.validate"}
+    assert marked == set(FORMS) | OTHER_TEXT_CHECKED
+
+
+def test_an_action_comment_or_evidence_post_with_refused_text_says_which_field_and_stores_nothing(site, session):
+    action_id = _action_id(site)
+    before = stored(session)
+    page = site.post(f"/actions/{action_id}/comment", {"comment": BIDI}, follow_redirects=True)
+    assert _message("Comment", BIDI) in page.text
+    photo = (io.BytesIO(b"\xff\xd8\xff not really"), "door.jpg")
+    page = site.post(
+        f"/actions/{action_id}/evidence",
+        {"caption": BELL, "photo": photo},
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
+    assert _message("Caption", BELL) in page.text
+    assert stored(session) == before
+
+
+def test_the_password_pages_name_the_field_with_refused_text_and_store_nothing(app, make, session):
+    from server.models import TokenPurpose
+    from server.services.accounts.password_links import issue_link
+
+    user = make.user("shopper")
+    session.commit()
+    client = new_client(app)
+    page = client.get("/password/forgot")
+    before = stored(session)
+    refused = client.post(
+        "/password/forgot", data={"email": "ann\u2066@example.test", "csrf_token": csrf_token(page.text)}
+    )
+    assert refused.status_code == 422 and _message("Email", "ann\u2066@example.test") in refused.text
+    assert stored(session) == before
+    token, _row = issue_link(session, user, TokenPurpose.RESET, timedelta(hours=1))
+    session.commit()
+    before = stored(session)
+    page = client.get(f"/password/{token}")
+    refused = client.post(
+        f"/password/{token}",
+        data={"password": "long enough\x00password", "confirm": "x", "csrf_token": csrf_token(page.text)},
+    )
+    assert refused.status_code == 422 and _message("Password", "long enough\x00password") in refused.text
+    assert stored(session) == before
 
 
 def _url_for_rule(rule) -> str:
