@@ -3,15 +3,9 @@ system does not trust is refused (the message waits for a retry), one it trusts 
 
 from __future__ import annotations
 
-import datetime
-import ipaddress
 import ssl
 
 import pytest
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
 from sqlalchemy import select
 
 from server.models import MailMessage, MailStatus
@@ -19,34 +13,14 @@ from server.services.mail import smtp as smtp_module
 from server.services.mail.delivery import deliver_due
 from server.services.mail.outbox import queue_mail
 from server.services.transactions import atomic
+from tests.certificates import self_signed_certificate
 from tests.smtp_server import SmtpServer
 
 
 @pytest.fixture(scope="module")
 def certificate(tmp_path_factory):
     """(certificate file, key file) of a self-signed certificate for 127.0.0.1."""
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
-    now = datetime.datetime.now(datetime.UTC)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(minutes=5))
-        .not_valid_after(now + datetime.timedelta(days=1))
-        .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), False)
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), True)
-        .sign(key, hashes.SHA256())
-    )
-    folder = tmp_path_factory.mktemp("smtp-tls")
-    cert_file, key_file = folder / "cert.pem", folder / "key.pem"
-    cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_file.write_bytes(
-        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
-    )
-    return str(cert_file), str(key_file)
+    return self_signed_certificate(tmp_path_factory.mktemp("smtp-tls"))
 
 
 def _server_context(certificate) -> ssl.SSLContext:
