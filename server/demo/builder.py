@@ -174,6 +174,7 @@ class DemoBuilder:
                 title=f"Critical failure: {checklist.question(answer.question_key).text}",
                 description=f"Failed in the visit of {visit.finished_at:%Y-%m-%d}.",
                 due_on=visit.finished_at.date() + timedelta(days=CRITICAL_FAILURE_DUE_DAYS),
+                notify=False,  # the demo's history: nobody is e-mailed about actions raised before it started
             )
             if action is None:
                 continue
@@ -196,6 +197,7 @@ class DemoBuilder:
                 due_on=self.today + timedelta(days=21),
                 priority=ActionPriority.LOW,
                 owner=london.contact,
+                notify=False,
             )
         )
         return made

@@ -21,6 +21,7 @@ from server.services.actions.history import record_event
 from server.services.actions.inputs import due_date_of, owner_of, priority_of, text_of, title_of
 from server.services.checklists.versions import checklist_of
 from server.services.errors import NotAllowed, NotFound, ServiceError
+from server.services.mail.alerts import alert_action_assigned
 
 CRITICAL_FAILURE_DUE_DAYS = 14
 """An action raised from a critical failure is due this many days after the approval (a per-checklist rule later)."""
@@ -38,8 +39,10 @@ def raise_action(
     owner: object = None,
     visit: Visit | None = None,
     question_key: object = None,
+    notify: bool = True,
 ) -> CorrectiveAction:
-    """Raise an action by hand for a branch, optionally from one answer of one of its visits."""
+    """Raise an action by hand for a branch, optionally from one answer of one of its visits; its owner is e-mailed
+    (unless `notify` is off: the demo's history)."""
     if not can_manage_actions_at(actor, branch):
         raise NotAllowed(None, "Only admins and the managers of the branch's region raise its actions.")
     key = str(question_key).strip() if question_key else None
@@ -65,6 +68,8 @@ def raise_action(
     )
     session.add(action)
     record_event(session, actor, action, "created", after=action.status, summary=f"Raised action: {action.title}")
+    if notify:
+        alert_action_assigned(session, action, actor)
     return action
 
 
@@ -89,8 +94,10 @@ def raise_for_finding(
     description: str,
     due_on: date,
     priority: ActionPriority = ActionPriority.HIGH,
+    notify: bool = True,
 ) -> CorrectiveAction | None:
-    """Raise the automatic action of one finding for the visit's branch, owned by its contact; None if it exists."""
+    """Raise the automatic action of one finding for the visit's branch, owned by its contact (e-mailed unless
+    `notify` is off: the demo's history); None if it exists."""
     key = finding_key(source, visit, question_key)
     if session.scalar(select(CorrectiveAction.id).where(CorrectiveAction.finding_key == key)) is not None:
         return None
@@ -113,6 +120,8 @@ def raise_for_finding(
     record_event(
         session, actor, action, "created", after=action.status, summary=f"Raised action automatically: {action.title}"
     )
+    if notify:
+        alert_action_assigned(session, action, actor)
     return action
 
 

@@ -13,6 +13,7 @@ from server.permissions import can_manage_actions_at, can_work_on_action
 from server.services.actions.history import record_event
 from server.services.actions.inputs import due_date_of, owner_of, priority_of, status_of, text_of
 from server.services.errors import NotAllowed, ServiceError
+from server.services.mail.alerts import alert_action_assigned
 
 NEXT_STATUSES: dict[ActionStatus, tuple[ActionStatus, ...]] = {
     ActionStatus.OPEN: (ActionStatus.IN_PROGRESS, ActionStatus.CANCELLED),
@@ -106,6 +107,7 @@ def assign_owner(session: DbSession, actor: User, action: CorrectiveAction, owne
         after=after,
         summary=f"Action {action.id} assigned to {after or 'nobody'}",
     )
+    alert_action_assigned(session, action, actor)
     return action
 
 

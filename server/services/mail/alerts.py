@@ -1,13 +1,13 @@
 """Alerts by e-mail, queued in the transaction of the decision that causes them (docs/email.md, Alerts):
 a visit returned for correction tells its shopper; an approved visit with a critical failure tells the managers of
-its region. (Corrective-action alerts to their owners join here with the actions.)"""
+its region; a corrective action given to someone tells its new owner."""
 
 from __future__ import annotations
 
 from flask import current_app, has_request_context, request, url_for
 
 from server.extensions import DbSession
-from server.models import Role, User, Visit
+from server.models import CorrectiveAction, Role, User, Visit
 from server.services.checklists.versions import checklist_of
 from server.services.mail.compose import compose_and_queue, on_fieldaudit
 
@@ -79,3 +79,35 @@ def alert_critical_failure(session: DbSession, visit: Visit) -> None:
             questions=questions,
             link=link,
         )
+
+
+def _action_link(action: CorrectiveAction) -> str | None:
+    """The action page's address (as _visit_link: None when the server's address is not known)."""
+    base = site_address()
+    if base is None:
+        return None
+    if has_request_context():
+        return base + url_for("actions.show", action_id=action.id)
+    with current_app.test_request_context(base_url=base):
+        return base + url_for("actions.show", action_id=action.id)
+
+
+def alert_action_assigned(session: DbSession, action: CorrectiveAction, actor: User | None) -> None:
+    """Tell the owner an action is now theirs (not when they gave it to themselves)."""
+    owner = action.owner
+    if owner is None or owner is actor or not owner.active or not owner.email:
+        return
+    session.flush()  # the action's id, for its link
+    branch = action.branch
+    compose_and_queue(
+        session,
+        [owner.email],
+        f"Action for {branch.name}: {action.title} · {on_fieldaudit(session)}",
+        "action_assigned",
+        kind="action_assigned",
+        name=owner.name,
+        email=owner.email,
+        action=action,
+        branch=branch,
+        link=_action_link(action),
+    )

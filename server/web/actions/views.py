@@ -7,6 +7,7 @@ as CSV with the same filters. Actions, branches and regions outside the reader's
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 from urllib.parse import urlencode
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
@@ -179,7 +180,7 @@ def new():
     if not can_manage_actions_at(_user(), found):
         abort(403)
     question = source.get("question") or None
-    values = {
+    values: dict[str, Any] = {
         "title": source.get("title", f"Fix: {_question_text(visit, question)}" if question else ""),
         "description": source.get("description", ""),
         "due_on": source.get("due_on", (today() + timedelta(days=DEFAULT_DUE_DAYS)).isoformat()),
