@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.server.actions.conftest import world  # noqa: F401 - the actions' small world, for their alerts
+
 
 @pytest.fixture
 def app_config(app_config, smtp_server):

@@ -9,7 +9,6 @@ from server.models import CorrectiveAction, MailMessage
 from server.services.actions.workflow import assign_owner
 from server.services.mail.delivery import deliver_due
 from server.services.transactions import atomic
-from tests.server.actions.conftest import world  # noqa: F401 - the actions' small world
 
 
 def _sent(app, session, smtp_server, count):
@@ -21,7 +20,7 @@ def test_an_automatic_action_e_mails_the_branch_contact_with_a_link_to_it(
     app,
     session,
     world,
-    smtp_server,  # noqa: F811
+    smtp_server,
 ):
     world.approve(world.submitted_visit())  # fails both critical questions: two actions for the contact
     everything = _sent(app, session, smtp_server, 3)  # and the region's critical-failure alert
@@ -39,7 +38,7 @@ def test_raising_for_oneself_sends_nothing_and_reassigning_tells_the_new_owner(
     app,
     session,
     world,
-    smtp_server,  # noqa: F811
+    smtp_server,
 ):
     action = world.action(world.manager, owner=world.manager.id, description="Labels <b>faded</b>")
     assert session.scalar(select(MailMessage)) is None  # the manager gave it to themselves
