@@ -17,13 +17,15 @@ from server.services.accounts.password_links import SPENT, open_link, use_link
 from server.services.accounts.password_reset import ANSWER, request_password_reset
 from server.services.accounts.sign_in import next_stage
 from server.services.errors import ServiceError
+from server.services.site_address import site_address
 from server.services.transactions import atomic
 
 
 def base_url() -> str:
-    """Where links in e-mail point: FIELDAUDIT_PUBLIC_URL, else this request's own address (checked by
-    FIELDAUDIT_TRUSTED_HOSTS when set)."""
-    return current_app.config.get("PUBLIC_URL") or request.host_url.rstrip("/")
+    """Where links in e-mail point (services/site_address.py; a page always has a request, so never None)."""
+    address = site_address()
+    assert address is not None, "called while serving a request"
+    return address
 
 
 def _minutes_text(minutes: int) -> str:

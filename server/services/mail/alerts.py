@@ -4,31 +4,11 @@ its region; a corrective action given to someone tells its new owner."""
 
 from __future__ import annotations
 
-from flask import current_app, has_request_context, request, url_for
-
 from server.extensions import DbSession
 from server.models import CorrectiveAction, Role, User, Visit
 from server.services.checklists.versions import checklist_of
 from server.services.mail.compose import compose_and_queue, on_fieldaudit
-
-
-def site_address() -> str | None:
-    """Where links in alerts point: FIELDAUDIT_PUBLIC_URL, else the address of the request deciding (None: no link)."""
-    configured = current_app.config.get("PUBLIC_URL")
-    if configured:
-        return str(configured).rstrip("/")
-    return request.host_url.rstrip("/") if has_request_context() else None
-
-
-def _visit_link(visit: Visit) -> str | None:
-    """The visit page's address, or None when the server's address is not known (a job without PUBLIC_URL)."""
-    base = site_address()
-    if base is None:
-        return None
-    if has_request_context():
-        return base + url_for("visit_pages.show", visit_id=visit.id)
-    with current_app.test_request_context(base_url=base):  # a job: build the path as a request to `base` would
-        return base + url_for("visit_pages.show", visit_id=visit.id)
+from server.services.site_address import page_url
 
 
 def alert_visit_returned(session: DbSession, visit: Visit) -> None:
@@ -63,7 +43,7 @@ def alert_critical_failure(session: DbSession, visit: Visit) -> None:
         return
     texts = {q.key: q.text for q in checklist_of(visit.template_version).questions()}
     questions = [texts.get(answer.question_key, answer.question_key) for answer in failed]
-    branch, link = visit.branch, _visit_link(visit)
+    branch, link = visit.branch, page_url("visit_pages.show", visit_id=visit.id)
     count = "a critical question" if len(failed) == 1 else f"{len(failed)} critical questions"
     for manager in region_managers(visit):
         compose_and_queue(
@@ -79,17 +59,6 @@ def alert_critical_failure(session: DbSession, visit: Visit) -> None:
             questions=questions,
             link=link,
         )
-
-
-def _action_link(action: CorrectiveAction) -> str | None:
-    """The action page's address (as _visit_link: None when the server's address is not known)."""
-    base = site_address()
-    if base is None:
-        return None
-    if has_request_context():
-        return base + url_for("actions.show", action_id=action.id)
-    with current_app.test_request_context(base_url=base):
-        return base + url_for("actions.show", action_id=action.id)
 
 
 def alert_action_assigned(session: DbSession, action: CorrectiveAction, actor: User | None) -> None:
@@ -109,5 +78,5 @@ def alert_action_assigned(session: DbSession, action: CorrectiveAction, actor: U
         email=owner.email,
         action=action,
         branch=branch,
-        link=_action_link(action),
+        link=page_url("actions.show", action_id=action.id),
     )

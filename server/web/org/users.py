@@ -266,8 +266,8 @@ def _enrolment_minutes() -> int:
 
 
 def public_server_url() -> str:
-    """The address phones reach this server at: FIELDAUDIT_PUBLIC_URL, else the one this request came to."""
-    return (current_app.config.get("PUBLIC_URL") or request.url_root).rstrip("/")
+    """The address phones reach this server at (the QR code's server): the site's address."""
+    return base_url()
 
 
 @bp.route("/users/<int:user_id>/enrolment", methods=["POST"])
